@@ -1,0 +1,384 @@
+"""The targets: indicators.yaml loaded into typed, validated models.
+
+A broken file fails with :class:`CatalogueError`, whose problems each name the entry
+(by position and id) and the key, so whoever edits the YAML can find the line to fix.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import os
+from pathlib import Path
+from typing import Annotated, Literal, Union
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_PATH = ROOT / "indicators.yaml"
+
+Comparator = Literal[">", ">=", "=", "~", "<=", "<"]
+Level = Literal["province", "city", "district", "commune", "ward"]
+NUMERIC_KINDS = ("stock", "flow", "ratio", "growth", "rank")
+Kind = Literal["stock", "flow", "ratio", "growth", "rank", "direction", "milestone"]
+
+# Units a target may be measured in, with their labels. A new unit is added here first.
+UNITS: dict[str, dict[str, str]] = {
+    "person": {"vi": "người", "en": "people"},
+    "percent": {"vi": "%", "en": "%"},
+    "percent_per_year": {"vi": "%/năm", "en": "%/year"},
+    "enterprise": {"vi": "doanh nghiệp", "en": "enterprises"},
+    "paper": {"vi": "bài báo", "en": "papers"},
+    "patent": {"vi": "văn bằng", "en": "patents"},
+    "work": {"vi": "công trình", "en": "works"},
+    "rank": {"vi": "hạng", "en": "rank"},
+    "task": {"vi": "nhiệm vụ", "en": "task"},
+}
+
+# Default tolerance for "khoảng" (~) targets, relative to the target value.
+DEFAULT_TOLERANCE = 0.05
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Names(Strict):
+    vi: str = Field(min_length=1)
+    en: str = Field(min_length=1)
+
+    def get(self, lang: str) -> str:
+        return self.en if lang == "en" else self.vi
+
+
+class Jurisdiction(Strict):
+    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    name: Names
+    level: Level
+    parent: str | None = None
+    valid_from: dt.date | None = None
+    valid_to: dt.date | None = None
+    # The unit that took over this one's targets and reporting after a merger.
+    successor: str | None = None
+    # Every unit the area went to, when it was split (the successor is one of them).
+    split_into: list[str] = Field(default_factory=list)
+    note: Names | None = None
+
+    @model_validator(mode="after")
+    def _lineage(self) -> "Jurisdiction":
+        if self.successor and not self.valid_to:
+            raise ValueError("successor given without valid_to")
+        if self.split_into and self.successor and self.successor not in self.split_into:
+            raise ValueError("successor must be one of split_into")
+        return self
+
+
+class Document(Strict):
+    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    jurisdiction: str
+    issuer: str
+    kind: str
+    number: str | None = None
+    date: dt.date | None = None
+    title: str
+    file: str = Field(pattern=r"^[0-9a-zA-Z_]+\.txt$")
+    signed_by: str | None = None
+
+
+class Baseline(Strict):
+    value: float
+    year: int = Field(ge=2000, le=2030)
+    source: str
+
+
+class NumericTarget(Strict):
+    comparator: Comparator
+    value: float
+    year: int = Field(ge=2024, le=2050)
+    # For "~": how far from value still counts as met, in the indicator's unit.
+    tolerance: float | None = Field(default=None, ge=0)
+    # Judged on the average of the years (e.g. "trung bình 100 bài báo/năm").
+    average: bool = False
+    # For targets that hold every year from a given year on ("từ năm 2030, hàng năm ...").
+    from_year: int | None = None
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _number(cls, v):
+        if isinstance(v, bool) or not isinstance(v, (int, float)):
+            raise ValueError(f"target value must be a number, got {v!r}")
+        return v
+
+    def effective_tolerance(self) -> float:
+        if self.comparator != "~":
+            return 0.0
+        return self.tolerance if self.tolerance is not None else abs(self.value) * DEFAULT_TOLERANCE
+
+
+class DirectionTarget(Strict):
+    direction: Literal["increase", "decrease"]
+    year: int = Field(ge=2024, le=2050)
+
+
+class MilestoneTarget(Strict):
+    # Last day by which the task is due; None for standing tasks with no deadline.
+    due: dt.date | None = None
+    # The deadline as the document words it ("hoàn thành trong quý III/2024").
+    due_text: str | None = None
+    # Standing tasks ("thực hiện thường xuyên"), possibly starting at a date.
+    recurring: bool = False
+    start: dt.date | None = None
+
+
+class Sector(Strict):
+    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    name: Names
+
+
+class Indicator(Strict):
+    id: str = Field(pattern=r"^[a-z0-9-]+\.[a-z0-9]+(-[a-z0-9]+)*$")
+    jurisdiction: str
+    document: str
+    section: str = Field(min_length=1)
+    quote: str = Field(min_length=10)
+    name: Names
+    kind: Kind
+    unit: str
+    target: Annotated[Union[NumericTarget, DirectionTarget, MilestoneTarget], Field(union_mode="left_to_right")]
+    baseline: Baseline | None = None
+    sectors: list[Sector] = Field(default_factory=list)
+    # Who is responsible (milestones; the agency named in the document).
+    agency: Names | None = None
+    # How quarters roll up for a direction-only target: counted per period or a level.
+    rollup: Literal["flow", "stock"] | None = None
+    note: Names | None = None
+
+    @model_validator(mode="before")
+    @classmethod
+    def _target_by_kind(cls, data):
+        # Pick the target model from the kind, so a broken target is reported against
+        # the right model instead of as a failed union of three.
+        if isinstance(data, dict) and isinstance(data.get("target"), dict):
+            kind = data.get("kind")
+            model = {"milestone": MilestoneTarget, "direction": DirectionTarget}.get(kind, NumericTarget)
+            if kind in NUMERIC_KINDS or kind in ("milestone", "direction"):
+                data = dict(data)
+                data["target"] = model.model_validate(data["target"])
+        return data
+
+    @model_validator(mode="after")
+    def _consistent(self) -> "Indicator":
+        if self.unit not in UNITS:
+            raise ValueError(f"unit {self.unit!r} is not one of {', '.join(UNITS)}")
+        expected = {"milestone": MilestoneTarget, "direction": DirectionTarget}.get(self.kind, NumericTarget)
+        if not isinstance(self.target, expected):
+            raise ValueError(f"kind {self.kind} needs a target of the form {expected.__name__}")
+        if self.kind == "ratio" and self.unit != "percent":
+            raise ValueError("a ratio is measured in percent")
+        if not self.id.startswith(self.jurisdiction + "."):
+            raise ValueError(f"id must start with its jurisdiction '{self.jurisdiction}.'")
+        return self
+
+    @property
+    def is_numeric(self) -> bool:
+        return self.kind in NUMERIC_KINDS
+
+    @property
+    def is_milestone(self) -> bool:
+        return self.kind == "milestone"
+
+    @property
+    def rollup_kind(self) -> str:
+        """How quarters roll up to a year for this indicator."""
+        if self.kind == "direction":
+            return self.rollup or "flow"
+        return self.kind
+
+    @property
+    def slug(self) -> str:
+        return self.id.split(".", 1)[1]
+
+    def unit_label(self, lang: str = "vi") -> str:
+        return UNITS[self.unit]["en" if lang == "en" else "vi"]
+
+
+class CatalogueFile(Strict):
+    jurisdictions: list[Jurisdiction]
+    documents: list[Document]
+    indicators: list[Indicator]
+
+
+class CatalogueError(ValueError):
+    """The catalogue file is broken; ``problems`` lists each place and what is wrong."""
+
+    def __init__(self, path: Path | str, problems: list[str]):
+        self.path = str(path)
+        self.problems = problems
+        super().__init__(f"{path}: {len(problems)} problem(s)\n" + "\n".join(f"  - {p}" for p in problems))
+
+
+class Catalogue:
+    def __init__(self, data: CatalogueFile):
+        self.jurisdictions = {j.id: j for j in data.jurisdictions}
+        self.documents = {d.id: d for d in data.documents}
+        self.indicators = list(data.indicators)
+        self._by_id = {i.id: i for i in self.indicators}
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        return self._by_id[indicator_id]
+
+    def has_indicator(self, indicator_id: str) -> bool:
+        return indicator_id in self._by_id
+
+    def own_indicators(self, unit: str) -> list[Indicator]:
+        return [i for i in self.indicators if i.jurisdiction == unit]
+
+    def predecessors(self, unit: str) -> list[Jurisdiction]:
+        """Units whose targets passed to ``unit`` through mergers, nearest first."""
+        found, frontier = [], [unit]
+        while frontier:
+            current = frontier.pop(0)
+            for j in self.jurisdictions.values():
+                if j.successor == current and j not in found:
+                    found.append(j)
+                    frontier.append(j.id)
+        return found
+
+    def successor_chain(self, unit: str) -> list[Jurisdiction]:
+        """The units that took over from ``unit``, in order (empty if it still exists)."""
+        chain, seen = [], {unit}
+        current = self.jurisdictions[unit]
+        while current.successor and current.successor not in seen:
+            current = self.jurisdictions[current.successor]
+            seen.add(current.id)
+            chain.append(current)
+        return chain
+
+    def current_unit(self, unit: str) -> str:
+        """The unit that reports today for ``unit``'s targets."""
+        chain = self.successor_chain(unit)
+        return chain[-1].id if chain else unit
+
+    def indicators_for(self, unit: str) -> list[Indicator]:
+        """Targets a unit reports on: its own and those it inherited from merged units."""
+        units = [unit] + [p.id for p in self.predecessors(unit)]
+        return [i for i in self.indicators if i.jurisdiction in units]
+
+    def reporting_units(self) -> list[str]:
+        """Units that exist today and have targets of their own or inherited."""
+        return [
+            j.id
+            for j in self.jurisdictions.values()
+            if j.valid_to is None and self.indicators_for(j.id)
+        ]
+
+    def units_with_targets(self) -> list[str]:
+        """Every unit that set targets itself, in the file's order."""
+        seen: list[str] = []
+        for i in self.indicators:
+            if i.jurisdiction not in seen:
+                seen.append(i.jurisdiction)
+        return seen
+
+    def document_of(self, indicator: Indicator) -> Document:
+        return self.documents[indicator.document]
+
+    def name(self, unit: str, lang: str = "vi") -> str:
+        return self.jurisdictions[unit].name.get(lang)
+
+
+def _place(raw: dict, loc: tuple) -> str:
+    """Turn a pydantic location into 'indicators[3] (bac-giang.x) → target.value'."""
+    if len(loc) >= 2 and loc[0] in ("jurisdictions", "documents", "indicators") and isinstance(loc[1], int):
+        section, index = loc[0], loc[1]
+        entry = raw.get(section, [])[index] if isinstance(raw.get(section), list) else None
+        ident = entry.get("id") if isinstance(entry, dict) else None
+        keys = [str(k) for k in loc[2:] if k not in ("NumericTarget", "DirectionTarget", "MilestoneTarget")]
+        where = f"{section}[{index}]" + (f" (id: {ident})" if ident else "")
+        return where + (f" → {'.'.join(keys)}" if keys else "")
+    return ".".join(str(k) for k in loc) or "(top level)"
+
+
+def parse_catalogue(raw: object, path: Path | str = "indicators.yaml") -> Catalogue:
+    """Validate already-parsed YAML; raise CatalogueError naming every problem."""
+    if not isinstance(raw, dict):
+        raise CatalogueError(path, ["the file must hold a mapping with jurisdictions, documents, indicators"])
+    try:
+        data = CatalogueFile.model_validate(raw)
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            msg = err["msg"].removeprefix("Value error, ")
+            if err["type"] == "missing":
+                msg = "missing required key"
+            elif err["type"] == "extra_forbidden":
+                msg = "unknown key"
+            problems.append(f"{_place(raw, err['loc'])}: {msg}")
+        raise CatalogueError(path, problems) from None
+
+    problems: list[str] = []
+    jur_ids = [j.id for j in data.jurisdictions]
+    doc_ids = [d.id for d in data.documents]
+    for label, ids in (("jurisdictions", jur_ids), ("documents", doc_ids), ("indicators", [i.id for i in data.indicators])):
+        seen = set()
+        for n, ident in enumerate(ids):
+            if ident in seen:
+                problems.append(f"{label}[{n}] (id: {ident}) → id: duplicate id")
+            seen.add(ident)
+    for n, j in enumerate(data.jurisdictions):
+        for key in ("parent", "successor"):
+            ref = getattr(j, key)
+            if ref and ref not in jur_ids:
+                problems.append(f"jurisdictions[{n}] (id: {j.id}) → {key}: unknown jurisdiction {ref!r}")
+        for ref in j.split_into:
+            if ref not in jur_ids:
+                problems.append(f"jurisdictions[{n}] (id: {j.id}) → split_into: unknown jurisdiction {ref!r}")
+    for n, d in enumerate(data.documents):
+        if d.jurisdiction not in jur_ids:
+            problems.append(f"documents[{n}] (id: {d.id}) → jurisdiction: unknown jurisdiction {d.jurisdiction!r}")
+    for n, i in enumerate(data.indicators):
+        if i.jurisdiction not in jur_ids:
+            problems.append(f"indicators[{n}] (id: {i.id}) → jurisdiction: unknown jurisdiction {i.jurisdiction!r}")
+        if i.document not in doc_ids:
+            problems.append(f"indicators[{n}] (id: {i.id}) → document: unknown document {i.document!r}")
+        sector_ids = [s.id for s in i.sectors]
+        if len(set(sector_ids)) != len(sector_ids):
+            problems.append(f"indicators[{n}] (id: {i.id}) → sectors: duplicate sector id")
+    if problems:
+        raise CatalogueError(path, problems)
+    return Catalogue(data)
+
+
+def read_catalogue(path: Path | str = DEFAULT_PATH) -> Catalogue:
+    path = Path(path)
+    try:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise CatalogueError(path, ["file not found"]) from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        raise CatalogueError(path, [f"{where}not valid YAML ({getattr(exc, 'problem', exc)})"]) from None
+    return parse_catalogue(raw, path)
+
+
+@functools.lru_cache(maxsize=4)
+def _cached(path: str, mtime: float) -> Catalogue:
+    return read_catalogue(path)
+
+
+def load_catalogue(path: Path | str | None = None) -> Catalogue:
+    """The catalogue at ``path`` (default: indicators.yaml, or $TRACKER_CATALOGUE), cached per file version."""
+    path = Path(path or os.environ.get("TRACKER_CATALOGUE") or DEFAULT_PATH)
+    try:
+        mtime = path.stat().st_mtime
+    except FileNotFoundError:
+        raise CatalogueError(path, ["file not found"]) from None
+    return _cached(str(path), mtime)
+
+
+def seeds_dir() -> Path:
+    """Where the source documents are: $TRACKER_SEEDS, else ../shared/seeds beside the repo."""
+    env = os.environ.get("TRACKER_SEEDS")
+    return Path(env) if env else ROOT.parent / "shared" / "seeds"
