@@ -152,6 +152,8 @@ class Indicator(Strict):
     agency: Names | None = None
     # How quarters roll up for a direction-only target: counted per period or a level.
     rollup: Literal["flow", "stock"] | None = None
+    # How often it is reported: "quarter" or "year" (by default shares, growth and ranks are yearly).
+    frequency: Literal["quarter", "year"] | None = None
     note: Names | None = None
 
     @model_validator(mode="before")
@@ -194,6 +196,12 @@ class Indicator(Strict):
         if self.kind == "direction":
             return self.rollup or "flow"
         return self.kind
+
+    @property
+    def reporting_frequency(self) -> str:
+        if self.frequency:
+            return self.frequency
+        return "year" if self.kind in ("ratio", "growth", "rank") else "quarter"
 
     @property
     def slug(self) -> str:

@@ -1,0 +1,68 @@
+"""What a form carries and what the store keeps: observations, milestone updates, submissions."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from tracker.report import ValidationReport
+
+MILESTONE_STATUSES = ("not_started", "in_progress", "done")
+
+
+@dataclass(frozen=True)
+class Observation:
+    indicator_id: str
+    unit: str          # the jurisdiction that reported (a successor reports inherited targets)
+    period: str        # "2026-Q3" or "2026"
+    value: float
+    sector: str = ""   # sector id for per-sector targets, "" otherwise
+    note: str = ""
+    source: str = ""
+
+
+@dataclass(frozen=True)
+class MilestoneUpdate:
+    indicator_id: str
+    unit: str
+    period: str
+    status: str        # one of MILESTONE_STATUSES
+    completed_on: dt.date | None = None
+    evidence: str = ""
+
+
+@dataclass
+class ParsedForm:
+    """An uploaded workbook as read by ingest: what it says and what is wrong with it."""
+
+    file_name: str
+    sha256: str
+    unit: str | None = None
+    period: str | None = None
+    form_version: str | None = None
+    observations: list[Observation] = field(default_factory=list)
+    milestones: list[MilestoneUpdate] = field(default_factory=list)
+    report: ValidationReport = field(default_factory=ValidationReport)
+
+    @property
+    def ok(self) -> bool:
+        return self.report.ok
+
+
+@dataclass(frozen=True)
+class Submission:
+    id: int
+    file_name: str
+    sha256: str
+    uploaded_by: str
+    uploaded_at: dt.datetime
+    unit: str
+    period: str
+    observation_count: int
+    milestone_count: int
+    status: str                     # accepted | rejected | withdrawn
+    report_json: str = "{}"
+    withdrawn_by: str | None = None
+    withdrawn_at: dt.datetime | None = None
+    withdraw_reason: str | None = None
+    is_demo: bool = False

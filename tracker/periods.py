@@ -1,0 +1,98 @@
+"""Reporting periods: "2026-Q3" (a quarter) and "2026" (a year), their labels and dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+from functools import total_ordering
+
+ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
+_ROMAN_BACK = {v: k for k, v in ROMAN.items()}
+_QUARTER = re.compile(r"^\s*(\d{4})\s*-?\s*[Qq]\s*([1-4])\s*$")
+_YEAR = re.compile(r"^\s*(\d{4})\s*$")
+_QUY = re.compile(r"^\s*(?:quý|quy|q)\s*([IV]+|[1-4])\s*[/ -]\s*(\d{4})\s*$", re.IGNORECASE)
+
+
+@total_ordering
+@dataclass(frozen=True)
+class Period:
+    year: int
+    # 1-4 for a quarter; None for a whole year.
+    quarter: int | None = None
+
+    @property
+    def code(self) -> str:
+        return f"{self.year}-Q{self.quarter}" if self.quarter else str(self.year)
+
+    @property
+    def is_quarter(self) -> bool:
+        return self.quarter is not None
+
+    def start(self) -> dt.date:
+        return dt.date(self.year, 3 * (self.quarter - 1) + 1 if self.quarter else 1, 1)
+
+    def end(self) -> dt.date:
+        if not self.quarter:
+            return dt.date(self.year, 12, 31)
+        month = 3 * self.quarter
+        next_first = dt.date(self.year + (month == 12), month % 12 + 1, 1)
+        return next_first - dt.timedelta(days=1)
+
+    def label(self, lang: str = "vi") -> str:
+        if self.quarter:
+            return f"Q{self.quarter}/{self.year}" if lang == "en" else f"Quý {ROMAN[self.quarter]}/{self.year}"
+        return f"{self.year}" if lang == "en" else f"Năm {self.year}"
+
+    def next(self) -> "Period":
+        if not self.quarter:
+            return Period(self.year + 1)
+        return Period(self.year + (self.quarter == 4), self.quarter % 4 + 1)
+
+    def previous(self) -> "Period":
+        if not self.quarter:
+            return Period(self.year - 1)
+        return Period(self.year - (self.quarter == 1), (self.quarter - 2) % 4 + 1)
+
+    def has_ended(self, today: dt.date) -> bool:
+        return self.end() < today
+
+    def sort_key(self) -> tuple[int, int]:
+        # A year sorts after its own fourth quarter.
+        return (self.year, self.quarter or 5)
+
+    def __lt__(self, other: "Period") -> bool:
+        return self.sort_key() < other.sort_key()
+
+    def __str__(self) -> str:
+        return self.code
+
+
+def parse_period(text: str) -> Period:
+    """'2026-Q3', '2026Q3', 'Quý III/2026', 'Q3/2026' or '2026'. Raises ValueError otherwise."""
+    raw = str(text).strip()
+    if m := _QUARTER.match(raw):
+        return Period(int(m.group(1)), int(m.group(2)))
+    if m := _YEAR.match(raw):
+        return Period(int(m.group(1)))
+    if m := _QUY.match(raw):
+        q = m.group(1).upper()
+        return Period(int(m.group(2)), int(q) if q.isdigit() else _ROMAN_BACK[q])
+    raise ValueError(f"not a period: {text!r} (expected e.g. 2026-Q3 or 2026)")
+
+
+def latest_ended_quarter(today: dt.date) -> Period:
+    current = Period(today.year, (today.month - 1) // 3 + 1)
+    return current.previous()
+
+
+def quarters(first: Period, last: Period) -> list[Period]:
+    out, p = [], first
+    while p <= last:
+        out.append(p)
+        p = p.next()
+    return out
+
+
+def quarter_of(day: dt.date) -> Period:
+    return Period(day.year, (day.month - 1) // 3 + 1)
