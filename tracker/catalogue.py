@@ -390,3 +390,53 @@ def seeds_dir() -> Path:
     """Where the source documents are: $TRACKER_SEEDS, else ../shared/seeds beside the repo."""
     env = os.environ.get("TRACKER_SEEDS")
     return Path(env) if env else ROOT.parent / "shared" / "seeds"
+
+
+def lineage_text(catalogue: Catalogue, unit: str, lang: str = "vi") -> list[str]:
+    """Sentences on a unit's 2025 merger history, for the pages and the forms."""
+    from tracker.i18n import fmt_date, t
+
+    j = catalogue.jurisdictions[unit]
+    lines = []
+    if j.successor:
+        succ = catalogue.jurisdictions[j.successor]
+        day = j.valid_to + dt.timedelta(days=1)
+        lines.append(t("cat.lineage.successor", lang, date=fmt_date(day, lang), name=succ.name.get(lang)))
+    if j.split_into:
+        lines.append(t("cat.lineage.split", lang, names=", ".join(catalogue.name(u, lang) for u in j.split_into)))
+    preds = [p for p in catalogue.predecessors(unit) if catalogue.own_indicators(p.id)]
+    if preds:
+        lines.append(t("cat.lineage.inherits", lang, names=", ".join(p.name.get(lang) for p in preds)))
+    if j.note and not j.successor:
+        lines.append(j.note.get(lang))
+    return lines
+
+
+def catalogue_rows(catalogue: Catalogue, lang: str = "vi", units: list[str] | None = None,
+                   kinds: list[str] | None = None) -> list[dict]:
+    """One plain row per target, labelled in ``lang``: what the catalogue page and exports show."""
+    from tracker.i18n import fmt_target, t
+
+    rows = []
+    for ind in catalogue.indicators:
+        if units and ind.jurisdiction not in units:
+            continue
+        if kinds and ind.kind not in kinds:
+            continue
+        doc = catalogue.document_of(ind)
+        rows.append({
+            "unit": ind.jurisdiction,
+            "id": ind.id,
+            "name": ind.name.get(lang),
+            "kind": t(f"kind.{ind.kind}", lang),
+            "kind_code": ind.kind,
+            "target": fmt_target(ind, lang),
+            "year": getattr(ind.target, "year", None) or (ind.target.due.year if getattr(ind.target, "due", None) else None),
+            "measure": ind.unit_label(lang),
+            "section": ind.section,
+            "quote": ind.quote,
+            "agency": ind.agency.get(lang) if ind.agency else "",
+            "sectors": ", ".join(s.name.get(lang) for s in ind.sectors),
+            "document": f"{doc.kind} {doc.number or ''} — {doc.issuer}".replace("  ", " "),
+        })
+    return rows

@@ -134,3 +134,29 @@ def fmt_date(day: dt.date | dt.datetime | None, lang: str = DEFAULT_LANG) -> str
 def d3_locale() -> dict:
     """Plotly's number locale for Vietnamese axes and hovers (decimal ',', thousands '.')."""
     return {"separators": ",."}
+
+
+def fmt_target(indicator, lang: str = DEFAULT_LANG) -> str:
+    """A target in words: 'trên 90.000 người (2030)', 'khoảng 5 % (2030)', 'hoàn thành trong quý III/2024'."""
+    target = indicator.target
+    if indicator.kind == "milestone":
+        if target.due_text:
+            if lang != "en":
+                return target.due_text
+            return f"by {fmt_date(target.due, lang)}" if target.due else t("due.recurring", lang)
+        if target.recurring:
+            return t("due.recurring", lang)
+        return fmt_date(target.due, lang) if target.due else t("due.none", lang)
+    if indicator.kind == "direction":
+        return f"{t('dir.' + target.direction, lang)} ({target.year})"
+    if indicator.unit == "rank":
+        text = f"{t('cmp.' + target.comparator, lang)} {fmt_number(target.value, lang)}"
+        text = ("top " + fmt_number(target.value, lang)) if lang == "en" and target.comparator == "<=" else (
+            f"trong nhóm {fmt_number(target.value, lang)} đứng đầu" if lang != "en" and target.comparator == "<=" else text)
+    else:
+        text = f"{t('cmp.' + target.comparator, lang)} {fmt_value(target.value, indicator.unit, lang)}"
+    if target.average:
+        text += t("avg.suffix", lang)
+    if target.from_year:
+        return f"{text}, {t('from_year', lang, year=target.from_year)}"
+    return f"{text} ({target.year})"
