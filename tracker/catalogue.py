@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Annotated, Literal, Union
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError, field_validator, model_validator
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PATH = ROOT / "indicators.yaml"
@@ -131,6 +131,16 @@ class MilestoneTarget(Strict):
     start: dt.date | None = None
 
 
+def _target_form(value) -> str:
+    """Which target model a target mapping is, from its keys, so errors point at the right one."""
+    keys = set(value) if isinstance(value, dict) else set(type(value).model_fields) if isinstance(value, BaseModel) else set()
+    if "direction" in keys:
+        return "direction"
+    if keys & {"due", "due_text", "recurring", "start"} and "value" not in keys:
+        return "milestone"
+    return "number"
+
+
 class Sector(Strict):
     id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
     name: Names
@@ -145,7 +155,14 @@ class Indicator(Strict):
     name: Names
     kind: Kind
     unit: str
-    target: Annotated[Union[NumericTarget, DirectionTarget, MilestoneTarget], Field(union_mode="left_to_right")]
+    target: Annotated[
+        Union[
+            Annotated[NumericTarget, Tag("number")],
+            Annotated[DirectionTarget, Tag("direction")],
+            Annotated[MilestoneTarget, Tag("milestone")],
+        ],
+        Discriminator(_target_form),
+    ]
     baseline: Baseline | None = None
     sectors: list[Sector] = Field(default_factory=list)
     # Who is responsible (milestones; the agency named in the document).
@@ -155,19 +172,6 @@ class Indicator(Strict):
     # How often it is reported: "quarter" or "year" (by default shares, growth and ranks are yearly).
     frequency: Literal["quarter", "year"] | None = None
     note: Names | None = None
-
-    @model_validator(mode="before")
-    @classmethod
-    def _target_by_kind(cls, data):
-        # Pick the target model from the kind, so a broken target is reported against
-        # the right model instead of as a failed union of three.
-        if isinstance(data, dict) and isinstance(data.get("target"), dict):
-            kind = data.get("kind")
-            model = {"milestone": MilestoneTarget, "direction": DirectionTarget}.get(kind, NumericTarget)
-            if kind in NUMERIC_KINDS or kind in ("milestone", "direction"):
-                data = dict(data)
-                data["target"] = model.model_validate(data["target"])
-        return data
 
     @model_validator(mode="after")
     def _consistent(self) -> "Indicator":
@@ -302,7 +306,7 @@ def _place(raw: dict, loc: tuple) -> str:
         section, index = loc[0], loc[1]
         entry = raw.get(section, [])[index] if isinstance(raw.get(section), list) else None
         ident = entry.get("id") if isinstance(entry, dict) else None
-        keys = [str(k) for k in loc[2:] if k not in ("NumericTarget", "DirectionTarget", "MilestoneTarget")]
+        keys = [str(k) for k in loc[2:] if not (loc[2:3] == ("target",) and k in ("number", "direction", "milestone"))]
         where = f"{section}[{index}]" + (f" (id: {ident})" if ident else "")
         return where + (f" → {'.'.join(keys)}" if keys else "")
     return ".".join(str(k) for k in loc) or "(top level)"

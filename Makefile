@@ -1,0 +1,16 @@
+# The two commands of a fresh machine. Both install what they need first.
+.PHONY: run test bench demo
+
+run:
+	@scripts/setup.sh run
+	.venv/bin/python -m tracker seed --if-empty
+	.venv/bin/streamlit run dashboard.py
+
+test:
+	@scripts/setup.sh test
+	.venv/bin/python -m pytest
+
+bench:
+	@scripts/setup.sh run
+	.venv/bin/python bench/ingest.py
+	.venv/bin/python bench/render.py

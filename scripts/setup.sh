@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what NQ45 Tracker needs on a fresh Debian machine: system packages (Chromium for chart
+# images and browser tests, fonts with Vietnamese glyphs), a virtualenv in .venv, and the pinned
+# Python packages. Safe to run again: it skips what is already there.
+# Usage: scripts/setup.sh [run|test]
+set -euo pipefail
+cd "$(dirname "$0")/.."
+what="${1:-run}"
+
+need_apt=()
+command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
+[ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need_apt+=(fonts-dejavu-core)
+if [ "$what" = test ]; then
+  :
+fi
+if [ ${#need_apt[@]} -gt 0 ]; then
+  sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  echo "== apt-get install ${need_apt[*]}"
+  $sudo apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${need_apt[@]}" >/dev/null
+fi
+
+if [ ! -x .venv/bin/python ]; then
+  echo "== python3 -m venv .venv"
+  python3 -m venv .venv
+fi
+req=requirements.txt; [ "$what" = test ] && req=requirements-dev.txt
+stamp=".venv/.installed-$(cat requirements*.txt | sha256sum | cut -c1-16)-$what"
+if [ ! -e "$stamp" ]; then
+  echo "== pip install -r $req"
+  .venv/bin/python -m pip install -q --upgrade pip
+  .venv/bin/python -m pip install -q -r "$req"
+  touch "$stamp"
+fi
