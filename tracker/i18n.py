@@ -160,3 +160,12 @@ def fmt_target(indicator, lang: str = DEFAULT_LANG) -> str:
     if target.from_year:
         return f"{text}, {t('from_year', lang, year=target.from_year)}"
     return f"{text} ({target.year})"
+
+
+def long_text(name: str, lang: str = DEFAULT_LANG) -> str:
+    """A long Markdown text kept beside the code (tracker/texts/<name>.<lang>.md)."""
+    from pathlib import Path
+
+    folder = Path(__file__).parent / "texts"
+    path = folder / f"{name}.{'en' if lang == 'en' else 'vi'}.md"
+    return path.read_text(encoding="utf-8")

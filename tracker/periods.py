@@ -96,3 +96,11 @@ def quarters(first: Period, last: Period) -> list[Period]:
 
 def quarter_of(day: dt.date) -> Period:
     return Period(day.year, (day.month - 1) // 3 + 1)
+
+
+def today() -> dt.date:
+    """Today's date; $TRACKER_TODAY (YYYY-MM-DD) pins it for tests and demos."""
+    import os
+
+    pinned = os.environ.get("TRACKER_TODAY")
+    return dt.date.fromisoformat(pinned) if pinned else dt.date.today()

@@ -1,0 +1,260 @@
+"""Plotly figures: one style for the screen, PNG stills and PowerPoint slides.
+
+Every figure carries its own title (unit + indicator), the target labelled with value and year,
+"Cập nhật: Quý …", the source, and a demo mark when the data is demo data, so that a still
+pasted into a slide still says what it is. Numbers on axes and hovers use Vietnamese separators.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import plotly.graph_objects as go
+
+from tracker.i18n import fmt_date, fmt_value
+
+# One colour per status, everywhere (screen, PNG, PPTX). Colour-blind safe-ish: the order runs
+# green → amber → orange → red, greys for missing data, and every mark also carries its label.
+STATUS_COLOURS = {
+    "achieved": "#1a7f37",
+    "on_track": "#4cae4f",
+    "acceleration": "#e3a008",
+    "off_track": "#e8590c",
+    "moving_away": "#c92a2a",
+    "too_little_data": "#9aa5b1",
+    "no_data": "#ced4da",
+    "done": "#1a7f37",
+    "not_yet_due": "#1c7ed6",
+    "overdue": "#c92a2a",
+    "recurring": "#7048e8",
+    "no_deadline": "#9aa5b1",
+}
+INK = "#1f2933"
+MUTED = "#52606d"
+ACTUAL = "#1f4e79"
+TARGET = "#c92a2a"
+FONT = "DejaVu Sans, Arial, Helvetica, sans-serif"
+# Slide size (16:9); PNG export doubles it with scale=2.
+WIDTH, HEIGHT = 1600, 900
+
+
+@dataclass(frozen=True)
+class Caption:
+    """What every figure says about itself in its footer."""
+
+    updated: str            # "Quý III/2026"
+    source: str             # document and data source, one line
+    demo: bool = False
+    lang: str = "vi"
+
+    def footer(self) -> str:
+        upd = "Updated" if self.lang == "en" else "Cập nhật"
+        src = "Source" if self.lang == "en" else "Nguồn"
+        text = f"{upd}: {self.updated} · {src}: {self.source}"
+        if self.demo:
+            text += " · <b>" + ("DEMO DATA — NOT REAL FIGURES" if self.lang == "en" else "DỮ LIỆU MINH HỌA — KHÔNG PHẢI SỐ LIỆU THẬT") + "</b>"
+        return text
+
+
+def status_label(status: str, lang: str = "vi") -> str:
+    from tracker.progress import status_label as label
+
+    return label(status, lang)
+
+
+def _style(fig: go.Figure, title: str, subtitle: str, caption: Caption, *, height: int = 560) -> go.Figure:
+    fig.update_layout(
+        title={"text": f"<b>{title}</b><br><span style='font-size:17px;color:{MUTED}'>{subtitle}</span>",
+               "x": 0.01, "xanchor": "left", "y": 0.97, "yanchor": "top", "font": {"size": 24, "color": INK}},
+        font={"family": FONT, "size": 16, "color": INK},
+        separators=",." if caption.lang != "en" else ".,",
+        template="plotly_white",
+        height=height,
+        margin={"l": 80, "r": 40, "t": 110, "b": 110},
+        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0, "font": {"size": 15}},
+        hoverlabel={"font": {"family": FONT, "size": 15}},
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+    )
+    fig.add_annotation(text=caption.footer(), xref="paper", yref="paper", x=0, y=-0.30, xanchor="left",
+                       yanchor="top", showarrow=False, align="left", font={"size": 13, "color": MUTED})
+    if caption.demo:
+        fig.add_annotation(text="DỮ LIỆU MINH HỌA" if caption.lang != "en" else "DEMO DATA", xref="paper",
+                           yref="paper", x=0.5, y=0.5, showarrow=False, textangle=-20, opacity=0.10,
+                           font={"size": 90, "color": "#000"})
+    return fig
+
+
+def progress_figure(indicator, assessment, *, unit_name: str, caption: Caption, sector_name: str = "") -> go.Figure:
+    """Actuals by year, the target, the projection to the target year, and the status."""
+    lang = caption.lang
+    unit = indicator.unit
+    series = list(assessment.series)
+    fig = go.Figure()
+    whole = [p for p in series if not p.partial]
+    partial = [p for p in series if p.partial]
+
+    def hover(points, note=""):
+        return [f"{p.year}: {fmt_value(p.value, unit, lang)}{note}" for p in points]
+
+    if indicator.rollup_kind == "flow":
+        fig.add_bar(x=[p.year for p in whole], y=[p.value for p in whole], name="Thực tế" if lang != "en" else "Actual",
+                    marker_color=ACTUAL, text=[fmt_value(p.value, unit, lang) for p in whole], textposition="outside",
+                    hovertext=hover(whole), hoverinfo="text")
+        if partial:
+            note = " (chưa đủ năm)" if lang != "en" else " (partial year)"
+            fig.add_bar(x=[p.year for p in partial], y=[p.value for p in partial],
+                        name=("Năm chưa đủ quý" if lang != "en" else "Partial year"),
+                        marker={"color": "white", "line": {"color": ACTUAL, "width": 2}, "pattern": {"shape": "/"}},
+                        text=[fmt_value(p.value, unit, lang) + note for p in partial], textposition="outside",
+                        hovertext=hover(partial, note), hoverinfo="text")
+    else:
+        fig.add_scatter(x=[p.year for p in series], y=[p.value for p in series], mode="lines+markers+text",
+                        name="Thực tế" if lang != "en" else "Actual", line={"color": ACTUAL, "width": 3},
+                        marker={"size": 11, "color": [("white" if (p.partial or getattr(p, "provisional", False)) else ACTUAL) for p in series],
+                                "line": {"color": ACTUAL, "width": 2}},
+                        text=[fmt_value(p.value, unit, lang) for p in series], textposition="top center",
+                        hovertext=hover(series), hoverinfo="text")
+
+    target = indicator.target
+    years = [p.year for p in series]
+    if indicator.is_numeric:
+        first_year = min(years + [target.year - 1, 2024])
+        label = (f"Mục tiêu {target.year}: " if lang != "en" else f"Target {target.year}: ") + _target_words(indicator, lang)
+        fig.add_scatter(x=[first_year - 0.4, target.year + 0.4], y=[target.value, target.value], mode="lines",
+                        name=label, line={"color": TARGET, "width": 2, "dash": "dot"}, hoverinfo="skip")
+        fig.add_scatter(x=[target.year], y=[target.value], mode="markers+text", showlegend=False,
+                        marker={"symbol": "star", "size": 18, "color": TARGET}, text=[label],
+                        textposition="top left", textfont={"color": TARGET, "size": 15}, hovertext=[label], hoverinfo="text")
+        proj = getattr(assessment, "projection", None)
+        if proj is not None and whole:
+            last = whole[-1]
+            name = ("Dự báo " if lang != "en" else "Projection ") + f"{target.year}: {fmt_value(proj, unit, lang)}"
+            fig.add_scatter(x=[last.year, target.year], y=[last.value, proj], mode="lines+markers", name=name,
+                            line={"color": MUTED, "width": 2, "dash": "dash"}, marker={"size": [0, 10], "color": MUTED},
+                            hovertext=["", name], hoverinfo="text")
+        fig.update_xaxes(range=[first_year - 0.6, target.year + 0.6])
+    fig.update_xaxes(dtick=1, tickformat="d", title=None, showgrid=False)
+    fig.update_yaxes(title=indicator.unit_label(lang), rangemode="tozero", gridcolor="#e4e7eb",
+                     autorange="reversed" if unit == "rank" else True)
+
+    status = assessment.status
+    colour = STATUS_COLOURS.get(status, MUTED)
+    subtitle = (f"<span style='color:{colour}'>● <b>{status_label(status, lang)}</b></span> · "
+                + assessment.explain(lang))
+    name = indicator.name.get(lang) + (f" — {sector_name}" if sector_name else "")
+    return _style(fig, f"{unit_name} — {name}", subtitle, caption)
+
+
+def _target_words(indicator, lang: str) -> str:
+    from tracker.i18n import fmt_target
+
+    text = fmt_target(indicator, lang)
+    return text.rsplit(" (", 1)[0] if text.endswith(")") else text
+
+
+def status_matrix(rows: list[dict], *, caption: Caption, title: str) -> go.Figure:
+    """Units (rows) × targets (columns), each cell coloured by status and labelled.
+
+    ``rows``: dicts with unit_name, target_name, status, status_label, value_text.
+    """
+    lang = caption.lang
+    units = list(dict.fromkeys(r["unit_name"] for r in rows))
+    targets = list(dict.fromkeys(r["target_name"] for r in rows))
+    order = list(STATUS_COLOURS)
+    z = [[None] * len(targets) for _ in units]
+    text = [[""] * len(targets) for _ in units]
+    hover = [[""] * len(targets) for _ in units]
+    for r in rows:
+        i, j = units.index(r["unit_name"]), targets.index(r["target_name"])
+        z[i][j] = order.index(r["status"])
+        text[i][j] = r["status_label"]
+        hover[i][j] = f"{r['unit_name']}<br>{r['target_name']}<br><b>{r['status_label']}</b><br>{r.get('value_text', '')}"
+    n = len(order)
+    scale = []
+    for k, status in enumerate(order):
+        scale += [(k / n, STATUS_COLOURS[status]), ((k + 1) / n, STATUS_COLOURS[status])]
+    fig = go.Figure(go.Heatmap(z=z, x=[_wrap(t, 18) for t in targets], y=units, text=text, texttemplate="%{text}",
+                               textfont={"size": 13, "color": "white"}, hovertext=hover, hoverinfo="text",
+                               colorscale=scale, zmin=0, zmax=n, showscale=False, xgap=3, ygap=3))
+    fig.update_yaxes(autorange="reversed", tickfont={"size": 16})
+    fig.update_xaxes(side="top", tickfont={"size": 13}, tickangle=0)
+    counts: dict[str, int] = {}
+    for r in rows:
+        counts[r["status_label"]] = counts.get(r["status_label"], 0) + 1
+    subtitle = " · ".join(f"{k}: {v}" for k, v in counts.items())
+    fig = _style(fig, title, subtitle, caption, height=max(420, 140 + 80 * len(units)))
+    fig.update_layout(margin={"l": 180, "t": 200})
+    return fig
+
+
+def _wrap(text: str, width: int) -> str:
+    words, lines, line = text.split(), [], ""
+    for w in words:
+        if len(line) + len(w) + 1 > width and line:
+            lines.append(line)
+            line = w
+        else:
+            line = f"{line} {w}".strip()
+    lines.append(line)
+    return "<br>".join(lines[:4])
+
+
+def compare_figure(series: list[dict], *, indicator_name: str, unit: str, caption: Caption) -> go.Figure:
+    """One indicator across units: each unit's yearly values and its own target.
+
+    ``series``: dicts with unit_name, points [(year, value, partial)], target_value, target_year, status.
+    """
+    lang = caption.lang
+    palette = ["#1f4e79", "#e8590c", "#2b8a3e", "#862e9c", "#c92a2a", "#0b7285"]
+    fig = go.Figure()
+    for k, s in enumerate(series):
+        colour = palette[k % len(palette)]
+        xs = [p[0] for p in s["points"]]
+        ys = [p[1] for p in s["points"]]
+        fig.add_scatter(x=xs, y=ys, mode="lines+markers", name=s["unit_name"], line={"color": colour, "width": 3},
+                        marker={"size": 10}, hovertext=[f"{s['unit_name']} {x}: {fmt_value(y, unit, lang)}" for x, y in zip(xs, ys)],
+                        hoverinfo="text")
+        if s.get("target_value") is not None:
+            label = f"{s['unit_name']}: " + ("mục tiêu " if lang != "en" else "target ") + \
+                f"{fmt_value(s['target_value'], unit, lang)} ({s['target_year']})"
+            fig.add_scatter(x=[s["target_year"]], y=[s["target_value"]], mode="markers+text", name=label,
+                            marker={"symbol": "star", "size": 18, "color": colour}, text=[label],
+                            textposition="top left", textfont={"color": colour}, hovertext=[label], hoverinfo="text")
+    fig.update_xaxes(dtick=1, tickformat="d", showgrid=False)
+    fig.update_yaxes(title=None, rangemode="tozero", gridcolor="#e4e7eb")
+    subtitle = ("So sánh giữa các địa phương cùng chỉ tiêu" if lang != "en" else "Across the units that share this target")
+    return _style(fig, indicator_name, subtitle, caption)
+
+
+def milestone_timeline(items: list[dict], *, title: str, caption: Caption, today: dt.date) -> go.Figure:
+    """Tasks on a time axis by due date (or completion date), coloured by status, overdue first.
+
+    ``items``: dicts with name, due (date|None), completed_on (date|None), status, status_label, unit_name.
+    """
+    lang = caption.lang
+    dated = [i for i in items if i.get("due") or i.get("completed_on")]
+    fig = go.Figure()
+    for status in STATUS_COLOURS:
+        group = [i for i in dated if i["status"] == status]
+        if not group:
+            continue
+        xs = [i.get("completed_on") or i["due"] for i in group]
+        fig.add_scatter(
+            x=xs, y=[_wrap(i["name"], 60).replace("<br>", " ")[:70] for i in group], mode="markers",
+            name=group[0]["status_label"], marker={"size": 16, "color": STATUS_COLOURS[status], "symbol": "diamond"},
+            hovertext=[f"{i['unit_name']}: {i['name']}<br>{i['status_label']} · "
+                       + ("hạn " if lang != "en" else "due ") + fmt_date(i.get("due"), lang) for i in group],
+            hoverinfo="text")
+    fig.add_vline(x=today, line={"color": INK, "width": 1, "dash": "dot"})
+    fig.add_annotation(x=today, y=1.02, yref="paper", text=("Hôm nay " if lang != "en" else "Today ") + fmt_date(today, lang),
+                       showarrow=False, font={"size": 13, "color": INK})
+    fig.update_yaxes(autorange="reversed", tickfont={"size": 13})
+    fig.update_xaxes(tickformat="%m/%Y" if lang != "en" else "%b %Y", gridcolor="#e4e7eb")
+    undated = len(items) - len(dated)
+    subtitle = (f"{len(dated)} nhiệm vụ có thời hạn; {undated} nhiệm vụ thường xuyên / không ấn định thời hạn"
+                if lang != "en" else f"{len(dated)} tasks with a deadline; {undated} standing or undated")
+    fig = _style(fig, title, subtitle, caption, height=max(480, 160 + 34 * len(dated)))
+    fig.update_layout(margin={"l": 520})
+    return fig
