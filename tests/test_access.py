@@ -1,0 +1,250 @@
+"""Accounts (bcrypt hashes in a TOML file), period locks, permission decisions, `python -m tracker user`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import stat
+import tomllib
+
+import pytest
+
+from tracker.access import (
+    Decision,
+    User,
+    UserError,
+    UserStore,
+    can_manage_users,
+    can_upload,
+    can_view,
+    can_withdraw,
+    ensure_admin,
+    period_lock_state,
+)
+from tracker.cli import main
+from tracker.periods import Period
+
+TODAY = dt.date(2026, 10, 15)  # Q3/2026 ended 30/09 and is open until the end of 30/10
+LOCK = 30
+VIEWER = User("lanhdao", "viewer", (), "")
+UPLOADER = User("canbo", "uploader", ("khanh-hoa",), "")
+ADMIN = User("admin", "admin", (), "")
+
+
+@pytest.fixture
+def store(tmp_path) -> UserStore:
+    # 4 rounds: the cheapest bcrypt cost, so the tests stay fast; the format is the same.
+    return UserStore(tmp_path / "users.toml", rounds=4)
+
+
+# --- the users file -----------------------------------------------------------------------------
+
+def test_add_list_authenticate_remove(store):
+    store.add_user("canbo.khanhhoa", "uploader", "mat-khau-kh-2026", units=("khanh-hoa",))
+    store.add_user("lanhdao", "viewer", "mat-khau-ld-2026")
+    assert [(u.username, u.role, u.units) for u in store.list_users()] == [
+        ("canbo.khanhhoa", "uploader", ("khanh-hoa",)), ("lanhdao", "viewer", ())]
+    found = store.authenticate("canbo.khanhhoa", "mat-khau-kh-2026")
+    assert found is not None and found.units == ("khanh-hoa",)
+    assert store.authenticate("canbo.khanhhoa", "mat-khau-ld-2026") is None
+    assert store.authenticate("nobody", "mat-khau-kh-2026") is None
+    assert store.authenticate("lanhdao", "") is None
+    store.remove_user("lanhdao")
+    assert [u.username for u in store.list_users()] == ["canbo.khanhhoa"]
+    assert store.get("lanhdao") is None
+
+
+def test_file_holds_bcrypt_hashes_never_the_password(store):
+    store.add_user("lanhdao", "viewer", "mat-khau-ld-2026")
+    text = store.path.read_text(encoding="utf-8")
+    assert "mat-khau-ld-2026" not in text
+    entry = tomllib.loads(text)["users"]["lanhdao"]
+    assert entry["password_hash"].startswith("$2b$")
+    assert stat.S_IMODE(store.path.stat().st_mode) == 0o600
+    assert "mat-khau" not in repr(store.get("lanhdao"))
+    assert [p.name for p in store.path.parent.iterdir()] == ["users.toml"]  # no temp or lock file left
+
+
+def test_set_password_replaces_the_old_one(store):
+    store.add_user("admin2", "admin", "first-password")
+    store.set_password("admin2", "second-password")
+    assert store.authenticate("admin2", "first-password") is None
+    assert store.authenticate("admin2", "second-password").role == "admin"
+
+
+def test_refusals_when_adding_users(store):
+    store.add_user("canbo", "uploader", "mat-khau-2026", units=("khanh-hoa",))
+    with pytest.raises(UserError, match="đã tồn tại"):
+        store.add_user("canbo", "viewer", "mat-khau-2026")
+    with pytest.raises(UserError, match="72"):
+        store.add_user("dai", "viewer", "ồ" * 30)  # 30 characters but 90 bytes
+    with pytest.raises(UserError, match="ít nhất"):
+        store.add_user("ngan", "viewer", "short")
+    with pytest.raises(UserError, match="vai trò|role"):
+        store.add_user("la", "boss", "mat-khau-2026")
+    with pytest.raises(UserError, match="--unit"):
+        store.add_user("khongdonvi", "uploader", "mat-khau-2026")
+    with pytest.raises(UserError, match="không hợp lệ"):
+        store.add_user("Tên Có Dấu", "viewer", "mat-khau-2026")
+    with pytest.raises(UserError, match="Không có người dùng"):
+        store.remove_user("ghost")
+    assert [u.username for u in store.list_users()] == ["canbo"]
+    # an over-long password never authenticates (bcrypt would compare only its first 72 bytes)
+    assert store.authenticate("canbo", "mat-khau-2026" + "x" * 80) is None
+
+
+def test_last_admin_cannot_be_removed(store):
+    store.add_user("admin", "admin", "mat-khau-2026")
+    with pytest.raises(UserError, match="cuối cùng"):
+        store.remove_user("admin")
+
+
+def test_ensure_admin_creates_once(store):
+    password = ensure_admin(store)
+    assert password and len(password) >= 16
+    assert store.authenticate("admin", password).role == "admin"
+    assert ensure_admin(store) is None
+    assert len(store.list_users()) == 1
+
+
+def test_ensure_admin_does_nothing_when_users_exist(store):
+    store.add_user("lanhdao", "viewer", "mat-khau-ld-2026")
+    assert ensure_admin(store) is None
+    assert store.get("admin") is None
+
+
+def test_broken_users_file_is_a_sentence(store):
+    store.path.write_text("[users.x]\nrole = 'god'\n", encoding="utf-8")
+    with pytest.raises(UserError, match="không hợp lệ"):
+        store.list_users()
+
+
+# --- period locks and decisions -----------------------------------------------------------------
+
+def test_period_lock_state():
+    assert period_lock_state("2026-Q3", TODAY, LOCK) == ("open", dt.date(2026, 10, 30))
+    assert period_lock_state(Period(2026, 3), dt.date(2026, 10, 30), LOCK)[0] == "open"
+    assert period_lock_state("2026-Q3", dt.date(2026, 10, 31), LOCK)[0] == "locked"
+    assert period_lock_state("2026-Q3", dt.date(2026, 9, 30), LOCK)[0] == "not_ended"
+    assert period_lock_state("2026-Q4", TODAY, LOCK) == ("not_ended", dt.date(2027, 1, 30))
+    assert period_lock_state("2025", TODAY, LOCK) == ("locked", dt.date(2026, 1, 30))
+    assert period_lock_state("2025", dt.date(2026, 1, 10), LOCK)[0] == "open"
+
+
+def test_everyone_can_view_only_admins_manage_users():
+    assert can_view(None).allowed and can_view(VIEWER).allowed and can_view(UPLOADER).allowed
+    assert can_manage_users(ADMIN).allowed
+    assert can_manage_users(UPLOADER).code == "admin_only"
+    assert can_manage_users(None).code == "not_signed_in"
+
+
+def test_upload_allowed_for_own_unit_in_open_period():
+    d = can_upload(UPLOADER, "khanh-hoa", "2026-Q3", TODAY, LOCK)
+    assert d == Decision(True, "ok", "", "")
+
+
+@pytest.mark.parametrize("user, unit, period, today, code", [
+    (VIEWER, "khanh-hoa", "2026-Q3", TODAY, "role_viewer"),
+    (None, "khanh-hoa", "2026-Q3", TODAY, "not_signed_in"),
+    (UPLOADER, "lam-dong", "2026-Q3", TODAY, "unit_not_allowed"),
+    (UPLOADER, "khanh-hoa", "2026-Q2", TODAY, "period_locked"),
+    (UPLOADER, "khanh-hoa", "2026-Q4", TODAY, "period_not_ended"),
+    (ADMIN, "khanh-hoa", "2026-Q4", TODAY, "period_not_ended"),
+    (ADMIN, "lam-dong", "2026", TODAY, "period_not_ended"),
+    (UPLOADER, "khanh-hoa", "Q5/2026", TODAY, "bad_period"),
+])
+def test_upload_refusals(user, unit, period, today, code):
+    d = can_upload(user, unit, period, today, LOCK)
+    assert not d.allowed
+    assert d.code == code
+    assert d.message_vi and d.message_en and d.message_vi != d.message_en
+
+
+def test_locked_period_message_says_why():
+    d = can_upload(UPLOADER, "khanh-hoa", "2026-Q2", TODAY, LOCK)
+    assert d.message_vi == (
+        "Kỳ Quý II/2026 đã khóa từ 31/07/2026 (kỳ chỉ mở để nộp đến hết 30 ngày sau khi kết thúc quý, "
+        "tức ngày 30/07/2026). Chỉ quản trị viên mới được tải lên hoặc rút số liệu của kỳ này.")
+    assert "Q2/2026" in d.message_en and "2026-07-31" in d.message_en
+    assert "Khánh Hòa" in can_upload(UPLOADER, "lam-dong", "2026-Q3", TODAY, LOCK).message_vi
+
+
+def test_admin_may_upload_to_a_locked_period_and_any_unit():
+    d = can_upload(ADMIN, "lam-dong", "2026-Q2", TODAY, LOCK)
+    assert d.allowed and d.code == "admin_override"
+    assert "quản trị viên" in d.message_vi
+    assert can_upload(ADMIN, "lam-dong", "2026-Q3", TODAY, LOCK).code == "ok"
+
+
+def test_lock_days_setting_moves_the_lock():
+    assert can_upload(UPLOADER, "khanh-hoa", "2026-Q2", TODAY, 120).allowed
+    assert not can_upload(UPLOADER, "khanh-hoa", "2026-Q3", TODAY, 10).allowed
+
+
+@pytest.mark.parametrize("user, unit, period, by, code", [
+    (UPLOADER, "khanh-hoa", "2026-Q3", "someone-else", "not_own_submission"),
+    (UPLOADER, "khanh-hoa", "2026-Q2", "canbo", "period_locked"),
+    (UPLOADER, "lam-dong", "2026-Q3", "canbo", "unit_not_allowed"),
+    (VIEWER, "khanh-hoa", "2026-Q3", "lanhdao", "role_viewer"),
+    (None, "khanh-hoa", "2026-Q3", "canbo", "not_signed_in"),
+])
+def test_withdraw_refusals(user, unit, period, by, code):
+    d = can_withdraw(user, unit, period, by, TODAY, LOCK)
+    assert (d.allowed, d.code) == (False, code)
+    assert d.message_vi and d.message_en
+
+
+def test_withdraw_allowed():
+    assert can_withdraw(UPLOADER, "khanh-hoa", "2026-Q3", "canbo", TODAY, LOCK).allowed
+    assert can_withdraw(ADMIN, "lam-dong", "2024-Q1", "someone-else", TODAY, LOCK).allowed
+
+
+# --- python -m tracker user ---------------------------------------------------------------------
+
+def run(monkeypatch, argv, stdin=""):
+    monkeypatch.setattr("sys.stdin", io.StringIO(stdin))
+    return main(argv)
+
+
+def test_cli_add_list_passwd_remove(tmp_path, monkeypatch, capsys):
+    users = str(tmp_path / "users.toml")
+    assert run(monkeypatch, ["user", "add", "canbo", "--role", "uploader", "--unit", "khanh-hoa",
+                             "--password-stdin", "--users", users], "mat-khau-2026\n") == 0
+    assert run(monkeypatch, ["user", "add", "quantri", "--role", "admin", "--password-stdin", "--users", users],
+               "mat-khau-qt-2026\n") == 0
+    capsys.readouterr()
+    assert run(monkeypatch, ["user", "list", "--users", users]) == 0
+    out = capsys.readouterr().out
+    assert "canbo" in out and "uploader" in out and "khanh-hoa" in out and "quantri" in out
+    assert "$2b$" not in out and "mat-khau" not in out
+    store = UserStore(users)
+    assert store.authenticate("canbo", "mat-khau-2026") is not None  # trailing newline not part of it
+
+    assert run(monkeypatch, ["user", "passwd", "canbo", "--password-stdin", "--users", users], "mat-khau-moi-2026\n") == 0
+    assert store.authenticate("canbo", "mat-khau-moi-2026") is not None
+    assert run(monkeypatch, ["user", "remove", "canbo", "--users", users]) == 0
+    assert store.get("canbo") is None
+
+
+def test_cli_refusals_and_usage_errors(tmp_path, monkeypatch, capsys):
+    users = str(tmp_path / "users.toml")
+    assert run(monkeypatch, ["user", "add", "x", "--role", "uploader", "--unit", "atlantis",
+                             "--password-stdin", "--users", users], "mat-khau-2026\n") == 1
+    assert "atlantis" in capsys.readouterr().err
+    assert run(monkeypatch, ["user", "add", "x", "--role", "viewer", "--password-stdin", "--users", users], "ngan\n") == 1
+    assert run(monkeypatch, ["user", "remove", "ghost", "--users", users]) == 1
+    # stdin is not a terminal and no --password-stdin: a usage error, not a hang on getpass
+    assert run(monkeypatch, ["user", "add", "x", "--role", "viewer", "--users", users]) == 2
+    assert run(monkeypatch, ["user"]) == 2
+    with pytest.raises(SystemExit) as stop:
+        run(monkeypatch, ["user", "add", "x", "--role", "boss", "--users", users])
+    assert stop.value.code == 2
+    err = capsys.readouterr().err
+    assert "Traceback" not in err
+    assert not (tmp_path / "users.toml").exists() or UserStore(users).list_users() == []
+
+
+def test_cli_uses_tracker_users_env(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("TRACKER_USERS", str(tmp_path / "env-users.toml"))
+    assert run(monkeypatch, ["user", "add", "lanhdao", "--role", "viewer", "--password-stdin"], "mat-khau-ld-2026\n") == 0
+    assert UserStore(tmp_path / "env-users.toml").get("lanhdao").role == "viewer"
