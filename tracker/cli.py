@@ -65,6 +65,344 @@ def cmd_catalogue(args) -> int:
     return EXIT_OK
 
 
+def _store(args):
+    from tracker.settings import load_settings
+    from tracker.store import Store
+
+    if getattr(args, "db", None):
+        return Store(args.db)          # its archive beside it
+    settings = load_settings()
+    return Store(settings.db_path, settings.archive_dir)
+
+
+def _period_or_usage(text: str):
+    from tracker.periods import parse_period
+
+    try:
+        return parse_period(text)
+    except ValueError:
+        raise _UsageError(f"kỳ báo cáo không hợp lệ: {text!r} (ví dụ 2026-Q3 hoặc 2026) / not a period") from None
+
+
+class _UsageError(Exception):
+    pass
+
+
+def _unit_or_usage(cat, unit: str) -> str:
+    if unit not in cat.jurisdictions:
+        raise _UsageError(f"không có địa phương '{unit}'; chọn một trong: {', '.join(sorted(cat.jurisdictions))}")
+    if not cat.indicators_for(unit):
+        raise _UsageError(f"'{unit}' không có chỉ tiêu nào để báo cáo / has no targets to report")
+    return unit
+
+
+def cmd_template(args) -> int:
+    from pathlib import Path
+
+    from tracker.workbook import build_form, form_filename
+
+    cat = load_catalogue()
+    unit = _unit_or_usage(cat, args.unit)
+    period = _period_or_usage(args.period)
+    previous = {}
+    from tracker.store import default_db_path
+
+    db = Path(args.db) if args.db else default_db_path()
+    if db.exists():
+        with _store(args) as store:
+            previous = store.previous_values(unit, period.code)
+    out = Path(args.out or form_filename(unit, period.code))
+    out.write_bytes(build_form(cat, unit, period.code, previous))
+    print(f"Đã tạo biểu mẫu {out} — {cat.name(unit)}, {period.label()} / form written")
+    return EXIT_OK
+
+
+def _operator(args) -> tuple[str, object]:
+    """Who is writing: --as USER (checked against the users file) or the local operator.
+
+    Whoever runs the CLI on the server owns the database file, so without --as the write is
+    recorded as "local:<login>" with admin rights; --as makes the CLI act with that user's rights.
+    """
+    import getpass
+
+    from tracker.access import User, UserStore
+    from tracker.settings import load_settings
+
+    if not args.as_user:
+        return f"local:{getpass.getuser()}", User(f"local:{getpass.getuser()}", "admin", (), "")
+    users = UserStore(load_settings().users_file)
+    user = users.get(args.as_user)
+    if user is None:
+        raise _Refused(f"Không có người dùng '{args.as_user}' / unknown user '{args.as_user}'")
+    return user.username, user
+
+
+class _Refused(Exception):
+    pass
+
+
+def cmd_ingest(args) -> int:
+    from pathlib import Path
+
+    from tracker.access import can_upload
+    from tracker.ingest import read_form
+    from tracker.periods import today as today_
+    from tracker.settings import load_settings
+
+    lang = args.lang
+    path = Path(args.file)
+    if not path.is_file():
+        raise _UsageError(f"không tìm thấy tệp {path} / file not found")
+    settings = load_settings()
+    cat = load_catalogue()
+    today = today_()
+    who, user = _operator(args)
+    content = path.read_bytes()
+    with _store(args) as store:
+        parsed = read_form(content, path.name, cat, today=today, previous=store.previous_values,
+                           max_bytes=settings.upload_max_mb * 1_000_000)
+        print(parsed.report.render(lang))
+        if not parsed.ok:
+            print(("Refused: fix the errors above and send the file again; nothing was stored." if lang == "en" else
+                   "Không nhận tệp: hãy sửa các lỗi trên rồi gửi lại; chưa có gì được lưu."), file=sys.stderr)
+            return EXIT_REFUSED
+        for unit, period in sorted({(o.unit, o.period) for o in parsed.observations} | {(m.unit, m.period) for m in parsed.milestones}):
+            decision = can_upload(user, unit, period, today, settings.lock_days)
+            if not decision.allowed:
+                print(decision.message_en if lang == "en" else decision.message_vi, file=sys.stderr)
+                return EXIT_REFUSED
+        counts = f"{len(parsed.observations)} số liệu, {len(parsed.milestones)} nhiệm vụ" if lang != "en" else \
+            f"{len(parsed.observations)} values, {len(parsed.milestones)} milestone updates"
+        if args.dry_run:
+            print(("Dry run — would store: " if lang == "en" else "Chạy thử — sẽ lưu: ") + counts)
+            return EXIT_OK
+        result = store.commit(parsed, content, user=who)
+        if result.duplicate:
+            print((f"This file was already accepted (submission #{result.submission_id}); nothing stored again." if lang == "en"
+                   else f"Tệp này đã được nhận trước đây (lần nộp #{result.submission_id}); không lưu lại."))
+        else:
+            print((f"Accepted as submission #{result.submission_id}: " if lang == "en" else f"Đã lưu lần nộp #{result.submission_id}: ") + counts)
+    return EXIT_OK
+
+
+def cmd_history(args) -> int:
+    from tracker.i18n import fmt_number
+
+    cat = load_catalogue()
+    if args.unit:
+        _unit_or_usage(cat, args.unit)
+    with _store(args) as store:
+        if args.indicator:
+            if not cat.has_indicator(args.indicator):
+                raise _UsageError(f"không có chỉ tiêu '{args.indicator}' / unknown indicator")
+            rows = store.value_history(args.indicator, args.unit)
+            if rows.empty:
+                print("Chưa có số liệu nào cho chỉ tiêu này. / No values yet.")
+                return EXIT_OK
+            print(f"{'Kỳ':<9} {'Lĩnh vực':<12} {'Giá trị':>14}  {'Lần nộp':>7}  {'Người nộp':<16} {'Thời điểm':<19}  Tệp")
+            for r in rows.itertuples():
+                mark = "  (đã rút / withdrawn)" if r.withdrawn else ""
+                print(f"{r.period:<9} {r.sector or '-':<12} {fmt_number(r.value):>14}  #{r.submission_id:<6}  {r.uploaded_by:<16} "
+                      f"{r.recorded_at:%Y-%m-%d %H:%M:%S}  {r.file_name}{mark}")
+            return EXIT_OK
+        subs = store.submissions(unit=args.unit)
+        if not subs:
+            print("Chưa có lần nộp nào. Tạo biểu mẫu bằng `python -m tracker template` rồi nộp bằng `python -m tracker ingest`."
+                  " / No submissions yet.")
+            return EXIT_OK
+        print(f"{'#':>4}  {'Đơn vị':<14} {'Kỳ':<8} {'Người nộp':<16} {'Thời điểm':<19}  {'Số liệu':>7} {'Nhiệm vụ':>8}  {'Trạng thái':<10} Tệp")
+        for s in subs:
+            status = {"accepted": "đã nhận", "withdrawn": "đã rút"}.get(s.status, s.status)
+            print(f"{s.id:>4}  {s.unit:<14} {s.period:<8} {s.uploaded_by:<16} {s.uploaded_at:%Y-%m-%d %H:%M:%S}  "
+                  f"{s.observation_count:>7} {s.milestone_count:>8}  {status:<10} {s.file_name}"
+                  + (f"  — rút bởi {s.withdrawn_by}: {s.withdraw_reason}" if s.withdrawn_by else ""))
+    return EXIT_OK
+
+
+def cmd_seed(args) -> int:
+    """First run: an admin account if there is none, and the demo data if the database is empty."""
+    from tracker.access import UserStore, ensure_admin
+    from tracker.demo import DEMO_USER, write_demo
+    from tracker.periods import parse_period
+    from tracker.ingest import read_form
+    from tracker.periods import today as today_
+    from tracker.settings import load_settings
+
+    settings = load_settings()
+    password = ensure_admin(UserStore(settings.users_file))
+    if password:
+        print("=" * 72)
+        print("Tài khoản quản trị đầu tiên đã được tạo (chỉ hiện một lần) / first admin account (shown once):")
+        print(f"    tên đăng nhập / user: admin    mật khẩu / password: {password}")
+        print("Đổi mật khẩu: python -m tracker user passwd admin")
+        print("=" * 72)
+    cat = load_catalogue()
+    with _store(args) as store:
+        if args.if_empty and not store.is_empty():
+            print("Cơ sở dữ liệu đã có số liệu; không nạp dữ liệu minh họa. / Database not empty; demo not loaded.")
+            return EXIT_OK
+        today = today_()
+        demo_dir = settings.demo_dir
+        # Regenerated every time (deterministic, a few seconds) so the forms always match indicators.yaml.
+        print(f"Tạo biểu mẫu minh họa trong {demo_dir} / writing demo forms")
+        paths = write_demo(cat, demo_dir, today=today)
+        print(f"Nạp dữ liệu minh họa: {len(paths)} biểu mẫu / loading demo data: {len(paths)} forms")
+        stored = 0
+        # oldest period first, so that corrections and successors follow their predecessors
+        paths.sort(key=lambda p: (parse_period(p.stem.rsplit("_", 1)[1]).sort_key(), p.name))
+        for n, path in enumerate(paths, 1):
+            content = path.read_bytes()
+            parsed = read_form(content, path.name, cat, today=today, previous=store.previous_values)
+            if not parsed.ok:
+                print(f"  {path.name}: bị từ chối / refused\n{parsed.report.render()}", file=sys.stderr)
+                return EXIT_REFUSED
+            result = store.commit(parsed, content, user=DEMO_USER, is_demo=True)
+            stored += result.observations + result.milestones
+            if n % 10 == 0 or n == len(paths):
+                print(f"  {n}/{len(paths)}")
+        print(f"Đã nạp {stored} dòng dữ liệu minh họa (gắn nhãn “Dữ liệu minh họa”). / {stored} demo rows loaded.")
+    return EXIT_OK
+
+
+def cmd_status(args) -> int:
+    from tracker.i18n import fmt_value
+    from tracker.periods import today as today_
+    from tracker.progress import assess_all, status_label
+
+    cat = load_catalogue()
+    if args.unit:
+        _unit_or_usage(cat, args.unit)
+    lang = args.lang
+    with _store(args) as store:
+        obs = store.current_observations()
+        stones = store.current_milestones()
+        demo = store.has_demo_data()
+    result = assess_all(cat, obs, stones, today_())
+    units = [args.unit] if args.unit else list(result)
+    if args.json:
+        out = {"demo": demo, "units": {u: {"numeric": [a.to_dict() for a in result[u]["numeric"]],
+                                           "milestones": [m.to_dict() for m in result[u]["milestones"]]}
+                                       for u in units if u in result}}
+        print(json.dumps(out, ensure_ascii=False, indent=2, default=str))
+        return EXIT_OK
+    if demo:
+        print(t("app.demo_banner", lang))
+    for u in units:
+        if u not in result:
+            continue
+        print("=" * 100)
+        print(cat.name(u, lang))
+        print("=" * 100)
+        for a in result[u]["numeric"]:
+            ind = cat.indicator(a.indicator_id)
+            name = ind.name.get(lang) + (f" [{a.sector}]" if a.sector else "")
+            print(f"{status_label(a.status, lang):<20} {name}")
+            print(textwrap.fill(a.explain(lang), 100, initial_indent="    ", subsequent_indent="    "))
+        for m in result[u]["milestones"]:
+            ind = cat.indicator(m.indicator_id)
+            print(f"{status_label(m.status, lang):<20} {ind.name.get(lang)}")
+    return EXIT_OK
+
+
+def cmd_briefing(args) -> int:
+    """A unit's PowerPoint briefing from the current data (optionally as of a period)."""
+    from pathlib import Path
+
+    from tracker.briefing import build_deck, deck_filename, load_snapshot, slide_texts
+    from tracker.periods import today as today_
+
+    cat = load_catalogue()
+    unit = _unit_or_usage(cat, args.unit)
+    period = _period_or_usage(args.period).code if args.period else None
+    from tracker.store import default_db_path
+
+    db = Path(args.db) if args.db else default_db_path()
+    if not db.exists():
+        raise _Refused(f"Chưa có cơ sở dữ liệu {db}; chạy `python -m tracker seed` hoặc nộp biểu mẫu trước. / no database yet")
+    with _store(args) as store:
+        snap = load_snapshot(store, cat, today_(), period=period)
+    content = build_deck(cat, snap, unit, lang=args.lang)
+    out = Path(args.out or deck_filename(unit, period or snap.latest_period))
+    out.write_bytes(content)
+    n = len(slide_texts(content))
+    print(f"Đã tạo bản trình chiếu {out} — {n} trang / deck written: {n} slides")
+    return EXIT_OK
+
+
+def _user_store(args):
+    from tracker.access import UserStore
+    from tracker.settings import SettingsError, load_settings
+
+    if args.users:
+        return UserStore(args.users)
+    try:
+        return UserStore(load_settings().users_file)
+    except SettingsError as exc:
+        raise _Refused(str(exc)) from None
+
+
+def _read_password(args) -> str:
+    """From stdin (--password-stdin, one line), else typed twice at a terminal; never an argument,
+    which would land in the shell history and the process list."""
+    import getpass
+
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        raise _UsageError("không có bàn phím để nhập mật khẩu; dùng --password-stdin "
+                          "/ stdin is not a terminal; use --password-stdin")
+    first = getpass.getpass("Mật khẩu / password: ")
+    if first != getpass.getpass("Nhập lại mật khẩu / repeat password: "):
+        raise _Refused("Hai lần nhập mật khẩu không khớp; chưa thay đổi gì. / The passwords differ; nothing changed.")
+    return first
+
+
+def cmd_user(args) -> int:
+    """Accounts: add, remove, list, passwd. Refusals (UserError) are sentences, exit 1."""
+    from tracker.access import UserError
+
+    if not getattr(args, "user_action", None):
+        raise _UsageError("thiếu thao tác: add, remove, list hoặc passwd / missing action")
+    store = _user_store(args)
+    try:
+        if args.user_action == "list":
+            users = store.list_users()
+            if not users:
+                print(f"Chưa có người dùng nào trong {store.path}. / No users yet.")
+                return EXIT_OK
+            width = max(len("Tên / name"), *(len(u.username) for u in users))
+            print(f"{'Tên / name':<{width}}  {'Vai trò / role':<14}  Đơn vị / units")
+            for u in users:
+                units = ", ".join(u.units) if u.units else ("(tất cả / all)" if u.role == "admin" else "-")
+                print(f"{u.username:<{width}}  {u.role:<14}  {units}")
+            return EXIT_OK
+        if args.user_action == "add":
+            if args.unit:
+                known = load_catalogue().jurisdictions
+                unknown = [u for u in args.unit if u not in known]
+                if unknown:
+                    raise _Refused(f"Không có địa phương: {', '.join(unknown)}. Chọn trong: {', '.join(sorted(known))} "
+                                   f"/ unknown unit")
+            if store.get(args.name):  # say so before asking for a password
+                raise UserError(f"Người dùng '{args.name}' đã tồn tại. / User '{args.name}' already exists.")
+            user = store.add_user(args.name, args.role, _read_password(args), units=args.unit or ())
+            print(f"Đã tạo người dùng {user.username} ({user.role}) / user added")
+            return EXIT_OK
+        if args.user_action == "remove":
+            store.remove_user(args.name)
+            print(f"Đã xóa người dùng {args.name} / user removed")
+            return EXIT_OK
+        if args.user_action == "passwd":
+            if not store.get(args.name):
+                raise UserError(f"Không có người dùng '{args.name}'. / No user '{args.name}'.")
+            store.set_password(args.name, _read_password(args))
+            print(f"Đã đổi mật khẩu của {args.name} / password changed")
+            return EXIT_OK
+    except UserError as exc:
+        raise _Refused(str(exc)) from None
+    raise _UsageError(f"thao tác không hợp lệ: {args.user_action}")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="python -m tracker", description="NQ45 Tracker — dòng lệnh / command line")
     sub = parser.add_subparsers(dest="command", parser_class=_Parser)
@@ -76,6 +414,61 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=["vi", "en"], default="vi")
     p.add_argument("--catalogue", help="đường dẫn indicators.yaml")
     p.set_defaults(func=cmd_catalogue)
+    p = sub.add_parser("template", help="tạo biểu mẫu Excel / write an Excel form")
+    p.add_argument("--unit", required=True)
+    p.add_argument("--period", required=True, help="vd. 2026-Q3 hoặc 2026")
+    p.add_argument("--out", help="tệp ra (mặc định nq45_<unit>_<period>.xlsx)")
+    p.add_argument("--db", help="cơ sở dữ liệu (mặc định data/tracker.duckdb; TRACKER_DB)")
+    p.set_defaults(func=cmd_template)
+
+    p = sub.add_parser("ingest", help="nộp một biểu mẫu đã điền / ingest a filled form")
+    p.add_argument("file")
+    p.add_argument("--db")
+    p.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không lưu")
+    p.add_argument("--as", dest="as_user", help="người dùng (mặc định: người vận hành máy chủ)")
+    p.add_argument("--lang", choices=["vi", "en"], default="vi")
+    p.set_defaults(func=cmd_ingest)
+
+    p = sub.add_parser("history", help="lịch sử nộp và giá trị / submissions and value history")
+    p.add_argument("--unit")
+    p.add_argument("--indicator")
+    p.add_argument("--db")
+    p.set_defaults(func=cmd_history)
+
+    p = sub.add_parser("seed", help="lần chạy đầu: tài khoản quản trị, dữ liệu minh họa / first run")
+    p.add_argument("--if-empty", action="store_true", help="chỉ nạp khi cơ sở dữ liệu trống")
+    p.add_argument("--db")
+    p.set_defaults(func=cmd_seed)
+
+    p = sub.add_parser("status", help="tình hình từng chỉ tiêu / status of every target")
+    p.add_argument("--unit")
+    p.add_argument("--db")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--lang", choices=["vi", "en"], default="vi")
+    p.set_defaults(func=cmd_status)
+    p = sub.add_parser("briefing", help="bản trình chiếu PowerPoint của một địa phương / a unit's briefing deck")
+    p.add_argument("--unit", required=True)
+    p.add_argument("--period", help="chỉ dùng số liệu đến kỳ này, vd. 2026-Q3")
+    p.add_argument("--out", help="tệp ra (mặc định nq45_<unit>_<period>.pptx)")
+    p.add_argument("--db")
+    p.add_argument("--lang", choices=["vi", "en"], default="vi")
+    p.set_defaults(func=cmd_briefing)
+    p = sub.add_parser("user", help="tài khoản người dùng / user accounts")
+    p.set_defaults(func=cmd_user)
+    user_sub = p.add_subparsers(dest="user_action", parser_class=_Parser)
+    users_file = _Parser(add_help=False)
+    users_file.add_argument("--users", help="tệp người dùng (mặc định data/users.toml; TRACKER_USERS)")
+    q = user_sub.add_parser("add", parents=[users_file], help="thêm người dùng / add a user")
+    q.add_argument("name")
+    q.add_argument("--role", required=True, choices=["viewer", "uploader", "admin"])
+    q.add_argument("--unit", action="append", help="đơn vị được nộp (uploader), lặp lại được, vd. --unit khanh-hoa")
+    q.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ một dòng stdin")
+    q = user_sub.add_parser("remove", parents=[users_file], help="xóa người dùng / remove a user")
+    q.add_argument("name")
+    q = user_sub.add_parser("list", parents=[users_file], help="danh sách người dùng / list users")
+    q = user_sub.add_parser("passwd", parents=[users_file], help="đổi mật khẩu / change a password")
+    q.add_argument("name")
+    q.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ một dòng stdin")
     return parser
 
 
@@ -87,8 +480,22 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         return args.func(args)
+    except _UsageError as exc:
+        print(f"{parser.prog}: lỗi cú pháp / usage error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    except _Refused as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_REFUSED
     except CatalogueError as exc:
         print(f"Danh mục chỉ tiêu bị lỗi / the catalogue is broken:\n{exc}", file=sys.stderr)
         return EXIT_REFUSED
     except KeyboardInterrupt:
+        return EXIT_REFUSED
+    except Exception as exc:  # the last guard: a sentence, never a traceback
+        from tracker.store import StoreError
+
+        if isinstance(exc, StoreError):
+            print(str(exc), file=sys.stderr)
+            return EXIT_REFUSED
+        print(f"Lỗi không mong đợi / unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_REFUSED

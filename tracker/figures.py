@@ -37,6 +37,8 @@ TARGET = "#c92a2a"
 FONT = "DejaVu Sans, Arial, Helvetica, sans-serif"
 # Slide size (16:9); PNG export doubles it with scale=2.
 WIDTH, HEIGHT = 1600, 900
+# Pixels below the plot area: tick labels, the legend and the footer ("Cập nhật …", source).
+BOTTOM = 150
 
 
 @dataclass(frozen=True)
@@ -71,14 +73,16 @@ def _style(fig: go.Figure, title: str, subtitle: str, caption: Caption, *, heigh
         separators=",." if caption.lang != "en" else ".,",
         template="plotly_white",
         height=height,
-        margin={"l": 80, "r": 40, "t": 110, "b": 110},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.12, "x": 0, "font": {"size": 15}},
+        # Bottom band in pixels, so a still of any height keeps it: ticks, then the legend, then the footer.
+        margin={"l": 80, "r": 40, "t": 110, "b": BOTTOM},
+        legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 44 / height, "x": 0,
+                "font": {"size": 15}},
         hoverlabel={"font": {"family": FONT, "size": 15}},
         paper_bgcolor="white",
         plot_bgcolor="white",
     )
-    fig.add_annotation(text=caption.footer(), xref="paper", yref="paper", x=0, y=-0.30, xanchor="left",
-                       yanchor="top", showarrow=False, align="left", font={"size": 13, "color": MUTED})
+    fig.add_annotation(text=caption.footer(), xref="paper", yref="paper", x=0, y=0, yshift=-(BOTTOM - 34),
+                       xanchor="left", yanchor="top", showarrow=False, align="left", font={"size": 13, "color": MUTED})
     if caption.demo:
         fig.add_annotation(text="DỮ LIỆU MINH HỌA" if caption.lang != "en" else "DEMO DATA", xref="paper",
                            yref="paper", x=0.5, y=0.5, showarrow=False, textangle=-20, opacity=0.10,

@@ -99,4 +99,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
         if os.environ.get(var):
             # Like a path typed in a shell: relative to the current directory, as tracker.store does.
             values[key] = Path(os.environ[var]).expanduser()
+    if os.environ.get("TRACKER_DB") and "archive_dir" not in values:
+        # A database elsewhere keeps its archive beside it, not in the repository's data/.
+        values["archive_dir"] = values["db_path"].parent / "archive"
     return Settings(**values)

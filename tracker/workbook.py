@@ -1,0 +1,378 @@
+"""The Excel form a unit fills each period, built with openpyxl.
+
+One workbook per unit and period:
+
+- "Hướng dẫn": how to fill the form (Vietnamese, one English line), and the unit, period and form
+  version in labelled cells — a visible copy of the metadata for readers that cannot see hidden sheets;
+- "Số liệu": one row per numeric or direction target (per sector where the target applies per sector),
+  codes, names, units, targets and the previous value locked; value, note and source to fill;
+- "Nhiệm vụ": one row per task, with a status drop-down, a completion date and the evidence;
+- "_meta": very hidden key/value rows (form, unit, period, form_version, created_at).
+
+The reader (tracker/ingest.py) finds columns by their header labels, so the labels below are the
+contract between the two modules; ``COLUMN_LABELS`` holds both languages.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from typing import Iterable
+
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.styles import Alignment, Border, Font, PatternFill, Protection, Side
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.protection import WorkbookProtection
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from tracker.catalogue import Catalogue, Indicator
+from tracker.i18n import fmt_target
+from tracker.periods import parse_period
+
+FORM_VERSION = "1"
+FORM_KIND = "nq45"
+BULK_KIND = "bulk"
+
+SHEET_INSTRUCTIONS = "Hướng dẫn"
+SHEET_DATA = "Số liệu"
+SHEET_MILESTONES = "Nhiệm vụ"
+SHEET_META = "_meta"
+
+# field -> (Vietnamese label, English label). The reader accepts either, in any column order.
+COLUMN_LABELS: dict[str, tuple[str, str]] = {
+    "code": ("Mã chỉ tiêu", "Indicator code"),
+    "sector": ("Lĩnh vực", "Sector"),
+    "unit": ("Đơn vị", "Reporting unit"),
+    "period": ("Kỳ báo cáo", "Period"),
+    "name": ("Tên chỉ tiêu", "Indicator"),
+    "measure": ("Đơn vị tính", "Unit of measure"),
+    "target": ("Mục tiêu 2030", "2030 target"),
+    "previous": ("Kỳ trước", "Previous period"),
+    "value": ("Giá trị", "Value"),
+    "note": ("Ghi chú", "Note"),
+    "source": ("Nguồn số liệu", "Data source"),
+    "task": ("Tên nhiệm vụ", "Task"),
+    "agency": ("Cơ quan chủ trì", "Responsible body"),
+    "due": ("Thời hạn", "Deadline"),
+    "status": ("Trạng thái", "Status"),
+    "completed_on": ("Ngày hoàn thành", "Completion date"),
+    "evidence": ("Minh chứng", "Evidence"),
+}
+DATA_COLUMNS = ("code", "sector", "name", "measure", "target", "previous", "value", "note", "source")
+BULK_COLUMNS = ("code", "sector", "unit", "period", "value", "note", "source")
+MILESTONE_COLUMNS = ("code", "task", "agency", "due", "status", "completed_on", "evidence")
+FILL_COLUMNS = {"value", "note", "source", "status", "completed_on", "evidence"}
+
+# status code -> (label in the Vietnamese form, label in the English form)
+STATUS_LABELS: dict[str, tuple[str, str]] = {
+    "not_started": ("Chưa thực hiện", "Not started"),
+    "in_progress": ("Đang thực hiện", "In progress"),
+    "done": ("Hoàn thành", "Done"),
+}
+
+# Labels in the instructions sheet's first column whose neighbour carries the metadata.
+INSTRUCTION_KEYS: dict[str, tuple[str, str]] = {
+    "unit": ("Mã đơn vị", "Unit code"),
+    "period": ("Mã kỳ báo cáo", "Period code"),
+    "form_version": ("Phiên bản biểu mẫu", "Form version"),
+}
+
+_WIDTHS = {"code": 34, "sector": 16, "unit": 16, "period": 11, "name": 52, "measure": 13, "target": 30,
+           "previous": 13, "value": 15, "note": 28, "source": 28, "task": 60, "agency": 30, "due": 26,
+           "status": 18, "completed_on": 16, "evidence": 30}
+_HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
+_HEADER_FONT = Font(bold=True, color="FFFFFF")
+_FILL_FILL = PatternFill("solid", fgColor="FFF2CC")  # the cells to fill, pale yellow
+_THIN = Side(style="thin", color="BFBFBF")
+_BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
+_WRAP = Alignment(wrap_text=True, vertical="top")
+_TITLE_ROW, _SUBTITLE_ROW, _HEADER_ROW = 1, 2, 3
+
+
+def form_filename(unit: str, period: str) -> str:
+    return f"nq45_{unit}_{parse_period(period).code}.xlsx"
+
+
+def label(field: str, lang: str = "vi") -> str:
+    vi, en = COLUMN_LABELS[field]
+    return en if lang == "en" else vi
+
+
+def fits_period(indicator: Indicator, period_code: str) -> bool:
+    """Whether a form for ``period_code`` carries this target: quarterly ones in quarters, yearly in years."""
+    return (indicator.reporting_frequency == "quarter") == parse_period(period_code).is_quarter
+
+
+def data_rows(catalogue: Catalogue, unit: str, period: str) -> list[tuple[Indicator, str, str]]:
+    """(indicator, sector id, sector name) for each row of the data sheet, in catalogue order."""
+    rows = []
+    for ind in catalogue.indicators_for(unit):
+        if not (ind.is_numeric or ind.kind == "direction") or not fits_period(ind, period):
+            continue
+        if ind.sectors:
+            rows.extend((ind, s.id, s.name.vi) for s in ind.sectors)
+        else:
+            rows.append((ind, "", ""))
+    return rows
+
+
+def milestone_rows(catalogue: Catalogue, unit: str, period: str) -> list[Indicator]:
+    return [i for i in catalogue.indicators_for(unit) if i.is_milestone and fits_period(i, period)]
+
+
+def _meta_sheet(wb: Workbook, meta: dict[str, str]) -> None:
+    ws = wb.create_sheet(SHEET_META)
+    for key, value in meta.items():
+        ws.append([key, value])
+    ws.sheet_state = "veryHidden"
+    ws.protection.sheet = True
+
+
+def _header(ws, fields: tuple[str, ...], lang: str) -> None:
+    for col, field in enumerate(fields, 1):
+        cell = ws.cell(_HEADER_ROW, col, label(field, lang))
+        cell.font, cell.fill, cell.border = _HEADER_FONT, _HEADER_FILL, _BORDER
+        cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
+        ws.column_dimensions[get_column_letter(col)].width = _WIDTHS[field]
+    ws.row_dimensions[_HEADER_ROW].height = 32
+
+
+def _title(ws, text: str, subtitle: str, width: int) -> None:
+    ws.cell(_TITLE_ROW, 1, text).font = Font(bold=True, size=14, color="1F4E78")
+    ws.merge_cells(start_row=_TITLE_ROW, start_column=1, end_row=_TITLE_ROW, end_column=width)
+    ws.cell(_SUBTITLE_ROW, 1, subtitle).font = Font(italic=True, color="595959")
+    ws.merge_cells(start_row=_SUBTITLE_ROW, start_column=1, end_row=_SUBTITLE_ROW, end_column=width)
+    ws.row_dimensions[_TITLE_ROW].height = 24
+
+
+def _print_setup(ws) -> None:
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{_HEADER_ROW}:{_HEADER_ROW}"
+
+
+def _protect(ws) -> None:
+    # No password: protection is there so nobody overwrites a code by accident, not to keep secrets.
+    ws.protection.sheet = True
+    ws.protection.formatColumns = False  # column widths may still be changed
+    ws.protection.formatRows = False
+    ws.protection.autoFilter = False
+
+
+def _value_rule(ind: Indicator) -> tuple[str, str | None, str | None]:
+    """(key, minimum, maximum) of the data validation for an indicator's value cell."""
+    if ind.kind == "growth" or ind.unit == "percent_per_year":
+        return "growth", "-1000", "1000"
+    if ind.unit == "percent":
+        return "percent", "0", "100"
+    return "count", "0", None
+
+
+def _validation(key: str, low: str, high: str | None, lang: str) -> DataValidation:
+    if high is None:
+        dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1=low, allow_blank=True)
+    else:
+        dv = DataValidation(type="decimal", operator="between", formula1=low, formula2=high, allow_blank=True)
+    dv.showErrorMessage = True
+    dv.errorStyle = "stop"
+    vi = {"count": "Nhập một số không âm, ví dụ 90000 hoặc 12,5.",
+          "percent": "Nhập tỷ lệ phần trăm từ 0 đến 100, ví dụ 5 hoặc 0,5 (không nhập 0,05 cho 5 %).",
+          "growth": "Nhập tốc độ tăng (%), có thể âm, ví dụ 7 hoặc -1,5."}[key]
+    en = {"count": "Enter a number ≥ 0.", "percent": "Enter a percentage between 0 and 100 (5 for 5 %).",
+          "growth": "Enter a growth rate in %, may be negative."}[key]
+    dv.errorTitle = "Giá trị không hợp lệ" if lang != "en" else "Invalid value"
+    dv.error = vi if lang != "en" else en
+    dv.promptTitle = "Giá trị" if lang != "en" else "Value"
+    dv.prompt = vi if lang != "en" else en
+    dv.showInputMessage = True
+    return dv
+
+
+def _instructions(wb: Workbook, catalogue: Catalogue, unit: str, period: str, lang: str, bulk: bool = False) -> None:
+    ws = wb.active
+    ws.title = SHEET_INSTRUCTIONS
+    p = parse_period(period) if not bulk else None
+    unit_name = catalogue.name(unit, lang) if catalogue is not None and unit in catalogue.jurisdictions else unit
+    ws["A1"] = ("Biểu báo cáo số liệu thực hiện Nghị quyết 45-NQ/TW" if lang != "en"
+                else "Resolution 45-NQ/TW progress report form")
+    ws["A1"].font = Font(bold=True, size=14, color="1F4E78")
+    lines = [
+        ("Đơn vị báo cáo" if lang != "en" else "Reporting unit", unit_name),
+        ("Kỳ báo cáo" if lang != "en" else "Period", p.label(lang) if p else "*"),
+        (INSTRUCTION_KEYS["unit"][lang == "en"], unit),
+        (INSTRUCTION_KEYS["period"][lang == "en"], p.code if p else "*"),
+        (INSTRUCTION_KEYS["form_version"][lang == "en"], FORM_VERSION),
+    ]
+    for n, (key, value) in enumerate(lines, 3):
+        ws.cell(n, 1, key).font = Font(bold=True)
+        ws.cell(n, 2, value)
+    steps = [
+        "Cách điền:",
+        "1. Trang “Số liệu”: điền cột “Giá trị” (ô màu vàng) cho từng chỉ tiêu; có thể ghi chú và nguồn số liệu. "
+        "Các cột khác đã khóa, không sửa mã chỉ tiêu.",
+        "2. Số nhập theo cách thông thường: 90000 hoặc 90.000; số thập phân dùng dấu phẩy (0,5). "
+        "Tỷ lệ nhập theo phần trăm: 5 nghĩa là 5 %, 0,5 nghĩa là 0,5 %.",
+        "3. Số lượng trong kỳ (bài báo, văn bằng…) là số phát sinh trong kỳ; quy mô (doanh nghiệp, người…) là số có đến cuối kỳ.",
+        "4. Chỉ tiêu chưa có số liệu thì để trống; không ghi “0” nếu chưa thống kê.",
+        "5. Trang “Nhiệm vụ”: chọn trạng thái trong danh sách; nếu “Hoàn thành” thì ghi ngày hoàn thành và số văn bản làm minh chứng.",
+        "6. Lưu dưới dạng .xlsx (không dùng .xlsm, không đặt mật khẩu) rồi nộp ở trang “Nhập số liệu”. "
+        "Không đổi tên hay xóa các trang tính.",
+        "",
+        "English: fill the yellow “Giá trị” (value) cells and the task status, save as .xlsx (no macros, no password) "
+        "and upload it on the “Nhập số liệu” (Upload data) page.",
+    ]
+    for n, text in enumerate(steps, 3 + len(lines) + 1):
+        ws.cell(n, 1, text).alignment = Alignment(wrap_text=False)
+    ws.cell(3 + len(lines) + 1, 1).font = Font(bold=True)
+    ws.column_dimensions["A"].width = 24
+    ws.column_dimensions["B"].width = 60
+    ws.protection.sheet = True
+
+
+def build_form(catalogue: Catalogue, unit: str, period: str, previous: dict[str, float] | None = None,
+               lang: str = "vi") -> bytes:
+    """The form ``unit`` fills for ``period`` ("2026-Q3" or "2026"), as .xlsx bytes."""
+    previous = previous or {}
+    p = parse_period(period)
+    unit_name = catalogue.name(unit, lang)
+    wb = Workbook()
+    _instructions(wb, catalogue, unit, p.code, lang)
+    title = (f"Biểu báo cáo số liệu thực hiện Nghị quyết 45-NQ/TW — {unit_name} — {p.label('vi')}" if lang != "en"
+             else f"Resolution 45-NQ/TW progress report — {unit_name} — {p.label('en')}")
+    span = f"{p.start():%d/%m/%Y} – {p.end():%d/%m/%Y}"
+
+    # --- data -----------------------------------------------------------------------------------
+    ws = wb.create_sheet(SHEET_DATA)
+    _title(ws, title, (f"Kỳ báo cáo: {p.label('vi')} ({span}). Điền cột “Giá trị” (ô màu vàng); để trống nếu chưa có số liệu."
+                       if lang != "en" else f"Period: {p.label('en')} ({span}). Fill the yellow “Value” cells; "
+                                            "leave blank when there is no figure."), len(DATA_COLUMNS))
+    _header(ws, DATA_COLUMNS, lang)
+    col = {f: n for n, f in enumerate(DATA_COLUMNS, 1)}
+    rules: dict[str, tuple[DataValidation, list[str]]] = {}
+    row = _HEADER_ROW
+    for ind, sector, sector_name in data_rows(catalogue, unit, p.code):
+        row += 1
+        name = ind.name.get(lang)
+        if sector:
+            sector_label = next(s.name.get(lang) for s in ind.sectors if s.id == sector)
+            name = f"{name} — {sector_label}"
+        if ind.jurisdiction != unit:
+            name += (f" (chỉ tiêu của {catalogue.name(ind.jurisdiction, 'vi')})" if lang != "en"
+                     else f" (target of {catalogue.name(ind.jurisdiction, 'en')})")
+        prev = previous.get(ind.id) if not sector else None
+        values = {"code": ind.id, "sector": sector or None, "name": name, "measure": ind.unit_label(lang),
+                  "target": fmt_target(ind, lang), "previous": prev, "value": None, "note": None, "source": None}
+        for field, n in col.items():
+            cell = ws.cell(row, n, values[field])
+            cell.border = _BORDER
+            cell.alignment = _WRAP
+            if field in FILL_COLUMNS:
+                cell.protection = Protection(locked=False)
+                cell.fill = _FILL_FILL
+            else:
+                cell.protection = Protection(locked=True)
+        if prev is not None:
+            ws.cell(row, col["previous"]).number_format = "#,##0" if float(prev).is_integer() else "#,##0.0#"
+        key, low, high = _value_rule(ind)
+        if key not in rules:
+            rules[key] = (_validation(key, low, high, lang), [])
+        rules[key][1].append(f"{get_column_letter(col['value'])}{row}")
+    for dv, cells in rules.values():
+        ws.add_data_validation(dv)
+        for ref in cells:
+            dv.add(ref)
+    ws.freeze_panes = ws.cell(_HEADER_ROW + 1, col["name"] + 1)
+    _print_setup(ws)
+    _protect(ws)
+
+    # --- milestones -------------------------------------------------------------------------------
+    ms = wb.create_sheet(SHEET_MILESTONES)
+    _title(ms, title.replace("số liệu", "tiến độ nhiệm vụ") if lang != "en" else title.replace("progress report", "task report"),
+           "Chọn trạng thái trong danh sách; “Hoàn thành” cần ngày hoàn thành và minh chứng (số, ngày văn bản)."
+           if lang != "en" else "Pick a status from the list; “Done” needs the completion date and evidence.",
+           len(MILESTONE_COLUMNS))
+    _header(ms, MILESTONE_COLUMNS, lang)
+    mcol = {f: n for n, f in enumerate(MILESTONE_COLUMNS, 1)}
+    statuses = [STATUS_LABELS[s][lang == "en"] for s in STATUS_LABELS]
+    status_dv = DataValidation(type="list", formula1='"' + ",".join(statuses) + '"', allow_blank=True)
+    status_dv.showErrorMessage = True
+    status_dv.errorTitle = "Trạng thái không hợp lệ" if lang != "en" else "Invalid status"
+    status_dv.error = ("Chọn một trạng thái trong danh sách: " if lang != "en" else "Pick one of: ") + ", ".join(statuses)
+    date_dv = DataValidation(type="date", operator="between", formula1="DATE(2020,1,1)", formula2="DATE(2035,12,31)",
+                             allow_blank=True)
+    date_dv.showErrorMessage = True
+    date_dv.errorTitle = "Ngày không hợp lệ" if lang != "en" else "Invalid date"
+    date_dv.error = ("Nhập ngày dạng ngày/tháng/năm, ví dụ 15/08/2026." if lang != "en"
+                     else "Enter a date, e.g. 15/08/2026.")
+    ms.add_data_validation(status_dv)
+    ms.add_data_validation(date_dv)
+    row = _HEADER_ROW
+    for ind in milestone_rows(catalogue, unit, p.code):
+        row += 1
+        name = ind.name.get(lang)
+        if ind.jurisdiction != unit:
+            name += (f" (nhiệm vụ của {catalogue.name(ind.jurisdiction, 'vi')})" if lang != "en"
+                     else f" (task of {catalogue.name(ind.jurisdiction, 'en')})")
+        values = {"code": ind.id, "task": name, "agency": ind.agency.get(lang) if ind.agency else None,
+                  "due": fmt_target(ind, lang), "status": None, "completed_on": None, "evidence": None}
+        for field, n in mcol.items():
+            cell = ms.cell(row, n, values[field])
+            cell.border = _BORDER
+            cell.alignment = _WRAP
+            if field in FILL_COLUMNS:
+                cell.protection = Protection(locked=False)
+                cell.fill = _FILL_FILL
+        ms.cell(row, mcol["completed_on"]).number_format = "DD/MM/YYYY"
+        status_dv.add(f"{get_column_letter(mcol['status'])}{row}")
+        date_dv.add(f"{get_column_letter(mcol['completed_on'])}{row}")
+    ms.freeze_panes = ms.cell(_HEADER_ROW + 1, mcol["task"] + 1)
+    _print_setup(ms)
+    _protect(ms)
+
+    _meta_sheet(wb, {"form": FORM_KIND, "unit": unit, "period": p.code, "form_version": FORM_VERSION,
+                     "created_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()})
+    # Sheets cannot be renamed, moved or deleted; the reader relies on their names.
+    wb.security = WorkbookProtection(lockStructure=True)
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def build_bulk_form(rows: Iterable[tuple[str, str, str, str, float]], lang: str = "vi") -> bytes:
+    """A data sheet of (indicator_id, unit, period, sector, value) rows for bulk loads and benchmarks.
+
+    Written in openpyxl's write-only mode (streamed, constant memory): 100.000 rows take seconds.
+    """
+    wb = Workbook(write_only=True)
+    info = wb.create_sheet(SHEET_INSTRUCTIONS)
+    info.append(["Biểu nạp số liệu hàng loạt (nhiều đơn vị, nhiều kỳ) — Nghị quyết 45-NQ/TW" if lang != "en"
+                 else "Bulk load form (several units and periods) — Resolution 45-NQ/TW"])
+    info.append([])
+    info.append([INSTRUCTION_KEYS["unit"][lang == "en"], "*"])
+    info.append([INSTRUCTION_KEYS["period"][lang == "en"], "*"])
+    info.append([INSTRUCTION_KEYS["form_version"][lang == "en"], FORM_VERSION])
+    ws = wb.create_sheet(SHEET_DATA)
+    for n, field in enumerate(BULK_COLUMNS, 1):
+        ws.column_dimensions[get_column_letter(n)].width = _WIDTHS[field]
+    ws.freeze_panes = "A2"
+    header = []
+    for field in BULK_COLUMNS:
+        cell = WriteOnlyCell(ws, label(field, lang))
+        cell.font, cell.fill = _HEADER_FONT, _HEADER_FILL
+        header.append(cell)
+    ws.append(header)
+    append = ws.append
+    for indicator_id, unit, period, sector, value in rows:
+        append([indicator_id, sector or None, unit, period, value])
+    meta = wb.create_sheet(SHEET_META)
+    for key, value in {"form": BULK_KIND, "unit": "*", "period": "*", "form_version": FORM_VERSION,
+                       "created_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()}.items():
+        meta.append([key, value])
+    meta.sheet_state = "veryHidden"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
