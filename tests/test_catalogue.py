@@ -52,10 +52,12 @@ def test_duplicate_id(raw):
 
 
 def test_non_number_target(raw):
+    n = next(k for k, i in enumerate(raw["indicators"]) if "value" in i["target"])
+
     def change(d):
-        d["indicators"][0]["target"]["value"] = "chín mươi nghìn"
+        d["indicators"][n]["target"]["value"] = "chín mươi nghìn"
     msg = broken(raw, change)
-    assert "indicators[0]" in msg and "target.value" in msg and "must be a number" in msg
+    assert f"indicators[{n}]" in msg and "target.value" in msg and "must be a number" in msg
 
 
 def test_unknown_kind(raw):

@@ -52,6 +52,7 @@ Other rules, decided here and tested:
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import hashlib
 import io
 import math
@@ -542,6 +543,8 @@ class _Reader:
         self._unit_checked: dict[str, bool] = {}
         self._period_checked: dict[str, str | None] = {}
         self._allowed: dict[str, set[str]] = {}
+        self._own: dict[str, set[str]] | None = None
+        self._merged_into: dict[str, list[str]] = {}
 
     # -- checks shared by forms and bulk rows --
 
@@ -555,7 +558,7 @@ class _Reader:
 
     def _check_unit(self, unit, period, sheet, row, column) -> bool:
         cat, err = self.cat, self.issues.error
-        if unit not in cat.jurisdictions or not cat.indicators_for(unit):
+        if unit not in cat.jurisdictions or not self.allowed(unit):
             err("wrong_unit", f"Mã đơn vị “{unit}” không có trong danh mục. Hãy tải biểu mẫu của đúng địa phương ở trang “Nhập số liệu”.",
                 f"Unit code “{unit}” is not in the catalogue. Download your unit's form from the Upload page.", sheet, row, column)
             return False
@@ -597,8 +600,27 @@ class _Reader:
         return period
 
     def allowed(self, unit: str) -> set[str]:
+        """Ids of the targets ``unit`` reports on (as Catalogue.indicators_for), indexed once per read.
+
+        Catalogue.indicators_for scans every indicator; a bulk form asks for hundreds of units.
+        """
+        if self._own is None:
+            self._own, self._merged_into = {}, {}
+            for ind in self.cat.indicators:
+                self._own.setdefault(ind.jurisdiction, set()).add(ind.id)
+            for j in self.cat.jurisdictions.values():
+                if j.successor:
+                    self._merged_into.setdefault(j.successor, []).append(j.id)
         if unit not in self._allowed:
-            self._allowed[unit] = {i.id for i in self.cat.indicators_for(unit)}
+            ids, frontier, seen = set(), [unit], {unit}
+            while frontier:
+                current = frontier.pop()
+                ids |= self._own.get(current, set())
+                for pred in self._merged_into.get(current, ()):
+                    if pred not in seen:
+                        seen.add(pred)
+                        frontier.append(pred)
+            self._allowed[unit] = ids
         return self._allowed[unit]
 
     def check_indicator(self, code: str, unit: str, sheet: str, row: int, column: str, milestone: bool) -> Indicator | None:
@@ -818,83 +840,140 @@ class _Reader:
         letters = {k: sheet.letter(k) for k in cols}
         facts = sheet.facts
         indicators = {i.id: i for i in self.cat.indicators}
-        periods: dict[str, Period | None] = {}
+        periods: dict[str, str | None] = {}        # as written -> period code, None when refused
+        period_objects: dict[str, Period] = {}
         units_ok: dict[tuple[str, str], bool] = {}
-        allowed = self.allowed
+        allowed: dict[str, set[str]] = {}
+        sectors = {i.id: {s.id for s in i.sectors} for i in self.cat.indicators if i.sectors}
         seen: dict[tuple, int] = {}
-        keep = []  # (row, indicator, unit, period, sector, value, note, source)
+        observations: list[Observation] = []
+        rows_of: list[int] = []   # the sheet row of each observation
+        append, append_row = observations.append, rows_of.append
+        sort_keys: dict[str, tuple[int, int]] = {}
+        last: dict[tuple, tuple] = {}
+        jumps: list = []
+        ordered, jump = True, _jump
         rows = sheet.rows
+        str_ = str
+        # A tight loop: 100.000 rows must parse and validate in well under a second and a half.
         for r in range(sheet.header_row + 1, len(rows)):
             row = rows[r]
             cell = row[c_value]
             if facts and facts.get((r, c_value)) == "formula":
                 self._formula(sheet, r, letters["value"])
                 continue
-            if cell == "" or cell is None or (cell.__class__ is str and not cell.strip()):
+            if cell == "" or cell is None or (cell.__class__ is str_ and not cell.strip()):
                 continue
             code = row[c_code]
-            code = code.strip() if code.__class__ is str else _text(code)
+            code = code.strip() if code.__class__ is str_ else _text(code)
             unit = row[c_unit]
-            unit = unit.strip() if unit.__class__ is str else _text(unit)
-            raw_period = _text(row[c_period])
-            period = periods.get(raw_period, False)
+            unit = unit.strip() if unit.__class__ is str_ else _text(unit)
+            raw_period = row[c_period]
+            period = periods.get(raw_period, False) if raw_period.__class__ is str_ else False
             if period is False:
-                period = periods[raw_period] = self.check_period(raw_period, sheet.name, r + 1, letters["period"])
+                checked = self.check_period(_text(raw_period), sheet.name, r + 1, letters["period"])
+                period = periods[raw_period if raw_period.__class__ is str_ else _text(raw_period)] = checked and checked.code
+                if checked:
+                    period_objects[checked.code] = checked
             if period is None:
                 continue
-            unit_key = (unit, period.code)
-            ok = units_ok.get(unit_key)
+            ok = units_ok.get((unit, period))
             if ok is None:
-                ok = units_ok[unit_key] = self.check_unit(unit, period, sheet.name, r + 1, letters["unit"])
+                ok = units_ok[(unit, period)] = self.check_unit(unit, period_objects[period], sheet.name, r + 1, letters["unit"])
+                allowed[unit] = self.allowed(unit) if ok else set()
             if not ok:
                 continue
             ind = indicators.get(code)
-            if ind is None or code not in allowed(unit) or ind.is_milestone:
+            if ind is None or code not in allowed[unit] or ind.is_milestone:
                 if not code:
                     self.issues.error("unknown_indicator", "Dòng có giá trị nhưng không có mã chỉ tiêu.",
                                       "A value with no indicator code.", sheet.name, r + 1, letters["code"])
                 else:
                     self.check_indicator(code, unit, sheet.name, r + 1, letters["code"], milestone=False)
                 continue
-            sector = _text(row[c_sector]) if c_sector is not None else ""
-            if (sector or ind.sectors) and not self._sector_ok(ind, sector, sheet.name, r + 1, letters.get("sector", letters["code"])):
+            if c_sector is None:
+                sector = ""
+            else:
+                sector = row[c_sector]
+                sector = sector.strip() if sector.__class__ is str_ else _text(sector)
+            if (sector in sectors[code] if code in sectors else not sector) is False:
+                self._sector_ok(ind, sector, sheet.name, r + 1, letters.get("sector", letters["code"]))
                 continue
-            key = (code, unit, period.code, sector)
+            key = (code, unit, period, sector)
             if key in seen:
                 self._duplicate(code, sector, seen[key], sheet.name, r + 1, letters["code"])
                 continue
             seen[key] = r + 1
-            if cell.__class__ is float and ind.unit not in _PERCENT_UNITS and cell >= 0 and cell == cell and cell != math.inf:
-                value = cell  # the common case, checked inline for speed
+            if cell.__class__ is float and cell >= 0 and cell != math.inf and ind.unit not in _PERCENT_UNITS:
+                value = cell  # the common case, checked inline (NaN fails cell >= 0)
             else:
                 value = self.value(sheet, r, cell, ind, letters["value"])
                 if value is None:
                     continue
-            keep.append((r + 1, ind, unit, period, sector, value,
-                         _text(row[c_note]) if c_note is not None else "",
-                         _text(row[c_source]) if c_source is not None else ""))
-        self._bulk_jumps(keep, sheet.name, letters["value"])
-        self.parsed.observations.extend(
-            Observation(ind.id, unit, period.code, value, sector, note, source)
-            for _, ind, unit, period, sector, value, note, source in keep)
-
-    def _bulk_jumps(self, keep: list, sheet: str, letter: str) -> None:
-        """Compare each value with the same series' latest earlier period in the file, else with ``previous``."""
-        units = {k[2] for k in keep}
-        stored: dict[str, dict[str, float]] = {}
-        if self.previous is not None and (not callable(self.previous) or len(units) <= BULK_PREVIOUS_MAX_UNITS):
-            for unit in units:
-                first = min((k[3] for k in keep if k[2] == unit), key=Period.sort_key)
-                stored[unit] = self.previous_for(unit, first.code)
-        last: dict[tuple, tuple[tuple[int, int], float]] = {}
-        for row, ind, unit, period, sector, value, _, _ in sorted(keep, key=lambda k: k[3].sort_key()):
-            series = (ind.id, unit, sector)
+            note = row[c_note] if c_note is not None else ""
+            source = row[c_source] if c_source is not None else ""
+            append(Observation(code, unit, period, value, sector,
+                               note.strip() if note.__class__ is str_ else _text(note),
+                               source.strip() if source.__class__ is str_ else _text(source)))
+            append_row(r + 1)
+            # The previous value of the same series, for files ordered by period (the usual case);
+            # anything else is checked afterwards in period order.
+            series = (code, unit, sector)
+            at = sort_keys.get(period) or sort_keys.setdefault(period, period_objects[period].sort_key())
             before = last.get(series)
-            if before is not None and before[0] < period.sort_key():
-                self.jump_warning(ind, value, before[1], sheet, row, letter)
-            elif before is None and not sector and ind.id in stored.get(unit, {}):
-                self.jump_warning(ind, value, float(stored[unit][ind.id]), sheet, row, letter)
-            last[series] = (period.sort_key(), value)
+            if before is None:
+                last[series] = (at, value)
+            elif before[0] < at:
+                if jump(value, before[1], ind.unit):
+                    jumps.append((ind, value, before[1], r + 1))
+                last[series] = (at, value)
+            else:
+                ordered = False
+        if not ordered:
+            jumps = self._jumps_in_period_order(observations, rows_of, indicators, sort_keys)
+        for ind, value, before, row_number in jumps:
+            self.jump_warning(ind, value, before, sheet.name, row_number, letters["value"])
+        self._jumps_against_stored(observations, rows_of, indicators, period_objects, sheet.name, letters["value"])
+        self.parsed.observations.extend(observations)
+
+    @staticmethod
+    def _jumps_in_period_order(observations, rows_of, indicators, sort_keys) -> list:
+        last: dict[tuple, tuple] = {}
+        jumps = []
+        order = sorted(range(len(observations)), key=lambda n: sort_keys[observations[n].period])
+        for n in order:
+            o = observations[n]
+            series, at = (o.indicator_id, o.unit, o.sector), sort_keys[o.period]
+            before = last.get(series)
+            if before is not None and before[0] < at:
+                ind = indicators[o.indicator_id]
+                if _jump(o.value, before[1], ind.unit):
+                    jumps.append((ind, o.value, before[1], rows_of[n]))
+            if before is None or before[0] < at:
+                last[series] = (at, o.value)
+        return jumps
+
+    def _jumps_against_stored(self, observations, rows_of, indicators, period_objects, sheet: str, letter: str) -> None:
+        """Each series' earliest value in the file against the stored value before it (few units only)."""
+        if self.previous is None:
+            return
+        units = {o.unit for o in observations}
+        if callable(self.previous) and len(units) > BULK_PREVIOUS_MAX_UNITS:
+            return
+        earliest: dict[tuple, int] = {}
+        for n, o in enumerate(observations):
+            if o.sector:
+                continue
+            series = (o.indicator_id, o.unit)
+            if series not in earliest or period_objects[o.period] < period_objects[observations[earliest[series]].period]:
+                earliest[series] = n
+        stored: dict[str, dict[str, float]] = {}
+        for unit in units:
+            first = min((period_objects[o.period] for o in observations if o.unit == unit), key=Period.sort_key)
+            stored[unit] = self.previous_for(unit, first.code)
+        for (code, unit), n in earliest.items():
+            if code in stored.get(unit, {}):
+                self.jump_warning(indicators[code], observations[n].value, float(stored[unit][code]), sheet, rows_of[n], letter)
 
     def _sector_ok(self, ind: Indicator, sector: str, sheet: str, row: int, letter: str) -> bool:
         ids = [s.id for s in ind.sectors]
@@ -1010,6 +1089,10 @@ def read_form(content: bytes, file_name: str, catalogue: Catalogue, *, today: dt
     content = bytes(content or b"")
     parsed = ParsedForm(file_name=file_name, sha256=hashlib.sha256(content).hexdigest())
     issues = _Issues(parsed.report)
+    # A big form makes millions of small objects at once; the cyclic collector would rescan them
+    # several times over for nothing (none of them form cycles), so it pauses while we read.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
         if today is None:
             from tracker.periods import today as today_
@@ -1021,6 +1104,9 @@ def read_form(content: bytes, file_name: str, catalogue: Catalogue, *, today: dt
     except Exception as exc:  # noqa: BLE001 — a reader that raises would take the upload page down with it
         _unreadable(parsed, exc)
         return parsed
+    finally:
+        if collecting:
+            gc.enable()
     issues.finish()
     if not parsed.report.ok:
         # Nothing from a refused file may be stored, so nothing is handed on.

@@ -35,3 +35,190 @@ def language_switch() -> str:
 
 def catalogue():
     return load_catalogue()
+
+
+# --- data: one shared store, results cached per database change --------------------------------
+
+@st.cache_resource(show_spinner=False)
+def _open_store(path: str, archive: str):
+    from tracker.store import Store
+
+    return Store(path, archive)
+
+
+def store():
+    """The one shared Store of this server process (sessions use cursors of its connection)."""
+    from tracker.settings import load_settings
+
+    settings = load_settings()
+    return _open_store(str(settings.db_path), str(settings.archive_dir))
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _snapshot(token: str, today_iso: str, catalogue_key: str, _store):
+    import datetime as dt
+
+    from tracker.progress import assess_all
+    from tracker.summaries import Snapshot, latest_period
+
+    today = dt.date.fromisoformat(today_iso)
+    cat = load_catalogue()
+    reported = _store.reported_periods()
+    results = assess_all(cat, _store.current_observations(), _store.current_milestones(), today)
+    return Snapshot(results=results, latest_period=latest_period(reported), demo=_store.has_demo_data(),
+                    reported=reported, today=today)
+
+
+def snapshot():
+    """Statuses of every target, recomputed only when the database or the catalogue changes."""
+    from tracker.catalogue import DEFAULT_PATH
+    from tracker.periods import today
+
+    s = store()
+    import os
+
+    cat_path = os.environ.get("TRACKER_CATALOGUE") or str(DEFAULT_PATH)
+    key = f"{cat_path}:{os.path.getmtime(cat_path)}"
+    return _snapshot(s.last_change(), today().isoformat(), key, s)
+
+
+def demo_banner(snap, lang: str) -> None:
+    if snap.demo:
+        st.warning("🧪 " + t("app.demo_banner", lang))
+
+
+def empty_state(lang: str) -> None:
+    """What to do when nothing has been reported yet."""
+    st.info(t("app.empty", lang))
+    user = current_user()
+    if user is not None and user.role in ("uploader", "admin"):
+        st.page_link("pages/upload.py", label=t("page.upload", lang), icon="📤")
+    else:
+        st.caption(t("app.empty_sign_in", lang))
+
+
+def chart(fig, file_name: str, key: str | None = None) -> None:
+    """A figure on screen, its camera button saving a slide-sized PNG with a meaningful name."""
+    st.plotly_chart(fig, width="stretch", key=key, config={
+        "displaylogo": False,
+        "toImageButtonOptions": {"format": "png", "filename": file_name, "width": 1600, "height": 900, "scale": 2},
+        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+    })
+
+
+def downloads(rows: list[dict], base_name: str, lang: str, key: str) -> None:
+    """A page's table as CSV (UTF-8 with BOM, so Excel shows diacritics) and as Excel."""
+    import io
+
+    import pandas as pd
+
+    if not rows:
+        return
+    frame = pd.DataFrame(rows)
+    c1, c2, _ = st.columns([1, 1, 4])
+    c1.download_button(t("app.download_csv", lang), frame.to_csv(index=False).encode("utf-8-sig"),
+                       file_name=f"{base_name}.csv", mime="text/csv", key=f"{key}_csv")
+    buf = io.BytesIO()
+    frame.to_excel(buf, index=False, engine="openpyxl")
+    c2.download_button(t("app.download_xlsx", lang), buf.getvalue(), file_name=f"{base_name}.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx")
+
+
+# --- who is using the dashboard -----------------------------------------------------------------
+
+def users():
+    from tracker.access import UserStore
+    from tracker.settings import load_settings
+
+    return UserStore(load_settings().users_file)
+
+
+def current_user():
+    """The signed-in user, or None (anonymous visitors see the viewer pages)."""
+    return st.session_state.get("user")
+
+
+def login_box(lang: str) -> None:
+    """Sign in / out in the sidebar. On a first run with no users, an admin is created and its
+    password printed once in the terminal that started the dashboard."""
+    from tracker.access import ensure_admin
+
+    store_ = users()
+    password = ensure_admin(store_)
+    if password:
+        print("=" * 72, flush=True)
+        print(f"NQ45 Tracker: tài khoản quản trị đầu tiên / first admin: admin  mật khẩu / password: {password}", flush=True)
+        print("=" * 72, flush=True)
+    user = current_user()
+    box = st.sidebar.container(border=True)
+    if user:
+        box.markdown(t("auth.signed_in", lang, name=user.username, role=t(f"role.{user.role}", lang)))
+        if user.units:
+            box.caption(", ".join(catalogue().name(u, lang) for u in user.units if u in catalogue().jurisdictions))
+        if box.button(t("auth.sign_out", lang), key="sign_out"):
+            del st.session_state["user"]
+            st.rerun()
+        return
+    with box.form("login", clear_on_submit=False, border=False):
+        st.markdown(t("auth.title", lang))
+        name = st.text_input(t("auth.user", lang), key="login_user")
+        secret = st.text_input(t("auth.password", lang), type="password", key="login_password")
+        if st.form_submit_button(t("auth.sign_in", lang)):
+            found = store_.authenticate(name.strip(), secret)
+            if found:
+                st.session_state["user"] = found
+                st.rerun()
+            else:
+                st.error(t("auth.failed", lang))
+
+
+# --- presentation view and briefing material ---------------------------------------------------
+
+def presentation_mode(lang: str) -> bool:
+    """Hide the sidebar and Streamlit's chrome and enlarge charts, for projecting or screenshots."""
+    on = st.query_params.get("present") == "1"
+    if not on:
+        if st.sidebar.toggle(t("app.presentation", lang), value=False, key="present_toggle"):
+            st.query_params["present"] = "1"
+            st.rerun()
+        return False
+    st.markdown(
+        """<style>
+        [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
+        [data-testid="stToolbar"], [data-testid="stDecoration"], footer {display: none !important;}
+        .block-container {padding-top: 1rem !important; max-width: 100% !important;}
+        .stPlotlyChart {min-height: 78vh;}
+        h1 {font-size: 2.6rem !important;}
+        </style>""",
+        unsafe_allow_html=True,
+    )
+    if st.button("✕ " + t("app.presentation_exit", lang), key="present_exit"):
+        del st.query_params["present"]
+        st.rerun()
+    return True
+
+
+def briefing_buttons(unit: str, snap, lang: str) -> None:
+    """Offer the unit's briefing deck and its charts as PNGs (server-side), or say why not."""
+    from tracker import briefing
+
+    with st.expander("📑 " + t("unit.briefing", lang), expanded=False):
+        ok, why = briefing.png_export_available()
+        if not ok:
+            st.warning(why if lang != "en" else why)
+            st.caption(t("unit.png_browser", lang))
+        if st.button(t("unit.make_deck", lang), key="make_deck"):
+            with st.spinner(t("unit.making_deck", lang)):
+                st.session_state[f"deck_{unit}"] = briefing.build_deck(catalogue(), snap, unit, lang=lang)
+        deck = st.session_state.get(f"deck_{unit}")
+        if deck:
+            st.download_button(t("unit.deck", lang), deck, file_name=f"nq45_{unit}_{snap.latest_period}.pptx",
+                               mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                               key="deck_download")
+        if ok and st.button(t("unit.make_pngs", lang), key="make_pngs"):
+            with st.spinner(t("unit.making_pngs", lang)):
+                st.session_state[f"pngs_{unit}"] = briefing.unit_pngs_zip(catalogue(), snap, unit, lang=lang)
+        pngs = st.session_state.get(f"pngs_{unit}")
+        if pngs:
+            st.download_button(t("unit.png", lang), pngs, file_name=f"nq45_{unit}_{snap.latest_period}_png.zip",
+                               mime="application/zip", key="png_download")

@@ -1,0 +1,110 @@
+"""Ingest benchmark: a 100.000-row bulk workbook, parsed + validated + committed end to end,
+against a baseline of pandas.read_excel(engine="openpyxl") on the same file.
+
+Each measurement runs in a fresh process so that peak memory (ru_maxrss) is that step's own.
+Last line printed, exactly:
+ingest rows=<n> seconds=<s> rows_per_s=<r> peak_mb=<m> baseline_seconds=<b>
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import resource
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+ROWS = int(os.environ.get("BENCH_ROWS", "100000"))
+
+
+def build(path: Path, catalogue_path: Path) -> int:
+    from tracker.catalogue import read_catalogue
+    from tracker.periods import Period, quarters
+    from tracker.workbook import build_bulk_form
+
+    cat = read_catalogue(catalogue_path)
+    periods = [p.code for p in quarters(Period(2024, 1), Period(2026, 2))]
+    rows = []
+    for unit in cat.jurisdictions:
+        for ind in cat.own_indicators(unit):
+            if ind.reporting_frequency != "quarter" or ind.kind == "milestone":
+                continue
+            for sector in [s.id for s in ind.sectors] or [""]:
+                for k, period in enumerate(periods):
+                    rows.append((ind.id, unit, period, sector, float(100 + k)))
+                    if len(rows) >= ROWS:
+                        path.write_bytes(build_bulk_form(rows))
+                        return len(rows)
+    raise SystemExit(f"synthetic catalogue too small for {ROWS} rows (got {len(rows)})")
+
+
+def measure_ingest(path: Path, catalogue_path: Path) -> dict:
+    from tracker.catalogue import read_catalogue
+    from tracker.ingest import read_form
+    from tracker.store import Store
+    import datetime as dt
+
+    cat = read_catalogue(catalogue_path)
+    content = path.read_bytes()
+    with tempfile.TemporaryDirectory() as tmp:
+        store = Store(Path(tmp) / "bench.duckdb")
+        start = time.perf_counter()
+        parsed = read_form(content, path.name, cat, today=dt.date(2026, 11, 25), previous=store.previous_values)
+        parse_s = time.perf_counter() - start
+        if not parsed.ok:
+            raise SystemExit("bulk form refused:\n" + parsed.report.render()[:2000])
+        result = store.commit(parsed, content, user="bench")
+        total = time.perf_counter() - start
+        assert result.observations == len(parsed.observations)
+        store.close()
+    return {"rows": len(parsed.observations), "seconds": total, "parse_seconds": parse_s,
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def measure_baseline(path: Path) -> dict:
+    import pandas as pd
+
+    start = time.perf_counter()
+    frame = pd.read_excel(path, sheet_name="Số liệu", engine="openpyxl", header=None)
+    return {"seconds": time.perf_counter() - start, "rows": len(frame),
+            "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
+
+
+def _child(step: str, *args: str) -> dict:
+    out = subprocess.run([sys.executable, __file__, step, *args], capture_output=True, text=True, cwd=ROOT)
+    if out.returncode:
+        raise SystemExit(out.stdout + out.stderr)
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def main() -> None:
+    from bench.synthetic import OUT, synthetic_catalogue
+
+    if len(sys.argv) > 1:
+        step = sys.argv[1]
+        os.environ["TRACKER_CATALOGUE"] = sys.argv[3]
+        result = measure_ingest(Path(sys.argv[2]), Path(sys.argv[3])) if step == "ingest" else measure_baseline(Path(sys.argv[2]))
+        print(json.dumps(result))
+        return
+    catalogue_path = synthetic_catalogue(400)
+    path = OUT / f"bulk_{ROWS}.xlsx"
+    start = time.perf_counter()
+    n = build(path, catalogue_path)
+    print(f"built {path.name}: {n} rows, {path.stat().st_size / 1e6:.1f} MB in {time.perf_counter() - start:.1f} s")
+    runs = [_child("ingest", str(path), str(catalogue_path)) for _ in range(3)]
+    best = min(runs, key=lambda r: r["seconds"])
+    print("ingest runs (s): " + ", ".join(f"{r['seconds']:.3f} (parse {r['parse_seconds']:.3f})" for r in runs))
+    base = _child("baseline", str(path), str(catalogue_path))
+    print(f"baseline pandas.read_excel(openpyxl): {base['seconds']:.2f} s, peak {base['peak_mb']:.0f} MB")
+    print(f"speed-up over baseline: {base['seconds'] / best['seconds']:.1f}x")
+    print(f"ingest rows={best['rows']} seconds={best['seconds']:.3f} rows_per_s={best['rows'] / best['seconds']:.0f} "
+          f"peak_mb={max(r['peak_mb'] for r in runs):.0f} baseline_seconds={base['seconds']:.3f}")
+
+
+if __name__ == "__main__":
+    main()

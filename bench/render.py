@@ -1,0 +1,117 @@
+"""Render benchmark: a database of 1.000.000 observations (many units, every indicator, quarters
+2024–2030), timing the overview computation and AppTest runs of the overview and a unit page.
+
+Last line printed, exactly:
+render observations=<n> overview_ms=<a> unit_page_ms=<b>
+(overview_ms and unit_page_ms are AppTest runs of the pages on a fresh server process — cold cache
+for the overview, which computes every status; the unit page then reuses the cached snapshot.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+TARGET_ROWS = int(os.environ.get("BENCH_OBSERVATIONS", "1000000"))
+TODAY = "2031-01-15"   # every quarter up to 2030 has ended
+
+
+def fill(store, cat) -> int:
+    import random
+
+    from tracker.observation import Observation, ParsedForm
+    from tracker.periods import Period, quarters
+
+    qs = [p.code for p in quarters(Period(2024, 1), Period(2030, 4))]
+    years = [str(y) for y in range(2024, 2031)]
+    rng = random.Random(45)
+    total = 0
+    for unit in cat.jurisdictions:
+        obs = []
+        for ind in cat.own_indicators(unit):
+            periods = years if ind.reporting_frequency == "year" else qs
+            for sector in [s.id for s in ind.sectors] or [""]:
+                level = 50 + rng.random() * 50
+                for k, p in enumerate(periods):
+                    obs.append(Observation(ind.id, unit, p, round(level * (1 + 0.02 * k) + rng.random(), 2), sector))
+        parsed = ParsedForm(file_name=f"{unit}.xlsx", sha256=f"{unit}-bench", unit=unit, period="*", observations=obs)
+        store.commit(parsed, unit.encode(), user="bench")
+        total += len(obs)
+        if total >= TARGET_ROWS:
+            break
+    return total
+
+
+def main() -> None:
+    from bench.synthetic import synthetic_catalogue
+    from tracker.catalogue import read_catalogue
+
+    probe = read_catalogue(synthetic_catalogue(1))
+    per_unit = sum((7 if i.reporting_frequency == "year" else 28) * max(1, len(i.sectors))
+                   for i in probe.indicators)
+    n_units = math.ceil(TARGET_ROWS / per_unit)
+    cat_path = synthetic_catalogue(n_units)
+    os.environ["TRACKER_CATALOGUE"] = str(cat_path)
+    os.environ["TRACKER_TODAY"] = TODAY
+    cat = read_catalogue(cat_path)
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "render.duckdb"
+        os.environ["TRACKER_DB"] = str(db)
+        os.environ["TRACKER_USERS"] = str(Path(tmp) / "users.toml")
+        from tracker.store import Store
+
+        start = time.perf_counter()
+        store = Store(db)
+        n = fill(store, cat)
+        print(f"filled {n} observations for {n_units} units × {len(probe.indicators)} indicators in {time.perf_counter() - start:.1f} s")
+
+        from tracker.progress import assess_all
+
+        timings = []
+        for _ in range(3):
+            start = time.perf_counter()
+            obs = store.current_observations()
+            ms = store.current_milestones()
+            t_query = time.perf_counter() - start
+            results = assess_all(cat, obs, ms, dt.date.fromisoformat(TODAY))
+            timings.append((time.perf_counter() - start, t_query))
+        best = min(timings)
+        print(f"overview computation (queries + assess_all of {sum(len(r['numeric']) for r in results.values())} targets): "
+              f"{best[0] * 1000:.0f} ms (queries {best[1] * 1000:.0f} ms)")
+        store.close()
+
+        from streamlit.testing.v1 import AppTest
+
+        def run(page: str, params: dict | None = None) -> float:
+            at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
+            for k, v in (params or {}).items():
+                at.query_params[k] = v
+            start = time.perf_counter()
+            at.run()   # the default page is the overview
+            elapsed = time.perf_counter() - start
+            if page != "pages/overview.py":
+                at.switch_page(page)
+                start = time.perf_counter()
+                at.run()
+                elapsed = time.perf_counter() - start
+            if at.exception:
+                raise SystemExit(f"{page}: {at.exception[0].value}")
+            return elapsed * 1000
+
+        overview_cold = run("pages/overview.py")
+        overview_warm = run("pages/overview.py")
+        unit = next(iter(cat.jurisdictions))
+        unit_ms = run("pages/unit.py", {"unit": unit})
+        print(f"AppTest overview: cold {overview_cold:.0f} ms, warm {overview_warm:.0f} ms; unit page {unit_ms:.0f} ms")
+        print(f"render observations={n} overview_ms={overview_cold:.0f} unit_page_ms={unit_ms:.0f}")
+
+
+if __name__ == "__main__":
+    main()

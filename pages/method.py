@@ -1,0 +1,10 @@
+"""Phương pháp: how statuses and projections are computed, in plain words."""
+
+import streamlit as st
+
+from tracker import ui
+from tracker.i18n import long_text, t
+
+lang = ui.lang()
+st.title(t("page.method", lang))
+st.markdown(long_text("method", lang))

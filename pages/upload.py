@@ -1,0 +1,121 @@
+"""Nhập số liệu: download the unit's form, upload it filled, read the report, preview, confirm."""
+
+import pandas as pd
+import streamlit as st
+
+from tracker import ui
+from tracker.access import can_upload, period_lock_state
+from tracker.changes import counts, preview, preview_rows
+from tracker.i18n import fmt_date, t
+from tracker.ingest import read_form
+from tracker.periods import Period, latest_ended_quarter, parse_period, today
+from tracker.settings import load_settings
+from tracker.workbook import build_form, form_filename
+
+lang = ui.lang()
+cat = ui.catalogue()
+settings = load_settings()
+user = ui.current_user()
+st.title(t("page.upload", lang))
+if user is None or user.role not in ("uploader", "admin"):
+    st.error(t("up.not_allowed", lang))
+    st.stop()
+
+store = ui.store()
+now = today()
+allowed = [u for u in cat.jurisdictions if cat.indicators_for(u) and (user.role == "admin" or u in user.units)]
+if not allowed:
+    st.error(t("up.no_units", lang))
+    st.stop()
+
+last = latest_ended_quarter(now)
+periods = [last]
+for _ in range(7):
+    periods.append(periods[-1].previous())
+periods += [Period(y) for y in range(now.year - 1, 2023, -1)]
+periods.sort(reverse=True)
+
+c1, c2 = st.columns(2)
+unit = c1.selectbox(t("up.unit", lang), allowed, format_func=lambda u: cat.name(u, lang), key="up_unit")
+period = c2.selectbox(t("up.period", lang), [p.code for p in periods], format_func=lambda p: parse_period(p).label(lang),
+                      key="up_period")
+state, closes = period_lock_state(period, now, settings.lock_days)
+decision = can_upload(user, unit, period, now, settings.lock_days)
+if state == "open":
+    st.caption(t("up.open_until", lang, date=fmt_date(closes, lang)))
+if not decision.allowed:
+    st.warning(decision.message_en if lang == "en" else decision.message_vi)
+
+st.subheader(t("up.step1", lang))
+form = build_form(cat, unit, period, store.previous_values(unit, period))
+st.download_button(t("up.download_form", lang), form, file_name=form_filename(unit, period),
+                   mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="form_download")
+
+st.subheader(t("up.step2", lang))
+upload = st.file_uploader(t("up.choose_file", lang), type=["xlsx", "xlsm", "xls", "ods"], key="uploader",
+                          help=t("up.file_help", lang, mb=settings.upload_max_mb))
+if upload is None:
+    st.info(t("up.waiting", lang))
+    st.stop()
+
+content = upload.getvalue()
+cache_key = f"parsed_{unit}_{period}_{upload.file_id if hasattr(upload, 'file_id') else upload.name}_{len(content)}"
+if cache_key not in st.session_state:
+    with st.spinner(t("up.reading", lang)):
+        st.session_state[cache_key] = read_form(
+            content, upload.name, cat, today=now, previous=store.previous_values,
+            expected_units=None if user.role == "admin" else set(user.units),
+            max_bytes=settings.upload_max_mb * 1_000_000)
+parsed = st.session_state[cache_key]
+
+st.subheader(t("up.step3", lang))
+issues = parsed.report.sorted()
+if issues:
+    table = [{t("up.col.severity", lang): t(f"up.sev.{i.severity}", lang), t("up.col.sheet", lang): i.sheet or "",
+              t("up.col.row", lang): i.row, t("up.col.column", lang): i.column or "",
+              t("up.col.message", lang): i.message(lang), t("up.col.code", lang): i.code} for i in issues]
+    st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
+if not parsed.ok:
+    st.error(t("up.refused", lang, n=len(parsed.report.errors)))
+    st.stop()
+refusals = []
+for u, p in sorted({(o.unit, o.period) for o in parsed.observations} | {(m.unit, m.period) for m in parsed.milestones}):
+    d = can_upload(user, u, p, now, settings.lock_days)
+    if not d.allowed:
+        refusals.append(d.message_en if lang == "en" else d.message_vi)
+if refusals:
+    for msg in dict.fromkeys(refusals):
+        st.error(msg)
+    st.stop()
+if not issues:
+    st.success(t("up.clean", lang))
+
+st.subheader(t("up.step4", lang))
+changes = preview(parsed, store.current_observations(units=[parsed.unit] if parsed.unit and parsed.unit != "*" else None),
+                  store.current_milestones(units=[parsed.unit] if parsed.unit and parsed.unit != "*" else None))
+n = counts(changes)
+cols = st.columns(4)
+for col, key in zip(cols, ("new", "changed", "unchanged", "milestone")):
+    col.metric(t(f"up.count.{key}", lang), n[key])
+st.dataframe(pd.DataFrame(preview_rows(changes, cat, lang)), hide_index=True, width="stretch")
+
+checked = True
+if parsed.report.warnings:
+    checked = st.checkbox(t("up.checked_warnings", lang, n=len(parsed.report.warnings)), key=f"ack_{cache_key}")
+b1, b2, _ = st.columns([1, 1, 4])
+confirm = b1.button(t("up.confirm", lang), type="primary", disabled=not checked, key="confirm")
+cancel = b2.button(t("up.cancel", lang), key="cancel")
+if cancel:
+    del st.session_state[cache_key]
+    st.info(t("up.cancelled", lang))
+    st.stop()
+if confirm:
+    with st.spinner(t("up.saving", lang)):
+        result = store.commit(parsed, content, user=user.username)
+    del st.session_state[cache_key]
+    if result.duplicate:
+        st.info(t("up.duplicate", lang, id=result.submission_id))
+    else:
+        st.success(t("up.saved", lang, id=result.submission_id, obs=result.observations, ms=result.milestones))
+    st.page_link("pages/unit.py", label=t("up.see_unit", lang, name=cat.name(parsed.unit if parsed.unit in cat.jurisdictions else unit, lang)),
+                 icon="📍", query_params={"unit": parsed.unit if parsed.unit in cat.jurisdictions else unit})

@@ -1,0 +1,182 @@
+"""The main flows in a real browser: Playwright driving Debian's /usr/bin/chromium.
+
+A leader opens the overview and a unit page; an uploader of Khánh Hòa downloads the form, fills it,
+uploads it, reads the report and the preview, confirms and finds the new value on the Khánh Hòa page,
+then is refused a Bắc Giang form; a viewer finds no upload page. Screenshots go to test-output/.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (make test installs it)")
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+               "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    """The dashboard served by `streamlit run` on a free port, over its own demo database
+    (seeded by the real first-run command; the server process owns that file)."""
+    from tests.conftest import TODAY
+    from tracker.access import UserStore
+
+    base = tmp_path_factory.mktemp("e2e")
+    seeded = {"TRACKER_DB": str(base / "tracker.duckdb"), "TRACKER_USERS": str(base / "users.toml"),
+              "TRACKER_TODAY": TODAY}
+    env = {**os.environ, **seeded, "PYTHONPATH": str(ROOT)}
+    done = subprocess.run([sys.executable, "-m", "tracker", "seed", "--if-empty"], cwd=ROOT, env=env,
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "mật khẩu / password:" in done.stdout   # the first admin's password is printed once
+    users = UserStore(seeded["TRACKER_USERS"])
+    users.add_user("canbo.khanhhoa", "uploader", "mat-khau-kh-2026", units=("khanh-hoa",))
+    users.add_user("lanhdao", "viewer", "mat-khau-ld-2026")
+    port = _free_port()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
+         "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(120):
+        try:
+            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
+            break
+        except Exception:
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        raise RuntimeError("streamlit did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
+    yield {"url": url, **seeded}
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, accept_downloads=True, locale="vi-VN")
+    pg = context.new_page()
+    pg.set_default_timeout(60_000)
+    yield pg
+    context.close()
+
+
+def _wait_ready(page):
+    page.wait_for_selector('[data-testid="stApp"]')
+    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
+    page.wait_for_timeout(500)
+
+
+def _sign_in(page, url, user, password):
+    page.goto(url)
+    _wait_ready(page)
+    page.get_by_label("Tên đăng nhập").fill(user)
+    page.get_by_label("Mật khẩu").fill(password)
+    page.get_by_role("button", name="Đăng nhập").click()
+    page.get_by_text(f"Đang đăng nhập: {user}").wait_for()
+
+
+def test_leader_sees_overview_and_unit_page(server, page, output_dir):
+    page.goto(server["url"])
+    page.get_by_role("heading", name="Tổng quan").wait_for()
+    page.locator(".js-plotly-plot").first.wait_for()
+    page.get_by_text("Dữ liệu minh họa", exact=False).first.wait_for()
+    assert "Cập nhật: Quý III/2026" in page.locator(".js-plotly-plot").first.inner_text()
+    page.screenshot(path=str(output_dir / "e2e_overview.png"), full_page=True)
+
+    page.goto(server["url"] + "/dia-phuong?unit=khanh-hoa")
+    page.get_by_role("heading", name="Địa phương: Khánh Hòa").wait_for()
+    page.locator(".js-plotly-plot").nth(1).wait_for()
+    text = page.locator(".js-plotly-plot").first.inner_text()
+    assert "Mục tiêu 2030" in text and "Cập nhật: Quý III/2026" in text
+    page.screenshot(path=str(output_dir / "e2e_unit_khanh-hoa.png"), full_page=True)
+
+
+def test_uploader_round_trip_and_refusal(server, page, output_dir, tmp_path):
+    from openpyxl import load_workbook
+
+    from tracker.catalogue import load_catalogue
+    from tracker.demo import fill_form
+    from tracker.workbook import build_form
+
+    _sign_in(page, server["url"], "canbo.khanhhoa", "mat-khau-kh-2026")
+    page.get_by_role("link", name="Nhập số liệu").click()
+    page.get_by_role("heading", name="Nhập số liệu").wait_for()
+    with page.expect_download() as dl:
+        page.get_by_role("button", name="Tải biểu mẫu Excel").click()
+    form = tmp_path / dl.value.suggested_filename
+    dl.value.save_as(form)
+    assert form.name == "nq45_khanh-hoa_2026-Q3.xlsx"
+
+    cat = load_catalogue()
+    stock = next(i for i in cat.indicators_for("khanh-hoa") if i.kind == "stock" and not i.sectors)
+    filled = fill_form(form.read_bytes(), {(stock.id, ""): 4321})
+    wb = load_workbook(io.BytesIO(filled))
+    assert "Số liệu" in wb.sheetnames
+    upload = tmp_path / "nq45_khanh-hoa_2026-Q3_filled.xlsx"
+    upload.write_bytes(filled)
+
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
+    page.get_by_text("4. Xem trước thay đổi").wait_for()
+    page.get_by_text("Giá trị thay đổi").wait_for()
+    warning_box = page.get_by_text("Tôi đã kiểm tra", exact=False)
+    if warning_box.count():
+        warning_box.first.click()
+    page.screenshot(path=str(output_dir / "e2e_upload_preview.png"), full_page=True)
+    page.get_by_role("button", name="Xác nhận lưu").click()
+    page.get_by_text("Đã lưu lần nộp", exact=False).wait_for()
+    page.screenshot(path=str(output_dir / "e2e_upload_saved.png"), full_page=True)
+
+    page.get_by_role("link", name="Xem trang Khánh Hòa").click()
+    page.get_by_role("heading", name="Địa phương: Khánh Hòa").wait_for()
+    page.locator(".js-plotly-plot").first.wait_for()
+    page.get_by_text("4.321", exact=False).first.wait_for()
+    page.screenshot(path=str(output_dir / "e2e_unit_after_upload.png"), full_page=True)
+
+    # a Bắc Giang form from the same uploader is refused, and nothing is stored
+    other = tmp_path / "nq45_bac-giang_2025-Q2.xlsx"
+    bg = next(i for i in cat.own_indicators("bac-giang") if i.kind == "stock" and not i.sectors)
+    other.write_bytes(fill_form(build_form(cat, "bac-giang", "2025-Q2"), {(bg.id, ""): 100}))
+    page.get_by_role("link", name="Nhập số liệu").click()
+    page.get_by_role("heading", name="Nhập số liệu").wait_for()
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(other))
+    page.get_by_text("Tệp bị từ chối", exact=False).wait_for()
+    page.screenshot(path=str(output_dir / "e2e_upload_refused.png"), full_page=True)
+
+
+def test_viewer_has_no_upload_page(server, page, output_dir):
+    _sign_in(page, server["url"], "lanhdao", "mat-khau-ld-2026")
+    page.get_by_role("link", name="Lịch sử").wait_for()
+    assert page.get_by_role("link", name="Nhập số liệu").count() == 0
+    page.screenshot(path=str(output_dir / "e2e_viewer.png"), full_page=True)

@@ -1,0 +1,152 @@
+"""Every page through Streamlit's AppTest: real content on the seeded demo, and the empty state."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+from tracker.access import User
+
+TIMEOUT = 60
+
+
+def run(page: str, user: User | None = None, lang: str | None = None, params: dict | None = None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
+    if user:
+        at.session_state["user"] = user
+    if lang:
+        at.session_state["lang"] = lang
+    for k, v in (params or {}).items():
+        at.query_params[k] = v
+    at.run()
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def texts(at: AppTest) -> str:
+    parts = [m.value for m in at.markdown] + [m.value for m in at.caption] + [t.value for t in at.title]
+    parts += [h.value for h in at.header] + [h.value for h in at.subheader] + [w.value for w in at.warning]
+    parts += [i.value for i in at.info] + [s.value for s in at.success] + [e.value for e in at.error]
+    parts += [str(m.label) + " " + str(m.value) for m in at.metric]
+    return "\n".join(str(p) for p in parts)
+
+
+def charts(at: AppTest) -> list:
+    return at.get("plotly_chart")
+
+
+def spec(chart) -> str:
+    """A chart's Plotly JSON with its Vietnamese text readable (the proto escapes it)."""
+    import json
+
+    return json.dumps(json.loads(chart.proto.spec), ensure_ascii=False)
+
+
+def test_overview_shows_demo_statuses_and_matrix(seeded_env):
+    at = run("pages/overview.py")
+    body = texts(at)
+    assert "Tổng quan" in body
+    assert "Dữ liệu minh họa" in body
+    assert "Quý III/2026" in body
+    assert len(charts(at)) == 1
+    text = spec(charts(at)[0])
+    assert "Khánh Hòa" in text and "Cập nhật: Quý III/2026" in text
+    assert any(m.label == "Đã đạt / đúng tiến độ" for m in at.metric)
+
+
+def test_overview_empty_database_says_what_to_do(empty_env):
+    at = run("pages/overview.py")
+    assert "Chưa có số liệu nào" in texts(at)
+    assert not charts(at)
+
+
+def test_unit_page_shows_a_chart_per_target_with_status(seeded_env):
+    from tracker.catalogue import load_catalogue
+
+    at = run("pages/unit.py", params={"unit": "khanh-hoa"})
+    body = texts(at)
+    assert "Khánh Hòa" in body
+    cat = load_catalogue()
+    numeric = [i for i in cat.indicators_for("khanh-hoa") if i.is_numeric or i.kind == "direction"]
+    assert len(charts(at)) >= len(numeric)
+    specs = " ".join(spec(c) for c in charts(at))
+    assert "Mục tiêu 2030" in specs and "Cập nhật: Quý III/2026" in specs
+    from tracker.progress import status_label
+
+    assert any(status_label(s) in specs for s in ("achieved", "on_track", "acceleration", "off_track", "moving_away", "too_little_data"))
+
+
+def test_successor_page_shows_inherited_targets_and_lineage(seeded_env):
+    at = run("pages/unit.py", params={"unit": "bac-ninh"})
+    body = texts(at)
+    assert "Kế thừa chỉ tiêu của: Bắc Giang" in body
+    assert "Chỉ tiêu kế thừa từ Bắc Giang" in body
+    assert charts(at)
+
+
+def test_unit_page_in_english(seeded_env):
+    at = run("pages/unit.py", lang="en", params={"unit": "bac-giang"})
+    body = texts(at)
+    assert "Since 1 July 2025 part of Bac Ninh" in body or "part of Bac Ninh" in body
+    assert "Demo data" in body
+
+
+def test_compare_page_lines_up_units(seeded_env):
+    at = run("pages/compare.py")
+    assert len(charts(at)) == 1
+    text = spec(charts(at)[0])
+    assert "Số doanh nghiệp khoa học và công nghệ" in text
+    assert text.count("mục tiêu") >= 2
+
+
+def test_milestones_page_lists_overdue_first(seeded_env):
+    at = run("pages/milestones.py")
+    frame = at.dataframe[0].value
+    statuses = list(frame["Tình trạng"])
+    assert statuses, "no milestones listed"
+    if "Quá hạn" in statuses:
+        first_other = next((k for k, s in enumerate(statuses) if s != "Quá hạn"), len(statuses))
+        assert all(s == "Quá hạn" for s in statuses[:first_other])
+        assert "Quá hạn" not in statuses[first_other:]
+
+
+def test_method_page_explains_the_measure(seeded_env):
+    at = run("pages/method.py")
+    assert "CAGR" in texts(at) and "0,95" in texts(at)
+
+
+def test_catalogue_page_lists_every_unit(seeded_env):
+    at = run("pages/catalogue.py")
+    body = texts(at)
+    for name in ("Lâm Đồng", "Bắc Giang", "Khánh Hòa", "Huyện Lạc Dương", "Cần Thơ"):
+        assert name in body
+
+
+def test_history_lists_demo_submissions(seeded_env):
+    at = run("pages/history.py")
+    frame = at.dataframe[0].value
+    assert len(frame) > 10
+    assert (frame["Người nộp"] == "demo").all()
+
+
+def test_upload_page_refuses_viewers(seeded_env):
+    at = run("pages/history.py", user=User("lanhdao", "viewer", (), ""))
+    # a viewer has no upload page in the navigation at all; the page itself refuses too
+    at2 = AppTest.from_file(str(ROOT / "pages" / "upload.py"), default_timeout=TIMEOUT)
+    at2.session_state["user"] = User("lanhdao", "viewer", (), "")
+    at2.run()
+    assert not at2.exception
+    assert "chỉ dành cho cán bộ nhập số liệu" in texts(at2)
+    assert not at2.get("file_uploader")
+
+
+def test_upload_page_offers_the_form_to_an_uploader(seeded_env):
+    at = run("pages/upload.py", user=User("canbo", "uploader", ("khanh-hoa",), ""))
+    assert [s.value for s in at.selectbox][0] == "khanh-hoa"
+    assert at.selectbox[0].options == ["Khánh Hòa"]
+    assert "Quý III/2026" in at.selectbox[1].options
+    assert at.get("file_uploader")
+    assert "mở để nộp đến hết ngày 30/10/2026" in texts(at)
