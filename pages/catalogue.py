@@ -31,7 +31,7 @@ for unit in dict.fromkeys(r["unit"] for r in rows):
     unit_rows = [r for r in rows if r["unit"] == unit]
     st.subheader(f"{cat.name(unit, lang)} · {len(unit_rows)}")
     for line in lineage_text(cat, unit, lang):
-        st.caption(f"🔀 {line}")
+        st.caption(f":material/merge: {line}")
     st.caption(f"{t('cat.document', lang)}: {unit_rows[0]['document']}")
     numeric = [r for r in unit_rows if r["kind_code"] != "milestone"]
     tasks = [r for r in unit_rows if r["kind_code"] == "milestone"]

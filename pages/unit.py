@@ -17,13 +17,13 @@ snap = ui.snapshot()
 units = [u for u in cat.jurisdictions if cat.indicators_for(u)]
 wanted = st.query_params.get("unit")
 index = units.index(wanted) if wanted in units else 0
-unit = st.sidebar.selectbox(t("unit.choose", lang), units, index=index, format_func=lambda u: unit_label(cat, u, lang))
+unit = st.selectbox(t("unit.choose", lang), units, index=index, format_func=lambda u: unit_label(cat, u, lang))
 if unit != wanted:
     st.query_params["unit"] = unit
 
 st.title(f"{t('page.unit', lang)}: {cat.name(unit, lang)}")
 for line in lineage_text(cat, unit, lang):
-    st.caption(f"🔀 {line}")
+    st.caption(f":material/merge: {line}")
 ui.demo_banner(snap, lang)
 if snap.empty:
     ui.empty_state(lang)

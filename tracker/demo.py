@@ -69,7 +69,8 @@ def _start_value(ind: Indicator) -> float:
     if ind.kind == "growth":
         return value * (0.7 + 0.2 * r.random())
     if ind.kind == "flow":
-        return max(value * (0.45 + 0.25 * r.random()), 0.5)
+        # small yearly counts (one patent a year) still need whole items in some quarters
+        return max(value * (0.45 + 0.25 * r.random()), 2.0)
     return value * (0.55 + 0.2 * r.random())
 
 

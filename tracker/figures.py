@@ -55,7 +55,7 @@ class Caption:
         src = "Source" if self.lang == "en" else "Nguồn"
         text = f"{upd}: {self.updated} · {src}: {self.source}"
         if self.demo:
-            text += " · <b>" + ("DEMO DATA — NOT REAL FIGURES" if self.lang == "en" else "DỮ LIỆU MINH HỌA — KHÔNG PHẢI SỐ LIỆU THẬT") + "</b>"
+            text += "<br><b>" + ("DEMO DATA — NOT REAL FIGURES" if self.lang == "en" else "DỮ LIỆU MINH HỌA — KHÔNG PHẢI SỐ LIỆU THẬT") + "</b>"
         return text
 
 
@@ -66,6 +66,9 @@ def status_label(status: str, lang: str = "vi") -> str:
 
 
 def _style(fig: go.Figure, title: str, subtitle: str, caption: Caption, *, height: int = 560) -> go.Figure:
+    # Long explanations wrap in the figure itself, so a still keeps all of it.
+    lines = subtitle.count("<br>") + 1
+    height += 22 * (lines - 1)
     fig.update_layout(
         title={"text": f"<b>{title}</b><br><span style='font-size:17px;color:{MUTED}'>{subtitle}</span>",
                "x": 0.01, "xanchor": "left", "y": 0.97, "yanchor": "top", "font": {"size": 24, "color": INK}},
@@ -74,18 +77,18 @@ def _style(fig: go.Figure, title: str, subtitle: str, caption: Caption, *, heigh
         template="plotly_white",
         height=height,
         # Bottom band in pixels, so a still of any height keeps it: ticks, then the legend, then the footer.
-        margin={"l": 80, "r": 40, "t": 110, "b": BOTTOM},
+        margin={"l": 80, "r": 40, "t": 110 + 22 * (lines - 1), "b": BOTTOM},
         legend={"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 44 / height, "x": 0,
                 "font": {"size": 15}},
         hoverlabel={"font": {"family": FONT, "size": 15}},
         paper_bgcolor="white",
         plot_bgcolor="white",
     )
-    fig.add_annotation(text=caption.footer(), xref="paper", yref="paper", x=0, y=0, yshift=-(BOTTOM - 34),
+    fig.add_annotation(text=caption.footer(), xref="paper", yref="paper", x=0, y=0, yshift=-(BOTTOM - 42),
                        xanchor="left", yanchor="top", showarrow=False, align="left", font={"size": 13, "color": MUTED})
     if caption.demo:
         fig.add_annotation(text="DỮ LIỆU MINH HỌA" if caption.lang != "en" else "DEMO DATA", xref="paper",
-                           yref="paper", x=0.5, y=0.5, showarrow=False, textangle=-20, opacity=0.10,
+                           yref="paper", x=0.5, y=0.5, showarrow=False, textangle=-20, opacity=0.07,
                            font={"size": 90, "color": "#000"})
     return fig
 
@@ -145,8 +148,9 @@ def progress_figure(indicator, assessment, *, unit_name: str, caption: Caption, 
 
     status = assessment.status
     colour = STATUS_COLOURS.get(status, MUTED)
-    subtitle = (f"<span style='color:{colour}'>● <b>{status_label(status, lang)}</b></span> · "
-                + assessment.explain(lang))
+    label = status_label(status, lang)
+    explain = _wrap(f"{label} · " + assessment.explain(lang), 150, max_lines=4)
+    subtitle = f"<span style='color:{colour}'>● <b>{label}</b></span>" + explain[len(label):]
     name = indicator.name.get(lang) + (f" — {sector_name}" if sector_name else "")
     return _style(fig, f"{unit_name} — {name}", subtitle, caption)
 
@@ -159,19 +163,23 @@ def _target_words(indicator, lang: str) -> str:
 
 
 def status_matrix(rows: list[dict], *, caption: Caption, title: str) -> go.Figure:
-    """Units (rows) × targets (columns), each cell coloured by status and labelled.
+    """Targets (rows) × units (columns), each cell coloured by status and labelled.
 
-    ``rows``: dicts with unit_name, target_name, status, status_label, value_text.
+    Rows with the same ``row_key`` (the same kind of target, e.g. S&T enterprises) share a line, so
+    units that set the same target line up. ``rows``: dicts with unit_name, target_name, status,
+    status_label, value_text and optionally row_key.
     """
-    lang = caption.lang
     units = list(dict.fromkeys(r["unit_name"] for r in rows))
-    targets = list(dict.fromkeys(r["target_name"] for r in rows))
-    order = list(STATUS_COLOURS)
-    z = [[None] * len(targets) for _ in units]
-    text = [[""] * len(targets) for _ in units]
-    hover = [[""] * len(targets) for _ in units]
+    keys = list(dict.fromkeys(r.get("row_key") or r["target_name"] for r in rows))
+    names = {}
     for r in rows:
-        i, j = units.index(r["unit_name"]), targets.index(r["target_name"])
+        names.setdefault(r.get("row_key") or r["target_name"], r["target_name"])
+    order = list(STATUS_COLOURS)
+    z = [[None] * len(units) for _ in keys]
+    text = [[""] * len(units) for _ in keys]
+    hover = [[""] * len(units) for _ in keys]
+    for r in rows:
+        i, j = keys.index(r.get("row_key") or r["target_name"]), units.index(r["unit_name"])
         z[i][j] = order.index(r["status"])
         text[i][j] = r["status_label"]
         hover[i][j] = f"{r['unit_name']}<br>{r['target_name']}<br><b>{r['status_label']}</b><br>{r.get('value_text', '')}"
@@ -179,21 +187,22 @@ def status_matrix(rows: list[dict], *, caption: Caption, title: str) -> go.Figur
     scale = []
     for k, status in enumerate(order):
         scale += [(k / n, STATUS_COLOURS[status]), ((k + 1) / n, STATUS_COLOURS[status])]
-    fig = go.Figure(go.Heatmap(z=z, x=[_wrap(t, 18) for t in targets], y=units, text=text, texttemplate="%{text}",
-                               textfont={"size": 13, "color": "white"}, hovertext=hover, hoverinfo="text",
-                               colorscale=scale, zmin=0, zmax=n, showscale=False, xgap=3, ygap=3))
-    fig.update_yaxes(autorange="reversed", tickfont={"size": 16})
-    fig.update_xaxes(side="top", tickfont={"size": 13}, tickangle=0)
+    labels = [_wrap(names[k], 48, max_lines=2) for k in keys]
+    fig = go.Figure(go.Heatmap(z=z, x=[_wrap(u, 22, max_lines=2) for u in units], y=labels, text=text,
+                               texttemplate="%{text}", textfont={"size": 13, "color": "white"}, hovertext=hover,
+                               hoverinfo="text", colorscale=scale, zmin=0, zmax=n, showscale=False, xgap=3, ygap=3))
+    fig.update_yaxes(autorange="reversed", tickfont={"size": 13})
+    fig.update_xaxes(side="top", tickfont={"size": 14}, tickangle=0)
     counts: dict[str, int] = {}
     for r in rows:
         counts[r["status_label"]] = counts.get(r["status_label"], 0) + 1
     subtitle = " · ".join(f"{k}: {v}" for k, v in counts.items())
-    fig = _style(fig, title, subtitle, caption, height=max(420, 140 + 80 * len(units)))
-    fig.update_layout(margin={"l": 180, "t": 200})
+    fig = _style(fig, title, subtitle, caption, height=max(480, 260 + 40 * len(keys)))
+    fig.update_layout(margin={"l": 400, "t": 170})
     return fig
 
 
-def _wrap(text: str, width: int) -> str:
+def _wrap(text: str, width: int, max_lines: int = 4) -> str:
     words, lines, line = text.split(), [], ""
     for w in words:
         if len(line) + len(w) + 1 > width and line:
@@ -202,7 +211,10 @@ def _wrap(text: str, width: int) -> str:
         else:
             line = f"{line} {w}".strip()
     lines.append(line)
-    return "<br>".join(lines[:4])
+    if len(lines) > max_lines:
+        lines = lines[:max_lines]
+        lines[-1] += " …"
+    return "<br>".join(lines)
 
 
 def compare_figure(series: list[dict], *, indicator_name: str, unit: str, caption: Caption) -> go.Figure:

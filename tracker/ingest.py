@@ -382,6 +382,7 @@ def _sheet_paths(zf: zipfile.ZipFile) -> dict[str, str]:
 _CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
 _REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
 _STYLE = re.compile(rb'\bs="(\d+)"')
+_CACHED = re.compile(rb"<v>[^<]")
 
 
 def _col_index(letters: bytes) -> int:
@@ -414,7 +415,7 @@ def _cell_facts(content: bytes, sheet_name: str) -> dict[tuple[int, int], str]:
             if not ref:
                 continue
             key = (int(ref.group(2)) - 1, _col_index(ref.group(1)))
-            if b"<f" in inner and b"<v" not in inner:
+            if b"<f" in inner and not _CACHED.search(inner):
                 facts[key] = "formula"
             elif percent and (style := _STYLE.search(attrs)) and int(style.group(1)) in percent:
                 facts[key] = "percent"
@@ -544,6 +545,7 @@ class _Reader:
         self._period_checked: dict[str, str | None] = {}
         self._allowed: dict[str, set[str]] = {}
         self._own: dict[str, set[str]] | None = None
+        self._refused_units: set[str] = set()
         self._merged_into: dict[str, list[str]] = {}
 
     # -- checks shared by forms and bulk rows --
@@ -564,10 +566,13 @@ class _Reader:
             return False
         name = cat.name(unit)
         if self.expected_units is not None and unit not in self.expected_units:
+            if unit in self._refused_units:
+                return False  # said once per unit (bulk forms carry many periods)
+            self._refused_units.add(unit)
             allowed = ", ".join(cat.name(u) for u in sorted(self.expected_units) if u in cat.jurisdictions) or "—"
-            err("wrong_unit", f"Biểu mẫu này của {name}, không phải địa phương bạn được giao ({allowed}). "
+            err("wrong_unit", f"Số liệu này của {name}, không phải địa phương bạn được giao ({allowed}). "
                 "Hãy tải và điền biểu mẫu của địa phương mình.",
-                f"This form is {cat.name(unit, 'en')}'s, not a unit you report for ({allowed}). Download and fill your own unit's form.",
+                f"These figures are {cat.name(unit, 'en')}'s, not a unit you report for ({allowed}). Download and fill your own unit's form.",
                 sheet, row, column)
             return False
         j = cat.jurisdictions[unit]

@@ -50,6 +50,9 @@ def caption(cat: Catalogue, snapshot: Snapshot, lang: str, units: list[str] | No
             if label not in docs:
                 docs.append(label)
     data = "biểu mẫu báo cáo quý của địa phương" if lang != "en" else "the units' quarterly report forms"
+    if len(docs) > 2 or not docs:
+        docs = [f"văn bản thực hiện NQ 45-NQ/TW của {len(docs)} địa phương (xem Danh mục chỉ tiêu)" if lang != "en"
+                else f"the Resolution 45 implementation documents of {len(docs)} units (see the catalogue)"] if docs else []
     source = ("; ".join(docs) + " · " if docs else "") + ("Số liệu: " if lang != "en" else "Data: ") + data
     return Caption(updated=updated, source=source, demo=snapshot.demo, lang=lang)
 
@@ -85,6 +88,7 @@ def matrix_rows(cat: Catalogue, snapshot: Snapshot, lang: str, units: list[str] 
             rows.append({
                 "unit": unit, "unit_name": unit_label(cat, unit, lang), "indicator_id": a.indicator_id,
                 "sector": a.sector, "target_name": target_label(cat, a.indicator_id, a.sector, lang),
+                "row_key": ind.slug + (f"/{a.sector}" if a.sector else ""),
                 "status": a.status, "status_label": status_label(a.status, lang),
                 "value_text": fmt_value(a.latest_value, ind.unit, lang) + (f" ({a.latest_year})" if a.latest_year else ""),
                 "target_text": fmt_target(ind, lang), "explain": a.explain(lang),
@@ -209,7 +213,7 @@ def chart_filename(unit: str, indicator_id: str, sector: str, period: str | None
     return f"{unit}_{slug}_{period or 'chua-co-so-lieu'}"
 
 
-MATRIX_LIMIT = 40
+MATRIX_LIMIT = 12
 
 
 def matrix_selection(rows: list[dict], limit: int = MATRIX_LIMIT) -> tuple[list[dict], int]:

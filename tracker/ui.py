@@ -84,7 +84,7 @@ def snapshot():
 
 def demo_banner(snap, lang: str) -> None:
     if snap.demo:
-        st.warning("🧪 " + t("app.demo_banner", lang))
+        st.warning(t("app.demo_banner", lang), icon=":material/science:")
 
 
 def empty_state(lang: str) -> None:
@@ -92,7 +92,7 @@ def empty_state(lang: str) -> None:
     st.info(t("app.empty", lang))
     user = current_user()
     if user is not None and user.role in ("uploader", "admin"):
-        st.page_link("pages/upload.py", label=t("page.upload", lang), icon="📤")
+        st.page_link("pages/upload.py", label=t("page.upload", lang), icon=":material/upload_file:")
     else:
         st.caption(t("app.empty_sign_in", lang))
 
@@ -202,7 +202,7 @@ def briefing_buttons(unit: str, snap, lang: str) -> None:
     """Offer the unit's briefing deck and its charts as PNGs (server-side), or say why not."""
     from tracker import briefing
 
-    with st.expander("📑 " + t("unit.briefing", lang), expanded=False):
+    with st.expander(t("unit.briefing", lang), expanded=False, icon=":material/slideshow:"):
         ok, why = briefing.png_export_available()
         if not ok:
             st.warning(why if lang != "en" else why)
