@@ -1,0 +1,200 @@
+"""The Excel form: sheets, rows per target and sector, locked codes, drop-downs, print setup, bulk form."""
+
+from __future__ import annotations
+
+import io
+import time
+
+import pytest
+from openpyxl import load_workbook
+
+from tracker.catalogue import load_catalogue
+from tracker.workbook import (FORM_VERSION, SHEET_DATA, SHEET_INSTRUCTIONS, SHEET_META, SHEET_MILESTONES,
+                              build_bulk_form, build_form, data_rows, form_filename)
+
+
+@pytest.fixture(scope="module")
+def cat():
+    return load_catalogue()
+
+
+def _open(content: bytes):
+    return load_workbook(io.BytesIO(content))
+
+
+def _header(ws) -> tuple[int, dict[str, int]]:
+    for row in ws.iter_rows(min_row=1, max_row=10):
+        labels = {str(c.value).strip(): c.column for c in row if c.value}
+        if "Mã chỉ tiêu" in labels:
+            return row[0].row, labels
+    raise AssertionError("no header")
+
+
+def _codes(ws) -> list[tuple[str, str]]:
+    hr, cols = _header(ws)
+    out = []
+    for r in range(hr + 1, ws.max_row + 1):
+        code = ws.cell(r, cols["Mã chỉ tiêu"]).value
+        if code:
+            sector = ws.cell(r, cols["Lĩnh vực"]).value if "Lĩnh vực" in cols else None
+            out.append((code, sector or ""))
+    return out
+
+
+def _unit_with(cat, predicate):
+    for unit in cat.reporting_units():
+        if any(predicate(i) for i in cat.indicators_for(unit)):
+            return unit
+    pytest.skip("no unit with such a target in the catalogue")
+
+
+def test_filename():
+    assert form_filename("bac-ninh", "2026-Q3") == "nq45_bac-ninh_2026-Q3.xlsx"
+    assert form_filename("khanh-hoa", "2025") == "nq45_khanh-hoa_2025.xlsx"
+    assert form_filename("khanh-hoa", "Quý III/2026") == "nq45_khanh-hoa_2026-Q3.xlsx"
+
+
+def test_sheets_and_hidden_metadata(cat):
+    wb = _open(build_form(cat, "khanh-hoa", "2026-Q3"))
+    assert wb.sheetnames == [SHEET_INSTRUCTIONS, SHEET_DATA, SHEET_MILESTONES, SHEET_META]
+    meta = wb[SHEET_META]
+    assert meta.sheet_state == "veryHidden"
+    values = {r[0]: r[1] for r in meta.iter_rows(values_only=True)}
+    assert values["form"] == "nq45" and values["unit"] == "khanh-hoa" and values["period"] == "2026-Q3"
+    assert values["form_version"] == FORM_VERSION and values["created_at"]
+    # the instructions sheet carries a visible copy of unit and period, and an English line
+    text = [c for row in wb[SHEET_INSTRUCTIONS].iter_rows(values_only=True) for c in row if c]
+    assert "khanh-hoa" in text and "2026-Q3" in text
+    assert any(str(t).startswith("English:") for t in text)
+    assert wb.security.lockStructure
+
+
+def test_quarter_form_has_one_row_per_quarterly_target_and_sector(cat):
+    unit = "bac-ninh"
+    wb = _open(build_form(cat, unit, "2026-Q3"))
+    codes = _codes(wb[SHEET_DATA])
+    expected = []
+    for ind in cat.indicators_for(unit):
+        if (ind.is_numeric or ind.kind == "direction") and ind.reporting_frequency == "quarter":
+            expected += [(ind.id, s.id) for s in ind.sectors] or [(ind.id, "")]
+    assert codes == expected and codes
+    assert len(set(codes)) == len(codes)
+    # milestones are on their own sheet, never among the numbers
+    assert not any(cat.indicator(c).is_milestone for c, _ in codes)
+    stones = [c for c, _ in _codes(wb[SHEET_MILESTONES])]
+    assert stones == [i.id for i in cat.indicators_for(unit) if i.is_milestone and i.reporting_frequency == "quarter"]
+
+
+def test_successor_gets_inherited_targets(cat):
+    inherited = [i.id for i in cat.indicators_for("bac-ninh") if i.jurisdiction == "bac-giang"]
+    assert inherited
+    wb = _open(build_form(cat, "bac-ninh", "2026-Q3"))
+    codes = {c for c, _ in _codes(wb[SHEET_DATA])} | {c for c, _ in _codes(wb[SHEET_MILESTONES])}
+    assert "bac-giang.university-graduates" in codes
+    assert codes <= set(inherited) | {i.id for i in cat.own_indicators("bac-ninh")}
+    title = wb[SHEET_DATA]["A1"].value
+    assert "Bắc Ninh" in title and "Quý III/2026" in title and "45-NQ/TW" in title
+
+
+def test_per_sector_target_gets_a_row_per_sector(cat):
+    unit = _unit_with(cat, lambda i: bool(i.sectors) and i.reporting_frequency == "quarter")
+    ind = next(i for i in cat.indicators_for(unit) if i.sectors and i.reporting_frequency == "quarter")
+    codes = _codes(_open(build_form(cat, unit, "2026-Q3"))[SHEET_DATA])
+    assert [s for c, s in codes if c == ind.id] == [s.id for s in ind.sectors]
+
+
+def test_year_form_carries_yearly_targets_only(cat):
+    unit = _unit_with(cat, lambda i: i.reporting_frequency == "year" and not i.is_milestone)
+    codes = _codes(_open(build_form(cat, unit, "2025"))[SHEET_DATA])
+    assert codes
+    assert all(cat.indicator(c).reporting_frequency == "year" for c, _ in codes)
+    assert {c for c, _ in codes} == {i.id for i in cat.indicators_for(unit)
+                                     if (i.is_numeric or i.kind == "direction") and i.reporting_frequency == "year"}
+
+
+def test_columns_locking_and_validation(cat):
+    unit = "bac-ninh"
+    ws = _open(build_form(cat, unit, "2026-Q3", previous={"bac-giang.university-graduates": 81234}))[SHEET_DATA]
+    hr, cols = _header(ws)
+    assert list(cols) == ["Mã chỉ tiêu", "Lĩnh vực", "Tên chỉ tiêu", "Đơn vị tính", "Mục tiêu 2030", "Kỳ trước",
+                          "Giá trị", "Ghi chú", "Nguồn số liệu"]
+    assert ws.cell(hr, 1).font.b and ws.cell(hr, 1).fill.fgColor.rgb.endswith("1F4E78")
+    assert ws.freeze_panes and int(ws.freeze_panes.lstrip("ABCDEFGHIJ")) == hr + 1
+    assert ws.protection.sheet and not ws.protection.password
+    row = next(r for r in range(hr + 1, ws.max_row + 1) if ws.cell(r, 1).value == "bac-giang.university-graduates")
+    assert ws.cell(row, cols["Kỳ trước"]).value == 81234
+    assert "90.000" in ws.cell(row, cols["Mục tiêu 2030"]).value
+    assert ws.cell(row, cols["Mã chỉ tiêu"]).protection.locked
+    assert ws.cell(row, cols["Kỳ trước"]).protection.locked
+    for label in ("Giá trị", "Ghi chú", "Nguồn số liệu"):
+        assert not ws.cell(row, cols[label]).protection.locked
+    value_letter = ws.cell(row, cols["Giá trị"]).column_letter
+    rules = [dv for dv in ws.data_validations.dataValidation if f"{value_letter}{row}" in dv.sqref]
+    assert len(rules) == 1 and rules[0].type == "decimal" and rules[0].formula1 == "0"
+    # the print setup: landscape, one page wide, header repeated
+    assert ws.page_setup.orientation == "landscape"
+    assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+    assert ws.print_title_rows == f"${hr}:${hr}"
+
+
+def test_percent_rows_are_validated_up_to_100(cat):
+    unit = _unit_with(cat, lambda i: i.unit == "percent" and i.reporting_frequency == "year")
+    ws = _open(build_form(cat, unit, "2025"))[SHEET_DATA]
+    hr, cols = _header(ws)
+    checked = 0
+    for r in range(hr + 1, ws.max_row + 1):
+        ind = cat.indicator(ws.cell(r, 1).value)
+        ref = f"{ws.cell(r, cols['Giá trị']).column_letter}{r}"
+        rule = next(dv for dv in ws.data_validations.dataValidation if ref in dv.sqref)
+        if ind.unit == "percent":
+            assert (rule.formula1, rule.formula2) == ("0", "100")
+            checked += 1
+    assert checked
+
+
+def test_milestone_sheet_has_status_list_and_date_check(cat):
+    ws = _open(build_form(cat, "khanh-hoa", "2026-Q3"))[SHEET_MILESTONES]
+    hr, cols = _header(ws)
+    for label in ("Tên nhiệm vụ", "Cơ quan chủ trì", "Thời hạn", "Trạng thái", "Ngày hoàn thành", "Minh chứng"):
+        assert label in cols
+    rules = {dv.type: dv for dv in ws.data_validations.dataValidation}
+    assert rules["list"].formula1 == '"Chưa thực hiện,Đang thực hiện,Hoàn thành"'
+    status_ref = f"{ws.cell(hr + 1, cols['Trạng thái']).column_letter}{hr + 1}"
+    assert status_ref in rules["list"].sqref
+    assert rules["date"].type == "date"
+    assert not ws.cell(hr + 1, cols["Trạng thái"]).protection.locked
+    assert ws.cell(hr + 1, cols["Mã chỉ tiêu"]).protection.locked
+    assert ws.page_setup.orientation == "landscape"
+
+
+def test_title_is_merged_above_the_header(cat):
+    ws = _open(build_form(cat, "khanh-hoa", "2026-Q3"))[SHEET_DATA]
+    assert any(str(r).startswith("A1:") for r in ws.merged_cells.ranges)
+    assert "Khánh Hòa" in ws["A1"].value and "Quý III/2026" in ws["A1"].value
+
+
+def test_english_form(cat):
+    ws = _open(build_form(cat, "khanh-hoa", "2026-Q3", lang="en"))[SHEET_DATA]
+    labels = [c.value for c in ws[3]]
+    assert labels[0] == "Indicator code" and "Value" in labels
+    assert "Khanh Hoa" in ws["A1"].value
+
+
+def test_data_rows_skip_milestones(cat):
+    assert all(not ind.is_milestone for ind, _, _ in data_rows(cat, "khanh-hoa", "2026-Q3"))
+
+
+def test_bulk_form_columns_meta_and_speed():
+    rows = [(f"u{n % 7}.x", f"u{n % 7}", "2025-Q1", "", float(n)) for n in range(20_000)]
+    start = time.perf_counter()
+    content = build_bulk_form(rows)
+    elapsed = time.perf_counter() - start
+    assert elapsed < 8, elapsed  # write-only mode; 100.000 rows take a few seconds
+    wb = load_workbook(io.BytesIO(content), read_only=True)
+    assert wb.sheetnames == [SHEET_INSTRUCTIONS, SHEET_DATA, SHEET_META]
+    data = list(wb[SHEET_DATA].iter_rows(values_only=True))
+    assert data[0] == ("Mã chỉ tiêu", "Lĩnh vực", "Đơn vị", "Kỳ báo cáo", "Giá trị", "Ghi chú", "Nguồn số liệu")
+    assert len(data) == 20_001
+    assert data[5][:5] == ("u4.x", None, "u4", "2025-Q1", 4)
+    meta = {r[0]: r[1] for r in wb[SHEET_META].iter_rows(values_only=True)}
+    assert (meta["form"], meta["unit"], meta["period"]) == ("bulk", "*", "*")
