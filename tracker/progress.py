@@ -97,35 +97,6 @@ class YearValue:
                 "quarters": self.quarters, "period": self.period}
 
 
-class _LazySeries(Sequence):
-    """A target's YearValues, made only when someone looks: assess_all builds tens of thousands."""
-
-    __slots__ = ("_grid", "_row", "_items")
-
-    def __init__(self, grid: "_Years", row: int):
-        self._grid, self._row, self._items = grid, row, None
-
-    def _list(self) -> list[YearValue]:
-        if self._items is None:
-            self._items = self._grid.series(self._row)
-        return self._items
-
-    def __getitem__(self, k):
-        return self._list()[k]
-
-    def __len__(self) -> int:
-        return len(self._list())
-
-    def __iter__(self):
-        return iter(self._list())
-
-    def __eq__(self, other) -> bool:
-        return isinstance(other, Sequence) and list(self) == list(other)
-
-    def __repr__(self) -> str:
-        return repr(self._list())
-
-
 @dataclass(slots=True)
 class Assessment:
     """Where one numeric (or direction-only) target stands, with every number it came from."""
@@ -152,11 +123,21 @@ class Assessment:
     method: str = ""                      # comparator | cagr | linear | rank | average | direction
     missing: str = ""
     missing_en: str = ""
-    series: Sequence[YearValue] = ()
+    # The yearly values, read through .series; assess_all leaves them in its grid until asked for,
+    # since it assesses tens of thousands of targets and pages draw a few.
+    _series: list[YearValue] | None = field(default=None, repr=False, compare=False)
     average_value: float | None = None
     average_years: tuple[int, int, int] | None = None   # (first, last, how many) whole years averaged
     notes: tuple[str, ...] = ()          # from_year_before | deadline_passed | base_met_lost | nonpositive
     indicator: Indicator | None = field(default=None, repr=False, compare=False)
+    _grid: "_Years | None" = field(default=None, repr=False, compare=False)
+    _row: int = field(default=0, repr=False, compare=False)
+
+    @property
+    def series(self) -> list[YearValue]:
+        if self._series is None:
+            self._series = self._grid.series(self._row) if self._grid is not None else []
+        return self._series
 
     def explain(self, lang: str = "vi") -> str:
         return _explain(self, lang)
@@ -533,8 +514,14 @@ def _note_tuple(bits: int) -> tuple[str, ...]:
 
 
 def _floats(a: np.ndarray) -> list:
+    """Python floats, None where there is no number."""
+    ok = np.isfinite(a)
+    if ok.all():
+        return a.tolist()
+    if not ok.any():
+        return [None] * len(a)
     out = a.astype(object)
-    out[~np.isfinite(a)] = None
+    out[~ok] = None
     return out.tolist()
 
 
@@ -587,7 +574,7 @@ def _assessments(static: dict[str, list], units: Sequence[str], yr: _Years, res:
     note_col = [()] * n
     for k in np.flatnonzero(notes).tolist():
         note_col[k] = _note_tuple(int(notes[k]))
-    series = list(map(_LazySeries, [yr] * n, range(n))) if lazy else [yr.series(k) for k in range(n)]
+    series = [None] * n if lazy else [yr.series(k) for k in range(n)]
     out = list(map(
         Assessment, static["ids"], units, static["sectors"],
         [NUMERIC_STATUSES[s] for s in res["status"].tolist()],
@@ -597,7 +584,7 @@ def _assessments(static: dict[str, list], units: Sequence[str], yr: _Years, res:
         f["baseline_value"], _ints(res["baseline_year"]), static["target_values"], static["target_years"],
         static["comparators"], f["observed_rate"], f["required_rate"], f["ratio"], f["projection"], f["gap"],
         [_METHODS[m] for m in res["method"].tolist()], [""] * n, [""] * n, series, f["average_value"], avg,
-        note_col, static["indicators"]))
+        note_col, static["indicators"], [yr] * n, range(n)))
     for k in np.flatnonzero(res["status"] >= _S["too_little_data"]).tolist():
         out[k].missing, out[k].missing_en = _missing(out[k])
     return out
@@ -773,9 +760,14 @@ def _rows_to_groups(plan: _Plan, frame: pd.DataFrame | None, today: dt.date):
     value = frame["value"].to_numpy(dtype=float, na_value=np.nan)
 
     ind_codes, ind_uniques = pd.factorize(frame["indicator_id"])
-    sectors = frame["sector"].fillna("") if "sector" in frame.columns else pd.Series("", index=frame.index)
-    sec_codes, sec_uniques = pd.factorize(sectors)
-    sec_list = [str(s) for s in sec_uniques]
+    if "sector" in frame.columns:
+        sec_codes, sec_uniques = pd.factorize(frame["sector"])
+        sec_list = [str(s) for s in sec_uniques]
+        if (sec_codes < 0).any():     # a missing sector is no sector
+            sec_codes = np.where(sec_codes < 0, len(sec_list), sec_codes)
+            sec_list.append("")
+    else:
+        sec_codes, sec_list = np.zeros(len(frame), dtype=np.int64), [""]
     pos = plan.ind_index.get_indexer(ind_uniques)
     # (indicator code, sector code) -> series; the extra last row and column catch NaN codes (-1).
     table = np.full((len(ind_uniques) + 1, len(sec_list) + 1), -1, dtype=np.int64)
@@ -1009,14 +1001,14 @@ def _verb(rate: float, rank: bool, lang: str, past: bool = False) -> str:
 
 def _partial_note(a: Assessment, lang: str) -> str:
     """For flows: the year in progress, which is shown but not judged."""
-    if not a.series or a.indicator is None or a.indicator.rollup_kind != "flow":
+    if a.indicator is None or a.indicator.rollup_kind != "flow" or not a.series:
         return ""
     last = a.series[-1]
     if not last.partial or last.period == a.latest_period:
         return ""
     value = fmt_value(last.value, a.indicator.unit, lang)
-    return _tr(lang, f" ({_year_words(last.year, lang)} đến hết {_period_words(last.period, lang)}: {value}, chưa đủ năm)",
-               f" ({last.year} to {_period_words(last.period, lang)}: {value}, partial year)")
+    return _tr(lang, f"; năm {last.year} đến hết {_period_words(last.period, lang)}: {value} (chưa đủ năm)",
+               f"; {last.year} to {_period_words(last.period, lang)}: {value} (partial year)")
 
 
 def _missing(a: Assessment) -> tuple[str, str]:
@@ -1063,10 +1055,10 @@ def _explain(a: Assessment, lang: str) -> str:
         return _tr(lang, f"Chưa đủ số liệu: {missing}.", f"Too little data: {missing}.")
     ind = a.indicator
     unit = ind.unit if ind else ""
-    latest = f"{_period_words(a.latest_period, lang)}: {fmt_value(a.latest_value, unit, lang)}" + _partial_note(a, lang)
+    latest = f"{_period_words(a.latest_period, lang)}: {fmt_value(a.latest_value, unit, lang)}"
     target = _target_words(ind, lang) if ind else ""
     notes = set(a.notes)
-    tail = ""
+    tail = _partial_note(a, lang)
     if "from_year_before" in notes and ind is not None:
         fy = ind.target.from_year
         tail += _tr(lang, f"; chỉ tiêu áp dụng hằng năm từ năm {fy}, trước đó đánh giá theo xu hướng tiến tới mức này",
@@ -1086,20 +1078,25 @@ def _explain(a: Assessment, lang: str) -> str:
                    f"Average over {span}: {mean}, {share} of the target ({target}){tail}.")
 
     if a.method == "direction":
-        base = f"{_year_words(a.baseline_year, lang)}: {fmt_value(a.baseline_value, unit, lang)}"
+        before = fmt_value(a.baseline_value, unit, lang)
         change = (a.latest_value or 0) - (a.baseline_value or 0)
-        way = ("increase" if change > 0 else "decrease") if abs(change) > 1e-9 * max(1.0, abs(a.baseline_value or 0)) else ""
-        moved = {"increase": _tr(lang, "tăng", "up"), "decrease": _tr(lang, "giảm", "down"),
-                 "": _tr(lang, "không đổi", "unchanged")}[way]
-        wanted = _tr(lang, "tăng" if ind.target.direction == "increase" else "giảm", ind.target.direction)
-        verdict = {"on_track": _tr(lang, "đúng hướng", "the right way"),
-                   "off_track": _tr(lang, "chưa chuyển biến", "no change yet"),
-                   "moving_away": _tr(lang, "ngược hướng", "the wrong way")}.get(a.status, "")
-        return _tr(lang, f"{latest}, so với {base}: {moved} — {verdict} (mục tiêu: {wanted} đến năm {ind.target.year}).",
-                   f"{latest}, against {base}: {moved} — {verdict} (target: {wanted} by {ind.target.year}).")
+        moved = "" if abs(change) <= 1e-9 * max(1.0, abs(a.baseline_value or 0)) else ("up" if change > 0 else "down")
+        wanted = ind.target.direction
+        if lang == "en":
+            words = {"up": "up", "down": "down", "": "unchanged"}[moved]
+            verdict = {"on_track": "the right way for", "off_track": "no movement towards",
+                       "moving_away": "the wrong way for"}.get(a.status, "")
+            return f"{latest}, {words} from {a.baseline_year} ({before}) — {verdict} the target to {wanted} by " \
+                   f"{ind.target.year}{tail}."
+        words = {"up": "tăng", "down": "giảm", "": "không đổi"}[moved]
+        verdict = {"on_track": "đúng hướng", "off_track": "chưa chuyển biến theo",
+                   "moving_away": "ngược hướng"}.get(a.status, "")
+        goal = "tăng" if wanted == "increase" else "giảm"
+        return f"{latest}, {words} so với năm {a.baseline_year} ({before}) — {verdict} mục tiêu {goal} đến năm " \
+               f"{ind.target.year}{tail}."
 
     if a.status == "achieved":
-        return _tr(lang, f"{latest}, đã đạt mục tiêu {target}.", f"{latest}, target met ({target}).")
+        return _tr(lang, f"{latest}, đã đạt mục tiêu {target}{tail}.", f"{latest}, target met ({target}){tail}.")
     if a.method == "comparator":     # at the level before the years it applies to
         return _tr(lang, f"{latest}, đã đạt mức {target}{tail}.", f"{latest}, already at the level of {target}{tail}.")
     base = ""
@@ -1107,8 +1104,8 @@ def _explain(a: Assessment, lang: str) -> str:
         base = _tr(lang, f" (gốc năm {a.baseline_year}: {fmt_value(a.baseline_value, unit, lang)})",
                    f" (baseline {a.baseline_year}: {fmt_value(a.baseline_value, unit, lang)})")
     if "base_met_lost" in notes:
-        return _tr(lang, f"{latest}{base}: năm gốc đã đạt mục tiêu {target} nhưng nay không còn đạt{tail}.",
-                   f"{latest}{base}: the baseline met the target ({target}) but the latest value no longer does{tail}.")
+        return _tr(lang, f"{latest}{base}; năm gốc đã đạt mục tiêu {target} nhưng nay không còn đạt{tail}.",
+                   f"{latest}{base}; the baseline met the target ({target}) but the latest value no longer does{tail}.")
     rank = a.method == "rank"
     obs = a.observed_rate
     observed = (_tr(lang, f"thực tế {_verb(obs, rank, lang, True)} {_rate_words(obs, a, lang)}",

@@ -1,0 +1,500 @@
+"""Progress: rollups, statuses, projections, milestones, timeliness — numbers worked out by hand.
+
+The catalogue is made here so that the tests do not move when indicators.yaml grows. Rates are
+written as the numbers a calculator gives, e.g. (62 000 / 48 000)^(1/5) − 1 = 0.05252.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from tracker import progress as P
+from tracker.catalogue import parse_catalogue
+from tracker.figures import STATUS_COLOURS
+
+TODAY = dt.date(2026, 10, 15)
+
+JURISDICTIONS = [
+    {"id": "bac-giang", "name": {"vi": "Bắc Giang", "en": "Bac Giang"}, "level": "province",
+     "valid_to": "2025-06-30", "successor": "bac-ninh"},
+    {"id": "bac-ninh", "name": {"vi": "Bắc Ninh", "en": "Bac Ninh"}, "level": "province"},
+    {"id": "khanh-hoa", "name": {"vi": "Khánh Hòa", "en": "Khanh Hoa"}, "level": "province"},
+    {"id": "lam-dong", "name": {"vi": "Lâm Đồng", "en": "Lam Dong"}, "level": "province"},
+]
+DOCUMENTS = [{"id": f"{u}-doc", "jurisdiction": u, "issuer": "Tỉnh ủy", "kind": "Kế hoạch", "title": "Kế hoạch",
+              "file": "plan.txt"} for u in ("bac-giang", "khanh-hoa")]
+
+
+def _ind(slug, kind, unit, target, unit_id="bac-giang", **extra):
+    return dict(id=f"{unit_id}.{slug}", jurisdiction=unit_id, document=f"{unit_id}-doc", section="II",
+                quote="Câu trích dẫn đủ dài cho kiểm tra.", name={"vi": f"Chỉ tiêu {slug}", "en": f"Target {slug}"},
+                kind=kind, unit=unit, target=target, **extra)
+
+
+INDICATORS = [
+    _ind("graduates", "stock", "person", {"comparator": ">", "value": 90000, "year": 2030}),
+    _ind("enterprises", "stock", "enterprise", {"comparator": ">", "value": 30, "year": 2030},
+         baseline={"value": 20, "year": 2023, "source": "Niên giám"}),
+    _ind("papers", "flow", "paper", {"comparator": ">=", "value": 100, "year": 2030}),
+    _ind("patents", "flow", "patent", {"comparator": ">=", "value": 10, "year": 2030}),
+    _ind("phd-share", "ratio", "percent", {"comparator": "~", "value": 5, "year": 2030, "tolerance": 0.25}),
+    _ind("about", "ratio", "percent", {"comparator": "~", "value": 100, "year": 2030}),
+    _ind("poor-share", "ratio", "percent", {"comparator": "<", "value": 3, "year": 2030}),
+    _ind("grdp-rank", "rank", "rank", {"comparator": "<=", "value": 10, "year": 2030}),
+    _ind("avg-papers", "flow", "paper", {"comparator": ">=", "value": 100, "year": 2030, "average": True}),
+    _ind("productivity", "growth", "percent_per_year", {"comparator": ">=", "value": 7, "year": 2030, "average": True}),
+    _ind("yearly-patents", "flow", "patent", {"comparator": ">=", "value": 1, "year": 2030, "from_year": 2030}),
+    _ind("avg-from", "flow", "paper", {"comparator": ">=", "value": 100, "year": 2030, "average": True,
+                                       "from_year": 2030}),
+    _ind("awards", "direction", "work", {"direction": "increase", "year": 2030}, rollup="flow"),
+    _ind("experts", "direction", "person", {"direction": "increase", "year": 2030}, rollup="stock"),
+    _ind("waste", "direction", "work", {"direction": "decrease", "year": 2030}, rollup="flow"),
+    _ind("phds", "stock", "person", {"comparator": ">=", "value": 2, "year": 2030},
+         sectors=[{"id": "health", "name": {"vi": "Y tế", "en": "Health"}},
+                  {"id": "industry", "name": {"vi": "Công nghiệp", "en": "Industry"}}]),
+    _ind("centre", "milestone", "task", {"due": "2025-06-30"}),
+    _ind("scheme", "milestone", "task", {"due": "2027-06-30"}),
+    _ind("standing", "milestone", "task", {"recurring": True}),
+    _ind("someday", "milestone", "task", {"due": None}),
+    _ind("enterprises", "stock", "enterprise", {"comparator": ">=", "value": 30, "year": 2030}, unit_id="khanh-hoa"),
+]
+
+
+@pytest.fixture(scope="module")
+def cat():
+    return parse_catalogue({"jurisdictions": JURISDICTIONS, "documents": DOCUMENTS, "indicators": INDICATORS})
+
+
+def frame(rows, unit="bac-giang", sector="") -> pd.DataFrame:
+    """rows: (indicator slug or id, period, value[, unit[, sector]])."""
+    out = []
+    for r in rows:
+        ind_id = r[0] if "." in r[0] else f"bac-giang.{r[0]}"
+        out.append({"indicator_id": ind_id, "unit": r[3] if len(r) > 3 else unit, "period": r[1],
+                    "sector": r[4] if len(r) > 4 else sector, "value": float(r[2])})
+    return pd.DataFrame(out, columns=["indicator_id", "unit", "period", "sector", "value"])
+
+
+def run(cat, slug, points, today=TODAY, **kw):
+    ind = cat.indicator(f"bac-giang.{slug}")
+    return P.assess(ind, frame([(slug, p, v) for p, v in points]), "bac-giang", today=today, **kw)
+
+
+def quarters(year, values):
+    return [(f"{year}-Q{q}", v) for q, v in enumerate(values, start=1)]
+
+
+# ---------------------------------------------------------------------------------------------- labels
+
+
+def test_statuses_match_the_figure_colours_and_have_labels_in_both_languages():
+    assert set(P.STATUSES) == set(STATUS_COLOURS)
+    assert [P.status_label(s) for s in P.STATUSES] == [
+        "Đã đạt", "Đúng tiến độ", "Cần tăng tốc", "Chậm tiến độ", "Đi ngược mục tiêu", "Chưa đủ số liệu",
+        "Chưa có số liệu", "Hoàn thành", "Chưa đến hạn", "Quá hạn", "Thường xuyên", "Không thời hạn"]
+    english = [P.status_label(s, "en") for s in P.STATUSES]
+    assert english[:3] == ["Achieved", "On track", "Needs acceleration"] and len(set(english)) == len(english)
+
+
+# ---------------------------------------------------------------------------------------------- rollup
+
+
+def test_flow_sums_quarters_and_marks_a_partial_year(cat):
+    ind = cat.indicator("bac-giang.papers")
+    got = P.yearly(ind, quarters(2024, [10, 20, 30, 40]) + [("2025-Q2", 6), ("2025-Q1", 5)])
+    assert [(p.year, p.value, p.partial, p.quarters, p.period) for p in got] == [
+        (2024, 100.0, False, 4, "2024"), (2025, 11.0, True, 2, "2025-Q2")]
+
+
+def test_stock_takes_the_last_quarter_and_is_partial_until_q4(cat):
+    ind = cat.indicator("bac-giang.graduates")
+    got = P.yearly(ind, [("2024-Q4", 7), ("2024-Q2", 5), ("2025-Q3", 9), ("2025-Q1", 8)])
+    assert [(p.year, p.value, p.partial, p.provisional, p.period) for p in got] == [
+        (2024, 7.0, False, False, "2024-Q4"), (2025, 9.0, True, True, "2025-Q3")]
+
+
+def test_ratio_takes_the_annual_figure_else_the_latest_quarter_provisionally(cat):
+    ind = cat.indicator("bac-giang.phd-share")
+    got = P.yearly(ind, [("2024-Q3", 1.2), ("2024", 1.5), ("2025-Q1", 1.6), ("2025-Q2", 1.7)])
+    assert [(p.year, p.value, p.partial, p.provisional) for p in got] == [(2024, 1.5, False, False),
+                                                                          (2025, 1.7, False, True)]
+
+
+def test_annual_figure_beats_the_quarters_of_its_year(cat):
+    ind = cat.indicator("bac-giang.papers")
+    got = P.yearly(ind, quarters(2024, [10, 20, 30, 40]) + [("2024", 200)])
+    assert [(p.year, p.value, p.partial, p.period) for p in got] == [(2024, 200.0, False, "2024")]
+
+
+def test_rank_takes_the_latest_and_unreadable_periods_are_skipped(cat):
+    ind = cat.indicator("bac-giang.grdp-rank")
+    got = P.yearly(ind, [("2024-Q2", 12), ("2024-Q4", 11), ("not a period", 1), ("2025", float("nan"))])
+    assert [(p.year, p.value) for p in got] == [(2024, 11.0)]
+
+
+# ---------------------------------------------------------------------------------------------- statuses
+
+# (slug, points, status, method, observed, required, ratio) — rates by hand:
+#   graduates:   (62000/48000)^(1/5)-1 = 0.05252; (90000/48000)^(1/10)-1 = 0.06488
+#   enterprises: baseline 20 (2023), target 30 (2030): required (1.5)^(1/7)-1 = 0.05963
+#   poor-share:  (5/6)^(1/2)-1 = -0.08713; (3/6)^(1/7)-1 = -0.09428
+#   grdp-rank:   linear (12-15)/2 = -1.5; (10-15)/7 = -0.7143
+#   patents:     zero base: linear 4/2 = 2; 10/7 = 1.4286
+#   phd-share:   (4.7/4)^(1/2)-1 = 0.08397; (5/4)^(1/7)-1 = 0.03239
+CASES = [
+    ("graduates", [("2020", 48000), ("2025", 62000)], "acceleration", "cagr", 0.05252, 0.06488, 0.8095),
+    ("enterprises", [("2025-Q4", 25)], "on_track", "cagr", 0.11803, 0.05963, 1.9793),
+    ("enterprises", [("2025-Q4", 21)], "off_track", "cagr", 0.02470, 0.05963, 0.4141),
+    ("enterprises", [("2025-Q4", 18)], "moving_away", "cagr", -0.05132, 0.05963, -0.8605),
+    ("enterprises", [("2025-Q4", 30)], "on_track", "cagr", 0.22474, 0.05963, 3.7687),   # "> 30": 30 is not met
+    ("poor-share", [("2023", 6), ("2025", 5)], "acceleration", "cagr", -0.08713, -0.09428, 0.9242),
+    ("grdp-rank", [("2023", 15), ("2025", 12)], "on_track", "rank", -1.5, -0.71429, 2.1),
+    ("grdp-rank", [("2023", 15), ("2025", 17)], "moving_away", "rank", 1.0, -0.71429, -1.4),
+    ("patents", [("2023", 0), ("2025", 4)], "on_track", "linear", 2.0, 1.42857, 1.4),
+    ("phd-share", [("2023", 4.0), ("2025", 4.7)], "on_track", "cagr", 0.08397, 0.03239, 2.5925),
+]
+
+
+@pytest.mark.parametrize("slug, points, status, method, observed, required, ratio", CASES)
+def test_rate_statuses(cat, slug, points, status, method, observed, required, ratio):
+    a = run(cat, slug, points)
+    assert (a.status, a.method) == (status, method)
+    assert a.observed_rate == pytest.approx(observed, abs=5e-5)
+    assert a.required_rate == pytest.approx(required, abs=5e-5)
+    assert a.ratio == pytest.approx(ratio, abs=5e-4)
+
+
+@pytest.mark.parametrize("slug, points", [
+    ("graduates", [("2025", 90001)]),                 # "> 90 000"
+    ("enterprises", [("2026-Q2", 32)]),               # a stock's latest value counts, even mid-year
+    ("phd-share", [("2025", 4.8)]),                   # "khoảng 5" with tolerance 0.25
+    ("about", [("2025", 95)]),                        # "khoảng 100", default tolerance 5 %
+    ("grdp-rank", [("2025", 8)]),                     # "<= 10": rank 8 is better
+    ("poor-share", [("2024", 2.9)]),
+])
+def test_achieved(cat, slug, points):
+    a = run(cat, slug, points)
+    assert a.status == "achieved" and a.method == "comparator"
+
+
+def test_outside_the_tolerance_is_not_achieved(cat):
+    assert run(cat, "phd-share", [("2025", 4.7)]).status == "too_little_data"
+    assert run(cat, "about", [("2025", 94.9)]).status == "too_little_data"
+    assert run(cat, "grdp-rank", [("2025", 11)]).status == "too_little_data"
+
+
+def test_stock_partial_latest_is_used_with_a_fractional_year(cat):
+    # baseline 20 at the end of 2023, 26 at the end of Q3 2026: 2.75 years
+    a = run(cat, "enterprises", [("2026-Q3", 26)])
+    assert (a.latest_period, a.partial, a.provisional) == ("2026-Q3", True, True)
+    assert a.observed_rate == pytest.approx(1.3 ** (1 / 2.75) - 1)
+    assert a.status == "on_track"
+
+
+def test_partial_flow_year_is_never_compared_as_a_whole_one(cat):
+    # 2026 has 120 papers in three quarters, over the target; the status rests on 2025 (80).
+    points = quarters(2024, [15] * 4) + quarters(2025, [20] * 4) + quarters(2026, [40, 40, 40])
+    a = run(cat, "papers", points)
+    assert (a.latest_value, a.latest_year, a.latest_period, a.partial) == (80.0, 2025, "2025", False)
+    assert a.status == "on_track"
+    assert a.observed_rate == pytest.approx(80 / 60 - 1)
+    assert a.required_rate == pytest.approx((100 / 60) ** (1 / 6) - 1)
+    assert [p.partial for p in a.series] == [False, False, True]
+    assert "năm 2026 đến hết Quý III/2026: 120 bài báo (chưa đủ năm)" in a.explain()
+
+
+def test_flow_with_only_partial_years_has_too_little_data(cat):
+    a = run(cat, "papers", [("2026-Q1", 500), ("2026-Q2", 500)])
+    assert a.status == "too_little_data"
+    assert a.explain() == "Chưa đủ số liệu: cần ít nhất 2 năm đủ 4 quý có số liệu (chưa có năm nào trọn vẹn; " \
+                          "năm 2026 mới có 2 quý)."
+
+
+def test_one_year_is_too_little_and_says_what_is_missing(cat):
+    a = run(cat, "graduates", [("2025", 62000)])
+    assert a.status == "too_little_data"
+    assert a.missing == "cần ít nhất 2 năm có số liệu (mới có năm 2025)"
+    assert a.explain() == "Chưa đủ số liệu: cần ít nhất 2 năm có số liệu (mới có năm 2025)."
+    assert "at least two years" in a.explain("en")
+
+
+def test_no_rows_is_no_data(cat):
+    a = run(cat, "graduates", [])
+    assert a.status == "no_data" and a.latest_value is None and list(a.series) == []
+    assert a.explain() == "Chưa có số liệu — hãy tải lên biểu mẫu quý đầu tiên."
+
+
+def test_catalogue_baseline_and_one_observed_year_are_two_years(cat):
+    a = run(cat, "enterprises", [("2025", 25)])
+    assert (a.baseline_value, a.baseline_year) == (20, 2023)
+    assert a.status == "on_track"
+
+
+def test_baseline_met_then_lost_is_moving_away(cat):
+    a = run(cat, "graduates", [("2023", 95000), ("2025", 85000)])
+    assert a.status == "moving_away" and "base_met_lost" in a.notes and a.ratio is None
+
+
+def test_target_year_reached_unmet_is_at_best_off_track(cat):
+    # (29/20)^(1/7)-1 = 0.05451 against 0.05963: ratio 0.914 would be "acceleration"
+    a = run(cat, "enterprises", [("2030", 29)], today=dt.date(2031, 3, 1))
+    assert a.ratio == pytest.approx(0.9141, abs=5e-4)
+    assert a.status == "off_track" and "deadline_passed" in a.notes
+
+
+def test_zero_baseline_says_it_used_linear_rates(cat):
+    a = run(cat, "patents", [("2023", 0), ("2025", 4)])
+    assert a.notes == ("nonpositive",)
+    assert "tuyến tính" in a.explain()
+
+
+# --- on average
+
+
+@pytest.mark.parametrize("points, status, mean, ratio", [
+    (quarters(2024, [20] * 4) + quarters(2025, [17.5] * 4) + [("2026-Q1", 90)], "acceleration", 75, 0.75),
+    ([("2024", 50), ("2025", 40)], "off_track", 45, 0.45),
+    ([("2024", 120), ("2025", 100)], "on_track", 110, 1.1),       # met, but 2030 is not in yet
+    ([("2029", 100), ("2030", 120)], "achieved", 110, 1.1),
+    ([("2024", 0), ("2025", 0)], "moving_away", 0, 0.0),
+    ([("2025", 80)], "acceleration", 80, 0.8),                    # one whole year is enough for a mean
+])
+def test_average_targets_are_judged_on_the_mean_of_whole_years(cat, points, status, mean, ratio):
+    a = run(cat, "avg-papers", points, today=dt.date(2031, 3, 1))
+    assert (a.status, a.method) == (status, "average")
+    assert a.average_value == pytest.approx(mean) and a.ratio == pytest.approx(ratio)
+
+
+def test_average_growth_leaves_out_provisional_quarters(cat):
+    a = run(cat, "productivity", [("2024", 6.0), ("2025", 5.0), ("2026-Q2", 20.0)])
+    assert a.average_value == pytest.approx(5.5) and a.average_years == (2024, 2025, 2)
+    assert a.status == "acceleration"      # 5.5 / 7 = 0.786
+    assert "Bình quân 2 năm 2024–2025: 5,5 %/năm" in a.explain()
+
+
+def test_average_from_year_uses_the_years_from_then_once_there_are_any(cat):
+    before = run(cat, "avg-from", [("2028", 50), ("2029", 70)], today=dt.date(2030, 3, 1))
+    assert before.status == "acceleration" and before.average_value == 60 and "from_year_before" in before.notes
+    after = run(cat, "avg-from", [("2029", 50), ("2030", 120)], today=dt.date(2031, 3, 1))
+    assert after.status == "achieved" and after.average_value == 120 and after.average_years == (2030, 2030, 1)
+
+
+# --- every year from a year
+
+
+def test_from_year_target_before_that_year_is_judged_by_the_trend(cat):
+    flat = run(cat, "yearly-patents", [("2024", 0), ("2025", 0)])
+    assert flat.status == "off_track" and flat.ratio == 0 and "from_year_before" in flat.notes
+    assert "trước đó đánh giá theo xu hướng" in flat.explain()
+    early = run(cat, "yearly-patents", [("2025", 2)])
+    assert early.status == "on_track" and early.method == "comparator"
+    due = run(cat, "yearly-patents", [("2029", 0), ("2030", 1)], today=dt.date(2031, 3, 1))
+    assert due.status == "achieved"
+
+
+# --- direction only
+
+
+@pytest.mark.parametrize("slug, points, status", [
+    ("awards", [("2024", 5), ("2025", 7)], "on_track"),
+    ("awards", [("2024", 5), ("2025", 5)], "off_track"),
+    ("awards", [("2024", 6), ("2025", 4)], "moving_away"),
+    ("awards", [("2023", 9), ("2024", 4), ("2025", 6)], "on_track"),     # the latest two years count
+    ("waste", [("2024", 6), ("2025", 4)], "on_track"),
+    ("waste", [("2024", 4), ("2025", 6)], "moving_away"),
+    ("experts", [("2025-Q4", 10), ("2026-Q2", 12)], "on_track"),          # a stock's latest counts
+    ("awards", [("2024", 5)] + quarters(2025, [9, 9]), "too_little_data"),  # 2025 not whole
+])
+def test_direction_targets(cat, slug, points, status):
+    a = run(cat, slug, points)
+    assert (a.status, a.method) == (status, "direction")
+
+
+def test_direction_explains_both_years(cat):
+    a = run(cat, "awards", [("2024", 5), ("2025", 7)])
+    assert a.explain() == ("Năm 2025: 7 công trình, tăng so với năm 2024 (5 công trình) — đúng hướng mục tiêu tăng "
+                           "đến năm 2030.")
+
+
+# ---------------------------------------------------------------------------------------------- projection
+
+
+def test_projection_is_a_least_squares_line_on_the_last_four_years(cat):
+    # last four: 2023..2026 = 10, 13, 14, 17: slope 11/5 = 2.2, at 2030: 13.5 + 2.2 × 5.5 = 25.6
+    a = run(cat, "enterprises", [("2021", 100), ("2022", 1), ("2023", 10), ("2024", 13), ("2025", 14), ("2026", 17)],
+            today=dt.date(2027, 2, 1))
+    assert a.projection == pytest.approx(25.6) and a.gap == pytest.approx(4.4)
+
+
+def test_projection_skips_partial_flow_years_and_needs_two_points(cat):
+    a = run(cat, "papers", [("2024", 60), ("2025", 80)] + quarters(2026, [1]))
+    assert a.projection == pytest.approx(80 + 20 * 5) and a.gap == pytest.approx(100 - 180)
+    assert run(cat, "papers", [("2025", 80)]).projection is None
+
+
+def test_future_periods_are_ignored(cat):
+    a = run(cat, "graduates", [("2024", 60000), ("2025", 62000), ("2027", 99999)])
+    assert a.latest_year == 2025 and a.status != "achieved"
+
+
+# ---------------------------------------------------------------------------------------------- explain
+
+
+def test_explain_uses_vietnamese_number_formats(cat):
+    a = run(cat, "graduates", [("2020", 48000), ("2025", 62000)])
+    assert a.explain() == ("Năm 2025: 62.000 người (gốc năm 2020: 48.000 người); cần tăng 6,5 %/năm để đạt "
+                           "trên 90.000 người năm 2030, thực tế tăng 5,3 %/năm (tỷ lệ 0,81).")
+    assert "90,000" in a.explain("en") and "6.5 %/year" in a.explain("en")
+
+
+def test_rank_explain_speaks_of_places(cat):
+    a = run(cat, "grdp-rank", [("2023", 15), ("2025", 12)])
+    assert "cần lên 0,7 bậc/năm" in a.explain() and "thực tế lên 1,5 bậc/năm" in a.explain()
+
+
+def test_to_dict_is_json_ready(cat):
+    import json
+
+    a = run(cat, "graduates", [("2020", 48000), ("2025", 62000)])
+    d = json.loads(json.dumps(a.to_dict()))
+    assert d["status"] == "acceleration" and d["series"][1] == {"year": 2025, "value": 62000.0, "partial": False,
+                                                                "provisional": False, "quarters": 4, "period": "2025"}
+    assert d["explain"]["vi"] == a.explain()
+
+
+# ---------------------------------------------------------------------------------------------- milestones
+
+
+def _task(cat, slug):
+    return cat.indicator(f"bac-giang.{slug}")
+
+
+@pytest.mark.parametrize("slug, update, status, days_late, days_left, words", [
+    ("centre", {"status": "done", "completed_on": dt.date(2025, 5, 2)}, "done", 0, None, "đúng hạn"),
+    ("centre", {"status": "done", "completed_on": pd.Timestamp("2025-08-10")}, "done", 41, None, "chậm 41 ngày"),
+    ("centre", {"status": "in_progress", "completed_on": None}, "overdue", 472, None, "Quá hạn 472 ngày"),
+    ("centre", None, "overdue", 472, None, "chưa có báo cáo tiến độ"),
+    ("scheme", {"status": "not_started"}, "not_yet_due", None, 258, "còn 258 ngày"),
+    ("standing", {"status": "in_progress"}, "recurring", None, None, "thường xuyên"),
+    ("someday", None, "no_deadline", None, None, "Không ấn định thời hạn"),
+])
+def test_milestones(cat, slug, update, status, days_late, days_left, words):
+    m = P.assess_milestone(_task(cat, slug), update, "bac-giang", TODAY)
+    assert (m.status, m.days_late, m.days_left) == (status, days_late, days_left)
+    assert words in m.explain()
+
+
+def test_milestone_due_today_is_not_yet_late(cat):
+    m = P.assess_milestone(_task(cat, "centre"), {"status": "in_progress"}, "bac-giang", dt.date(2025, 6, 30))
+    assert (m.status, m.days_left) == ("not_yet_due", 0)
+    assert P.assess_milestone(_task(cat, "centre"), None, "bac-giang", dt.date(2025, 7, 1)).days_late == 1
+
+
+def test_done_without_a_date_and_with_nat(cat):
+    m = P.assess_milestone(_task(cat, "centre"), {"status": "done", "completed_on": pd.NaT, "evidence": "QĐ 1"},
+                           "bac-giang", TODAY)
+    assert (m.status, m.completed_on, m.days_late, m.evidence) == ("done", None, None, "QĐ 1")
+
+
+# ---------------------------------------------------------------------------------------------- timeliness
+
+
+@pytest.mark.parametrize("today, due", [
+    (dt.date(2026, 10, 15), "2026-Q2"),    # Q3 ended 30/9; its 30 days of grace run to 30/10
+    (dt.date(2026, 10, 30), "2026-Q2"),
+    (dt.date(2026, 10, 31), "2026-Q3"),
+    (dt.date(2027, 2, 15), "2026-Q4"),
+])
+def test_overdue_units_within_and_after_the_grace(today, due):
+    reported = {"a": {"2026-Q2", "2026-Q3", "2026-Q4"}, "b": {"2026-Q1"}}
+    late = P.overdue_units(reported, ["a", "b", "c"], today)
+    assert late == [("b", due), ("c", due)]
+
+
+def test_overdue_units_accepts_the_annual_figure_for_q4_and_a_shorter_grace():
+    assert P.overdue_units({"a": {"2026"}}, ["a"], dt.date(2027, 2, 15)) == []
+    assert P.overdue_units({"a": {"2026-Q2"}}, ["a"], dt.date(2026, 10, 15), grace_days=10) == [("a", "2026-Q3")]
+
+
+# ---------------------------------------------------------------------------------------------- assess_all
+
+
+def test_assess_all_counts_a_successors_reports_for_inherited_targets(cat):
+    obs = frame([("enterprises", "2024", 22, "bac-giang"), ("enterprises", "2025-Q4", 25, "bac-ninh"),
+                 ("enterprises", "2025-Q2", 99, "khanh-hoa"),                 # not in the lineage: ignored
+                 ("graduates", "2024", 60000, "bac-giang"), ("graduates", "2024", 61000, "bac-ninh")])
+    stones = pd.DataFrame([{"indicator_id": "bac-giang.centre", "unit": "bac-ninh", "period": "2026-Q2",
+                            "status": "done", "completed_on": dt.date(2025, 8, 10), "evidence": ""}])
+    res = P.assess_all(cat, obs, stones, TODAY)
+    assert list(res) == ["bac-giang", "bac-ninh", "khanh-hoa"]
+    own = {(a.indicator_id, a.sector): a for a in res["bac-giang"]["numeric"]}
+    heir = {(a.indicator_id, a.sector): a for a in res["bac-ninh"]["numeric"]}
+    assert own.keys() == heir.keys()
+    ent, ent2 = own[("bac-giang.enterprises", "")], heir[("bac-giang.enterprises", "")]
+    assert (ent.unit, ent2.unit) == ("bac-giang", "bac-ninh")
+    assert [(p.year, p.value) for p in ent.series] == [(2024, 22.0), (2025, 25.0)] == [(p.year, p.value) for p in ent2.series]
+    assert ent.status == ent2.status == "on_track"
+    assert own[("bac-giang.graduates", "")].latest_value == 61000      # the successor's figure wins a shared period
+    # per sector: one assessment per sector, none for ""
+    assert [k[1] for k in own if k[0] == "bac-giang.phds"] == ["health", "industry"]
+    done = {m.indicator_id: m for m in res["bac-giang"]["milestones"]}["bac-giang.centre"]
+    assert (done.status, done.days_late) == ("done", 41)
+    assert [a.indicator_id for a in res["khanh-hoa"]["numeric"]] == ["khanh-hoa.enterprises"]
+    assert res["khanh-hoa"]["numeric"][0].status == "no_data"
+
+
+def test_assess_all_matches_assess_for_each_target(cat):
+    obs = frame([("graduates", "2020", 48000), ("graduates", "2025", 62000), ("papers", "2025", 80),
+                 ("avg-papers", "2025", 80), ("awards", "2024", 5), ("awards", "2025", 7),
+                 ("phds", "2025-Q4", 1, "bac-giang", "health"), ("phds", "2024-Q4", 0, "bac-giang", "health")])
+    res = P.assess_all(cat, obs, None, TODAY)
+    for a in res["bac-giang"]["numeric"]:
+        one = P.assess(cat.indicator(a.indicator_id), obs, "bac-giang", today=TODAY, sector=a.sector)
+        assert (a.status, a.latest_value, a.ratio, a.projection, a.explain()) == \
+               (one.status, one.latest_value, one.ratio, one.projection, one.explain())
+        assert list(a.series) == list(one.series)
+
+
+def test_status_counts(cat):
+    res = P.assess_all(cat, frame([("graduates", "2025", 95000)]), None, TODAY)
+    counts = P.status_counts(res["bac-giang"]["numeric"] + res["bac-giang"]["milestones"])
+    assert list(counts) == list(P.STATUSES)
+    assert counts["achieved"] == 1 and counts["overdue"] == 1 and counts["not_yet_due"] == 1
+    assert counts["recurring"] == 1 and counts["no_deadline"] == 1
+    assert sum(counts.values()) == len(res["bac-giang"]["numeric"]) + 4
+
+
+def test_assess_all_with_nothing(cat):
+    res = P.assess_all(cat, pd.DataFrame(columns=["indicator_id", "unit", "period", "sector", "value"]), None, TODAY)
+    assert {a.status for a in res["bac-ninh"]["numeric"]} == {"no_data"}
+
+
+def test_a_million_rows_assess_quickly():
+    """30 targets × 1.000 sectors × 7 years of quarters and annual figures = 1.050.000 rows.
+
+    The bound is loose so that a loaded test machine does not fail it; what it catches is a
+    per-target pass over the whole frame, which takes minutes. The bench figure is in the report.
+    """
+    sectors = [{"id": f"s{k}", "name": {"vi": f"Ngành {k}", "en": f"Sector {k}"}} for k in range(1000)]
+    kinds = [("stock", "person"), ("flow", "paper"), ("ratio", "percent")]
+    inds = [_ind(f"t{k}", *kinds[k % 3], {"comparator": ">=", "value": 100, "year": 2030}, sectors=sectors)
+            for k in range(30)]
+    big = parse_catalogue({"jurisdictions": JURISDICTIONS, "documents": DOCUMENTS, "indicators": inds})
+    periods = [f"{y}-Q{q}" for y in range(2024, 2031) for q in range(1, 5)] + [str(y) for y in range(2024, 2031)]
+    n = 30 * 1000 * len(periods)
+    ids = np.repeat([f"bac-giang.t{k}" for k in range(30)], 1000 * len(periods))
+    secs = np.tile(np.repeat([s["id"] for s in sectors], len(periods)), 30)
+    obs = pd.DataFrame({"indicator_id": ids, "unit": "bac-giang", "period": np.tile(periods, 30 * 1000),
+                        "sector": secs, "value": np.random.default_rng(45).uniform(10, 120, n)})
+    P.assess_all(big, obs.head(1000), None, dt.date(2031, 1, 15))       # the catalogue's plan, once
+    start = time.perf_counter()
+    res = P.assess_all(big, obs, None, dt.date(2031, 1, 15))
+    elapsed = time.perf_counter() - start
+    assert len(res["bac-giang"]["numeric"]) == 30_000
+    assert {a.status for a in res["bac-giang"]["numeric"]} <= set(P.NUMERIC_STATUSES) - {"no_data", "too_little_data"}
+    assert elapsed < 3.0, f"assess_all took {elapsed:.2f} s for {n} rows"
