@@ -508,3 +508,24 @@ def test_two_ingests_at_once_the_second_gives_up_clearly_then_retries(tmp_path, 
     retry = children("plain", db, "second")
     assert retry.finish()[0] == 0
     assert table_counts(db) == (2, 2000, 0)
+
+
+def test_current_values_agrees_with_current_observations(tmp_path):
+    """The dashboard's lean query gives the same latest values as the full one."""
+    import hashlib
+
+    from tracker.observation import Observation, ParsedForm
+    from tracker.store import Store
+
+    store = Store(tmp_path / "v.duckdb")
+    for n, value in enumerate((1.0, 2.0, 3.0)):
+        content = f"form {n}".encode()
+        obs = [Observation("khanh-hoa.st-enterprises", "khanh-hoa", "2026-Q1", value),
+               Observation("khanh-hoa.st-enterprises", "khanh-hoa", f"2025-Q{n + 1}", 10 + value)]
+        store.commit(ParsedForm("f.xlsx", hashlib.sha256(content).hexdigest(), "khanh-hoa", "*", observations=obs),
+                     content, user="t")
+    lean = store.current_values().sort_values(["period"]).reset_index(drop=True)
+    full = store.current_observations()[["indicator_id", "unit", "period", "sector", "value"]]
+    full = full.sort_values(["period"]).reset_index(drop=True)
+    assert lean.to_dict("records") == full.to_dict("records")
+    assert lean.loc[lean.period == "2026-Q1", "value"].item() == 3.0

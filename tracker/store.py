@@ -522,6 +522,20 @@ class Store:
         with self._cursor() as cur:
             return cur.execute(sql, params).df()[OBSERVATION_COLUMNS]
 
+    def current_values(self) -> pd.DataFrame:
+        """Only what status needs: the latest value per (indicator_id, unit, period, sector), unordered.
+
+        The lean twin of current_observations for the dashboard's snapshot: a GROUP BY with
+        arg_max over submission ids (later submissions are committed later) and five columns to
+        hand to pandas, which matters at a million rows.
+        """
+        sql = f"""
+            SELECT o.indicator_id, o.unit, o.period, o.sector, arg_max(o.value, o.submission_id) AS value
+            FROM observations o JOIN ({_LIVE}) s ON s.id = o.submission_id
+            GROUP BY o.indicator_id, o.unit, o.period, o.sector"""
+        with self._cursor() as cur:
+            return cur.execute(sql).df()
+
     def current_milestones(self, units: list[str] | None = None) -> pd.DataFrame:
         """The latest update per (indicator_id, unit), by period then time recorded, among submissions not withdrawn."""
         where, params = self._filters("m", units)
