@@ -236,6 +236,16 @@ class Catalogue:
         self.documents = {d.id: d for d in data.documents}
         self.indicators = list(data.indicators)
         self._by_id = {i.id: i for i in self.indicators}
+        # Pages ask per unit many times a run; index once (a catalogue never changes after loading).
+        self._by_unit: dict[str, list[Indicator]] = {}
+        for i in self.indicators:
+            self._by_unit.setdefault(i.jurisdiction, []).append(i)
+        self._successors_of: dict[str, list[Jurisdiction]] = {}
+        for j in self.jurisdictions.values():
+            if j.successor:
+                self._successors_of.setdefault(j.successor, []).append(j)
+        self._inherited: dict[str, list[Indicator]] = {}
+        self._predecessors: dict[str, list[Jurisdiction]] = {}
 
     def indicator(self, indicator_id: str) -> Indicator:
         return self._by_id[indicator_id]
@@ -244,18 +254,20 @@ class Catalogue:
         return indicator_id in self._by_id
 
     def own_indicators(self, unit: str) -> list[Indicator]:
-        return [i for i in self.indicators if i.jurisdiction == unit]
+        return list(self._by_unit.get(unit, []))
 
     def predecessors(self, unit: str) -> list[Jurisdiction]:
         """Units whose targets passed to ``unit`` through mergers, nearest first."""
-        found, frontier = [], [unit]
-        while frontier:
-            current = frontier.pop(0)
-            for j in self.jurisdictions.values():
-                if j.successor == current and j not in found:
-                    found.append(j)
-                    frontier.append(j.id)
-        return found
+        if unit not in self._predecessors:
+            found, frontier = [], [unit]
+            while frontier:
+                current = frontier.pop(0)
+                for j in self._successors_of.get(current, []):
+                    if j not in found:
+                        found.append(j)
+                        frontier.append(j.id)
+            self._predecessors[unit] = found
+        return list(self._predecessors[unit])
 
     def successor_chain(self, unit: str) -> list[Jurisdiction]:
         """The units that took over from ``unit``, in order (empty if it still exists)."""
@@ -274,24 +286,23 @@ class Catalogue:
 
     def indicators_for(self, unit: str) -> list[Indicator]:
         """Targets a unit reports on: its own and those it inherited from merged units."""
-        units = [unit] + [p.id for p in self.predecessors(unit)]
-        return [i for i in self.indicators if i.jurisdiction in units]
+        if unit not in self._inherited:
+            units = {unit} | {p.id for p in self.predecessors(unit)}
+            self._inherited[unit] = [i for i in self.indicators if i.jurisdiction in units] if len(units) > 1 \
+                else list(self._by_unit.get(unit, []))
+        return list(self._inherited[unit])
 
     def reporting_units(self) -> list[str]:
         """Units that exist today and have targets of their own or inherited."""
         return [
             j.id
             for j in self.jurisdictions.values()
-            if j.valid_to is None and self.indicators_for(j.id)
+            if j.valid_to is None and (j.id in self._by_unit or self.indicators_for(j.id))
         ]
 
     def units_with_targets(self) -> list[str]:
         """Every unit that set targets itself, in the file's order."""
-        seen: list[str] = []
-        for i in self.indicators:
-            if i.jurisdiction not in seen:
-                seen.append(i.jurisdiction)
-        return seen
+        return list(self._by_unit)
 
     def document_of(self, indicator: Indicator) -> Document:
         return self.documents[indicator.document]
@@ -365,7 +376,8 @@ def parse_catalogue(raw: object, path: Path | str = "indicators.yaml") -> Catalo
 def read_catalogue(path: Path | str = DEFAULT_PATH) -> Catalogue:
     path = Path(path)
     try:
-        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # libyaml's loader when PyYAML has it: large (benchmark) catalogues load in seconds, not minutes
+        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except FileNotFoundError:
         raise CatalogueError(path, ["file not found"]) from None
     except yaml.YAMLError as exc:
