@@ -8,7 +8,7 @@ from tracker.figures import status_matrix
 from tracker.i18n import t
 from tracker.periods import parse_period
 from tracker.progress import overdue_units, status_label
-from tracker.summaries import caption, matrix_rows, matrix_selection, status_counts, status_table, unit_label
+from tracker.summaries import caption, matrix_rows, matrix_units, status_counts, status_table, unit_label
 
 lang = ui.lang()
 cat = ui.catalogue()
@@ -32,13 +32,12 @@ cards = [
 for col, (label, value) in zip(st.columns(len(cards)), cards):
     col.metric(label, value)
 
-rows = matrix_rows(cat, snap, lang, units)
+shown, left_out = matrix_units(snap, units)
+rows = matrix_rows(cat, snap, lang, shown)
 if rows:
-    shown, left_out = matrix_selection(rows)
     if left_out:
-        st.caption(t("ov.matrix_limited", lang, n=len(shown and {r["unit"] for r in shown}), left=left_out))
-    fig = status_matrix(shown, caption=caption(cat, snap, lang, units if not left_out else None),
-                        title=t("ov.matrix_title", lang))
+        st.caption(t("ov.matrix_limited", lang, n=len(shown), left=left_out))
+    fig = status_matrix(rows, caption=caption(cat, snap, lang, shown), title=t("ov.matrix_title", lang))
     ui.chart(fig, f"tong-quan_{snap.latest_period}", key="matrix")
 
 st.subheader(t("ov.late_title", lang))
@@ -50,8 +49,9 @@ else:
     due = parse_period(snap.latest_period).label(lang)
     st.success(t("ov.late_none", lang, period=due))
 
-with st.expander(t("ov.table", lang), expanded=False):
-    table = status_table(rows, lang)
+if st.toggle(t("ov.table", lang), value=False, key="overview_table"):
+    table = status_table(rows if not left_out else matrix_rows(cat, snap, lang, units), lang)
     st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
-    ui.downloads(table, f"tong-quan_{snap.latest_period}", lang, key="overview")
+ui.downloads(lambda: status_table(matrix_rows(cat, snap, lang, units), lang), f"tong-quan_{snap.latest_period}", lang,
+             key="overview")
 st.caption(" · ".join(f"{status_label(s, lang)}: {n}" for s, n in counts.items() if n))

@@ -74,7 +74,10 @@ def _style(fig: go.Figure, title: str, subtitle: str, caption: Caption, *, heigh
                "x": 0.01, "xanchor": "left", "y": 0.97, "yanchor": "top", "font": {"size": 24, "color": INK}},
         font={"family": FONT, "size": 16, "color": INK},
         separators=",." if caption.lang != "en" else ".,",
-        template="plotly_white",
+        # No stock template: copying one costs ~60 ms a figure, and a unit page draws twenty.
+        template="none",
+        xaxis={"gridcolor": "#e4e7eb", "linecolor": "#9aa5b1", "zeroline": False, "automargin": True},
+        yaxis={"gridcolor": "#e4e7eb", "linecolor": "#9aa5b1", "zeroline": False, "automargin": True},
         height=height,
         # Bottom band in pixels, so a still of any height keeps it: ticks, then the legend, then the footer.
         margin={"l": 80, "r": 40, "t": 110 + 22 * (lines - 1), "b": BOTTOM},

@@ -43,7 +43,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "ov.late_title": ("Địa phương chưa báo cáo kỳ đến hạn", "Units that have not reported the period due"),
     "ov.late_none": ("Tất cả địa phương đã báo cáo kỳ đến hạn ({period}).", "Every unit has reported the period due ({period})."),
     "ov.late_row": ("{unit}: chưa nộp số liệu {period}", "{unit}: {period} not reported"),
-    "ov.table": ("Bảng chi tiết", "Details"),
+    "ov.table": ("Hiện bảng chi tiết", "Show the details table"),
     "ov.good": ("Đã đạt / đúng tiến độ", "Achieved / on track"),
     "ov.behind": ("Chậm / cần tăng tốc", "Behind / needs acceleration"),
     "ov.unknown": ("Chưa đủ số liệu", "Not enough data"),

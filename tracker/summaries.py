@@ -216,17 +216,16 @@ def chart_filename(unit: str, indicator_id: str, sector: str, period: str | None
 MATRIX_LIMIT = 12
 
 
-def matrix_selection(rows: list[dict], limit: int = MATRIX_LIMIT) -> tuple[list[dict], int]:
+def matrix_units(snapshot: Snapshot, units: list[str], limit: int = MATRIX_LIMIT) -> tuple[list[str], int]:
     """At most ``limit`` units for the matrix, those with most targets behind first; and how many were left out.
 
-    A matrix of hundreds of units reads as noise; the full table stays available below it.
+    A matrix of hundreds of units reads as noise (and costs seconds to label); the full table stays
+    downloadable. Only statuses are read here, no text is formatted.
     """
-    units = list(dict.fromkeys(r["unit"] for r in rows))
-    if len(units) <= limit:
-        return rows, 0
-    behind = {u: 0 for u in units}
-    for r in rows:
-        if r["status"] in ("moving_away", "off_track", "acceleration"):
-            behind[r["unit"]] += 1
-    keep = set(sorted(units, key=lambda u: -behind[u])[:limit])
-    return [r for r in rows if r["unit"] in keep], len(units) - limit
+    present = [u for u in units if u in snapshot.results]
+    if len(present) <= limit:
+        return present, 0
+    behind = {u: sum(a.status in ("moving_away", "off_track", "acceleration") for a in snapshot.results[u]["numeric"])
+              for u in present}
+    keep = set(sorted(present, key=lambda u: -behind[u])[:limit])
+    return [u for u in present if u in keep], len(present) - limit

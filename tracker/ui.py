@@ -64,7 +64,7 @@ def _snapshot(token: str, today_iso: str, catalogue_key: str, _store):
     today = dt.date.fromisoformat(today_iso)
     cat = load_catalogue()
     reported = _store.reported_periods()
-    results = assess_all(cat, _store.current_observations(), _store.current_milestones(), today)
+    results = assess_all(cat, _store.current_values(), _store.current_milestones(), today)
     return Snapshot(results=results, latest_period=latest_period(reported), demo=_store.has_demo_data(),
                     reported=reported, today=today)
 
@@ -106,22 +106,36 @@ def chart(fig, file_name: str, key: str | None = None) -> None:
     })
 
 
-def downloads(rows: list[dict], base_name: str, lang: str, key: str) -> None:
-    """A page's table as CSV (UTF-8 with BOM, so Excel shows diacritics) and as Excel."""
+def downloads(rows, base_name: str, lang: str, key: str) -> None:
+    """A page's table as CSV (UTF-8 with BOM, so Excel shows diacritics) and as Excel.
+
+    ``rows`` is a list of dicts, or a function returning one: the files are made only when a
+    button is clicked, so a big table costs nothing until someone wants it.
+    """
     import io
 
     import pandas as pd
 
-    if not rows:
+    if isinstance(rows, list) and not rows:
         return
-    frame = pd.DataFrame(rows)
+
+    def frame():
+        return pd.DataFrame(rows() if callable(rows) else rows)
+
+    def csv() -> bytes:
+        return frame().to_csv(index=False).encode("utf-8-sig")
+
+    def xlsx() -> bytes:
+        buf = io.BytesIO()
+        frame().to_excel(buf, index=False, engine="openpyxl")
+        return buf.getvalue()
+
     c1, c2, _ = st.columns([1, 1, 4])
-    c1.download_button(t("app.download_csv", lang), frame.to_csv(index=False).encode("utf-8-sig"),
-                       file_name=f"{base_name}.csv", mime="text/csv", key=f"{key}_csv")
-    buf = io.BytesIO()
-    frame.to_excel(buf, index=False, engine="openpyxl")
-    c2.download_button(t("app.download_xlsx", lang), buf.getvalue(), file_name=f"{base_name}.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx")
+    c1.download_button(t("app.download_csv", lang), csv, file_name=f"{base_name}.csv", mime="text/csv",
+                       key=f"{key}_csv", on_click="ignore")
+    c2.download_button(t("app.download_xlsx", lang), xlsx, file_name=f"{base_name}.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx",
+                       on_click="ignore")
 
 
 # --- who is using the dashboard -----------------------------------------------------------------
