@@ -93,7 +93,7 @@ def main() -> None:
         result = measure_ingest(Path(sys.argv[2]), Path(sys.argv[3])) if step == "ingest" else measure_baseline(Path(sys.argv[2]))
         print(json.dumps(result))
         return
-    catalogue_path = synthetic_catalogue(150)
+    catalogue_path = synthetic_catalogue(200)
     path = OUT / f"bulk_{ROWS}.xlsx"
     start = time.perf_counter()
     n = build(path, catalogue_path)
