@@ -54,7 +54,10 @@ def store():
     return _open_store(str(settings.db_path), str(settings.archive_dir))
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+# cache_resource, not cache_data: cache_data would pickle and unpickle the whole snapshot (tens of
+# thousands of assessments) on every page view. The snapshot is never mutated; a new one is made
+# whenever the database's last_change token moves.
+@st.cache_resource(show_spinner=False, max_entries=4)
 def _snapshot(token: str, today_iso: str, catalogue_key: str, _store):
     import datetime as dt
 
