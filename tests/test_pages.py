@@ -150,3 +150,35 @@ def test_upload_page_offers_the_form_to_an_uploader(seeded_env):
     assert "Quý III/2026" in at.selectbox[1].options
     assert at.get("file_uploader")
     assert "mở để nộp đến hết ngày 30/10/2026" in texts(at)
+
+
+def test_status_json_agrees_with_the_overview(seeded_env, capsys):
+    import json
+
+    from tracker.catalogue import load_catalogue
+    from tracker.cli import main
+    from tracker.summaries import target_label, unit_label
+
+    assert main(["status", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["demo"] is True
+    cat = load_catalogue()
+    # The overview lists each target once, under the unit that set it; the CLI also repeats inherited
+    # targets under the successor (Bắc Ninh), with the same assessment.
+    own = cat.units_with_targets()
+    from_cli = {(unit_label(cat, u, "vi"), target_label(cat, a["indicator_id"], a["sector"], "vi")):
+                (a["status_label"]["vi"], a["explain"]["vi"])
+                for u, res in out["units"].items() if u in own for a in res["numeric"]}
+    by_target = {(a["indicator_id"], a["sector"]): a["status"] for u in own for a in out["units"][u]["numeric"]}
+    inherited = [(a["indicator_id"], a["sector"], a["status"]) for u, res in out["units"].items() if u not in own
+                 for a in res["numeric"]]
+    assert inherited and all(by_target[(i, s)] == status for i, s, status in inherited)
+
+    at = run("pages/overview.py")
+    at.toggle(key="overview_table").set_value(True)
+    at.run()
+    frame = at.dataframe[0].value
+    on_page = {(r["Địa phương"], r["Chỉ tiêu"]): (r["Tình trạng"], r["Căn cứ"]) for _, r in frame.iterrows()}
+    assert on_page == from_cli
+    good = sum(a["status"] in ("achieved", "on_track") for u in own for a in out["units"][u]["numeric"])
+    assert {m.label: m.value for m in at.metric}["Đã đạt / đúng tiến độ"] == str(good)

@@ -1,0 +1,179 @@
+"""The staff pages through AppTest, with real uploads: report, preview, warnings tick, confirm, cancel,
+refusal, and withdrawal on the history page. Each test works on its own copy of the seeded demo."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+from tests.test_pages import TIMEOUT, texts
+from tracker.access import User
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+KH_UPLOADER = User("canbo.kh", "uploader", ("khanh-hoa",), "")
+ADMIN = User("quantri", "admin", (), "")
+
+
+@pytest.fixture
+def own_copy(seeded, tmp_path, monkeypatch) -> Path:
+    """A private copy of the seeded installation, so that what a test stores stays in that test."""
+    dest = tmp_path / "install"
+    shutil.copytree(Path(seeded["TRACKER_DB"]).parent, dest)
+    monkeypatch.setenv("TRACKER_DB", str(dest / "tracker.duckdb"))
+    monkeypatch.setenv("TRACKER_USERS", str(dest / "users.toml"))
+    monkeypatch.setenv("TRACKER_TODAY", seeded["TRACKER_TODAY"])
+    return dest
+
+
+def open_page(page: str, user: User | None) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
+    if user:
+        at.session_state["user"] = user
+    at.run()
+    at.switch_page(page)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def rerun(at: AppTest) -> AppTest:
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def khanh_hoa_form(value: float) -> tuple[str, bytes, str]:
+    from tracker.catalogue import load_catalogue
+    from tracker.demo import fill_form
+    from tracker.workbook import build_form, form_filename
+
+    cat = load_catalogue()
+    stock = next(i for i in cat.indicators_for("khanh-hoa") if i.kind == "stock" and not i.sectors)
+    content = fill_form(build_form(cat, "khanh-hoa", "2026-Q3"), {(stock.id, ""): value})
+    return form_filename("khanh-hoa", "2026-Q3"), content, stock.id
+
+
+def submission_count(user: User | None = None) -> int:
+    at = open_page("pages/history.py", user)
+    return len(at.dataframe[0].value)
+
+
+def test_upload_report_preview_tick_confirm(own_copy):
+    before = submission_count()
+    at = open_page("pages/upload.py", KH_UPLOADER)
+    name, content, indicator_id = khanh_hoa_form(4321)
+    at.file_uploader(key="uploader").upload(name, content, XLSX)
+    rerun(at)
+    body = texts(at)
+    assert "4. Xem trước thay đổi" in body
+    metrics = {m.label: m.value for m in at.metric}
+    assert metrics["Giá trị thay đổi"] == "1"
+    preview = at.dataframe[-1].value
+    row = preview[preview["Thay đổi"] == "thay đổi"].iloc[0]
+    assert row["Kỳ"] == "2026-Q3" and row["Trong tệp"].startswith("4.321")
+    # 4.321 is a jump against the demo value: the report warns, and Confirm waits for the tick
+    report = at.dataframe[0].value
+    assert "implausible_jump" in set(report["Mã lỗi"])
+    assert set(report["Mức"]) == {"Cảnh báo"}
+    assert at.button(key="confirm").disabled
+    at.checkbox[0].check()
+    rerun(at)
+    assert not at.button(key="confirm").disabled
+    at.button(key="confirm").click()
+    rerun(at)
+    assert any("Đã lưu lần nộp" in s.value for s in at.success)
+    assert submission_count() == before + 1
+
+    # the new value is what the unit page now shows
+    unit = open_page("pages/unit.py", None)
+    unit.query_params["unit"] = "khanh-hoa"
+    rerun(unit)
+    assert "4.321" in texts(unit) or any("4.321" in c.proto.spec for c in unit.get("plotly_chart"))
+
+    # the history lists who sent it, and the value's revisions
+    hist = open_page("pages/history.py", None)
+    frame = hist.dataframe[0].value
+    assert frame.iloc[0]["Người nộp"] == "canbo.kh" and frame.iloc[0]["Tệp"] == name
+    hist.selectbox(key="hist_ind").set_value(indicator_id)
+    rerun(hist)
+    revisions = hist.dataframe[-1].value
+    assert "canbo.kh" in set(revisions["Người nộp"]) and "demo" in set(revisions["Người nộp"])
+
+
+def test_cancel_stores_nothing(own_copy):
+    before = submission_count()
+    at = open_page("pages/upload.py", KH_UPLOADER)
+    name, content, _ = khanh_hoa_form(4321)
+    at.file_uploader(key="uploader").upload(name, content, XLSX)
+    rerun(at)
+    at.button(key="cancel").click()
+    rerun(at)
+    assert "Đã hủy. Không có gì được lưu." in texts(at)
+    assert submission_count() == before
+
+
+def test_another_units_form_is_refused_and_nothing_stored(own_copy):
+    from tracker.catalogue import load_catalogue
+    from tracker.demo import fill_form
+    from tracker.workbook import build_form
+
+    before = submission_count()
+    cat = load_catalogue()
+    bg = next(i for i in cat.own_indicators("bac-giang") if i.kind == "stock" and not i.sectors)
+    content = fill_form(build_form(cat, "bac-giang", "2025-Q2"), {(bg.id, ""): 100})
+    at = open_page("pages/upload.py", KH_UPLOADER)
+    at.file_uploader(key="uploader").upload("nq45_bac-giang_2025-Q2.xlsx", content, XLSX)
+    rerun(at)
+    assert any("Tệp bị từ chối" in e.value for e in at.error)
+    report = at.dataframe[0].value
+    assert "wrong_unit" in set(report["Mã lỗi"])
+    assert "confirm" not in {b.key for b in at.button}
+    assert submission_count() == before
+
+
+def test_a_file_that_is_not_a_workbook_is_refused_with_a_sentence(own_copy):
+    at = open_page("pages/upload.py", KH_UPLOADER)
+    at.file_uploader(key="uploader").upload("bao-cao.xlsx", b"day khong phai tep Excel", XLSX)
+    rerun(at)
+    assert any("Tệp bị từ chối" in e.value for e in at.error)
+    report = at.dataframe[0].value
+    assert report.iloc[0]["Mức"] == "Lỗi" and report.iloc[0]["Nội dung và cách sửa"]
+    assert "confirm" not in {b.key for b in at.button}
+
+
+def test_admin_withdraws_with_a_reason_and_the_rows_stay_visible(own_copy):
+    at = open_page("pages/history.py", ADMIN)
+    chosen = at.selectbox(key="hist_pick").value
+    at.button[[b.label for b in at.button].index("Rút lần nộp này")].click()
+    rerun(at)
+    assert "Hãy ghi lý do rút." in texts(at)
+
+    at.text_input(key="withdraw_reason").input("Nộp nhầm kỳ")
+    at.button[[b.label for b in at.button].index("Rút lần nộp này")].click()
+    rerun(at)
+    frame = at.dataframe[0].value
+    row = frame[frame["#"] == chosen].iloc[0]
+    assert row["Trạng thái"].startswith("đã rút")
+    assert row["Lý do rút"] == "quantri: Nộp nhầm kỳ"
+    assert "Lý do: Nộp nhầm kỳ" in texts(at)
+    assert "Rút lần nộp này" not in [b.label for b in at.button]
+
+
+def test_uploader_cannot_withdraw_another_units_submission(own_copy):
+    at = open_page("pages/history.py", KH_UPLOADER)
+    frame = at.dataframe[0].value
+    other = int(frame[frame["Đơn vị"] != "Khánh Hòa"].iloc[0]["#"])
+    at.selectbox(key="hist_pick").set_value(other)
+    rerun(at)
+    assert "Rút lần nộp này" not in [b.label for b in at.button]
+    assert "withdraw_reason" not in {t.key for t in at.text_input}
+
+
+def test_anonymous_visitor_is_asked_to_sign_in_to_withdraw(own_copy):
+    at = open_page("pages/history.py", None)
+    assert "Đăng nhập để rút lần nộp" in texts(at)
+    assert "Rút lần nộp này" not in [b.label for b in at.button]
