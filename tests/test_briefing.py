@@ -326,6 +326,22 @@ def test_libreoffice_renders_the_deck_to_pdf(deck, tmp_path):
     assert pdf.startswith(b"%PDF") and len(pages) == len(Presentation(io.BytesIO(deck)).slides)
 
 
+@needs_chromium
+def test_cli_briefing_from_the_demo_database_exits_cleanly(seeded, tmp_path):
+    """The command a user runs: a deck with chart pictures, and no traceback when the browser shuts down."""
+    import os
+    import sys
+
+    out = tmp_path / "deck.pptx"
+    proc = subprocess.run([sys.executable, "-m", "tracker", "briefing", "--unit", "khanh-hoa", "--out", str(out)],
+                          env={**os.environ, **seeded}, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "Traceback" not in proc.stderr and "Error" not in proc.stderr, proc.stderr
+    prs = Presentation(str(out))
+    pictures = [sh for slide in prs.slides for sh in slide.shapes if sh.shape_type == MSO_SHAPE_TYPE.PICTURE]
+    assert len(prs.slides) >= 5 and pictures
+
+
 def test_a_browser_that_will_not_start_is_reported_and_the_deck_still_builds(cat, snap, monkeypatch):
     # Last in the file: it closes the shared browser.
     briefing.close_png_renderer()

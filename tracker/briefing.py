@@ -164,6 +164,9 @@ class _ChartRenderer:
             raise self.failure from None
         self._loop = loop
         self.failure = None
+        # Registered after kaleido made its temporary profile folder, so at exit (last in, first out)
+        # the browser is closed before that folder's own cleanup runs, which fails under a live browser.
+        atexit.register(self.close)
 
     def render(self, jobs: list[tuple[dict, dict]]) -> list[bytes]:
         """PNG bytes for each (figure dict, kaleido opts), in order; retries once on a fresh browser."""
@@ -200,7 +203,6 @@ class _ChartRenderer:
 
 
 _RENDERER = _ChartRenderer()
-atexit.register(_RENDERER.close)
 
 
 def close_png_renderer() -> None:

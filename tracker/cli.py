@@ -308,7 +308,7 @@ def cmd_briefing(args) -> int:
     """A unit's PowerPoint briefing from the current data (optionally as of a period)."""
     from pathlib import Path
 
-    from tracker.briefing import build_deck, deck_filename, load_snapshot, slide_texts
+    from tracker.briefing import build_deck, close_png_renderer, deck_filename, load_snapshot, slide_texts
     from tracker.periods import today as today_
 
     cat = load_catalogue()
@@ -321,7 +321,11 @@ def cmd_briefing(args) -> int:
         raise _Refused(f"Chưa có cơ sở dữ liệu {db}; chạy `python -m tracker seed` hoặc nộp biểu mẫu trước. / no database yet")
     with _store(args) as store:
         snap = load_snapshot(store, cat, today_(), period=period)
-    content = build_deck(cat, snap, unit, lang=args.lang)
+    try:
+        content = build_deck(cat, snap, unit, lang=args.lang)
+    finally:
+        # Before interpreter exit: the browser must be gone before its profile folder is removed.
+        close_png_renderer()
     out = Path(args.out or deck_filename(unit, period or snap.latest_period))
     out.write_bytes(content)
     n = len(slide_texts(content))
