@@ -284,6 +284,32 @@ class Catalogue:
         chain = self.successor_chain(unit)
         return chain[-1].id if chain else unit
 
+    def lineage_group(self, units) -> set[str]:
+        """``units`` with every unit linked to them by mergers, either way: their results move together.
+
+        A value Bắc Giang reports counts on Bắc Ninh's page too (and Bắc Ninh's on Bắc Giang's
+        targets), so a change to one means both are assessed again. Units not in the catalogue
+        are kept as they are.
+        """
+        found, frontier = set(units), list(units)
+        while frontier:
+            current = frontier.pop()
+            j = self.jurisdictions.get(current)
+            linked = [p.id for p in self._successors_of.get(current, [])] + ([j.successor] if j and j.successor else [])
+            for u in linked:
+                if u not in found:
+                    found.add(u)
+                    frontier.append(u)
+        return found
+
+    def subset(self, units) -> "Catalogue":
+        """The same catalogue restricted to ``units`` and the targets they set (already validated)."""
+        keep = set(units)
+        return Catalogue(CatalogueFile.model_construct(
+            jurisdictions=[j for j in self.jurisdictions.values() if j.id in keep],
+            documents=list(self.documents.values()),
+            indicators=[i for i in self.indicators if i.jurisdiction in keep]))
+
     def indicators_for(self, unit: str) -> list[Indicator]:
         """Targets a unit reports on: its own and those it inherited from merged units."""
         if unit not in self._inherited:

@@ -28,6 +28,8 @@ class Snapshot:
     demo: bool
     reported: dict           # unit -> set of period codes
     today: dt.date
+    token: str = ""          # the store's last_change() the data were read at
+    withdrawn: frozenset = frozenset()  # ids of withdrawn submissions at that time
 
     @property
     def empty(self) -> bool:
@@ -35,7 +37,8 @@ class Snapshot:
 
 
 def latest_period(reported: dict[str, set[str]]) -> str | None:
-    periods = [parse_period(p) for codes in reported.values() for p in codes]
+    # Distinct codes first: a thousand units report the same few dozen periods.
+    periods = [parse_period(p) for p in set().union(*reported.values())]
     return max(periods).code if periods else None
 
 

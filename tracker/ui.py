@@ -54,35 +54,43 @@ def store():
     return _open_store(str(settings.db_path), str(settings.archive_dir))
 
 
-# cache_resource, not cache_data: cache_data would pickle and unpickle the whole snapshot (tens of
-# thousands of assessments) on every page view. The snapshot is never mutated; a new one is made
-# whenever the database's last_change token moves.
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _snapshot(token: str, today_iso: str, catalogue_key: str, _store):
-    import datetime as dt
+class _LatestSnapshot:
+    """The last snapshot made in this server process, shared by every session."""
 
-    from tracker.progress import assess_all
-    from tracker.summaries import Snapshot, latest_period
+    def __init__(self):
+        import threading
 
-    today = dt.date.fromisoformat(today_iso)
-    cat = load_catalogue()
-    reported = _store.reported_periods()
-    results = assess_all(cat, _store.current_values(), _store.current_milestones(), today)
-    return Snapshot(results=results, latest_period=latest_period(reported), demo=_store.has_demo_data(),
-                    reported=reported, today=today)
+        self.lock = threading.Lock()
+        self.key: tuple | None = None
+        self.snapshot = None
+
+
+# cache_resource, not cache_data keyed on the database's last change: a snapshot holds tens of
+# thousands of assessments, which cache_data would pickle on every view, and the previous one is
+# what lets a change be applied to the units it touched only (tracker.snapshot).
+@st.cache_resource(show_spinner=False)
+def _latest() -> _LatestSnapshot:
+    return _LatestSnapshot()
 
 
 def snapshot():
-    """Statuses of every target, recomputed only when the database or the catalogue changes."""
-    from tracker.catalogue import DEFAULT_PATH
-    from tracker.periods import today
-
-    s = store()
+    """Statuses of every target, brought up to date with the database on each page run."""
     import os
 
+    from tracker.catalogue import DEFAULT_PATH
+    from tracker.periods import today
+    from tracker.snapshot import build_snapshot
+
+    s = store()
     cat_path = os.environ.get("TRACKER_CATALOGUE") or str(DEFAULT_PATH)
-    key = f"{cat_path}:{os.path.getmtime(cat_path)}"
-    return _snapshot(s.last_change(), today().isoformat(), key, s)
+    key = (cat_path, os.path.getmtime(cat_path), id(s))
+    latest = _latest()
+    # One session computes; the others wait for its result instead of computing it again.
+    with latest.lock:
+        previous = latest.snapshot if latest.key == key else None
+        snap = build_snapshot(s, load_catalogue(), today(), previous)
+        latest.key, latest.snapshot = key, snap
+    return snap
 
 
 def demo_banner(snap, lang: str) -> None:
