@@ -4,9 +4,10 @@
 Last line printed, exactly:
 render observations=<n> overview_ms=<a> unit_page_ms=<b>
 overview_ms is an AppTest run of the overview right after the data changed (a correction was
-committed), so it recomputes every status from the database; unit_page_ms is an AppTest run of a unit
-page on that snapshot. The first page of a fresh server process, the cached overview and the unit page
-after a change are printed on the lines above.
+committed), so the snapshot is brought up to date from the database (the units the correction touched
+are read and assessed again, see tracker/snapshot.py); unit_page_ms is an AppTest run of a unit page on
+that snapshot. The full computation, the first page of a fresh server process (which computes every
+status), the unchanged overview and the unit page after a change are printed on the lines above.
 """
 
 from __future__ import annotations
