@@ -133,7 +133,7 @@ def test_status_labels_appear_in_vietnamese_and_coloured(cat, snap, deck):
     summary = texts[1]
     for a in snap.results["khanh-hoa"]["numeric"]:
         assert status_label(a.status, "vi") in summary
-        assert a.explain("vi") in "\n".join(texts[2:5])
+        assert briefing.status_line(a.explain("vi")) in "\n".join(texts[2:5])
     stones = "\n".join(texts[5:7])
     statuses = {m.status for m in snap.results["khanh-hoa"]["milestones"]}
     assert {"done", "overdue"} <= statuses
@@ -147,6 +147,17 @@ def test_status_labels_appear_in_vietnamese_and_coloured(cat, snap, deck):
         label = runs[-1].text
         status = next(a.status for a in snap.results["khanh-hoa"]["numeric"] if status_label(a.status, "vi") == label)
         assert str(runs[-1].font.color.rgb) == STATUS_COLOURS[status].lstrip("#").upper()
+
+
+def test_status_line_under_a_chart_is_at_most_two_lines():
+    long = ("Năm 2025: 0 văn bằng (gốc năm 2024: 0 văn bằng); cần tăng 0,17 văn bằng/năm để đạt từ 1 văn bằng, "
+            "hằng năm từ 2030, thực tế không đổi (tỷ lệ 0); tính theo mức thay đổi tuyến tính vì có giá trị bằng 0 "
+            "hoặc âm; năm 2026 đến hết Quý III/2026: 1 văn bằng (chưa đủ năm).")
+    line = briefing.status_line(long)
+    assert line.startswith("Năm 2025: 0 văn bằng") and line.endswith("(tỷ lệ 0) …")
+    assert len(line) <= briefing.STATUS_LINE_CHARS + 2
+    assert briefing.status_line("Đã đạt mục tiêu: 5 %.") == "Đã đạt mục tiêu: 5 %."
+    assert briefing.status_line("x " * 200).endswith("…") and len(briefing.status_line("x " * 200)) <= 192
 
 
 def test_overdue_tasks_come_first(deck):

@@ -353,6 +353,25 @@ def load_snapshot(store, catalogue: Catalogue, today: dt.date, *, period: str | 
 
 # --- PowerPoint ------------------------------------------------------------------------------------------
 
+STATUS_LINE_CHARS = 190
+
+
+def status_line(explanation: str, limit: int = STATUS_LINE_CHARS) -> str:
+    """The head of a status explanation that fits under a slide's chart (two lines at 14 pt).
+
+    Whole clauses ("; "-separated) are kept while they fit; the full text is on the chart itself.
+    """
+    clauses = explanation.rstrip(". ").split("; ")
+    line = clauses[0]
+    for clause in clauses[1:]:
+        if len(line) + 2 + len(clause) > limit:
+            break
+        line = f"{line}; {clause}"
+    if len(line) > limit:
+        line = line[:limit].rsplit(" ", 1)[0].rstrip(",;:") + "…"
+    return line + ("." if line == explanation.rstrip(". ") else (" …" if not line.endswith("…") else ""))
+
+
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
@@ -538,7 +557,7 @@ def build_deck(catalogue: Catalogue, snapshot: Snapshot, unit: str, *, lang: str
         else:
             _chart_as_table(deck, slide, item, lang, why)
         _box(slide, 0.5, 6.7, SLIDE_W_IN - 1.0, 0.6,
-             [[(f"● {label}: ", {"bold": True, "colour": colour}), (a.explain(lang), {})]], 14)
+             [[(f"● {label}: ", {"bold": True, "colour": colour}), (status_line(a.explain(lang)), {})]], 14)
 
     # Tasks, overdue first
     stones = milestone_rows(catalogue, snapshot, lang, [unit])
