@@ -169,7 +169,8 @@ def progress_figure(indicator, assessment, *, unit_name: str, caption: Caption, 
     status = assessment.status
     colour = STATUS_COLOURS.get(status, MUTED)
     label = status_label(status, lang)
-    explain = _wrap(f"{label} · " + assessment.explain(lang), 150, max_lines=4)
+    # 110 characters fit the narrowest still (1280 px, slide charts) and a laptop screen.
+    explain = _wrap(f"{label} · " + assessment.explain(lang), 110, max_lines=6)
     subtitle = f"<span style='color:{colour}'>● <b>{label}</b></span>" + explain[len(label):]
     name = indicator.name.get(lang) + (f" — {sector_name}" if sector_name else "")
     layout = _layout(f"{unit_name} — {name}", subtitle, caption, 560)
