@@ -343,9 +343,12 @@ def test_cli_briefing_from_the_demo_database_exits_cleanly(seeded, tmp_path):
     import os
     import sys
 
+    # A copy: this test process may hold the seeded database open (pages run earlier in it).
+    db = tmp_path / "tracker.duckdb"
+    shutil.copy(seeded["TRACKER_DB"], db)
     out = tmp_path / "deck.pptx"
     proc = subprocess.run([sys.executable, "-m", "tracker", "briefing", "--unit", "khanh-hoa", "--out", str(out)],
-                          env={**os.environ, **seeded}, capture_output=True, text=True, timeout=300)
+                          env={**os.environ, **seeded, "TRACKER_DB": str(db)}, capture_output=True, text=True, timeout=300)
     assert proc.returncode == 0, proc.stderr
     assert "Traceback" not in proc.stderr and "Error" not in proc.stderr, proc.stderr
     prs = Presentation(str(out))
