@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import time
 import zipfile
 
 import pytest
@@ -404,7 +403,7 @@ def test_too_large(cat, q):
     assert "MB" in issue.message_vi
 
 
-def test_zip_bomb_is_refused_before_parsing(cat, tmp_path):
+def test_zip_bomb_is_refused_before_parsing(cat, tmp_path, monkeypatch):
     path = tmp_path / "bomb.xlsx"
     chunk = b"\x00" * (1 << 20)
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
@@ -415,9 +414,16 @@ def test_zip_bomb_is_refused_before_parsing(cat, tmp_path):
                 member.write(chunk)
     content = path.read_bytes()
     assert len(content) < 1_000_000
-    start = time.perf_counter()
+    opened = []
+    real_open = zipfile.ZipFile.open
+
+    def recording_open(self, name, *args, **kwargs):
+        opened.append(getattr(name, "filename", name))
+        return real_open(self, name, *args, **kwargs)
+
+    monkeypatch.setattr(zipfile.ZipFile, "open", recording_open)
     only_error(read(content, cat), "zip_bomb")
-    assert time.perf_counter() - start < 1  # nothing was decompressed
+    assert "xl/worksheets/sheet1.xml" not in opened   # refused from the sizes in the zip directory
 
 
 # --- refusals of the form -----------------------------------------------------------------------------------------
@@ -673,16 +679,15 @@ def test_bulk_issues_are_capped(cat):
     assert codes(parsed)[-1] == "too_many_issues"
 
 
-def test_bulk_parse_is_fast(cat):
-    """20.000 rows; the full 100.000-row figure is measured by bench/ingest.py."""
+def test_bulk_form_of_20000_rows_is_read_whole(cat):
+    """Every row of a large bulk form arrives; its speed is measured by bench/ingest.py, not here."""
     targets = [(i.id, i.jurisdiction) for i in cat.indicators
                if i.reporting_frequency == "quarter" and not i.is_milestone and not i.sectors
                and not cat.jurisdictions[i.jurisdiction].valid_to]
     periods = [f"{y}-Q{k}" for y in range(1000, 2026) for k in (1, 2, 3, 4)]
-    rows = [(code, unit, p, "", 100.0) for code, unit in targets for p in periods][:20_000]
-    content = build_bulk_form(rows)
-    start = time.perf_counter()
-    parsed = read(content, cat, name="bulk.xlsx")
-    elapsed = time.perf_counter() - start
+    rows = [(code, unit, p, "", 100.0 + k % 7) for k, (code, unit, p) in
+            enumerate((code, unit, p) for code, unit in targets for p in periods)][:20_000]
+    parsed = read(build_bulk_form(rows), cat, name="bulk.xlsx")
     assert parsed.ok and len(parsed.observations) == len(rows)
-    assert elapsed < 1.5, elapsed
+    got = {(o.indicator_id, o.unit, o.period): o.value for o in parsed.observations}
+    assert all(got[(code, unit, p)] == value for code, unit, p, _, value in rows[::997])

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 
 import pytest
 from openpyxl import load_workbook
@@ -184,12 +183,9 @@ def test_data_rows_skip_milestones(cat):
     assert all(not ind.is_milestone for ind, _, _ in data_rows(cat, "khanh-hoa", "2026-Q3"))
 
 
-def test_bulk_form_columns_meta_and_speed():
+def test_bulk_form_columns_and_meta():
     rows = [(f"u{n % 7}.x", f"u{n % 7}", "2025-Q1", "", float(n)) for n in range(20_000)]
-    start = time.perf_counter()
     content = build_bulk_form(rows)
-    elapsed = time.perf_counter() - start
-    assert elapsed < 8, elapsed  # write-only mode; 100.000 rows take a few seconds
     wb = load_workbook(io.BytesIO(content), read_only=True)
     assert wb.sheetnames == [SHEET_INSTRUCTIONS, SHEET_DATA, SHEET_META]
     data = list(wb[SHEET_DATA].iter_rows(values_only=True))
