@@ -4,10 +4,21 @@ import re
 
 import pytest
 
-from tracker.catalogue import load_catalogue, seeds_dir
+from tracker.catalogue import BUNDLED_SEEDS, load_catalogue, seeds_dir, shared_seeds_dir
 from tracker.sources import normalise, quote_problems, read_document
 
-pytestmark = pytest.mark.skipif(not seeds_dir().exists(), reason="shared/seeds not beside the repo")
+
+def test_the_documents_are_there():
+    """The checks below must run on every clone: seeds/ carries the documents when ../shared does not."""
+    cat = load_catalogue()
+    for doc in cat.documents.values():
+        assert (seeds_dir() / doc.file).is_file(), doc.file
+
+
+@pytest.mark.skipif(not shared_seeds_dir().exists(), reason="no ../shared/seeds to compare the bundled copy with")
+def test_bundled_copy_is_the_shared_documents():
+    for path in shared_seeds_dir().iterdir():
+        assert (BUNDLED_SEEDS / path.name).read_bytes() == path.read_bytes(), path.name
 
 # Numbers in the goals sections (II) that are not targets, with the reason.
 NOT_TARGETS = {

@@ -428,10 +428,21 @@ def load_catalogue(path: Path | str | None = None) -> Catalogue:
     return _cached(str(path), mtime)
 
 
+# A verbatim copy of ../shared/seeds, so that a clone on its own can still check every quote.
+BUNDLED_SEEDS = ROOT / "seeds"
+
+
+def shared_seeds_dir() -> Path:
+    return ROOT.parent / "shared" / "seeds"
+
+
 def seeds_dir() -> Path:
-    """Where the source documents are: $TRACKER_SEEDS, else ../shared/seeds beside the repo."""
+    """Where the source documents are: $TRACKER_SEEDS, else ../shared/seeds beside the repo, else seeds/."""
     env = os.environ.get("TRACKER_SEEDS")
-    return Path(env) if env else ROOT.parent / "shared" / "seeds"
+    if env:
+        return Path(env)
+    shared = shared_seeds_dir()
+    return shared if shared.exists() else BUNDLED_SEEDS
 
 
 def lineage_text(catalogue: Catalogue, unit: str, lang: str = "vi") -> list[str]:
