@@ -108,3 +108,15 @@ def test_lineage_successor_inherits():
     assert {i.id for i in cat.own_indicators("bac-giang")} <= inherited
     assert cat.current_unit("lac-duong") == "xa-lac-duong"
     assert "bac-ninh" in cat.reporting_units() and "bac-giang" not in cat.reporting_units()
+
+
+def test_lineage_sentences_write_level_words_in_lower_case():
+    from tracker.catalogue import lineage_text
+    from tracker.summaries import unit_label
+
+    cat = load_catalogue()
+    vi = " ".join(lineage_text(cat, "lac-duong", "vi"))
+    assert "thuộc xã Lạc Dương" in vi and "phường Lang Biang - Đà Lạt, xã Đam Rông 4" in vi
+    assert "Kế thừa chỉ tiêu của: huyện Lạc Dương." in lineage_text(cat, "xa-lac-duong", "vi")
+    assert unit_label(cat, "lac-duong", "vi") == "Huyện Lạc Dương (nay thuộc xã Lạc Dương)"
+    assert "Lac Duong commune" in " ".join(lineage_text(cat, "lac-duong", "en"))

@@ -447,19 +447,20 @@ def seeds_dir() -> Path:
 
 def lineage_text(catalogue: Catalogue, unit: str, lang: str = "vi") -> list[str]:
     """Sentences on a unit's 2025 merger history, for the pages and the forms."""
-    from tracker.i18n import fmt_date, t
+    from tracker.i18n import fmt_date, in_sentence, t
 
     j = catalogue.jurisdictions[unit]
     lines = []
     if j.successor:
         succ = catalogue.jurisdictions[j.successor]
         day = j.valid_to + dt.timedelta(days=1)
-        lines.append(t("cat.lineage.successor", lang, date=fmt_date(day, lang), name=succ.name.get(lang)))
+        lines.append(t("cat.lineage.successor", lang, date=fmt_date(day, lang), name=in_sentence(succ.name.get(lang), lang)))
     if j.split_into:
-        lines.append(t("cat.lineage.split", lang, names=", ".join(catalogue.name(u, lang) for u in j.split_into)))
+        lines.append(t("cat.lineage.split", lang, names=", ".join(in_sentence(catalogue.name(u, lang), lang)
+                                                                  for u in j.split_into)))
     preds = [p for p in catalogue.predecessors(unit) if catalogue.own_indicators(p.id)]
     if preds:
-        lines.append(t("cat.lineage.inherits", lang, names=", ".join(p.name.get(lang) for p in preds)))
+        lines.append(t("cat.lineage.inherits", lang, names=", ".join(in_sentence(p.name.get(lang), lang) for p in preds)))
     if j.note and not j.successor:
         lines.append(j.note.get(lang))
     return lines

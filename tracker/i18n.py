@@ -308,3 +308,11 @@ def long_text(name: str, lang: str = DEFAULT_LANG) -> str:
     folder = Path(__file__).parent / "texts"
     path = folder / f"{name}.{'en' if lang == 'en' else 'vi'}.md"
     return path.read_text(encoding="utf-8")
+
+
+_LEVEL_WORDS = ("Xã ", "Phường ", "Thị trấn ", "Huyện ", "Tỉnh ", "Thành phố ")
+
+
+def in_sentence(name: str, lang: str = "vi") -> str:
+    """A unit's name inside a Vietnamese sentence: the level word is lower-case ("thuộc xã Lạc Dương")."""
+    return name[0].lower() + name[1:] if lang != "en" and name.startswith(_LEVEL_WORDS) else name

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from tracker.catalogue import Catalogue
 from tracker.figures import Caption
-from tracker.i18n import fmt_date, fmt_target, fmt_value
+from tracker.i18n import fmt_date, fmt_target, fmt_value, in_sentence
 from tracker.periods import parse_period
 
 # Order in which statuses are listed: the ones a leader must act on first.
@@ -65,7 +65,7 @@ def unit_label(cat: Catalogue, unit: str, lang: str) -> str:
     name = j.name.get(lang)
     if j.valid_to and j.successor:
         succ = cat.jurisdictions[cat.current_unit(unit)].name.get(lang)
-        name += f" (nay thuộc {succ})" if lang != "en" else f" (now {succ})"
+        name += f" (nay thuộc {in_sentence(succ)})" if lang != "en" else f" (now {succ})"
     return name
 
 
