@@ -10,6 +10,7 @@ import datetime as dt
 import io
 import re
 import zipfile
+from pathlib import Path
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -131,6 +132,22 @@ def test_round_trip_values_sectors_and_tasks(cat, q):
     [m] = parsed.milestones
     assert (m.indicator_id, m.status, m.completed_on, m.evidence) == (q["task"].id, "done", dt.date(2026, 8, 15), "Số 123/QĐ-UBND")
     assert parsed.report.issues == []
+
+
+LIBREOFFICE = Path(__file__).parent / "fixtures" / "libreoffice"
+
+
+@pytest.mark.parametrize("name", ["bac-ninh_2026-Q3.xls", "bac-ninh_2026-Q3.ods", "bac-ninh_2026-Q3.libreoffice.xlsx"])
+def test_forms_saved_by_libreoffice_as_xls_ods_and_xlsx(cat, name):
+    """Files really written by LibreOffice Calc (see fixtures/libreoffice/README.md), not made by hand."""
+    parsed = read((LIBREOFFICE / name).read_bytes(), cat, name=name)
+    assert parsed.ok and parsed.report.issues == [], parsed.report.render()
+    assert (parsed.unit, parsed.period) == ("bac-ninh", "2026-Q3")
+    assert {(o.indicator_id, o.sector): o.value for o in parsed.observations} == {
+        ("bac-giang.university-graduates", ""): 90500.0, ("bac-giang.phds-per-sector", "science-technology"): 3.0}
+    [m] = parsed.milestones
+    assert (m.indicator_id, m.status, m.completed_on, m.evidence) == (
+        "bac-giang.startup-centre", "done", dt.date(2026, 8, 15), "Số 123/QĐ-UBND")
 
 
 def test_sha256_and_file_name(cat, q):
