@@ -22,6 +22,7 @@ from pptx.enum.shapes import MSO_SHAPE_TYPE
 
 from tracker import briefing
 from tracker.catalogue import parse_catalogue
+from tracker.snapshot import load_snapshot
 from tracker.summaries import Snapshot, latest_period
 
 TODAY = dt.date(2026, 10, 15)
@@ -234,7 +235,7 @@ def test_without_a_browser_chart_slides_carry_a_table_and_a_note(cat, snap, monk
 
 def test_load_snapshot_limits_data_to_the_period(cat):
     class FakeStore:
-        def current_observations(self):
+        def current_values(self):
             return _observations()
 
         def current_milestones(self):
@@ -246,9 +247,9 @@ def test_load_snapshot_limits_data_to_the_period(cat):
         def has_demo_data(self):
             return False
 
-    full = briefing.load_snapshot(FakeStore(), cat, TODAY)
+    full = load_snapshot(FakeStore(), cat, TODAY)
     assert full.latest_period == "2026-Q3"
-    cut = briefing.load_snapshot(FakeStore(), cat, TODAY, period="2025-Q2")
+    cut = load_snapshot(FakeStore(), cat, TODAY, period="2025-Q2")
     assert cut.latest_period == "2025-Q2" and not cut.demo
     grads = next(a for a in cut.results["khanh-hoa"]["numeric"] if a.indicator_id == "khanh-hoa.graduates")
     assert grads.latest_value == 64000  # the 2025-Q4 and 2026-Q3 values are after the cut
@@ -257,7 +258,7 @@ def test_load_snapshot_limits_data_to_the_period(cat):
 
 def test_load_snapshot_of_an_empty_store_keeps_the_columns(cat):
     class EmptyStore:
-        def current_observations(self):
+        def current_values(self):
             return _observations().iloc[0:0]
 
         def current_milestones(self):
@@ -269,7 +270,7 @@ def test_load_snapshot_of_an_empty_store_keeps_the_columns(cat):
         def has_demo_data(self):
             return False
 
-    snap = briefing.load_snapshot(EmptyStore(), cat, TODAY, period="2026-Q3")
+    snap = load_snapshot(EmptyStore(), cat, TODAY, period="2026-Q3")
     assert snap.empty and snap.latest_period is None
     texts = briefing.slide_texts(briefing.build_deck(cat, snap, "khanh-hoa"))
     assert "Chưa có số liệu báo cáo" in texts[0]

@@ -25,13 +25,12 @@ import time
 import unicodedata
 import zipfile
 from dataclasses import dataclass
-from pathlib import Path
 
 from tracker.catalogue import Catalogue
 from tracker.figures import INK, MUTED, STATUS_COLOURS, progress_figure
 from tracker.i18n import fmt_date, fmt_target, fmt_value
 from tracker.periods import parse_period
-from tracker.summaries import Snapshot, caption, chart_filename, latest_period, milestone_rows, target_label, unit_label
+from tracker.summaries import Snapshot, caption, chart_filename, milestone_rows, target_label, unit_label
 
 # Debian's Chromium; BROWSER_PATH (choreographer's own variable) points elsewhere when needed.
 DEFAULT_BROWSER = "/usr/bin/chromium"
@@ -320,35 +319,6 @@ def unit_pngs_zip(catalogue: Catalogue, snapshot: Snapshot, unit: str, *, lang: 
 
 def deck_filename(unit: str, period: str | None) -> str:
     return f"nq45_{unit}_{period or 'chua-co-so-lieu'}.pptx"
-
-
-def load_snapshot(store, catalogue: Catalogue, today: dt.date, *, period: str | None = None) -> Snapshot:
-    """The same Snapshot the pages draw from, optionally as it stood with data up to ``period``.
-
-    Periods after ``period`` are dropped before assessing; a year ("2026") counts as after its
-    quarters, so a Q3 briefing ignores an annual figure for that year.
-    """
-    from tracker.progress import assess_all
-
-    observations = store.current_observations()
-    milestones = store.current_milestones()
-    reported = store.reported_periods()
-    if period:
-        limit = parse_period(period)
-
-        def upto(code) -> bool:
-            return not (limit < parse_period(str(code)))
-
-        # .loc with a bool mask: an empty object-typed mask would otherwise select columns, not rows.
-        if "period" in getattr(observations, "columns", ()):
-            observations = observations.loc[observations["period"].map(upto).astype(bool)]
-        if "period" in getattr(milestones, "columns", ()):
-            milestones = milestones.loc[milestones["period"].map(upto).astype(bool)]
-        reported = {u: {p for p in codes if upto(p)} for u, codes in reported.items()}
-        reported = {u: codes for u, codes in reported.items() if codes}
-    results = assess_all(catalogue, observations, milestones, today)
-    return Snapshot(results=results, latest_period=latest_period(reported), demo=store.has_demo_data(),
-                    reported=reported, today=today)
 
 
 # --- PowerPoint ------------------------------------------------------------------------------------------

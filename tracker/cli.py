@@ -265,19 +265,17 @@ def cmd_seed(args) -> int:
 
 
 def cmd_status(args) -> int:
-    from tracker.i18n import fmt_value
     from tracker.periods import today as today_
-    from tracker.progress import assess_all, status_label
+    from tracker.progress import status_label
+    from tracker.snapshot import load_snapshot
 
     cat = load_catalogue()
     if args.unit:
         _unit_or_usage(cat, args.unit)
     lang = args.lang
     with _store(args) as store:
-        obs = store.current_observations()
-        stones = store.current_milestones()
-        demo = store.has_demo_data()
-    result = assess_all(cat, obs, stones, today_())
+        snap = load_snapshot(store, cat, today_())   # the same computation the pages use
+    result, demo = snap.results, snap.demo
     units = [args.unit] if args.unit else list(result)
     if args.json:
         out = {"demo": demo, "units": {u: {"numeric": [a.to_dict() for a in result[u]["numeric"]],
@@ -308,8 +306,9 @@ def cmd_briefing(args) -> int:
     """A unit's PowerPoint briefing from the current data (optionally as of a period)."""
     from pathlib import Path
 
-    from tracker.briefing import build_deck, close_png_renderer, deck_filename, load_snapshot, slide_texts
+    from tracker.briefing import build_deck, close_png_renderer, deck_filename, slide_texts
     from tracker.periods import today as today_
+    from tracker.snapshot import load_snapshot
 
     cat = load_catalogue()
     unit = _unit_or_usage(cat, args.unit)

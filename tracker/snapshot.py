@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 
 from tracker.catalogue import Catalogue
+from tracker.periods import parse_period
 from tracker.progress import assess_all
 from tracker.summaries import Snapshot, latest_period
 
@@ -55,8 +56,31 @@ def build_snapshot(store, catalogue: Catalogue, today: dt.date, previous: Snapsh
                     reported=reported, today=today, token=token, withdrawn=withdrawn)
 
 
-def _full(store, catalogue: Catalogue, today: dt.date, token: str, withdrawn: frozenset) -> Snapshot:
-    reported = store.reported_periods()
-    results = assess_all(catalogue, store.current_values(), store.current_milestones(), today)
+def load_snapshot(store, catalogue: Catalogue, today: dt.date, *, period: str | None = None) -> Snapshot:
+    """A full snapshot, optionally as it stood with data up to ``period`` (a briefing of a past quarter).
+
+    Periods after ``period`` are dropped before assessing; a year ("2026") counts as after its
+    quarters, so a Q3 briefing ignores an annual figure for that year.
+    """
+    return _full(store, catalogue, today, period=period)
+
+
+def _full(store, catalogue: Catalogue, today: dt.date, token: str = "", withdrawn: frozenset = frozenset(),
+          period: str | None = None) -> Snapshot:
+    observations, milestones, reported = store.current_values(), store.current_milestones(), store.reported_periods()
+    if period:
+        limit = parse_period(period)
+
+        def upto(code) -> bool:
+            return not (limit < parse_period(str(code)))
+
+        # .loc with a bool mask: an empty object-typed mask would otherwise select columns, not rows.
+        if "period" in getattr(observations, "columns", ()):
+            observations = observations.loc[observations["period"].map(upto).astype(bool)]
+        if "period" in getattr(milestones, "columns", ()):
+            milestones = milestones.loc[milestones["period"].map(upto).astype(bool)]
+        reported = {u: {p for p in codes if upto(p)} for u, codes in reported.items()}
+        reported = {u: codes for u, codes in reported.items() if codes}
+    results = assess_all(catalogue, observations, milestones, today)
     return Snapshot(results=results, latest_period=latest_period(reported), demo=store.has_demo_data(),
                     reported=reported, today=today, token=token, withdrawn=withdrawn)
