@@ -13,18 +13,18 @@ ui.login_box(lang)
 user = ui.current_user()
 
 pages = [
-    st.Page("pages/overview.py", title=t("page.overview", lang), icon=":material/dashboard:", url_path="tong-quan", default=True),
-    st.Page("pages/unit.py", title=t("page.unit", lang), icon=":material/location_on:", url_path="dia-phuong"),
-    st.Page("pages/compare.py", title=t("page.compare", lang), icon=":material/compare_arrows:", url_path="so-sanh"),
-    st.Page("pages/milestones.py", title=t("page.milestones", lang), icon=":material/event:", url_path="nhiem-vu"),
+    st.Page("views/overview.py", title=t("page.overview", lang), icon=":material/dashboard:", url_path="tong-quan", default=True),
+    st.Page("views/unit.py", title=t("page.unit", lang), icon=":material/location_on:", url_path="dia-phuong"),
+    st.Page("views/compare.py", title=t("page.compare", lang), icon=":material/compare_arrows:", url_path="so-sanh"),
+    st.Page("views/milestones.py", title=t("page.milestones", lang), icon=":material/event:", url_path="nhiem-vu"),
 ]
 staff = []
 if user is not None and user.role in ("uploader", "admin"):
-    staff.append(st.Page("pages/upload.py", title=t("page.upload", lang), icon=":material/upload_file:", url_path="nhap-so-lieu"))
-staff.append(st.Page("pages/history.py", title=t("page.history", lang), icon=":material/history:", url_path="lich-su"))
+    staff.append(st.Page("views/upload.py", title=t("page.upload", lang), icon=":material/upload_file:", url_path="nhap-so-lieu"))
+staff.append(st.Page("views/history.py", title=t("page.history", lang), icon=":material/history:", url_path="lich-su"))
 reference = [
-    st.Page("pages/catalogue.py", title=t("page.catalogue", lang), icon=":material/menu_book:", url_path="danh-muc"),
-    st.Page("pages/method.py", title=t("page.method", lang), icon=":material/functions:", url_path="phuong-phap"),
+    st.Page("views/catalogue.py", title=t("page.catalogue", lang), icon=":material/menu_book:", url_path="danh-muc"),
+    st.Page("views/method.py", title=t("page.method", lang), icon=":material/functions:", url_path="phuong-phap"),
 ]
 nav = st.navigation({t("nav.progress", lang): pages, t("nav.data", lang): staff, t("nav.reference", lang): reference})
 st.sidebar.caption(t("app.title", lang))

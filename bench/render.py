@@ -110,7 +110,7 @@ def main() -> None:
             at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
             for k, v in (params or {}).items():
                 at.query_params[k] = v
-            if page != "pages/overview.py":
+            if page != "views/overview.py":
                 at.switch_page(page)   # open the page directly, as a link or a reload does
             start = time.perf_counter()
             at.run()
@@ -134,13 +134,13 @@ def main() -> None:
             assert not result.duplicate
 
         unit = next(iter(cat.jurisdictions))
-        first = run("pages/overview.py")   # a fresh server's first page: imports, first admin (bcrypt), progress plan
+        first = run("views/overview.py")   # a fresh server's first page: imports, first admin (bcrypt), progress plan
         correct(1)
-        overview_changed = run("pages/overview.py")   # snapshot recomputed: queries + every status + the page
-        overview_cached = run("pages/overview.py")    # same data: the snapshot comes from the cache
-        unit_cached = run("pages/unit.py", {"unit": unit})
+        overview_changed = run("views/overview.py")   # snapshot recomputed: queries + every status + the page
+        overview_cached = run("views/overview.py")    # same data: the snapshot comes from the cache
+        unit_cached = run("views/unit.py", {"unit": unit})
         correct(2)
-        unit_changed = run("pages/unit.py", {"unit": unit})
+        unit_changed = run("views/unit.py", {"unit": unit})
         print(f"AppTest overview: first page of a fresh server {first:.0f} ms; after a data change {overview_changed:.0f} ms; "
               f"cached {overview_cached:.0f} ms")
         print(f"AppTest unit page ({unit}): cached {unit_cached:.0f} ms; after a data change {unit_changed:.0f} ms")

@@ -46,7 +46,7 @@ def spec(chart) -> str:
 
 
 def test_overview_shows_demo_statuses_and_matrix(seeded_env):
-    at = run("pages/overview.py")
+    at = run("views/overview.py")
     body = texts(at)
     assert "Tổng quan" in body
     assert "Dữ liệu minh họa" in body
@@ -58,7 +58,7 @@ def test_overview_shows_demo_statuses_and_matrix(seeded_env):
 
 
 def test_overview_empty_database_says_what_to_do(empty_env):
-    at = run("pages/overview.py")
+    at = run("views/overview.py")
     assert "Chưa có số liệu nào" in texts(at)
     assert not charts(at)
 
@@ -66,7 +66,7 @@ def test_overview_empty_database_says_what_to_do(empty_env):
 def test_unit_page_shows_a_chart_per_target_with_status(seeded_env):
     from tracker.catalogue import load_catalogue
 
-    at = run("pages/unit.py", params={"unit": "khanh-hoa"})
+    at = run("views/unit.py", params={"unit": "khanh-hoa"})
     body = texts(at)
     assert "Khánh Hòa" in body
     cat = load_catalogue()
@@ -80,7 +80,7 @@ def test_unit_page_shows_a_chart_per_target_with_status(seeded_env):
 
 
 def test_successor_page_shows_inherited_targets_and_lineage(seeded_env):
-    at = run("pages/unit.py", params={"unit": "bac-ninh"})
+    at = run("views/unit.py", params={"unit": "bac-ninh"})
     body = texts(at)
     assert "Kế thừa chỉ tiêu của: Bắc Giang" in body
     assert "Chỉ tiêu kế thừa từ Bắc Giang" in body
@@ -88,14 +88,14 @@ def test_successor_page_shows_inherited_targets_and_lineage(seeded_env):
 
 
 def test_unit_page_in_english(seeded_env):
-    at = run("pages/unit.py", lang="en", params={"unit": "bac-giang"})
+    at = run("views/unit.py", lang="en", params={"unit": "bac-giang"})
     body = texts(at)
     assert "Since 1 July 2025 part of Bac Ninh" in body or "part of Bac Ninh" in body
     assert "Demo data" in body
 
 
 def test_compare_page_lines_up_units(seeded_env):
-    at = run("pages/compare.py")
+    at = run("views/compare.py")
     assert len(charts(at)) == 1
     text = spec(charts(at)[0])
     assert "Số doanh nghiệp khoa học và công nghệ" in text
@@ -103,7 +103,7 @@ def test_compare_page_lines_up_units(seeded_env):
 
 
 def test_milestones_page_lists_overdue_first(seeded_env):
-    at = run("pages/milestones.py")
+    at = run("views/milestones.py")
     frame = at.dataframe[0].value
     statuses = list(frame["Tình trạng"])
     assert statuses, "no milestones listed"
@@ -114,28 +114,28 @@ def test_milestones_page_lists_overdue_first(seeded_env):
 
 
 def test_method_page_explains_the_measure(seeded_env):
-    at = run("pages/method.py")
+    at = run("views/method.py")
     assert "CAGR" in texts(at) and "0,95" in texts(at)
 
 
 def test_catalogue_page_lists_every_unit(seeded_env):
-    at = run("pages/catalogue.py")
+    at = run("views/catalogue.py")
     body = texts(at)
     for name in ("Lâm Đồng", "Bắc Giang", "Khánh Hòa", "Huyện Lạc Dương", "Cần Thơ"):
         assert name in body
 
 
 def test_history_lists_demo_submissions(seeded_env):
-    at = run("pages/history.py")
+    at = run("views/history.py")
     frame = at.dataframe[0].value
     assert len(frame) > 10
     assert (frame["Người nộp"] == "demo").all()
 
 
 def test_upload_page_refuses_viewers(seeded_env):
-    at = run("pages/history.py", user=User("lanhdao", "viewer", (), ""))
+    at = run("views/history.py", user=User("lanhdao", "viewer", (), ""))
     # a viewer has no upload page in the navigation at all; the page itself refuses too
-    at2 = AppTest.from_file(str(ROOT / "pages" / "upload.py"), default_timeout=TIMEOUT)
+    at2 = AppTest.from_file(str(ROOT / "views" / "upload.py"), default_timeout=TIMEOUT)
     at2.session_state["user"] = User("lanhdao", "viewer", (), "")
     at2.run()
     assert not at2.exception
@@ -144,7 +144,7 @@ def test_upload_page_refuses_viewers(seeded_env):
 
 
 def test_upload_page_offers_the_form_to_an_uploader(seeded_env):
-    at = run("pages/upload.py", user=User("canbo", "uploader", ("khanh-hoa",), ""))
+    at = run("views/upload.py", user=User("canbo", "uploader", ("khanh-hoa",), ""))
     assert [s.value for s in at.selectbox][0] == "khanh-hoa"
     assert at.selectbox[0].options == ["Khánh Hòa"]
     assert "Quý III/2026" in at.selectbox[1].options
@@ -174,7 +174,7 @@ def test_status_json_agrees_with_the_overview(seeded_env, capsys):
                  for a in res["numeric"]]
     assert inherited and all(by_target[(i, s)] == status for i, s, status in inherited)
 
-    at = run("pages/overview.py")
+    at = run("views/overview.py")
     at.toggle(key="overview_table").set_value(True)
     at.run()
     frame = at.dataframe[0].value

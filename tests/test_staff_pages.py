@@ -58,13 +58,13 @@ def khanh_hoa_form(value: float) -> tuple[str, bytes, str]:
 
 
 def submission_count(user: User | None = None) -> int:
-    at = open_page("pages/history.py", user)
+    at = open_page("views/history.py", user)
     return len(at.dataframe[0].value)
 
 
 def test_upload_report_preview_tick_confirm(own_copy):
     before = submission_count()
-    at = open_page("pages/upload.py", KH_UPLOADER)
+    at = open_page("views/upload.py", KH_UPLOADER)
     name, content, indicator_id = khanh_hoa_form(4321)
     at.file_uploader(key="uploader").upload(name, content, XLSX)
     rerun(at)
@@ -89,13 +89,13 @@ def test_upload_report_preview_tick_confirm(own_copy):
     assert submission_count() == before + 1
 
     # the new value is what the unit page now shows
-    unit = open_page("pages/unit.py", None)
+    unit = open_page("views/unit.py", None)
     unit.query_params["unit"] = "khanh-hoa"
     rerun(unit)
     assert "4.321" in texts(unit) or any("4.321" in c.proto.spec for c in unit.get("plotly_chart"))
 
     # the history lists who sent it, and the value's revisions
-    hist = open_page("pages/history.py", None)
+    hist = open_page("views/history.py", None)
     frame = hist.dataframe[0].value
     assert frame.iloc[0]["Người nộp"] == "canbo.kh" and frame.iloc[0]["Tệp"] == name
     hist.selectbox(key="hist_ind").set_value(indicator_id)
@@ -106,7 +106,7 @@ def test_upload_report_preview_tick_confirm(own_copy):
 
 def test_cancel_stores_nothing(own_copy):
     before = submission_count()
-    at = open_page("pages/upload.py", KH_UPLOADER)
+    at = open_page("views/upload.py", KH_UPLOADER)
     name, content, _ = khanh_hoa_form(4321)
     at.file_uploader(key="uploader").upload(name, content, XLSX)
     rerun(at)
@@ -125,7 +125,7 @@ def test_another_units_form_is_refused_and_nothing_stored(own_copy):
     cat = load_catalogue()
     bg = next(i for i in cat.own_indicators("bac-giang") if i.kind == "stock" and not i.sectors)
     content = fill_form(build_form(cat, "bac-giang", "2025-Q2"), {(bg.id, ""): 100})
-    at = open_page("pages/upload.py", KH_UPLOADER)
+    at = open_page("views/upload.py", KH_UPLOADER)
     at.file_uploader(key="uploader").upload("nq45_bac-giang_2025-Q2.xlsx", content, XLSX)
     rerun(at)
     assert any("Tệp bị từ chối" in e.value for e in at.error)
@@ -136,7 +136,7 @@ def test_another_units_form_is_refused_and_nothing_stored(own_copy):
 
 
 def test_a_file_that_is_not_a_workbook_is_refused_with_a_sentence(own_copy):
-    at = open_page("pages/upload.py", KH_UPLOADER)
+    at = open_page("views/upload.py", KH_UPLOADER)
     at.file_uploader(key="uploader").upload("bao-cao.xlsx", b"day khong phai tep Excel", XLSX)
     rerun(at)
     assert any("Tệp bị từ chối" in e.value for e in at.error)
@@ -146,7 +146,7 @@ def test_a_file_that_is_not_a_workbook_is_refused_with_a_sentence(own_copy):
 
 
 def test_admin_withdraws_with_a_reason_and_the_rows_stay_visible(own_copy):
-    at = open_page("pages/history.py", ADMIN)
+    at = open_page("views/history.py", ADMIN)
     chosen = at.selectbox(key="hist_pick").value
     at.button[[b.label for b in at.button].index("Rút lần nộp này")].click()
     rerun(at)
@@ -164,7 +164,7 @@ def test_admin_withdraws_with_a_reason_and_the_rows_stay_visible(own_copy):
 
 
 def test_uploader_cannot_withdraw_another_units_submission(own_copy):
-    at = open_page("pages/history.py", KH_UPLOADER)
+    at = open_page("views/history.py", KH_UPLOADER)
     frame = at.dataframe[0].value
     other = int(frame[frame["Đơn vị"] != "Khánh Hòa"].iloc[0]["#"])
     at.selectbox(key="hist_pick").set_value(other)
@@ -174,6 +174,6 @@ def test_uploader_cannot_withdraw_another_units_submission(own_copy):
 
 
 def test_anonymous_visitor_is_asked_to_sign_in_to_withdraw(own_copy):
-    at = open_page("pages/history.py", None)
+    at = open_page("views/history.py", None)
     assert "Đăng nhập để rút lần nộp" in texts(at)
     assert "Rút lần nộp này" not in [b.label for b in at.button]

@@ -103,7 +103,7 @@ def empty_state(lang: str) -> None:
     st.info(t("app.empty", lang))
     user = current_user()
     if user is not None and user.role in ("uploader", "admin"):
-        st.page_link("pages/upload.py", label=t("page.upload", lang), icon=":material/upload_file:")
+        st.page_link("views/upload.py", label=t("page.upload", lang), icon=":material/upload_file:")
     else:
         st.caption(t("app.empty_sign_in", lang))
 

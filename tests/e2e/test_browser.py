@@ -180,3 +180,13 @@ def test_viewer_has_no_upload_page(server, page, output_dir):
     page.get_by_role("link", name="Lịch sử").wait_for()
     assert page.get_by_role("link", name="Nhập số liệu").count() == 0
     page.screenshot(path=str(output_dir / "e2e_viewer.png"), full_page=True)
+
+
+def test_page_file_names_are_not_served_outside_the_navigation(server, page):
+    """/upload or /overview must not run a page file on its own (no sign-in box, no language switch)."""
+    for path in ("/upload", "/overview"):
+        page.goto(server["url"] + path)
+        page.get_by_role("heading", name="Tổng quan").wait_for()   # the default page, inside the navigation
+        nav = page.locator("[data-testid=stSidebarNav]").inner_text()
+        assert "Tiến độ" in nav and "Tổng quan" in nav and "overview" not in nav and "upload" not in nav
+        assert page.get_by_role("link", name="Nhập số liệu").count() == 0

@@ -117,5 +117,5 @@ if confirm:
         st.info(t("up.duplicate", lang, id=result.submission_id))
     else:
         st.success(t("up.saved", lang, id=result.submission_id, obs=result.observations, ms=result.milestones))
-    st.page_link("pages/unit.py", label=t("up.see_unit", lang, name=cat.name(parsed.unit if parsed.unit in cat.jurisdictions else unit, lang)),
+    st.page_link("views/unit.py", label=t("up.see_unit", lang, name=cat.name(parsed.unit if parsed.unit in cat.jurisdictions else unit, lang)),
                  icon=":material/location_on:", query_params={"unit": parsed.unit if parsed.unit in cat.jurisdictions else unit})
