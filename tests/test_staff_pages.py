@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
-from tests.test_pages import TIMEOUT, texts
+from tests.test_pages import run as open_page
+from tests.test_pages import texts
 from tracker.access import User
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -27,17 +27,6 @@ def own_copy(seeded, tmp_path, monkeypatch) -> Path:
     monkeypatch.setenv("TRACKER_USERS", str(dest / "users.toml"))
     monkeypatch.setenv("TRACKER_TODAY", seeded["TRACKER_TODAY"])
     return dest
-
-
-def open_page(page: str, user: User | None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
-    if user:
-        at.session_state["user"] = user
-    at.run()
-    at.switch_page(page)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
 
 
 def rerun(at: AppTest) -> AppTest:
