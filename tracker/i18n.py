@@ -227,19 +227,62 @@ def t(key: str, lang: str = DEFAULT_LANG, **kwargs) -> str:
     return text.format(**kwargs) if kwargs else text
 
 
+_SUPERSCRIPT = str.maketrans("-0123456789", "⁻⁰¹²³⁴⁵⁶⁷⁸⁹")
+# Beyond this a float no longer holds every integer digit (2^53 ≈ 9·10^15): writing out all the
+# digits of 1e308 would claim a precision the number does not have (and Babel gives up at 10^28).
+_PLAIN_MAX = 1e15
+
+
+def _finite(value) -> float | None:
+    """``value`` as a finite float, or None for None, NaN, ±inf and anything that is not a number."""
+    if value is None or isinstance(value, (str, bytes)):
+        return None
+    try:
+        number = float(value)
+    except (TypeError, ValueError, OverflowError):
+        return None
+    return number if math.isfinite(number) else None
+
+
+def _scientific(number: float, lang: str) -> str:
+    """1.5e20 -> '1,5 × 10²⁰' (vi) or '1.5 × 10²⁰' (en): for values too large or too small to write out."""
+    mantissa, exponent = f"{number:.1e}".split("e")
+    mantissa = mantissa.removesuffix(".0")
+    if lang != "en":
+        mantissa = mantissa.replace(".", ",")
+    return f"{mantissa} × 10{str(int(exponent)).translate(_SUPERSCRIPT)}"
+
+
 def fmt_number(value: float | int | None, lang: str = DEFAULT_LANG, decimals: int | None = None) -> str:
-    """90000 -> '90.000'; 0.5 -> '0,5' (vi) or '90,000'; '0.5' (en). None/NaN -> '—'."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    """90000 -> '90.000'; 0.5 -> '0,5' (vi) or '90,000'; '0.5' (en).
+
+    Never raises: None, NaN, ±inf or a non-number -> '—'; beyond 10^15, or a non-zero value that would
+    round to 0, in powers of ten ('1 × 10³⁰⁸', '1 × 10⁻¹²') rather than a false '0' or a crash.
+    """
+    number = _finite(value)
+    if number is None:
         return "—"
-    if decimals is None:
-        decimals = 0 if float(value).is_integer() else (1 if abs(value) >= 100 else 2)
+    if abs(number) >= _PLAIN_MAX:
+        return _scientific(number, lang)
+    auto = decimals is None
+    if auto:
+        decimals = 0 if number.is_integer() else (1 if abs(number) >= 100 else 2)
+    decimals = max(0, min(int(decimals), 6))
+    rounded = round(number, decimals)
+    if rounded == 0 and number != 0 and auto:
+        if abs(number) < 1e-6:
+            return _scientific(number, lang)
+        # 0,004 % is not 0 %: enough decimals for two significant digits.
+        decimals = min(6, 1 - math.floor(math.log10(abs(number))))
+        rounded = round(number, decimals)
+    rounded = rounded or 0.0   # '0', never '-0'
     pattern = "#,##0" + ("." + "#" * decimals if decimals else "")
-    return format_decimal(round(float(value), decimals), format=pattern, locale="vi" if lang != "en" else "en")
+    return format_decimal(rounded, format=pattern, locale="vi" if lang != "en" else "en")
 
 
 def fmt_percent(value: float | None, lang: str = DEFAULT_LANG, decimals: int | None = None) -> str:
     """5 -> '5 %'; 0.5 -> '0,5 %'. The value is already in percent."""
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if _finite(value) is None:
         return "—"
     return f"{fmt_number(value, lang, decimals)} %"
 
@@ -248,7 +291,7 @@ def fmt_value(value: float | None, unit: str, lang: str = DEFAULT_LANG, decimals
     """A value with its unit: '90.000 người', '0,5 %', '7 %/năm', 'hạng 10'."""
     from tracker.catalogue import UNITS
 
-    if value is None or (isinstance(value, float) and math.isnan(value)):
+    if _finite(value) is None:
         return "—"
     if unit == "percent":
         return fmt_percent(value, lang, decimals)
