@@ -27,6 +27,9 @@ JURISDICTIONS = [
 ]
 DOCUMENTS = [{"id": f"{u}-doc", "jurisdiction": u, "issuer": "Tỉnh ủy", "kind": "Kế hoạch", "title": "Kế hoạch",
               "file": "plan.txt"} for u in ("bac-giang", "khanh-hoa")]
+# Bắc Giang merged into Bắc Ninh: the catalogue requires the territory its targets were set for.
+DOCUMENTS[0]["territory"] = {"name": {"vi": "tỉnh Bắc Giang trước 01/7/2025", "en": "Bac Giang before 1 July 2025"},
+                             "label": {"vi": "địa bàn tỉnh Bắc Giang cũ", "en": "area of former Bac Giang"}}
 
 
 def _ind(slug, kind, unit, target, unit_id="bac-giang", **extra):
@@ -95,7 +98,8 @@ def test_statuses_match_the_figure_colours_and_have_labels_in_both_languages():
     assert set(P.STATUSES) == set(STATUS_COLOURS)
     assert [P.status_label(s) for s in P.STATUSES] == [
         "Đã đạt", "Đúng tiến độ", "Cần tăng tốc", "Chậm tiến độ", "Đi ngược mục tiêu", "Chưa đủ số liệu",
-        "Chưa có số liệu", "Hoàn thành", "Chưa đến hạn", "Quá hạn", "Thường xuyên", "Không thời hạn"]
+        "Chưa có số liệu", "Hoàn thành", "Chưa đến hạn", "Quá hạn", "Thường xuyên", "Không thời hạn",
+        "Chưa có thước đo", "Chỉ tiêu đã thay thế"]
     english = [P.status_label(s, "en") for s in P.STATUSES]
     assert english[:3] == ["Achieved", "On track", "Needs acceleration"] and len(set(english)) == len(english)
 
@@ -392,6 +396,64 @@ def test_milestone_due_today_is_not_yet_late(cat):
     m = P.assess_milestone(_task(cat, "centre"), {"status": "in_progress"}, "bac-giang", dt.date(2025, 6, 30))
     assert (m.status, m.days_left) == ("not_yet_due", 0)
     assert P.assess_milestone(_task(cat, "centre"), None, "bac-giang", dt.date(2025, 7, 1)).days_late == 1
+
+
+# ---------------------------------------------------------------------------------------------- yearly tasks,
+# goals no statistic measures, retired entries
+
+
+@pytest.fixture(scope="module")
+def cat_yearly():
+    inds = [
+        _ind("review", "milestone", "task", {"recurring": True, "every": "year", "start": "2024-04-01"}),
+        _ind("rank-2045", "rank", "rank", {"comparator": "<=", "value": 10, "year": 2045}, measurable=False),
+        _ind("old", "direction", "patent", {"direction": "increase", "year": 2030}, rollup="flow", retired=True,
+             replaced_by="bac-giang.new", note={"vi": "Đổi nghĩa.", "en": "Meaning changed."}),
+        _ind("new", "direction", "work", {"direction": "increase", "year": 2030}, rollup="flow"),
+        _ind("old-task", "milestone", "task", {"due": "2025-06-30"}, retired=True, replaced_by="bac-giang.review",
+             note={"vi": "Đổi nghĩa.", "en": "Meaning changed."}),
+    ]
+    return parse_catalogue({"jurisdictions": JURISDICTIONS, "documents": DOCUMENTS, "indicators": inds})
+
+
+@pytest.mark.parametrize("today, updates, status, year, days_late, days_left", [
+    # done in 2026 (even if a later report says the next round is under way)
+    (TODAY, [("2026-Q2", "done", dt.date(2026, 5, 4)), ("2026-Q3", "in_progress", None)], "done", 2026, 0, None),
+    # done in 2025, nothing yet in 2026: the 2026 round is still open
+    (TODAY, [("2025-Q4", "done", dt.date(2025, 12, 1))], "not_yet_due", 2026, None, 77),
+    # nothing done in 2025: once 2025 ended the task is overdue, from 31/12/2025
+    (TODAY, [("2025-Q2", "in_progress", None)], "overdue", 2025, 288, None),
+    (TODAY, [], "overdue", 2025, 288, None),
+    # the first year (2024, from its start) has not ended yet: not yet due
+    (dt.date(2024, 10, 1), [], "not_yet_due", 2024, None, 91),
+    # before the start day but in the first year: that year's round is due by 31/12
+    (dt.date(2024, 3, 1), [], "not_yet_due", 2024, None, 305),
+    # in a year before the first: not yet due, counted to the start day
+    (dt.date(2023, 12, 1), [], "not_yet_due", 2024, None, 122),
+])
+def test_yearly_task_is_judged_per_year(cat_yearly, today, updates, status, year, days_late, days_left):
+    rows = pd.DataFrame([{"indicator_id": "bac-giang.review", "unit": "bac-giang", "period": p, "status": st,
+                          "completed_on": day, "evidence": ""} for p, st, day in updates],
+                        columns=["indicator_id", "unit", "period", "status", "completed_on", "evidence"])
+    m = P.assess_all(cat_yearly, None, rows, today)["bac-giang"]["milestones"]
+    m = next(x for x in m if x.indicator_id == "bac-giang.review")
+    assert (m.status, m.year, m.days_late, m.days_left) == (status, year, days_late, days_left)
+    assert f"{year}" in m.explain("vi") and "hằng năm" in m.explain("vi")
+
+
+def test_unmeasured_and_retired_entries_are_listed_not_assessed(cat_yearly):
+    obs = frame([("rank-2045", "2025", 3), ("old", "2024", 2), ("old", "2025", 5), ("new", "2025", 1)])
+    res = P.assess_all(cat_yearly, obs, None, TODAY)["bac-giang"]
+    status = {a.indicator_id: a.status for a in res["numeric"] + res["milestones"]}
+    assert status["bac-giang.rank-2045"] == "unmeasured"
+    assert status["bac-giang.old"] == status["bac-giang.old-task"] == "replaced"
+    assert status["bac-giang.new"] != "replaced"
+    old = next(a for a in res["numeric"] if a.indicator_id == "bac-giang.old")
+    assert [p.value for p in old.series] == [2.0, 5.0]     # its stored values are kept and shown
+    assert "bac-giang.new" in old.explain("vi") and P.status_label("replaced") == "Chỉ tiêu đã thay thế"
+    assert P.status_label("unmeasured") == "Chưa có thước đo"
+    one = P.assess(cat_yearly.indicator("bac-giang.rank-2045"), obs, "bac-ninh", today=TODAY)
+    assert one.status == "unmeasured" and "không đánh giá" in one.explain("vi")
 
 
 def test_done_without_a_date_and_with_nat(cat):

@@ -74,6 +74,17 @@ class Jurisdiction(Strict):
         return self
 
 
+class Territory(Strict):
+    """The area a target was set for: the unit as it was when its document was issued.
+
+    ``name`` says it in full ("tỉnh Bắc Giang trước 01/7/2025"); ``label`` is what follows the
+    unit a target is shown under ("Bắc Ninh — địa bàn tỉnh Bắc Giang cũ").
+    """
+
+    name: Names
+    label: Names
+
+
 class Document(Strict):
     id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
     jurisdiction: str
@@ -84,6 +95,17 @@ class Document(Strict):
     title: str
     file: str = Field(pattern=r"^[0-9a-zA-Z_]+\.txt$")
     signed_by: str | None = None
+    # Required when the issuing unit's area has changed since (merged away, or others merged in):
+    # its targets keep covering the old area, and every title must say so.
+    territory: Territory | None = None
+
+
+class Concept(Strict):
+    """What several units' indicators all measure; only indicators sharing a concept are compared."""
+
+    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    name: Names
+    definition: Names
 
 
 class Baseline(Strict):
@@ -129,6 +151,19 @@ class MilestoneTarget(Strict):
     # Standing tasks ("thực hiện thường xuyên"), possibly starting at a date.
     recurring: bool = False
     start: dt.date | None = None
+    # Recurring tasks the document asks for every year ("hằng năm", "định kỳ"): judged per
+    # calendar year from ``start`` (done this year / not yet / overdue once a year ends undone).
+    every: Literal["year"] | None = None
+
+    @model_validator(mode="after")
+    def _every(self) -> "MilestoneTarget":
+        if self.every and not self.recurring:
+            raise ValueError("every: only a recurring task is repeated")
+        if self.every and self.start is None:
+            raise ValueError("every: give start, the first day of the first year the task is judged")
+        if self.every and self.due is not None:
+            raise ValueError("every: a task repeated each year has no single due date")
+        return self
 
 
 def _target_form(value) -> str:
@@ -136,7 +171,7 @@ def _target_form(value) -> str:
     keys = set(value) if isinstance(value, dict) else set(type(value).model_fields) if isinstance(value, BaseModel) else set()
     if "direction" in keys:
         return "direction"
-    if keys & {"due", "due_text", "recurring", "start"} and "value" not in keys:
+    if keys & {"due", "due_text", "recurring", "start", "every"} and "value" not in keys:
         return "milestone"
     return "number"
 
@@ -172,6 +207,18 @@ class Indicator(Strict):
     # How often it is reported: "quarter" or "year" (by default shares, growth and ranks are yearly).
     frequency: Literal["quarter", "year"] | None = None
     note: Names | None = None
+    # Indicators of different units that measure the same thing share a concept (concepts: list).
+    concept: str | None = None
+    # The area this target covers, when it differs from its document's territory.
+    territory: Territory | None = None
+    # Built by the catalogue from a task, not stated as a target by the document (note says how).
+    derived: bool = False
+    # A goal no statistic can be entered for ("thuộc nhóm 10 tỉnh dẫn đầu"): listed, never assessed.
+    measurable: bool = True
+    # An entry whose meaning changed is never redefined: it is retired, kept with its stored
+    # values, and points at the entry that replaces it.
+    retired: bool = False
+    replaced_by: str | None = None
 
     @model_validator(mode="after")
     def _consistent(self) -> "Indicator":
@@ -184,6 +231,14 @@ class Indicator(Strict):
             raise ValueError("a ratio is measured in percent")
         if not self.id.startswith(self.jurisdiction + "."):
             raise ValueError(f"id must start with its jurisdiction '{self.jurisdiction}.'")
+        if self.derived and self.note is None:
+            raise ValueError("derived: a derived target needs a note saying what it was built from")
+        if self.replaced_by and not self.retired:
+            raise ValueError("replaced_by: only a retired entry is replaced")
+        if self.retired and self.note is None:
+            raise ValueError("retired: a retired entry needs a note saying why")
+        if not self.measurable and not self.is_numeric:
+            raise ValueError("measurable: only a numeric goal can lack a statistic")
         return self
 
     @property
@@ -208,6 +263,11 @@ class Indicator(Strict):
         return "year" if self.kind in ("ratio", "growth", "rank") else "quarter"
 
     @property
+    def assessable(self) -> bool:
+        """Whether progress is judged: not for retired entries, nor goals no statistic measures."""
+        return self.measurable and not self.retired
+
+    @property
     def slug(self) -> str:
         return self.id.split(".", 1)[1]
 
@@ -219,6 +279,7 @@ class CatalogueFile(Strict):
     jurisdictions: list[Jurisdiction]
     documents: list[Document]
     indicators: list[Indicator]
+    concepts: list[Concept] = Field(default_factory=list)
 
 
 class CatalogueError(ValueError):
@@ -234,6 +295,7 @@ class Catalogue:
     def __init__(self, data: CatalogueFile):
         self.jurisdictions = {j.id: j for j in data.jurisdictions}
         self.documents = {d.id: d for d in data.documents}
+        self.concepts = {c.id: c for c in getattr(data, "concepts", None) or []}
         self.indicators = list(data.indicators)
         self._by_id = {i.id: i for i in self.indicators}
         # Pages ask per unit many times a run; index once (a catalogue never changes after loading).
@@ -308,7 +370,8 @@ class Catalogue:
         return Catalogue(CatalogueFile.model_construct(
             jurisdictions=[j for j in self.jurisdictions.values() if j.id in keep],
             documents=list(self.documents.values()),
-            indicators=[i for i in self.indicators if i.jurisdiction in keep]))
+            indicators=[i for i in self.indicators if i.jurisdiction in keep],
+            concepts=list(self.concepts.values())))
 
     def indicators_for(self, unit: str) -> list[Indicator]:
         """Targets a unit reports on: its own and those it inherited from merged units."""
@@ -333,13 +396,83 @@ class Catalogue:
     def document_of(self, indicator: Indicator) -> Document:
         return self.documents[indicator.document]
 
+    # --- Comparable indicators ------------------------------------------------------------
+
+    def comparable(self, indicator_id: str) -> list[Indicator]:
+        """The indicators that measure the same thing as ``indicator_id``, itself included.
+
+        Only indicators sharing a ``concept`` are comparable across units; retired entries are
+        left out. An indicator with no concept, or a retired one, is comparable with nothing: [].
+        The compare page offers only these groups, so "sáng chế, giải pháp hữu ích" is never set
+        beside "phát minh".
+        """
+        ind = self._by_id[indicator_id]
+        if not ind.concept or ind.retired:
+            return []
+        return list(self.concept_groups().get(ind.concept, []))
+
+    def concept_groups(self) -> dict[str, list[Indicator]]:
+        """concept id -> its active (not retired) indicators in file order, for every declared concept.
+
+        A concept with fewer than two indicators is still listed (an empty comparison is honest).
+        """
+        groups: dict[str, list[Indicator]] = {c: [] for c in self.concepts}
+        for i in self.indicators:
+            if i.concept and not i.retired:
+                groups.setdefault(i.concept, []).append(i)
+        return groups
+
+    def reportable_indicators_for(self, unit: str) -> list[Indicator]:
+        """The targets a form asks ``unit`` for: indicators_for minus retired entries and goals
+        that no statistic measures (those are listed on pages, never asked for)."""
+        return [i for i in self.indicators_for(unit) if i.assessable]
+
+    # --- Territory ------------------------------------------------------------------------
+
+    def territory_of(self, indicator: Indicator) -> Territory | None:
+        """The area ``indicator`` was set for, when it is not simply today's unit of that name."""
+        return indicator.territory or self.documents[indicator.document].territory
+
+    def covers_old_territory(self, indicator: Indicator, shown_under_unit: str) -> bool:
+        """Whether the target, shown under ``shown_under_unit``, covers an area other than that unit's today.
+
+        True for an inherited target (Bắc Giang's under Bắc Ninh) and for a unit's own target set
+        before others merged into it (Khánh Hòa's, once Ninh Thuận joined); False when the unit
+        shown is the one that set it and its area has not changed (or no longer exists, so its
+        name already says which area).
+        """
+        if shown_under_unit != indicator.jurisdiction:
+            return True
+        doc = self.documents[indicator.document]
+        merged_in = [p for p in self._successors_of.get(shown_under_unit, [])
+                     if p.valid_to and (doc.date is None or p.valid_to >= doc.date)]
+        return bool(merged_in) or indicator.territory is not None
+
+    def territory_label(self, indicator: Indicator, shown_under_unit: str, lang: str = "vi") -> str:
+        """The name to title a target with when it is shown under ``shown_under_unit``.
+
+        "Bắc Ninh — địa bàn tỉnh Bắc Giang cũ" for Bắc Giang's targets on Bắc Ninh's page;
+        "Khánh Hòa — địa bàn tỉnh Khánh Hòa trước 01/7/2025" for Khánh Hòa's pre-merger targets;
+        "Xã Lạc Dương — địa bàn huyện Lạc Dương cũ (nay chủ yếu thuộc xã Lạc Dương)"; just the
+        unit's name when the target covers the unit as it is. Titles of pages, charts, slides,
+        CSVs, forms and ``status --json`` call this one function so they all say the same.
+        """
+        name = self.name(shown_under_unit, lang)
+        if not self.covers_old_territory(indicator, shown_under_unit):
+            return name
+        territory = self.territory_of(indicator)
+        if territory is None:     # parse_catalogue requires one; a hand-built catalogue may lack it
+            setter = self.name(indicator.jurisdiction, lang)
+            return name if setter == name else f"{name} — {setter}"
+        return f"{name} — {territory.label.get(lang)}"
+
     def name(self, unit: str, lang: str = "vi") -> str:
         return self.jurisdictions[unit].name.get(lang)
 
 
 def _place(raw: dict, loc: tuple) -> str:
     """Turn a pydantic location into 'indicators[3] (bac-giang.x) → target.value'."""
-    if len(loc) >= 2 and loc[0] in ("jurisdictions", "documents", "indicators") and isinstance(loc[1], int):
+    if len(loc) >= 2 and loc[0] in ("jurisdictions", "documents", "indicators", "concepts") and isinstance(loc[1], int):
         section, index = loc[0], loc[1]
         entry = raw.get(section, [])[index] if isinstance(raw.get(section), list) else None
         ident = entry.get("id") if isinstance(entry, dict) else None
@@ -383,9 +516,21 @@ def parse_catalogue(raw: object, path: Path | str = "indicators.yaml") -> Catalo
         for ref in j.split_into:
             if ref not in jur_ids:
                 problems.append(f"jurisdictions[{n}] (id: {j.id}) → split_into: unknown jurisdiction {ref!r}")
+    jurs = {j.id: j for j in data.jurisdictions}
     for n, d in enumerate(data.documents):
         if d.jurisdiction not in jur_ids:
             problems.append(f"documents[{n}] (id: {d.id}) → jurisdiction: unknown jurisdiction {d.jurisdiction!r}")
+        elif d.territory is None and _area_changed(jurs, d):
+            problems.append(f"documents[{n}] (id: {d.id}) → territory: {d.jurisdiction}'s area changed after the "
+                            "document was issued; say which territory its targets were set for")
+    concept_ids = [c.id for c in data.concepts]
+    seen = set()
+    for n, c in enumerate(data.concepts):
+        if c.id in seen:
+            problems.append(f"concepts[{n}] (id: {c.id}) → id: duplicate id")
+        seen.add(c.id)
+    by_id = {i.id: i for i in data.indicators}
+    concept_units: dict[str, tuple[str, str, str]] = {}
     for n, i in enumerate(data.indicators):
         if i.jurisdiction not in jur_ids:
             problems.append(f"indicators[{n}] (id: {i.id}) → jurisdiction: unknown jurisdiction {i.jurisdiction!r}")
@@ -394,9 +539,33 @@ def parse_catalogue(raw: object, path: Path | str = "indicators.yaml") -> Catalo
         sector_ids = [s.id for s in i.sectors]
         if len(set(sector_ids)) != len(sector_ids):
             problems.append(f"indicators[{n}] (id: {i.id}) → sectors: duplicate sector id")
+        if i.concept is not None:
+            if i.concept not in concept_ids:
+                problems.append(f"indicators[{n}] (id: {i.id}) → concept: unknown concept {i.concept!r}")
+            else:
+                # Same thing measured means the same unit of measure and the same rollup.
+                first = concept_units.setdefault(i.concept, (i.id, i.unit, i.rollup_kind))
+                if (first[1], first[2]) != (i.unit, i.rollup_kind):
+                    problems.append(f"indicators[{n}] (id: {i.id}) → concept: {i.concept!r} is measured in "
+                                    f"{first[1]} ({first[2]}) by {first[0]}, not {i.unit} ({i.rollup_kind})")
+        if i.replaced_by is not None:
+            new = by_id.get(i.replaced_by)
+            if new is None:
+                problems.append(f"indicators[{n}] (id: {i.id}) → replaced_by: unknown indicator {i.replaced_by!r}")
+            elif new.retired or new.id == i.id:
+                problems.append(f"indicators[{n}] (id: {i.id}) → replaced_by: {new.id} is retired itself")
     if problems:
         raise CatalogueError(path, problems)
     return Catalogue(data)
+
+
+def _area_changed(jurs: dict[str, Jurisdiction], doc: Document) -> bool:
+    """Whether the issuing unit was merged away or absorbed others after the document's date."""
+    j = jurs[doc.jurisdiction]
+    if j.valid_to is not None and (doc.date is None or j.valid_to >= doc.date):
+        return True
+    return any(o.successor == j.id and o.valid_to and (doc.date is None or o.valid_to >= doc.date)
+               for o in jurs.values())
 
 
 def read_catalogue(path: Path | str = DEFAULT_PATH) -> Catalogue:

@@ -29,6 +29,8 @@ STATUS_COLOURS = {
     "overdue": "#c92a2a",
     "recurring": "#7048e8",
     "no_deadline": "#9aa5b1",
+    "unmeasured": "#adb5bd",
+    "replaced": "#868e96",
 }
 INK = "#1f2933"
 MUTED = "#52606d"

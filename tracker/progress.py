@@ -45,9 +45,11 @@ from tracker.i18n import fmt_date, fmt_number, fmt_percent, fmt_target, fmt_valu
 from tracker.periods import Period, latest_ended_quarter, parse_period
 
 STATUSES = ("achieved", "on_track", "acceleration", "off_track", "moving_away", "too_little_data", "no_data",
-            "done", "not_yet_due", "overdue", "recurring", "no_deadline")
+            "done", "not_yet_due", "overdue", "recurring", "no_deadline", "unmeasured", "replaced")
 NUMERIC_STATUSES = STATUSES[:7]
-MILESTONE_STATUSES = STATUSES[7:]
+MILESTONE_STATUSES = STATUSES[7:12]
+# Entries listed but never assessed: a goal no statistic measures; a retired entry (kept with its values).
+UNASSESSED_STATUSES = STATUSES[12:]
 
 _LABELS = {
     "achieved": ("Đã đạt", "Achieved"),
@@ -62,6 +64,8 @@ _LABELS = {
     "overdue": ("Quá hạn", "Overdue"),
     "recurring": ("Thường xuyên", "Ongoing"),
     "no_deadline": ("Không thời hạn", "No deadline"),
+    "unmeasured": ("Chưa có thước đo", "No measure yet"),
+    "replaced": ("Chỉ tiêu đã thay thế", "Replaced target"),
 }
 
 # Thresholds of the ratio observed / required rate (Open SDG).
@@ -93,7 +97,7 @@ class YearValue:
     period: str = ""
 
     def to_dict(self) -> dict:
-        return {"year": self.year, "value": self.value, "partial": self.partial, "provisional": self.provisional,
+        return {"year": self.year, "value": _json_number(self.value), "partial": self.partial, "provisional": self.provisional,
                 "quarters": self.quarters, "period": self.period}
 
 
@@ -169,6 +173,8 @@ class MilestoneAssessment:
     evidence: str = ""
     days_left: int | None = None    # not yet due: days until the due date
     indicator: Indicator | None = field(default=None, repr=False, compare=False)
+    # Tasks repeated every year: the year judged (done this year / not yet / the ended year left undone).
+    year: int | None = None
 
     def explain(self, lang: str = "vi") -> str:
         return _explain_milestone(self, lang)
@@ -179,7 +185,8 @@ class MilestoneAssessment:
                 "due": self.due.isoformat() if self.due else None,
                 "completed_on": self.completed_on.isoformat() if self.completed_on else None,
                 "days_late": self.days_late, "days_left": self.days_left, "progress_status": self.progress_status,
-                "evidence": self.evidence, "explain": {"vi": self.explain("vi"), "en": self.explain("en")}}
+                "evidence": self.evidence, "year": self.year,
+                "explain": {"vi": self.explain("vi"), "en": self.explain("en")}}
 
 
 def _json_number(v):
@@ -274,7 +281,8 @@ def _rollup(kind: np.ndarray, g: np.ndarray, col: np.ndarray, value: np.ndarray,
     annual = got[:, :, 0]
     qgot = got[:, :, 1:]
     nq = qgot.sum(axis=2)
-    qsum = np.where(qgot, grid[:, :, 1:], 0.0).sum(axis=2)
+    with np.errstate(over="ignore"):   # quarters of 1e308 add up to inf: shown as "—", not a warning
+        qsum = np.where(qgot, grid[:, :, 1:], 0.0).sum(axis=2)
     last_idx = 3 - np.argmax(qgot[:, :, ::-1], axis=2)
     last_val = np.take_along_axis(grid[:, :, 1:], last_idx[:, :, None], axis=2)[:, :, 0]
     last_q = np.where(nq > 0, last_idx + 1, 0)
@@ -543,6 +551,9 @@ def _static(groups: Sequence[tuple[Indicator, str]]) -> dict[str, list]:
         "target_years": [ind.target.year for ind, _ in groups],
         "comparators": [ind.target.comparator if n else None for (ind, _), n in zip(groups, numeric)],
         "indicators": [ind for ind, _ in groups],
+        # Series listed but not judged, with the status they show instead.
+        "unassessed": [(k, "replaced" if ind.retired else "unmeasured")
+                       for k, (ind, _) in enumerate(groups) if not ind.assessable],
     }
 
 
@@ -587,6 +598,8 @@ def _assessments(static: dict[str, list], units: Sequence[str], yr: _Years, res:
         note_col, static["indicators"], [yr] * n, range(n)))
     for k in np.flatnonzero(res["status"] >= _S["too_little_data"]).tolist():
         out[k].missing, out[k].missing_en = _missing(out[k])
+    for k, status in static["unassessed"]:
+        out[k].status, out[k].missing, out[k].missing_en = status, "", ""
     return out
 
 
@@ -856,6 +869,9 @@ def _latest_updates(plan: _Plan, frame: pd.DataFrame | None) -> dict[str, dict]:
         return {}
     best: dict[str, tuple] = {}
     cols = [c for c in ("indicator_id", "unit", "period", "status", "completed_on", "evidence") if c in frame.columns]
+    # Tasks repeated every year are judged on the year of their latest completion, which a later
+    # "in progress" report for the next round must not hide.
+    last_done: dict[str, dt.date] = {}
     for row in frame[cols].to_dict("records"):
         ind_id = row.get("indicator_id")
         setter = plan.owners.get(ind_id)
@@ -868,7 +884,14 @@ def _latest_updates(plan: _Plan, frame: pd.DataFrame | None) -> dict[str, dict]:
         key = (parts[0], parts[1] or 5, chain.index(row["unit"]))
         if ind_id not in best or key >= best[ind_id][0]:
             best[ind_id] = (key, row)
-    return {k: v[1] for k, v in best.items()}
+        if row.get("status") == "done":
+            day = _as_date(row.get("completed_on"))
+            if day is not None and (ind_id not in last_done or day > last_done[ind_id]):
+                last_done[ind_id] = day
+    out = {k: v[1] for k, v in best.items()}
+    for ind_id, day in last_done.items():
+        out[ind_id] = dict(out[ind_id], last_done_on=day)
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -899,10 +922,18 @@ def assess_milestone(indicator: Indicator, update: dict | None, unit: str, today
     """A task's status on ``today`` from its deadline and the latest reported update.
 
     done (reported done; days_late counts a late completion, 0 when on time) · recurring (standing
-    task) · no_deadline · not_yet_due (today is on or before the due date) · overdue (after it).
+    task) · no_deadline · not_yet_due (today is on or before the due date) · overdue (after it) ·
+    replaced (a retired entry, not judged).
+
+    A task repeated every year (``every: year``: "hằng năm", "định kỳ") is judged per calendar year,
+    see :func:`_assess_yearly`.
     """
     target = indicator.target
     update = dict(update) if update is not None else {}
+    if indicator.retired:
+        return MilestoneAssessment(indicator.id, unit, "replaced", target.due, indicator=indicator)
+    if target.every == "year":
+        return _assess_yearly(indicator, update, unit, today)
     progress = update.get("status") or None
     if not isinstance(progress, str):
         progress = None
@@ -925,6 +956,34 @@ def assess_milestone(indicator: Indicator, update: dict | None, unit: str, today
         status, days_left = "not_yet_due", (due - today).days
     return MilestoneAssessment(indicator.id, unit, status, due, completed, days_late, progress, evidence,
                                days_left, indicator)
+
+
+def _assess_yearly(indicator: Indicator, update: dict, unit: str, today: dt.date) -> MilestoneAssessment:
+    """A yearly task on ``today``: done (completed this year) · overdue (the last ended year, from
+    the task's start, passed with no completion in it; days_late from its 31/12) · not_yet_due
+    (this year's round is still open; days_left to 31/12)."""
+    target = indicator.target
+    progress = update.get("status") if isinstance(update.get("status"), str) else None
+    evidence = update.get("evidence") if isinstance(update.get("evidence"), str) else ""
+    done_on = _as_date(update.get("last_done_on"))
+    if done_on is None and progress == "done":
+        done_on = _as_date(update.get("completed_on"))
+    first_year = target.start.year
+    if today.year < first_year:
+        start = target.start
+        return MilestoneAssessment(indicator.id, unit, "not_yet_due", start, None, None, progress, evidence,
+                                   (start - today).days, indicator, first_year)
+    if done_on is not None and done_on.year >= today.year:
+        return MilestoneAssessment(indicator.id, unit, "done", dt.date(today.year, 12, 31), done_on, 0, progress,
+                                   evidence, None, indicator, today.year)
+    last_ended = today.year - 1
+    if last_ended >= first_year and (done_on is None or done_on.year < last_ended):
+        due = dt.date(last_ended, 12, 31)
+        return MilestoneAssessment(indicator.id, unit, "overdue", due, None, (today - due).days, progress, evidence,
+                                   None, indicator, last_ended)
+    due = dt.date(today.year, 12, 31)
+    return MilestoneAssessment(indicator.id, unit, "not_yet_due", due, done_on, None, progress, evidence,
+                               (due - today).days, indicator, today.year)
 
 
 def due_quarter(today: dt.date, grace_days: int = 30) -> Period:
@@ -1045,6 +1104,8 @@ def _missing(a: Assessment) -> tuple[str, str]:
 
 
 def _explain(a: Assessment, lang: str) -> str:
+    if a.status in UNASSESSED_STATUSES:
+        return _unassessed_words(a.status, a.indicator, lang)
     if a.status == "no_data":
         return _tr(lang, "Chưa có số liệu — hãy tải lên biểu mẫu quý đầu tiên.",
                    "No data yet — upload the first quarterly form.")
@@ -1135,7 +1196,20 @@ _PROGRESS_WORDS = {
 }
 
 
+def _unassessed_words(status: str, ind: Indicator | None, lang: str) -> str:
+    if status == "replaced":
+        new = ind.replaced_by if ind is not None else None
+        return _tr(lang, "Chỉ tiêu đã thay thế" + (f" bằng {new}" if new else "") + "; không đánh giá, số liệu đã lưu được giữ nguyên.",
+                   "Replaced target" + (f" (by {new})" if new else "") + "; not assessed, its stored values are kept.")
+    return _tr(lang, "Chưa có thước đo: văn bản không nêu số liệu thống kê nào đo được mục tiêu này; không đánh giá.",
+               "No measure yet: no statistic named by the document measures this goal; not assessed.")
+
+
 def _explain_milestone(m: MilestoneAssessment, lang: str) -> str:
+    if m.status in UNASSESSED_STATUSES:
+        return _unassessed_words(m.status, m.indicator, lang)
+    if m.year is not None:
+        return _explain_yearly(m, lang)
     vi, en = _PROGRESS_WORDS.get(m.progress_status, _PROGRESS_WORDS[None])
     progress = _tr(lang, f"tình trạng báo cáo: {vi}" if m.progress_status else vi,
                    f"reported: {en}" if m.progress_status else en)
@@ -1159,3 +1233,22 @@ def _explain_milestone(m: MilestoneAssessment, lang: str) -> str:
     if m.status == "recurring":
         return _tr(lang, f"Nhiệm vụ thường xuyên; {progress}.", f"Standing task; {progress}.")
     return _tr(lang, f"Không ấn định thời hạn; {progress}.", f"No deadline set; {progress}.")
+
+
+def _explain_yearly(m: MilestoneAssessment, lang: str) -> str:
+    vi, en = _PROGRESS_WORDS.get(m.progress_status, _PROGRESS_WORDS[None])
+    progress = _tr(lang, f"tình trạng báo cáo: {vi}" if m.progress_status else vi,
+                   f"reported: {en}" if m.progress_status else en)
+    y = m.year
+    if m.status == "done":
+        day = fmt_date(m.completed_on, lang)
+        return _tr(lang, f"Nhiệm vụ hằng năm: năm {y} đã thực hiện (ngày {day}).",
+                   f"Yearly task: done for {y} (on {day}).")
+    if m.status == "overdue":
+        return _tr(lang, f"Nhiệm vụ hằng năm: năm {y} đã hết mà chưa báo cáo hoàn thành (quá {m.days_late} ngày); {progress}.",
+                   f"Yearly task: {y} ended with no completion reported ({m.days_late} days ago); {progress}.")
+    if m.due is not None and m.due.year == y and m.due.month == 12:
+        return _tr(lang, f"Nhiệm vụ hằng năm: năm {y} chưa thực hiện, còn {m.days_left} ngày đến {fmt_date(m.due, lang)}; {progress}.",
+                   f"Yearly task: not yet done for {y}, {m.days_left} days left to {fmt_date(m.due, lang)}; {progress}.")
+    return _tr(lang, f"Nhiệm vụ hằng năm, bắt đầu từ {fmt_date(m.due, lang)}; {progress}.",
+               f"Yearly task, starting {fmt_date(m.due, lang)}; {progress}.")

@@ -15,8 +15,9 @@ from tracker.i18n import fmt_date, fmt_target, fmt_value, in_sentence
 from tracker.periods import parse_period
 
 # Order in which statuses are listed: the ones a leader must act on first.
-NUMERIC_ORDER = ("moving_away", "off_track", "acceleration", "too_little_data", "no_data", "on_track", "achieved")
-MILESTONE_ORDER = ("overdue", "not_yet_due", "recurring", "no_deadline", "done")
+NUMERIC_ORDER = ("moving_away", "off_track", "acceleration", "too_little_data", "no_data", "on_track", "achieved",
+                 "unmeasured", "replaced")
+MILESTONE_ORDER = ("overdue", "not_yet_due", "recurring", "no_deadline", "done", "replaced")
 
 
 @dataclass(frozen=True)
