@@ -248,3 +248,213 @@ def test_cli_uses_tracker_users_env(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("TRACKER_USERS", str(tmp_path / "env-users.toml"))
     assert run(monkeypatch, ["user", "add", "lanhdao", "--role", "viewer", "--password-stdin"], "mat-khau-ld-2026\n") == 0
     assert UserStore(tmp_path / "env-users.toml").get("lanhdao").role == "viewer"
+
+
+# --- throttling, sessions, who sees what (issue 13) ---------------------------------------------
+
+from tracker.access import (  # noqa: E402
+    Gate,
+    MemoryFailureLog,
+    Session,
+    Throttle,
+    ThrottlePolicy,
+    can_download_original,
+    can_see_names,
+    client_address,
+    resume_session,
+    sign_in,
+    start_session,
+)
+
+T0 = 1_800_000_000.0  # an injected clock: seconds since the epoch
+
+
+class Recorder:
+    def __init__(self):
+        self.rows = []
+
+    def __call__(self, event, username, detail=""):
+        self.rows.append((event, username))
+
+
+def test_backoff_after_five_failures_doubles_the_wait():
+    throttle = Throttle(ThrottlePolicy(backoff_after=5, lock_after=10, lock_minutes=15, first_wait_s=2))
+    keys = ["user:canbo"]
+    for n in range(4):
+        assert throttle.failed(keys, T0 + n).code == "ok"
+    g = throttle.failed(keys, T0 + 4)                       # the 5th failure
+    assert (g.code, g.until) == ("wait", T0 + 4 + 2)
+    assert throttle.gate(keys, T0 + 5).code == "wait"       # 1 s later: still waiting
+    assert throttle.gate(keys, T0 + 6.5).allowed            # after 2 s: one more try
+    assert throttle.failed(keys, T0 + 7).until == T0 + 7 + 4  # the 6th: 4 s
+
+
+def test_lock_after_ten_failures_for_the_lock_time_and_message_says_how_long():
+    throttle = Throttle(ThrottlePolicy(lock_minutes=15))
+    keys = ["user:canbo"]
+    for n in range(9):
+        throttle.failed(keys, T0 + n * 100)
+    g = throttle.failed(keys, T0 + 900)
+    assert g.code == "locked" and g.until == T0 + 900 + 15 * 60
+    assert throttle.gate(keys, T0 + 900 + 14 * 60).code == "locked"
+    msg = throttle.gate(keys, T0 + 900 + 60).message("vi", T0 + 900 + 60)
+    assert "tạm khóa đăng nhập 15 phút" in msg and "thử lại sau 14 phút" in msg and "user unlock" in msg
+    assert "try again in 14 min" in g.message("en", T0 + 900 + 60)
+    assert throttle.gate(keys, T0 + 900 + 15 * 60 + 1).allowed  # the lock ends by itself
+
+
+def test_success_clears_the_account_but_not_the_client():
+    throttle = Throttle(ThrottlePolicy(backoff_after=2, lock_after=3))
+    throttle.failed(["user:a", "client:10.0.0.9"], T0)
+    throttle.failed(["user:a", "client:10.0.0.9"], T0 + 1)
+    throttle.succeeded("user:a")
+    assert throttle.gate(["user:a"], T0 + 1.5).allowed
+    assert throttle.gate(["user:b", "client:10.0.0.9"], T0 + 1.5).code == "wait"
+
+
+def test_failure_log_is_bounded():
+    log = MemoryFailureLog(max_keys=3)
+    for i in range(5):
+        log.put(f"user:x{i}", 1, T0)
+    assert log.get("user:x0") == (0, 0.0) and log.get("user:x4") == (1, T0)
+
+
+def test_sign_in_locks_after_ten_and_refuses_the_right_password_during_the_lock(store):
+    store.add_user("canbo", "uploader", "mat-khau-2026", units=("khanh-hoa",))
+    throttle, audit = Throttle(ThrottlePolicy(first_wait_s=0.5)), Recorder()
+    now = T0
+    for n in range(10):
+        now += 60  # past any backoff wait
+        assert sign_in(store, throttle, "canbo", "sai-mat-khau", now=now, audit=audit).code == "failed"
+    assert audit.rows.count(("signin_failed", "canbo")) == 10 and ("signin_locked", "canbo") in audit.rows
+    locked = sign_in(store, throttle, "canbo", "mat-khau-2026", now=now + 60, audit=audit)
+    assert (locked.code, locked.user) == ("locked", None)
+    assert "thử lại sau 14 phút" in locked.message("vi")
+    # an admin lifts the lock: failures before it are forgiven, and the right password works
+    store.unlock("canbo", now=dt.datetime.fromtimestamp(now + 61, dt.UTC))
+    ok = sign_in(store, throttle, "canbo", "mat-khau-2026", now=now + 63, audit=audit)
+    assert ok.ok and ok.user.username == "canbo" and audit.rows[-1] == ("signin_ok", "canbo")
+
+
+def test_gate_refusals_cost_no_password_check(store, monkeypatch):
+    store.add_user("canbo", "viewer", "mat-khau-2026")
+    throttle = Throttle(ThrottlePolicy(backoff_after=1, lock_after=2))
+    sign_in(store, throttle, "canbo", "sai-mat-khau", now=T0)
+    calls = []
+    monkeypatch.setattr("bcrypt.checkpw", lambda *a: calls.append(a) or True)
+    assert sign_in(store, throttle, "canbo", "mat-khau-2026", now=T0 + 0.5).code == "wait"
+    assert calls == []
+
+
+def test_unknown_users_are_throttled_like_real_ones(store):
+    throttle = Throttle(ThrottlePolicy(backoff_after=5, lock_after=10))
+    for n in range(10):
+        sign_in(store, throttle, "khong-co", "sai-mat-khau", now=T0 + n * 60)
+    assert sign_in(store, throttle, "khong-co", "x", now=T0 + 601).code == "locked"
+
+
+def test_the_dummy_hash_for_unknown_users_is_built_once(tmp_path, monkeypatch):
+    import bcrypt
+
+    from tracker import access
+
+    access._dummy_hash.cache_clear()
+    built = []
+    real = bcrypt.hashpw
+    monkeypatch.setattr("bcrypt.hashpw", lambda pw, salt: built.append(pw) or real(pw, salt))
+    # a new UserStore per page run, as the dashboard makes: still one dummy hash
+    for _ in range(3):
+        assert UserStore(tmp_path / "users.toml", rounds=4).authenticate("khong-co", "mat-khau-2026") is None
+    assert built == [b"not a real password"]
+
+
+def test_disabled_account_cannot_sign_in_and_the_reason_is_only_given_after_the_right_password(store):
+    store.add_user("quantri", "admin", "mat-khau-qt-2026")
+    store.add_user("canbo", "uploader", "mat-khau-2026", units=("khanh-hoa",))
+    store.set_disabled("canbo", True)
+    throttle = Throttle()
+    assert sign_in(store, throttle, "canbo", "sai-mat-khau", now=T0).code == "failed"
+    assert sign_in(store, throttle, "canbo", "mat-khau-2026", now=T0 + 1).code == "disabled"
+    store.set_disabled("canbo", False)
+    assert sign_in(store, throttle, "canbo", "mat-khau-2026", now=T0 + 2).ok
+    with pytest.raises(UserError, match="cuối cùng"):
+        store.set_disabled("quantri", True)
+
+
+def test_sessions_end_when_the_account_is_removed_disabled_or_repassworded(store):
+    store.add_user("quantri", "admin", "mat-khau-qt-2026")
+    for change, code in [(lambda: store.remove_user("canbo"), "removed"),
+                         (lambda: store.set_disabled("canbo", True), "disabled"),
+                         (lambda: store.set_password("canbo", "mat-khau-moi-2026"), "password_changed")]:
+        store.add_user("canbo", "uploader", "mat-khau-2026", units=("khanh-hoa",)) if not store.get("canbo") else None
+        if store.get("canbo").disabled:
+            store.set_disabled("canbo", False)
+        session = start_session(store.get("canbo"), now=T0)
+        assert resume_session(session, store, now=T0 + 1)[2] == "ok"
+        change()
+        user, renewed, got = resume_session(session, store, now=T0 + 2)
+        assert (user, renewed, got) == (None, None, code)
+
+
+def test_role_and_units_are_read_fresh_on_every_run(store):
+    store.add_user("quantri", "admin", "mat-khau-qt-2026")
+    store.add_user("canbo", "uploader", "mat-khau-2026", units=("khanh-hoa",))
+    session = start_session(store.get("canbo"), now=T0)
+    # the file is changed by hand (or by a future `user edit`): the session sees the new units
+    text = store.path.read_text(encoding="utf-8").replace('units = ["khanh-hoa"]', 'units = ["lam-dong"]')
+    store.path.write_text(text, encoding="utf-8")
+    user, _, code = resume_session(session, store, now=T0 + 1)
+    assert code == "ok" and user.units == ("lam-dong",)
+
+
+def test_idle_timeout_with_an_injected_clock(store):
+    store.add_user("canbo", "viewer", "mat-khau-2026")
+    session = start_session(store.get("canbo"), now=T0)
+    user, renewed, code = resume_session(session, store, now=T0 + 59 * 60, idle_minutes=60)
+    assert code == "ok" and renewed.last_seen == T0 + 59 * 60
+    # activity moves the deadline: 59 minutes after the last click is still fine
+    assert resume_session(renewed, store, now=T0 + 118 * 60, idle_minutes=60)[2] == "ok"
+    assert resume_session(renewed, store, now=T0 + 119 * 60 + 1, idle_minutes=60)[2] == "idle"
+    assert resume_session(session, store, now=T0 + 10 * 86400, idle_minutes=0)[2] == "ok"  # 0: never
+    assert resume_session(None, store, now=T0)[2] == "anonymous"
+
+
+def test_users_file_is_reread_when_it_changes(store):
+    store.add_user("canbo", "viewer", "mat-khau-2026")
+    store.add_user("quantri", "admin", "mat-khau-qt-2026")
+    assert store.get("canbo") is not None  # parsed and kept
+    UserStore(store.path, rounds=4).remove_user("canbo")  # as the command line would, beside the dashboard
+    assert store.get("canbo") is None and store.get("quantri").role == "admin"
+
+
+def test_unlock_and_disable_survive_in_the_users_file(store):
+    store.add_user("quantri", "admin", "mat-khau-qt-2026")
+    store.add_user("canbo", "viewer", "mat-khau-2026")
+    store.set_disabled("canbo", True)
+    store.unlock("canbo", now=dt.datetime(2026, 11, 29, 0, 10, tzinfo=dt.UTC))
+    UserStore._parsed.clear()
+    again = UserStore(store.path).get("canbo")
+    assert again.disabled and again.epoch == 1
+    assert again.unlocked_at == dt.datetime(2026, 11, 29, 0, 10, 1, tzinfo=dt.UTC)
+
+
+@pytest.mark.parametrize("peer, forwarded, trusted, expected", [
+    ("203.0.113.5", None, (), None),                                 # no proxies configured: per account only
+    ("203.0.113.5", "198.51.100.1", ("127.0.0.1",), "203.0.113.5"),  # not from the proxy: the header is ignored
+    (None, "198.51.100.7", ("127.0.0.1",), "198.51.100.7"),          # loopback proxy (Streamlit says None)
+    (None, "6.6.6.6, 198.51.100.7", ("127.0.0.1",), "198.51.100.7"),  # the client's own left part is not believed
+    ("10.0.0.2", "198.51.100.7, 10.0.0.3", ("10.0.0.0/8",), "198.51.100.7"),
+    (None, "not-an-ip", ("127.0.0.1",), "127.0.0.1"),
+])
+def test_client_address(peer, forwarded, trusted, expected):
+    assert client_address(peer, forwarded, trusted) == expected
+
+
+def test_who_sees_names_and_original_files():
+    assert not can_see_names(None)
+    assert can_see_names(VIEWER) and can_see_names(UPLOADER) and can_see_names(ADMIN)
+    assert can_download_original(None, "khanh-hoa").code == "not_signed_in"
+    assert can_download_original(UPLOADER, "khanh-hoa").allowed
+    assert can_download_original(UPLOADER, "lam-dong").code == "original_not_allowed"
+    assert can_download_original(VIEWER, "khanh-hoa").code == "original_not_allowed"
+    assert can_download_original(ADMIN, "*").allowed and not can_download_original(UPLOADER, "*").allowed

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tracker.settings import ROOT, Settings, SettingsError, load_settings
+from tracker.settings import ROOT, Settings, SettingsError, data_owner_problem, load_settings, secure_data
 
 
 @pytest.fixture(autouse=True)
@@ -98,3 +98,84 @@ def test_example_file_documents_every_key_with_the_defaults():
     text = example.read_text(encoding="utf-8")
     for key in Settings.__dataclass_fields__:
         assert f"\n{key} = " in text
+
+
+# --- sign-in settings and the data folder (issue 13) ---------------------------------------------
+
+def test_sign_in_settings_and_trusted_proxies(tmp_path):
+    s = load_settings(write(tmp_path, 'idle_minutes = 0\nsignin_lock_minutes = 30\ntrusted_proxies = ["127.0.0.1", "10.0.0.0/8"]\n'))
+    assert (s.idle_minutes, s.signin_lock_minutes, s.trusted_proxies) == (0, 30, ("127.0.0.1", "10.0.0.0/8"))
+    assert (Settings().idle_minutes, Settings().signin_backoff_after, Settings().signin_lock_after) == (60, 5, 10)
+    for text, key in [('trusted_proxies = ["proxy.local"]\n', "trusted_proxies"), ("trusted_proxies = 1\n", "trusted_proxies"),
+                      ("signin_backoff_after = 8\nsignin_lock_after = 4\n", "signin_lock_after"),
+                      ("idle_minutes = -5\n", "idle_minutes")]:
+        with pytest.raises(SettingsError, match=key):
+            load_settings(write(tmp_path, text))
+
+
+def _install(tmp_path: Path) -> Settings:
+    """An installation in the old modes: world-readable database, folders 0755."""
+    import os
+
+    base = tmp_path / "data"
+    (base / "archive").mkdir(parents=True)
+    os.chmod(base, 0o755)
+    os.chmod(base / "archive", 0o755)
+    for path in (base / "tracker.duckdb", base / "users.toml", base / "archive" / "abc.xlsx"):
+        path.write_bytes(b"x")
+        os.chmod(path, 0o644)
+    return Settings(db_path=base / "tracker.duckdb", archive_dir=base / "archive", users_file=base / "users.toml")
+
+
+def test_secure_data_makes_everything_owner_only_and_clears_stale_parts(tmp_path):
+    import os
+    import stat
+    import time
+
+    s = _install(tmp_path)
+    old_part = s.archive_dir / ".abc.xlsx.x1.part"
+    new_part = s.archive_dir / ".def.xlsx.x2.part"
+    old_part.write_bytes(b"half")
+    new_part.write_bytes(b"half")
+    now = time.time()
+    os.utime(old_part, (now - 3600, now - 3600))  # a kill -9 an hour ago
+    umask = os.umask(0o022)
+    try:
+        removed = secure_data(s, now=now)
+        made = tmp_path / "data" / "new-file"
+        made.write_bytes(b"x")                    # created after: owner-only by the umask
+    finally:
+        os.umask(umask)
+    mode = lambda p: stat.S_IMODE(p.stat().st_mode)  # noqa: E731
+    assert removed == [old_part] and not old_part.exists() and new_part.exists()  # one still being written stays
+    assert mode(s.db_path.parent) == 0o700 and mode(s.archive_dir) == 0o700
+    assert mode(s.db_path) == mode(s.users_file) == mode(s.archive_dir / "abc.xlsx") == 0o600
+    assert mode(made) == 0o600
+
+
+def test_secure_data_leaves_a_shared_folder_alone(tmp_path):
+    import os
+    import stat
+
+    shared = tmp_path / "shared"
+    shared.mkdir()
+    os.chmod(shared, 0o1777)
+    s = Settings(db_path=shared / "x.duckdb", archive_dir=tmp_path / "elsewhere" / "archive", users_file=shared / "u.toml")
+    umask = os.umask(0o022)
+    try:
+        secure_data(s)
+    finally:
+        os.umask(umask)
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o1777
+
+
+def test_data_owned_by_another_user_is_refused_with_the_owners_name(tmp_path, monkeypatch):
+    import os
+    import pwd
+
+    s = _install(tmp_path)
+    assert data_owner_problem(s) is None
+    me = pwd.getpwuid(os.geteuid()).pw_name
+    monkeypatch.setattr(os, "geteuid", lambda: os.getuid() + 4242)  # as if root or another login ran it
+    problem = data_owner_problem(s)
+    assert problem and f"thuộc người dùng '{me}'" in problem and f"sudo -u {me}" in problem

@@ -9,20 +9,31 @@ or withdraw for a locked period. Nobody may report a period that has not ended y
 
 The permission checks are pure functions returning a Decision that says why, in both languages,
 so the dashboard and the command line show the same sentence.
+
+Sign-in is throttled (per account, and per client when the client's address can be trusted) and a
+signed-in session is re-checked on every page run against the users file: a removed, disabled or
+re-passworded account is signed out at its next click, role and units are read fresh, and a
+session idle for longer than the setting ends.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import ipaddress
 import json
 import os
 import re
 import secrets
 import tempfile
+import threading
+import time
 import tomllib
+from collections import OrderedDict
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Callable, Protocol
 
 import bcrypt
 
@@ -49,6 +60,12 @@ class User:
     units: tuple[str, ...] = ()
     # Kept out of repr so that a logged or displayed User never shows the hash.
     password_hash: str = field(default="", repr=False)
+    # An admin can disable an account without removing it (`tracker user disable`).
+    disabled: bool = False
+    # Raised by every change that must end the account's open sessions (password, disable, enable).
+    epoch: int = 0
+    # When an admin last lifted a sign-in lock (`tracker user unlock`); failures before it are forgiven.
+    unlocked_at: dt.datetime | None = None
 
 
 @dataclass(frozen=True)
@@ -88,11 +105,27 @@ class UserStore:
     def __init__(self, path: str | Path, rounds: int = DEFAULT_ROUNDS):
         self.path = Path(path)
         self.rounds = rounds
-        self._dummy_hash: bytes | None = None
 
     # reading
 
+    # Parsed files by path, reused while the file's (inode, size, mtime) stay the same: the dashboard
+    # re-checks the signed-in user on every click, and every change replaces the file (a new inode).
+    _parsed: dict[str, tuple[tuple, dict[str, "User"]]] = {}
+
     def _read(self) -> dict[str, User]:
+        try:
+            st = os.stat(self.path)
+        except FileNotFoundError:
+            return {}
+        identity = (st.st_ino, st.st_size, st.st_mtime_ns)
+        cached = UserStore._parsed.get(str(self.path))
+        if cached and cached[0] == identity:
+            return dict(cached[1])
+        users = self._parse()
+        UserStore._parsed[str(self.path)] = (identity, users)
+        return dict(users)
+
+    def _parse(self) -> dict[str, User]:
         try:
             text = self.path.read_text(encoding="utf-8")
         except FileNotFoundError:
@@ -106,11 +139,18 @@ class UserStore:
             role = entry.get("role") if isinstance(entry, dict) else None
             units = entry.get("units", []) if isinstance(entry, dict) else None
             hashed = entry.get("password_hash") if isinstance(entry, dict) else None
+            disabled = entry.get("disabled", False) if isinstance(entry, dict) else None
+            epoch = entry.get("epoch", 0) if isinstance(entry, dict) else None
+            unlocked = entry.get("unlocked_at") if isinstance(entry, dict) else None
             if role not in ROLES or not isinstance(units, list) or not all(isinstance(u, str) for u in units) \
-                    or not isinstance(hashed, str) or not hashed.startswith("$2"):
+                    or not isinstance(hashed, str) or not hashed.startswith("$2") or not isinstance(disabled, bool) \
+                    or isinstance(epoch, bool) or not isinstance(epoch, int) \
+                    or not (unlocked is None or isinstance(unlocked, dt.datetime)):
                 raise UserError(f"Tệp người dùng {self.path}: mục '{name}' không hợp lệ "
                                 f"/ the users file has an invalid entry '{name}'")
-            users[name] = User(name, role, tuple(units), hashed)
+            if unlocked is not None and unlocked.tzinfo is None:
+                unlocked = unlocked.replace(tzinfo=dt.UTC)
+            users[name] = User(name, role, tuple(units), hashed, disabled, epoch, unlocked)
         return users
 
     def get(self, username: str) -> User | None:
@@ -146,8 +186,14 @@ class UserStore:
             lines += [f"[users.{_toml_string(user.username)}]",
                       f"role = {_toml_string(user.role)}",
                       f"units = [{', '.join(_toml_string(u) for u in user.units)}]",
-                      f"password_hash = {_toml_string(user.password_hash)}",
-                      ""]
+                      f"password_hash = {_toml_string(user.password_hash)}"]
+            if user.disabled:
+                lines.append("disabled = true")
+            if user.epoch:
+                lines.append(f"epoch = {int(user.epoch)}")
+            if user.unlocked_at is not None:
+                lines.append(f"unlocked_at = {user.unlocked_at.astimezone(dt.UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}")
+            lines.append("")
         fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)  # mkstemp creates it 0600
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as out:
@@ -204,21 +250,54 @@ class UserStore:
             if username not in users:
                 raise UserError(f"Không có người dùng '{username}'. / No user '{username}'.")
             old = users[username]
-            users[username] = User(old.username, old.role, old.units, hashed)
+            # A new epoch ends every session opened with the old password.
+            users[username] = replace(old, password_hash=hashed, epoch=old.epoch + 1)
             self._write(users)
+
+    def set_disabled(self, username: str, disabled: bool) -> User:
+        """Disable (or enable again) an account; either way its open sessions end."""
+        with self._locked():
+            users = self._read()
+            if username not in users:
+                raise UserError(f"Không có người dùng '{username}'. / No user '{username}'.")
+            old = users[username]
+            if disabled and old.role == "admin" and not old.disabled \
+                    and sum(u.role == "admin" and not u.disabled for u in users.values()) == 1:
+                raise UserError("Không thể vô hiệu hóa quản trị viên cuối cùng còn hoạt động; hãy tạo quản trị viên khác trước. "
+                                "/ Cannot disable the last enabled admin; add another admin first.")
+            users[username] = replace(old, disabled=disabled, epoch=old.epoch + 1)
+            self._write(users)
+            return users[username]
+
+    def unlock(self, username: str, now: dt.datetime | None = None) -> User:
+        """Lift a sign-in lock: failures recorded before now no longer count for this account."""
+        with self._locked():
+            users = self._read()
+            if username not in users:
+                raise UserError(f"Không có người dùng '{username}'. / No user '{username}'.")
+            when = (now or dt.datetime.now(dt.UTC)).astimezone(dt.UTC).replace(microsecond=0) + dt.timedelta(seconds=1)
+            users[username] = replace(users[username], unlocked_at=when)
+            self._write(users)
+            return users[username]
 
     def authenticate(self, username: str, password: str) -> User | None:
         """The user if the password is right, else None. An unknown user or an over-long password
-        costs the same bcrypt check, so timing does not reveal which user names exist."""
+        costs the same bcrypt check, so timing does not reveal which user names exist. A disabled
+        account is returned as it is (the caller refuses it, after the same check)."""
         user = self._read().get(username) if isinstance(username, str) else None
         raw = password.encode("utf-8") if isinstance(password, str) else b""
         usable = 0 < len(raw) <= MAX_PASSWORD_BYTES
         if user is None or not usable:
-            if self._dummy_hash is None:
-                self._dummy_hash = bcrypt.hashpw(b"not a real password", bcrypt.gensalt(self.rounds))
-            bcrypt.checkpw(raw[:MAX_PASSWORD_BYTES] or b"x", self._dummy_hash)
+            bcrypt.checkpw(raw[:MAX_PASSWORD_BYTES] or b"x", _dummy_hash(self.rounds))
             return None
         return user if bcrypt.checkpw(raw, user.password_hash.encode("ascii")) else None
+
+
+@functools.cache
+def _dummy_hash(rounds: int) -> bytes:
+    """One hash per process and cost, built once: rebuilding it on every attempt made an unknown
+    user name take a hash *and* a check, twice the time of a wrong password."""
+    return bcrypt.hashpw(b"not a real password", bcrypt.gensalt(rounds))
 
 
 def ensure_admin(store: UserStore) -> str | None:
@@ -232,6 +311,318 @@ def ensure_admin(store: UserStore) -> str | None:
     except UserError:  # another process created it between our read and our write
         return None
     return password
+
+
+# --- sign-in throttling ------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class ThrottlePolicy:
+    """After `backoff_after` failures in a row each attempt waits twice as long as the one before
+    (from `first_wait_s`); after `lock_after` the key is locked for `lock_minutes`. Failures are
+    forgotten after a success or after `lock_minutes` without another failure."""
+
+    backoff_after: int = 5
+    lock_after: int = 10
+    lock_minutes: int = 15
+    first_wait_s: float = 2.0
+
+
+class FailureLog(Protocol):
+    """Where failure counts live: (failures, time of the last failure) per key. In memory for now;
+    a store shared by processes (the audit table) can take its place behind the same three calls."""
+
+    def get(self, key: str) -> tuple[int, float]: ...
+    def put(self, key: str, failures: int, last: float) -> None: ...
+    def clear(self, key: str) -> None: ...
+
+
+class MemoryFailureLog:
+    """Failure counts of this server process only: a restart forgets them, and the command line
+    (another process) neither sees nor adds to them. Bounded, so a flood of invented user names
+    cannot grow it without end (the oldest keys go first)."""
+
+    def __init__(self, max_keys: int = 10_000):
+        self._data: OrderedDict[str, tuple[int, float]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.max_keys = max_keys
+
+    def get(self, key: str) -> tuple[int, float]:
+        with self._lock:
+            return self._data.get(key, (0, 0.0))
+
+    def put(self, key: str, failures: int, last: float) -> None:
+        with self._lock:
+            self._data[key] = (failures, last)
+            self._data.move_to_end(key)
+            while len(self._data) > self.max_keys:
+                self._data.popitem(last=False)
+
+    def clear(self, key: str) -> None:
+        with self._lock:
+            self._data.pop(key, None)
+
+
+def _minutes_seconds(seconds: float, lang: str) -> str:
+    seconds = max(1, int(seconds + 0.999))
+    if seconds < 60:
+        return f"{seconds} giây" if lang != "en" else f"{seconds} s"
+    minutes = (seconds + 59) // 60
+    return f"{minutes} phút" if lang != "en" else f"{minutes} min"
+
+
+@dataclass(frozen=True)
+class Gate:
+    """Whether a sign-in attempt may be checked now: "ok", "wait" (backoff) or "locked"."""
+
+    code: str
+    until: float = 0.0        # time.time() when the next attempt is allowed
+    failures: int = 0
+    lock_minutes: int = 0
+
+    @property
+    def allowed(self) -> bool:
+        return self.code == "ok"
+
+    def message(self, lang: str, now: float) -> str:
+        left = _minutes_seconds(self.until - now, lang)
+        if self.code == "locked":
+            if lang == "en":
+                return (f"Too many failed sign-ins ({self.failures}): signing in is locked for {self.lock_minutes} minutes; "
+                        f"try again in {left}. An administrator can lift the lock sooner "
+                        "(`python -m tracker user unlock NAME`).")
+            return (f"Đăng nhập sai quá nhiều lần ({self.failures} lần): tạm khóa đăng nhập {self.lock_minutes} phút; "
+                    f"hãy thử lại sau {left}. Quản trị viên có thể mở khóa sớm hơn "
+                    "(`python -m tracker user unlock TÊN`).")
+        if self.code == "wait":
+            if lang == "en":
+                return f"{self.failures} failed sign-ins in a row: wait {left} before the next attempt."
+            return f"Đã đăng nhập sai {self.failures} lần liên tiếp: hãy chờ {left} rồi thử lại."
+        return ""
+
+
+class Throttle:
+    """Counts failed sign-ins per key ("user:NAME", "client:ADDRESS") and says when the next attempt
+    may be checked. Attempts refused by the gate do not count: they cost no bcrypt check, and
+    counting them would let anyone keep an account locked for ever by retrying."""
+
+    def __init__(self, policy: ThrottlePolicy | None = None, log: FailureLog | None = None):
+        self.policy = policy or ThrottlePolicy()
+        self.log = log if log is not None else MemoryFailureLog()
+
+    def _count(self, key: str, now: float, forgiven_before: float) -> tuple[int, float]:
+        failures, last = self.log.get(key)
+        if failures and (last <= forgiven_before or now - last > self.policy.lock_minutes * 60):
+            self.log.clear(key)
+            return 0, 0.0
+        return failures, last
+
+    def _gate(self, failures: int, last: float) -> Gate:
+        p = self.policy
+        if failures >= p.lock_after:
+            return Gate("locked", last + p.lock_minutes * 60, failures, p.lock_minutes)
+        if failures >= p.backoff_after:
+            return Gate("wait", last + p.first_wait_s * 2 ** (failures - p.backoff_after), failures, p.lock_minutes)
+        return Gate("ok", 0.0, failures, p.lock_minutes)
+
+    def gate(self, keys: list[str], now: float, forgiven_before: dict[str, float] | None = None) -> Gate:
+        """The strictest gate among the keys (ok when every key is clear)."""
+        worst = Gate("ok")
+        for key in keys:
+            g = self._gate(*self._count(key, now, (forgiven_before or {}).get(key, 0.0)))
+            if g.code != "ok" and now < g.until and g.until > worst.until:
+                worst = g
+        return worst
+
+    def failed(self, keys: list[str], now: float) -> Gate:
+        """Record a failed check on every key; the gate that now applies (locked if this one locked it)."""
+        worst = Gate("ok")
+        for key in keys:
+            failures, _ = self._count(key, now, 0.0)
+            self.log.put(key, failures + 1, now)
+            g = self._gate(failures + 1, now)
+            if g.code != "ok" and g.until > worst.until:
+                worst = g
+        return worst
+
+    def succeeded(self, account_key: str) -> None:
+        # Only the account is cleared: clearing the client too would let someone who owns one account
+        # reset the client counter between guesses at another.
+        self.log.clear(account_key)
+
+
+def client_address(peer: str | None, forwarded_for: str | None, trusted_proxies: tuple[str, ...]) -> str | None:
+    """The address to throttle a client by, or None to throttle per account only.
+
+    Without trusted proxies configured we cannot tell a proxy from a client (behind a proxy every
+    client has the proxy's address), so nobody is throttled by address. With them, a request from a
+    trusted proxy is attributed to the right-most address in X-Forwarded-For that is not itself a
+    trusted proxy; the left part of that header is the client's to write and is never believed.
+    Streamlit reports a loopback peer as None; that is taken as 127.0.0.1.
+    """
+    if not trusted_proxies:
+        return None
+    networks = [ipaddress.ip_network(t, strict=False) for t in trusted_proxies]
+
+    def parse(text):
+        try:
+            return ipaddress.ip_address(text.strip())
+        except ValueError:
+            return None
+
+    def trusted(addr):
+        return addr is not None and any(addr in n for n in networks)
+
+    here = parse(peer) if peer else ipaddress.ip_address("127.0.0.1")
+    if here is None:
+        return None
+    if not trusted(here):
+        return str(here)
+    for hop in reversed((forwarded_for or "").split(",")):
+        addr = parse(hop)
+        if addr is None:
+            break  # a malformed hop: stop believing the header here
+        if not trusted(addr):
+            return str(addr)
+    return str(here)
+
+
+# --- signing in and sessions --------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class SignIn:
+    """The outcome of one attempt: code ok | failed | wait | locked | disabled."""
+
+    code: str
+    user: User | None = None
+    gate: Gate | None = None
+    now: float = 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.code == "ok"
+
+    def message(self, lang: str = "vi") -> str:
+        if self.code in ("wait", "locked") and self.gate is not None:
+            return self.gate.message(lang, self.now)
+        if self.code == "disabled":
+            return ("This account has been disabled by an administrator." if lang == "en"
+                    else "Tài khoản này đã bị quản trị viên vô hiệu hóa.")
+        if self.code == "failed":
+            return "Wrong user name or password." if lang == "en" else "Sai tên đăng nhập hoặc mật khẩu."
+        return ""
+
+
+# audit(event, username, detail): events "signin_ok", "signin_failed", "signin_locked".
+Audit = Callable[[str, str, str], None]
+
+
+def sign_in(users: UserStore, throttle: Throttle, username: str, password: str, *, client: str | None = None,
+            now: float | None = None, audit: Audit | None = None) -> SignIn:
+    """Check a password through the throttle. A refusal by the gate costs no bcrypt check."""
+    now = time.time() if now is None else now
+    name = (username or "").strip()
+    keys = [f"user:{name}"] + ([f"client:{client}"] if client else [])
+    known = users.get(name) if name else None
+    forgiven = {keys[0]: known.unlocked_at.timestamp()} if known is not None and known.unlocked_at else {}
+    gate = throttle.gate(keys, now, forgiven)
+    if not gate.allowed:
+        return SignIn(gate.code, None, gate, now)
+    found = users.authenticate(name, password)
+    if found is None:
+        after = throttle.failed(keys, now)
+        if audit:
+            audit("signin_failed", name, f"client={client}" if client else "")
+            if after.code == "locked":
+                audit("signin_locked", name, f"{after.failures} lần sai / failures; {after.lock_minutes} phút / min"
+                      + (f"; client={client}" if client else ""))
+        return SignIn("failed", None, after if after.code == "locked" else None, now)
+    throttle.succeeded(keys[0])
+    if found.disabled:
+        if audit:
+            audit("signin_failed", name, "tài khoản bị vô hiệu hóa / account disabled")
+        return SignIn("disabled", None, None, now)
+    if audit:
+        audit("signin_ok", name, f"client={client}" if client else "")
+    return SignIn("ok", found, None, now)
+
+
+@dataclass(frozen=True)
+class Session:
+    """What a browser tab keeps after signing in: who, at which account epoch, last seen when."""
+
+    username: str
+    epoch: int
+    started_at: float
+    last_seen: float
+
+
+def start_session(user: User, now: float | None = None) -> Session:
+    now = time.time() if now is None else now
+    return Session(user.username, user.epoch, now, now)
+
+
+def resume_session(session: Session | None, users: UserStore, *, now: float | None = None,
+                   idle_minutes: int = 60) -> tuple[User | None, Session | None, str]:
+    """Re-check a session against the users file: (fresh user, renewed session, code).
+
+    code is "ok", "anonymous", "removed", "disabled", "password_changed" (any change that raised the
+    account's epoch) or "idle". Role and units always come from the file, never from the session.
+    """
+    if session is None:
+        return None, None, "anonymous"
+    now = time.time() if now is None else now
+    try:
+        user = users.get(session.username)
+    except UserError:
+        return None, None, "removed"  # an unreadable users file signs everybody out rather than trusting the tab
+    if user is None:
+        return None, None, "removed"
+    if user.disabled:
+        return None, None, "disabled"
+    if user.epoch != session.epoch:
+        return None, None, "password_changed"
+    if idle_minutes and now - session.last_seen > idle_minutes * 60:
+        return None, None, "idle"
+    return user, replace(session, last_seen=now), "ok"
+
+
+SIGNED_OUT_MESSAGES = {
+    "removed": ("Tài khoản của bạn không còn tồn tại; bạn đã được đăng xuất.",
+                "Your account no longer exists; you have been signed out."),
+    "disabled": ("Tài khoản của bạn đã bị vô hiệu hóa; bạn đã được đăng xuất.",
+                 "Your account has been disabled; you have been signed out."),
+    "password_changed": ("Mật khẩu hoặc trạng thái tài khoản vừa thay đổi; hãy đăng nhập lại.",
+                         "Your password or account changed; please sign in again."),
+    "idle": ("Phiên làm việc đã hết hạn vì không hoạt động {minutes} phút; hãy đăng nhập lại. "
+             "Tệp đã kiểm tra nhưng chưa xác nhận vẫn được giữ: đăng nhập rồi bấm Xác nhận.",
+             "Your session ended after {minutes} minutes without activity; please sign in again. "
+             "A checked upload waiting for confirmation is kept: sign in, then confirm."),
+}
+
+
+def signed_out_message(code: str, lang: str = "vi", idle_minutes: int = 60) -> str:
+    vi, en = SIGNED_OUT_MESSAGES.get(code, ("", ""))
+    return (en if lang == "en" else vi).format(minutes=idle_minutes)
+
+
+# --- who may see what in the history ------------------------------------------------------------
+
+def can_see_names(user: User | None) -> bool:
+    """Uploaders' names, file names and withdrawal reasons: any signed-in user; not anonymous visitors."""
+    return user is not None and user.role in ROLES
+
+
+def can_download_original(user: User | None, unit: str) -> Decision:
+    """An archived original file: admins, and signed-in users of that unit (a bulk file: admins only)."""
+    if user is None:
+        return _not_signed_in()
+    if user.role == "admin":
+        return _OK
+    if user.role == "uploader" and unit in user.units:
+        return _OK
+    return _refuse("original_not_allowed",
+                   "Tệp gốc chỉ dành cho cán bộ của đơn vị đó và quản trị viên.",
+                   "Original files are for that unit's staff and administrators only.")
 
 
 # --- period locks -------------------------------------------------------------------------------

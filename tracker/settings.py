@@ -36,10 +36,21 @@ class Settings:
     default_lang: str = "vi"
     # Where `python -m tracker seed` writes the demo forms.
     demo_dir: Path = ROOT / "data" / "demo"
+    # A signed-in session ends after this many minutes without a click (0: never).
+    idle_minutes: int = 60
+    # Failed sign-ins in a row before each attempt must wait (doubling), and before a lock.
+    signin_backoff_after: int = 5
+    signin_lock_after: int = 10
+    signin_lock_minutes: int = 15
+    # Addresses (or networks) of reverse proxies whose X-Forwarded-For is believed; empty: the
+    # client address is not used and sign-in is throttled per account only.
+    trusted_proxies: tuple[str, ...] = ()
 
 
 _PATH_KEYS = {"db_path", "archive_dir", "users_file", "demo_dir"}
-_INT_KEYS = {"upload_max_mb": 1, "lock_days": 0}  # key -> smallest allowed value
+# key -> smallest allowed value
+_INT_KEYS = {"upload_max_mb": 1, "lock_days": 0, "idle_minutes": 0, "signin_backoff_after": 1,
+             "signin_lock_after": 1, "signin_lock_minutes": 1}
 _KNOWN = [f.name for f in fields(Settings)]
 _ENV = {"db_path": "TRACKER_DB", "users_file": "TRACKER_USERS"}
 
@@ -65,6 +76,19 @@ def _check(key: str, value, source: Path):
             raise SettingsError(f"{source}: khóa '{key}' phải lớn hơn hoặc bằng {_INT_KEYS[key]} "
                                 f"/ key '{key}' must be at least {_INT_KEYS[key]}")
         return value
+    if key == "trusted_proxies":
+        import ipaddress
+
+        if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+            raise SettingsError(f"{source}: khóa 'trusted_proxies' phải là danh sách địa chỉ, ví dụ [\"127.0.0.1\"] "
+                                f"/ key 'trusted_proxies' must be a list of addresses")
+        for v in value:
+            try:
+                ipaddress.ip_network(v, strict=False)
+            except ValueError:
+                raise SettingsError(f"{source}: khóa 'trusted_proxies': '{v}' không phải địa chỉ IP hay mạng "
+                                    f"/ key 'trusted_proxies': '{v}' is not an IP address or network") from None
+        return tuple(value)
     if key == "default_lang":
         if value not in LANGS:
             raise SettingsError(f"{source}: khóa 'default_lang' phải là \"vi\" hoặc \"en\" "
@@ -102,4 +126,87 @@ def load_settings(path: str | Path | None = None) -> Settings:
     if os.environ.get("TRACKER_DB") and "archive_dir" not in values:
         # A database elsewhere keeps its archive beside it, not in the repository's data/.
         values["archive_dir"] = values["db_path"].parent / "archive"
-    return Settings(**values)
+    settings = Settings(**values)
+    if settings.signin_lock_after < settings.signin_backoff_after:
+        raise SettingsError(f"{source}: 'signin_lock_after' phải lớn hơn hoặc bằng 'signin_backoff_after' "
+                            f"/ key 'signin_lock_after' must be at least 'signin_backoff_after'")
+    return settings
+
+
+# --- the data folder: owner-only, one owner -----------------------------------------------------
+
+STALE_PART_SECONDS = 600  # a ".part" this old is left by a killed process, not one still writing
+
+
+def _owner_name(uid: int) -> str:
+    try:
+        import pwd
+
+        return pwd.getpwuid(uid).pw_name
+    except (ImportError, KeyError):
+        return str(uid)
+
+
+def data_owner_problem(settings: Settings) -> str | None:
+    """A sentence when this process runs as another user than the one owning the data, else None.
+
+    A command run by root (or anyone else) would leave files the dashboard's user cannot read, or
+    could not read the owner-only files at all; it must run as the owner instead.
+    """
+    if not hasattr(os, "geteuid"):
+        return None
+    for path in (settings.db_path, settings.users_file, settings.archive_dir):
+        if path.exists():
+            owner = path.stat().st_uid
+            if owner != os.geteuid():
+                name = _owner_name(owner)
+                return (f"Dữ liệu ({path}) thuộc người dùng '{name}', còn lệnh này đang chạy với người dùng "
+                        f"'{_owner_name(os.geteuid())}'. Hãy chạy với đúng người dùng đó, ví dụ: "
+                        f"sudo -u {name} .venv/bin/python -m tracker ... / The data ({path}) belongs to '{name}'; "
+                        f"run this as that user (e.g. sudo -u {name} ...).")
+    return None
+
+
+def secure_data(settings: Settings, now: float | None = None) -> list[Path]:
+    """Make the data owner-only and clear what a killed process left behind; the removed `.part` files.
+
+    From here on every file this process creates is owner-only (umask 077). Existing folders of the
+    installation become 0700 and its files 0600: the database (and its write-ahead log), the users
+    file and the archive. A folder is only changed when it is the installation's own (the archive, or
+    the folder holding both the database and the archive), never a shared one such as /tmp.
+    """
+    import stat
+    import time
+
+    os.umask(0o077)
+    now = time.time() if now is None else now
+    mine = os.geteuid() if hasattr(os, "geteuid") else None
+
+    def chmod(path: Path, mode: int) -> None:
+        try:
+            st = path.stat()
+        except FileNotFoundError:
+            return
+        if (mine is None or st.st_uid == mine) and stat.S_IMODE(st.st_mode) != mode:
+            os.chmod(path, mode)
+
+    folders = {settings.archive_dir}
+    if settings.archive_dir.parent == settings.db_path.parent or settings.db_path.parent == ROOT / "data":
+        folders.add(settings.db_path.parent)
+    for folder in folders:
+        chmod(folder, 0o700)
+    for path in (settings.db_path, settings.db_path.with_name(settings.db_path.name + ".wal"), settings.users_file):
+        chmod(path, 0o600)
+    removed = []
+    if settings.archive_dir.is_dir():
+        for path in settings.archive_dir.iterdir():
+            if path.name.endswith(".part"):
+                try:
+                    if now - path.stat().st_mtime > STALE_PART_SECONDS:
+                        path.unlink()
+                        removed.append(path)
+                except FileNotFoundError:
+                    pass
+            elif path.is_file():
+                chmod(path, 0o600)
+    return removed
