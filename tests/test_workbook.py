@@ -174,9 +174,23 @@ def test_title_is_merged_above_the_header(cat):
 
 def test_english_form(cat):
     ws = _open(build_form(cat, "khanh-hoa", "2026-Q3", lang="en"))[SHEET_DATA]
-    labels = [c.value for c in ws[3]]
+    labels = [c.value for c in ws[4]]
     assert labels[0] == "Indicator code" and "Value" in labels
     assert "Khanh Hoa" in ws["A1"].value
+
+
+def test_columns_carry_hidden_markers_that_move_with_them(cat):
+    """The reader finds the value column by its marker, so a clerk's inserted column cannot take its place."""
+    wb = _open(build_form(cat, "khanh-hoa", "2026-Q3"))
+    for name in (SHEET_DATA, SHEET_MILESTONES):
+        ws = wb[name]
+        markers = [c.value for c in ws[3]]
+        assert all(m.startswith("nq45:") for m in markers) and ws.row_dimensions[3].hidden
+        assert "nq45:code" in markers
+    data = wb[SHEET_DATA]
+    assert [c.value for c in data[3]].index("nq45:value") == [c.value for c in data[4]].index("Giá trị")
+    # working columns may be inserted; structure (sheet names) stays locked, without a password
+    assert data.protection.insertColumns is False and data.protection.password is None
 
 
 def test_data_rows_skip_milestones(cat):

@@ -5,12 +5,16 @@ One workbook per unit and period:
 - "Hướng dẫn": how to fill the form (Vietnamese, one English line), and the unit, period and form
   version in labelled cells — a visible copy of the metadata for readers that cannot see hidden sheets;
 - "Số liệu": one row per numeric or direction target (per sector where the target applies per sector),
-  codes, names, units, targets and the previous value locked; value, note and source to fill;
+  codes, names, units, targets and the previous value locked; value, note and source to fill. A hidden,
+  locked row above the header marks each column with its key ("nq45:value" …): the marker moves with its
+  column when a clerk inserts a working column (allowed), so the reader never takes another column for
+  the value column;
 - "Nhiệm vụ": one row per task, with a status drop-down, a completion date and the evidence;
-- "_meta": very hidden key/value rows (form, unit, period, form_version, created_at).
+- "_meta": very hidden key/value rows (form, unit, period, frequency, form_version, created_at).
 
-The reader (tracker/ingest.py) finds columns by their header labels, so the labels below are the
-contract between the two modules; ``COLUMN_LABELS`` holds both languages.
+The reader (tracker/ingest/) finds columns by the marker row (version 2) or by their exact header labels
+(version 1 forms and bulk files), so the markers and labels below are the contract between the two;
+``COLUMN_LABELS`` holds both languages.
 """
 
 from __future__ import annotations
@@ -30,7 +34,10 @@ from tracker.catalogue import Catalogue, Indicator
 from tracker.i18n import fmt_target
 from tracker.periods import parse_period
 
-FORM_VERSION = "1"
+FORM_VERSION = "2"
+# Forms still read: version 1 (no marker row) by its exact header labels.
+ACCEPTED_FORM_VERSIONS = ("1", "2")
+MARKER_PREFIX = "nq45:"
 FORM_KIND = "nq45"
 BULK_KIND = "bulk"
 
@@ -87,7 +94,7 @@ _FILL_FILL = PatternFill("solid", fgColor="FFF2CC")  # the cells to fill, pale y
 _THIN = Side(style="thin", color="BFBFBF")
 _BORDER = Border(left=_THIN, right=_THIN, top=_THIN, bottom=_THIN)
 _WRAP = Alignment(wrap_text=True, vertical="top")
-_TITLE_ROW, _SUBTITLE_ROW, _HEADER_ROW = 1, 2, 3
+_TITLE_ROW, _SUBTITLE_ROW, _MARKER_ROW, _HEADER_ROW = 1, 2, 3, 4
 
 
 def form_filename(unit: str, period: str) -> str:
@@ -131,11 +138,15 @@ def _meta_sheet(wb: Workbook, meta: dict[str, str]) -> None:
 
 def _header(ws, fields: tuple[str, ...], lang: str) -> None:
     for col, field in enumerate(fields, 1):
+        marker = ws.cell(_MARKER_ROW, col, MARKER_PREFIX + field)
+        marker.protection = Protection(locked=True)
+        marker.font = Font(color="FFFFFF", size=6)
         cell = ws.cell(_HEADER_ROW, col, label(field, lang))
         cell.font, cell.fill, cell.border = _HEADER_FONT, _HEADER_FILL, _BORDER
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
         ws.column_dimensions[get_column_letter(col)].width = _WIDTHS[field]
     ws.row_dimensions[_HEADER_ROW].height = 32
+    ws.row_dimensions[_MARKER_ROW].hidden = True
 
 
 def _title(ws, text: str, subtitle: str, width: int) -> None:
@@ -161,6 +172,8 @@ def _protect(ws) -> None:
     ws.protection.formatColumns = False  # column widths may still be changed
     ws.protection.formatRows = False
     ws.protection.autoFilter = False
+    # Clerks add working columns; a form that forbids it gets pasted into a fresh workbook instead.
+    ws.protection.insertColumns = False
 
 
 def _value_rule(ind: Indicator) -> tuple[str, str | None, str | None]:
@@ -333,7 +346,8 @@ def build_form(catalogue: Catalogue, unit: str, period: str, previous: dict[str,
     _print_setup(ms)
     _protect(ms)
 
-    _meta_sheet(wb, {"form": FORM_KIND, "unit": unit, "period": p.code, "form_version": FORM_VERSION,
+    _meta_sheet(wb, {"form": FORM_KIND, "unit": unit, "period": p.code,
+                     "frequency": "quarter" if p.is_quarter else "year", "form_version": FORM_VERSION,
                      "created_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()})
     # Sheets cannot be renamed, moved or deleted; the reader relies on their names.
     wb.security = WorkbookProtection(lockStructure=True)
