@@ -105,7 +105,7 @@ def cell_value(cell, r: int, c: int, ind: Indicator, cells: SheetCells, issues: 
             return None
         if (r, c) in cells.percent:
             if ind.unit not in PERCENT_UNITS:
-                err("misleading_format", f"Chỉ tiêu này tính bằng {ind.unit_label()}, nhưng ô định dạng phần trăm (hiển thị "
+                err("misleading_format", f"Chỉ tiêu “{ind.id}” tính bằng {ind.unit_label()}, nhưng ô định dạng phần trăm (hiển thị "
                     f"{_shown(value * 100) if math.isfinite(value) else _shown(cell)} %). Đặt định dạng số thông thường và nhập đúng con số.",
                     f"This target counts {ind.unit_label('en')}, but the cell is formatted as a percentage. Set a plain number "
                     "format and type the figure.", sheet, row, letter)
@@ -121,6 +121,12 @@ def cell_value(cell, r: int, c: int, ind: Indicator, cells: SheetCells, issues: 
                 f"This target is counted in {ind.unit_label('en')}, not percent: remove the % from “{cell.strip()[:60]}”.",
                 sheet, row, letter)
             return None
+    elif isinstance(cell, (dt.date, dt.time)):
+        err("misleading_format", f"Ô đang hiển thị dạng ngày giờ ({_shown(cell)}), không phải con số ({what}). Đặt định dạng số "
+            "(Format Cells → Number) và nhập lại con số.",
+            f"The cell shows a date or time ({_shown(cell)}), not a number (indicator “{ind.id}”). Set a number format and "
+            "type the figure.", sheet, row, letter)
+        return None
     else:
         value = None
     if value is None or not math.isfinite(value):
