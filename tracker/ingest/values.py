@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from decimal import Decimal
 from dataclasses import dataclass
 
 from tracker.catalogue import Indicator
@@ -110,7 +111,8 @@ def cell_value(cell, r: int, c: int, ind: Indicator, cells: SheetCells, issues: 
                     f"This target counts {ind.unit_label('en')}, but the cell is formatted as a percentage. Set a plain number "
                     "format and type the figure.", sheet, row, letter)
                 return None
-            value *= 100
+            # in decimal, so that 0,295 shown as 29,5 % is stored as 29,5 and not 29,499999999999996
+            value = float(Decimal(repr(value)) * 100)
     elif isinstance(cell, str):
         try:
             value, pct_text = parse_text(cell)
