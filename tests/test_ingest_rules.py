@@ -432,3 +432,65 @@ def test_bombs_are_judged_by_ratio_and_a_generous_cap():
     real = _zip({"xl/workbook.xml": b"<x/>", "xl/worksheets/sheet1.xml": os.urandom(1_500_000).hex().encode() * 8})
     assert verdict(real) == ("xlsx", [])
     assert verdict(real, max_uncompressed=20_000_000) == (None, ["zip_bomb"])
+
+
+# --- every refusal leaves the database as it was -----------------------------------------------------------------
+
+def test_refused_files_of_every_class_leave_the_database_unchanged(cat, form, people, tmp_path, monkeypatch):
+    """Through the real CLI: one accepted upload, then one refused file per class; nothing changes."""
+    from tracker.cli import main
+    from tracker.store import Store
+
+    monkeypatch.setenv("TRACKER_DB", str(tmp_path / "t.duckdb"))
+    monkeypatch.setenv("TRACKER_USERS", str(tmp_path / "users.toml"))
+    monkeypatch.setenv("TRACKER_TODAY", "2026-10-15")
+
+    def state():
+        with Store(tmp_path / "t.duckdb") as store:
+            return (len(store.submissions()), store.observation_count(), store.last_change(),
+                    store.current_values().to_dict("records"))
+
+    good = tmp_path / "good.xlsx"
+    good.write_bytes(fill(form, {(people.id, ""): 85000}))
+    assert main(["ingest", str(good)]) == 0
+    before = state()
+
+    def in_cell(value, fmt=None):
+        def edit(wb):
+            ws = wb[SHEET_DATA]
+            cell = ws.cell(_row_of(ws, people.id), _value_col(ws))
+            cell.value = value
+            if fmt:
+                cell.number_format = fmt
+        return edit
+
+    def merged(wb):
+        ws = wb[SHEET_DATA]
+        r = _row_of(ws, people.id)
+        ws.merge_cells(start_row=r, start_column=_value_col(ws), end_row=r + 1, end_column=_value_col(ws))
+
+    def long_note(wb):
+        ws = wb[SHEET_DATA]
+        _, cols = _header(ws)
+        ws.cell(_row_of(ws, people.id), cols["Ghi chú"]).value = "x" * 60_000
+
+    def copied_sheet(wb):
+        copy = wb.copy_worksheet(wb[SHEET_DATA])
+        copy.title = "Số liệu (2)"
+
+    refused = {
+        "misleading_format": in_cell(86000, "#,##0,"),
+        "ambiguous_column": _insert_column("Số liệu (quý trước)", {people.id: 80000}),
+        "ambiguous_sheet": copied_sheet,
+        "wrong_frequency": _set_period("2025", "2025", "Năm 2025"),
+        "period_mismatch": _set_period(visible_label="Quý II/2026"),
+        "out_of_range": in_cell(1e308),
+        "error_cell": in_cell("#DIV/0!"),
+        "merged_cell": merged,
+        "text_too_long": long_note,
+    }
+    for code, edit in refused.items():
+        path = tmp_path / f"{code}.xlsx"
+        path.write_bytes(fill(form, {(people.id, ""): 86000}, edit=edit))
+        assert main(["ingest", str(path)]) == 1, code
+        assert state() == before, code
