@@ -120,3 +120,150 @@ def test_lineage_sentences_write_level_words_in_lower_case():
     assert "Kế thừa chỉ tiêu của: huyện Lạc Dương." in lineage_text(cat, "xa-lac-duong", "vi")
     assert unit_label(cat, "lac-duong", "vi") == "Huyện Lạc Dương (nay thuộc xã Lạc Dương)"
     assert "Lac Duong commune" in " ".join(lineage_text(cat, "lac-duong", "en"))
+
+
+# ---------------------------------------------------------------------------------------------- issue 11:
+# concepts, territory, derived / unmeasurable / retired entries, yearly tasks
+
+
+def _index(raw, ident):
+    return next(n for n, i in enumerate(raw["indicators"]) if i["id"] == ident)
+
+
+def test_unknown_concept_and_a_concept_measured_two_ways(raw):
+    bg, kh = _index(raw, "bac-giang.st-enterprises"), _index(raw, "khanh-hoa.patents")
+
+    def change(d):
+        d["indicators"][bg]["concept"] = "vibes"
+        d["indicators"][kh]["concept"] = "st-enterprises"
+    msg = broken(raw, change)
+    assert f"indicators[{bg}] (id: bac-giang.st-enterprises) → concept: unknown concept 'vibes'" in msg
+    assert f"indicators[{kh}] (id: khanh-hoa.patents) → concept: 'st-enterprises' is measured in enterprise" in msg
+
+
+def test_retirement_needs_a_live_replacement_and_a_note(raw):
+    old, new = _index(raw, "bac-giang.patents"), _index(raw, "bac-giang.award-winning-inventions")
+    live = _index(raw, "khanh-hoa.st-enterprises")
+
+    def unknown(d):
+        d["indicators"][old]["replaced_by"] = "bac-giang.nowhere"
+    msg = broken(raw, unknown)
+    assert f"indicators[{old}] (id: bac-giang.patents) → replaced_by: unknown indicator 'bac-giang.nowhere'" in msg
+
+    def change(d):
+        d["indicators"][live]["replaced_by"] = "khanh-hoa.tfp-share"      # not retired itself
+        d["indicators"][new]["retired"] = True                              # no note
+        del d["indicators"][new]["note"]
+    msg = broken(raw, change)
+    assert f"indicators[{live}] (id: khanh-hoa.st-enterprises): replaced_by: only a retired entry is replaced" in msg
+    assert "retired: a retired entry needs a note" in msg
+
+
+def test_replacement_must_not_be_retired(raw):
+    old = _index(raw, "khanh-hoa.st-budget-share")
+
+    def change(d):
+        d["indicators"][old]["replaced_by"] = "bac-giang.patents"
+    msg = broken(raw, change)
+    assert f"indicators[{old}] (id: khanh-hoa.st-budget-share) → replaced_by: bac-giang.patents is retired itself" in msg
+
+
+def test_derived_needs_a_note_and_only_numbers_can_be_unmeasurable(raw):
+    der = _index(raw, "can-tho.st-enterprises")
+    ms = next(n for n, i in enumerate(raw["indicators"]) if i["kind"] == "milestone")
+
+    def change(d):
+        del d["indicators"][der]["note"]
+        d["indicators"][ms]["measurable"] = False
+    msg = broken(raw, change)
+    assert f"indicators[{der}] (id: can-tho.st-enterprises): derived: a derived target needs a note" in msg
+    assert f"indicators[{ms}]" in msg and "measurable: only a numeric goal can lack a statistic" in msg
+
+
+def test_a_merged_unit_document_must_say_its_territory(raw):
+    n = next(k for k, d in enumerate(raw["documents"]) if d["id"] == "khanh-hoa-ctr-45")
+
+    def change(d):
+        del d["documents"][n]["territory"]
+    msg = broken(raw, change)
+    assert f"documents[{n}] (id: khanh-hoa-ctr-45) → territory: khanh-hoa's area changed" in msg
+
+
+def test_yearly_task_needs_start_and_recurring(raw):
+    n = _index(raw, "lam-dong.progress-reports")
+    m = _index(raw, "can-tho.city-committee-reports")
+
+    def change(d):
+        del d["indicators"][n]["target"]["start"]
+        d["indicators"][m]["target"]["recurring"] = False
+    msg = broken(raw, change)
+    assert f"indicators[{n}] (id: lam-dong.progress-reports) → target" in msg and "every: give start" in msg
+    assert f"indicators[{m}] (id: can-tho.city-committee-reports) → target" in msg and "only a recurring task" in msg
+
+
+@pytest.mark.parametrize("ident, unit, vi, en", [
+    ("bac-giang.university-graduates", "bac-ninh", "Bắc Ninh — địa bàn tỉnh Bắc Giang cũ",
+     "Bac Ninh — area of former Bac Giang province"),
+    ("bac-giang.university-graduates", "bac-giang", "Bắc Giang", "Bac Giang"),
+    ("khanh-hoa.st-enterprises", "khanh-hoa", "Khánh Hòa — địa bàn tỉnh Khánh Hòa trước 01/7/2025",
+     "Khanh Hoa — area of Khanh Hoa province before 1 July 2025"),
+    ("lam-dong.st-enterprises", "lam-dong", "Lâm Đồng — địa bàn tỉnh Lâm Đồng trước 01/7/2025",
+     "Lam Dong — area of Lam Dong province before 1 July 2025"),
+    ("can-tho.st-enterprises", "can-tho", "Cần Thơ — địa bàn thành phố Cần Thơ trước 01/7/2025",
+     "Can Tho — area of Can Tho city before 1 July 2025"),
+    ("lac-duong.plan-issued", "xa-lac-duong",
+     "Xã Lạc Dương — địa bàn huyện Lạc Dương cũ (nay chủ yếu thuộc xã Lạc Dương)",
+     "Lac Duong commune — area of former Lac Duong district (now mostly Lac Duong commune)"),
+    ("lac-duong.plan-issued", "lac-duong", "Huyện Lạc Dương", "Lac Duong district"),
+])
+def test_territory_label_says_whose_territory_a_target_covers(ident, unit, vi, en):
+    cat = load_catalogue()
+    ind = cat.indicator(ident)
+    assert cat.territory_label(ind, unit, "vi") == vi
+    assert cat.territory_label(ind, unit, "en") == en
+    assert cat.covers_old_territory(ind, unit) == ("—" in vi)
+
+
+def test_pre_merger_targets_keep_their_ids_and_carry_the_old_territory():
+    cat = load_catalogue()
+    for unit in ("khanh-hoa", "lam-dong", "can-tho", "bac-giang", "lac-duong"):
+        assert cat.own_indicators(unit), unit
+        for ind in cat.own_indicators(unit):
+            assert ind.id.startswith(unit + "."), ind.id
+            assert "trước 01/7/2025" in cat.territory_of(ind).name.vi
+
+
+def test_comparable_only_within_a_concept():
+    cat = load_catalogue()
+    group = {i.id for i in cat.comparable("bac-giang.st-enterprises")}
+    assert group == {"bac-giang.st-enterprises", "khanh-hoa.st-enterprises", "lam-dong.st-enterprises",
+                     "lac-duong.st-enterprises", "can-tho.st-enterprises"}
+    # "sáng chế, giải pháp hữu ích" is not "phát minh": no concept joins them
+    assert cat.comparable("khanh-hoa.patents") == [] and cat.comparable("can-tho.patents") == []
+    assert cat.comparable("bac-giang.patents") == []        # retired
+    groups = cat.concept_groups()
+    assert set(groups) == set(cat.concepts) and all(len(v) >= 2 for v in groups.values())
+    assert all(len({i.jurisdiction for i in v}) == len(v) for v in groups.values())
+
+
+def test_retired_entries_point_at_their_replacement_and_are_not_asked_for():
+    cat = load_catalogue()
+    retired = [i for i in cat.indicators if i.retired]
+    assert {i.id for i in retired} >= {"bac-giang.patents", "khanh-hoa.st-budget-share", "lam-dong.startup-centre",
+                                       "can-tho.startup-centre", "khanh-hoa.talent-attraction-resolution"}
+    for old in retired:
+        new = cat.indicator(old.replaced_by)
+        assert not new.retired and new.jurisdiction == old.jurisdiction and new.id in old.note.vi
+    asked = {i.id for i in cat.reportable_indicators_for("bac-ninh")}
+    assert "bac-giang.patents" not in asked and "bac-giang.intellectuals-national-rank-2045" not in asked
+    assert "bac-giang.award-winning-inventions" in asked
+    assert {i.id for i in cat.indicators_for("bac-ninh")} - asked == {
+        "bac-giang.patents", "bac-giang.intellectuals-national-rank-2045", "bac-giang.intellectuals-regional-rank-2045"}
+
+
+def test_derived_targets_say_the_document_gives_no_year():
+    cat = load_catalogue()
+    derived = {i.id for i in cat.indicators if i.derived}
+    assert derived == {"lam-dong.st-enterprises", "lac-duong.st-enterprises", "can-tho.st-enterprises"}
+    for ident in derived:
+        assert "không nêu năm" in cat.indicator(ident).note.vi

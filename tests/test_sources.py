@@ -1,4 +1,5 @@
-"""Every target traces back to its document: quotes are verbatim, and no number in a goals section is left out."""
+"""Every target traces back to its document: quotes are verbatim; every number and rank word in a goals
+section, and every kind of task sentence, stands inside some target's quote (checked by position)."""
 
 import re
 
@@ -20,16 +21,17 @@ def test_bundled_copy_is_the_shared_documents():
     for path in shared_seeds_dir().iterdir():
         assert (BUNDLED_SEEDS / path.name).read_bytes() == path.read_bytes(), path.name
 
-# Numbers in the goals sections (II) that are not targets, with the reason.
+# Number occurrences in the goals sections (II) that are not targets: (a pattern the occurrence lies
+# inside, the reason). Matched by position, so an excuse never covers another occurrence of the number.
 NOT_TARGETS = {
-    "002_873c75f986b45909.txt": {
-        "4": "“Cách mạng công nghiệp lần thứ 4” — the name of a revolution",
-    },
+    "002_873c75f986b45909.txt": [
+        (r"Cách mạng công (?:\d+ )?nghiệp lần thứ 4", "the name of a revolution (a page number splits it)"),
+    ],
 }
 
-_HEADING_II = re.compile(r"^\s*II\s*[.\-–]\s*", re.MULTILINE)
-_HEADING_III = re.compile(r"^\s*III\s*[.\-–]\s*", re.MULTILINE)
-_NUMBER = re.compile(r"(?<![\w/.,-])\d+(?:[.,]\d+)*(?:\s*%)?")
+_NUMBER = re.compile(r"(?<![\w/.,§-])\d+(?:[.,]\d+)*(?:\s*%)?")
+# Rank words with no digit that set a goal as well as a number does.
+_RANK_WORDS = re.compile(r"đứng đầu|dẫn đầu|nhóm \d+", re.IGNORECASE)
 _NOT_A_QUANTITY = [
     re.compile(r"\d+\s*-\s*(?:NQ|KH|CTr)/\w+"),      # document numbers: 45-NQ/TW
     re.compile(r"\d{1,2}/\d{1,2}/\d{4}"),              # dates
@@ -39,18 +41,90 @@ _NOT_A_QUANTITY = [
 ]
 
 
-def goals_section(text: str) -> str:
-    start = _HEADING_II.search(text)
-    end = _HEADING_III.search(text, start.end()) if start else None
-    assert start and end, "could not find sections II and III"
-    return text[start.end():end.start()]
+def _mask(text: str) -> str:
+    """``text`` with the digits of non-quantities replaced by "§": same length, same spaces, so
+    normalise() of it lines up character for character with normalise() of the original."""
+    for pattern in _NOT_A_QUANTITY:
+        text = pattern.sub(lambda m: re.sub(r"\d", "§", m.group(0)), text)
+    return text
+
+
+def _region(text: str, start: re.Pattern, end: re.Pattern) -> tuple[int, int]:
+    a = start.search(text)
+    b = end.search(text, a.end()) if a else None
+    assert a and b, f"could not find the section between {start.pattern!r} and {end.pattern!r}"
+    return a.end(), b.start()
+
+
+def goals_span(text: str) -> tuple[int, int]:
+    """Where section II (goals, including the 2045 vision) is in normalise(text)."""
+    return _region(text, re.compile(r"(?:^| )II\s*[.\-–]\s"), re.compile(r" III\s*[.\-–]\s"))
+
+
+def tasks_span(text: str) -> tuple[int, int]:
+    """From section III (tasks) to the signature: the tasks and the implementation sections."""
+    return _region(text, re.compile(r" III\s*[.\-–]\s"), re.compile(r"Nơi nhận"))
 
 
 def quantities(text: str) -> set[str]:
-    for pattern in _NOT_A_QUANTITY:
-        text = pattern.sub(" ", text)
-    text = normalise(text)
-    return {re.sub(r"\s+", "", m.group(0)).rstrip("%") for m in _NUMBER.finditer(text)}
+    """The distinct quantities in ``text`` (years, dates, document, section and page numbers left out)."""
+    return {m.group(0) for m in quantity_occurrences(text)}
+
+
+def quantity_occurrences(text: str) -> list["_Found"]:
+    """Every quantity in normalise(text), with its position there; "%" and spaces dropped from group 0."""
+    masked = normalise(_mask(text))
+    assert len(masked) == len(normalise(text)), "masking moved the text"
+    return [_Found(m) for m in _NUMBER.finditer(masked)]
+
+
+class _Found:
+    """A quantity found: its text without spaces or "%", and where it stands."""
+
+    def __init__(self, m: re.Match):
+        self._m = m
+
+    def group(self, _=0) -> str:
+        return re.sub(r"\s+", "", self._m.group(0)).rstrip("%")
+
+    def start(self) -> int:
+        return self._m.start()
+
+    def end(self) -> int:
+        return self._m.end()
+
+
+def quote_spans(text: str, quotes) -> list[tuple[int, int]]:
+    """Every place in ``text`` (already normalised) where one of ``quotes`` stands."""
+    spans = []
+    for q in quotes:
+        q = normalise(q)
+        at = text.find(q)
+        while at >= 0:
+            spans.append((at, at + len(q)))
+            at = text.find(q, at + 1)
+    return spans
+
+
+def _covered(pos: tuple[int, int], spans) -> bool:
+    return any(a <= pos[0] and pos[1] <= b for a, b in spans)
+
+
+def _line_of(raw: str, text: str, at: int) -> int:
+    """The line of the raw file where position ``at`` of normalise(raw) falls (for messages).
+
+    normalise() of the whole text equals its lines, each normalised, joined by one space (empty
+    ones left out), so the offset of each line in the normalised text is a running sum.
+    """
+    offset = 0
+    for n, line in enumerate(raw.splitlines(), start=1):
+        piece = normalise(line)
+        if not piece:
+            continue
+        if at < offset + len(piece) + 1:
+            return n
+        offset += len(piece) + 1
+    return 0
 
 
 def test_every_quote_is_in_its_document():
@@ -66,21 +140,142 @@ def test_quote_check_can_fail():
     assert normalise(ind.quote.replace("9", "8")) not in text or "9" not in ind.quote
 
 
-def test_every_number_in_goal_sections_is_a_target():
+def _uncovered_goals(cat, doc, text_raw):
+    text = normalise(text_raw)
+    a, b = goals_span(text)
+    numeric = [i.quote for i in cat.indicators if i.document == doc.id and i.is_numeric]
+    spans = quote_spans(text, numeric)
+    excused = [m.span() for pattern, _ in NOT_TARGETS.get(doc.file, [])
+               for m in re.finditer(pattern, text)]
+    missing = []
+    for m in quantity_occurrences(text_raw):
+        if a <= m.start() < b and not _covered((m.start(), m.end()), spans + excused):
+            missing.append((m.start(), m.group(0)))
+    for m in _RANK_WORDS.finditer(text):
+        if a <= m.start() < b and not _covered(m.span(), spans):
+            missing.append((m.start(), m.group(0)))
+    return [f"{doc.file} line {_line_of(text_raw, text, at)}: {word!r} in section II is in no numeric target's quote "
+            f"(…{text[max(0, at - 50):at + 30]}…)" for at, word in sorted(missing)]
+
+
+def test_every_number_and_rank_word_in_goal_sections_is_a_target():
+    """Each occurrence counts, by its position: a "10" already quoted elsewhere does not cover
+    "thuộc nhóm 10 tỉnh, thành phố dẫn đầu" (Bắc Giang's 2045 goal)."""
     cat = load_catalogue()
     missing = []
     for doc in cat.documents.values():
-        section = goals_section(read_document(doc.file))
-        numeric_quotes = " ".join(normalise(i.quote) for i in cat.indicators if i.document == doc.id and i.is_numeric)
-        covered = quantities(numeric_quotes)
-        for number in sorted(quantities(section)):
-            if number in NOT_TARGETS.get(doc.file, {}):
-                continue
-            if number not in covered:
-                missing.append(f"{doc.file}: {number!r} in section II is in no numeric target's quote")
+        missing += _uncovered_goals(cat, doc, read_document(doc.file))
     assert not missing, "\n".join(missing)
+
+
+def test_the_number_check_counts_occurrences_not_the_set_of_numbers():
+    """Without Bắc Giang's 2045 goals the check fails, though "10" stands in other quotes."""
+    import copy
+
+    import yaml
+
+    from tracker.catalogue import DEFAULT_PATH, parse_catalogue
+
+    raw = yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8"))
+    data = copy.deepcopy(raw)
+    data["indicators"] = [i for i in data["indicators"] if not i["id"].endswith("-rank-2045")]
+    cat = parse_catalogue(data)
+    doc = cat.documents["bac-giang-kh-45"]
+    missing = "\n".join(_uncovered_goals(cat, doc, read_document(doc.file)))
+    assert "'10'" in missing and "'dẫn đầu'" in missing and "'đứng đầu'" in missing and "'nhóm 10'" in missing
+    assert "line 39" in missing
+    assert "10" in " ".join(i.quote for i in cat.indicators if i.document == doc.id and i.is_numeric)
+
+
+# Kinds of task sentence that every unit whose document has one must catalogue, each by the
+# phrase that marks it. Every occurrence in the tasks and implementation sections (III to the
+# signature) must stand inside the quote of one of that document's milestones.
+TASK_KINDS = {
+    "consultation / dialogue": r"thường xuyên tổ chức (?:tham vấn, )?đối thoại",
+    "meetings honouring intellectuals": r"hình thức đối thoại, gặp mặt, tôn vinh",
+    "periodic review (sơ kết, tổng kết)": r"sơ kết, tổng kết|sơ, tổng kết",
+    "periodic check / monitoring": r"định kỳ kiểm tra|kiểm tra, đôn đốc|theo dõi, đôn đốc",
+    "oversight (giám sát) by councils and the Front": r"tổ chức giám sát|giám sát, kiểm tra|tăng cường giám sát|"
+                                                      r"công tác giám sát|tuyên truyền, giám sát|thực hiện và giám sát|"
+                                                      r"vai trò phản biện",
+    "periodic retraining policy": r"chính sách định kỳ",
+    "yearly or periodic (hằng năm, định kỳ)": r"h[àằ]ng năm|định kỳ",
+    "standing (thường xuyên)": r"thực hiện thường xuyên|thường xuyên (?:tổ chức|kiểm tra|theo dõi|giám sát)",
+    "dated (quý, tháng, năm)": r"\((?:hoàn thành|thực hiện|ban hành|xây dựng)[^)]*(?:quý|tháng|năm) [^)]*\)",
+    "local programmes (chương trình, kế hoạch)": r"xây dựng chương trình, kế hoạch",
+    "successor intellectuals plan": r"kế hoạch thu hút, đào tạo, bồi dưỡng đội ngũ trí thức kế cận",
+    "intellectuals database": r"cơ sở dữ liệu về đội ngũ trí thức",
+    "public services by associations": r"tham gia thực hiện một số dịch vụ công",
+}
+
+
+# Task sentences that repeat a task already catalogued where the document assigns it: (a pattern
+# the occurrence lies inside, the reason).
+SAME_TASK_ELSEWHERE = {
+    "002_873c75f986b45909.txt": [
+        (r"Xây dựng cơ sở dữ liệu về đội ngũ trí thức, làm tốt công tác dự báo",
+         "section III.3 states the task that section IV.3 assigns: khanh-hoa.intellectuals-database"),
+    ],
+}
+
+
+def uncovered_tasks(cat, doc, text_raw: str) -> list[str]:
+    text = normalise(text_raw)
+    a, b = tasks_span(text)
+    spans = quote_spans(text, [i.quote for i in cat.indicators if i.document == doc.id and i.is_milestone])
+    spans += [m.span() for pattern, _ in SAME_TASK_ELSEWHERE.get(doc.file, []) for m in re.finditer(pattern, text)]
+    out = []
+    for kind, pattern in TASK_KINDS.items():
+        for m in re.finditer(pattern, text[a:b], re.IGNORECASE):
+            at = (a + m.start(), a + m.end())
+            if not _covered(at, spans):
+                out.append(f"{doc.file} line {_line_of(text_raw, text, at[0])}: {kind} — "
+                           f"“…{text[max(0, at[0] - 60):at[1] + 40]}…” is in no task's quote")
+    return out
+
+
+def test_every_task_kind_is_catalogued_in_each_unit_whose_document_has_it():
+    cat = load_catalogue()
+    missing = []
+    for doc in cat.documents.values():
+        missing += uncovered_tasks(cat, doc, read_document(doc.file))
+    assert not missing, "\n".join(missing)
+
+
+def test_task_kind_check_fails_for_a_missing_task():
+    """Drop Bắc Giang's consultation task and the check names it, with its line."""
+    import copy
+
+    import yaml
+
+    from tracker.catalogue import DEFAULT_PATH, parse_catalogue
+
+    raw = yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8"))
+    data = copy.deepcopy(raw)
+    data["indicators"] = [i for i in data["indicators"] if i["id"] != "bac-giang.intellectuals-dialogue"]
+    cat = parse_catalogue(data)
+    doc = cat.documents["bac-giang-kh-45"]
+    missing = uncovered_tasks(cat, doc, read_document(doc.file))
+    assert missing and all("line 49" in m for m in missing)
+    assert [m for m in missing if "consultation / dialogue" in m]
+
+
+def test_every_task_kind_appears_in_some_document():
+    """A kind whose phrase is in no document would be a check that cannot fail."""
+    cat = load_catalogue()
+    texts = [normalise(read_document(d.file)) for d in cat.documents.values()]
+    for kind, pattern in TASK_KINDS.items():
+        assert any(re.search(pattern, t[slice(*tasks_span(t))], re.IGNORECASE) for t in texts), kind
 
 
 def test_quantities_ignores_years_dates_and_document_numbers():
     text = "Nghị quyết số 45-NQ/TW ngày 24/11/2023 đến năm 2030: trên 90.000 người, 0,5% và 02 - 03 tiến sĩ"
     assert quantities(text) == {"90.000", "0,5", "02", "03"}
+
+
+def test_quantity_occurrences_keep_their_positions_and_repeats():
+    text = "2.1. Mục tiêu\ncó 10 tỉnh; nhóm 10 tỉnh\n3\nđến năm 2030"
+    found = [(m.group(0), m.start()) for m in quantity_occurrences(text)]
+    flat = normalise(text)
+    assert [w for w, _ in found] == ["10", "10"]
+    assert [flat[at:at + 2] for _, at in found] == ["10", "10"] and found[0][1] != found[1][1]

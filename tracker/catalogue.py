@@ -31,6 +31,7 @@ UNITS: dict[str, dict[str, str]] = {
     "enterprise": {"vi": "doanh nghiệp", "en": "enterprises"},
     "paper": {"vi": "bài báo", "en": "papers"},
     "patent": {"vi": "văn bằng", "en": "patents"},
+    "invention": {"vi": "phát minh", "en": "inventions"},
     "work": {"vi": "công trình", "en": "works"},
     "rank": {"vi": "hạng", "en": "rank"},
     "task": {"vi": "nhiệm vụ", "en": "task"},

@@ -106,7 +106,8 @@ def _rounded(ind: Indicator, value: float) -> float:
 def values_for(catalogue: Catalogue, unit: str, period: Period) -> dict[tuple[str, str], float]:
     """(indicator id, sector) → value that ``unit`` reports for ``period`` in the demo."""
     out: dict[tuple[str, str], float] = {}
-    for ind in catalogue.indicators_for(unit):
+    # Retired entries and goals no statistic measures are not on the form (reportable_indicators_for).
+    for ind in catalogue.reportable_indicators_for(unit):
         if not (ind.is_numeric or ind.kind == "direction"):
             continue
         if (ind.reporting_frequency == "year") != (not period.is_quarter):
@@ -129,7 +130,7 @@ def values_for(catalogue: Catalogue, unit: str, period: Period) -> dict[tuple[st
 def milestone_updates(catalogue: Catalogue, unit: str, period: Period) -> dict[str, tuple[str, dt.date | None, str]]:
     """indicator id → (status label as typed in the form, completion date, evidence), for this period's form."""
     out = {}
-    for ind in catalogue.indicators_for(unit):
+    for ind in catalogue.reportable_indicators_for(unit):
         if not ind.is_milestone or _reporter(catalogue, ind.jurisdiction, period) != unit:
             continue
         r = _rng(ind.id, "milestone")
