@@ -70,6 +70,8 @@ _LITERAL = re.compile(r'"[^"]*"|\\.')
 _BRACKET = re.compile(r"\[[^\]]*\]")
 _SCALING_COMMA = re.compile(r"[0#?],+(?![0#?,])")
 _DATE_TOKENS = re.compile(r"[dmyhsDMYHS]")
+_ELAPSED = re.compile(r"\[(h+|m+|s+)\]", re.I)
+_FRACTION_OF_SECOND = re.compile(r"(?<=[sS])\.0+")   # ss.000: milliseconds, still a time
 # Excel's built-in number formats that matter here (ECMA-376 18.8.30)
 _BUILTIN_PERCENT = {9, 10}
 _BUILTIN_DATES = set(range(14, 23)) | {45, 46, 47}
@@ -80,12 +82,14 @@ def classify_format(code: str) -> str | None:
     if not code or code.lower() == "general":
         return None
     literals = "".join(m.group(0) for m in _LITERAL.finditer(code))
-    bare = _BRACKET.sub("", _LITERAL.sub("", code))
+    # brackets hold colours, conditions and locales, except elapsed time ([h]:mm, [mm]:ss), which is a time
+    bare = _BRACKET.sub(lambda m: m.group(0)[1:-1] if _ELAPSED.fullmatch(m.group(0)) else "",
+                        _LITERAL.sub("", code))
     if "%" in bare:
         return "percent"
     if "%" in literals or _SCALING_COMMA.search(bare):
         return "misleading"
-    if _DATE_TOKENS.search(bare) and not re.search(r"[0#?]", bare):
+    if _DATE_TOKENS.search(bare) and not re.search(r"[0#?]", _FRACTION_OF_SECOND.sub("", bare)):
         return "date"
     return None
 
@@ -221,8 +225,6 @@ _CALCEXT = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.
 _ODS_DATA_STYLES = {"number-style", "currency-style", "percentage-style", "date-style", "time-style",
                     "boolean-style", "text-style"}
 _ODS_NUMERIC_TYPES = {"float", "percentage", "currency", "date", "time"}
-_ODS_GRID = {_TABLE + "table-row", _TABLE + "table-cell", _TABLE + "covered-table-cell", _TABLE + "table-column",
-             _TABLE + "table"}
 # Sanity bound on a repeat count: an ODS sheet has at most 1 048 576 rows and 16 384 columns.
 _ODS_MAX_REPEAT = 1 << 21
 
@@ -242,10 +244,9 @@ class _OdsStyles:
         name = el.get(_STYLE_NS + "name")
         tag = _local(el.tag)
         if el.tag.startswith(_NUMBER) and tag in _ODS_DATA_STYLES and name:
-            self.data_styles.setdefault(name, el)
+            self.data_styles[name] = el          # content.xml, read last, wins over styles.xml
         elif tag == "style" and el.get(_STYLE_NS + "family") == "table-cell" and name:
-            self.cell_styles.setdefault(name, (el.get(_STYLE_NS + "parent-style-name"),
-                                               el.get(_STYLE_NS + "data-style-name")))
+            self.cell_styles[name] = (el.get(_STYLE_NS + "parent-style-name"), el.get(_STYLE_NS + "data-style-name"))
         elif tag == "default-style" and el.get(_STYLE_NS + "family") == "table-cell":
             self.default_data_style = el.get(_STYLE_NS + "data-style-name") or self.default_data_style
 
@@ -262,15 +263,17 @@ class _OdsStyles:
         self._looks[cell_style] = look
         return look
 
-    def has_data_style(self, cell_style: str | None) -> bool:
-        name, seen = cell_style, set()
-        while name and name not in seen:
+    def has_number_format(self, cell_style: str | None) -> bool:
+        """Whether the style sets a number format other than General. LibreOffice shows a value of type
+        percentage through such a format, and as a percent only when the style has none (checked with
+        LibreOffice 7.4: 0.295 of type percentage shows 0.30 through "0.00" and 29.5% through General)."""
+        name, seen, data = cell_style, set(), None
+        while name and name not in seen and data is None:
             seen.add(name)
             parent, data = self.cell_styles.get(name, (None, None))
-            if data:
-                return data in self.data_styles
             name = parent
-        return self.default_data_style in self.data_styles
+        el = self.data_styles.get(data or self.default_data_style or "")
+        return el is not None and not _ods_general(el)
 
     def _data_look(self, name: str | None, seen: set[str]) -> tuple[str, str] | None:
         el = self.data_styles.get(name) if name else None
@@ -294,6 +297,14 @@ class _OdsStyles:
                 if found and found[0] == kind:
                     return found
         return None
+
+
+def _ods_general(el: ET.Element) -> bool:
+    """LibreOffice's General format: a number style of one bare number element (no decimals fixed)."""
+    children = list(el)
+    return (_local(el.tag) == "number-style" and len(children) == 1 and _local(children[0].tag) == "number"
+            and children[0].get(_NUMBER + "decimal-places") is None
+            and children[0].get(_NUMBER + "display-factor") in (None, "1"))
 
 
 def _ods_misleading(el: ET.Element) -> bool:
@@ -347,13 +358,16 @@ def _ods_code(el: ET.Element) -> str:
     return "".join(parts) or _local(el.tag)
 
 
-def _ods_repeat(el: ET.Element, attr: str) -> int:
-    raw = el.get(_TABLE + attr)
+def _ods_repeat(attrs: dict[str, str], attr: str) -> int:
+    raw = attrs.get(attr)
     if raw is None:
         return 1
-    n = int(raw)
+    try:
+        n = int(raw)
+    except ValueError:
+        n = 0
     if not 1 <= n <= _ODS_MAX_REPEAT:
-        raise CellsUnreadable(f"table:{attr}={raw} is out of range")
+        raise CellsUnreadable(f"{_local(attr)}={raw!r} is out of range")
     return n
 
 
@@ -370,122 +384,163 @@ def _ods(content: bytes, sheet_name: str) -> SheetCells:
             raise CellsUnreadable("the file has no content.xml")
         if "styles.xml" in names:
             with zf.open("styles.xml") as fh:
-                for event, el in ET.iterparse(fh, events=("end",)):
+                for _, el in ET.iterparse(fh, events=("end",)):
                     styles.add(el)
         with zf.open("content.xml") as fh:
-            out = _ods_content(fh, sheet_name, styles)
+            out = _OdsSheet(sheet_name, styles).read(fh)
     if out is None:
         raise CellsUnreadable(f"sheet {sheet_name!r} is not in the workbook")
     return out
 
 
-def _ods_content(fh, sheet_name: str, styles: _OdsStyles) -> SheetCells | None:
-    out: SheetCells | None = None
-    stack: list[ET.Element] = []
-    in_body = False
-    nested = 0            # depth of tables inside the sheet (a table in a cell): not the sheet's grid
-    columns: list[tuple[int, int, str | None]] = []   # (first, last, default cell style) of the sheet
-    col_count = 0
-    row = 0               # index of the current row
-    row_reps = 1
-    row_style: str | None = None
-    col = 0               # index of the current cell in the row
-    row_facts: list[tuple[str, int, object]] = []     # facts of the current row, repeated at its end
-    cell_facts: tuple[int, int, str | None, bool] | None = None   # pending cell: (col, reps, kind, formula)
-    for event, el in ET.iterparse(fh, events=("start", "end")):
-        if event == "start":
-            stack.append(el)
+# What the stream reader does with an element, by tag; anything else (text:p, spans …) is passed over.
+_T_CELL, _T_ROW, _T_COLUMN, _T_TABLE, _T_GROUP, _T_BODY, _T_AUTO = range(7)
+_ODS_TAGS = {
+    _TABLE + "table-cell": _T_CELL, _TABLE + "covered-table-cell": _T_CELL, _TABLE + "table-row": _T_ROW,
+    _TABLE + "table-column": _T_COLUMN, _TABLE + "table": _T_TABLE,
+    # containers of rows: rows inside them are rows of the sheet like any other
+    _TABLE + "table-header-rows": _T_GROUP, _TABLE + "table-rows": _T_GROUP, _TABLE + "table-row-group": _T_GROUP,
+    _OFFICE + "body": _T_BODY, _OFFICE + "automatic-styles": _T_AUTO,
+}
+_A_REPEAT_COLS = _TABLE + "number-columns-repeated"
+_A_REPEAT_ROWS = _TABLE + "number-rows-repeated"
+_A_SPAN_COLS = _TABLE + "number-columns-spanned"
+_A_SPAN_ROWS = _TABLE + "number-rows-spanned"
+_A_STYLE = _TABLE + "style-name"
+_A_DEFAULT_STYLE = _TABLE + "default-cell-style-name"
+_A_VALUE_TYPE = _OFFICE + "value-type"
+_A_CALC_TYPE = _CALCEXT + "value-type"
+_A_FORMULA = _TABLE + "formula"
+
+
+class _OdsSheet:
+    """One pass over content.xml: styles first, then the rows of the sheet asked for.
+
+    Every row is dropped from the tree once read, with its cells and their text, so memory stays flat on
+    a sheet of any length; reading stops at the end of the sheet."""
+
+    def __init__(self, sheet_name: str, styles: _OdsStyles) -> None:
+        self.sheet_name = sheet_name
+        self.styles = styles
+        self.columns: list[tuple[int, int, str | None]] = []   # (first, last, default cell style)
+        self.col_count = 0
+        self.row = 0
+        self.row_reps = 1
+        self.row_style: str | None = None
+        self.col = 0
+        self.row_facts: list[tuple[str, int, object]] = []
+        self.pending: tuple[int, int, str] | None = None        # (column, repeats, 'error' | 'formula')
+
+    def read(self, fh) -> SheetCells | None:
+        out: SheetCells | None = None
+        in_body = False
+        nested = 0                        # depth of tables inside cells of the sheet: not part of its grid
+        containers: list[ET.Element] = []   # table and row groups open now: the parents of rows
+        for event, el in ET.iterparse(fh, events=("start", "end")):
+            what = _ODS_TAGS.get(el.tag)
             if not in_body:
-                if el.tag == _OFFICE + "body":
+                if what == _T_BODY:
                     in_body = True
+                elif event == "end":
+                    if what == _T_AUTO:
+                        el.clear()
+                    else:
+                        self.styles.add(el)
                 continue
-            if out is None:
-                if el.tag == _TABLE + "table" and el.get(_TABLE + "name") == sheet_name:
-                    out = SheetCells()
+            if what is None:
                 continue
-            if el.tag == _TABLE + "table":
-                nested += 1
-            if nested:
+            if event == "start":
+                if what == _T_CELL:
+                    if out is not None and not nested:
+                        self._cell(el.attrib)
+                elif what == _T_ROW:
+                    if out is not None and not nested:
+                        attrs = el.attrib
+                        self.row_reps = _ods_repeat(attrs, _A_REPEAT_ROWS)
+                        self.row_style = attrs.get(_A_DEFAULT_STYLE)
+                        self.col = 0
+                elif what == _T_TABLE:
+                    if out is not None:
+                        nested += 1
+                    elif el.get(_TABLE + "name") == self.sheet_name:
+                        out = SheetCells()
+                    containers.append(el)
+                elif what == _T_GROUP:
+                    containers.append(el)
+                elif what == _T_COLUMN and out is not None and not nested:
+                    n = _ods_repeat(el.attrib, _A_REPEAT_COLS)
+                    self.columns.append((self.col_count, self.col_count + n - 1, el.get(_A_DEFAULT_STYLE)))
+                    self.col_count += n
                 continue
-            tag = el.tag
-            if tag == _TABLE + "table-column":
-                n = _ods_repeat(el, "number-columns-repeated")
-                columns.append((col_count, col_count + n - 1, el.get(_TABLE + "default-cell-style-name")))
-                col_count += n
-            elif tag == _TABLE + "table-row":
-                row_reps = _ods_repeat(el, "number-rows-repeated")
-                row_style = el.get(_TABLE + "default-cell-style-name")
-                col, row_facts = 0, []
-            elif tag in (_TABLE + "table-cell", _TABLE + "covered-table-cell"):
-                reps = _ods_repeat(el, "number-columns-repeated")
-                cell_facts = _ods_cell_start(el, col, reps, row_style, columns, styles, row_facts)
-                col += reps
-            continue
-        # event == "end"
-        stack.pop()
-        if not in_body:
-            if el.tag.startswith(_NUMBER) or el.tag in (_STYLE_NS + "style", _STYLE_NS + "default-style"):
-                styles.add(el)
-            if el.tag == _OFFICE + "automatic-styles":
+            # end
+            if what == _T_CELL:
+                if self.pending is not None and out is not None and not nested:
+                    self._cell_end(el)
+            elif what == _T_ROW:
+                if out is not None and not nested:
+                    if self.row_facts:
+                        for r in range(self.row, self.row + self.row_reps):
+                            _ods_put(out, r, self.row_facts)
+                        self.row_facts = []
+                    self.row += self.row_reps
                 el.clear()
-            continue
-        if out is not None and not nested:
-            tag = el.tag
-            if tag in (_TABLE + "table-cell", _TABLE + "covered-table-cell") and cell_facts is not None:
-                first, reps, pending, formula = cell_facts
-                text = "".join(el.itertext())
-                if pending == "error":
-                    for c in range(first, first + reps):
-                        row_facts.append(("error", c, text.strip() or "#N/A"))
-                elif formula and not text:
-                    for c in range(first, first + reps):
-                        row_facts.append(("formula", c, None))
-                cell_facts = None
-            elif tag == _TABLE + "table-row":
-                for r in range(row, row + row_reps) if row_facts else ():
-                    _ods_put(out, r, row_facts)
-                row += row_reps
-                row_facts = []
-            elif tag == _TABLE + "table" and el.get(_TABLE + "name") == sheet_name:
-                return out
-        elif el.tag == _TABLE + "table" and nested:
-            nested -= 1
-        if stack and el.tag in _ODS_GRID:
-            stack[-1].remove(el)   # what is read is dropped (with its text): memory stays flat on a large sheet
-    return out
+                if containers:
+                    containers[-1].remove(el)     # the row is always the first child left: O(1)
+            elif what in (_T_TABLE, _T_GROUP):
+                containers.pop()
+                if what == _T_TABLE:
+                    if nested:
+                        nested -= 1
+                    elif out is not None:
+                        return out
+                    el.clear()
+        return out
 
+    def _cell(self, attrs: dict[str, str]) -> None:
+        col = self.col
+        if not attrs:                     # an empty cell without style: the commonest case
+            self.col = col + 1
+            return
+        reps = _ods_repeat(attrs, _A_REPEAT_COLS)
+        self.col = col + reps
+        facts = self.row_facts
+        if _A_SPAN_COLS in attrs or _A_SPAN_ROWS in attrs:
+            rows, cols = _ods_repeat(attrs, _A_SPAN_ROWS), _ods_repeat(attrs, _A_SPAN_COLS)
+            if rows > 1 or cols > 1:
+                facts.extend(("merged", c, (rows, cols)) for c in range(col, col + reps))
+        if attrs.get(_A_CALC_TYPE) == "error":
+            self.pending = (col, reps, "error")
+            return
+        value_type = attrs.get(_A_VALUE_TYPE)
+        if value_type is None:
+            if _A_FORMULA in attrs:
+                self.pending = (col, reps, "formula")
+            return
+        if value_type not in _ODS_NUMERIC_TYPES:
+            return
+        style = attrs.get(_A_STYLE) or self.row_style
+        if style is None:
+            style = next((s for first, last, s in self.columns if first <= col <= last), None)
+        look = self.styles.look(style)
+        if look and look[0] == "misleading":
+            kind, extra = "misleading", look[1]
+        elif value_type in ("date", "time") or (look and look[0] == "date"):
+            kind, extra = "date", None
+        elif (look and look[0] == "percent") or (value_type == "percentage" and not self.styles.has_number_format(style)):
+            # LibreOffice shows a percentage value through the cell's own number style when it has one
+            kind, extra = "percent", None
+        else:
+            return
+        facts.extend((kind, c, extra) for c in range(col, col + reps))
 
-def _ods_cell_start(el: ET.Element, col: int, reps: int, row_style: str | None,
-                    columns: list[tuple[int, int, str | None]], styles: _OdsStyles,
-                    row_facts: list[tuple[str, int, object]]) -> tuple[int, int, str | None, bool] | None:
-    """Facts seen in a cell's attributes; returns what must wait for the cell's text (errors, formulas)."""
-    rows = _ods_repeat(el, "number-rows-spanned")
-    cols = _ods_repeat(el, "number-columns-spanned")
-    if rows > 1 or cols > 1:
-        for c in range(col, col + reps):
-            row_facts.append(("merged", c, (rows, cols)))
-    if el.get(_CALCEXT + "value-type") == "error":
-        return (col, reps, "error", False)
-    value_type = el.get(_OFFICE + "value-type")
-    if value_type is None:
-        return (col, reps, None, True) if el.get(_TABLE + "formula") else None
-    if value_type not in _ODS_NUMERIC_TYPES:
-        return None
-    style = el.get(_TABLE + "style-name") or row_style
-    if style is None:
-        style = next((s for first, last, s in columns if first <= col <= last), None)
-    look = styles.look(style)
-    if look and look[0] == "misleading":
-        fact: tuple[str, object] = ("misleading", look[1])
-    elif value_type in ("date", "time") or (look and look[0] == "date"):
-        fact = ("date", None)
-    elif (look and look[0] == "percent") or (value_type == "percentage" and not styles.has_data_style(style)):
-        fact = ("percent", None)
-    else:
-        return None
-    for c in range(col, col + reps):
-        row_facts.append((fact[0], c, fact[1]))
-    return None
+    def _cell_end(self, el: ET.Element) -> None:
+        col, reps, kind = self.pending   # type: ignore[misc]
+        self.pending = None
+        text = "".join(el.itertext()).strip()
+        if kind == "error":
+            self.row_facts.extend(("error", c, text or "#N/A") for c in range(col, col + reps))
+        elif not text:                   # a formula with neither a value nor a shown text
+            self.row_facts.extend(("formula", c, None) for c in range(col, col + reps))
 
 
 def _ods_put(out: SheetCells, row: int, facts: list[tuple[str, int, object]]) -> None:
