@@ -78,7 +78,7 @@ def test_every_bad_file_is_refused_with_exit_1_and_nothing_changes(env, capsys):
     form = env / "ok.xlsx"
     main(["template", "--unit", "khanh-hoa", "--period", "2026-Q2", "--out", str(form)])
     form.write_bytes(fill_form(form.read_bytes(), {(_stock().id, ""): 20}))
-    assert main(["ingest", str(form)]) == 0
+    assert main(["ingest", str(form), "--reason", "số liệu nộp muộn"]) == 0   # 2026-Q2 is locked: an admin gives a reason
     before = _snapshot(env / "t.duckdb")
     for name, content in _bad_files(env).items():
         path = env / name
@@ -100,14 +100,16 @@ def test_usage_errors_exit_2(env, capsys):
     assert exc.value.code == 2
 
 
-def test_ingest_as_a_user_checks_rights(env, capsys):
+def test_ingest_as_a_user_checks_rights(env, capsys, monkeypatch):
     from tracker.access import UserStore
 
     UserStore(env / "users.toml", rounds=4).add_user("canbo.bg", "uploader", "mat-khau-dai", units=("bac-ninh",))
     form = env / "kh.xlsx"
     main(["template", "--unit", "khanh-hoa", "--period", "2026-Q3", "--out", str(form)])
     form.write_bytes(fill_form(form.read_bytes(), {(_stock().id, ""): 21}))
-    assert main(["ingest", str(form), "--as", "canbo.bg"]) == 1
+    monkeypatch.setattr("sys.stdin", io.StringIO("mat-khau-dai\n"))   # --as asks for that user's password
+    assert main(["ingest", str(form), "--as", "canbo.bg", "--password-stdin"]) == 1
     assert "Khánh Hòa" in capsys.readouterr().err
-    assert main(["ingest", str(form), "--as", "ai-do"]) == 1
+    monkeypatch.setattr("sys.stdin", io.StringIO("mat-khau-dai\n"))
+    assert main(["ingest", str(form), "--as", "ai-do", "--password-stdin"]) == 1
     assert _snapshot(env / "t.duckdb")[0] == 0

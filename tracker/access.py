@@ -508,7 +508,8 @@ class SignIn:
             return ("This account has been disabled by an administrator." if lang == "en"
                     else "Tài khoản này đã bị quản trị viên vô hiệu hóa.")
         if self.code == "failed":
-            return "Wrong user name or password." if lang == "en" else "Sai tên đăng nhập hoặc mật khẩu."
+            wrong = "Wrong user name or password." if lang == "en" else "Sai tên đăng nhập hoặc mật khẩu."
+            return wrong + (" " + self.gate.message(lang, self.now) if self.gate is not None else "")
         return ""
 
 
@@ -535,7 +536,7 @@ def sign_in(users: UserStore, throttle: Throttle, username: str, password: str, 
             if after.code == "locked":
                 audit("signin_locked", name, f"{after.failures} lần sai / failures; {after.lock_minutes} phút / min"
                       + (f"; client={client}" if client else ""))
-        return SignIn("failed", None, after if after.code == "locked" else None, now)
+        return SignIn("failed", None, None if after.allowed else after, now)
     throttle.succeeded(keys[0])
     if found.disabled:
         if audit:

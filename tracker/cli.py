@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 import textwrap
 
@@ -118,27 +119,52 @@ def cmd_template(args) -> int:
 
 
 def _operator(args) -> tuple[str, object]:
-    """Who is writing: --as USER (checked against the users file) or the local operator.
+    """Who is writing: --as USER, who must give their password, or the local operator.
 
     Whoever runs the CLI on the server owns the database file, so without --as the write is
-    recorded as "local:<login>" with admin rights; --as makes the CLI act with that user's rights.
+    recorded as "local:<login>" with admin rights; --as makes the CLI act with that user's rights,
+    once that user's password is given (typed, or one line on stdin with --password-stdin).
     """
     import getpass
 
-    from tracker.access import User, UserStore
+    from tracker.access import Throttle, User, UserError, UserStore, sign_in
     from tracker.settings import load_settings
 
     if not args.as_user:
         return f"local:{getpass.getuser()}", User(f"local:{getpass.getuser()}", "admin", (), "")
     users = UserStore(load_settings().users_file)
-    user = users.get(args.as_user)
-    if user is None:
-        raise _Refused(f"Không có người dùng '{args.as_user}' / unknown user '{args.as_user}'")
-    return user.username, user
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    elif sys.stdin.isatty():
+        password = getpass.getpass(f"Mật khẩu của {args.as_user} / password of {args.as_user}: ")
+    else:
+        raise _UsageError("--as cần mật khẩu của người dùng đó: gõ ở bàn phím hoặc dùng --password-stdin "
+                          "/ --as needs that user's password: type it or use --password-stdin")
+    try:
+        # The command line is one process per command: its throttle starts empty every time, but
+        # each attempt costs a bcrypt check and is written to the audit log.
+        result = sign_in(users, Throttle(), args.as_user, password, audit=_audit_writer(args))
+    except UserError as exc:
+        raise _Refused(str(exc)) from None
+    if not result.ok:
+        raise _Refused(f"{result.message('vi')} / {result.message('en')} (--as {args.as_user})")
+    return result.user.username, result.user
 
 
 class _Refused(Exception):
     pass
+
+
+def _audit_writer(args):
+    """audit(event, user, detail) writing to the database's audit log, if it has one yet."""
+    def write(event: str, username: str, detail: str = "") -> None:
+        try:
+            with _store(args) as store:
+                if hasattr(store, "audit"):
+                    store.audit(event, username, detail)
+        except Exception as exc:  # the log must not turn a refusal into a crash
+            print(f"(nhật ký kiểm tra chưa ghi được / audit log not written: {exc})", file=sys.stderr)
+    return write
 
 
 def cmd_ingest(args) -> int:
@@ -166,11 +192,20 @@ def cmd_ingest(args) -> int:
             print(("Refused: fix the errors above and send the file again; nothing was stored." if lang == "en" else
                    "Không nhận tệp: hãy sửa các lỗi trên rồi gửi lại; chưa có gì được lưu."), file=sys.stderr)
             return EXIT_REFUSED
+        overrides = []
         for unit, period in sorted({(o.unit, o.period) for o in parsed.observations} | {(m.unit, m.period) for m in parsed.milestones}):
             decision = can_upload(user, unit, period, today, settings.lock_days)
             if not decision.allowed:
                 print(decision.message_en if lang == "en" else decision.message_vi, file=sys.stderr)
                 return EXIT_REFUSED
+            if decision.code == "admin_override":
+                overrides.append(decision)
+        reason = (args.reason or "").strip()
+        if overrides and not reason and not args.dry_run:
+            print(overrides[0].message_en if lang == "en" else overrides[0].message_vi, file=sys.stderr)
+            print("Refused: writing into a locked period needs --reason \"why\"; nothing was stored." if lang == "en" else
+                  "Không lưu: ghi vào kỳ đã khóa cần lý do, thêm --reason \"lý do\"; chưa có gì được lưu.", file=sys.stderr)
+            return EXIT_REFUSED
         counts = f"{len(parsed.observations)} số liệu, {len(parsed.milestones)} nhiệm vụ" if lang != "en" else \
             f"{len(parsed.observations)} values, {len(parsed.milestones)} milestone updates"
         if args.dry_run:
@@ -332,6 +367,12 @@ def cmd_briefing(args) -> int:
     return EXIT_OK
 
 
+def _login() -> str:
+    import getpass
+
+    return f"local:{getpass.getuser()}"
+
+
 def _user_store(args):
     from tracker.access import UserStore
     from tracker.settings import SettingsError, load_settings
@@ -365,7 +406,7 @@ def cmd_user(args) -> int:
     from tracker.access import UserError
 
     if not getattr(args, "user_action", None):
-        raise _UsageError("thiếu thao tác: add, remove, list hoặc passwd / missing action")
+        raise _UsageError("thiếu thao tác: add, remove, list, passwd, disable, enable hoặc unlock / missing action")
     store = _user_store(args)
     try:
         if args.user_action == "list":
@@ -395,6 +436,17 @@ def cmd_user(args) -> int:
             store.remove_user(args.name)
             print(f"Đã xóa người dùng {args.name} / user removed")
             return EXIT_OK
+        if args.user_action in ("disable", "enable"):
+            store.set_disabled(args.name, args.user_action == "disable")
+            _audit_writer(args)(f"user_{args.user_action}", args.name, f"bởi / by {_login()}")
+            print(f"Đã vô hiệu hóa {args.name}; các phiên đang mở kết thúc ở lần bấm tiếp theo / user disabled"
+                  if args.user_action == "disable" else f"Đã bật lại {args.name} / user enabled")
+            return EXIT_OK
+        if args.user_action == "unlock":
+            store.unlock(args.name)
+            _audit_writer(args)("user_unlock", args.name, f"bởi / by {_login()}")
+            print(f"Đã mở khóa đăng nhập cho {args.name} / sign-in lock lifted")
+            return EXIT_OK
         if args.user_action == "passwd":
             if not store.get(args.name):
                 raise UserError(f"Không có người dùng '{args.name}'. / No user '{args.name}'.")
@@ -404,6 +456,19 @@ def cmd_user(args) -> int:
     except UserError as exc:
         raise _Refused(str(exc)) from None
     raise _UsageError(f"thao tác không hợp lệ: {args.user_action}")
+
+
+# Commands that read or write the installation's data; they must run as the data's owner.
+_DATA_COMMANDS = {"template", "ingest", "history", "seed", "status", "briefing", "user", "audit", "backup"}
+
+
+def _data_owner_problem() -> str | None:
+    from tracker.settings import SettingsError, data_owner_problem, load_settings
+
+    try:
+        return data_owner_problem(load_settings())
+    except SettingsError:
+        return None  # the command itself reports a broken settings file
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -428,7 +493,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("file")
     p.add_argument("--db")
     p.add_argument("--dry-run", action="store_true", help="chỉ kiểm tra, không lưu")
-    p.add_argument("--as", dest="as_user", help="người dùng (mặc định: người vận hành máy chủ)")
+    p.add_argument("--as", dest="as_user", help="người dùng (mặc định: người vận hành máy chủ); hỏi mật khẩu của người đó")
+    p.add_argument("--password-stdin", action="store_true", help="với --as: đọc mật khẩu từ một dòng stdin")
+    p.add_argument("--reason", help="bắt buộc khi quản trị viên ghi vào kỳ đã khóa; lưu cùng lần nộp")
     p.add_argument("--lang", choices=["vi", "en"], default="vi")
     p.set_defaults(func=cmd_ingest)
 
@@ -472,6 +539,11 @@ def build_parser() -> argparse.ArgumentParser:
     q = user_sub.add_parser("passwd", parents=[users_file], help="đổi mật khẩu / change a password")
     q.add_argument("name")
     q.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ một dòng stdin")
+    for action, text in (("disable", "vô hiệu hóa (các phiên đang mở kết thúc) / disable"),
+                         ("enable", "bật lại / enable again"),
+                         ("unlock", "mở khóa đăng nhập sau nhiều lần sai / lift a sign-in lock")):
+        q = user_sub.add_parser(action, parents=[users_file], help=text)
+        q.add_argument("name")
     return parser
 
 
@@ -481,6 +553,13 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "func", None):
         parser.print_help()
         return EXIT_USAGE
+    if args.command in _DATA_COMMANDS:
+        problem = _data_owner_problem()
+        if problem:
+            print(problem, file=sys.stderr)
+            return EXIT_REFUSED
+    # Every file a command creates (database, archive, users file, backup) is owner-only.
+    umask = os.umask(0o077)
     try:
         return args.func(args)
     except _UsageError as exc:
@@ -502,3 +581,5 @@ def main(argv: list[str] | None = None) -> int:
             return EXIT_REFUSED
         print(f"Lỗi không mong đợi / unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_REFUSED
+    finally:
+        os.umask(umask)
