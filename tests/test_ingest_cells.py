@@ -61,6 +61,43 @@ def test_merged_value_cells_and_a_rounding_format(fmt):
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
+def test_a_percent_cell_among_plain_numbers(fmt):
+    assert _facts(_read_fixture("khanh-hoa_2026.share", fmt)) == {
+        "percent": {(4, VALUE)}, "misleading": {}, "dates": set(), "errors": {}, "formulas": set(),
+        "merged": TITLES}
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
+def test_the_form_reader_stores_what_a_person_sees_or_refuses(fmt):
+    """Through read_form: 0,295 shown as 29,5 % is stored as 29,5; every other fixture is refused at the
+    cell (row and column as the clerk sees them: G5 is row 5)."""
+    import datetime as dt
+
+    from tracker.catalogue import load_catalogue
+    from tracker.ingest import read_form
+
+    cat = load_catalogue()
+
+    def read(name):
+        file_name = f"{name}.{fmt}"
+        return read_form((LIBREOFFICE / file_name).read_bytes(), file_name, cat, today=dt.date(2027, 1, 20))
+
+    parsed = read("khanh-hoa_2026.share")
+    assert parsed.ok and parsed.report.issues == [], parsed.report.render()
+    assert {o.indicator_id: o.value for o in parsed.observations} == {
+        "khanh-hoa.tfp-share": 29.5, "khanh-hoa.st-budget-share": 2.5}
+    for name, refusals in [
+        ("khanh-hoa_2026.percent", [("misleading_format", 6), ("misleading_format", 7)]),
+        ("khanh-hoa_2026-Q3.errors", [("misleading_format", 5), ("error_cell", 6), ("error_cell", 7)]),
+        ("khanh-hoa_2026-Q3.merged", [("merged_cell", 5)]),
+    ]:
+        parsed = read(name)
+        assert not parsed.ok and parsed.observations == []
+        assert [(i.code, i.sheet, i.row, (i.column or "")[:1]) for i in parsed.report.issues] == [
+            (code, SHEET, row, "G") for code, row in refusals], name
+
+
+@pytest.mark.parametrize("fmt", FORMATS)
 def test_coordinates_are_calamines(fmt):
     """The facts' (row, column) address the cell python-calamine reads there (to_python grid from A1)."""
     from python_calamine import CalamineWorkbook
