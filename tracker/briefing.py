@@ -350,6 +350,24 @@ def _clean(text) -> str:
     return _CONTROL.sub("", unicodedata.normalize("NFC", str(text)))
 
 
+def _cell_text(value) -> str:
+    """A table cell's text: a table pasted from a slide into a spreadsheet must not run a formula.
+
+    A negative number written by the app ("-3,2 %/năm") takes the typographic minus, so it is not
+    read as a formula nor shown behind the quote that tracker.downloads.safe_text puts before
+    anything else formula-like (a catalogue name or a note starting with "=", "+", "-", "@").
+    """
+    from tracker.downloads import safe_text
+
+    text = str(value)
+    if _NEGATIVE_NUMBER.match(text):
+        text = "\u2212" + text[1:]
+    return safe_text(text)
+
+
+_NEGATIVE_NUMBER = re.compile(r"-\d")
+
+
 def _rgb(hex_colour: str):
     from pptx.dml.color import RGBColor
 
@@ -445,9 +463,10 @@ class _Deck:
                 cell.fill.fore_color.rgb = _rgb("#ffffff" if i % 2 else "#f1f3f5")
                 if isinstance(value, tuple):
                     text, colour = value
-                    _write(cell.text_frame, [[("● ", {"colour": colour}), (text, {"colour": colour, "bold": True})]], size)
+                    _write(cell.text_frame, [[("● ", {"colour": colour}),
+                                              (_cell_text(text), {"colour": colour, "bold": True})]], size)
                 else:
-                    _write(cell.text_frame, str(value), size)
+                    _write(cell.text_frame, _cell_text(value), size)
         return table
 
     def bytes(self) -> bytes:
