@@ -96,8 +96,28 @@ def matrix_rows(cat: Catalogue, snapshot: Snapshot, lang: str, units: list[str] 
                 "status": a.status, "status_label": status_label(a.status, lang),
                 "value_text": fmt_value(a.latest_value, ind.unit, lang) + (f" ({a.latest_year})" if a.latest_year else ""),
                 "target_text": fmt_target(ind, lang), "explain": a.explain(lang),
+                # The same as numbers, for tables that are downloaded and computed with.
+                "latest_value": a.latest_value, "latest_period": a.latest_period, "measure": measure_label(ind.unit, lang),
+                "target_value": a.target_value, "target_year": a.target_year,
             })
     return rows
+
+
+def measure_label(unit: str, lang: str) -> str:
+    """The unit of measure in words: 'người', '%', '%/năm'."""
+    from tracker.catalogue import UNITS
+
+    return UNITS.get(unit, {}).get("en" if lang == "en" else "vi", unit or "")
+
+
+def period_label(code: str | None, lang: str) -> str:
+    """'Quý III/2026', 'Năm 2025'; '' when there is none."""
+    if not code:
+        return ""
+    try:
+        return parse_period(str(code)).label(lang)
+    except Exception:   # a code an older version stored: shown as it is rather than failing the table
+        return str(code)
 
 
 def status_counts(snapshot: Snapshot, units: list[str] | None = None) -> dict[str, int]:
@@ -146,22 +166,31 @@ def milestone_table(rows: list[dict], lang: str) -> list[dict]:
         ("Responsible" if en else "Cơ quan chủ trì"): r["agency"],
         ("Deadline" if en else "Thời hạn"): r["due_text"],
         ("Status" if en else "Tình trạng"): r["status_label"],
+        ("Due date" if en else "Ngày đến hạn"): r["due"],
         ("Days late" if en else "Số ngày trễ"): r["days_late"] if r["days_late"] else None,
-        ("Completed" if en else "Ngày hoàn thành"): fmt_date(r["completed_on"], lang) if r["completed_on"] else "",
+        ("Completed" if en else "Ngày hoàn thành"): r["completed_on"],
         ("Evidence" if en else "Minh chứng"): r["evidence"],
     } for r in rows]
 
 
 def status_table(rows: list[dict], lang: str) -> list[dict]:
+    """The status rows as a table for display and download, the ones to act on first: the value, its
+    unit and its period in separate columns so a spreadsheet can compute with them."""
     en = lang == "en"
+    order = {s: k for k, s in enumerate(NUMERIC_ORDER)}
+    ranked = sorted(rows, key=lambda r: (order.get(r["status"], len(order)), r["unit_name"], r["target_name"]))
     return [{
         ("Unit" if en else "Địa phương"): r["unit_name"],
         ("Target" if en else "Chỉ tiêu"): r["target_name"],
-        ("Latest" if en else "Số liệu mới nhất"): r["value_text"],
-        ("2030 target" if en else "Mục tiêu"): r["target_text"],
         ("Status" if en else "Tình trạng"): r["status_label"],
+        ("Latest value" if en else "Số liệu mới nhất"): r.get("latest_value"),
+        ("Unit of measure" if en else "Đơn vị tính"): r.get("measure", ""),
+        ("Period" if en else "Kỳ số liệu"): period_label(r.get("latest_period"), lang),
+        ("Goal" if en else "Mục tiêu"): r["target_text"],
+        ("Goal value" if en else "Giá trị mục tiêu"): r.get("target_value"),
+        ("Goal year" if en else "Năm mục tiêu"): r.get("target_year"),
         ("Why" if en else "Căn cứ"): r["explain"],
-    } for r in rows]
+    } for r in ranked]
 
 
 def shared_targets(cat: Catalogue) -> dict[str, list[str]]:

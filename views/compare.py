@@ -1,13 +1,12 @@
 """So sánh: one target across the units that set it (S&T enterprises in Bắc Giang and Khánh Hòa…)."""
 
-import pandas as pd
 import streamlit as st
 
 from tracker import ui
 from tracker.figures import compare_figure
 from tracker.i18n import t
 from tracker.progress import status_label
-from tracker.summaries import caption, compare_series, shared_targets
+from tracker.summaries import NUMERIC_ORDER, caption, compare_series, measure_label, shared_targets
 
 lang = ui.lang()
 cat = ui.catalogue()
@@ -32,6 +31,10 @@ fig = compare_figure(series, indicator_name=ind.name.get(lang), unit=ind.unit, c
 ui.chart(fig, f"so-sanh_{slug}_{snap.latest_period}", key="compare")
 table = [{("Unit" if lang == "en" else "Địa phương"): s["unit_name"],
           ("Status" if lang == "en" else "Tình trạng"): status_label(s["status"], lang),
-          ("Why" if lang == "en" else "Căn cứ"): s["explain"]} for s in series]
-st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
+          ("Latest value" if lang == "en" else "Số liệu mới nhất"): s["points"][-1][1] if s["points"] else None,
+          ("Unit of measure" if lang == "en" else "Đơn vị tính"): measure_label(ind.unit, lang),
+          ("Year" if lang == "en" else "Năm"): s["points"][-1][0] if s["points"] else None,
+          ("Why" if lang == "en" else "Căn cứ"): s["explain"]}
+         for s in sorted(series, key=lambda s: NUMERIC_ORDER.index(s["status"]) if s["status"] in NUMERIC_ORDER else 99)]
+ui.table(table, lang)
 ui.downloads(table, f"so-sanh_{slug}_{snap.latest_period}", lang, key="compare")

@@ -1,6 +1,5 @@
 """Nhiệm vụ & mốc: every task with a deadline, overdue first, by unit and responsible body."""
 
-import pandas as pd
 import streamlit as st
 
 from tracker import ui
@@ -32,7 +31,7 @@ for r in rows:
 for col, (label, n) in zip(st.columns(len(counts)), counts.items()):
     col.metric(label, n)
 table = milestone_table(rows, lang)
-st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
+ui.table(table, lang)
 ui.downloads(table, f"nhiem-vu_{snap.latest_period or 'tat-ca'}", lang, key="milestones")
 fig = milestone_timeline(rows, title=t("ms.timeline", lang), caption=caption(cat, snap, lang, chosen_units or units),
                          today=snap.today)

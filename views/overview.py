@@ -1,6 +1,5 @@
 """Tổng quan: every unit's targets in one glance — status counts, the status matrix, who is late."""
 
-import pandas as pd
 import streamlit as st
 
 from tracker import ui
@@ -51,7 +50,7 @@ else:
 
 if st.toggle(t("ov.table", lang), value=False, key="overview_table"):
     table = status_table(rows if not left_out else matrix_rows(cat, snap, lang, units), lang)
-    st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
+    ui.table(table, lang)
 ui.downloads(lambda: status_table(matrix_rows(cat, snap, lang, units), lang), f"tong-quan_{snap.latest_period}", lang,
              key="overview")
 st.caption(" · ".join(f"{status_label(s, lang)}: {n}" for s, n in counts.items() if n))

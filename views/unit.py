@@ -1,6 +1,5 @@
 """Địa phương: one unit's targets — headline cards, a progress chart per target, its tasks, its lineage."""
 
-import pandas as pd
 import streamlit as st
 
 from tracker import ui
@@ -62,5 +61,5 @@ else:
     fig = milestone_timeline(rows, title=f"{cat.name(unit, lang)} — {t('ms.timeline', lang)}", caption=cap, today=snap.today)
     ui.chart(fig, f"{unit}_nhiem-vu_{snap.latest_period}", key="unit_timeline")
     table = milestone_table(rows, lang)
-    st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
+    ui.table(table, lang)
     ui.downloads(table, f"{unit}_nhiem-vu_{snap.latest_period}", lang, key="unit_tasks")
