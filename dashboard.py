@@ -7,10 +7,17 @@ from tracker.i18n import t
 
 st.set_page_config(page_title="NQ45 Tracker", page_icon=":material/monitoring:", layout="wide")
 
+problem = ui.installation_problem()
+if problem:
+    st.error(problem)
+    st.stop()
 lang = ui.language_switch()
 ui.presentation_mode(lang)
 ui.login_box(lang)
 user = ui.current_user()
+# Signed out by the idle timeout with a checked upload waiting: the upload page stays, so that the
+# file is kept until the user signs in again and confirms.
+returning = ui.returning_user() if user is None else None
 
 pages = [
     st.Page("views/overview.py", title=t("page.overview", lang), icon=":material/dashboard:", url_path="tong-quan", default=True),
@@ -19,7 +26,7 @@ pages = [
     st.Page("views/milestones.py", title=t("page.milestones", lang), icon=":material/event:", url_path="nhiem-vu"),
 ]
 staff = []
-if user is not None and user.role in ("uploader", "admin"):
+if (user or returning) is not None and (user or returning).role in ("uploader", "admin"):
     staff.append(st.Page("views/upload.py", title=t("page.upload", lang), icon=":material/upload_file:", url_path="nhap-so-lieu"))
 staff.append(st.Page("views/history.py", title=t("page.history", lang), icon=":material/history:", url_path="lich-su"))
 reference = [

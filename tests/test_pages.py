@@ -11,10 +11,21 @@ from tracker.access import User
 TIMEOUT = 60
 
 
+def signed_in(user: User):
+    """A session for `user`, added to the users file of the test's installation if it is not there
+    (the dashboard re-checks every session against that file on each run)."""
+    from tracker.access import UserStore, start_session
+    from tracker.settings import load_settings
+
+    store = UserStore(load_settings().users_file, rounds=4)
+    found = store.get(user.username) or store.add_user(user.username, user.role, "mat-khau-thu-nghiem", units=user.units)
+    return start_session(found)
+
+
 def run(page: str, user: User | None = None, lang: str | None = None, params: dict | None = None) -> AppTest:
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
     if user:
-        at.session_state["user"] = user
+        at.session_state["auth"] = signed_in(user)
     if lang:
         at.session_state["lang"] = lang
     for k, v in (params or {}).items():
@@ -126,7 +137,7 @@ def test_catalogue_page_lists_every_unit(seeded_env):
 
 
 def test_history_lists_demo_submissions(seeded_env):
-    at = run("views/history.py")
+    at = run("views/history.py", user=User("lanhdao", "viewer", (), ""))
     frame = at.dataframe[0].value
     assert len(frame) > 10
     assert (frame["Người nộp"] == "demo").all()
@@ -136,7 +147,7 @@ def test_upload_page_refuses_viewers(seeded_env):
     at = run("views/history.py", user=User("lanhdao", "viewer", (), ""))
     # a viewer has no upload page in the navigation at all; the page itself refuses too
     at2 = AppTest.from_file(str(ROOT / "views" / "upload.py"), default_timeout=TIMEOUT)
-    at2.session_state["user"] = User("lanhdao", "viewer", (), "")
+    at2.session_state["auth"] = signed_in(User("lanhdao", "viewer", (), ""))
     at2.run()
     assert not at2.exception
     assert "chỉ dành cho cán bộ nhập số liệu" in texts(at2)

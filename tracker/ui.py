@@ -121,63 +121,32 @@ def downloads(rows, base_name: str, lang: str, key: str) -> None:
     """A page's table as CSV (UTF-8 with BOM, so Excel shows diacritics) and as Excel.
 
     ``rows`` is a list of dicts, or a function returning one: the files are made only when a
-    button is clicked, so a big table costs nothing until someone wants it. Numbers stay numbers
-    and staff text can never run as a formula (tracker.downloads).
+    button is clicked, so a big table costs nothing until someone wants it.
     """
-    from tracker.downloads import XLSX_MIME, table_csv, table_xlsx
+    import io
+
+    import pandas as pd
 
     if isinstance(rows, list) and not rows:
         return
 
+    def frame():
+        return pd.DataFrame(rows() if callable(rows) else rows)
+
+    def csv() -> bytes:
+        return frame().to_csv(index=False).encode("utf-8-sig")
+
+    def xlsx() -> bytes:
+        buf = io.BytesIO()
+        frame().to_excel(buf, index=False, engine="openpyxl")
+        return buf.getvalue()
+
     c1, c2, _ = st.columns([1, 1, 4])
-    c1.download_button(t("app.download_csv", lang), lambda: table_csv(rows), file_name=f"{base_name}.csv",
-                       mime="text/csv", key=f"{key}_csv", on_click="ignore")
-    c2.download_button(t("app.download_xlsx", lang), lambda: table_xlsx(rows), file_name=f"{base_name}.xlsx",
-                       mime=XLSX_MIME, key=f"{key}_xlsx", on_click="ignore")
-
-
-def screen_rows(rows: list[dict], lang: str) -> list[dict]:
-    """The rows as shown on screen: fractional numbers written the Vietnamese way (1.470,5), ±inf/NaN
-    as '—'; whole numbers and text as they are (the download keeps the plain numbers)."""
-    import numbers
-
-    from tracker.i18n import fmt_number
-
-    floats = {k for r in rows for k, v in r.items()
-              if isinstance(v, float) or (isinstance(v, numbers.Real) and not isinstance(v, (int, bool)))}
-    if not floats:
-        return rows
-    return [{k: (fmt_number(v, lang) if k in floats and v is not None else v) for k, v in r.items()} for r in rows]
-
-
-def table(rows: list[dict], lang: str, *, key: str | None = None, height: int | str = "auto") -> None:
-    """A table on screen: long text columns (reasons, explanations, evidence) wide enough to read,
-    dates as dd/mm/yyyy. Cells are plain text: nothing in them is read as Markdown or HTML."""
-    import datetime as dt
-
-    import pandas as pd
-
-    from tracker.downloads import text_widths
-
-    config = {name: st.column_config.TextColumn(width=width) for name, width in text_widths(rows).items()}
-    for name in {k for r in rows for k, v in r.items() if isinstance(v, dt.date)}:
-        is_time = any(isinstance(r.get(name), dt.datetime) for r in rows)
-        config[name] = (st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm") if is_time
-                        else st.column_config.DateColumn(format="DD/MM/YYYY"))
-    st.dataframe(pd.DataFrame(screen_rows(rows, lang)), hide_index=True, width="stretch", column_config=config,
-                 key=key, height=height)
-
-
-def plain(text) -> str:
-    """User text (a reason, a note, a user name) made safe inside st.markdown / st.caption: every
-    Markdown and HTML character escaped, so ``![x](http://…)`` is shown, never fetched."""
-    import html
-    import re
-
-    escaped = html.escape("" if text is None else str(text), quote=False)
-    # Markdown punctuation (CommonMark's escapable set) and line breaks that would start a block.
-    escaped = re.sub(r"([\\`*_{}\[\]()#+\-.!|~>:$])", r"\\\1", escaped)
-    return escaped.replace("\n", " ")
+    c1.download_button(t("app.download_csv", lang), csv, file_name=f"{base_name}.csv", mime="text/csv",
+                       key=f"{key}_csv", on_click="ignore")
+    c2.download_button(t("app.download_xlsx", lang), xlsx, file_name=f"{base_name}.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx",
+                       on_click="ignore")
 
 
 # --- who is using the dashboard -----------------------------------------------------------------
@@ -189,15 +158,137 @@ def users():
     return UserStore(load_settings().users_file)
 
 
+@st.cache_resource(show_spinner=False)
+def _prepare(db_path: str, archive_dir: str, users_file: str, upload_max_mb: int) -> str | None:
+    """Once per server process and installation: refuse to run as another user than the data's
+    owner, make the data owner-only, clear stale `.part` files, and let settings.toml's upload
+    limit drive Streamlit's (the upload route reads it at each request, the widget at each run)."""
+    from streamlit import config
+
+    from tracker.settings import data_owner_problem, load_settings, secure_data
+
+    settings = load_settings()
+    problem = data_owner_problem(settings)
+    if problem:
+        print(problem, flush=True)
+        return problem
+    removed = secure_data(settings)
+    if removed:
+        print(f"NQ45 Tracker: đã xóa {len(removed)} tệp .part dở dang / removed stale .part files", flush=True)
+    config.set_option("server.maxUploadSize", upload_max_mb, where_defined="settings.toml (upload_max_mb)")
+    return None
+
+
+def installation_problem() -> str | None:
+    """A sentence when the dashboard must not run (data owned by another user), else None."""
+    from tracker.settings import load_settings
+
+    s = load_settings()
+    return _prepare(str(s.db_path), str(s.archive_dir), str(s.users_file), s.upload_max_mb)
+
+
+@st.cache_resource(show_spinner=False)
+def _throttle(backoff_after: int, lock_after: int, lock_minutes: int):
+    """Failed sign-ins of this server process (in memory: a restart forgets them)."""
+    from tracker.access import Throttle, ThrottlePolicy
+
+    return Throttle(ThrottlePolicy(backoff_after, lock_after, lock_minutes))
+
+
+def throttle():
+    from tracker.settings import load_settings
+
+    s = load_settings()
+    return _throttle(s.signin_backoff_after, s.signin_lock_after, s.signin_lock_minutes)
+
+
+def _client() -> str | None:
+    from tracker.access import client_address
+    from tracker.settings import load_settings
+
+    trusted = load_settings().trusted_proxies
+    if not trusted:
+        return None
+    try:
+        return client_address(st.context.ip_address, st.context.headers.get("X-Forwarded-For"), trusted)
+    except Exception:  # no request context (tests): per account only
+        return None
+
+
+def audit(event: str, username: str, detail: str = "") -> None:
+    """One row in the audit log; never fails the page that records it."""
+    try:
+        s = store()
+        if hasattr(s, "audit"):
+            s.audit(event, username, detail)
+    except Exception as exc:  # the log must not stop a sign-in; the server log keeps the reason
+        print(f"NQ45 Tracker: audit log not written ({event}, {username}): {exc}", flush=True)
+
+
 def current_user():
-    """The signed-in user, or None (anonymous visitors see the viewer pages)."""
-    return st.session_state.get("user")
+    """The signed-in user read fresh from the users file, or None (anonymous visitors see the viewer
+    pages). A removed, disabled or re-passworded account, or a session idle too long, is signed out here."""
+    from tracker.access import resume_session
+    from tracker.settings import load_settings
+
+    session = st.session_state.get("auth")
+    if session is None:
+        return None
+    idle = load_settings().idle_minutes
+    user, renewed, code = resume_session(session, users(), idle_minutes=idle)
+    if user is None:
+        del st.session_state["auth"]
+        st.session_state["auth_notice"] = code
+        if code == "idle":
+            st.session_state["auth_expired"] = session
+        audit("session_end", session.username, code)
+        return None
+    st.session_state["auth"] = renewed
+    return user
+
+
+def returning_user():
+    """Who was signed out by the idle timeout in this tab and may sign in again to confirm a checked
+    upload (the upload page keeps it); None if there is none or the account changed meanwhile."""
+    from tracker.access import resume_session
+
+    session = st.session_state.get("auth_expired")
+    if session is None or st.session_state.get("auth") is not None:
+        return None
+    user, _, code = resume_session(session, users(), idle_minutes=0)
+    if user is None:
+        del st.session_state["auth_expired"]
+    return user
+
+
+def _attempt_sign_in() -> None:
+    """The sign-in form's callback: runs before the page, so it can empty the password field."""
+    from tracker.access import sign_in, start_session
+
+    name = (st.session_state.get("login_user") or "").strip()
+    secret = st.session_state.get("login_password") or ""
+    st.session_state["login_password"] = ""  # a failed attempt must not leave the password typed in
+    result = sign_in(users(), throttle(), name, secret, client=_client(), audit=audit)
+    if result.ok:
+        st.session_state["auth"] = start_session(result.user)
+        st.session_state.pop("auth_expired", None)
+        st.session_state.pop("login_error", None)
+    else:
+        st.session_state["login_error"] = result
+
+
+def _sign_out() -> None:
+    session = st.session_state.pop("auth", None)
+    st.session_state.pop("auth_expired", None)
+    if session is not None:
+        audit("sign_out", session.username)
 
 
 def login_box(lang: str) -> None:
     """Sign in / out in the sidebar. On a first run with no users, an admin is created and its
     password printed once in the terminal that started the dashboard."""
-    from tracker.access import ensure_admin
+    from tracker.access import ensure_admin, signed_out_message
+    from tracker.settings import load_settings
 
     store_ = users()
     password = ensure_admin(store_)
@@ -207,25 +298,23 @@ def login_box(lang: str) -> None:
         print("=" * 72, flush=True)
     user = current_user()
     box = st.sidebar.container(border=True)
+    notice = st.session_state.pop("auth_notice", None)
+    if notice:
+        box.warning(signed_out_message(notice, lang, load_settings().idle_minutes))
     if user:
-        box.markdown(t("auth.signed_in", lang, name=plain(user.username), role=t(f"role.{user.role}", lang)))
+        box.markdown(t("auth.signed_in", lang, name=user.username, role=t(f"role.{user.role}", lang)))
         if user.units:
             box.caption(", ".join(catalogue().name(u, lang) for u in user.units if u in catalogue().jurisdictions))
-        if box.button(t("auth.sign_out", lang), key="sign_out"):
-            del st.session_state["user"]
-            st.rerun()
+        box.button(t("auth.sign_out", lang), key="sign_out", on_click=_sign_out)
         return
     with box.form("login", clear_on_submit=False, border=False):
         st.markdown(t("auth.title", lang))
-        name = st.text_input(t("auth.user", lang), key="login_user")
-        secret = st.text_input(t("auth.password", lang), type="password", key="login_password")
-        if st.form_submit_button(t("auth.sign_in", lang)):
-            found = store_.authenticate(name.strip(), secret)
-            if found:
-                st.session_state["user"] = found
-                st.rerun()
-            else:
-                st.error(t("auth.failed", lang))
+        st.text_input(t("auth.user", lang), key="login_user")
+        st.text_input(t("auth.password", lang), type="password", key="login_password")
+        st.form_submit_button(t("auth.sign_in", lang), on_click=_attempt_sign_in)
+    failure = st.session_state.pop("login_error", None)
+    if failure is not None:
+        box.error(failure.message(lang))
 
 
 # --- presentation view and briefing material ---------------------------------------------------

@@ -17,13 +17,20 @@ cat = ui.catalogue()
 settings = load_settings()
 user = ui.current_user()
 st.title(t("page.upload", lang))
-if user is None or user.role not in ("uploader", "admin"):
+# Signed out by the idle timeout: the page (and the checked file) stays, confirming waits for sign-in.
+returning = ui.returning_user() if user is None else None
+if returning is not None and returning.role in ("uploader", "admin"):
+    st.warning(t("up.sign_in_to_confirm", lang))
+    user_for_view = returning
+else:
+    user_for_view = user
+if user_for_view is None or user_for_view.role not in ("uploader", "admin"):
     st.error(t("up.not_allowed", lang))
     st.stop()
 
 store = ui.store()
 now = today()
-allowed = [u for u in cat.jurisdictions if cat.indicators_for(u) and (user.role == "admin" or u in user.units)]
+allowed = [u for u in cat.jurisdictions if cat.indicators_for(u) and (user_for_view.role == "admin" or u in user_for_view.units)]
 if not allowed:
     st.error(t("up.no_units", lang))
     st.stop()
@@ -40,7 +47,7 @@ unit = c1.selectbox(t("up.unit", lang), allowed, format_func=lambda u: cat.name(
 period = c2.selectbox(t("up.period", lang), [p.code for p in periods], format_func=lambda p: parse_period(p).label(lang),
                       key="up_period")
 state, closes = period_lock_state(period, now, settings.lock_days)
-decision = can_upload(user, unit, period, now, settings.lock_days)
+decision = can_upload(user_for_view, unit, period, now, settings.lock_days)
 if state == "open":
     st.caption(t("up.open_until", lang, date=fmt_date(closes, lang)))
 if not decision.allowed:
@@ -53,18 +60,18 @@ st.download_button(t("up.download_form", lang), form, file_name=form_filename(un
 
 st.subheader(t("up.step2", lang))
 upload = st.file_uploader(t("up.choose_file", lang), type=["xlsx", "xlsm", "xls", "ods"], key="uploader",
-                          help=t("up.file_help", lang, mb=settings.upload_max_mb))
+                          help=t("up.file_help", lang, mb=settings.upload_max_mb), max_upload_size=settings.upload_max_mb)
 if upload is None:
     st.info(t("up.waiting", lang))
     st.stop()
 
 content = upload.getvalue()
-cache_key = f"parsed_{unit}_{period}_{upload.file_id if hasattr(upload, 'file_id') else upload.name}_{len(content)}"
+cache_key = f"parsed_{user_for_view.username}_{unit}_{period}_{upload.file_id if hasattr(upload, 'file_id') else upload.name}_{len(content)}"
 if cache_key not in st.session_state:
     with st.spinner(t("up.reading", lang)):
         st.session_state[cache_key] = read_form(
             content, upload.name, cat, today=now, previous=store.previous_values,
-            expected_units=None if user.role == "admin" else set(user.units),
+            expected_units=None if user_for_view.role == "admin" else set(user_for_view.units),
             max_bytes=settings.upload_max_mb * 1_000_000)
 parsed = st.session_state[cache_key]
 
@@ -80,7 +87,7 @@ if not parsed.ok:
     st.stop()
 refusals = []
 for u, p in sorted({(o.unit, o.period) for o in parsed.observations} | {(m.unit, m.period) for m in parsed.milestones}):
-    d = can_upload(user, u, p, now, settings.lock_days)
+    d = can_upload(user_for_view, u, p, now, settings.lock_days)
     if not d.allowed:
         refusals.append(d.message_en if lang == "en" else d.message_vi)
 if refusals:
@@ -103,13 +110,13 @@ checked = True
 if parsed.report.warnings:
     checked = st.checkbox(t("up.checked_warnings", lang, n=len(parsed.report.warnings)), key=f"ack_{cache_key}")
 b1, b2, _ = st.columns([1, 1, 4])
-confirm = b1.button(t("up.confirm", lang), type="primary", disabled=not checked, key="confirm")
+confirm = b1.button(t("up.confirm", lang), type="primary", disabled=not checked or user is None, key="confirm")
 cancel = b2.button(t("up.cancel", lang), key="cancel")
 if cancel:
     del st.session_state[cache_key]
     st.info(t("up.cancelled", lang))
     st.stop()
-if confirm:
+if confirm and user is not None:
     with st.spinner(t("up.saving", lang)):
         result = store.commit(parsed, content, user=user.username)
     del st.session_state[cache_key]

@@ -1,0 +1,156 @@
+"""Sign-in, throttling, revocation, idle timeout and private history through AppTest (issue 13).
+
+Each test works on its own copy of the seeded installation (own_copy); user names are unique per
+test because the throttle lives for the whole test process, as it does in a server process."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.conftest import ROOT
+from tests.test_pages import TIMEOUT, signed_in, texts
+from tests.test_pages import run as open_page
+from tests.test_staff_pages import XLSX, khanh_hoa_form, own_copy, rerun  # noqa: F401 (own_copy is a fixture)
+from tracker.access import User, UserStore
+
+KH = ("khanh-hoa",)
+
+
+def users() -> UserStore:
+    from tracker.settings import load_settings
+
+    return UserStore(load_settings().users_file, rounds=4)
+
+
+def submissions() -> list:
+    from tracker.settings import load_settings
+    from tracker.store import Store
+
+    s = load_settings()
+    with Store(s.db_path, s.archive_dir) as store:
+        return [(x.id, x.status) for x in store.submissions()]
+
+
+def dashboard() -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+def try_sign_in(at: AppTest, name: str, password: str) -> AppTest:
+    at.text_input(key="login_user").input(name)
+    at.text_input(key="login_password").input(password)
+    next(b for b in at.button if b.label == "Đăng nhập").click()
+    return rerun(at)
+
+
+def sidebar(at: AppTest) -> str:
+    return texts(at)
+
+
+def signed_in_as(at: AppTest) -> str | None:
+    """Who the tab is signed in as: the session kept, and the sign-out button shown."""
+    session = at.session_state["auth"] if "auth" in at.session_state else None
+    shown = any(b.label == "Đăng xuất" for b in at.button)
+    assert shown == (session is not None)
+    return session.username if session else None
+
+
+def test_wrong_password_is_refused_and_the_field_emptied_then_the_right_one_signs_in(own_copy):
+    users().add_user("canbo.a", "uploader", "mat-khau-a-2026", units=KH)
+    at = try_sign_in(dashboard(), "canbo.a", "sai-mat-khau")
+    assert "Sai tên đăng nhập hoặc mật khẩu." in sidebar(at)
+    assert at.text_input(key="login_password").value == ""
+    assert at.text_input(key="login_user").value == "canbo.a"
+    at = try_sign_in(at, "canbo.a", "mat-khau-a-2026")
+    assert signed_in_as(at) == "canbo.a"
+
+
+def test_backoff_then_lock_then_unlock_by_the_cli(own_copy, tmp_path, monkeypatch, capsys):
+    from tracker.cli import main
+
+    settings = tmp_path / "settings.toml"
+    settings.write_text("signin_backoff_after = 3\nsignin_lock_after = 4\nsignin_lock_minutes = 15\n", encoding="utf-8")
+    monkeypatch.setenv("TRACKER_SETTINGS", str(settings))
+    users().add_user("canbo.b", "uploader", "mat-khau-b-2026", units=KH)
+    at = dashboard()
+    for _ in range(3):
+        at = try_sign_in(at, "canbo.b", "sai-mat-khau")
+    assert "Đã đăng nhập sai 3 lần liên tiếp: hãy chờ 2 giây rồi thử lại." in sidebar(at)
+    at = try_sign_in(at, "canbo.b", "mat-khau-b-2026")   # at once: the right password waits too
+    assert "hãy chờ" in sidebar(at) and signed_in_as(at) is None
+    time.sleep(2.1)
+    at = try_sign_in(at, "canbo.b", "sai-mat-khau")      # the 4th failure locks
+    assert "tạm khóa đăng nhập 15 phút" in sidebar(at) and "thử lại sau 15 phút" in sidebar(at)
+    at = try_sign_in(at, "canbo.b", "mat-khau-b-2026")
+    assert "tạm khóa" in sidebar(at) and signed_in_as(at) is None
+    assert main(["user", "unlock", "canbo.b"]) == 0
+    assert "canbo.b" in capsys.readouterr().out
+    time.sleep(1.1)  # the unlock forgives failures up to the second after it was given
+    at = try_sign_in(at, "canbo.b", "mat-khau-b-2026")
+    assert signed_in_as(at) == "canbo.b"
+
+
+@pytest.mark.parametrize("revoke, notice", [
+    (lambda s: s.remove_user("canbo.rev"), "không còn tồn tại"),
+    (lambda s: s.set_disabled("canbo.rev", True), "bị vô hiệu hóa"),
+    (lambda s: s.set_password("canbo.rev", "mat-khau-moi-2026"), "đăng nhập lại"),
+])
+def test_revoked_account_is_signed_out_at_its_next_click_and_its_upload_refused(own_copy, revoke, notice):
+    before = submissions()
+    at = open_page("views/upload.py", User("canbo.rev", "uploader", KH, ""))
+    name, content, _ = khanh_hoa_form(4321)
+    at.file_uploader(key="uploader").upload(name, content, XLSX)
+    rerun(at)
+    at.checkbox[0].check()
+    rerun(at)
+    assert not at.button(key="confirm").disabled
+    revoke(users())
+    at.button(key="confirm").click()
+    rerun(at)
+    assert notice in sidebar(at)
+    assert signed_in_as(at) is None
+    assert not any("Đã lưu lần nộp" in s.value for s in at.success)
+    assert submissions() == before  # the refusal left the database unchanged
+
+
+def test_role_and_units_are_read_fresh(own_copy):
+    at = open_page("views/upload.py", User("canbo.units", "uploader", KH, ""))
+    assert at.selectbox[0].options == ["Khánh Hòa"]
+    store = users()
+    text = store.path.read_text(encoding="utf-8").replace('units = ["khanh-hoa"]', 'units = ["lam-dong"]')
+    store.path.write_text(text, encoding="utf-8")
+    rerun(at)
+    assert at.selectbox[0].options == ["Lâm Đồng"]
+
+
+def test_idle_timeout_signs_out_but_keeps_a_checked_upload_until_sign_in(own_copy):
+    from dataclasses import replace
+
+    before = submissions()
+    users().add_user("canbo.idle", "uploader", "mat-khau-idle-2026", units=KH)
+    at = open_page("views/upload.py", User("canbo.idle", "uploader", KH, ""))
+    name, content, _ = khanh_hoa_form(4321)
+    at.file_uploader(key="uploader").upload(name, content, XLSX)
+    rerun(at)
+    at.checkbox[0].check()
+    rerun(at)
+    # an hour and a minute without a click (the clock is injected through the session's last click)
+    at.session_state["auth"] = replace(at.session_state["auth"], last_seen=time.time() - 61 * 60)
+    rerun(at)
+    assert "không hoạt động 60 phút" in sidebar(at)
+    assert "Tệp đã kiểm tra vẫn được giữ" in texts(at)
+    assert at.button(key="confirm").disabled
+    assert submissions() == before
+    at = try_sign_in(at, "canbo.idle", "mat-khau-idle-2026")
+    assert signed_in_as(at) == "canbo.idle"
+    at.checkbox[0].check()
+    rerun(at)
+    at.button(key="confirm").click()
+    rerun(at)
+    assert any("Đã lưu lần nộp" in s.value for s in at.success)
+    assert len(submissions()) == len(before) + 1
