@@ -119,6 +119,13 @@ def test_an_unknown_sheet_is_unreadable(fmt):
                    "Số liệu (2)")
 
 
+def test_whole_columns_formatted_in_libreoffice():
+    """LibreOffice writes the cells of a formatted column without a style: the column's default counts."""
+    cells = read_cells((LIBREOFFICE / "column-percent.ods").read_bytes(), "ods", SHEET)
+    assert _facts(cells) == {"percent": {(4, 6), (6, 6)}, "misleading": {(4, 7): "#,##0,"}, "dates": set(),
+                             "errors": {}, "formulas": set(), "merged": []}
+
+
 def test_earlier_fixtures_have_no_facts_but_their_titles():
     """The Bắc Ninh forms (plain numbers, a date typed in the tasks sheet) carry nothing to refuse."""
     for fmt in FORMATS:

@@ -347,7 +347,7 @@ def _ods_code(el: ET.Element) -> str:
             parts.append(code)
         elif tag == "text":
             text = "".join(child.itertext())
-            parts.append(text if text == "%" and _local(el.tag) == "percentage-style" else
+            parts.append(text if text.strip() == "%" and _local(el.tag) == "percentage-style" else
                          f'"{text}"' if text.strip() and text not in "/:-., " else text)
         elif tag == "currency-symbol":
             parts.append(f'"{"".join(child.itertext())}"')
