@@ -458,3 +458,20 @@ def test_who_sees_names_and_original_files():
     assert can_download_original(UPLOADER, "lam-dong").code == "original_not_allowed"
     assert can_download_original(VIEWER, "khanh-hoa").code == "original_not_allowed"
     assert can_download_original(ADMIN, "*").allowed and not can_download_original(UPLOADER, "*").allowed
+
+
+def test_change_own_password_checks_the_current_one_through_the_throttle(store):
+    from tracker.access import change_own_password
+
+    store.add_user("canbo", "viewer", "mat-khau-2026")
+    throttle, audit = Throttle(ThrottlePolicy(backoff_after=2, lock_after=3)), Recorder()
+    d, user = change_own_password(store, throttle, "canbo", "mat-khau-2026", "moi-2026-abc", "moi-2026-xyz", now=T0)
+    assert (d.code, user) == ("passwords_differ", None)
+    d, user = change_own_password(store, throttle, "canbo", "sai", "moi-2026-abc", "moi-2026-abc", now=T0, audit=audit)
+    assert (d.allowed, d.code) == (False, "failed")
+    d, user = change_own_password(store, throttle, "canbo", "mat-khau-2026", "ngan", "ngan", now=T0 + 60)
+    assert d.code == "bad_password" and "ít nhất" in d.message_vi
+    d, user = change_own_password(store, throttle, "canbo", "mat-khau-2026", "moi-2026-abc", "moi-2026-abc",
+                                  now=T0 + 120, audit=audit)
+    assert d.allowed and user.epoch == 1 and ("user_passwd", "canbo") in audit.rows
+    assert store.authenticate("canbo", "moi-2026-abc") is not None and store.authenticate("canbo", "mat-khau-2026") is None

@@ -154,3 +154,21 @@ def test_idle_timeout_signs_out_but_keeps_a_checked_upload_until_sign_in(own_cop
     rerun(at)
     assert any("Đã lưu lần nộp" in s.value for s in at.success)
     assert len(submissions()) == len(before) + 1
+
+
+def test_a_user_changes_their_own_password_and_their_other_sessions_end(own_copy):
+    users().add_user("canbo.pw", "viewer", "mat-khau-cu-2026")
+    other_tab = dashboard()
+    other_tab = try_sign_in(other_tab, "canbo.pw", "mat-khau-cu-2026")
+    at = try_sign_in(dashboard(), "canbo.pw", "mat-khau-cu-2026")
+    at.text_input(key="pw_current").input("mat-khau-cu-2026")
+    at.text_input(key="pw_new").input("mat-khau-moi-2026")
+    at.text_input(key="pw_repeat").input("mat-khau-moi-2026")
+    next(b for b in at.button if b.label == "Đổi mật khẩu").click()
+    rerun(at)
+    assert "Đã đổi mật khẩu" in texts(at)
+    assert signed_in_as(at) == "canbo.pw"                 # this tab goes on
+    assert at.text_input(key="pw_new").value == ""
+    rerun(other_tab)
+    assert signed_in_as(other_tab) is None                # the other one is signed out at its next click
+    assert users().authenticate("canbo.pw", "mat-khau-moi-2026") is not None

@@ -606,6 +606,28 @@ def signed_out_message(code: str, lang: str = "vi", idle_minutes: int = 60) -> s
     return (en if lang == "en" else vi).format(minutes=idle_minutes)
 
 
+def change_own_password(users: UserStore, throttle: Throttle, username: str, current: str, new: str, repeat: str,
+                        *, now: float | None = None, audit: Audit | None = None) -> tuple[Decision, User | None]:
+    """A signed-in user changes their own password: the current one is checked through the throttle
+    (a stolen open tab cannot try passwords faster than the sign-in box). Returns the decision and the
+    updated user, whose new epoch ends the account's other sessions."""
+    if new != repeat:
+        return _refuse("passwords_differ", "Hai lần nhập mật khẩu mới không khớp; chưa thay đổi gì.",
+                       "The two new passwords differ; nothing changed."), None
+    checked = sign_in(users, throttle, username, current, now=now, audit=audit)
+    if not checked.ok:
+        return _refuse(checked.code, checked.message("vi"), checked.message("en")), None
+    try:
+        users.set_password(username, new)
+    except UserError as exc:
+        vi, _, en = str(exc).partition(" / ")
+        return _refuse("bad_password", vi, en or vi), None
+    if audit:
+        audit("user_passwd", username, "tự đổi / own change")
+    return Decision(True, "ok", "Đã đổi mật khẩu. Các phiên đăng nhập khác của bạn đã kết thúc.",
+                    "Password changed. Your other sessions have ended."), users.get(username)
+
+
 # --- who may see what in the history ------------------------------------------------------------
 
 def can_see_names(user: User | None) -> bool:

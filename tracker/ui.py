@@ -277,6 +277,22 @@ def _attempt_sign_in() -> None:
         st.session_state["login_error"] = result
 
 
+def _change_password() -> None:
+    """The own-password form's callback: the three fields are emptied whatever the outcome."""
+    from tracker.access import change_own_password, start_session
+
+    session = st.session_state.get("auth")
+    values = [st.session_state.get(k) or "" for k in ("pw_current", "pw_new", "pw_repeat")]
+    for k in ("pw_current", "pw_new", "pw_repeat"):
+        st.session_state[k] = ""
+    if session is None:
+        return
+    decision, updated = change_own_password(users(), throttle(), session.username, *values, audit=audit)
+    if decision.allowed and updated is not None:
+        st.session_state["auth"] = start_session(updated)  # this tab goes on with the new epoch
+    st.session_state["pw_result"] = decision
+
+
 def _sign_out() -> None:
     session = st.session_state.pop("auth", None)
     st.session_state.pop("auth_expired", None)
@@ -306,6 +322,15 @@ def login_box(lang: str) -> None:
         if user.units:
             box.caption(", ".join(catalogue().name(u, lang) for u in user.units if u in catalogue().jurisdictions))
         box.button(t("auth.sign_out", lang), key="sign_out", on_click=_sign_out)
+        with box.expander(t("auth.change_password", lang)):
+            with st.form("own_password", border=False):
+                st.text_input(t("auth.current_password", lang), type="password", key="pw_current")
+                st.text_input(t("auth.new_password", lang), type="password", key="pw_new")
+                st.text_input(t("auth.repeat_password", lang), type="password", key="pw_repeat")
+                st.form_submit_button(t("auth.change_password", lang), on_click=_change_password)
+            result = st.session_state.pop("pw_result", None)
+            if result is not None:
+                (st.success if result.allowed else st.error)(result.message(lang))
         return
     with box.form("login", clear_on_submit=False, border=False):
         st.markdown(t("auth.title", lang))
