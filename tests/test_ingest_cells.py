@@ -320,6 +320,14 @@ def test_a_corrupt_content_xml_is_unreadable(damage):
         read_cells(buf.getvalue(), "ods", SHEET)
 
 
+def test_an_ods_whose_repeats_stand_for_too_many_cells_is_unreadable():
+    """A whole sheet of percent cells in a few bytes (every row, every column): refused, not expanded."""
+    rows = _row(_cell(0.5, "pct", extra=' table:number-columns-repeated="16384"'),
+                extra=' table:number-rows-repeated="1048576"')
+    with pytest.raises(CellsUnreadable, match="more than"):
+        read_cells(_ods(rows), "ods", SHEET)
+
+
 def test_an_ods_without_content_xml_or_not_a_zip_is_unreadable():
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w") as zf:

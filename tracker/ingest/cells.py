@@ -227,6 +227,10 @@ _ODS_DATA_STYLES = {"number-style", "currency-style", "percentage-style", "date-
 _ODS_NUMERIC_TYPES = {"float", "percentage", "currency", "date", "time"}
 # Sanity bound on a repeat count: an ODS sheet has at most 1 048 576 rows and 16 384 columns.
 _ODS_MAX_REPEAT = 1 << 21
+# Repeats make a few bytes stand for millions of cells (a percent row repeated to the last row of the
+# sheet): past this many facts the file is refused rather than expanded without end. A genuine
+# 400 000-row bulk sheet with a percent column has 400 000.
+_ODS_MAX_FACTS = 5_000_000
 
 
 class _OdsStyles:
@@ -430,6 +434,7 @@ class _OdsSheet:
         self.col = 0
         self.row_facts: list[tuple[str, int, object]] = []
         self.pending: tuple[int, int, str] | None = None        # (column, repeats, 'error' | 'formula')
+        self.facts = 0
 
     def read(self, fh) -> SheetCells | None:
         out: SheetCells | None = None
@@ -479,6 +484,9 @@ class _OdsSheet:
             elif what == _T_ROW:
                 if out is not None and not nested:
                     if self.row_facts:
+                        self.facts += len(self.row_facts) * self.row_reps
+                        if self.facts > _ODS_MAX_FACTS:
+                            raise CellsUnreadable(f"more than {_ODS_MAX_FACTS} formatted, error or merged cells")
                         for r in range(self.row, self.row + self.row_reps):
                             _ods_put(out, r, self.row_facts)
                         self.row_facts = []
@@ -531,6 +539,8 @@ class _OdsSheet:
             kind, extra = "percent", None
         else:
             return
+        if len(facts) + reps > _ODS_MAX_FACTS:
+            raise CellsUnreadable(f"more than {_ODS_MAX_FACTS} formatted, error or merged cells")
         facts.extend((kind, c, extra) for c in range(col, col + reps))
 
     def _cell_end(self, el: ET.Element) -> None:
