@@ -5,7 +5,10 @@ import streamlit as st
 from tracker import ui
 from tracker.i18n import t
 
-st.set_page_config(page_title="NQ45 Tracker", page_icon=":material/monitoring:", layout="wide")
+# A local icon: a Material or emoji icon makes the browser fetch a font or image from the internet,
+# which offices working offline do not have.
+st.set_page_config(page_title="NQ45 Tracker", page_icon=str(ui.ASSETS / "favicon.png"), layout="wide")
+ui.page_style()
 
 problem = ui.installation_problem()
 if problem:
@@ -20,7 +23,9 @@ user = ui.current_user()
 returning = ui.returning_user() if user is None else None
 
 pages = [
-    st.Page("views/overview.py", title=t("page.overview", lang), icon=":material/dashboard:", url_path="tong-quan", default=True),
+    st.Page("views/overview.py", title=t("page.overview", lang), icon=":material/dashboard:", url_path="trang-chu", default=True),
+    # The default page answers at "/"; links and bookmarks to /tong-quan reach it too.
+    st.Page("views/overview.py", title=t("page.overview", lang), url_path="tong-quan", visibility="hidden"),
     st.Page("views/unit.py", title=t("page.unit", lang), icon=":material/location_on:", url_path="dia-phuong"),
     st.Page("views/compare.py", title=t("page.compare", lang), icon=":material/compare_arrows:", url_path="so-sanh"),
     st.Page("views/milestones.py", title=t("page.milestones", lang), icon=":material/event:", url_path="nhiem-vu"),
@@ -28,6 +33,8 @@ pages = [
 staff = []
 if (user or returning) is not None and (user or returning).role in ("uploader", "admin"):
     staff.append(st.Page("views/upload.py", title=t("page.upload", lang), icon=":material/upload_file:", url_path="nhap-so-lieu"))
+else:   # a bookmark to /nhap-so-lieu is told to sign in, not Streamlit's English "Page not found"
+    staff.append(st.Page(ui.sign_in_to_upload, title=t("page.upload", lang), url_path="nhap-so-lieu", visibility="hidden"))
 staff.append(st.Page("views/history.py", title=t("page.history", lang), icon=":material/history:", url_path="lich-su"))
 reference = [
     st.Page("views/catalogue.py", title=t("page.catalogue", lang), icon=":material/menu_book:", url_path="danh-muc"),

@@ -62,10 +62,56 @@ def test_overview_shows_demo_statuses_and_matrix(seeded_env):
     assert "Tổng quan" in body
     assert "Dữ liệu minh họa" in body
     assert "Quý III/2026" in body
-    assert len(charts(at)) == 1
-    text = spec(charts(at)[0])
-    assert "Khánh Hòa" in text and "Cập nhật: Quý III/2026" in text
-    assert any(m.label == "Đã đạt / đúng tiến độ" for m in at.metric)
+    # No chart on a canvas: the ranked list and the matrix are page text.
+    assert not charts(at)
+    assert "Chỉ tiêu cần chú ý" in body and "nq-matrix" in body and "Khánh Hòa" in body
+    labels = [m.label for m in at.metric]
+    assert "Đi ngược mục tiêu" in labels and "Chậm / cần tăng tốc" in labels and "Đã đạt / đúng tiến độ" in labels
+
+
+def test_overview_ranked_list_is_worst_first_with_gap_rate_and_link(seeded_env):
+    from tracker.summaries import BEHIND
+
+    at = run("views/overview.py")
+    entries = [m.value for m in at.markdown if "nq-chip" in m.value and "/dia-phuong?unit=" in m.value
+               and "nq-matrix" not in m.value]
+    assert entries, "the ranked list is empty on the demo data"
+    ranks = []
+    for e in entries:
+        found = [k for k, s in enumerate(BEHIND) if _label(s) in e]
+        assert found, e
+        ranks.append(found[0])
+    assert ranks == sorted(ranks), ranks
+    assert "#c-" in entries[0]          # the link lands on the chart
+    facts = [m.value for m in at.markdown if m.value.startswith("<div class='nq-facts'>")]
+    assert len(facts) >= len(entries) and "Còn thiếu" in facts[0] and "Tốc độ/năm" in facts[0]
+    # The tiles separate "moving away" from "slow", and agree with the list.
+    tiles = {m.label: int(m.value) for m in at.metric}
+    assert tiles["Đi ngược mục tiêu"] == sum(r == 0 for r in ranks)
+
+
+def _label(status):
+    from tracker.progress import status_label
+
+    return status_label(status)
+
+
+def test_overview_as_of_an_earlier_quarter_and_what_changed(seeded_env):
+    at = run("views/overview.py")
+    picker = at.selectbox(key="as_of")
+    options = list(picker.options)
+    assert options[0] == "Quý III/2026" and "Quý II/2026" in options
+    picker.set_value("2026-Q2").run()
+    assert not at.exception
+    body = texts(at)
+    assert "tính đến Quý II/2026" in body and "Thay đổi so với Quý I/2026" in body
+
+
+def test_overview_in_english(seeded_env):
+    at = run("views/overview.py", lang="en")
+    body = texts(at)
+    assert "Targets that need attention" in body and "By unit" in body
+    assert any(m.label == "Moving away" for m in at.metric)
 
 
 def test_overview_empty_database_says_what_to_do(empty_env):
@@ -191,5 +237,7 @@ def test_status_json_agrees_with_the_overview(seeded_env, capsys):
     frame = at.dataframe[0].value
     on_page = {(r["Địa phương"], r["Chỉ tiêu"]): (r["Tình trạng"], r["Căn cứ"]) for _, r in frame.iterrows()}
     assert on_page == from_cli
-    good = sum(a["status"] in ("achieved", "on_track") for u in own for a in out["units"][u]["numeric"])
+    # Direction-only goals are not numeric targets: the tile leaves them out.
+    good = sum(a["status"] in ("achieved", "on_track") for u in own for a in out["units"][u]["numeric"]
+               if cat.indicator(a["indicator_id"]).kind != "direction")
     assert {m.label: m.value for m in at.metric}["Đã đạt / đúng tiến độ"] == str(good)

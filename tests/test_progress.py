@@ -200,19 +200,31 @@ def test_stock_partial_latest_is_used_with_a_fractional_year(cat):
 
 
 def test_partial_flow_year_is_never_compared_as_a_whole_one(cat):
-    # 2026 has 120 papers in three quarters, over the target; the status rests on 2025 (80).
-    points = quarters(2024, [15] * 4) + quarters(2025, [20] * 4) + quarters(2026, [40, 40, 40])
+    # 2026 has 30 papers in three quarters, under the target; the status rests on 2025 (80).
+    points = quarters(2024, [15] * 4) + quarters(2025, [20] * 4) + quarters(2026, [10, 10, 10])
     a = run(cat, "papers", points)
     assert (a.latest_value, a.latest_year, a.latest_period, a.partial) == (80.0, 2025, "2025", False)
     assert a.status == "on_track"
     assert a.observed_rate == pytest.approx(80 / 60 - 1)
     assert a.required_rate == pytest.approx((100 / 60) ** (1 / 6) - 1)
     assert [p.partial for p in a.series] == [False, False, True]
-    assert "năm 2026 đến hết Quý III/2026: 120 bài báo (chưa đủ năm)" in a.explain()
+    assert "năm 2026 đến hết Quý III/2026: 30 bài báo (chưa đủ năm)" in a.explain()
+
+
+def test_flow_target_met_by_the_year_to_date_sum_is_met_for_that_year(cat):
+    # 2026 has 120 papers in three quarters: the fourth can only add, so the year meets "≥ 100".
+    points = quarters(2024, [15] * 4) + quarters(2025, [20] * 4) + quarters(2026, [40, 40, 40])
+    a = run(cat, "papers", points)
+    assert (a.status, a.latest_value, a.latest_period, a.partial) == ("achieved", 120.0, "2026-Q3", True)
+    assert "year_to_date" in a.notes
+    assert "cộng dồn các quý năm 2026 đã đạt" in a.explain()
+    # Not for a "≤" flow, where the rest of the year could still break it, nor while under the target.
+    assert run(cat, "papers", points[:-1]).status == "on_track"
 
 
 def test_flow_with_only_partial_years_has_too_little_data(cat):
-    a = run(cat, "papers", [("2026-Q1", 500), ("2026-Q2", 500)])
+    # 10 papers so far, under the target of 100 (500 would have met it for the year already).
+    a = run(cat, "papers", [("2026-Q1", 5), ("2026-Q2", 5)])
     assert a.status == "too_little_data"
     assert a.explain() == "Chưa đủ số liệu: cần ít nhất 2 năm đủ 4 quý có số liệu (chưa có năm nào trọn vẹn; " \
                           "năm 2026 mới có 2 quý)."
@@ -334,10 +346,21 @@ def test_projection_is_a_least_squares_line_on_the_last_four_years(cat):
     assert a.projection == pytest.approx(25.6) and a.gap == pytest.approx(4.4)
 
 
-def test_projection_skips_partial_flow_years_and_needs_two_points(cat):
-    a = run(cat, "papers", [("2024", 60), ("2025", 80)] + quarters(2026, [1]))
+def test_projection_skips_partial_flow_years_and_needs_three_points(cat):
+    a = run(cat, "papers", [("2023", 40), ("2024", 60), ("2025", 80)] + quarters(2026, [1]))
     assert a.projection == pytest.approx(80 + 20 * 5) and a.gap == pytest.approx(100 - 180)
-    assert run(cat, "papers", [("2025", 80)]).projection is None
+    # Two yearly points (no catalogue baseline): no projection, and the sentence says so.
+    two = run(cat, "papers", [("2024", 60), ("2025", 80)] + quarters(2026, [1]))
+    assert two.projection is None and two.gap is None
+    assert "chưa đủ số liệu để dự báo" in two.explain() and "too little data for a projection" in two.explain("en")
+
+
+def test_projection_counts_the_catalogue_baseline_as_a_point(cat):
+    # enterprises: baseline 20 in 2023 (catalogue) + 2024, 2025 = three points on a line of slope 2.
+    a = run(cat, "enterprises", [("2024", 22), ("2025", 24)])
+    assert a.projection == pytest.approx(34)
+    assert "dự báo năm 2030: 34 doanh nghiệp" in a.explain()
+    assert run(cat, "enterprises", [("2025", 24)]).projection is None
 
 
 def test_future_periods_are_ignored(cat):
@@ -351,7 +374,7 @@ def test_future_periods_are_ignored(cat):
 def test_explain_uses_vietnamese_number_formats(cat):
     a = run(cat, "graduates", [("2020", 48000), ("2025", 62000)])
     assert a.explain() == ("Năm 2025: 62.000 người (gốc năm 2020: 48.000 người); cần tăng 6,5 %/năm để đạt "
-                           "trên 90.000 người năm 2030, thực tế tăng 5,3 %/năm (tỷ lệ 0,81).")
+                           "trên 90.000 người năm 2030, thực tế tăng 5,3 %/năm (tỷ lệ 0,81); chưa đủ số liệu để dự báo.")
     assert "90,000" in a.explain("en") and "6.5 %/year" in a.explain("en")
 
 

@@ -8,11 +8,12 @@ pasted into a slide still says what it is. Numbers on axes and hovers use Vietna
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
-from tracker.i18n import fmt_date, fmt_value
+from tracker.i18n import fmt_date, fmt_number, fmt_value
 
 # One colour per status, everywhere (screen, PNG, PPTX). Colour-blind safe-ish: the order runs
 # green → amber → orange → red, greys for missing data, and every mark also carries its label.
@@ -67,30 +68,50 @@ def status_label(status: str, lang: str = "vi") -> str:
     return label(status, lang)
 
 
+# Units counted in whole things: a projection of 26,08 enterprises is shown as 26.
+COUNT_UNITS = {"person", "enterprise", "paper", "patent", "work", "task"}
+
+
+def value_text(value, unit: str, lang: str) -> str:
+    """A value with its unit, counts rounded to whole numbers."""
+    if value is not None and unit in COUNT_UNITS:
+        return fmt_value(round(value), unit, lang)
+    return fmt_value(value, unit, lang)
+
+
 def _layout(title: str, subtitle: str, caption: Caption, height: int) -> dict:
-    """The shared look of every figure, as a plain layout dict (annotations included)."""
+    """The shared look of every figure, as a plain layout dict (annotations included).
+
+    Title, subtitle and footer are also kept in ``meta`` so that the screen can draw them as page
+    text (which wraps at any width) and the figure without them: see :func:`for_screen`.
+    """
     # Long explanations wrap in the figure itself, so a still keeps all of it.
     lines = subtitle.count("<br>") + 1
     height += 22 * (lines - 1)
     annotations = [{"text": caption.footer(), "xref": "paper", "yref": "paper", "x": 0, "y": 0, "yshift": -(BOTTOM - 42),
                     "xanchor": "left", "yanchor": "top", "showarrow": False, "align": "left",
-                    "font": {"size": 13, "color": MUTED}}]
+                    "font": {"size": 13, "color": MUTED}, "name": "footer"}]
     if caption.demo:
         annotations.append({"text": "DỮ LIỆU MINH HỌA" if caption.lang != "en" else "DEMO DATA", "xref": "paper",
                             "yref": "paper", "x": 0.5, "y": 0.5, "showarrow": False, "textangle": -20, "opacity": 0.07,
-                            "font": {"size": 90, "color": "#000"}})
+                            "font": {"size": 90, "color": "#000"}, "name": "watermark"})
     return {
         "title": {"text": f"<b>{title}</b><br><span style='font-size:17px;color:{MUTED}'>{subtitle}</span>",
                   "x": 0.01, "xanchor": "left", "y": 0.97, "yanchor": "top", "font": {"size": 24, "color": INK}},
+        # On a page the text wraps by itself: line breaks only before a note ("* …", "○ …").
+        "meta": {"title": title, "subtitle": re.sub(r"<br>(?![*○] )", " ", subtitle), "footer": caption.footer()},
         "font": {"family": FONT, "size": 16, "color": INK},
         "separators": ",." if caption.lang != "en" else ".,",
         # No stock template: copying one costs ~60 ms a figure, and a unit page draws twenty.
         "template": "none",
         "xaxis": {"gridcolor": "#e4e7eb", "linecolor": "#9aa5b1", "zeroline": False, "automargin": True},
-        "yaxis": {"gridcolor": "#e4e7eb", "linecolor": "#9aa5b1", "zeroline": False, "automargin": True},
+        # Vietnamese ticks: 100.000 (not 100k), 0,5; "~" drops trailing zeros.
+        "yaxis": {"gridcolor": "#e4e7eb", "linecolor": "#9aa5b1", "zeroline": False, "automargin": True,
+                  "tickformat": ",~f"},
         "height": height,
         # Bottom band in pixels, so a still of any height keeps it: ticks, then the legend, then the footer.
         "margin": {"l": 80, "r": 40, "t": 110 + 22 * (lines - 1), "b": BOTTOM},
+        "showlegend": False,
         "legend": {"orientation": "h", "yref": "container", "yanchor": "bottom", "y": 44 / height, "x": 0,
                    "font": {"size": 15}},
         "hoverlabel": {"font": {"family": FONT, "size": 15}},
@@ -100,13 +121,35 @@ def _layout(title: str, subtitle: str, caption: Caption, height: int) -> dict:
     }
 
 
-def _style(fig: go.Figure, title: str, subtitle: str, caption: Caption, *, height: int = 560) -> go.Figure:
-    layout = _layout(title, subtitle, caption, height)
-    annotations = layout.pop("annotations")
-    fig.update_layout(layout)
-    for note in annotations:   # added, not set: a figure may carry its own annotations already
-        fig.add_annotation(note)
-    return fig
+def for_screen(fig: go.Figure, height: int | None = None) -> tuple[dict, go.Figure]:
+    """The figure's title, subtitle and footer as texts, and the figure without them, for a page.
+
+    Plotly does not wrap text: a title that fits 1600 px runs off a 390 px phone. The page draws
+    these three as text above and below the chart (as Our World in Data does), and the stills
+    (PNG, slides) keep the whole figure.
+    """
+    meta = dict(fig.layout.meta or {})
+    screen = go.Figure(fig)
+    # Assigned, not updated: update_layout would merge the shortened list into the old one by index.
+    screen.layout.annotations = [a for a in screen.layout.annotations if a.name != "footer"]
+    for note in screen.layout.annotations:
+        if note.name == "watermark":   # sized for a 1600 px still; a phone needs it smaller
+            note.font.size = 34
+    legend = bool(screen.layout.showlegend)
+    screen.update_layout(title=None, height=height or screen.layout.height,
+                         margin={"t": 40 if legend else 24, "b": 10, "l": 10, "r": 10},
+                         legend={"yref": "paper", "y": 1.02, "yanchor": "bottom", "x": 0, "font": {"size": 13}})
+    return meta, screen
+
+
+def _end_labels(target_value, projection, reversed_axis: bool) -> tuple[str, str]:
+    """Which side (top/bottom) the target label and the projection label go, so that they never meet:
+    the target label at the left end of its line, the projection's at the right end of its own."""
+    if projection is None or target_value is None:
+        return "top", "top"
+    # Above both: below its line the target label would sit on the bars; the two labels are at
+    # opposite ends, so they meet only when a projection lands just above the target.
+    return "top", "top"
 
 
 def progress_figure(indicator, assessment, *, unit_name: str, caption: Caption, sector_name: str = "") -> go.Figure:
@@ -114,40 +157,53 @@ def progress_figure(indicator, assessment, *, unit_name: str, caption: Caption, 
 
     Built as plain dicts and handed to Plotly once: a unit page draws one per target, and Plotly's
     object API (add_scatter, update_xaxes …) costs ~20 ms a figure against ~3 ms this way.
+    Labels are direct (no legend): the latest value at its point, the target on its line, the
+    projection at its end.
     """
     lang = caption.lang
     unit = indicator.unit
     series = list(assessment.series)
     data: list[dict] = []
+    annotations: list[dict] = []
     whole = [p for p in series if not p.partial]
     partial = [p for p in series if p.partial]
+    partial_note = " (chưa đủ năm)" if lang != "en" else " (partial year)"
+    rank = unit == "rank"
+    target = indicator.target
+    target_value = getattr(target, "value", None) if indicator.is_numeric else None
+    proj = getattr(assessment, "projection", None) if indicator.is_numeric else None
+    target_side, proj_side = _end_labels(target_value, proj, rank)
+    # The latest value's label goes on the side away from the target line.
+    latest_side = "bottom" if target_side == "top" and target_value is not None and series and \
+        ((series[-1].value <= target_value) != rank) else "top"
 
     def hover(points, note=""):
-        return [f"{p.year}: {fmt_value(p.value, unit, lang)}{note}" for p in points]
+        return [f"{p.year}: {value_text(p.value, unit, lang)}" + (partial_note if p.partial else note) for p in points]
 
     if indicator.rollup_kind == "flow":
         data.append({"type": "bar", "x": [p.year for p in whole], "y": [p.value for p in whole],
                      "name": "Thực tế" if lang != "en" else "Actual", "marker": {"color": ACTUAL},
-                     "text": [fmt_value(p.value, unit, lang) for p in whole], "textposition": "outside",
-                     "hovertext": hover(whole), "hoverinfo": "text"})
+                     "text": [fmt_number(p.value, lang) for p in whole], "textposition": "outside",
+                     "cliponaxis": False, "hovertext": hover(whole), "hoverinfo": "text"})
         if partial:
-            note = " (chưa đủ năm)" if lang != "en" else " (partial year)"
             data.append({"type": "bar", "x": [p.year for p in partial], "y": [p.value for p in partial],
                          "name": "Năm chưa đủ quý" if lang != "en" else "Partial year",
                          "marker": {"color": "white", "line": {"color": ACTUAL, "width": 2}, "pattern": {"shape": "/"}},
-                         "text": [fmt_value(p.value, unit, lang) + note for p in partial], "textposition": "outside",
-                         "hovertext": hover(partial, note), "hoverinfo": "text"})
+                         "text": [fmt_number(p.value, lang) + "*" for p in partial], "textposition": "outside",
+                         "cliponaxis": False, "hovertext": hover(partial), "hoverinfo": "text"})
     else:
+        last = len(series) - 1
         data.append({"type": "scatter", "x": [p.year for p in series], "y": [p.value for p in series],
                      "mode": "lines+markers+text", "name": "Thực tế" if lang != "en" else "Actual",
-                     "line": {"color": ACTUAL, "width": 3},
+                     "line": {"color": ACTUAL, "width": 3}, "cliponaxis": False,
                      "marker": {"size": 11, "line": {"color": ACTUAL, "width": 2},
                                 "color": [("white" if (p.partial or getattr(p, "provisional", False)) else ACTUAL) for p in series]},
-                     "text": [fmt_value(p.value, unit, lang) for p in series], "textposition": "top center",
+                     "text": [value_text(p.value, unit, lang) + ("*" if p.partial else "") if k == last else ""
+                              for k, p in enumerate(series)],
+                     "textposition": f"{latest_side} center", "textfont": {"color": ACTUAL, "size": 14},
                      "hovertext": hover(series), "hoverinfo": "text"})
 
     xaxis = {"dtick": 1, "tickformat": "d", "showgrid": False}
-    target = indicator.target
     years = [p.year for p in series]
     if indicator.is_numeric:
         first_year = min(years + [target.year - 1, 2024])
@@ -155,17 +211,24 @@ def progress_figure(indicator, assessment, *, unit_name: str, caption: Caption, 
         data.append({"type": "scatter", "x": [first_year - 0.4, target.year + 0.4], "y": [target.value, target.value],
                      "mode": "lines", "name": label, "line": {"color": TARGET, "width": 2, "dash": "dot"},
                      "hoverinfo": "skip"})
-        data.append({"type": "scatter", "x": [target.year], "y": [target.value], "mode": "markers+text",
-                     "showlegend": False, "marker": {"symbol": "star", "size": 18, "color": TARGET}, "text": [label],
-                     "textposition": "top left", "textfont": {"color": TARGET, "size": 15}, "hovertext": [label],
-                     "hoverinfo": "text"})
-        proj = getattr(assessment, "projection", None)
+        data.append({"type": "scatter", "x": [target.year], "y": [target.value], "mode": "markers",
+                     "marker": {"symbol": "star", "size": 18, "color": TARGET}, "hovertext": [label],
+                     "hoverinfo": "text", "name": label})
+        # On the line, at its left end: the data run left to right below or above it.
+        annotations.append({"text": _wrap(label, 34, max_lines=2), "x": first_year - 0.5, "xref": "x",
+                            "y": target.value, "yref": "y", "xanchor": "left", "align": "left",
+                            "yanchor": "bottom" if target_side == "top" else "top", "showarrow": False,
+                            "font": {"color": TARGET, "size": 14}, "name": "target"})
         if proj is not None and whole:
-            last = whole[-1]
-            name = ("Dự báo " if lang != "en" else "Projection ") + f"{target.year}: {fmt_value(proj, unit, lang)}"
-            data.append({"type": "scatter", "x": [last.year, target.year], "y": [last.value, proj],
+            last_whole = whole[-1]
+            name = ("Dự báo " if lang != "en" else "Projection ") + f"{target.year}: {value_text(proj, unit, lang)}"
+            data.append({"type": "scatter", "x": [last_whole.year, target.year], "y": [last_whole.value, proj],
                          "mode": "lines+markers", "name": name, "line": {"color": MUTED, "width": 2, "dash": "dash"},
                          "marker": {"size": [0, 10], "color": MUTED}, "hovertext": ["", name], "hoverinfo": "text"})
+            annotations.append({"text": name, "x": target.year + 0.3, "xref": "x", "y": proj, "yref": "y",
+                                "xanchor": "right", "yanchor": "bottom" if proj_side == "top" else "top",
+                                "yshift": 6 if proj_side == "top" else -6, "showarrow": False,
+                                "font": {"color": MUTED, "size": 14}, "name": "projection"})
         xaxis["range"] = [first_year - 0.6, target.year + 0.6]
 
     status = assessment.status
@@ -174,11 +237,25 @@ def progress_figure(indicator, assessment, *, unit_name: str, caption: Caption, 
     # 110 characters fit the narrowest still (1280 px, slide charts) and a laptop screen.
     explain = _wrap(f"{label} · " + assessment.explain(lang), 110, max_lines=6)
     subtitle = f"<span style='color:{colour}'>● <b>{label}</b></span>" + explain[len(label):]
+    if partial and indicator.rollup_kind == "flow":
+        subtitle += "<br>* " + ("năm chưa đủ 4 quý (cột gạch chéo)" if lang != "en" else "partial year (hatched bar)")
+    elif any(p.partial for p in series):
+        subtitle += "<br>* " + ("số liệu đến quý gần nhất, chưa đủ năm (điểm rỗng)" if lang != "en"
+                                else "figure to the latest quarter, not a whole year (open marker)")
     name = indicator.name.get(lang) + (f" — {sector_name}" if sector_name else "")
     layout = _layout(f"{unit_name} — {name}", subtitle, caption, 560)
+    layout["annotations"] = annotations + layout["annotations"]
     layout["xaxis"].update(xaxis)
-    layout["yaxis"].update({"title": {"text": indicator.unit_label(lang)}, "rangemode": "tozero",
-                            "autorange": "reversed" if unit == "rank" else True})
+    ytitle = indicator.unit_label(lang)
+    layout["yaxis"].update({"title": {"text": ytitle}, "rangemode": "tozero",
+                            "autorange": "reversed" if rank else True})
+    if rank:
+        layout["yaxis"]["tickformat"] = "d"
+    if unit in COUNT_UNITS or rank:
+        # Whole steps for small counts: no "0,2 văn bằng" on the axis.
+        top = max([p.value for p in series] + [target_value or 0, proj or 0, 0])
+        if top <= 8:
+            layout["yaxis"]["dtick"] = 1
     return go.Figure({"data": data, "layout": layout})
 
 
@@ -187,46 +264,6 @@ def _target_words(indicator, lang: str) -> str:
 
     text = fmt_target(indicator, lang)
     return text.rsplit(" (", 1)[0] if text.endswith(")") else text
-
-
-def status_matrix(rows: list[dict], *, caption: Caption, title: str) -> go.Figure:
-    """Targets (rows) × units (columns), each cell coloured by status and labelled.
-
-    Rows with the same ``row_key`` (the same kind of target, e.g. S&T enterprises) share a line, so
-    units that set the same target line up. ``rows``: dicts with unit_name, target_name, status,
-    status_label, value_text and optionally row_key.
-    """
-    units = list(dict.fromkeys(r["unit_name"] for r in rows))
-    keys = list(dict.fromkeys(r.get("row_key") or r["target_name"] for r in rows))
-    names = {}
-    for r in rows:
-        names.setdefault(r.get("row_key") or r["target_name"], r["target_name"])
-    order = list(STATUS_COLOURS)
-    z = [[None] * len(units) for _ in keys]
-    text = [[""] * len(units) for _ in keys]
-    hover = [[""] * len(units) for _ in keys]
-    for r in rows:
-        i, j = keys.index(r.get("row_key") or r["target_name"]), units.index(r["unit_name"])
-        z[i][j] = order.index(r["status"])
-        text[i][j] = r["status_label"]
-        hover[i][j] = f"{r['unit_name']}<br>{r['target_name']}<br><b>{r['status_label']}</b><br>{r.get('value_text', '')}"
-    n = len(order)
-    scale = []
-    for k, status in enumerate(order):
-        scale += [(k / n, STATUS_COLOURS[status]), ((k + 1) / n, STATUS_COLOURS[status])]
-    labels = [_wrap(names[k], 48, max_lines=2) for k in keys]
-    fig = go.Figure(go.Heatmap(z=z, x=[_wrap(u, 22, max_lines=2) for u in units], y=labels, text=text,
-                               texttemplate="%{text}", textfont={"size": 13, "color": "white"}, hovertext=hover,
-                               hoverinfo="text", colorscale=scale, zmin=0, zmax=n, showscale=False, xgap=3, ygap=3))
-    fig.update_yaxes(autorange="reversed", tickfont={"size": 13})
-    fig.update_xaxes(side="top", tickfont={"size": 14}, tickangle=0)
-    counts: dict[str, int] = {}
-    for r in rows:
-        counts[r["status_label"]] = counts.get(r["status_label"], 0) + 1
-    subtitle = " · ".join(f"{k}: {v}" for k, v in counts.items())
-    fig = _style(fig, title, subtitle, caption, height=max(480, 260 + 40 * len(keys)))
-    fig.update_layout(margin={"l": 400, "t": 170})
-    return fig
 
 
 def _wrap(text: str, width: int, max_lines: int = 4) -> str:
@@ -248,56 +285,100 @@ def compare_figure(series: list[dict], *, indicator_name: str, unit: str, captio
     """One indicator across units: each unit's yearly values and its own target.
 
     ``series``: dicts with unit_name, points [(year, value, partial)], target_value, target_year, status.
+    Targets are listed in the subtitle (two units with the same target would print two labels on
+    one spot); each unit's target is a star of its colour. Partial years are open markers, as on
+    the unit page.
     """
     lang = caption.lang
     palette = ["#1f4e79", "#e8590c", "#2b8a3e", "#862e9c", "#c92a2a", "#0b7285"]
-    fig = go.Figure()
+    partial_note = " (chưa đủ năm)" if lang != "en" else " (partial year)"
+    data = []
+    targets = []
+    any_partial = False
     for k, s in enumerate(series):
         colour = palette[k % len(palette)]
-        xs = [p[0] for p in s["points"]]
-        ys = [p[1] for p in s["points"]]
-        fig.add_scatter(x=xs, y=ys, mode="lines+markers", name=s["unit_name"], line={"color": colour, "width": 3},
-                        marker={"size": 10}, hovertext=[f"{s['unit_name']} {x}: {fmt_value(y, unit, lang)}" for x, y in zip(xs, ys)],
-                        hoverinfo="text")
+        pts = s["points"]
+        xs = [p[0] for p in pts]
+        ys = [p[1] for p in pts]
+        flags = [bool(p[2]) if len(p) > 2 else False for p in pts]
+        any_partial = any_partial or any(flags)
+        data.append({"type": "scatter", "x": xs, "y": ys, "mode": "lines+markers", "name": s["unit_name"],
+                     "line": {"color": colour, "width": 3},
+                     "marker": {"size": 10, "color": ["white" if f else colour for f in flags],
+                                "line": {"color": colour, "width": 2}},
+                     "hovertext": [f"{s['unit_name']} {x}: {value_text(y, unit, lang)}" + (partial_note if f else "")
+                                   for x, y, f in zip(xs, ys, flags)], "hoverinfo": "text"})
         if s.get("target_value") is not None:
-            label = f"{s['unit_name']}: " + ("mục tiêu " if lang != "en" else "target ") + \
-                f"{fmt_value(s['target_value'], unit, lang)} ({s['target_year']})"
-            fig.add_scatter(x=[s["target_year"]], y=[s["target_value"]], mode="markers+text", name=label,
-                            marker={"symbol": "star", "size": 18, "color": colour}, text=[label],
-                            textposition="top left", textfont={"color": colour}, hovertext=[label], hoverinfo="text")
-    fig.update_xaxes(dtick=1, tickformat="d", showgrid=False)
-    fig.update_yaxes(title=None, rangemode="tozero", gridcolor="#e4e7eb")
-    subtitle = ("So sánh giữa các địa phương cùng chỉ tiêu" if lang != "en" else "Across the units that share this target")
-    return _style(fig, indicator_name, subtitle, caption)
+            words = f"{value_text(s['target_value'], unit, lang)} ({s['target_year']})"
+            targets.append(f"<span style='color:{colour}'>★</span> {s['unit_name']}: {words}")
+            data.append({"type": "scatter", "x": [s["target_year"]], "y": [s["target_value"]], "mode": "markers",
+                         "name": s["unit_name"], "showlegend": False,
+                         "marker": {"symbol": "star", "size": 18, "color": colour},
+                         "hovertext": [f"{s['unit_name']}: " + ("mục tiêu " if lang != "en" else "target ") + words],
+                         "hoverinfo": "text"})
+    subtitle = ("Mục tiêu: " if lang != "en" else "Targets: ") + "; ".join(targets) if targets else (
+        "So sánh giữa các địa phương cùng chỉ tiêu" if lang != "en" else "Across the units that share this target")
+    if any_partial:
+        subtitle += "<br>○ " + ("năm chưa đủ quý (điểm rỗng)" if lang != "en" else "partial year (open marker)")
+    layout = _layout(indicator_name, subtitle, caption, 560)
+    layout["showlegend"] = True
+    layout["xaxis"].update({"dtick": 1, "tickformat": "d", "showgrid": False})
+    layout["yaxis"].update({"title": {"text": UNIT_WORDS(unit, lang)}, "rangemode": "tozero"})
+    return go.Figure({"data": data, "layout": layout})
+
+
+def UNIT_WORDS(unit: str, lang: str) -> str:  # noqa: N802 - reads as a label
+    from tracker.catalogue import UNITS
+
+    return UNITS.get(unit, {}).get("en" if lang == "en" else "vi", "")
+
+
+def task_label(item: dict, width: int = 46) -> str:
+    """'Khánh Hòa: Thành lập trung tâm khởi nghiệp …' — unit first, cut with an ellipsis."""
+    text = f"{item.get('unit_name', '')}: {item['name']}" if item.get("unit_name") else item["name"]
+    return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
 def milestone_timeline(items: list[dict], *, title: str, caption: Caption, today: dt.date) -> go.Figure:
     """Tasks on a time axis by due date (or completion date), coloured by status, overdue first.
 
-    ``items``: dicts with name, due (date|None), completed_on (date|None), status, status_label, unit_name.
+    ``items``: dicts with name, due (date|None), completed_on (date|None), status, status_label,
+    unit_name — in the order to draw, top to bottom (tracker.summaries.milestone_rows: overdue first).
+    Each task's label sits above its mark, not on the axis, so a phone keeps the time axis wide;
+    the label is cut with an ellipsis and the whole text is in the hover.
     """
     lang = caption.lang
     dated = [i for i in items if i.get("due") or i.get("completed_on")]
-    fig = go.Figure()
+    data = []
+    annotations = []
     for status in STATUS_COLOURS:
-        group = [i for i in dated if i["status"] == status]
-        if not group:
+        rows = [(k, i) for k, i in enumerate(dated) if i["status"] == status]
+        if not rows:
             continue
-        xs = [i.get("completed_on") or i["due"] for i in group]
-        fig.add_scatter(
-            x=xs, y=[_wrap(i["name"], 60).replace("<br>", " ")[:70] for i in group], mode="markers",
-            name=group[0]["status_label"], marker={"size": 16, "color": STATUS_COLOURS[status], "symbol": "diamond"},
-            hovertext=[f"{i['unit_name']}: {i['name']}<br>{i['status_label']} · "
-                       + ("hạn " if lang != "en" else "due ") + fmt_date(i.get("due"), lang) for i in group],
-            hoverinfo="text")
-    fig.add_vline(x=today, line={"color": INK, "width": 1, "dash": "dot"})
-    fig.add_annotation(x=today, y=1.02, yref="paper", text=("Hôm nay " if lang != "en" else "Today ") + fmt_date(today, lang),
-                       showarrow=False, font={"size": 13, "color": INK})
-    fig.update_yaxes(autorange="reversed", tickfont={"size": 13})
-    fig.update_xaxes(tickformat="%m/%Y" if lang != "en" else "%b %Y", gridcolor="#e4e7eb")
+        data.append({"type": "scatter", "x": [i.get("completed_on") or i["due"] for _, i in rows],
+                     "y": [k for k, _ in rows], "mode": "markers", "name": rows[0][1]["status_label"],
+                     "marker": {"size": 13, "color": STATUS_COLOURS[status], "symbol": "diamond"},
+                     "hovertext": [f"{i['unit_name']}: {i['name']}<br>{i['status_label']} · "
+                                   + ("hạn " if lang != "en" else "due ") + fmt_date(i.get("due"), lang) for _, i in rows],
+                     "hoverinfo": "text"})
+    for k, i in enumerate(dated):
+        colour = STATUS_COLOURS.get(i["status"], INK)
+        annotations.append({"text": f"<span style='color:{colour}'>■</span> " + task_label(i), "x": 0, "xref": "paper",
+                            "y": k, "yref": "y", "xanchor": "left", "yanchor": "bottom", "yshift": 7,
+                            "showarrow": False, "align": "left", "font": {"size": 13, "color": INK},
+                            "hovertext": f"{i['unit_name']}: {i['name']}", "name": "task"})
     undated = len(items) - len(dated)
-    subtitle = (f"{len(dated)} nhiệm vụ có thời hạn; {undated} nhiệm vụ thường xuyên / không ấn định thời hạn"
-                if lang != "en" else f"{len(dated)} tasks with a deadline; {undated} standing or undated")
-    fig = _style(fig, title, subtitle, caption, height=max(480, 160 + 34 * len(dated)))
-    fig.update_layout(margin={"l": 520})
-    return fig
+    subtitle = (f"{len(dated)} nhiệm vụ có thời hạn, quá hạn xếp trước; {undated} nhiệm vụ thường xuyên / không ấn định thời hạn"
+                if lang != "en" else f"{len(dated)} tasks with a deadline, overdue first; {undated} standing or undated")
+    layout = _layout(title, subtitle, caption, max(420, 200 + 46 * len(dated)))
+    layout["annotations"] = annotations + [
+        {"text": ("Hôm nay " if lang != "en" else "Today ") + fmt_date(today, lang), "x": today, "xref": "x",
+         "y": 1, "yref": "paper", "yanchor": "bottom", "showarrow": False, "font": {"size": 13, "color": INK},
+         "name": "today"}] + layout["annotations"]
+    layout["shapes"] = [{"type": "line", "x0": today, "x1": today, "xref": "x", "y0": 0, "y1": 1, "yref": "paper",
+                         "line": {"color": INK, "width": 1, "dash": "dot"}}]
+    layout["yaxis"].update({"autorange": False, "range": [len(dated) - 0.4, -0.9], "showticklabels": False,
+                            "showgrid": False, "tickformat": None})
+    layout["xaxis"].update({"tickformat": "%m/%Y" if lang != "en" else "%b %Y", "gridcolor": "#e4e7eb"})
+    layout["margin"]["l"] = 40
+    return go.Figure({"data": data, "layout": layout})

@@ -70,6 +70,8 @@ _LABELS = {
 
 # Thresholds of the ratio observed / required rate (Open SDG).
 ON_TRACK, ACCELERATION = 0.95, 0.6
+# Yearly points (the baseline included) below which no projection is drawn or stated.
+MIN_PROJECTION_POINTS = 3
 
 
 def status_label(status: str, lang: str = "vi") -> str:
@@ -303,7 +305,7 @@ def _rollup(kind: np.ndarray, g: np.ndarray, col: np.ndarray, value: np.ndarray,
 _COMPARATORS = (">", ">=", "=", "~", "<=", "<")
 _GT, _GE, _EQ, _APPROX, _LE, _LT = range(6)
 _METHODS = ("", "comparator", "cagr", "linear", "rank", "average", "direction")
-_NOTES = ("from_year_before", "deadline_passed", "base_met_lost", "nonpositive", "no_required_rate")
+_NOTES = ("from_year_before", "deadline_passed", "base_met_lost", "nonpositive", "no_required_rate", "year_to_date")
 _S = {s: k for k, s in enumerate(NUMERIC_STATUSES)}
 
 
@@ -381,6 +383,13 @@ def _judge(tg: _Targets, yr: _Years) -> dict[str, np.ndarray]:
     has_any = yr.present.any(axis=1)
     li, fi = _last(usable), _first(usable)
     n_usable = usable.sum(axis=1)
+    # A flow target already met by the year-to-date sum is met for that year (the rest of the year
+    # can only add): the status rests on the partial year then.
+    lp = _last(yr.present)
+    ytd = ((tg.kind == _FLOW) & (tg.direction == 0) & ~tg.average & ((tg.comp == _GT) | (tg.comp == _GE))
+           & (lp > li) & (_at(yr.partial.astype(float), lp, 0.0) > 0)
+           & _meets(_at(yr.value, lp), tg.comp, tg.value, tg.tol))
+    li = np.where(ytd, lp, li)
     lv, lt = _at(yr.value, li), _at(yr.t, li)
     ly = np.where(li >= 0, _at(np.broadcast_to(years, yr.value.shape), li), np.nan)
 
@@ -438,6 +447,7 @@ def _judge(tg: _Targets, yr: _Years) -> dict[str, np.ndarray]:
         notes |= np.where(rate_ok & base_met, 4, 0).astype(np.int16)
         notes |= np.where(rate_ok & nonpositive & ~tg.rank, 8, 0).astype(np.int16)
         notes |= np.where(rate_ok & ~base_met & no_req, 16, 0).astype(np.int16)
+        notes |= np.where(ytd & (achieved | early), 32, 0).astype(np.int16)
 
         # --- on average
         if is_avg.any():
@@ -486,18 +496,26 @@ def _judge(tg: _Targets, yr: _Years) -> dict[str, np.ndarray]:
 
         status = np.where(has_any & (status == _S["no_data"]), _S["too_little_data"], status)
 
-        # --- projection: least squares on the last (up to) 4 usable years, at the target year
+        # --- projection: least squares on the last (up to) 4 usable years, at the target year.
+        # At least three yearly points, the catalogue's baseline included when it is older than the
+        # data: a line through two points says nothing about where a series is heading.
         from_end = np.cumsum(usable[:, ::-1], axis=1)[:, ::-1]
         m = usable & (from_end <= 4)
         k = m.sum(axis=1)
+        first_t = np.where(m, yr.t, np.inf).min(axis=1) if m.shape[1] else np.full(n, np.inf)
+        add_bl = ~np.isnan(tg.base_value) & (tg.base_year < first_t - 1e-9) & (k >= 1) & (k < 4)
+        bx = np.where(add_bl, tg.base_year - 2000.0, 0.0)
+        bvv = np.where(add_bl, tg.base_value, 0.0)
+        kk = k + add_bl
         x = np.where(m, yr.t - 2000.0, 0.0)
         y = np.where(m, yr.value, 0.0)
-        sx, sy = x.sum(axis=1), y.sum(axis=1)
-        mx, my = sx / k, sy / k
-        sxx = (np.where(m, (x - mx[:, None]) ** 2, 0.0)).sum(axis=1)
-        sxy = (np.where(m, (x - mx[:, None]) * (y - my[:, None]), 0.0)).sum(axis=1)
+        sx, sy = x.sum(axis=1) + bx, y.sum(axis=1) + bvv
+        mx, my = sx / kk, sy / kk
+        sxx = (np.where(m, (x - mx[:, None]) ** 2, 0.0)).sum(axis=1) + np.where(add_bl, (bx - mx) ** 2, 0.0)
+        sxy = (np.where(m, (x - mx[:, None]) * (y - my[:, None]), 0.0)).sum(axis=1) + \
+            np.where(add_bl, (bx - mx) * (bvv - my), 0.0)
         slope = sxy / sxx
-        projection = np.where((k >= 2) & (sxx > 0), my + slope * (tg.year - 2000.0 - mx), np.nan)
+        projection = np.where((kk >= MIN_PROJECTION_POINTS) & (sxx > 0), my + slope * (tg.year - 2000.0 - mx), np.nan)
         gap = np.where(is_dir, np.nan, tg.value - projection)
 
     # Where the status rests: the latest usable year, else the latest year with anything.
@@ -1126,6 +1144,9 @@ def _explain(a: Assessment, lang: str) -> str:
                     f"; the target holds every year from {fy}, so until then the trend towards it is judged")
     if "deadline_passed" in notes:
         tail += _tr(lang, "; đã đến năm mục tiêu mà chưa đạt", "; the target year has come without the target met")
+    if "year_to_date" in notes:
+        tail += _tr(lang, f"; cộng dồn các quý năm {a.latest_year} đã đạt mức của năm",
+                    f"; the quarters of {a.latest_year} add up to the year's target already")
 
     if a.method == "average" and a.average_years:
         first, last, n = a.average_years
@@ -1183,9 +1204,23 @@ def _explain(a: Assessment, lang: str) -> str:
     ratio = fmt_number(a.ratio, lang, 2) if a.ratio is not None else "—"
     return _tr(lang,
                f"{latest}{base}; cần {_verb(req, rank, lang)} {_rate_words(req, a, lang)} để đạt {target}, "
-               f"{observed} (tỷ lệ {ratio}){linear_note}{tail}.",
+               f"{observed} (tỷ lệ {ratio}){linear_note}{tail}; {_projection_words(a, lang)}.",
                f"{latest}{base}; needs to {_verb(req, rank, lang)} {_rate_words(req, a, lang)} to reach {target}, "
-               f"{observed} (ratio {ratio}){linear_note}{tail}.")
+               f"{observed} (ratio {ratio}){linear_note}{tail}; {_projection_words(a, lang)}.")
+
+
+# Counted in whole things: a projection is said in whole numbers.
+_COUNT_UNITS = {"person", "enterprise", "paper", "patent", "work", "task"}
+
+
+def _projection_words(a: Assessment, lang: str) -> str:
+    """'dự báo năm 2030: 26 doanh nghiệp' or, with fewer than three yearly points, that there is none."""
+    if a.projection is None:
+        return _tr(lang, "chưa đủ số liệu để dự báo", "too little data for a projection")
+    unit = a.indicator.unit if a.indicator else ""
+    value = round(a.projection) if unit in _COUNT_UNITS else a.projection
+    return _tr(lang, f"dự báo năm {a.target_year}: {fmt_value(value, unit, lang)}",
+               f"projected {a.target_year}: {fmt_value(value, unit, lang)}")
 
 
 _PROGRESS_WORDS = {

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from tracker.catalogue import Catalogue
 from tracker.figures import Caption
-from tracker.i18n import fmt_date, fmt_target, fmt_value, in_sentence
+from tracker.i18n import fmt_date, fmt_number, fmt_target, fmt_value, in_sentence
 from tracker.periods import parse_period
 
 # Order in which statuses are listed: the ones a leader must act on first.
@@ -225,15 +225,18 @@ def compare_series(cat: Catalogue, snapshot: Snapshot, indicator_ids: list[str],
 
 
 def headline(snapshot: Snapshot, unit: str) -> dict[str, int]:
-    """Counts for a unit's headline cards."""
+    """Counts for a unit's headline cards; direction-only goals are counted apart, not as numeric targets."""
     res = snapshot.results.get(unit, {"numeric": [], "milestones": []})
-    numeric = res["numeric"]
+    numeric = [a for a in res["numeric"] if not is_direction(a)]
     stones = res["milestones"]
     return {
         "targets": len(numeric),
         "good": sum(a.status in ("achieved", "on_track") for a in numeric),
         "behind": sum(a.status in ("acceleration", "off_track", "moving_away") for a in numeric),
+        "moving_away": sum(a.status == "moving_away" for a in numeric),
+        "slow": sum(a.status in ("acceleration", "off_track") for a in numeric),
         "unknown": sum(a.status in ("too_little_data", "no_data") for a in numeric),
+        "direction": len(res["numeric"]) - len(numeric),
         "tasks": len(stones),
         "done": sum(m.status == "done" for m in stones),
         "overdue": sum(m.status == "overdue" for m in stones),
@@ -262,3 +265,248 @@ def matrix_units(snapshot: Snapshot, units: list[str], limit: int = MATRIX_LIMIT
               for u in present}
     keep = set(sorted(present, key=lambda u: -behind[u])[:limit])
     return [u for u in present if u in keep], len(present) - limit
+
+
+# --- the overview: who is behind and by how much --------------------------------------------------
+
+BEHIND = ("moving_away", "off_track", "acceleration")
+# Higher is better; statuses without a judgement (too little data, no data) are not ranked.
+GOODNESS = {"moving_away": 0, "off_track": 1, "acceleration": 2, "on_track": 3, "achieved": 4}
+STATUS_ICONS = {"achieved": "✔", "on_track": "●", "acceleration": "▲", "off_track": "◆", "moving_away": "▼",
+                "too_little_data": "?", "no_data": "–", "unmeasured": "∅", "replaced": "↻"}
+
+
+def chart_anchor(indicator_id: str, sector: str = "") -> str:
+    """The id of a target's chart on its unit page, for links from the overview ('#c-khanh-hoa-papers')."""
+    raw = f"c-{indicator_id}-{sector}" if sector else f"c-{indicator_id}"
+    return "".join(ch if ch.isalnum() or ch == "-" else "-" for ch in raw.lower())
+
+
+def unit_link(unit: str, lang: str, anchor: str = "") -> str:
+    """The unit page of ``unit`` (language kept), optionally scrolled to one chart."""
+    return f"/dia-phuong?unit={unit}" + ("&lang=en" if lang == "en" else "") + (f"#{anchor}" if anchor else "")
+
+
+def is_direction(assessment) -> bool:
+    ind = getattr(assessment, "indicator", None)
+    return ind is not None and ind.kind == "direction"
+
+
+def gap_text(a, lang: str) -> str:
+    """How far the latest value is from the target, in the target's own terms.
+
+    ≥/> targets: target − latest; ≤/< targets: latest − target; ranks in places; "% of target" only
+    for ≥ targets on levels (stock, share); "khoảng"/"=": the distance either way.
+    """
+    from tracker.figures import value_text
+
+    ind = a.indicator
+    if ind is None or a.latest_value is None or a.target_value is None or is_direction(a):
+        return "—"
+    unit, comp = ind.unit, a.comparator
+    if unit == "rank":
+        places = abs(a.latest_value - a.target_value)
+        return (f"{fmt_number(places, lang)} bậc" if lang != "en" else f"{fmt_number(places, lang)} places") \
+            if places else ("0 bậc" if lang != "en" else "0 places")
+    if comp in (">", ">="):
+        gap = a.target_value - a.latest_value
+    elif comp in ("<", "<="):
+        gap = a.latest_value - a.target_value
+    else:
+        gap = abs(a.latest_value - a.target_value)
+    if gap <= 0:
+        return "0"
+    if unit == "percent":
+        text = fmt_number(gap, lang, 2 if gap < 10 else 1) + (" điểm %" if lang != "en" else " pp")
+    else:
+        text = value_text(gap, unit, lang)
+    if comp in (">", ">=") and ind.rollup_kind in ("stock", "ratio") and unit != "percent" and a.target_value > 0:
+        share = fmt_number(100 * a.latest_value / a.target_value, lang, 0)
+        text += f" (đạt {share} % mục tiêu)" if lang != "en" else f" ({share} % of target)"
+    return text
+
+
+def rate_text(a, lang: str) -> str:
+    """'cần +7,6 %/năm · thực tế +2,1 %/năm' — the required and the observed yearly change."""
+    from tracker.progress import _rate_words
+
+    def signed(rate):
+        if rate is None:
+            return "—"
+        return ("+" if rate > 0 else "−" if rate < 0 else "±") + _rate_words(rate, a, lang)
+
+    if a.required_rate is None and a.observed_rate is None:
+        return "—"
+    need, got = ("cần", "thực tế") if lang != "en" else ("needed", "actual")
+    return f"{need} {signed(a.required_rate)} · {got} {signed(a.observed_rate)}"
+
+
+def projection_text(a, lang: str) -> str:
+    """The projection to the target year, or plainly that there is none."""
+    from tracker.figures import value_text
+
+    if a.projection is None:
+        return "chưa đủ số liệu để dự báo" if lang != "en" else "too little data for a projection"
+    unit = a.indicator.unit if a.indicator else ""
+    return (f"dự báo năm {a.target_year}: {value_text(a.projection, unit, lang)}" if lang != "en"
+            else f"projected {a.target_year}: {value_text(a.projection, unit, lang)}")
+
+
+def _reason(a, lang: str) -> str:
+    notes = set(a.notes)
+    if "base_met_lost" in notes:
+        why = "năm gốc đã đạt nhưng nay không còn đạt" if lang != "en" else "met at baseline, no longer met"
+    elif "deadline_passed" in notes:
+        why = "đã đến năm mục tiêu mà chưa đạt" if lang != "en" else "target year reached, target not met"
+    elif a.method == "average" and a.ratio is not None:
+        share = fmt_number(100 * a.ratio, lang, 0)
+        why = f"bình quân mới bằng {share} % mức mục tiêu" if lang != "en" else f"the average is {share} % of the target"
+    elif a.status == "moving_away":
+        why = "số liệu đi theo hướng ngược mục tiêu" if lang != "en" else "moving the wrong way"
+    elif a.status == "off_track":
+        why = "tốc độ thực tế chưa đến 60 % mức cần" if lang != "en" else "below 60 % of the pace needed"
+    else:
+        why = "tốc độ thực tế 60–95 % mức cần" if lang != "en" else "at 60–95 % of the pace needed"
+    return f"{why}; {projection_text(a, lang)}"
+
+
+def _severity(a) -> tuple:
+    ratio = a.ratio if a.ratio is not None else (-1.0 if a.status == "moving_away" else 0.0)
+    return (BEHIND.index(a.status), ratio)
+
+
+def attention_rows(cat: Catalogue, snapshot: Snapshot, lang: str, units: list[str] | None = None) -> list[dict]:
+    """The numeric targets moving away, off track or needing acceleration, worst first.
+
+    Each row has what a leader asks in a meeting: unit, target (value and year), latest value and
+    period, gap, required vs observed rate, status, a one-line reason and a link to the chart.
+    Direction-only goals are left out (they have no number to be behind by).
+    """
+    from tracker.progress import status_label
+
+    found = []
+    for unit, res in snapshot.results.items():
+        if units and unit not in units:
+            continue
+        for a in res["numeric"]:
+            if a.status in BEHIND and not is_direction(a):
+                found.append((unit, a))
+    found.sort(key=lambda ua: _severity(ua[1]))
+    rows = []
+    for unit, a in found:
+        ind = cat.indicator(a.indicator_id)
+        period = parse_period(a.latest_period).label(lang) if a.latest_period else "—"
+        rows.append({
+            "unit": unit, "unit_name": unit_label(cat, unit, lang), "indicator_id": a.indicator_id, "sector": a.sector,
+            "target_name": target_label(cat, a.indicator_id, a.sector, lang), "status": a.status,
+            "status_label": status_label(a.status, lang), "icon": STATUS_ICONS[a.status],
+            "target_text": fmt_target(ind, lang),
+            "latest_text": f"{fmt_value(a.latest_value, ind.unit, lang)} ({period})",
+            "gap_text": gap_text(a, lang), "rate_text": rate_text(a, lang), "reason": _reason(a, lang),
+            "link": unit_link(unit, lang, chart_anchor(a.indicator_id, a.sector)),
+        })
+    return rows
+
+
+def numeric_counts(snapshot: Snapshot, units: list[str] | None = None) -> dict[str, int]:
+    """Counts for the overview tiles; direction-only goals counted apart ("direction_*")."""
+    out = {"moving_away": 0, "slow": 0, "good": 0, "unknown": 0, "targets": 0,
+           "direction_right": 0, "direction_other": 0, "direction": 0}
+    for unit, res in snapshot.results.items():
+        if units and unit not in units:
+            continue
+        for a in res["numeric"]:
+            if is_direction(a):
+                out["direction"] += 1
+                out["direction_right" if a.status == "on_track" else "direction_other"] += 1
+                continue
+            out["targets"] += 1
+            if a.status == "moving_away":
+                out["moving_away"] += 1
+            elif a.status in ("off_track", "acceleration"):
+                out["slow"] += 1
+            elif a.status in ("achieved", "on_track"):
+                out["good"] += 1
+            else:
+                out["unknown"] += 1
+    return out
+
+
+def unit_cards(cat: Catalogue, snapshot: Snapshot, lang: str, units: list[str]) -> list[dict]:
+    """One card per unit: counts by status (numeric targets, direction goals apart), share on track,
+    latest period reported; units with most targets behind first."""
+    cards = []
+    for unit in units:
+        res = snapshot.results.get(unit)
+        if res is None:
+            continue
+        counts = numeric_counts(snapshot, [unit])
+        periods = snapshot.reported.get(unit) or set()
+        latest = max((parse_period(p) for p in periods), default=None)
+        judged = counts["targets"]
+        cards.append({
+            "unit": unit, "unit_name": unit_label(cat, unit, lang), **counts,
+            "share_good": (counts["good"] / judged) if judged else None,
+            "latest_period": latest.label(lang) if latest else "—",
+            "overdue": sum(m.status == "overdue" for m in res["milestones"]),
+            "link": unit_link(unit, lang),
+        })
+    cards.sort(key=lambda c: (-c["moving_away"], -c["slow"], c["unit_name"]))
+    return cards
+
+
+def matrix_table(cat: Catalogue, snapshot: Snapshot, lang: str, units: list[str]) -> dict:
+    """Targets × units for the readable matrix: rows sorted by their worst status, each cell with
+    the status, the value (% of target where that means something) and a link to the chart."""
+    from tracker.progress import status_label
+
+    order = {s: k for k, s in enumerate(NUMERIC_ORDER)}
+    cells: dict[str, dict[str, dict]] = {}
+    names: dict[str, str] = {}
+    for unit in units:
+        res = snapshot.results.get(unit)
+        if res is None:
+            continue
+        for a in res["numeric"]:
+            ind = cat.indicator(a.indicator_id)
+            key = (ind.concept or ind.slug) + (f"/{a.sector}" if a.sector else "")
+            names.setdefault(key, target_label(cat, a.indicator_id, a.sector, lang))
+            value = fmt_value(a.latest_value, ind.unit, lang) if a.latest_value is not None else ""
+            if (a.comparator in (">", ">=") and ind.rollup_kind in ("stock", "ratio") and ind.unit != "percent"
+                    and a.latest_value is not None and a.target_value):
+                value = f"{fmt_number(100 * a.latest_value / a.target_value, lang, 0)} % " + \
+                    ("mục tiêu" if lang != "en" else "of target")
+            cells.setdefault(key, {})[unit] = {
+                "status": a.status, "label": status_label(a.status, lang), "icon": STATUS_ICONS.get(a.status, ""),
+                "value": value, "link": unit_link(unit, lang, chart_anchor(a.indicator_id, a.sector)),
+                "target": fmt_target(ind, lang),
+            }
+    keys = sorted(cells, key=lambda k: (min(order.get(c["status"], 9) for c in cells[k].values()), names[k]))
+    shown_units = [u for u in units if any(u in cells[k] for k in keys)]
+    return {"units": [(u, unit_label(cat, u, lang)) for u in shown_units],
+            "rows": [(names[k], cells[k]) for k in keys]}
+
+
+def status_changes(before: Snapshot, after: Snapshot, units: list[str] | None = None) -> dict[str, list]:
+    """Targets whose status got better or worse between two snapshots (e.g. two quarters).
+
+    Only judged statuses are compared: a target going from "too little data" to any status is new
+    information, not an improvement. Returns {"improved": [(unit, Assessment before, after)], "worsened": …}.
+    """
+    old = {}
+    for unit, res in before.results.items():
+        for a in res["numeric"]:
+            old[(unit, a.indicator_id, a.sector)] = a
+    out = {"improved": [], "worsened": []}
+    for unit, res in after.results.items():
+        if units and unit not in units:
+            continue
+        for a in res["numeric"]:
+            b = old.get((unit, a.indicator_id, a.sector))
+            if b is None or b.status not in GOODNESS or a.status not in GOODNESS:
+                continue
+            if GOODNESS[a.status] > GOODNESS[b.status]:
+                out["improved"].append((unit, b, a))
+            elif GOODNESS[a.status] < GOODNESS[b.status]:
+                out["worsened"].append((unit, b, a))
+    return out

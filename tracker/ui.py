@@ -5,6 +5,8 @@ The only tracker module that imports Streamlit; pages call these and the pure pa
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import streamlit as st
 
 from tracker.catalogue import load_catalogue
@@ -93,6 +95,86 @@ def snapshot():
     return snap
 
 
+@st.cache_resource(show_spinner=False, max_entries=24)
+def _snapshot_at(period: str, token: str, today_iso: str, catalogue_key: tuple):
+    import datetime as dt
+
+    from tracker.snapshot import load_snapshot
+
+    return load_snapshot(store(), load_catalogue(), dt.date.fromisoformat(today_iso), period=period)
+
+
+def snapshot_at(period: str, current):
+    """The snapshot as it stood with data up to ``period`` ("as of" on the overview), cached per
+    (period, database change): ``current`` is today's snapshot, whose token names the change."""
+    import os
+
+    from tracker.catalogue import DEFAULT_PATH
+
+    if period == current.latest_period:
+        return current
+    cat_path = os.environ.get("TRACKER_CATALOGUE") or str(DEFAULT_PATH)
+    return _snapshot_at(period, current.token, current.today.isoformat(), (cat_path, os.path.getmtime(cat_path)))
+
+
+# Reflow on phones without a second layout: Streamlit stacks columns below 640 px; these rules make
+# the tiles compact there and keep wide tables scrolling inside their box instead of squashing.
+PAGE_CSS = """<style>
+.nq-subtitle {color:#52606d; font-size:0.95rem; line-height:1.45; margin:-0.4rem 0 0.3rem 0;}
+.nq-chip {display:inline-block; padding:0.05rem 0.5rem; border-radius:0.7rem; color:#fff; font-weight:600;
+          font-size:0.85rem; white-space:nowrap;}
+.nq-facts {display:flex; flex-wrap:wrap; gap:0.2rem 1.4rem; font-size:0.92rem; margin:0.2rem 0;}
+.nq-facts div {min-width:9rem;} .nq-facts b {color:#52606d; font-weight:500; display:block; font-size:0.8rem;}
+.nq-scroll {overflow-x:auto; max-width:100%;}
+/* Tile labels wrap instead of ending in "…". */
+.st-key-nq_tiles [data-testid="stMetricLabel"], .st-key-nq_tiles [data-testid="stMetricLabel"] * {
+          white-space:normal !important; overflow:visible !important; text-overflow:clip !important;}
+.nq-matrix {border-collapse:collapse; font-size:0.85rem;}
+.nq-matrix th, .nq-matrix td {border:1px solid #e4e7eb; padding:0.3rem 0.45rem; vertical-align:top; text-align:left;}
+.nq-matrix th {background:#f5f7fa; min-width:7.5rem;}
+.nq-matrix td:first-child, .nq-matrix th:first-child {position:sticky; left:0; background:#fff; min-width:11rem;
+          max-width:18rem; z-index:1;}
+.nq-matrix td a {text-decoration:none; color:inherit; display:block;}
+.nq-matrix .nq-v {color:#52606d; font-size:0.8rem;}
+@media (max-width: 640px) {
+  [data-testid="stMetricValue"] {font-size:1.6rem;}
+  [data-testid="stMetricLabel"] p {font-size:0.8rem;}
+  .nq-matrix td:first-child, .nq-matrix th:first-child {min-width:8rem; max-width:10rem;}
+  h1 {font-size:1.8rem !important;}
+  /* Tiles two by two on a phone instead of one tall column. */
+  .st-key-nq_tiles [data-testid="stHorizontalBlock"] {flex-direction:row !important; flex-wrap:wrap !important; gap:0.5rem;}
+  .st-key-nq_tiles [data-testid="stColumn"] {width:calc(50% - 0.5rem) !important; flex:1 1 calc(50% - 0.5rem) !important;
+          min-width:calc(50% - 0.5rem) !important;}
+}
+</style>"""
+
+
+ASSETS = Path(__file__).resolve().parent.parent / "assets"
+
+
+def sign_in_to_upload() -> None:
+    """What a visitor who is not signed in as staff sees at /nhap-so-lieu."""
+    current = lang()
+    st.title(t("page.upload", current))
+    st.info(t("auth.upload_sign_in", current), icon=":material/login:")
+
+
+def page_style() -> None:
+    st.markdown(PAGE_CSS, unsafe_allow_html=True)
+
+
+def status_chip(status: str, lang: str) -> str:
+    """A coloured status word with its icon, as inline HTML (colour is never the only sign)."""
+    from tracker.figures import STATUS_COLOURS
+    from tracker.progress import status_label
+    from tracker.summaries import STATUS_ICONS
+
+    colour = STATUS_COLOURS.get(status, "#52606d")
+    # Dark text where white would be hard to read on the light fills.
+    ink = "#1f2933" if status in ("on_track", "acceleration", "too_little_data", "no_data") else "#fff"
+    return f"<span class='nq-chip' style='background:{colour};color:{ink}'>{STATUS_ICONS.get(status, '')} {status_label(status, lang)}</span>"
+
+
 def demo_banner(snap, lang: str) -> None:
     if snap.demo:
         st.warning(t("app.demo_banner", lang), icon=":material/science:")
@@ -108,13 +190,39 @@ def empty_state(lang: str) -> None:
         st.caption(t("app.empty_sign_in", lang))
 
 
-def chart(fig, file_name: str, key: str | None = None) -> None:
-    """A figure on screen, its camera button saving a slide-sized PNG with a meaningful name."""
-    st.plotly_chart(fig, width="stretch", key=key, config={
-        "displaylogo": False,
+def chart(fig, file_name: str, key: str | None = None, anchor: str | None = None, height: int | None = None) -> None:
+    """A figure on screen: its title and status as page text (wraps on a phone), the chart sized by
+    its container, the footer as a caption, and a button for the whole figure as a slide-sized PNG."""
+    from tracker.figures import for_screen
+
+    meta, screen = for_screen(fig, height)
+    if meta.get("title"):
+        st.subheader(meta["title"], anchor=anchor or False)
+    if meta.get("subtitle"):
+        st.markdown(f"<div class='nq-subtitle'>{meta['subtitle']}</div>", unsafe_allow_html=True)
+    server_png = _png_available()
+    st.plotly_chart(screen, width="stretch", key=key, config={
+        "displaylogo": False, "responsive": True,
+        # The camera would save the screen figure, without its title and source; the button below
+        # saves the whole still. Without a server-side renderer the camera is the fallback.
         "toImageButtonOptions": {"format": "png", "filename": file_name, "width": 1600, "height": 900, "scale": 2},
-        "modeBarButtonsToRemove": ["lasso2d", "select2d"],
+        "modeBarButtonsToRemove": ["lasso2d", "select2d"] + (["toImage"] if server_png else []),
     })
+    if meta.get("footer"):
+        st.caption(meta["footer"].replace("<br>", " · ").replace("<b>", "**").replace("</b>", "**"))
+    if server_png:
+        from tracker import briefing
+
+        st.download_button(t("app.download_png", lang()), lambda: briefing.figure_png(fig), file_name=f"{file_name}.png",
+                           mime="image/png", key=f"{key or file_name}_png", on_click="ignore", icon=":material/image:",
+                           type="tertiary")
+
+
+@st.cache_resource(show_spinner=False)
+def _png_available() -> bool:
+    from tracker import briefing
+
+    return briefing.png_export_available()[0]
 
 
 def downloads(rows, base_name: str, lang: str, key: str) -> None:

@@ -1,56 +1,162 @@
-"""Tổng quan: every unit's targets in one glance — status counts, the status matrix, who is late."""
+"""Tổng quan: who is behind and by how much — tiles, the ranked list, what changed, unit cards, matrix."""
+
+import html
 
 import streamlit as st
 
 from tracker import ui
-from tracker.figures import status_matrix
 from tracker.i18n import t
 from tracker.periods import parse_period
-from tracker.progress import overdue_units, status_label
-from tracker.summaries import caption, matrix_rows, matrix_units, status_counts, status_table, unit_label
+from tracker.progress import overdue_units
+from tracker.summaries import (STATUS_ICONS, attention_rows, matrix_rows, matrix_table, numeric_counts,
+                               status_changes, status_counts, status_table, target_label, unit_cards, unit_label)
+
+ATTENTION_SHOWN = 8
 
 lang = ui.lang()
 cat = ui.catalogue()
 st.title(t("page.overview", lang))
-snap = ui.snapshot()
-ui.demo_banner(snap, lang)
-if snap.empty:
+live = ui.snapshot()
+ui.demo_banner(live, lang)
+if live.empty:
     ui.empty_state(lang)
     st.stop()
 
-st.caption(t("ov.intro", lang, period=parse_period(snap.latest_period).label(lang)))
-units = cat.units_with_targets()
-counts = status_counts(snap, units)
-cards = [
-    (t("ov.good", lang), counts["achieved"] + counts["on_track"]),
-    (t("ov.behind", lang), counts["acceleration"] + counts["off_track"] + counts["moving_away"]),
-    (t("ov.unknown", lang), counts["too_little_data"] + counts["no_data"]),
-    (t("ov.overdue", lang), counts["overdue"]),
-    (t("ov.done", lang), counts["done"]),
-]
-for col, (label, value) in zip(st.columns(len(cards)), cards):
-    col.metric(label, value)
+# "As of": any quarter with data; the live snapshot is the latest one.
+quarters = sorted({p for codes in live.reported.values() for p in codes if parse_period(p).is_quarter},
+                  key=lambda p: parse_period(p).sort_key(), reverse=True)
+if live.latest_period not in quarters:
+    quarters.insert(0, live.latest_period)
+c1, _ = st.columns([1, 2])
+as_of = c1.selectbox(t("ov.as_of", lang), quarters, index=0, key="as_of",
+                     format_func=lambda p: parse_period(p).label(lang))
+snap = ui.snapshot_at(as_of, live)
+period_label = parse_period(as_of).label(lang)
+st.caption(t("ov.intro", lang, period=period_label))
 
-shown, left_out = matrix_units(snap, units)
-rows = matrix_rows(cat, snap, lang, shown)
-if rows:
-    if left_out:
-        st.caption(t("ov.matrix_limited", lang, n=len(shown), left=left_out))
-    fig = status_matrix(rows, caption=caption(cat, snap, lang, shown), title=t("ov.matrix_title", lang))
-    ui.chart(fig, f"tong-quan_{snap.latest_period}", key="matrix")
+units = cat.units_with_targets()
+counts = numeric_counts(snap, units)
+previous_code = parse_period(as_of).previous().code if parse_period(as_of).is_quarter else None
+before = ui.snapshot_at(previous_code, live) if previous_code else None
+if before is not None and before.empty:
+    before = None
+prev_counts = numeric_counts(before, units) if before else None
+tasks = status_counts(snap, units)
+
+
+def delta(key):
+    return None if prev_counts is None else counts[key] - prev_counts[key]
+
+
+tiles = st.container(key="nq_tiles").columns(5)
+tiles[0].metric(t("ov.moving_away", lang), counts["moving_away"], delta(key="moving_away"), delta_color="inverse",
+                help=t("ov.tile_of", lang, n=counts["targets"]))
+tiles[1].metric(t("ov.slow", lang), counts["slow"], delta(key="slow"), delta_color="inverse",
+                help=t("ov.tile_of", lang, n=counts["targets"]))
+tiles[2].metric(t("ov.good", lang), counts["good"], delta(key="good"), help=t("ov.tile_of", lang, n=counts["targets"]))
+tiles[3].metric(t("ov.unknown", lang), counts["unknown"], help=t("ov.tile_of", lang, n=counts["targets"]))
+tiles[4].metric(t("ov.overdue", lang), tasks["overdue"])
+if counts["direction"]:
+    st.caption(f"**{t('ov.direction', lang)}:** " + t("ov.direction_help", lang, right=counts["direction_right"],
+                                                        n=counts["direction"]))
+
+# --- the ranked list: worst first, every entry in page text (nothing drawn on a canvas)
+st.header(t("ov.attention", lang), anchor="can-chu-y")
+st.caption(t("ov.attention_intro", lang))
+rows = attention_rows(cat, snap, lang, units)
+
+
+def entry(r: dict) -> None:
+    with st.container(border=True):
+        st.markdown(f"{ui.status_chip(r['status'], lang)} &nbsp;**{html.escape(r['unit_name'])}** — "
+                    f"[{html.escape(r['target_name'])}]({r['link']})", unsafe_allow_html=True)
+        facts = [(t("ov.col.latest", lang), r["latest_text"]), (t("ov.col.target", lang), r["target_text"]),
+                 (t("ov.col.gap", lang), r["gap_text"]), (t("ov.col.rate", lang), r["rate_text"])]
+        st.markdown("<div class='nq-facts'>" + "".join(f"<div><b>{html.escape(k)}</b>{html.escape(v)}</div>"
+                                                       for k, v in facts) + "</div>", unsafe_allow_html=True)
+        st.caption(r["reason"][:1].upper() + r["reason"][1:] + ".")
+
+
+if not rows:
+    st.success(t("ov.attention_none", lang))
+for r in rows[:ATTENTION_SHOWN]:
+    entry(r)
+if len(rows) > ATTENTION_SHOWN:
+    with st.expander(t("ov.more", lang, n=len(rows) - ATTENTION_SHOWN)):
+        for r in rows[ATTENTION_SHOWN:]:
+            entry(r)
+
+# --- what changed since the previous quarter
+if previous_code:
+    prev_label = parse_period(previous_code).label(lang)
+    st.subheader(t("ov.changes", lang, period=prev_label))
+    if before is None:
+        st.caption(t("ov.no_previous", lang))
+    else:
+        changed = status_changes(before, snap, units)
+        if not changed["improved"] and not changed["worsened"]:
+            st.caption(t("ov.no_change", lang, period=prev_label))
+        from tracker.progress import status_label
+
+        for key, icon in (("worsened", ":material/trending_down:"), ("improved", ":material/trending_up:")):
+            if changed[key]:
+                lines = [f"- **{unit_label(cat, u, lang)}** — {target_label(cat, a.indicator_id, a.sector, lang)}: "
+                         f"{status_label(b.status, lang)} → **{status_label(a.status, lang)}**" for u, b, a in changed[key]]
+                st.markdown(f"{icon} **{t('ov.' + key, lang)} ({len(lines)})**\n\n" + "\n".join(lines))
+
+# --- one card per unit
+st.header(t("ov.cards", lang))
+cards = unit_cards(cat, snap, lang, units)
+per_row = 3
+for start in range(0, len(cards), per_row):
+    cols = st.columns(per_row)
+    for col, c in zip(cols, cards[start:start + per_row]):
+        with col.container(border=True):
+            st.markdown(f"**[{html.escape(c['unit_name'])}]({c['link']})**")
+            parts = [f"{STATUS_ICONS['moving_away']} {t('ov.moving_away', lang)}: **{c['moving_away']}**",
+                     f"{STATUS_ICONS['off_track']} {t('ov.slow', lang)}: **{c['slow']}**",
+                     f"{STATUS_ICONS['on_track']} {t('ov.good', lang)}: **{c['good']}**",
+                     f"{STATUS_ICONS['too_little_data']} {t('ov.unknown', lang)}: **{c['unknown']}**"]
+            if c["direction"]:
+                parts.append(f"{t('ov.direction', lang)}: {c['direction_right']}/{c['direction']}")
+            if c["overdue"]:
+                parts.append(f"{t('ov.overdue', lang)}: **{c['overdue']}**")
+            st.markdown("  \n".join(parts))
+            if c["targets"]:
+                st.progress(c["share_good"] or 0.0, text=t("ov.card_good", lang, good=c["good"], n=c["targets"]))
+            st.caption(t("ov.card_latest", lang, period=c["latest_period"]))
+
+# --- the matrix: every target × unit, readable, worst rows first, each cell a link
+st.header(t("ov.matrix_title", lang))
+matrix = matrix_table(cat, snap, lang, units)
+from tracker.progress import status_label  # noqa: E402
+
+legend = " · ".join(f"{STATUS_ICONS[s]} {status_label(s, lang)}" for s in STATUS_ICONS)
+st.caption(f"{t('ov.matrix_legend', lang)}: {legend}. {t('ov.matrix_help', lang)}")
+head = "".join(f"<th>{html.escape(name)}</th>" for _, name in matrix["units"])
+body = []
+for name, cells in matrix["rows"]:
+    tds = []
+    for unit, _ in matrix["units"]:
+        c = cells.get(unit)
+        if c is None:
+            tds.append("<td></td>")
+            continue
+        tds.append(f"<td><a href='{c['link']}' target='_self' title='{html.escape(c['target'])}'>"
+                   f"{ui.status_chip(c['status'], lang)}<div class='nq-v'>{html.escape(c['value'])}</div></a></td>")
+    body.append(f"<tr><td>{html.escape(name)}</td>{''.join(tds)}</tr>")
+st.markdown(f"<div class='nq-scroll'><table class='nq-matrix'><thead><tr><th></th>{head}</tr></thead>"
+            f"<tbody>{''.join(body)}</tbody></table></div>", unsafe_allow_html=True)
 
 st.subheader(t("ov.late_title", lang))
-late = overdue_units(snap.reported, cat.reporting_units(), snap.today)
+late = overdue_units(live.reported, cat.reporting_units(), live.today)
 if late:
     for unit, period in late:
         st.markdown("- " + t("ov.late_row", lang, unit=unit_label(cat, unit, lang), period=parse_period(period).label(lang)))
 else:
-    due = parse_period(snap.latest_period).label(lang)
-    st.success(t("ov.late_none", lang, period=due))
+    st.success(t("ov.late_none", lang, period=parse_period(live.latest_period).label(lang)))
 
 if st.toggle(t("ov.table", lang), value=False, key="overview_table"):
-    table = status_table(rows if not left_out else matrix_rows(cat, snap, lang, units), lang)
-    ui.table(table, lang)
-ui.downloads(lambda: status_table(matrix_rows(cat, snap, lang, units), lang), f"tong-quan_{snap.latest_period}", lang,
+    ui.table(status_table(matrix_rows(cat, snap, lang, units), lang), lang)
+ui.downloads(lambda: status_table(matrix_rows(cat, snap, lang, units), lang), f"tong-quan_{as_of}", lang,
              key="overview")
-st.caption(" · ".join(f"{status_label(s, lang)}: {n}" for s, n in counts.items() if n))
