@@ -267,3 +267,54 @@ def test_derived_targets_say_the_document_gives_no_year():
     assert derived == {"lam-dong.st-enterprises", "lac-duong.st-enterprises", "can-tho.st-enterprises"}
     for ident in derived:
         assert "không nêu năm" in cat.indicator(ident).note.vi
+
+
+# ---------------------------------------------------------------------------------------------- the territory
+# where targets are shown: chart titles, slides, tables (CSV), `status --json`
+
+
+@pytest.fixture(scope="module")
+def empty_snapshot():
+    import datetime as dt
+
+    from tracker.progress import assess_all
+    from tracker.summaries import Snapshot
+
+    cat = load_catalogue()
+    today = dt.date(2026, 10, 15)
+    return cat, Snapshot(results=assess_all(cat, None, None, today), latest_period=None, demo=False, reported={},
+                         today=today)
+
+
+def test_tables_say_whose_territory_each_target_covers(empty_snapshot):
+    from tracker.summaries import matrix_rows, milestone_rows, milestone_table, status_table
+
+    cat, snap = empty_snapshot
+    rows = matrix_rows(cat, snap, "vi", ["bac-ninh"])
+    assert rows and {r["territory"] for r in rows} == {"Bắc Ninh — địa bàn tỉnh Bắc Giang cũ"}
+    assert {r["Địa bàn của chỉ tiêu"] for r in status_table(rows, "vi")} == {"Bắc Ninh — địa bàn tỉnh Bắc Giang cũ"}
+    tasks = milestone_table(milestone_rows(cat, snap, "en", ["xa-lac-duong"]), "en")
+    assert {r["Territory covered"] for r in tasks} == {
+        "Lac Duong commune — area of former Lac Duong district (now mostly Lac Duong commune)"}
+    own = matrix_rows(cat, snap, "vi", ["bac-giang"])
+    assert {r["territory"] for r in own} == {"Bắc Giang"}
+
+
+def test_chart_and_slide_titles_say_the_territory(empty_snapshot):
+    from tracker.briefing import unit_charts
+
+    cat, snap = empty_snapshot
+    titles = [item.figure.layout.meta["title"] for item in unit_charts(cat, snap, "bac-ninh", "vi")]
+    assert titles and all(t.startswith("Bắc Ninh — địa bàn tỉnh Bắc Giang cũ — ") for t in titles)
+    assert any("trên 90.000" in t or "đại học trở lên" in t for t in titles)
+
+
+def test_status_json_says_the_territory(tmp_path, capsys):
+    import json
+
+    from tracker.cli import main
+
+    assert main(["status", "--json", "--unit", "khanh-hoa", "--db", str(tmp_path / "t.duckdb")]) == 0
+    out = json.loads(capsys.readouterr().out)
+    items = out["units"]["khanh-hoa"]["numeric"] + out["units"]["khanh-hoa"]["milestones"]
+    assert items and {i["territory"]["vi"] for i in items} == {"Khánh Hòa — địa bàn tỉnh Khánh Hòa trước 01/7/2025"}

@@ -301,7 +301,9 @@ def unit_charts(catalogue: Catalogue, snapshot: Snapshot, unit: str, lang: str =
         ind = catalogue.indicator(a.indicator_id)
         name = target_label(catalogue, a.indicator_id, a.sector, lang)
         sector_name = name.split(" — ", 1)[1] if a.sector and " — " in name else ""
-        fig = progress_figure(ind, a, unit_name=catalogue.name(unit, lang), caption=cap, sector_name=sector_name)
+        # The title says whose territory the target covers ("Bắc Ninh — địa bàn tỉnh Bắc Giang cũ").
+        fig = progress_figure(ind, a, unit_name=catalogue.territory_label(ind, unit, lang), caption=cap,
+                              sector_name=sector_name)
         items.append(ChartItem(a, ind, name, chart_filename(unit, a.indicator_id, a.sector, snapshot.latest_period), fig))
     return items
 

@@ -313,8 +313,12 @@ def cmd_status(args) -> int:
     result, demo = snap.results, snap.demo
     units = [args.unit] if args.unit else list(result)
     if args.json:
-        out = {"demo": demo, "units": {u: {"numeric": [a.to_dict() for a in result[u]["numeric"]],
-                                           "milestones": [m.to_dict() for m in result[u]["milestones"]]}
+        def with_territory(u, item):     # whose territory the target covers: "Bắc Ninh — địa bàn tỉnh Bắc Giang cũ"
+            ind = cat.indicator(item.indicator_id)
+            return {**item.to_dict(), "territory": {k: cat.territory_label(ind, u, k) for k in ("vi", "en")}}
+
+        out = {"demo": demo, "units": {u: {"numeric": [with_territory(u, a) for a in result[u]["numeric"]],
+                                           "milestones": [with_territory(u, m) for m in result[u]["milestones"]]}
                                        for u in units if u in result}}
         print(json.dumps(out, ensure_ascii=False, indent=2, default=str))
         return EXIT_OK

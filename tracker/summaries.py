@@ -91,6 +91,7 @@ def matrix_rows(cat: Catalogue, snapshot: Snapshot, lang: str, units: list[str] 
             ind = cat.indicator(a.indicator_id)
             rows.append({
                 "unit": unit, "unit_name": unit_label(cat, unit, lang), "indicator_id": a.indicator_id,
+                "territory": cat.territory_label(ind, unit, lang),
                 "sector": a.sector, "target_name": target_label(cat, a.indicator_id, a.sector, lang),
                 "row_key": ind.slug + (f"/{a.sector}" if a.sector else ""),
                 "status": a.status, "status_label": status_label(a.status, lang),
@@ -148,6 +149,7 @@ def milestone_rows(cat: Catalogue, snapshot: Snapshot, lang: str, units: list[st
                 continue
             rows.append({
                 "unit": unit, "unit_name": unit_label(cat, unit, lang), "indicator_id": m.indicator_id,
+                "territory": cat.territory_label(ind, unit, lang),
                 "name": ind.name.get(lang), "agency": agency, "due": m.due, "due_text": fmt_target(ind, lang),
                 "completed_on": m.completed_on, "status": m.status, "status_label": status_label(m.status, lang),
                 "days_late": m.days_late, "evidence": m.evidence or "", "explain": m.explain(lang),
@@ -162,6 +164,7 @@ def milestone_table(rows: list[dict], lang: str) -> list[dict]:
     en = lang == "en"
     return [{
         ("Unit" if en else "Địa phương"): r["unit_name"],
+        ("Territory covered" if en else "Địa bàn của chỉ tiêu"): r.get("territory", r["unit_name"]),
         ("Task" if en else "Nhiệm vụ"): r["name"],
         ("Responsible" if en else "Cơ quan chủ trì"): r["agency"],
         ("Deadline" if en else "Thời hạn"): r["due_text"],
@@ -181,6 +184,7 @@ def status_table(rows: list[dict], lang: str) -> list[dict]:
     ranked = sorted(rows, key=lambda r: (order.get(r["status"], len(order)), r["unit_name"], r["target_name"]))
     return [{
         ("Unit" if en else "Địa phương"): r["unit_name"],
+        ("Territory covered" if en else "Địa bàn của chỉ tiêu"): r.get("territory", r["unit_name"]),
         ("Target" if en else "Chỉ tiêu"): r["target_name"],
         ("Status" if en else "Tình trạng"): r["status_label"],
         ("Latest value" if en else "Số liệu mới nhất"): r.get("latest_value"),
