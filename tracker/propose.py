@@ -294,6 +294,7 @@ def quote_in_text(quote: str, text: str) -> bool:
 
 # --- structure --------------------------------------------------------------------------------
 
+_RECIPIENTS = re.compile(r"^(?:Nơi nhận|T/M|TM\.|K/T|KT\.)\s*[:.]?", re.I)
 _ROMAN = re.compile(r"^\s*([IVX]{1,5})\s*[.\-–]\s*(\S.*)$")
 _ARABIC = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(\D.*)$")
 _LETTER = re.compile(r"^\s*([a-zđ])\)\s+(.*)$")
@@ -337,6 +338,8 @@ def sections_of(text: str) -> list[Section]:
         line = raw.replace("*", "").strip()
         if not line:
             continue
+        if _RECIPIENTS.match(line):
+            break   # the distribution list and the signature follow: no targets there
         m = _ROMAN.match(line)
         if m and len(m.group(2)) > 3 and m.group(2)[:1].isupper():
             roman, sub = m.group(1), []
@@ -367,17 +370,22 @@ class _Span:
     line: int
 
 
-def _joined(section: Section) -> tuple[str, list[tuple[int, int]]]:
-    """The section's text, whitespace folded, with (offset, line) marks to find a span's line."""
-    parts, marks, pos = [], [], 0
+def _joined(section: Section) -> tuple[str, list[tuple[int, int]], list[int]]:
+    """The section's text, whitespace folded, with (offset, line) marks to find a span's line and
+    the offsets where a bullet item starts (a "-", "+" or "•" at the start of a line only: inside a
+    line " - " joins words, as in "chính trị - xã hội")."""
+    parts, marks, items, pos = [], [], [], 0
     for n, raw in section.lines:
         piece = normalise(raw)
         if not piece:
             continue
+        bullet = _BULLET.match(piece)
+        if bullet:
+            items.append(pos + bullet.end())
         marks.append((pos, n))
         parts.append(piece)
         pos += len(piece) + 1
-    return " ".join(parts), marks
+    return " ".join(parts), marks, items
 
 
 def _line_at(marks: list[tuple[int, int]], offset: int) -> int:
@@ -390,15 +398,15 @@ def _line_at(marks: list[tuple[int, int]], offset: int) -> int:
 
 
 # Items start at a bullet or a heading; sentences end at ". " before a capital; clauses at "; ".
-_ITEM_SPLIT = re.compile(r"(?:(?<=\s)|^)[-–+•]\s+(?=\S)")
-_SENT_SPLIT = re.compile(r"(?<=[.:!?])\s+(?=[\"“(]?[A-ZĐÀ-Ỹ])")
+_BULLET = re.compile(r"^[-–+•]\s+(?=\S)")
+_SENT_SPLIT = re.compile(r"(?<=[.!?])\s+(?=[\"“(]?[A-ZĐÀ-Ỹ])")
 _CLAUSE_SPLIT = re.compile(r";\s+")
 
 
 def _pieces(section: Section):
     """(sentence, clause, offset of the clause, line) for every clause of the section."""
-    text, marks = _joined(section)
-    starts = [0] + [m.end() for m in _ITEM_SPLIT.finditer(text)] + [len(text)]
+    text, marks, items = _joined(section)
+    starts = [0] + items + [len(text)]
     bounds = sorted(set(starts))
     for a, b in zip(bounds, bounds[1:]):
         item = text[a:b]
@@ -411,7 +419,8 @@ def _pieces(section: Section):
                 cstart = text.find(clause, c_off)
                 c_off = cstart + len(clause)
                 clean = clause.strip().rstrip("-–+•").strip()
-                if len(clean) >= 10:
+                # "UBND tỉnh lãnh đạo UBND tỉnh:" introduces the tasks that follow; it is none itself.
+                if len(clean) >= 10 and not clean.endswith(":"):
                     yield sentence.strip(), clean, cstart, _line_at(marks, cstart)
 
 
@@ -657,10 +666,24 @@ def _due_of(clause: str, section: Section) -> dict:
     return out
 
 
+# "Có cơ chế, chính sách đột phá …" states an orientation, not an output one can see delivered.
+_ORIENTATION = re.compile(r"^(?:có|xây dựng|tiếp tục hoàn thiện)?\s*(?:cơ chế|chính sách)(?:,\s*(?:cơ chế|chính sách))?\s+"
+                          r"(?:mang tính\s+)?(?:đột phá|ưu tiên|khuyến khích|phát huy|đào tạo)", re.I)
+# Names inside agencies that read like verbs ("Ban Tổ chức", "tổ chức chính trị - xã hội").
+_AGENCY_WORDS = re.compile(r"Ban Tổ chức|tổ chức chính trị\s*-\s*xã hội|tổ chức đảng|tổ chức cơ sở đảng|các tổ chức", re.I)
+
+
+def _only_an_agency(clause: str) -> bool:
+    """"Ban Tổ chức Tỉnh ủy", "Đảng đoàn … và các tổ chức chính trị - xã hội tỉnh": who, not what."""
+    return len(clause) < 160 and not _ACTION.search(_AGENCY_WORDS.sub(" ", clause))
+
+
 def _task_score(clause: str, section: Section) -> float:
     """How much ``clause`` reads as a task one can check done: an output named, a deadline, a rhythm."""
-    if _VAGUE_START.search(clause):
+    if _VAGUE_START.search(clause) or _only_an_agency(clause):
         return 0.0
+    if _ORIENTATION.search(clause) and not re.search(r"\((?:[^()]*?)(?:tháng|quý|năm)\s*[IVX\d]", clause):
+        return 0.2
     score = 0.0
     if re.search(r"\((?:[^()]*?)(?:hoàn thành|thực hiện|ban hành|xây dựng)[^()]*?(?:tháng|quý|năm)\s*[IVX\d]", clause, re.I):
         score += 0.6
@@ -670,7 +693,7 @@ def _task_score(clause: str, section: Section) -> float:
         score += 0.4
     if section.kind == "organisation" and _ACTION.search(clause):
         score += 0.3
-    if re.match(r"^(?:Thành lập|Hoàn thành|Nâng cấp|Ban hành|Xây dựng|Tổ chức|Rà soát|Có (?:cơ chế|chính sách|kế hoạch)|Nghiên cứu)", clause):
+    if re.match(r"^(?:Thành lập|Hoàn thành|Nâng cấp|Ban hành|Xây dựng|Tổ chức|Rà soát|Có (?:cơ chế|chính sách|kế hoạch)|Nghiên cứu)\b", clause, re.I):
         score += 0.2
     return min(score, 1.0)
 
