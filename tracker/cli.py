@@ -12,7 +12,7 @@ import sys
 import textwrap
 
 from tracker.catalogue import CatalogueError, load_catalogue
-from tracker.i18n import fmt_target, t
+from tracker.i18n import STRINGS, fmt_number, fmt_target, t
 
 EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
@@ -211,7 +211,7 @@ def cmd_ingest(args) -> int:
         if args.dry_run:
             print(("Dry run — would store: " if lang == "en" else "Chạy thử — sẽ lưu: ") + counts)
             return EXIT_OK
-        result = store.commit(parsed, content, user=who)
+        result = store.commit(parsed, content, user=who, **({"reason": reason} if overrides else {}))
         if result.duplicate:
             print((f"This file was already accepted (submission #{result.submission_id}); nothing stored again." if lang == "en"
                    else f"Tệp này đã được nhận trước đây (lần nộp #{result.submission_id}); không lưu lại."))
@@ -371,6 +371,46 @@ def cmd_briefing(args) -> int:
     return EXIT_OK
 
 
+def cmd_audit(args) -> int:
+    """The audit log, newest first."""
+    with _store(args) as store:
+        entries = store.audit_log(limit=args.limit, username=args.user)
+    if not entries:
+        print("Nhật ký kiểm tra chưa có mục nào. / The audit log is empty.")
+        return EXIT_OK
+    lang = args.lang
+    print(f"{'Thời điểm (UTC)' if lang != 'en' else 'When (UTC)':<19}  {'Người dùng' if lang != 'en' else 'User':<20} "
+          f"{'Việc' if lang != 'en' else 'What':<28} {'Chi tiết' if lang != 'en' else 'Detail'}")
+    for e in entries:
+        print(f"{e.at:%Y-%m-%d %H:%M:%S}  {e.username:<20} {e.event_label(lang):<28} {e.detail}")
+    return EXIT_OK
+
+
+def cmd_backup(args) -> int:
+    """A consistent copy of the installation in a new folder: database, archive, users file."""
+    import shutil
+    from pathlib import Path
+
+    from tracker.access import UserStore
+    from tracker.settings import load_settings
+
+    out = Path(args.out)
+    if out.exists() and any(out.iterdir()):
+        raise _Refused(f"Thư mục {out} đã có dữ liệu; hãy chọn một thư mục mới. / {out} is not empty; choose a new folder.")
+    out.mkdir(parents=True, exist_ok=True)
+    os.chmod(out, 0o700)
+    with _store(args) as store:
+        submissions, files = store.backup(out / "tracker.duckdb", out / "archive")
+    users = UserStore(load_settings().users_file)
+    with users._locked():   # not in the middle of an account change
+        if users.path.exists():
+            shutil.copy2(users.path, out / users.path.name)
+    _audit_writer(args)("backup", _login(), str(out.resolve()))
+    print(f"Đã sao lưu vào {out}: cơ sở dữ liệu ({submissions} lần nộp), {files} tệp gốc, tệp người dùng. "
+          f"/ Backed up: database ({submissions} submissions), {files} original files, users file.")
+    return EXIT_OK
+
+
 def _login() -> str:
     import getpass
 
@@ -434,10 +474,12 @@ def cmd_user(args) -> int:
             if store.get(args.name):  # say so before asking for a password
                 raise UserError(f"Người dùng '{args.name}' đã tồn tại. / User '{args.name}' already exists.")
             user = store.add_user(args.name, args.role, _read_password(args), units=args.unit or ())
+            _audit_writer(args)("user_add", user.username, f"{user.role} {', '.join(user.units)} — bởi / by {_login()}")
             print(f"Đã tạo người dùng {user.username} ({user.role}) / user added")
             return EXIT_OK
         if args.user_action == "remove":
             store.remove_user(args.name)
+            _audit_writer(args)("user_remove", args.name, f"bởi / by {_login()}")
             print(f"Đã xóa người dùng {args.name} / user removed")
             return EXIT_OK
         if args.user_action in ("disable", "enable"):
@@ -455,11 +497,34 @@ def cmd_user(args) -> int:
             if not store.get(args.name):
                 raise UserError(f"Không có người dùng '{args.name}'. / No user '{args.name}'.")
             store.set_password(args.name, _read_password(args))
+            _audit_writer(args)("user_passwd", args.name, f"bởi / by {_login()}")
             print(f"Đã đổi mật khẩu của {args.name} / password changed")
             return EXIT_OK
     except UserError as exc:
         raise _Refused(str(exc)) from None
     raise _UsageError(f"thao tác không hợp lệ: {args.user_action}")
+
+
+def _lang(args) -> str:
+    """--lang where the command has it, else the installation's default language."""
+    if getattr(args, "lang", None):
+        return args.lang
+    from tracker.settings import load_settings
+
+    try:
+        return load_settings().default_lang
+    except Exception:   # a broken settings file is reported by the commands that need it
+        return "vi"
+
+
+def _busy_message(args, exc) -> str:
+    """The database stayed busy longer than a command waits: say what was not done and what to do,
+    in the words of the command (a briefing user is not sent to the upload page)."""
+    lang = _lang(args)
+    holder = t("busy.holder", lang, pid=exc.holder_pid) if exc.holder_pid else t("busy.holder_unknown", lang)
+    what = f"busy.{args.command}"
+    return t("busy.cli", lang, db=exc.place, holder=holder, s=fmt_number(exc.waited, lang),
+             what=t(what, lang) if what in STRINGS else "")
 
 
 # Commands that read or write the installation's data; they must run as the data's owner.
@@ -527,6 +592,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db")
     p.add_argument("--lang", choices=["vi", "en"], default="vi")
     p.set_defaults(func=cmd_briefing)
+    p = sub.add_parser("audit", help="nhật ký kiểm tra: đăng nhập, nộp, rút, tài khoản / the audit log")
+    p.add_argument("--limit", type=int, default=50, help="số mục mới nhất (mặc định 50)")
+    p.add_argument("--user", help="chỉ một người dùng")
+    p.add_argument("--db")
+    p.add_argument("--lang", choices=["vi", "en"], default="vi")
+    p.set_defaults(func=cmd_audit)
+    p = sub.add_parser("backup", help="sao lưu nhất quán: cơ sở dữ liệu, tệp gốc, tệp người dùng / a consistent backup")
+    p.add_argument("out", help="thư mục mới để chứa bản sao lưu")
+    p.add_argument("--db")
+    p.set_defaults(func=cmd_backup)
+    p = sub.add_parser("propose", help="đề xuất chỉ tiêu, nhiệm vụ từ văn bản một chương trình / propose targets from a programme")
+    p.add_argument("file", help="chương trình: .docx, .doc, .pdf hoặc .txt")
+    p.add_argument("--unit", help="mã địa phương ban hành, vd. can-tho")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(func=lambda args: __import__("tracker.propose", fromlist=["run_cli"]).run_cli(args))
     p = sub.add_parser("user", help="tài khoản người dùng / user accounts")
     p.set_defaults(func=cmd_user)
     user_sub = p.add_subparsers(dest="user_action", parser_class=_Parser)
@@ -581,7 +661,7 @@ def main(argv: list[str] | None = None) -> int:
         from tracker.store import StoreError
 
         if isinstance(exc, StoreError):
-            print(str(exc), file=sys.stderr)
+            print(_busy_message(args, exc) if exc.code == "busy" else str(exc), file=sys.stderr)
             return EXIT_REFUSED
         print(f"Lỗi không mong đợi / unexpected error: {type(exc).__name__}: {exc}", file=sys.stderr)
         return EXIT_REFUSED

@@ -358,7 +358,8 @@ def sections_of(text: str) -> list[Section]:
                 kind = "situation"
             current = Section(".".join([roman] + parts), m.group(2).strip(), kind, horizon or top_horizon)
             out.append(current)
-            current.lines.append((n, raw))
+            if kind == "organisation":   # its heading is its first task; elsewhere a heading is a title
+                current.lines.append((n, raw))
             continue
         current.lines.append((n, raw))
     return out
@@ -504,17 +505,56 @@ def _comparator(before: str, after: str) -> tuple[str, float]:
 
 
 def _name_of(clause: str, start: int) -> str:
+    """A first name for the entry: the words before the number, cut at a word (the admin edits it)."""
     name = clause[:start].strip(" ,:;.-")
     name = re.sub(r"^(?:Phấn đấu|Đến năm 20\d\d|Từ năm 20\d\d)[, ]*", "", name, flags=re.I).strip(" ,")
+    name = re.sub(r"\s+(?:đạt|có|lên|là|trên|dưới|khoảng|ít nhất|tối thiểu|từ|mức)+\s*$", "", name, flags=re.I)
     if len(name) < 8:
         name = clause
-    return name[:1].upper() + name[1:160]
+    if len(name) > 120:
+        name = name[:120].rsplit(" ", 1)[0] + " …"
+    return name[:1].upper() + name[1:]
 
 
 def _quote_end(clause: str, pos: int) -> int:
-    """End of the phrase holding the number at ``pos``: the next comma after it, or the clause end."""
-    m = re.compile(r",\s").search(clause, pos)
-    return m.start() if m else len(clause.rstrip(". "))
+    """End of the phrase holding the number at ``pos``: the next comma outside brackets, or the clause end."""
+    depth = 0
+    for i in range(pos, len(clause) - 1):
+        ch = clause[i]
+        if ch in "(“":
+            depth += 1
+        elif ch in ")”":
+            depth = max(0, depth - 1)
+        elif ch == "," and clause[i + 1] == " " and depth == 0:
+            return i
+    return len(clause.rstrip(". "))
+
+
+def _top_commas(clause: str) -> list[int]:
+    """Positions of ", " outside brackets and quotation marks."""
+    out, depth = [], 0
+    for i, ch in enumerate(clause[:-1]):
+        if ch in "(“":
+            depth += 1
+        elif ch in ")”":
+            depth = max(0, depth - 1)
+        elif ch == "," and clause[i + 1] == " " and depth == 0:
+            out.append(i)
+    return out
+
+
+def _quote_start(clause: str, pos: int, end: int | None = None) -> int:
+    """Start of the shortest phrase that names what the number at ``pos`` counts: the previous comma,
+    unless the clause opens with a lead ending in ":" (that lead names the object) or the phrase
+    would be too short to say what is counted."""
+    colon = clause.find(":")
+    if 0 <= colon < pos:
+        return 0
+    end = len(clause) if end is None else end
+    cuts = [c for c in _top_commas(clause) if c < pos]
+    while cuts and len(clause[cuts[-1] + 2:end].split()) < 5:
+        cuts.pop()
+    return cuts[-1] + 2 if cuts else 0
 
 
 def _numeric(sentence: str, clause: str, section: Section, line: int) -> list[Proposal]:
@@ -528,14 +568,15 @@ def _numeric(sentence: str, clause: str, section: Section, line: int) -> list[Pr
         if follow and follow.start() - m.end() < 60:
             used_rank_words.append(follow.start())
         end = _quote_end(clause, (follow.end() if follow else m.end()))
-        found.append(Proposal("numeric", _name_of(clause, m.start()), clause[:end].strip(" ,;"), section.label, line,
+        begin = _quote_start(clause, m.start(), end)
+        found.append(Proposal("numeric", _name_of(clause[begin:], m.start() - begin), clause[begin:end].strip(" ,;"), section.label, line,
                               measure="rank", value=value, comparator="<=", unit="rank", unit_text="hạng",
                               year=year, horizon=horizon, confidence=0.8))
     for m in _RANK_FIRST.finditer(clause):
         if m.start() in used_rank_words:
             continue
         end = _quote_end(clause, m.end())
-        start = max(0, clause.rfind(",", 0, m.start()) + 1) if clause.rfind(" và ", 0, m.start()) < 0 else 0
+        start = _quote_start(clause, m.start(), end)
         found.append(Proposal("numeric", _name_of(clause, m.start()), clause[start:end].strip(" ,;"), section.label, line,
                               measure="rank", value=1.0, comparator="<=", unit="rank", unit_text="hạng",
                               year=year, horizon=horizon, confidence=0.6))
@@ -570,7 +611,8 @@ def _numeric(sentence: str, clause: str, section: Section, line: int) -> list[Pr
         cmp, conf = _comparator(before, after[unit_m.end():] if unit_m else after)
         if rng:
             cmp, conf = ">=", 0.75     # "từ 02 - 03 tiến sĩ": at least the lower bound
-        per_year = bool(_PER_YEAR.search(clause[max(0, m.start() - 40):m.end() + 20]))
+        end = _quote_end(clause, (unit_m and m.end() + unit_m.end()) or m.end())
+        per_year = bool(_PER_YEAR.search(clause[max(0, m.start() - 40):end]))
         average = bool(_AVERAGE.search(before[-40:]))
         if unit == "percent_per_year" or (unit == "percent" and _GROWTH.search(before[-60:])):
             measure, unit = "growth", "percent_per_year"
@@ -594,9 +636,9 @@ def _numeric(sentence: str, clause: str, section: Section, line: int) -> list[Pr
             sector = sm.group(1).strip()
         if not verb:
             conf -= 0.2
-        end = _quote_end(clause, (unit_m and m.end() + unit_m.end()) or m.end())
-        quote = clause[:end].strip(" ,;")
-        found.append(Proposal("numeric", _name_of(clause, m.start()), quote, section.label, line,
+        begin = _quote_start(clause, m.start(), end)
+        quote = clause[begin:end].strip(" ,;")
+        found.append(Proposal("numeric", _name_of(clause[begin:], m.start() - begin), quote, section.label, line,
                               measure=measure, value=value, comparator=cmp, unit=unit, unit_text=unit_m.group(1) if unit_m else None,
                               per_population=population, year=year, from_year=from_year, horizon=horizon,
                               per_year=per_year, average=average, sector=sector, confidence=round(max(0.1, conf), 2)))
@@ -782,3 +824,46 @@ def result_json(result: ProposeResult) -> dict:
     if result.issues:
         out["issues"] = [{"code": i.code, "message_vi": i.message_vi, "message_en": i.message_en} for i in result.issues]
     return out
+
+
+def run_cli(args) -> int:
+    """`python -m tracker propose FILE [--unit SLUG] [--json]`: 0 proposals printed, 1 refused, 2 usage."""
+    import json
+    import sys
+
+    path = Path(args.file)
+    try:
+        size = path.stat().st_size
+        if size > MAX_BYTES:
+            data = b"\0" * (MAX_BYTES + 1)   # refused by size without reading a huge file
+        else:
+            data = path.read_bytes()
+    except FileNotFoundError:
+        print(f"Không tìm thấy tệp {path} / file not found", file=sys.stderr)
+        return 2
+    except OSError as exc:
+        print(f"Không đọc được tệp {path}: {exc.strerror} / cannot read the file", file=sys.stderr)
+        return 1
+    result = propose_file(path.name, data, args.unit)
+    if size > MAX_BYTES:
+        result = ProposeResult(issues=[_issue("too_large",
+                                              f"Tệp quá lớn ({size / 1024 / 1024:.0f} MB; tối đa {MAX_BYTES // 1024 // 1024} MB). "
+                                              "Một chương trình thường chỉ vài trăm KB: hãy lưu lại văn bản dưới dạng .docx hoặc .txt.",
+                                              f"The file is too large ({size / 1024 / 1024:.0f} MB; at most {MAX_BYTES // 1024 // 1024} MB).")])
+    if args.json:
+        print(json.dumps(result_json(result), ensure_ascii=False, indent=2))
+        return 1 if result.issues else 0
+    if result.issues:
+        for issue in result.issues:
+            print(f"Từ chối / refused [{issue.code}]: {issue.message_vi}\n  {issue.message_en}", file=sys.stderr)
+        return 1
+    kinds = {"numeric": "Chỉ tiêu số", "direction": "Định hướng", "milestone": "Nhiệm vụ"}
+    for p in result.proposals:
+        what = kinds[p.kind]
+        if p.kind == "numeric":
+            what += f" {p.comparator} {p.value:g} {p.unit_text or ''} ({p.measure}, năm {p.year}{', tầm nhìn 2045' if p.horizon == 2045 else ''})"
+        elif p.kind == "milestone":
+            what += f" ({p.due_text or 'không ghi thời hạn'}{', ' + p.agency if p.agency else ''})"
+        print(f"[{p.section} dòng {p.line}] {what}\n    “{p.quote}”")
+    print(f"\n{len(result.proposals)} đề xuất; chưa có gì được lưu — duyệt và lưu ở trang «Thêm chương trình».")
+    return 0
