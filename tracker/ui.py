@@ -229,32 +229,63 @@ def downloads(rows, base_name: str, lang: str, key: str) -> None:
     """A page's table as CSV (UTF-8 with BOM, so Excel shows diacritics) and as Excel.
 
     ``rows`` is a list of dicts, or a function returning one: the files are made only when a
-    button is clicked, so a big table costs nothing until someone wants it.
+    button is clicked, so a big table costs nothing until someone wants it. Numbers stay numbers
+    and staff text can never run as a formula (tracker.downloads).
     """
-    import io
-
-    import pandas as pd
+    from tracker.downloads import XLSX_MIME, table_csv, table_xlsx
 
     if isinstance(rows, list) and not rows:
         return
 
-    def frame():
-        return pd.DataFrame(rows() if callable(rows) else rows)
-
-    def csv() -> bytes:
-        return frame().to_csv(index=False).encode("utf-8-sig")
-
-    def xlsx() -> bytes:
-        buf = io.BytesIO()
-        frame().to_excel(buf, index=False, engine="openpyxl")
-        return buf.getvalue()
-
     c1, c2, _ = st.columns([1, 1, 4])
-    c1.download_button(t("app.download_csv", lang), csv, file_name=f"{base_name}.csv", mime="text/csv",
-                       key=f"{key}_csv", on_click="ignore")
-    c2.download_button(t("app.download_xlsx", lang), xlsx, file_name=f"{base_name}.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key=f"{key}_xlsx",
-                       on_click="ignore")
+    c1.download_button(t("app.download_csv", lang), lambda: table_csv(rows), file_name=f"{base_name}.csv",
+                       mime="text/csv", key=f"{key}_csv", on_click="ignore")
+    c2.download_button(t("app.download_xlsx", lang), lambda: table_xlsx(rows), file_name=f"{base_name}.xlsx",
+                       mime=XLSX_MIME, key=f"{key}_xlsx", on_click="ignore")
+
+
+def screen_rows(rows: list[dict], lang: str) -> list[dict]:
+    """The rows as shown on screen: fractional numbers written the Vietnamese way (1.470,5), ±inf/NaN
+    as '—'; whole numbers and text as they are (the download keeps the plain numbers)."""
+    import numbers
+
+    from tracker.i18n import fmt_number
+
+    floats = {k for r in rows for k, v in r.items()
+              if isinstance(v, float) or (isinstance(v, numbers.Real) and not isinstance(v, (int, bool)))}
+    if not floats:
+        return rows
+    return [{k: (fmt_number(v, lang) if k in floats and v is not None else v) for k, v in r.items()} for r in rows]
+
+
+def table(rows: list[dict], lang: str, *, key: str | None = None, height: int | str = "auto") -> None:
+    """A table on screen: long text columns (reasons, explanations, evidence) wide enough to read,
+    dates as dd/mm/yyyy. Cells are plain text: nothing in them is read as Markdown or HTML."""
+    import datetime as dt
+
+    import pandas as pd
+
+    from tracker.downloads import text_widths
+
+    config = {name: st.column_config.TextColumn(width=width) for name, width in text_widths(rows).items()}
+    for name in {k for r in rows for k, v in r.items() if isinstance(v, dt.date)}:
+        is_time = any(isinstance(r.get(name), dt.datetime) for r in rows)
+        config[name] = (st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm") if is_time
+                        else st.column_config.DateColumn(format="DD/MM/YYYY"))
+    st.dataframe(pd.DataFrame(screen_rows(rows, lang)), hide_index=True, width="stretch", column_config=config,
+                 key=key, height=height)
+
+
+def plain(text) -> str:
+    """User text (a reason, a note, a user name) made safe inside st.markdown / st.caption: every
+    Markdown and HTML character escaped, so ``![x](http://…)`` is shown, never fetched."""
+    import html
+    import re
+
+    escaped = html.escape("" if text is None else str(text), quote=False)
+    # Markdown punctuation (CommonMark's escapable set) and line breaks that would start a block.
+    escaped = re.sub(r"([\\`*_{}\[\]()#+\-.!|~>:$])", r"\\\1", escaped)
+    return escaped.replace("\n", " ")
 
 
 # --- who is using the dashboard -----------------------------------------------------------------
@@ -426,7 +457,7 @@ def login_box(lang: str) -> None:
     if notice:
         box.warning(signed_out_message(notice, lang, load_settings().idle_minutes))
     if user:
-        box.markdown(t("auth.signed_in", lang, name=user.username, role=t(f"role.{user.role}", lang)))
+        box.markdown(t("auth.signed_in", lang, name=plain(user.username), role=t(f"role.{user.role}", lang)))
         if user.units:
             box.caption(", ".join(catalogue().name(u, lang) for u in user.units if u in catalogue().jurisdictions))
         box.button(t("auth.sign_out", lang), key="sign_out", on_click=_sign_out)
