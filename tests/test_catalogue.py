@@ -318,3 +318,17 @@ def test_status_json_says_the_territory(tmp_path, capsys):
     out = json.loads(capsys.readouterr().out)
     items = out["units"]["khanh-hoa"]["numeric"] + out["units"]["khanh-hoa"]["milestones"]
     assert items and {i["territory"]["vi"] for i in items} == {"Khánh Hòa — địa bàn tỉnh Khánh Hòa trước 01/7/2025"}
+
+
+def test_catalogue_rows_say_replaced_unmeasured_derived_and_territory():
+    from tracker.catalogue import catalogue_rows
+
+    cat = load_catalogue()
+    rows = {r["id"]: r for r in catalogue_rows(cat, "vi")}
+    assert rows["bac-giang.patents"]["state"] == "Chỉ tiêu đã thay thế (bằng bac-giang.award-winning-inventions)"
+    assert rows["bac-giang.intellectuals-national-rank-2045"]["state"] == "Chưa có thước đo"
+    assert rows["can-tho.st-enterprises"]["state"].startswith("Chỉ tiêu suy ra")
+    assert rows["bac-giang.university-graduates"]["state"] == ""
+    assert rows["bac-giang.university-graduates"]["territory"] == "tỉnh Bắc Giang trước 01/7/2025"
+    assert rows["khanh-hoa.st-enterprises"]["concept"] == "Doanh nghiệp khoa học và công nghệ"
+    assert catalogue_rows(cat, "en", ["khanh-hoa"])[0]["territory"] == "Khanh Hoa province before 1 July 2025"

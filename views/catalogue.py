@@ -33,15 +33,17 @@ for unit in dict.fromkeys(r["unit"] for r in rows):
     for line in lineage_text(cat, unit, lang):
         st.caption(f":material/merge: {line}")
     st.caption(f"{t('cat.document', lang)}: {unit_rows[0]['document']}")
+    if unit_rows[0]["territory"]:
+        st.caption(f"{t('cat.territory', lang)}: {unit_rows[0]['territory']}")
     numeric = [r for r in unit_rows if r["kind_code"] != "milestone"]
     tasks = [r for r in unit_rows if r["kind_code"] == "milestone"]
     if numeric:
-        frame = pd.DataFrame(numeric)[["id", "name", "kind", "target", "measure", "section", "quote"]]
-        frame = frame.rename(columns={**labels, "measure": labels["unit"]})
+        frame = pd.DataFrame(numeric)[["id", "name", "kind", "target", "measure", "state", "section", "quote"]]
+        frame = frame.rename(columns={**labels, "measure": labels["unit"], "state": t("cat.col.state", lang)})
         st.dataframe(frame, hide_index=True, width="stretch",
                      column_config={labels["quote"]: st.column_config.TextColumn(width="large")})
     if tasks:
-        frame = pd.DataFrame(tasks)[["id", "name", "agency", "target", "section", "quote"]]
-        frame = frame.rename(columns={**labels, "target": t("cat.col.due", lang)})
+        frame = pd.DataFrame(tasks)[["id", "name", "agency", "target", "state", "section", "quote"]]
+        frame = frame.rename(columns={**labels, "target": t("cat.col.due", lang), "state": t("cat.col.state", lang)})
         st.dataframe(frame, hide_index=True, width="stretch",
                      column_config={labels["quote"]: st.column_config.TextColumn(width="large")})
