@@ -584,18 +584,79 @@ def read_catalogue(path: Path | str = DEFAULT_PATH) -> Catalogue:
 
 
 @functools.lru_cache(maxsize=4)
-def _cached(path: str, mtime: float) -> Catalogue:
-    return read_catalogue(path)
+def _cached(key: tuple) -> Catalogue:
+    main, *extra = [Path(p) for p, _ in key]
+    return read_catalogue(main) if not extra else read_with_programmes(main, extra)
 
 
 def load_catalogue(path: Path | str | None = None) -> Catalogue:
-    """The catalogue at ``path`` (default: indicators.yaml, or $TRACKER_CATALOGUE), cached per file version."""
-    path = Path(path or os.environ.get("TRACKER_CATALOGUE") or DEFAULT_PATH)
+    """The catalogue at ``path`` (default: indicators.yaml, or $TRACKER_CATALOGUE) with the programmes
+    added through the dashboard (data/catalogue/*.yaml), cached per version of every one of those files."""
+    return _cached(catalogue_key(path))
+
+
+# --- Programmes added through the "Thêm chương trình" page --------------------------------------
+# Each is one YAML file in the catalogue folder (settings.catalogue_dir) with the same keys as
+# indicators.yaml, its source text beside it; loaded together with indicators.yaml.
+
+PROGRAMME_KEYS = ("jurisdictions", "documents", "indicators", "concepts")
+
+
+def programme_files() -> list[Path]:
+    """The saved programmes' YAML files, in name order (none when the folder does not exist)."""
+    from tracker.settings import SettingsError, catalogue_dir
+
     try:
-        mtime = path.stat().st_mtime
+        folder = catalogue_dir()
+    except SettingsError:
+        return []
+    return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+
+
+def catalogue_key(path: Path | str | None = None) -> tuple:
+    """((file, mtime), …) of every catalogue file: what caches and snapshots are keyed on."""
+    main = Path(path or os.environ.get("TRACKER_CATALOGUE") or DEFAULT_PATH)
+    key = []
+    for f in [main, *programme_files()]:
+        try:
+            key.append((str(f), f.stat().st_mtime_ns))
+        except FileNotFoundError:
+            raise CatalogueError(f, ["file not found"]) from None
+    return tuple(key)
+
+
+def _read_yaml(path: Path) -> object:
+    try:
+        return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except FileNotFoundError:
         raise CatalogueError(path, ["file not found"]) from None
-    return _cached(str(path), mtime)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
+        raise CatalogueError(path, [f"{where}not valid YAML ({getattr(exc, 'problem', exc)})"]) from None
+
+
+def merge_programmes(main: dict, extras: list[dict]) -> dict:
+    merged = {k: list(main.get(k) or []) for k in PROGRAMME_KEYS}
+    for extra in extras:
+        for k in PROGRAMME_KEYS:
+            merged[k].extend(extra.get(k) or [])
+    return merged
+
+
+def read_with_programmes(main_path: Path, extra_paths: list[Path]) -> Catalogue:
+    """indicators.yaml and the saved programmes validated as one catalogue; a broken programme
+    file is named in the error (each is checked with indicators.yaml alone first)."""
+    main = _read_yaml(main_path)
+    parse_catalogue(main, main_path)
+    extras = []
+    for p in extra_paths:
+        raw = _read_yaml(p)
+        if not isinstance(raw, dict) or set(raw) - set(PROGRAMME_KEYS):
+            raise CatalogueError(p, [f"a programme file holds only {', '.join(PROGRAMME_KEYS)}"])
+        parse_catalogue(merge_programmes(main, extras + [raw]), p)
+        extras.append(raw)
+    return parse_catalogue(merge_programmes(main, extras), extra_paths[-1])
 
 
 # A verbatim copy of ../shared/seeds, so that a clone on its own can still check every quote.

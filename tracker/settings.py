@@ -45,9 +45,11 @@ class Settings:
     # Addresses (or networks) of reverse proxies whose X-Forwarded-For is believed; empty: the
     # client address is not used and sign-in is throttled per account only.
     trusted_proxies: tuple[str, ...] = ()
+    # Programmes added on the "Thêm chương trình" page: one YAML file per document, its text beside it.
+    catalogue_dir: Path = ROOT / "data" / "catalogue"
 
 
-_PATH_KEYS = {"db_path", "archive_dir", "users_file", "demo_dir"}
+_PATH_KEYS = {"db_path", "archive_dir", "users_file", "demo_dir", "catalogue_dir"}
 # key -> smallest allowed value
 _INT_KEYS = {"upload_max_mb": 1, "lock_days": 0, "idle_minutes": 0, "signin_backoff_after": 1,
              "signin_lock_after": 1, "signin_lock_minutes": 1}
@@ -97,6 +99,11 @@ def _check(key: str, value, source: Path):
     raise AssertionError(key)  # every field of Settings is handled above
 
 
+def catalogue_dir() -> Path:
+    """Where programmes added through the dashboard are kept (settings.catalogue_dir)."""
+    return load_settings().catalogue_dir
+
+
 def load_settings(path: str | Path | None = None) -> Settings:
     """Settings from `path`, else $TRACKER_SETTINGS, else settings.toml at the repository root.
 
@@ -126,6 +133,11 @@ def load_settings(path: str | Path | None = None) -> Settings:
     if os.environ.get("TRACKER_DB") and "archive_dir" not in values:
         # A database elsewhere keeps its archive beside it, not in the repository's data/.
         values["archive_dir"] = values["db_path"].parent / "archive"
+    if os.environ.get("TRACKER_CATALOGUE_DIR"):
+        values["catalogue_dir"] = Path(os.environ["TRACKER_CATALOGUE_DIR"]).expanduser()
+    elif os.environ.get("TRACKER_DB") and "catalogue_dir" not in values:
+        # Likewise the programmes added to its catalogue.
+        values["catalogue_dir"] = values["db_path"].parent / "catalogue"
     settings = Settings(**values)
     if settings.signin_lock_after < settings.signin_backoff_after:
         raise SettingsError(f"{source}: 'signin_lock_after' phải lớn hơn hoặc bằng 'signin_backoff_after' "

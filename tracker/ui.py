@@ -77,15 +77,12 @@ def _latest() -> _LatestSnapshot:
 
 def snapshot():
     """Statuses of every target, brought up to date with the database on each page run."""
-    import os
-
-    from tracker.catalogue import DEFAULT_PATH
+    from tracker.catalogue import catalogue_key
     from tracker.periods import today
     from tracker.snapshot import build_snapshot
 
     s = store()
-    cat_path = os.environ.get("TRACKER_CATALOGUE") or str(DEFAULT_PATH)
-    key = (cat_path, os.path.getmtime(cat_path), id(s))
+    key = (catalogue_key(), id(s))   # every catalogue file, added programmes too
     latest = _latest()
     # One session computes; the others wait for its result instead of computing it again.
     with latest.lock:
@@ -107,14 +104,11 @@ def _snapshot_at(period: str, token: str, today_iso: str, catalogue_key: tuple):
 def snapshot_at(period: str, current):
     """The snapshot as it stood with data up to ``period`` ("as of" on the overview), cached per
     (period, database change): ``current`` is today's snapshot, whose token names the change."""
-    import os
-
-    from tracker.catalogue import DEFAULT_PATH
+    from tracker.catalogue import catalogue_key
 
     if period == current.latest_period:
         return current
-    cat_path = os.environ.get("TRACKER_CATALOGUE") or str(DEFAULT_PATH)
-    return _snapshot_at(period, current.token, current.today.isoformat(), (cat_path, os.path.getmtime(cat_path)))
+    return _snapshot_at(period, current.token, current.today.isoformat(), catalogue_key())
 
 
 # Reflow on phones without a second layout: Streamlit stacks columns below 640 px; these rules make

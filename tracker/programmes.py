@@ -1,0 +1,354 @@
+"""Saving a reviewed programme into the catalogue folder (settings.catalogue_dir).
+
+One document per YAML file, with the keys of indicators.yaml, validated together with it by the
+same schema before anything is written; the programme's text is kept beside it (the quotes are
+checked against it), and every change is appended to ``<document>.changes.jsonl`` (who, when,
+what). Ids are ``<unit>.<document-slug>-<slug>``: the schema allows one dot, so the document slug
+and the entry slug are joined by a hyphen; a successor's own programme never collides with an
+inherited one. Ids never change; an entry is never deleted, only retired (it may have values).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import unicodedata
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from tracker.catalogue import NUMERIC_KINDS, UNITS, CatalogueError, _read_yaml, merge_programmes, parse_catalogue
+from tracker.propose import normalise, quote_in_text
+
+COMPARATORS = (">", ">=", "=", "~", "<=", "<")
+LEVELS = ("province", "city", "district", "commune", "ward")
+
+
+@dataclass(frozen=True)
+class SaveIssue:
+    code: str
+    message_vi: str
+    message_en: str
+    row: int | None = None   # 1-based row of the review table
+
+    def message(self, lang: str = "vi") -> str:
+        text = self.message_en if lang == "en" else self.message_vi
+        if self.row:
+            text = (f"Row {self.row}: " if lang == "en" else f"Dòng {self.row}: ") + text
+        return text
+
+
+def slugify(text: str, limit: int = 40) -> str:
+    """ASCII slug of Vietnamese text ("Chương trình hành động 12-CTr/TU" → "chuong-trinh-hanh-dong-12-ctr-tu")."""
+    text = unicodedata.normalize("NFD", (text or "").replace("đ", "d").replace("Đ", "D"))
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).lower()
+    slug = re.sub(r"[^a-z0-9]+", "-", text).strip("-")
+    if len(slug) > limit:
+        slug = slug[:limit].rsplit("-", 1)[0]
+    return slug or "x"
+
+
+def document_slug(kind: str, number: str | None, date: dt.date | None) -> str:
+    """"ctr-12-2024" from "Chương trình", "12-CTr/TU", 2024: short, stable, readable."""
+    initials = "".join(w[0] for w in slugify(kind).split("-") if w) or "vb"
+    num = re.match(r"\s*(\d+)", number or "")
+    parts = [initials[:4]]
+    if num:
+        parts.append(num.group(1))
+    if date:
+        parts.append(str(date.year))
+    return "-".join(parts)
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_text(text, encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _log(folder: Path, doc_id: str, who: str, action: str, ids: list[str], reason: str | None = None,
+         now: dt.datetime | None = None) -> None:
+    entry = {"at": (now or dt.datetime.now(dt.timezone.utc)).isoformat(timespec="seconds"), "who": who,
+             "action": action, "ids": ids}
+    if reason:
+        entry["reason"] = reason
+    with (folder / f"{doc_id}.changes.jsonl").open("a", encoding="utf-8") as fh:
+        fh.write(json.dumps(entry, ensure_ascii=False) + "\n")
+
+
+def changes(folder: Path, doc_id: str) -> list[dict]:
+    path = folder / f"{doc_id}.changes.jsonl"
+    if not path.exists():
+        return []
+    return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _num(value) -> float | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, (int, float)):
+        return None if value != value else float(value)   # NaN from an empty table cell
+    try:
+        return float(str(value).replace(".", "").replace(",", ".")) if re.fullmatch(r"[\d.,]+", str(value).strip()) else None
+    except ValueError:
+        return None
+
+
+def _int(value) -> int | None:
+    n = _num(value)
+    return int(n) if n is not None and n == int(n) else None
+
+
+def _date(value) -> dt.date | None:
+    if value is None or value == "" or (isinstance(value, float) and value != value):
+        return None
+    if isinstance(value, dt.datetime):
+        return value.date()
+    if isinstance(value, dt.date):
+        return value
+    if hasattr(value, "date") and callable(value.date):       # pandas Timestamp
+        try:
+            return value.date()
+        except (ValueError, TypeError):
+            return None
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def _text(value) -> str:
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    return str(value).strip()
+
+
+def _issue(code, vi, en, row=None) -> SaveIssue:
+    return SaveIssue(code, vi, en, row)
+
+
+def build_entries(rows: list[dict], text: str, unit: str, doc_id: str, doc_slug: str,
+                  taken_ids: set[str]) -> tuple[list[dict], list[SaveIssue]]:
+    """Catalogue entries (plain dicts, the YAML) for the accepted rows of the review table.
+
+    Each accepted row: its quote must still stand verbatim in ``text``; a numeric one needs its
+    measure and unit confirmed (``confirmed``), a value, a comparator and a year.
+    """
+    entries, issues = [], []
+    used = set(taken_ids)
+    for n, row in enumerate(rows, start=1):
+        if not row.get("accept"):
+            continue
+        kind = _text(row.get("kind"))
+        quote = normalise(_text(row.get("quote")))
+        name = _text(row.get("name"))
+        if not quote_in_text(quote, text):
+            issues.append(_issue("quote_changed", "trích dẫn không còn đúng nguyên văn trong văn bản (đã bị sửa?). "
+                                 "Hãy chép lại đúng câu trong văn bản.",
+                                 "the quote no longer stands verbatim in the text; copy the sentence exactly.", n))
+            continue
+        if len(name) < 3:
+            issues.append(_issue("no_name", "chưa có tên chỉ tiêu.", "the entry has no name.", n))
+            continue
+        entry: dict = {"jurisdiction": unit, "document": doc_id, "section": _text(row.get("section")) or "—",
+                       "quote": quote, "name": {"vi": name, "en": _text(row.get("name_en")) or name}}
+        if kind == "numeric":
+            measure, unit_key = _text(row.get("measure")), _text(row.get("unit"))
+            if not row.get("confirmed"):
+                issues.append(_issue("unconfirmed", "chưa xác nhận cách đo (tồn tại/trong kỳ/tỷ lệ…) và đơn vị: "
+                                     "cách đo quyết định cộng dồn hay lấy số cuối kỳ, nên phải do người duyệt chọn.",
+                                     "measure and unit are not confirmed: the measure decides sum vs last value.", n))
+                continue
+            value, cmp, year = _num(row.get("value")), _text(row.get("comparator")), _int(row.get("year"))
+            if measure not in NUMERIC_KINDS or unit_key not in UNITS:
+                issues.append(_issue("measure_unit", f"cách đo phải là một trong {', '.join(NUMERIC_KINDS)} và đơn vị một trong "
+                                     f"{', '.join(UNITS)}.", "choose a measure and a unit from the lists.", n))
+                continue
+            if value is None or cmp not in COMPARATORS or year is None:
+                issues.append(_issue("target", "thiếu giá trị, phép so sánh hoặc năm.", "value, comparator or year is missing.", n))
+                continue
+            target = {"comparator": cmp, "value": value, "year": year}
+            if row.get("average"):
+                target["average"] = True
+            if _int(row.get("from_year")):
+                target["from_year"] = _int(row.get("from_year"))
+            entry.update(kind=measure, unit=unit_key, target=target)
+        elif kind == "direction":
+            unit_key, year = _text(row.get("unit")), _int(row.get("year"))
+            if unit_key not in UNITS or year is None or not row.get("confirmed"):
+                issues.append(_issue("direction", "định hướng cần đơn vị đã xác nhận và năm.",
+                                     "a direction needs a confirmed unit and a year.", n))
+                continue
+            entry.update(kind="direction", unit=unit_key,
+                         target={"direction": _text(row.get("direction")) or "increase", "year": year})
+        elif kind == "milestone":
+            target: dict = {}
+            due, start = _date(row.get("due")), _date(row.get("start"))
+            if due:
+                target["due"] = due
+            if _text(row.get("due_text")):
+                target["due_text"] = _text(row.get("due_text"))
+            if row.get("recurring"):
+                target["recurring"] = True
+                target.pop("due", None)
+                if start:
+                    target["start"] = start
+            if not target:
+                target["due"] = None    # a task without a deadline ("không ghi thời hạn")
+            entry.update(kind="milestone", unit="task", target=target)
+        else:
+            issues.append(_issue("kind", f"loại '{kind}' không hợp lệ.", f"unknown kind '{kind}'.", n))
+            continue
+        if _text(row.get("agency")):
+            entry["agency"] = {"vi": _text(row.get("agency")), "en": _text(row.get("agency"))}
+        if _int(row.get("horizon")) == 2045:
+            entry["note"] = {"vi": "Thuộc Tầm nhìn đến năm 2045, không phải mục tiêu cụ thể đến năm 2030.",
+                             "en": "Part of the vision to 2045, not of the specific goals for 2030."}
+        base = f"{unit}.{doc_slug}-{slugify(name, 32)}"
+        ident, k = base, 2
+        while ident in used:
+            ident, k = f"{base}-{k}", k + 1
+        used.add(ident)
+        entries.append({"id": ident, **entry})
+    return entries, issues
+
+
+def _plain(obj):
+    """YAML-safe: dates as ISO strings, tuples as lists."""
+    if isinstance(obj, dict):
+        return {k: _plain(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_plain(v) for v in obj]
+    if isinstance(obj, (dt.date, dt.datetime)):
+        return obj.isoformat()
+    return obj
+
+
+@dataclass
+class SaveResult:
+    path: Path | None
+    ids: list[str]
+    issues: list[SaveIssue]
+
+
+def _validate(main_path: Path, folder: Path, doc_id: str, new: dict) -> list[str]:
+    """Problems of the catalogue with ``new`` as ``doc_id``'s file (others unchanged)."""
+    main = _read_yaml(main_path)
+    target = folder / f"{doc_id}.yaml"
+    extras = [_read_yaml(p) for p in sorted(folder.glob("*.yaml")) if p != target]
+    try:
+        parse_catalogue(merge_programmes(main, extras + [new]), target)
+    except CatalogueError as exc:
+        return exc.problems
+    return []
+
+
+def save_programme(*, main_path: Path, folder: Path, text: str, rows: list[dict], who: str,
+                   unit: str, new_unit: dict | None, document: dict) -> SaveResult:
+    """Write a new programme (or add accepted rows to one saved before) after validating all of it.
+
+    ``document``: issuer, kind, number, date, title. ``new_unit``: a Jurisdiction mapping when the
+    issuing unit is not in the catalogue yet. Nothing is written when anything is wrong.
+    """
+    if not text.strip():
+        return SaveResult(None, [], [_issue("no_text", "Chưa có văn bản chương trình.", "No programme text.")])
+    doc_date = _date(document.get("date"))
+    doc_slug = document_slug(_text(document.get("kind")) or "Chương trình", _text(document.get("number")), doc_date)
+    doc_id = f"{unit}-{doc_slug}"
+    path = folder / f"{doc_id}.yaml"
+    existing = _read_yaml(path) if path.exists() else None
+    from tracker.catalogue import load_catalogue
+
+    taken = {i.id for i in load_catalogue().indicators}
+    entries, issues = build_entries(rows, text, unit, doc_id, doc_slug, taken)
+    if issues:
+        return SaveResult(None, [], issues)
+    if not entries:
+        return SaveResult(None, [], [_issue("nothing_accepted", "Chưa nhận đề xuất nào: đánh dấu cột «Nhận» ở các dòng cần lưu.",
+                                            "No proposal accepted: tick «Nhận» on the rows to save.")])
+    if existing:
+        data = existing
+        saved_text = (folder / existing["documents"][0]["file"]).read_text(encoding="utf-8")
+        if normalise(saved_text) != normalise(text):
+            return SaveResult(None, [], [_issue("other_text", f"Đã có văn bản {doc_id} với nội dung khác: kiểm tra số và ngày văn bản.",
+                                                f"{doc_id} is already saved with another text; check its number and date.")])
+        data["indicators"].extend(entries)
+        action = "add"
+    else:
+        doc = {"id": doc_id, "jurisdiction": unit, "issuer": _text(document.get("issuer")) or unit,
+               "kind": _text(document.get("kind")) or "Chương trình",
+               "title": _text(document.get("title")) or "Chương trình thực hiện Nghị quyết số 45-NQ/TW",
+               "file": doc_id.replace("-", "_") + ".txt"}
+        if _text(document.get("number")):
+            doc["number"] = _text(document.get("number"))
+        if doc_date:
+            doc["date"] = doc_date
+        data = {"jurisdictions": [new_unit] if new_unit else [], "documents": [doc], "indicators": entries}
+        action = "create"
+    data = _plain(data)
+    problems = _validate(main_path, folder, doc_id, data)
+    if problems and not existing and any("territory" in p for p in problems):
+        # The unit's area changed after the document: its targets cover the area as it was then.
+        when = doc_date.strftime("%d/%m/%Y") if doc_date else "khi ban hành"
+        name = (new_unit or {}).get("name", {}).get("vi") or load_catalogue().name(unit)
+        data["documents"][0]["territory"] = {"name": {"vi": f"{name} theo địa giới ngày {when}", "en": f"{name} as of {when}"},
+                                             "label": {"vi": f"địa bàn {name} ngày {when}", "en": f"area of {name} as of {when}"}}
+        problems = _validate(main_path, folder, doc_id, data)
+    if problems:
+        return SaveResult(None, [], [_issue("invalid", p, p) for p in problems])
+    folder.mkdir(parents=True, exist_ok=True)
+    if not existing:
+        _atomic_write(folder / data["documents"][0]["file"], text)
+    _atomic_write(path, "# Added on the «Thêm chương trình» page; ids never change, entries are retired, not deleted.\n"
+                  + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=110))
+    ids = [e["id"] for e in entries]
+    _log(folder, doc_id, who, action, ids)
+    return SaveResult(path, ids, [])
+
+
+def retire_entries(*, main_path: Path, folder: Path, doc_id: str, ids: list[str], reason: str, who: str,
+                   replaced_by: str | None = None) -> SaveResult:
+    """Retire entries of a saved programme (kept with their values, never deleted), with the reason."""
+    path = folder / f"{doc_id}.yaml"
+    if not path.exists():
+        return SaveResult(None, [], [_issue("no_document", f"Không có chương trình {doc_id}.", f"No programme {doc_id}.")])
+    if len(reason.strip()) < 5:
+        return SaveResult(None, [], [_issue("no_reason", "Hãy ghi lý do ngừng theo dõi (ít nhất 5 ký tự).",
+                                            "Give the reason (at least 5 characters).")])
+    data = _read_yaml(path)
+    done = []
+    for entry in data["indicators"]:
+        if entry["id"] in ids and not entry.get("retired"):
+            entry["retired"] = True
+            entry["note"] = {"vi": f"Ngừng theo dõi: {reason.strip()}", "en": f"Retired: {reason.strip()}"}
+            if replaced_by:
+                entry["replaced_by"] = replaced_by
+            done.append(entry["id"])
+    if not done:
+        return SaveResult(None, [], [_issue("nothing_retired", "Không có chỉ tiêu nào để ngừng theo dõi.", "Nothing to retire.")])
+    problems = _validate(main_path, folder, doc_id, data)
+    if problems:
+        return SaveResult(None, [], [_issue("invalid", p, p) for p in problems])
+    _atomic_write(path, "# Added on the «Thêm chương trình» page; ids never change, entries are retired, not deleted.\n"
+                  + yaml.safe_dump(_plain(data), allow_unicode=True, sort_keys=False, width=110))
+    _log(folder, doc_id, who, "retire", done, reason.strip())
+    return SaveResult(path, done, [])
+
+
+def saved_programmes(folder: Path) -> list[dict]:
+    """Each saved programme: its document mapping and its entries (for the page's list)."""
+    out = []
+    for p in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
+        try:
+            data = _read_yaml(p)
+        except CatalogueError:
+            continue
+        if isinstance(data, dict) and data.get("documents"):
+            out.append({"path": p, "document": data["documents"][0], "indicators": data.get("indicators") or []})
+    return out
