@@ -494,3 +494,28 @@ def test_refused_files_of_every_class_leave_the_database_unchanged(cat, form, pe
         path.write_bytes(fill(form, {(people.id, ""): 86000}, edit=edit))
         assert main(["ingest", str(path)]) == 1, code
         assert state() == before, code
+
+
+# --- the area a figure covers (issue 11: inherited targets) ------------------------------------------------------
+
+@pytest.mark.parametrize("shown, stored", [(None, "target"), ("Địa bàn của chỉ tiêu", "target"),
+                                           ("Không tách được số liệu địa bàn cũ (số của cả đơn vị)", "whole")])
+def test_inherited_target_records_the_area_its_figure_covers(cat, form, people, shown, stored):
+    def edit(wb):
+        ws = wb[SHEET_DATA]
+        _, cols = _header(ws)
+        ws.cell(_row_of(ws, people.id), cols["Phạm vi số liệu"]).value = shown
+
+    parsed = read(fill(form, {(people.id, ""): 85000}, edit=edit), cat)
+    assert parsed.ok, parsed.report.render()
+    assert [(o.indicator_id, o.territory) for o in parsed.observations] == [(people.id, stored)]
+
+
+def test_unknown_area_is_refused(cat, form, people):
+    def edit(wb):
+        ws = wb[SHEET_DATA]
+        _, cols = _header(ws)
+        ws.cell(_row_of(ws, people.id), cols["Phạm vi số liệu"]).value = "cả tỉnh mới"
+
+    issue = one_error(read(fill(form, {(people.id, ""): 85000}, edit=edit), cat), "bad_scope")
+    assert issue.column.endswith("(Phạm vi số liệu)")

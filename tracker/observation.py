@@ -19,6 +19,12 @@ class Observation:
     sector: str = ""   # sector id for per-sector targets, "" otherwise
     note: str = ""
     source: str = ""
+    # "target": the area the target was set for (for an inherited target, the old province's area);
+    # "whole": the reporting unit's whole area today, given where the old area cannot be separated.
+    territory: str = "target"
+
+
+TERRITORIES = ("target", "whole")
 
 
 @dataclass(frozen=True)
@@ -66,3 +72,4 @@ class Submission:
     withdrawn_at: dt.datetime | None = None
     withdraw_reason: str | None = None
     is_demo: bool = False
+    override_reason: str | None = None  # why an admin wrote into a locked period

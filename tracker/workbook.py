@@ -57,6 +57,7 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "target": ("Mục tiêu 2030", "2030 target"),
     "previous": ("Kỳ trước", "Previous period"),
     "value": ("Giá trị", "Value"),
+    "scope": ("Phạm vi số liệu", "Area the figure covers"),
     "note": ("Ghi chú", "Note"),
     "source": ("Nguồn số liệu", "Data source"),
     "task": ("Tên nhiệm vụ", "Task"),
@@ -66,10 +67,18 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "completed_on": ("Ngày hoàn thành", "Completion date"),
     "evidence": ("Minh chứng", "Evidence"),
 }
-DATA_COLUMNS = ("code", "sector", "name", "measure", "target", "previous", "value", "note", "source")
+DATA_COLUMNS = ("code", "sector", "name", "measure", "target", "previous", "value", "scope", "note", "source")
 BULK_COLUMNS = ("code", "sector", "unit", "period", "value", "note", "source")
 MILESTONE_COLUMNS = ("code", "task", "agency", "due", "status", "completed_on", "evidence")
 FILL_COLUMNS = {"value", "note", "source", "status", "completed_on", "evidence"}
+
+# A target set for an area that has since changed (Bắc Giang's, reported by Bắc Ninh) asks for the figure of
+# that area; where the office cannot separate it, it says so and gives the whole unit's figure, which is
+# stored as such and never compared with the old area's target.
+SCOPE_LABELS: dict[str, tuple[str, str]] = {
+    "target": ("Địa bàn của chỉ tiêu", "The target's area"),
+    "whole": ("Không tách được số liệu địa bàn cũ (số của cả đơn vị)", "Old area not separable (whole unit's figure)"),
+}
 
 # status code -> (label in the Vietnamese form, label in the English form)
 STATUS_LABELS: dict[str, tuple[str, str]] = {
@@ -86,7 +95,7 @@ INSTRUCTION_KEYS: dict[str, tuple[str, str]] = {
 }
 
 _WIDTHS = {"code": 34, "sector": 16, "unit": 16, "period": 11, "name": 52, "measure": 13, "target": 30,
-           "previous": 13, "value": 15, "note": 28, "source": 28, "task": 60, "agency": 30, "due": 26,
+           "previous": 13, "value": 15, "scope": 24, "note": 28, "source": 28, "task": 60, "agency": 30, "due": 26,
            "status": 18, "completed_on": 16, "evidence": 30}
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
@@ -231,6 +240,10 @@ def _instructions(wb: Workbook, catalogue: Catalogue, unit: str, period: str, la
         "Tỷ lệ nhập theo phần trăm: 5 nghĩa là 5 %, 0,5 nghĩa là 0,5 %.",
         "3. Số lượng trong kỳ (bài báo, văn bằng…) là số phát sinh trong kỳ; quy mô (doanh nghiệp, người…) là số có đến cuối kỳ.",
         "4. Chỉ tiêu chưa có số liệu thì để trống; không ghi “0” nếu chưa thống kê.",
+        "   Chỉ tiêu đặt cho địa bàn cũ (trước khi sáp nhập, ghi ở tên chỉ tiêu): ghi số liệu của địa bàn đó. Nếu không tách "
+        "được, chọn “Không tách được số liệu địa bàn cũ” ở cột “Phạm vi số liệu” và ghi số của cả đơn vị; số này được lưu "
+        "riêng, không so với chỉ tiêu của địa bàn cũ.",
+        "   Có thể chèn thêm cột làm việc; không xóa, không sửa dòng tiêu đề và cột của biểu mẫu.",
         "5. Trang “Nhiệm vụ”: chọn trạng thái trong danh sách; nếu “Hoàn thành” thì ghi ngày hoàn thành và số văn bản làm minh chứng.",
         "6. Lưu dưới dạng .xlsx (không dùng .xlsm, không đặt mật khẩu) rồi nộp ở trang “Nhập số liệu”. "
         "Không đổi tên hay xóa các trang tính.",
@@ -266,6 +279,7 @@ def build_form(catalogue: Catalogue, unit: str, period: str, previous: dict[str,
     _header(ws, DATA_COLUMNS, lang)
     col = {f: n for n, f in enumerate(DATA_COLUMNS, 1)}
     rules: dict[str, tuple[DataValidation, list[str]]] = {}
+    scope_cells: list[str] = []
     row = _HEADER_ROW
     for ind, sector, sector_name in data_rows(catalogue, unit, p.code):
         row += 1
@@ -273,17 +287,20 @@ def build_form(catalogue: Catalogue, unit: str, period: str, previous: dict[str,
         if sector:
             sector_label = next(s.name.get(lang) for s in ind.sectors if s.id == sector)
             name = f"{name} — {sector_label}"
-        if ind.jurisdiction != unit:
-            name += (f" (chỉ tiêu của {catalogue.name(ind.jurisdiction, 'vi')})" if lang != "en"
-                     else f" (target of {catalogue.name(ind.jurisdiction, 'en')})")
+        old_area = catalogue.covers_old_territory(ind, unit)
+        if old_area:
+            territory = catalogue.territory_of(ind)
+            area = territory.label.get(lang) if territory else catalogue.name(ind.jurisdiction, lang)
+            name += f" — {'số liệu của' if lang != 'en' else 'figure for'} {area}"
         prev = previous.get(ind.id) if not sector else None
         values = {"code": ind.id, "sector": sector or None, "name": name, "measure": ind.unit_label(lang),
-                  "target": fmt_target(ind, lang), "previous": prev, "value": None, "note": None, "source": None}
+                  "target": fmt_target(ind, lang), "previous": prev, "value": None,
+                  "scope": SCOPE_LABELS["target"][lang == "en"] if old_area else None, "note": None, "source": None}
         for field, n in col.items():
             cell = ws.cell(row, n, values[field])
             cell.border = _BORDER
             cell.alignment = _WRAP
-            if field in FILL_COLUMNS:
+            if field in FILL_COLUMNS or (field == "scope" and old_area):
                 cell.protection = Protection(locked=False)
                 cell.fill = _FILL_FILL
             else:
@@ -294,6 +311,16 @@ def build_form(catalogue: Catalogue, unit: str, period: str, previous: dict[str,
         if key not in rules:
             rules[key] = (_validation(key, low, high, lang), [])
         rules[key][1].append(f"{get_column_letter(col['value'])}{row}")
+        if old_area:
+            scope_cells.append(f"{get_column_letter(col['scope'])}{row}")
+    if scope_cells:
+        scope_dv = DataValidation(type="list", allow_blank=True, formula1='"' + ",".join(
+            labels[lang == "en"] for labels in SCOPE_LABELS.values()) + '"')
+        scope_dv.showErrorMessage = True
+        scope_dv.error = ("Chọn trong danh sách." if lang != "en" else "Pick one from the list.")
+        ws.add_data_validation(scope_dv)
+        for ref in scope_cells:
+            scope_dv.add(ref)
     for dv, cells in rules.values():
         ws.add_data_validation(dv)
         for ref in cells:
@@ -327,9 +354,10 @@ def build_form(catalogue: Catalogue, unit: str, period: str, previous: dict[str,
     for ind in milestone_rows(catalogue, unit, p.code):
         row += 1
         name = ind.name.get(lang)
-        if ind.jurisdiction != unit:
-            name += (f" (nhiệm vụ của {catalogue.name(ind.jurisdiction, 'vi')})" if lang != "en"
-                     else f" (task of {catalogue.name(ind.jurisdiction, 'en')})")
+        if catalogue.covers_old_territory(ind, unit):
+            territory = catalogue.territory_of(ind)
+            area = territory.label.get(lang) if territory else catalogue.name(ind.jurisdiction, lang)
+            name += f" — {'nhiệm vụ của' if lang != 'en' else 'task for'} {area}"
         values = {"code": ind.id, "task": name, "agency": ind.agency.get(lang) if ind.agency else None,
                   "due": fmt_target(ind, lang), "status": None, "completed_on": None, "evidence": None}
         for field, n in mcol.items():

@@ -16,13 +16,13 @@ from typing import Callable
 from tracker.catalogue import Catalogue, Indicator
 from tracker.ingest.cells import CellsUnreadable, SheetCells, read_cells
 from tracker.ingest.issues import CappedIssues
-from tracker.ingest.layout import (HEADER_SEARCH_ROWS, Sheet, column_letter, find_sheet, normalise, read_meta, text,
+from tracker.ingest.layout import (HEADER_SEARCH_ROWS, Book, Sheet, column_letter, find_sheet, normalise, read_meta, text,
                                    visible_period)
 from tracker.ingest.values import cell_value, check_text, jump_warning, target_warning
 from tracker.observation import MILESTONE_STATUSES, MilestoneUpdate, Observation, ParsedForm
 from tracker.periods import Period, parse_period
-from tracker.workbook import (ACCEPTED_FORM_VERSIONS, BULK_KIND, COLUMN_LABELS, FORM_KIND, FORM_VERSION, SHEET_DATA,
-                              SHEET_META, STATUS_LABELS)
+from tracker.workbook import (ACCEPTED_FORM_VERSIONS, BULK_KIND, COLUMN_LABELS, FORM_KIND, FORM_VERSION, SCOPE_LABELS,
+                              SHEET_DATA, SHEET_META, STATUS_LABELS)
 
 Previous = dict[str, float] | Callable[[str, str], dict[str, float]] | None
 Progress = Callable[[float, str], None]
@@ -33,6 +33,9 @@ _STATUS_BY_LABEL.update({"chua bat dau": "not_started", "dang trien khai": "in_p
                          "completed": "done", "not started": "not_started"})
 _STATUS_HINT = ", ".join(f"“{vi}”" for vi, _ in STATUS_LABELS.values())
 _FREQ_VI = {"quarter": "quý", "year": "năm"}
+_SCOPE_BY_LABEL = {normalise(label): code for code, labels in SCOPE_LABELS.items() for label in labels}
+_SCOPE_BY_LABEL.update({code: code for code in SCOPE_LABELS})
+_SCOPE_HINT = ", ".join(f"“{vi}”" for vi, _ in SCOPE_LABELS.values())
 
 
 def _date(cell) -> dt.date | None | str:
@@ -222,9 +225,8 @@ class Reader:
 
         issues, parsed = self.issues, self.parsed
         self.progress(0.1, "open")
-        book = CalamineWorkbook.from_object(__import__("io").BytesIO(self.content))
-        names = list(book.sheet_names)
-        meta = read_meta(book, names)
+        book = Book(CalamineWorkbook.from_object(__import__("io").BytesIO(self.content)))
+        meta = read_meta(book)
         if meta is None:
             issues.error("not_our_form", f"Đây không phải biểu mẫu của hệ thống (không thấy: {SHEET_META}). Hãy tải biểu mẫu ở trang "
                          "“Nhập số liệu”, điền vào đó (không sao chép sang tệp khác, không xóa hay đổi tên trang tính) rồi nộp.",
@@ -254,7 +256,7 @@ class Reader:
             if period is None:
                 return
         wanted = ("value",)
-        data = find_sheet(book, names, "data", wanted, issues, marked)
+        data = find_sheet(book, "data", wanted, issues, marked)
         if data is None:
             if issues.errors == 0:
                 issues.error("not_our_form", f"Đây không phải biểu mẫu của hệ thống (không thấy trang “{SHEET_DATA}”). Hãy tải biểu mẫu "
@@ -288,7 +290,7 @@ class Reader:
             bulk_rows(self, data, cells)
         else:
             self.form_rows(data, cells, parsed.unit, period)
-        stones = find_sheet(book, names, "milestones", ("status",), issues, marked)
+        stones = find_sheet(book, "milestones", ("status",), issues, marked, skip=(data.name,))
         if stones is not None and stones.header_row >= 0:
             self.milestone_rows(stones, parsed.unit, period, bulk)
         self.progress(0.95, "check")
@@ -342,6 +344,7 @@ class Reader:
         cols = sheet.columns
         c_code, c_value = cols["code"], cols["value"]
         c_sector, c_note, c_source = cols.get("sector"), cols.get("note"), cols.get("source")
+        c_scope = cols.get("scope")
         code_letter, value_letter = sheet.letter("code"), sheet.letter("value")
         sector_letter = sheet.letter("sector") if c_sector is not None else code_letter
         previous = self.previous_for(unit, period.code)
@@ -380,10 +383,30 @@ class Reader:
                                 sheet.letter("source")) if c_source is not None else ""
             if note is None or source is None:
                 continue
+            territory = self.territory(ind, unit, row[c_scope], sheet.name, r + 1, sheet.letter("scope")) \
+                if c_scope is not None else "target"
+            if territory is None:
+                continue
             if not sector and code in previous:
                 jump_warning(ind, value, float(previous[code]), self.issues, sheet.name, r + 1, value_letter)
-            target_warning(ind, value, self.issues, sheet.name, r + 1, value_letter)
-            out.append(Observation(code, unit, period.code, value, sector, note, source))
+            if territory == "target":
+                target_warning(ind, value, self.issues, sheet.name, r + 1, value_letter)
+            out.append(Observation(code, unit, period.code, value, sector, note, source, territory))
+
+    def territory(self, ind: Indicator, unit: str, raw, sheet: str, row: int, letter: str) -> str | None:
+        """'target' or 'whole' from the "Phạm vi số liệu" cell (blank: the target's area); None after an error."""
+        shown = text(raw)
+        if not shown:
+            return "target"
+        scope = _SCOPE_BY_LABEL.get(normalise(shown))
+        if scope is None:
+            self.issues.error("bad_scope", f"Phạm vi “{shown[:60]}” không hợp lệ. Chọn trong danh sách: {_SCOPE_HINT}; để trống "
+                              "nghĩa là số liệu của địa bàn ghi ở tên chỉ tiêu.",
+                              f"Area “{shown[:60]}” is not valid. Pick one from the list: {_SCOPE_HINT}; blank means the area "
+                              "named with the target.", sheet, row, letter)
+            return None
+        # For a target whose area has not changed, the unit's whole area is the target's area.
+        return scope if scope == "target" or self.cat.covers_old_territory(ind, unit) else "target"
 
     def sector_ok(self, ind: Indicator, sector: str, sheet: str, row: int, letter: str) -> bool:
         ids = [s.id for s in ind.sectors]

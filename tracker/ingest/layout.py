@@ -51,6 +51,7 @@ _EXTRA_LABELS = {
     "period": ("ky", "ma ky bao cao"),
     "value": ("gia tri thuc hien", "so lieu", "so lieu thuc hien", "ket qua", "thuc hien", "value"),
     "note": ("notes", "note"),
+    "scope": ("pham vi", "area covered"),
     "source": ("nguon", "source"),
     "status": ("tinh trang", "tien do"),
     "completed_on": ("ngay", "completed on", "date completed"),
@@ -65,7 +66,7 @@ for _field, _labels in _EXTRA_LABELS.items():
         _CANDIDATE.setdefault(_label, _field)
 _OWN_LABEL = {exact(label): f for f, labels in COLUMN_LABELS.items() for label in labels}
 # Fields where two candidate columns make the file ambiguous: they decide what is stored.
-DECIDING = ("code", "sector", "unit", "period", "value", "status", "completed_on")
+DECIDING = ("code", "sector", "unit", "period", "value", "scope", "status", "completed_on")
 
 _SHEET_NAMES = {
     "data": {exact(SHEET_DATA), "data"},
@@ -113,6 +114,20 @@ class Sheet:
         return any(col < len(row) and text(row[col]) for row in self.rows[self.header_row + 1:])
 
 
+class Book:
+    """A workbook's sheets as rows, each sheet read once (a bulk sheet of 400.000 rows costs seconds)."""
+
+    def __init__(self, workbook):
+        self._book = workbook
+        self.names: list[str] = list(workbook.sheet_names)
+        self._rows: dict[str, list[list]] = {}
+
+    def rows(self, name: str) -> list[list]:
+        if name not in self._rows:
+            self._rows[name] = self._book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        return self._rows[name]
+
+
 # --- metadata --------------------------------------------------------------------------------------------
 
 @dataclass
@@ -125,16 +140,17 @@ class Meta:
 _PERIOD_WORDS = re.compile(r"^(n[ăa]m|year)\s+", re.I)
 
 
-def read_meta(book, names: list[str]) -> Meta | None:
+def read_meta(book: Book) -> Meta | None:
+    names = book.names
     hidden, visible = {}, {}
     if SHEET_META in names:
-        rows = book.get_sheet_by_name(SHEET_META).to_python(skip_empty_area=False)
+        rows = book.rows(SHEET_META)
         hidden = {normalise(r[0]).replace(" ", "_"): text(r[1]) for r in rows if len(r) >= 2 and text(r[0])}
     instructions = next((n for n in names if exact(n) in _SHEET_NAMES["instructions"]), None)
     if instructions:
         wanted = {exact(label): key for key, labels in INSTRUCTION_KEYS.items() for label in labels}
         wanted.update({exact(label): "period_label" for label in ("Kỳ báo cáo", "Period")})
-        for row in book.get_sheet_by_name(instructions).to_python(skip_empty_area=False)[:60]:
+        for row in book.rows(instructions)[:60]:
             for c, cell in enumerate(row[:-1]):
                 key = wanted.get(exact(cell)) if isinstance(cell, str) else None
                 if key and key not in visible:
@@ -171,26 +187,27 @@ def visible_period(meta: Meta) -> tuple[str, Period | None] | None:
 
 # --- sheets and columns ------------------------------------------------------------------------------------
 
-def find_sheet(book, names: list[str], kind: str, wanted: tuple[str, ...], issues: CappedIssues,
-               marked: bool) -> Sheet | None:
+def find_sheet(book: Book, kind: str, wanted: tuple[str, ...], issues: CappedIssues, marked: bool,
+               skip: tuple[str, ...] = ()) -> Sheet | None:
     """The data or task sheet, by its exact name; None when there is none (the caller says so).
 
     Any other sheet that also holds the table (by name or by header) with something filled in makes the
     file ambiguous: an error naming both, and None.
     """
+    names = book.names
     exact_names = [n for n in names if exact(n) in _SHEET_NAMES[kind]]
     own = exact_names[0] if exact_names else None
     sheet = None
     if own is not None:
-        sheet = locate_columns(own, book.get_sheet_by_name(own).to_python(skip_empty_area=False), wanted, issues, marked)
+        sheet = locate_columns(own, book.rows(own), wanted, issues, marked)
         if sheet is None:
             return None
     others = []
     for name in names:
-        if name == own or name == SHEET_META or exact(name) in _SHEET_NAMES["instructions"]:
+        if name == own or name in skip or name == SHEET_META or exact(name) in _SHEET_NAMES["instructions"]:
             continue
         looks = normalise(name).replace("copy of ", "").replace("ban sao cua ", "").strip(" 0123456789-") in _LOOKS_LIKE[kind]
-        rows = book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        rows = book.rows(name)
         probe = locate_columns(name, rows, wanted, CappedIssues(type(issues.report)()), marked=False, quiet=True)
         if probe is not None and any(probe.has_values(k) for k in wanted if k in probe.columns):
             others.append(name)

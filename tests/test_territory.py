@@ -1,0 +1,33 @@
+"""A figure records the area it covers; a whole-unit figure is never judged against an old area's target."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tracker.observation import Observation, ParsedForm
+from tracker.store import Store
+
+
+def _form(territory: str, value: float, content: bytes) -> ParsedForm:
+    import hashlib
+
+    parsed = ParsedForm(file_name="form.xlsx", sha256=hashlib.sha256(content).hexdigest(), unit="bac-ninh",
+                        period="2026-Q3", form_version="2")
+    parsed.observations.append(Observation("bac-giang.university-graduates", "bac-ninh", "2026-Q3", value,
+                                           territory=territory))
+    return parsed
+
+
+def test_whole_unit_figure_is_kept_but_not_judged_against_the_old_area(tmp_path):
+    with Store(tmp_path / "t.duckdb", tmp_path / "archive") as store:
+        store.commit(_form("target", 85000, b"a"), b"a", user="x")
+        assert store.current_values()["value"].tolist() == [85000]
+        # a later upload says the old area could not be separated: the whole province's figure
+        store.commit(_form("whole", 140000, b"b"), b"b", user="x")
+        assert store.current_values().empty          # no figure of the old area for that quarter any more
+        current = store.current_observations()
+        assert current[["value", "territory"]].values.tolist() == [[140000, "whole"]]
+        # and back: a corrected upload with the old area's figure counts again
+        store.commit(_form("target", 86000, b"c"), b"c", user="x")
+        assert store.current_values()["value"].tolist() == [86000]
+    assert dt
