@@ -36,6 +36,8 @@ if (user or returning) is not None and (user or returning).role in ("uploader", 
 else:   # a bookmark to /nhap-so-lieu is told to sign in, not Streamlit's English "Page not found"
     staff.append(st.Page(ui.sign_in_to_upload, title=t("page.upload", lang), url_path="nhap-so-lieu", visibility="hidden"))
 staff.append(st.Page("views/history.py", title=t("page.history", lang), icon=":material/history:", url_path="lich-su"))
+if user is not None and user.role == "admin":
+    staff.append(st.Page("views/programme.py", title=t("page.programme", lang), icon=":material/post_add:", url_path="them-chuong-trinh"))
 reference = [
     st.Page("views/catalogue.py", title=t("page.catalogue", lang), icon=":material/menu_book:", url_path="danh-muc"),
     st.Page("views/method.py", title=t("page.method", lang), icon=":material/functions:", url_path="phuong-phap"),

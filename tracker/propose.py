@@ -205,12 +205,25 @@ def _ocr_pdf(data: bytes) -> tuple[str, ProposeIssue | None]:
     return text, None
 
 
-def _read_doc(data: bytes) -> tuple[str, ProposeIssue | None]:
+def libreoffice_writer() -> str | None:
+    """The soffice program when LibreOffice with its Writer component is installed (a core-only
+    install, e.g. Debian's libreoffice-core-nogui alone, cannot open a word-processing file)."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if not soffice:
+        return None
+    program = Path(soffice).resolve().parent
+    candidates = [program, Path("/usr/lib/libreoffice/program"), Path("/opt/libreoffice/program")]
+    return soffice if any(any(c.glob("libswlo.so*")) or any(c.glob("libsw*.so")) for c in candidates if c.is_dir()) else None
+
+
+def _read_doc(data: bytes) -> tuple[str, ProposeIssue | None]:
+    soffice = libreoffice_writer()
+    if not soffice:
         return "", _issue("doc_needs_libreoffice",
-                          "Tệp .doc (Word 97-2003) cần LibreOffice để chuyển đổi, nhưng máy chủ chưa cài. Hãy lưu lại thành .docx.",
-                          "A .doc file needs LibreOffice to convert it, which is not installed. Save it as .docx.")
+                          "Tệp .doc (Word 97-2003) cần LibreOffice Writer để chuyển đổi, nhưng máy chủ chưa cài "
+                          "(apt-get install libreoffice-writer). Hãy mở bằng Word và lưu lại thành .docx.",
+                          "A .doc file needs LibreOffice Writer to convert it, which is not installed "
+                          "(apt-get install libreoffice-writer). Save it as .docx.")
     with tempfile.TemporaryDirectory() as tmp:
         src = Path(tmp) / "programme.doc"
         src.write_bytes(data)
@@ -229,7 +242,8 @@ def _read_doc(data: bytes) -> tuple[str, ProposeIssue | None]:
 # Characters TCVN3 (ABC) and VNI fonts produce when their bytes are read as Windows-1252.
 _TCVN3_MARKS = re.compile(r"[¸µ¶·¹¨»¾¼½Æ©ÇÊÈÉË®ÌÐÎÏÑªÒÕÓÔÖÝ×ØÜÞ«ßãáâä¬åèæçé¦§]")
 _VNI_PAIRS = re.compile(r"[aeiouyAEIOUY][øùûõïöòóôñ]|ö[ôaù]|Ñ[aoeu]|ñ[aoeu]")
-_UNICODE_VI = re.compile(r"[ăâđêôơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹĂÂĐÊÔƠƯ]")
+# Letters only Unicode Vietnamese has (not in Windows-1252, so a legacy font cannot produce them).
+_UNICODE_VI = re.compile(r"[ăđơưạảấầẩẫậắằẳẵặẹẻẽếềểễệỉịọỏốồổỗộớờởỡợụủứừửữựỳỵỷỹĂĐƠƯ]")
 
 
 def legacy_encoding(text: str) -> str | None:
@@ -650,7 +664,7 @@ def _numeric(sentence: str, clause: str, section: Section, line: int) -> list[Pr
 _DIRECTION = re.compile(r"(?:^|\s)(tăng|nâng|giảm)\s+(?:số lượng|số|tỷ lệ|tỉ lệ|quy mô|chất lượng)\b", re.I)
 _DUE_PAREN = re.compile(
     r"(?P<what>hoàn thành|thực hiện|ban hành|xây dựng|triển khai|tổ chức|trình|báo cáo)?[^()]{0,40}?"
-    r"(?P<prep>trong|từ|trước|chậm nhất|xong trước|đến)\s+(?P<unit>tháng|quý|năm)\s+(?P<n>[IVX]+|\d{1,2})?\s*/?\s*(?P<y>20\d\d)?", re.I)
+    r"(?P<prep>trong|từ|trước|chậm nhất|xong trước|đến)\s+(?P<unit>tháng|quý|năm)\s+(?:(?P<n>[IVX]+|\d{1,2}(?!\d))\s*/\s*)?(?P<y>20\d\d)?", re.I)
 _ROMAN_Q = {"I": 1, "II": 2, "III": 3, "IV": 4}
 _RECURRING = re.compile(r"thường xuyên|định kỳ|hằng năm|hàng năm|hằng quý|hàng quý|mỗi năm|liên tục", re.I)
 _YEARLY = re.compile(r"hằng năm|hàng năm|mỗi năm", re.I)

@@ -1,0 +1,420 @@
+"""Proposing a programme's targets from its text (tracker.propose), saving them (tracker.programmes),
+and the "Thêm chương trình" page.
+
+The sentences below are written for these tests in the documents' administrative style; none is
+copied from the bundled documents, so the rules are checked on wording they were not tuned on.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from tracker.propose import (MAX_BYTES, check_text, legacy_encoding, propose_file, propose_text, quote_in_text,
+                             read_programme)
+
+FIXTURES = Path(__file__).parent / "fixtures" / "propose"
+ROOT = Path(__file__).resolve().parent.parent
+
+HEAD = """CHƯƠNG TRÌNH HÀNH ĐỘNG
+thực hiện Nghị quyết số 45-NQ/TW ngày 24/11/2023 của Ban Chấp hành Trung ương Đảng (khóa XIII)
+về tiếp tục xây dựng và phát huy vai trò của đội ngũ trí thức đáp ứng yêu cầu phát triển đất nước nhanh
+và bền vững trong giai đoạn mới, Ban Thường vụ Tỉnh ủy xây dựng Chương trình hành động như sau:
+
+I. ĐÁNH GIÁ TÌNH HÌNH
+Năm 2023 toàn tỉnh có 41.200 người có trình độ đại học trở lên, đạt 3,1% dân số; có 12 doanh nghiệp
+khoa học và công nghệ.
+
+II. MỤC TIÊU
+1. Mục tiêu đến năm 2030
+"""
+
+
+def programme(goals: str, tasks: str = "", organisation: str = "", vision: str = "") -> str:
+    text = HEAD + goals + "\n"
+    if vision:
+        text += "2. Tầm nhìn đến năm 2045\n" + vision + "\n"
+    text += "III. NHIỆM VỤ, GIẢI PHÁP CHỦ YẾU\n1. Nâng cao nhận thức về vai trò của trí thức\n" + (tasks or
+            "- Tăng cường tuyên truyền về vai trò của đội ngũ trí thức trong các cơ quan, đơn vị.") + "\n"
+    text += "IV. TỔ CHỨC THỰC HIỆN\n" + (organisation or "1. Ban Tuyên giáo Tỉnh ủy chủ trì theo dõi, đôn đốc việc thực hiện Chương trình này.") + "\n"
+    text += "Nơi nhận:\n- Ban Bí thư Trung ương Đảng (báo cáo),\n- Lưu Văn phòng Tỉnh ủy.\n"
+    return text
+
+
+def numeric(text: str) -> list:
+    result = propose_text(text)
+    assert result.ok, result.issues
+    return [p for p in result.proposals if p.kind == "numeric"]
+
+
+def tasks(text: str, section: str = "III") -> list:
+    result = propose_text(text)
+    assert result.ok, result.issues
+    return [p for p in result.proposals if p.kind == "milestone" and p.section.split(".")[0] == section]
+
+
+# --- numbers and comparators ----------------------------------------------------------------
+
+@pytest.mark.parametrize("phrase, value, comparator, unit", [
+    ("- Số người có trình độ thạc sĩ trở lên toàn tỉnh đạt trên 4.500 người.", 4500, ">", "person"),
+    ("- Tỷ lệ cán bộ cấp xã có trình độ đại học đạt ít nhất 85%.", 85, ">=", "percent"),
+    ("- Tỷ lệ viên chức ngành y tế có trình độ sau đại học đạt 18,5% trở lên.", 18.5, ">=", "percent"),
+    ("- Số doanh nghiệp khoa học và công nghệ đạt khoảng 45 doanh nghiệp.", 45, "~", "enterprise"),
+    ("- Tỷ lệ trí thức bỏ việc khu vực công dưới 2% mỗi năm.", 2, "<", "percent"),
+    ("- Có 25 bài báo khoa học đăng trên tạp chí quốc tế có uy tín.", 25, ">=", "paper"),
+])
+def test_comparator_comes_from_the_wording(phrase, value, comparator, unit):
+    found = numeric(programme(phrase))
+    assert [(p.value, p.comparator, p.unit) for p in found] == [(value, comparator, unit)]
+    assert found[0].year == 2030 and found[0].horizon == 2030
+    assert quote_in_text(found[0].quote, programme(phrase))
+
+
+def test_vietnamese_number_formats_and_leading_zeros():
+    found = numeric(programme("- Mỗi huyện có từ 02 - 04 tiến sĩ; toàn tỉnh có 1.250 thạc sĩ và tỷ lệ đạt 0,75%."))
+    assert [(p.value, p.comparator) for p in found] == [(2, ">="), (1250, ">="), (0.75, ">=")]
+
+
+def test_per_year_average_and_from_year():
+    found = numeric(programme("- Từ năm 2028, hằng năm có ít nhất 03 sáng chế được cấp văn bằng bảo hộ; "
+                              "có trung bình 60 bài báo quốc tế/năm."))
+    patents, papers = found
+    assert (patents.value, patents.comparator, patents.measure, patents.per_year, patents.from_year, patents.year) == \
+        (3, ">=", "flow", True, 2028, 2028)
+    assert (papers.value, papers.average, papers.per_year, papers.from_year) == (60, True, True, 2028)
+
+
+def test_growth_per_year_is_a_growth_rate():
+    [p] = numeric(programme("- Tốc độ tăng năng suất lao động bình quân đạt 6,5%/năm trở lên."))
+    assert (p.measure, p.unit, p.value, p.comparator, p.average) == ("growth", "percent_per_year", 6.5, ">=", True)
+
+
+def test_rate_per_ten_thousand_people():
+    [p] = numeric(programme("- Phấn đấu đạt 30 nhà khoa học trên 1 vạn dân."))
+    assert (p.value, p.per_population, p.unit) == (30, 10_000, "person")
+
+
+def test_rank_in_a_group_and_first_place_are_ranks():
+    found = numeric(programme("- Chỉ số đổi mới sáng tạo cấp tỉnh thuộc nhóm 15 tỉnh, thành phố dẫn đầu cả nước.",
+                              vision="Đội ngũ trí thức của tỉnh đứng đầu các tỉnh Tây Nguyên."))
+    assert [(p.measure, p.value, p.comparator, p.year, p.horizon) for p in found] == [
+        ("rank", 15, "<=", 2030, 2030), ("rank", 1, "<=", 2045, 2045)]
+
+
+def test_explicit_year_in_the_sentence_wins():
+    [p] = numeric(programme("- Đến năm 2027, tỷ lệ giảng viên có trình độ tiến sĩ đạt 40%."))
+    assert p.year == 2027
+
+
+def test_no_numbers_from_the_situation_section_dates_or_resolutions():
+    text = programme("- Phát triển đội ngũ trí thức theo Nghị quyết số 09-NQ/TW ngày 28/01/2022, giai đoạn 2024 - 2030, "
+                     "Cách mạng công nghiệp lần thứ 4.")
+    assert numeric(text) == []          # the 41.200 people and 12 enterprises of section I are not targets
+
+
+def test_2045_vision_numbers_are_marked_as_such():
+    [p] = numeric(programme("- Tăng số lượng doanh nghiệp khoa học và công nghệ lên 40 doanh nghiệp.",
+                            vision="Có ít nhất 80 doanh nghiệp khoa học và công nghệ."))[1:]
+    assert (p.year, p.horizon) == (2045, 2045)
+
+
+def test_quote_is_the_shortest_phrase_holding_the_number():
+    text = programme("- Đến năm 2030, tỷ lệ trường học đạt chuẩn quốc gia đạt trên 70%, có 20 doanh nghiệp khoa học và công nghệ, "
+                     "tỷ lệ chi cho nghiên cứu đạt 1,5% tổng chi ngân sách.")
+    quotes = [p.quote for p in numeric(text)]
+    assert quotes[1] == "có 20 doanh nghiệp khoa học và công nghệ"
+    assert quotes[2] == "tỷ lệ chi cho nghiên cứu đạt 1,5% tổng chi ngân sách"
+
+
+# --- directions and tasks ---------------------------------------------------------------------
+
+def test_direction_without_a_number():
+    result = propose_text(programme("- Tăng số lượng công trình khoa học đạt giải thưởng cấp quốc gia."))
+    [d] = [p for p in result.proposals if p.kind == "direction"]
+    assert d.direction == "increase" and d.year == 2030
+
+
+def test_dated_task_due_at_the_end_of_its_quarter_and_month():
+    found = tasks(programme("- Có 10 bài báo quốc tế.", tasks=(
+        "- Ban hành Đề án thu hút chuyên gia trình độ cao về tỉnh (hoàn thành trong quý II/2025).\n"
+        "- Xây dựng cơ sở dữ liệu trí thức của tỉnh (hoàn thành trong tháng 9/2025).")))
+    assert [(p.due, p.recurring) for p in found] == [("2025-06-30", False), ("2025-09-30", False)]
+    assert found[0].due_text == "hoàn thành trong quý II/2025"
+
+
+def test_recurring_and_yearly_tasks():
+    found = tasks(programme("- Có 10 bài báo quốc tế.", tasks=(
+        "- Hằng năm tổ chức gặp mặt, tôn vinh trí thức tiêu biểu của tỉnh.\n"
+        "- Tổ chức các diễn đàn khoa học về phát triển kinh tế biển (thực hiện từ quý III/2024).")))
+    assert found[0].recurring and found[0].per_year
+    assert found[1].recurring and found[1].start == "2024-07-01" and found[1].due is None
+
+
+def test_task_agency_from_the_heading_under_organisation():
+    found = tasks(programme("- Có 10 bài báo quốc tế.", organisation=(
+        "1. Ban Tổ chức Tỉnh ủy\n- Xây dựng quy chế phối hợp quản lý đội ngũ trí thức (hoàn thành trong năm 2025).")), "IV")
+    assert found[0].agency == "Ban Tổ chức Tỉnh ủy" and found[0].due == "2025-12-31"
+    assert all(p.quote != "Ban Tổ chức Tỉnh ủy" for p in found)   # who, not a task
+
+
+def test_nothing_after_the_distribution_list():
+    result = propose_text(programme("- Có 10 bài báo quốc tế."))
+    assert all("Lưu Văn phòng" not in p.quote and "Ban Bí thư" not in p.quote for p in result.proposals)
+
+
+def test_goal_that_only_states_a_policy_orientation_is_not_a_task():
+    found = tasks(programme("- Có 10 bài báo quốc tế.", tasks="- Có cơ chế, chính sách đột phá trong thu hút nhân tài về tỉnh."))
+    assert found == []
+
+
+# --- bad input ---------------------------------------------------------------------------------
+
+def test_empty_file_is_refused():
+    text, problem = read_programme("chuong-trinh.txt", b"   \n ")
+    assert problem.code == "empty" and "trống" in problem.message("vi")
+
+
+def test_file_of_50_mb_is_refused_before_reading():
+    text, problem = read_programme("chuong-trinh.docx", b"0" * (50 * 1024 * 1024))
+    assert problem.code == "too_large" and "50 MB" in problem.message("vi")
+
+
+def test_programme_of_another_resolution_is_refused():
+    text = programme("- Có 10 bài báo quốc tế.").replace("45-NQ/TW", "57-NQ/TW")
+    problem = check_text(text)
+    assert problem.code == "other_resolution" and "57-NQ/TW" in problem.message("vi")
+
+
+def test_text_never_naming_the_resolution_is_refused():
+    problem = check_text("Kế hoạch tổ chức hội nghị tổng kết công tác năm của cơ quan. " * 10)
+    assert problem.code == "no_resolution"
+
+
+@pytest.mark.parametrize("name, legacy", [("tcvn3.txt", "TCVN3"), ("vni.txt", "VNI")])
+def test_legacy_encodings_are_detected_and_refused(name, legacy):
+    data = (FIXTURES / name).read_bytes()
+    text, problem = read_programme(name, data)
+    assert problem is None and legacy_encoding(text) == legacy
+    result = propose_file(name, data)
+    assert result.issues[0].code == "legacy_encoding" and legacy in result.issues[0].message("vi")
+
+
+def test_unicode_text_is_not_taken_for_legacy():
+    assert legacy_encoding(programme("- Có 10 bài báo quốc tế.")) is None
+
+
+def test_text_is_normalised_to_nfc():
+    import unicodedata
+
+    decomposed = unicodedata.normalize("NFD", programme("- Có 10 bài báo quốc tế."))
+    text, problem = read_programme("x.txt", decomposed.encode("utf-8"))
+    assert problem is None and text == unicodedata.normalize("NFC", text)
+    assert [p.value for p in propose_text(decomposed).proposals if p.kind == "numeric"] == [10]
+
+
+def test_docx_is_read():
+    result = propose_file("chuong-trinh.docx", (FIXTURES / "chuong-trinh.docx").read_bytes())
+    assert result.ok and [(p.value, p.comparator) for p in result.proposals if p.kind == "numeric"] == [(3500, ">")]
+
+
+def test_pdf_with_a_text_layer_is_read():
+    result = propose_file("chuong-trinh.pdf", (FIXTURES / "chuong-trinh.pdf").read_bytes())
+    assert result.ok, result.issues
+    assert [(p.value, p.comparator) for p in result.proposals if p.kind == "numeric"] == [(3500, ">")]
+
+
+def test_scanned_pdf_without_ocr_gets_a_clear_message():
+    if shutil.which("tesseract"):
+        pytest.skip("tesseract is installed here: the scan is read, not refused")
+    result = propose_file("ban-quet.pdf", (FIXTURES / "ban-quet.pdf").read_bytes())
+    assert result.issues[0].code == "scanned_pdf" and "tesseract-ocr-vie" in result.issues[0].message("vi")
+
+
+def test_doc_is_converted_with_libreoffice_writer_or_refused_clearly():
+    from tracker.propose import libreoffice_writer
+
+    data = (FIXTURES / "chuong-trinh.doc").read_bytes()
+    result = propose_file("chuong-trinh.doc", data)
+    if libreoffice_writer():
+        assert result.ok and [p.value for p in result.proposals if p.kind == "numeric"] == [3500]
+    else:
+        assert result.issues[0].code == "doc_needs_libreoffice" and "LibreOffice" in result.issues[0].message("vi")
+
+
+# --- the command line -------------------------------------------------------------------------
+
+def test_cli_json_has_the_issue_shape(tmp_path, capsys):
+    from tracker.cli import main
+
+    path = tmp_path / "ct.txt"
+    path.write_text(programme("- Tỷ lệ cán bộ cấp xã có trình độ đại học đạt ít nhất 85%."), encoding="utf-8")
+    assert main(["propose", str(path), "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    [p] = [p for p in data["proposals"] if p["kind"] == "numeric"]
+    for key in ("kind", "measure", "name", "quote", "value", "comparator", "unit", "per_population", "year", "from_year",
+                "horizon", "due", "recurring", "per_year", "average", "sector", "agency", "section", "line", "confidence"):
+        assert key in p
+    assert (p["value"], p["comparator"], p["section"]) == (85, ">=", "II.1")
+    assert path.read_text(encoding="utf-8").splitlines()[p["line"] - 1].startswith("- Tỷ lệ cán bộ cấp xã")
+
+
+def test_cli_refuses_a_50_mb_file_without_reading_it(tmp_path, capsys):
+    from tracker.cli import main
+
+    path = tmp_path / "lon.docx"
+    with path.open("wb") as fh:
+        fh.truncate(50 * 1024 * 1024)       # sparse: 50 MB on paper
+    assert main(["propose", str(path)]) == 1
+    assert "quá lớn" in capsys.readouterr().err
+
+
+# --- saving and the page -----------------------------------------------------------------------
+
+@pytest.fixture
+def programme_dir(tmp_path, monkeypatch) -> Path:
+    folder = tmp_path / "catalogue"
+    monkeypatch.setenv("TRACKER_CATALOGUE_DIR", str(folder))
+    return folder
+
+
+def _accept_all(result) -> list[dict]:
+    rows = []
+    for p in result.proposals:
+        row = p.as_json() | {"accept": True, "confirmed": True}
+        if p.kind == "direction":
+            row["unit"] = "work"
+        rows.append(row)
+    return rows
+
+
+def test_numeric_proposal_is_not_saved_until_measure_and_unit_are_confirmed(programme_dir):
+    from tracker.catalogue import DEFAULT_PATH
+    from tracker.programmes import save_programme
+
+    text = programme("- Tỷ lệ cán bộ cấp xã có trình độ đại học đạt ít nhất 85%.")
+    rows = [p.as_json() | {"accept": True, "confirmed": False} for p in propose_text(text).proposals]
+    res = save_programme(main_path=DEFAULT_PATH, folder=programme_dir, text=text, rows=rows, who="quantri",
+                         unit="soc-trang", new_unit=None, document={"kind": "Chương trình hành động", "number": "05-CTr/TU"})
+    assert res.path is None and [i.code for i in res.issues] == ["unconfirmed"]
+    assert not programme_dir.exists()
+
+
+def test_edited_quote_is_refused(programme_dir):
+    from tracker.catalogue import DEFAULT_PATH
+    from tracker.programmes import save_programme
+
+    text = programme("- Tỷ lệ cán bộ cấp xã có trình độ đại học đạt ít nhất 85%.")
+    rows = _accept_all(propose_text(text))
+    rows[0]["quote"] = rows[0]["quote"].replace("85", "95")
+    res = save_programme(main_path=DEFAULT_PATH, folder=programme_dir, text=text, rows=rows, who="quantri",
+                         unit="soc-trang", new_unit=None, document={"kind": "Chương trình hành động"})
+    assert res.issues[0].code == "quote_changed" and res.issues[0].row == 1
+
+
+def test_saved_programme_loads_with_the_catalogue_and_entries_are_retired_not_deleted(programme_dir):
+    from tracker.catalogue import DEFAULT_PATH, load_catalogue
+    from tracker.programmes import changes, retire_entries, save_programme
+
+    text = programme("- Tỷ lệ cán bộ cấp xã có trình độ đại học đạt ít nhất 85%.",
+                     tasks="- Xây dựng cơ sở dữ liệu trí thức của tỉnh (hoàn thành trong tháng 9/2025).")
+    before = len(load_catalogue().indicators)
+    res = save_programme(main_path=DEFAULT_PATH, folder=programme_dir, text=text, rows=_accept_all(propose_text(text)),
+                         who="quantri", unit="soc-trang", new_unit=None,
+                         document={"kind": "Chương trình hành động", "number": "05-CTr/TU", "date": "2024-04-02"})
+    assert not res.issues, res.issues
+    assert all(i.startswith("soc-trang.cthd-05-2024-") for i in res.ids)
+    cat = load_catalogue()
+    assert len(cat.indicators) == before + len(res.ids)
+    assert {i.id for i in cat.indicators_for("can-tho")} >= set(res.ids)    # Cần Thơ holds Sóc Trăng's targets
+    assert (programme_dir / "soc_trang_cthd_05_2024.txt").read_text(encoding="utf-8") == text
+    res2 = retire_entries(main_path=DEFAULT_PATH, folder=programme_dir, doc_id="soc-trang-cthd-05-2024",
+                          ids=res.ids[:1], reason="Văn bản được thay thế", who="quantri")
+    assert res2.ids == res.ids[:1]
+    cat = load_catalogue()
+    assert cat.indicator(res.ids[0]).retired and len(cat.indicators) == before + len(res.ids)
+    assert [(c["who"], c["action"]) for c in changes(programme_dir, "soc-trang-cthd-05-2024")] == [
+        ("quantri", "create"), ("quantri", "retire")]
+
+
+def test_page_from_text_to_save_then_unit_page_and_status(seeded, tmp_path, monkeypatch, capsys):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.test_pages import TIMEOUT, signed_in
+    from tests.test_pages import texts as page_texts
+    from tracker.access import User
+
+    dest = tmp_path / "install"
+    shutil.copytree(Path(seeded["TRACKER_DB"]).parent, dest, ignore=shutil.ignore_patterns("catalogue"))
+    monkeypatch.setenv("TRACKER_DB", str(dest / "tracker.duckdb"))
+    monkeypatch.setenv("TRACKER_USERS", str(dest / "users.toml"))
+    monkeypatch.setenv("TRACKER_TODAY", seeded["TRACKER_TODAY"])
+    monkeypatch.setenv("TRACKER_CATALOGUE_DIR", str(tmp_path / "catalogue"))
+
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
+    at.session_state["auth"] = signed_in(User("quantri", "admin", (), ""))
+    at.run()
+    at.switch_page("views/programme.py")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    text = programme("- Số doanh nghiệp khoa học và công nghệ đạt trên 55 doanh nghiệp.",
+                     tasks="- Xây dựng cơ sở dữ liệu trí thức của tỉnh (hoàn thành trong tháng 9/2025).")
+    at.text_area(key="prog_paste").input(text)
+    at.button(key="prog_propose").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "đề xuất" in page_texts(at)
+    # The admin's review: accept every proposal; confirm the measure and unit of the numeric one.
+    rows = at.session_state["prog_rows"].copy()
+    rows["accept"] = True
+    rows.loc[rows["kind"] == "numeric", "confirmed"] = True
+    rows.loc[rows["kind"] == "direction", "accept"] = False
+    at.session_state["prog_rows"] = rows
+    at.session_state["prog_editor_version"] = 99
+    at.selectbox(key="prog_unit").set_value("soc-trang")
+    at.text_input(key="prog_doc_number").input("07-CTr/TU")
+    at.run()
+    at.button(key="prog_save").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert not at.error, [e.value for e in at.error]
+    assert "Đã lưu" in page_texts(at)
+
+    unit = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
+    unit.query_params["unit"] = "can-tho"
+    unit.run()
+    unit.switch_page("views/unit.py")
+    unit.run()
+    assert not unit.exception, [e.value for e in unit.exception]
+    assert "Số doanh nghiệp khoa học và công nghệ" in page_texts(unit) + str([e.proto for e in unit.get("expandable")])
+
+    from tracker.cli import main
+
+    capsys.readouterr()
+    assert main(["status", "--json", "--unit", "soc-trang"]) == 0
+    out = capsys.readouterr().out
+    assert "soc-trang.cthd-07-" in out and "55" in out
+
+
+def test_page_is_for_admins_only(seeded_env):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.test_pages import TIMEOUT, signed_in
+    from tests.test_pages import texts as page_texts
+    from tracker.access import User
+
+    uploader = signed_in(User("canbo.kh", "uploader", ("khanh-hoa",), ""))
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
+    at.session_state["auth"] = uploader
+    at.run()
+    with pytest.raises(ValueError):          # not in an uploader's navigation at all
+        at.switch_page("views/programme.py")
+    direct = AppTest.from_file(str(ROOT / "views" / "programme.py"), default_timeout=TIMEOUT)
+    direct.session_state["auth"] = uploader
+    direct.run()
+    assert not direct.exception, [e.value for e in direct.exception]
+    assert "Chỉ quản trị viên được thêm chương trình." in page_texts(direct)
+    assert not direct.get("file_uploader")
