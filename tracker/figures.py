@@ -8,6 +8,7 @@ pasted into a slide still says what it is. Numbers on axes and hovers use Vietna
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass
 
@@ -74,7 +75,9 @@ COUNT_UNITS = {"person", "enterprise", "paper", "patent", "work", "task"}
 
 def value_text(value, unit: str, lang: str) -> str:
     """A value with its unit, counts rounded to whole numbers."""
-    if value is not None and unit in COUNT_UNITS:
+    # Only a finite number is rounded: round(inf) raises, and a stored 1e308 or a flow summed past
+    # the largest float must show as a value or "—", not stop the page.
+    if unit in COUNT_UNITS and isinstance(value, (int, float)) and math.isfinite(value):
         return fmt_value(round(value), unit, lang)
     return fmt_value(value, unit, lang)
 
