@@ -10,6 +10,12 @@ what="${1:-run}"
 need_apt=()
 command -v chromium >/dev/null 2>&1 || need_apt+=(chromium)
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf ] || need_apt+=(fonts-dejavu-core)
+# Optional: reading scanned programmes (OCR, Vietnamese) and old .doc files on the «Thêm chương trình»
+# page. Without them those files are refused with a sentence saying what to install.
+if [ "${WITH_PROGRAMME_READERS:-0}" = 1 ]; then
+  command -v tesseract >/dev/null 2>&1 || need_apt+=(tesseract-ocr tesseract-ocr-vie)
+  ls /usr/lib/libreoffice/program/libswlo.so >/dev/null 2>&1 || need_apt+=(libreoffice-writer-nogui)
+fi
 if [ "$what" = test ]; then
   :
 fi
