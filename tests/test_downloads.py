@@ -216,3 +216,41 @@ def test_plain_escapes_markdown_and_html():
     assert "<img" not in out and "](" not in out and "**" not in out
     # Each escape is a backslash before the character, so the rendered text reads as typed.
     assert re.sub(r"\\(.)", r"\1", out).replace("&lt;", "<").replace("&gt;", ">").replace("&amp;", "&") == REASON
+
+
+# --- tables: numbers as numbers, names not codes, most urgent first --------------------------------
+
+def test_milestone_table_keeps_days_late_whole_on_screen_and_in_the_download(seeded_env):
+    from tests.test_pages import run
+
+    at = run("views/milestones.py")
+    frame = at.dataframe[0].value
+    assert str(frame["Số ngày trễ"].dtype) == "Int64"          # whole days, never float64's "789.0"
+    assert frame["Số ngày trễ"].notna().any()
+    assert hasattr(frame["Ngày đến hạn"].dropna().iloc[0], "year")   # a date, shown as dd/mm/yyyy
+
+
+def test_status_table_has_value_unit_period_columns_sorted_by_severity(seeded_env):
+    from tracker.catalogue import load_catalogue
+    from tracker.periods import today
+    from tracker.snapshot import load_snapshot
+    from tracker.store import Store
+    from tracker.summaries import NUMERIC_ORDER, matrix_rows, status_table
+
+    cat = load_catalogue()
+    with Store(seeded_env["TRACKER_DB"]) as store:
+        snap = load_snapshot(store, cat, today())
+    rows = matrix_rows(cat, snap, "vi")
+    table = status_table(rows, "vi")
+    order = [NUMERIC_ORDER.index(r["status"]) for r in sorted(rows, key=lambda r: NUMERIC_ORDER.index(r["status"]))]
+    labels = [r["Tình trạng"] for r in table]
+    from tracker.progress import status_label
+
+    assert labels == [status_label(NUMERIC_ORDER[k], "vi") for k in order]
+    with_value = [r for r in table if r["Số liệu mới nhất"] is not None]
+    assert with_value and all(isinstance(r["Số liệu mới nhất"], float) for r in with_value)
+    assert all(r["Đơn vị tính"] and re.fullmatch(r"(Quý [IV]+/|Năm )\d{4}", r["Kỳ số liệu"]) for r in with_value)
+    csv_rows = list(csv.DictReader(io.StringIO(table_csv(table).decode("utf-8-sig"), newline="")))
+    assert all(not re.search(r"\d\.0$", row["Năm mục tiêu"]) for row in csv_rows)   # 2030, not 2030.0
+    assert {row["Địa phương"] for row in csv_rows} <= {r["unit_name"] for r in rows}   # names, not codes
+    float(csv_rows[0]["Số liệu mới nhất"] or 0)                                          # a number a sheet reads

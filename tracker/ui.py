@@ -256,6 +256,7 @@ def table(rows: list[dict], lang: str, *, key: str | None = None, height: int | 
     """A table on screen: long text columns (reasons, explanations, evidence) wide enough to read,
     dates as dd/mm/yyyy. Cells are plain text: nothing in them is read as Markdown or HTML."""
     import datetime as dt
+    import numbers
 
     import pandas as pd
 
@@ -266,8 +267,13 @@ def table(rows: list[dict], lang: str, *, key: str | None = None, height: int | 
         is_time = any(isinstance(r.get(name), dt.datetime) for r in rows)
         config[name] = (st.column_config.DatetimeColumn(format="DD/MM/YYYY HH:mm") if is_time
                         else st.column_config.DateColumn(format="DD/MM/YYYY"))
-    st.dataframe(pd.DataFrame(screen_rows(rows, lang)), hide_index=True, width="stretch", column_config=config,
-                 key=key, height=height)
+    frame = pd.DataFrame(screen_rows(rows, lang))
+    for name in frame.columns:
+        # Whole numbers with gaps (days late: 789 or nothing) stay whole, not "789.0".
+        present = [r.get(name) for r in rows if r.get(name) is not None]
+        if present and all(isinstance(v, numbers.Integral) and not isinstance(v, bool) for v in present):
+            frame[name] = pd.array([r.get(name) for r in rows], dtype="Int64")
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=config, key=key, height=height)
 
 
 def plain(text) -> str:
