@@ -105,6 +105,23 @@ def test_rank_in_a_group_and_first_place_are_ranks():
         ("rank", 15, "<=", 2030, 2030), ("rank", 1, "<=", 2045, 2045)]
 
 
+def test_per_sector_split_names_its_sectors():
+    [p] = numeric(programme("- Mỗi ngành quan trọng của tỉnh (y tế, giáo dục và đào tạo, nông nghiệp) có từ 03 - 05 tiến sĩ."))
+    assert (p.value, p.comparator, p.sector) == (3, ">=", "y tế, giáo dục và đào tạo, nông nghiệp")
+
+
+def test_sector_split_is_saved_as_sectors(programme_dir):
+    from tracker.catalogue import DEFAULT_PATH, load_catalogue
+    from tracker.programmes import save_programme
+
+    text = programme("- Mỗi ngành quan trọng của tỉnh (y tế, giáo dục và đào tạo, nông nghiệp) có từ 03 - 05 tiến sĩ.")
+    res = save_programme(main_path=DEFAULT_PATH, folder=programme_dir, text=text, rows=_accept_all(propose_text(text)),
+                         who="quantri", unit="hau-giang", new_unit=None, document={"kind": "Kế hoạch", "number": "30-KH/TU"})
+    assert not res.issues, res.issues
+    ind = load_catalogue().indicator(res.ids[0])
+    assert [s.name.vi for s in ind.sectors] == ["y tế", "giáo dục và đào tạo", "nông nghiệp"]
+
+
 def test_explicit_year_in_the_sentence_wins():
     [p] = numeric(programme("- Đến năm 2027, tỷ lệ giảng viên có trình độ tiến sĩ đạt 40%."))
     assert p.year == 2027
@@ -159,6 +176,14 @@ def test_task_agency_from_the_heading_under_organisation():
         "1. Ban Tổ chức Tỉnh ủy\n- Xây dựng quy chế phối hợp quản lý đội ngũ trí thức (hoàn thành trong năm 2025).")), "IV")
     assert found[0].agency == "Ban Tổ chức Tỉnh ủy" and found[0].due == "2025-12-31"
     assert all(p.quote != "Ban Tổ chức Tỉnh ủy" for p in found)   # who, not a task
+
+
+def test_agency_names_holding_verbs_are_kept_whole():
+    found = tasks(programme("- Có 10 bài báo quốc tế.", organisation=(
+        "1. Đảng đoàn Ủy ban Mặt trận Tổ quốc và các tổ chức chính trị - xã hội tỉnh tăng cường giám sát việc "
+        "thực hiện chính sách đối với trí thức (thực hiện thường xuyên).")), "IV")
+    assert found[0].agency == "Đảng đoàn Ủy ban Mặt trận Tổ quốc và các tổ chức chính trị - xã hội tỉnh"
+    assert found[0].recurring
 
 
 def test_nothing_after_the_distribution_list():

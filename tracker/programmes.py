@@ -205,6 +205,11 @@ def build_entries(rows: list[dict], text: str, unit: str, doc_id: str, doc_slug:
         else:
             issues.append(_issue("kind", f"loại '{kind}' không hợp lệ.", f"unknown kind '{kind}'.", n))
             continue
+        if kind == "numeric" and _text(row.get("sector")):
+            # "mỗi ngành (giáo dục và đào tạo, y tế, …) có …": one target per sector named.
+            names = [x.strip(" .") for x in _text(row.get("sector")).split(",") if x.strip(" .")]
+            sectors = {slugify(x, 30): x for x in names}
+            entry["sectors"] = [{"id": k, "name": {"vi": v, "en": v}} for k, v in sectors.items()]
         if _text(row.get("agency")):
             entry["agency"] = {"vi": _text(row.get("agency")), "en": _text(row.get("agency"))}
         if _int(row.get("horizon")) == 2045:

@@ -646,7 +646,7 @@ def _numeric(sentence: str, clause: str, section: Section, line: int) -> list[Pr
             measure = "ratio" if unit == "percent" else "stock"
         sector = None
         sm = re.search(r"(?:ngành|lĩnh vực)[^()]*\(([^)]{5,200})\)", before)
-        if sm and re.search(r"mỗi|một số|từng|các", before[-120:]):
+        if sm and re.search(r"mỗi|một số|từng|các", before[max(0, sm.start() - 40):sm.start() + 20], re.I):
             sector = sm.group(1).strip()
         if not verb:
             conf -= 0.2
@@ -682,7 +682,7 @@ _AGENCY = re.compile(
     r"^(?:Giao\s+)?((?:Đảng đoàn|Ban cán sự đảng|Ban Thường vụ|Ban Tuyên giáo|Ban Tổ chức|Ban Dân vận|Ban Nội chính|"
     r"Ủy ban|Uỷ ban|UBND|HĐND|Hội đồng nhân dân|Mặt trận|Văn phòng|Sở|Các sở|Các huyện ủy|Các quận ủy|Các ban|Các cấp ủy|"
     r"Các tổ chức|Các đồng chí|Liên hiệp|Tỉnh đoàn|Thành đoàn|Huyện đoàn|Đảng ủy|Cấp ủy)[^.;:]{0,160}?)"
-    r"\s+(?=chủ trì|lãnh đạo|chỉ đạo|có trách nhiệm|tổ chức|xây dựng|quán triệt|tăng cường|căn cứ|phối hợp|cụ thể hóa|thực hiện|đẩy mạnh|:|$)",
+    r"\s+(?=chủ trì|lãnh đạo|chỉ đạo|có trách nhiệm|tổ chức(?!\s+(?:chính trị|đảng|cơ sở))|xây dựng|quán triệt|tăng cường|căn cứ|phối hợp|cụ thể hóa|thực hiện|đẩy mạnh|:|$)",
     re.I)
 
 
