@@ -365,11 +365,25 @@ def test_saved_programme_loads_with_the_catalogue_and_entries_are_retired_not_de
         ("quantri", "create"), ("quantri", "retire")]
 
 
-def test_page_from_text_to_save_then_unit_page_and_status(seeded, tmp_path, monkeypatch, capsys):
+DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+
+
+def docx_of(text: str) -> bytes:
+    import docx
+
+    document = docx.Document()
+    for line in text.splitlines():
+        document.add_paragraph(line)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def admin_page(seeded, tmp_path, monkeypatch):
+    """The «Thêm chương trình» page for an admin, on a private copy of the seeded installation."""
     from streamlit.testing.v1 import AppTest
 
     from tests.test_pages import TIMEOUT, signed_in
-    from tests.test_pages import texts as page_texts
     from tracker.access import User
 
     dest = tmp_path / "install"
@@ -378,16 +392,47 @@ def test_page_from_text_to_save_then_unit_page_and_status(seeded, tmp_path, monk
     monkeypatch.setenv("TRACKER_USERS", str(dest / "users.toml"))
     monkeypatch.setenv("TRACKER_TODAY", seeded["TRACKER_TODAY"])
     monkeypatch.setenv("TRACKER_CATALOGUE_DIR", str(tmp_path / "catalogue"))
-
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
     at.session_state["auth"] = signed_in(User("quantri", "admin", (), ""))
     at.run()
     at.switch_page("views/programme.py")
     at.run()
     assert not at.exception, [e.value for e in at.exception]
+    return at
+
+
+@pytest.mark.parametrize("name, content, mime, expected", [
+    ("trong.txt", b"", "text/plain", "Tệp trống"),
+    ("ban-quet.pdf", (FIXTURES / "ban-quet.pdf").read_bytes(), "application/pdf", "bản quét"),
+    ("nq57.docx", None, DOCX, "57-NQ/TW, không phải Nghị quyết 45-NQ/TW"),
+    ("lon.txt", b"a" * (MAX_BYTES + 1), "text/plain", "Tệp quá lớn"),
+])
+def test_page_refuses_bad_files_with_a_clear_message(seeded, tmp_path, monkeypatch, name, content, mime, expected):
+    from tests.test_pages import texts as page_texts
+
+    if content is None:
+        content = docx_of(programme("- Có 10 bài báo quốc tế.").replace("45-NQ/TW", "57-NQ/TW"))
+    if name.endswith(".pdf") and shutil.which("tesseract"):
+        pytest.skip("tesseract is installed: the scan is read")
+    at = admin_page(seeded, tmp_path, monkeypatch)
+    at.file_uploader(key="prog_upload").upload(name, content, mime)
+    at.button(key="prog_propose").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert expected in "\n".join(e.value for e in at.error)
+    assert "prog_rows" not in at.session_state
+
+
+def test_page_from_upload_to_save_then_unit_page_and_status(seeded, tmp_path, monkeypatch, capsys):
+    from streamlit.testing.v1 import AppTest
+
+    from tests.test_pages import TIMEOUT
+    from tests.test_pages import texts as page_texts
+
+    at = admin_page(seeded, tmp_path, monkeypatch)
     text = programme("- Số doanh nghiệp khoa học và công nghệ đạt trên 55 doanh nghiệp.",
                      tasks="- Xây dựng cơ sở dữ liệu trí thức của tỉnh (hoàn thành trong tháng 9/2025).")
-    at.text_area(key="prog_paste").input(text)
+    at.file_uploader(key="prog_upload").upload("chuong-trinh.docx", docx_of(text), DOCX)
     at.button(key="prog_propose").click()
     at.run()
     assert not at.exception, [e.value for e in at.exception]

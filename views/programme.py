@@ -117,7 +117,7 @@ if rows is not None and len(rows):
     col = st.column_config
     edited = st.data_editor(
         shown, key=f"prog_editor_{st.session_state.get('prog_editor_version', 0)}", hide_index=True,
-        num_rows="fixed", use_container_width=True,
+        num_rows="fixed", width="stretch",
         column_order=["accept", "kind_label", "name", "quote", "measure", "unit", "confirmed", "comparator", "value", "year",
                       "due", "due_text", "recurring", "agency", "section", "line", "confidence"],
         disabled=["kind_label", "section", "line", "confidence"],
@@ -166,7 +166,7 @@ for item in saved:
         table = pd.DataFrame([{"id": e["id"], t("prog.col.name", lang): e["name"]["vi"] if lang == "vi" else e["name"]["en"],
                                t("prog.col.kind", lang): t(f"kind.{e['kind']}", lang),
                                t("prog.retire", lang): "✓" if e.get("retired") else ""} for e in item["indicators"]])
-        st.dataframe(table, hide_index=True, use_container_width=True)
+        st.dataframe(table, hide_index=True, width="stretch")
         active = [e["id"] for e in item["indicators"] if not e.get("retired")]
         ids = st.multiselect(t("prog.retire_ids", lang), active, key=f"retire_ids_{doc['id']}")
         reason = st.text_input(t("prog.retire_reason", lang), key=f"retire_reason_{doc['id']}")
