@@ -122,6 +122,17 @@ def test_sector_split_is_saved_as_sectors(programme_dir):
     assert [s.name.vi for s in ind.sectors] == ["y tế", "giáo dục và đào tạo", "nông nghiệp"]
 
 
+def test_lettered_year_blocks_and_numbered_goal_sentences():
+    text = HEAD.replace("1. Mục tiêu đến năm 2030\n", "1. Mục tiêu cụ thể\n") + (
+        "a) Đến năm 2026:\n- Tỷ lệ giảng viên có trình độ tiến sĩ đạt 35%.\n"
+        "b) Đến năm 2030:\n- Tỷ lệ giảng viên có trình độ tiến sĩ đạt 50%.\n"
+        "2. Đến năm 2030, 90% viện nghiên cứu công lập thực hiện cơ chế tự chủ.\n"
+        "III. NHIỆM VỤ, GIẢI PHÁP\n1. Nâng cao nhận thức\n+ Tổ chức hội nghị quán triệt Nghị quyết (hoàn thành trong quý I/2025).\n")
+    found = numeric(text)
+    assert [(p.section, p.value, p.year) for p in found] == [("II.1.a", 35, 2026), ("II.1.b", 50, 2030), ("II.2", 90, 2030)]
+    assert [(p.section, p.due) for p in tasks(text)] == [("III.1", "2025-03-31")]
+
+
 def test_explicit_year_in_the_sentence_wins():
     [p] = numeric(programme("- Đến năm 2027, tỷ lệ giảng viên có trình độ tiến sĩ đạt 40%."))
     assert p.year == 2027

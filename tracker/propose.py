@@ -308,6 +308,7 @@ def quote_in_text(quote: str, text: str) -> bool:
 
 # --- structure --------------------------------------------------------------------------------
 
+_NUM_UNIT_HINT = re.compile(r"\d\s*%|\b(?:đạt|trên|ít nhất|tối thiểu)\s+\d")
 _RECIPIENTS = re.compile(r"^(?:Nơi nhận|T/M|TM\.|K/T|KT\.)\s*[:.]?", re.I)
 _ROMAN = re.compile(r"^\s*([IVX]{1,5})\s*[.\-–]\s*(\S.*)$")
 _ARABIC = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2}){0,3})\.?\s+(\D.*)$")
@@ -372,11 +373,29 @@ def sections_of(text: str) -> list[Section]:
                 kind = "situation"
             current = Section(".".join([roman] + parts), m.group(2).strip(), kind, horizon or top_horizon)
             out.append(current)
-            if kind == "organisation":   # its heading is its first task; elsewhere a heading is a title
+            # Under "Tổ chức thực hiện" the heading is its first task, and a numbered sentence
+            # ("1. Đến năm 2030, 100% … đạt chuẩn.") is a goal; elsewhere a heading is a title.
+            if kind == "organisation" or _is_sentence(m.group(2)):
                 current.lines.append((n, raw))
+            continue
+        m = _LETTER.match(line)
+        if m and roman and len(m.group(2)) <= 80 and not _is_sentence(m.group(2)):
+            # "a) Đến năm 2025:" opens targets for that year; the letter extends the parent's label.
+            base = current.label.rsplit(".", 1)[0] if re.search(r"\.[a-zđ]$", current.label) else current.label
+            year = re.search(r"(20\d\d)", m.group(2))
+            parent_horizon = current.horizon
+            current = Section(f"{base}.{m.group(1)}", m.group(2).strip(), current.kind,
+                              int(year.group(1)) if year else parent_horizon)
+            out.append(current)
             continue
         current.lines.append((n, raw))
     return out
+
+
+def _is_sentence(heading: str) -> bool:
+    """Whether a numbered line is a sentence of content rather than a section title."""
+    heading = heading.strip()
+    return heading.endswith((".", ";")) or len(heading.split()) > 25 or bool(_NUM_UNIT_HINT.search(heading))
 
 
 @dataclass
