@@ -398,12 +398,6 @@ def _is_sentence(heading: str) -> bool:
     return heading.endswith((".", ";")) or len(heading.split()) > 25 or bool(_NUM_UNIT_HINT.search(heading))
 
 
-@dataclass
-class _Span:
-    text: str
-    line: int
-
-
 def _joined(section: Section) -> tuple[str, list[tuple[int, int]], list[int]]:
     """The section's text, whitespace folded, with (offset, line) marks to find a span's line and
     the offsets where a bullet item starts (a "-", "+" or "•" at the start of a line only: inside a
@@ -500,7 +494,6 @@ _FROM_YEAR = re.compile(r"(?:từ|kể từ|bắt đầu từ)\s+năm\s+(20\d\d)
 _PER_YEAR = re.compile(r"hàng năm|hằng năm|mỗi năm|/\s*năm|một năm", re.I)
 _AVERAGE = re.compile(r"trung bình|bình quân", re.I)
 _GROWTH = re.compile(r"tốc độ tăng|tăng trưởng|tăng bình quân", re.I)
-_DECREASE = re.compile(r"\bgiảm\b", re.I)
 
 
 def _number_value(whole: str, frac: str | None) -> float:
