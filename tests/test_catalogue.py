@@ -168,7 +168,7 @@ def test_replacement_must_not_be_retired(raw):
     assert f"indicators[{old}] (id: khanh-hoa.st-budget-share) → replaced_by: bac-giang.patents is retired itself" in msg
 
 
-def test_derived_needs_a_note_and_only_numbers_can_be_unmeasurable(raw):
+def test_derived_needs_a_note_and_only_numbers_or_directions_can_be_unmeasurable(raw):
     der = _index(raw, "can-tho.st-enterprises")
     ms = next(n for n, i in enumerate(raw["indicators"]) if i["kind"] == "milestone")
 
@@ -177,7 +177,7 @@ def test_derived_needs_a_note_and_only_numbers_can_be_unmeasurable(raw):
         d["indicators"][ms]["measurable"] = False
     msg = broken(raw, change)
     assert f"indicators[{der}] (id: can-tho.st-enterprises): derived: a derived target needs a note" in msg
-    assert f"indicators[{ms}]" in msg and "measurable: only a numeric goal can lack a statistic" in msg
+    assert f"indicators[{ms}]" in msg and "measurable: only a numeric or directional goal can lack a statistic" in msg
 
 
 def test_a_merged_unit_document_must_say_its_territory(raw):

@@ -238,8 +238,8 @@ class Indicator(Strict):
             raise ValueError("replaced_by: only a retired entry is replaced")
         if self.retired and self.note is None:
             raise ValueError("retired: a retired entry needs a note saying why")
-        if not self.measurable and not self.is_numeric:
-            raise ValueError("measurable: only a numeric goal can lack a statistic")
+        if not self.measurable and not (self.is_numeric or self.kind == "direction"):
+            raise ValueError("measurable: only a numeric or directional goal can lack a statistic")
         return self
 
     @property
