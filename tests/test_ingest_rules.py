@@ -519,3 +519,17 @@ def test_unknown_area_is_refused(cat, form, people):
 
     issue = one_error(read(fill(form, {(people.id, ""): 85000}, edit=edit), cat), "bad_scope")
     assert issue.column.endswith("(Phạm vi số liệu)")
+
+
+def test_figures_for_a_replaced_target_are_refused_with_the_new_id(cat):
+    """An old form still lists a target corrected since (a new id); its figure must not land on the old id."""
+    retired = next((i for i in cat.indicators if i.retired and i.is_numeric and not i.sectors), None)
+    if retired is None:
+        pytest.skip("no retired numeric target")
+    from tracker.periods import parse_period
+    period = "2025" if retired.reporting_frequency == "year" else "2025-Q3"
+    unit = cat.current_unit(retired.jurisdiction) if parse_period(period).start() > (cat.jurisdictions[retired.jurisdiction].valid_to or __import__("datetime").date.max) else retired.jurisdiction
+    content = build_bulk_form([(retired.id, unit, period, "", 5.0)])
+    parsed = read_form(content, "bulk.xlsx", cat, today=__import__("datetime").date(2026, 11, 25))
+    issue = one_error(parsed, "retired_indicator")
+    assert retired.replaced_by in issue.message_vi

@@ -73,7 +73,7 @@ def test_quarter_form_has_one_row_per_quarterly_target_and_sector(cat):
     wb = _open(build_form(cat, unit, "2026-Q3"))
     codes = _codes(wb[SHEET_DATA])
     expected = []
-    for ind in cat.indicators_for(unit):
+    for ind in cat.reportable_indicators_for(unit):
         if (ind.is_numeric or ind.kind == "direction") and ind.reporting_frequency == "quarter":
             expected += [(ind.id, s.id) for s in ind.sectors] or [(ind.id, "")]
     assert codes == expected and codes
@@ -81,7 +81,11 @@ def test_quarter_form_has_one_row_per_quarterly_target_and_sector(cat):
     # milestones are on their own sheet, never among the numbers
     assert not any(cat.indicator(c).is_milestone for c, _ in codes)
     stones = [c for c, _ in _codes(wb[SHEET_MILESTONES])]
-    assert stones == [i.id for i in cat.indicators_for(unit) if i.is_milestone and i.reporting_frequency == "quarter"]
+    assert stones == [i.id for i in cat.reportable_indicators_for(unit) if i.is_milestone and i.reporting_frequency == "quarter"]
+    # replaced targets and goals no statistic measures are never asked for
+    asked = {c for c, _ in codes} | set(stones)
+    assert not any(cat.indicator(c).retired or not cat.indicator(c).measurable for c in asked)
+    assert any(i.retired for i in cat.indicators_for(unit))
 
 
 def test_successor_gets_inherited_targets(cat):
@@ -107,7 +111,7 @@ def test_year_form_carries_yearly_targets_only(cat):
     codes = _codes(_open(build_form(cat, unit, "2025"))[SHEET_DATA])
     assert codes
     assert all(cat.indicator(c).reporting_frequency == "year" for c, _ in codes)
-    assert {c for c, _ in codes} == {i.id for i in cat.indicators_for(unit)
+    assert {c for c, _ in codes} == {i.id for i in cat.reportable_indicators_for(unit)
                                      if (i.is_numeric or i.kind == "direction") and i.reporting_frequency == "year"}
 
 
@@ -214,3 +218,15 @@ def test_bulk_form_columns_and_meta():
     assert data[5][:5] == ("u4.x", None, "u4", "2025-Q1", 4)
     meta = {r[0]: r[1] for r in wb[SHEET_META].iter_rows(values_only=True)}
     assert (meta["form"], meta["unit"], meta["period"]) == ("bulk", "*", "*")
+
+
+def test_names_that_look_like_formulas_stay_text(cat, monkeypatch):
+    """A target named "=HYPERLINK(…)" (an admin-added programme) is written as text, never as a live formula."""
+    from openpyxl import load_workbook as load
+
+    ind = next(i for i in cat.reportable_indicators_for("khanh-hoa") if i.is_numeric and i.reporting_frequency == "quarter")
+    hostile = ind.model_copy(update={"name": ind.name.model_copy(update={"vi": '=HYPERLINK("http://x","y")'})})
+    monkeypatch.setattr(cat, "reportable_indicators_for", lambda unit: [hostile])
+    ws = load(io.BytesIO(build_form(cat, "khanh-hoa", "2026-Q3")))[SHEET_DATA]
+    names = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value]
+    assert names and all(c.data_type == "s" for c in names)

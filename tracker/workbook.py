@@ -123,7 +123,7 @@ def fits_period(indicator: Indicator, period_code: str) -> bool:
 def data_rows(catalogue: Catalogue, unit: str, period: str) -> list[tuple[Indicator, str, str]]:
     """(indicator, sector id, sector name) for each row of the data sheet, in catalogue order."""
     rows = []
-    for ind in catalogue.indicators_for(unit):
+    for ind in catalogue.reportable_indicators_for(unit):
         if not (ind.is_numeric or ind.kind == "direction") or not fits_period(ind, period):
             continue
         if ind.sectors:
@@ -134,7 +134,16 @@ def data_rows(catalogue: Catalogue, unit: str, period: str) -> list[tuple[Indica
 
 
 def milestone_rows(catalogue: Catalogue, unit: str, period: str) -> list[Indicator]:
-    return [i for i in catalogue.indicators_for(unit) if i.is_milestone and fits_period(i, period)]
+    return [i for i in catalogue.reportable_indicators_for(unit) if i.is_milestone and fits_period(i, period)]
+
+
+def _put(ws, row: int, col: int, value):
+    """A cell holding ``value``; text is always text (openpyxl makes any text starting with "=" a formula, and a
+    programme added by an admin could name a target that way)."""
+    cell = ws.cell(row, col, value)
+    if isinstance(value, str) and cell.data_type == "f":
+        cell.data_type = "s"
+    return cell
 
 
 def _meta_sheet(wb: Workbook, meta: dict[str, str]) -> None:
@@ -297,7 +306,7 @@ def build_form(catalogue: Catalogue, unit: str, period: str, previous: dict[str,
                   "target": fmt_target(ind, lang), "previous": prev, "value": None,
                   "scope": SCOPE_LABELS["target"][lang == "en"] if old_area else None, "note": None, "source": None}
         for field, n in col.items():
-            cell = ws.cell(row, n, values[field])
+            cell = _put(ws, row, n, values[field])
             cell.border = _BORDER
             cell.alignment = _WRAP
             if field in FILL_COLUMNS or (field == "scope" and old_area):
@@ -361,7 +370,7 @@ def build_form(catalogue: Catalogue, unit: str, period: str, previous: dict[str,
         values = {"code": ind.id, "task": name, "agency": ind.agency.get(lang) if ind.agency else None,
                   "due": fmt_target(ind, lang), "status": None, "completed_on": None, "evidence": None}
         for field, n in mcol.items():
-            cell = ms.cell(row, n, values[field])
+            cell = _put(ms, row, n, values[field])
             cell.border = _BORDER
             cell.alignment = _WRAP
             if field in FILL_COLUMNS:

@@ -77,7 +77,7 @@ def bulk_rows(reader, sheet: Sheet, cells: SheetCells) -> None:
         if not ok:
             continue
         ind = indicators.get(code)
-        if ind is None or code not in allowed[unit] or ind.is_milestone:
+        if ind is None or code not in allowed[unit] or ind.is_milestone or not ind.assessable:
             if not code:
                 issues.error("unknown_indicator", "Dòng có giá trị nhưng không có mã chỉ tiêu.",
                              "A value with no indicator code.", sheet.name, r + 1, letters["code"])

@@ -166,6 +166,18 @@ class Reader:
                 f"Indicator “{code}” is not one of {cat.name(unit, 'en')}'s targets. Delete the row or use the right unit's form.",
                 sheet, row, column)
             return None
+        if not ind.assessable:
+            if ind.retired:
+                new = f" bằng “{ind.replaced_by}”" if ind.replaced_by else ""
+                vi = (f"Chỉ tiêu “{code}” đã được thay thế{new} (sửa cho đúng văn bản); số liệu cũ vẫn được giữ. "
+                      "Hãy tải biểu mẫu mới và điền theo chỉ tiêu mới.")
+                en = (f"“{code}” has been replaced{' by “' + ind.replaced_by + '”' if ind.replaced_by else ''} (corrected to "
+                      "match its document); stored figures are kept. Download a new form and fill in the new target.")
+            else:
+                vi = f"Mục tiêu “{code}” chưa có thước đo nên không nhận số liệu. Xóa giá trị ở dòng này."
+                en = f"“{code}” has no statistic that measures it, so no figure is taken. Clear this row's value."
+            err("retired_indicator", vi, en, sheet, row, column)
+            return None
         if milestone != ind.is_milestone:
             where_vi, where_en = ("trang “Nhiệm vụ”", "the “Nhiệm vụ” sheet") if ind.is_milestone else ("trang “Số liệu”", "the “Số liệu” sheet")
             err("indicator_not_for_unit", f"“{code}” là {'nhiệm vụ' if ind.is_milestone else 'chỉ tiêu số liệu'}; báo cáo ở {where_vi}.",
