@@ -58,7 +58,7 @@ def test_commit_and_query_round_trip(store):
     assert not store.is_empty()
 
     current = store.current_observations()
-    assert list(current.columns) == ["indicator_id", "unit", "period", "sector", "value", "note", "source",
+    assert list(current.columns) == ["indicator_id", "unit", "period", "sector", "value", "note", "source", "territory",
                                      "submission_id", "recorded_at", "uploaded_by", "is_demo"]
     by_id = current.set_index("indicator_id")
     assert by_id.loc["sci.enterprises", "value"] == 120
@@ -391,6 +391,11 @@ CHILD = textwrap.dedent("""
             raise
 
     ts.duckdb.connect = connect
+    if mode == "read-hold":  # a reader in the middle of its reads, as the dashboard is during a page view
+        with Store(db).reading() as store:
+            print("reading", store.observation_count(), flush=True)
+            sys.stdin.readline()
+        sys.exit(0)
     try:
         with Store(db, lock_timeout=float(os.environ.get("LOCK_TIMEOUT", "20"))) as store:
             result = store.commit(parsed, content, user=label)
@@ -508,6 +513,155 @@ def test_two_ingests_at_once_the_second_gives_up_clearly_then_retries(tmp_path, 
     retry = children("plain", db, "second")
     assert retry.finish()[0] == 0
     assert table_counts(db) == (2, 2000, 0)
+
+
+# --- the file is held only while a store works (issue 14) -------------------------------------------
+
+def test_a_store_holds_no_lock_between_calls(tmp_path, children):
+    """The dashboard's Store, between page views: another process commits without waiting at all."""
+    db = tmp_path / "t.duckdb"
+    dashboard = Store(db)
+    before = dashboard.last_change()
+    assert dashboard.observation_count() == 0 and dashboard.current_values().empty
+    code, out = children("plain", db, "cli", lock_timeout=0).finish()   # one attempt: no retry, no wait
+    assert code == 0 and "committed" in out and "locked" not in out
+    assert dashboard.observation_count() == 1000          # the other process's commit, seen on the next call
+    assert dashboard.last_change() != before
+    dashboard.close()
+
+
+def test_a_reader_waits_for_a_commit_in_another_process_and_sees_it(tmp_path, children):
+    db = tmp_path / "t.duckdb"
+    reader = Store(db)
+    writer = children("hold", db, "first")
+    writer.expect("inside")                    # the writer holds the file, mid-transaction
+    seen = []
+    thread = threading.Thread(target=lambda: seen.append(reader.observation_count()))
+    thread.start()
+    writer.say_go()
+    assert writer.finish()[0] == 0
+    thread.join(60)
+    # The file was locked until the commit ended, so a read that succeeded came after it.
+    assert seen == [1000]
+
+
+def test_a_reader_gives_up_with_a_busy_error_naming_the_writer(tmp_path, children):
+    db = tmp_path / "t.duckdb"
+    Store(db).close()
+    writer = children("hold", db, "first")
+    writer.expect("inside")
+    with pytest.raises(StoreError) as caught:   # even opening the store reads the file
+        Store(db, lock_timeout=0.2).observation_count()
+    error = caught.value
+    assert (error.code, error.holder_pid, error.waited, error.place) == ("busy", writer.proc.pid, 0.2, str(db))
+    assert "đang được một tiến trình khác sử dụng" in str(error) and "in use by another process" in str(error)
+    writer.say_go()
+    assert writer.finish()[0] == 0
+
+
+def test_readers_share_the_file_across_processes_and_a_writer_waits_for_them(tmp_path, children):
+    db = tmp_path / "t.duckdb"
+    with Store(db) as s:
+        s.commit(form(b"before", [obs("x", 1)]), b"before", user="u")
+    reader = children("read-hold", db, "reader")
+    assert reader.expect("reading") == "reading 1\n"
+    # Another reader (the CLI's `status`) neither waits nor fails: opening the store needs no write lock.
+    with Store(db, lock_timeout=0) as other:
+        assert other.observation_count() == 1
+    with Store(db, lock_timeout=0.2) as impatient, pytest.raises(StoreError) as caught:
+        impatient.commit(form(b"later", [obs("x", 2)]), b"later", user="u")
+    assert caught.value.code == "busy"
+    with Store(db, lock_timeout=60) as patient:
+        results = []
+        thread = threading.Thread(target=lambda: results.append(
+            patient.commit(form(b"later", [obs("x", 2)]), b"later", user="u")))
+        thread.start()
+        reader.say_go()
+        thread.join(60)
+        assert [r.duplicate for r in results] == [False]
+        assert patient.observation_count() == 2
+    assert reader.finish()[0] == 0
+
+
+def test_in_one_process_a_commit_waits_for_a_unit_of_reads(store):
+    """Threads of the dashboard: DuckDB refuses a writable and a read-only connection to one file in
+    one process, so the store's gate makes a commit wait for the reads in progress."""
+    errors, results = [], []
+
+    def commit():
+        try:
+            results.append(store.commit(form(b"t", [obs("x", 1)]), b"t", user="u"))
+        except Exception as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    with store.reading():
+        assert store.observation_count() == 0
+        thread = threading.Thread(target=commit)
+        thread.start()
+        thread.join(0.5)
+        assert store.observation_count() == 0      # one unit of work: one state, the commit waits
+        with pytest.raises(RuntimeError):
+            store.commit(form(b"own", [obs("x", 1)]), b"own", user="u")   # would wait for itself
+    thread.join(60)
+    assert errors == [] and len(results) == 1
+    assert store.observation_count() == 1
+
+
+def test_a_closed_store_refuses_work(tmp_path):
+    s = Store(tmp_path / "t.duckdb")
+    s.close()
+    with pytest.raises(StoreError) as caught:
+        s.is_empty()
+    assert caught.value.code == "closed"
+
+
+BUSY_WORDS = {  # what each command says it did not do when the database stays busy
+    "status": ("Chưa đọc được tình hình các chỉ tiêu", "The statuses could not be read yet"),
+    "briefing": ("Chưa tạo bản trình chiếu", "The briefing deck was not made"),
+    "template": ("Chưa tạo biểu mẫu", "The form was not written"),
+    "ingest": ("Chưa có gì được lưu", "Nothing was stored"),
+}
+
+
+@pytest.mark.parametrize("lang", ["vi", "en"])
+def test_a_busy_database_gets_a_message_that_fits_the_command(tmp_path, children, monkeypatch, capsys, lang):
+    import tracker.store as store_module
+    from tracker.catalogue import load_catalogue
+    from tracker.cli import main
+    from tracker.workbook import build_form
+
+    db = tmp_path / "t.duckdb"
+    Store(db).close()
+    monkeypatch.setenv("TRACKER_DB", str(db))
+    monkeypatch.setenv("TRACKER_USERS", str(tmp_path / "users.toml"))
+    monkeypatch.setenv("TRACKER_TODAY", "2026-10-15")
+    monkeypatch.setattr(store_module, "DEFAULT_LOCK_TIMEOUT", 0.3)
+    settings = tmp_path / "settings.toml"   # `template` has no --lang: the installation's language
+    settings.write_text(f'default_lang = "{lang}"\n', encoding="utf-8")
+    monkeypatch.setenv("TRACKER_SETTINGS", str(settings))
+    upload = tmp_path / "nq45_khanh-hoa_2026-Q3.xlsx"
+    upload.write_bytes(build_form(load_catalogue(), "khanh-hoa", "2026-Q3"))
+    writer = children("hold", db, "first")
+    writer.expect("inside")
+    commands = {
+        "status": ["status", "--lang", lang],
+        "briefing": ["briefing", "--unit", "khanh-hoa", "--out", str(tmp_path / "deck.pptx"), "--lang", lang],
+        "template": ["template", "--unit", "khanh-hoa", "--period", "2026-Q3", "--out", str(tmp_path / "form.xlsx")],
+        "ingest": ["ingest", str(upload), "--lang", lang],
+    }
+    for name, argv in commands.items():
+        capsys.readouterr()
+        assert main(argv) == 1, name
+        err = capsys.readouterr().err
+        said = BUSY_WORDS[name][lang == "en"]
+        assert said in err, (name, err)
+        assert str(writer.proc.pid) in err and str(db) in err
+        assert ("sau 0,3 giây" if lang == "vi" else "after 0.3 s") in err, (name, err)
+        assert "Nộp số liệu" not in err and "Upload" not in err and "upload page" not in err.lower(), (name, err)
+        assert "Traceback" not in err
+    assert not (tmp_path / "deck.pptx").exists() and not (tmp_path / "form.xlsx").exists()
+    writer.say_go()
+    assert writer.finish()[0] == 0
 
 
 def test_current_values_agrees_with_current_observations(tmp_path):

@@ -346,6 +346,25 @@ STRINGS: dict[str, tuple[str, str]] = {
     "due.recurring": ("Thường xuyên", "Ongoing"),
     "avg.suffix": (" (bình quân)", " (on average)"),
     "from_year": ("hằng năm từ {year}", "every year from {year}"),
+    # database busy (tracker.store: another process holds the file longer than a store waits)
+    "busy.cli": ("Cơ sở dữ liệu {db} đang bận: {holder} đang dùng tệp và sau {s} giây vẫn chưa xong. {what} "
+                 "Không cần dừng dashboard: thường đó là một lần nộp lớn hoặc việc nạp dữ liệu minh họa; "
+                 "hãy chạy lại lệnh sau ít phút. Nếu vẫn bận lâu, xem {holder} là chương trình nào.",
+                 "The database {db} is busy: {holder} is using the file and has not finished after {s} s. {what} "
+                 "There is no need to stop the dashboard: usually a large upload or the demo data load is running; "
+                 "run the command again in a few minutes. If it stays busy, check what {holder} is."),
+    "busy.holder": ("tiến trình {pid}", "process {pid}"),
+    "busy.holder_unknown": ("một tiến trình khác", "another process"),
+    "busy.ingest": ("Chưa có gì được lưu.", "Nothing was stored."),
+    "busy.seed": ("Dữ liệu minh họa chưa được nạp xong; các lần nộp đã lưu vẫn giữ nguyên.",
+                  "The demo data was not fully loaded; the forms already stored stay stored."),
+    "busy.status": ("Chưa đọc được tình hình các chỉ tiêu.", "The statuses could not be read yet."),
+    "busy.briefing": ("Chưa tạo bản trình chiếu.", "The briefing deck was not made."),
+    "busy.template": ("Chưa tạo biểu mẫu (biểu mẫu điền sẵn số liệu kỳ trước từ cơ sở dữ liệu).",
+                      "The form was not written (it is pre-filled with the previous values from the database)."),
+    "busy.history": ("Chưa đọc được lịch sử nộp.", "The history could not be read yet."),
+    "busy.page": ("Cơ sở dữ liệu đang bận ghi số liệu mới (đã chờ {s} giây). Hãy tải lại trang sau ít giây.",
+                  "The database is busy storing new data (waited {s} s). Reload the page in a few seconds."),
 }
 
 

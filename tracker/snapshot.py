@@ -8,6 +8,7 @@ compare the two.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 from tracker.catalogue import Catalogue
@@ -28,31 +29,50 @@ def _token_parts(token: str) -> tuple[str, int] | None:
         return None
 
 
+def _reading(store):
+    """The store's reads as one unit of work (one read-only connection, one state of the database)
+    where it offers one; stand-in stores in tests read directly."""
+    reading = getattr(store, "reading", None)
+    return reading() if reading is not None else contextlib.nullcontext()
+
+
 def build_snapshot(store, catalogue: Catalogue, today: dt.date, previous: Snapshot | None = None) -> Snapshot:
     """Statuses of every target as the store holds them now.
 
     With ``previous`` (made from the same catalogue and database), only the units touched by
     submissions accepted or withdrawn since then are assessed again; everything else is reused.
+    Whatever process wrote the change: the token is read from the database on every call.
+
+    The database is read in one unit of work and released before assessing, so another process
+    waiting to commit waits for the reads only, not for the computation.
     """
-    # Read the token before the data: a write landing in between is picked up by the next call.
-    token = store.last_change()
-    if previous is not None and previous.token == token and previous.today == today:
-        return previous   # the common case on every page view: one small query
-    withdrawn = store.withdrawn_ids()
-    before, now = _token_parts(previous.token) if previous is not None else None, _token_parts(token)
-    if previous is None or previous.today != today or before is None or now is None or before[0] != now[0]:
-        return _full(store, catalogue, today, token, withdrawn)
-    touched = store.units_touched(after_id=before[1], submission_ids=withdrawn ^ previous.withdrawn)
-    units = catalogue.lineage_group(touched)
-    if len(units) > PARTIAL_MAX_SHARE * max(1, len(catalogue.jurisdictions)):
-        return _full(store, catalogue, today, token, withdrawn)
-    wanted = sorted(units)
-    part = assess_all(catalogue.subset(units), store.current_values(wanted), store.current_milestones(wanted), today)
+    with _reading(store):
+        token = store.last_change()
+        if previous is not None and previous.token == token and previous.today == today:
+            return previous   # the common case on every page view: one small query
+        withdrawn = store.withdrawn_ids()
+        before, now = _token_parts(previous.token) if previous is not None else None, _token_parts(token)
+        units = None
+        if not (previous is None or previous.today != today or before is None or now is None or before[0] != now[0]):
+            touched = store.units_touched(after_id=before[1], submission_ids=withdrawn ^ previous.withdrawn)
+            units = catalogue.lineage_group(touched)
+            if len(units) > PARTIAL_MAX_SHARE * max(1, len(catalogue.jurisdictions)):
+                units = None
+        if units is None:
+            data = _read_all(store)
+        else:
+            wanted = sorted(units)
+            data = (store.current_values(wanted), store.current_milestones(wanted), store.reported_periods(units=wanted),
+                    store.has_demo_data())
+    if units is None:
+        return _assess_all(catalogue, today, data, token, withdrawn)
+    values, milestones, reported_part, demo = data
+    part = assess_all(catalogue.subset(units), values, milestones, today)
     merged = {u: r for u, r in previous.results.items() if u not in units} | part
     # Same order as a full pass: the catalogue's.
     results = {u: merged[u] for u in catalogue.jurisdictions if u in merged}
-    reported = {u: p for u, p in previous.reported.items() if u not in units} | store.reported_periods(units=wanted)
-    return Snapshot(results=results, latest_period=latest_period(reported), demo=store.has_demo_data(),
+    reported = {u: p for u, p in previous.reported.items() if u not in units} | reported_part
+    return Snapshot(results=results, latest_period=latest_period(reported), demo=demo,
                     reported=reported, today=today, token=token, withdrawn=withdrawn)
 
 
@@ -60,14 +80,21 @@ def load_snapshot(store, catalogue: Catalogue, today: dt.date, *, period: str | 
     """A full snapshot, optionally as it stood with data up to ``period`` (a briefing of a past quarter).
 
     Periods after ``period`` are dropped before assessing; a year ("2026") counts as after its
-    quarters, so a Q3 briefing ignores an annual figure for that year.
+    quarters, so a Q3 briefing ignores an annual figure for that year. The database is read, and
+    released, before anything is assessed (the briefing renders its pictures after that).
     """
-    return _full(store, catalogue, today, period=period)
+    with _reading(store):
+        data = _read_all(store)
+    return _assess_all(catalogue, today, data, period=period)
 
 
-def _full(store, catalogue: Catalogue, today: dt.date, token: str = "", withdrawn: frozenset = frozenset(),
-          period: str | None = None) -> Snapshot:
-    observations, milestones, reported = store.current_values(), store.current_milestones(), store.reported_periods()
+def _read_all(store) -> tuple:
+    return store.current_values(), store.current_milestones(), store.reported_periods(), store.has_demo_data()
+
+
+def _assess_all(catalogue: Catalogue, today: dt.date, data: tuple, token: str = "", withdrawn: frozenset = frozenset(),
+                period: str | None = None) -> Snapshot:
+    observations, milestones, reported, demo = data
     if period:
         limit = parse_period(period)
 
@@ -82,5 +109,5 @@ def _full(store, catalogue: Catalogue, today: dt.date, token: str = "", withdraw
         reported = {u: {p for p in codes if upto(p)} for u, codes in reported.items()}
         reported = {u: codes for u, codes in reported.items() if codes}
     results = assess_all(catalogue, observations, milestones, today)
-    return Snapshot(results=results, latest_period=latest_period(reported), demo=store.has_demo_data(),
+    return Snapshot(results=results, latest_period=latest_period(reported), demo=demo,
                     reported=reported, today=today, token=token, withdrawn=withdrawn)

@@ -8,10 +8,20 @@ One commit is one transaction. The accepted file is written to `<archive>/<sha25
 transaction commits: a crash in between leaves an orphan file (harmless, the next upload of the same
 file overwrites it), never a submission without its file.
 
-DuckDB lets one process hold a database file for writing. A Store keeps one connection; every
-method works on its own cursor (a cursor is a separate connection to the same database with its own
-transaction), so one Store can serve all Streamlit sessions of a server process. Another process
-that wants the file (the CLI while the server runs) waits a few seconds, then gets a StoreError.
+Concurrency. DuckDB lets one process at a time open a file for writing, or any number of processes
+open it read-only, never both. So a Store holds the file only while it works: every read opens a
+read-only connection and closes it when done, every commit or withdrawal opens a writable one for its
+one transaction (closing it also checkpoints the WAL into the file). The dashboard server therefore
+holds no lock between page views, and the CLI can read or write beside it. Measured on the
+development machine (2 cores): opening costs tens of milliseconds and a commit's lock lasts tens of
+milliseconds, flat in the size of the database (bench/store_locks.py prints the figures).
+`Store.reading()` groups several reads in one connection (one opening, one consistent state).
+
+Whoever finds the file held by another process in the conflicting mode retries with a short,
+growing pause until ``lock_timeout`` has passed, then raises StoreError(code="busy"). Inside one
+process the same rule is kept by a readers-writer gate per file, because DuckDB refuses a
+read-only and a writable connection to one file in the same process. A ":memory:" store cannot be
+reopened, so it keeps its one connection.
 
 Times are stored as naive UTC timestamps.
 """
@@ -22,12 +32,13 @@ import datetime as dt
 import hashlib
 import math
 import os
+import random
 import re
 import shutil
 import tempfile
 import threading
 import time
-import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,7 +52,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = ROOT / "data" / "tracker.duckdb"
 MEMORY = ":memory:"
 BULK = "*"  # unit or period of a form that covers several
-DEFAULT_LOCK_TIMEOUT = 5.0  # seconds to wait for another process to release the file
+DEFAULT_LOCK_TIMEOUT = 5.0  # seconds to wait for another process to release the file (a commit takes tens of ms)
 
 # Each migration is a list of SQL statements, applied in one transaction together with the row that
 # records it in schema_version. Append new steps; never edit an applied one.
@@ -96,9 +107,12 @@ MIGRATIONS: list[list[str]] = [
         )""",
         """INSERT INTO store_info SELECT uuid()::VARCHAR, now()::TIMESTAMP""",
     ],
+    # The area a figure covers: 'target' (the area its target was set for, e.g. the former Bắc Giang) or
+    # 'whole' (the reporting unit's whole area today, where the old area could not be separated).
+    ["""ALTER TABLE observations ADD COLUMN territory VARCHAR DEFAULT 'target'"""],
 ]
 
-OBSERVATION_COLUMNS = ["indicator_id", "unit", "period", "sector", "value", "note", "source",
+OBSERVATION_COLUMNS = ["indicator_id", "unit", "period", "sector", "value", "note", "source", "territory",
                        "submission_id", "recorded_at", "uploaded_by", "is_demo"]
 MILESTONE_COLUMNS = ["indicator_id", "unit", "period", "status", "completed_on", "evidence",
                      "submission_id", "recorded_at", "uploaded_by", "is_demo"]
@@ -116,14 +130,78 @@ _SUBMISSION_SELECT = """
     FROM submissions s LEFT JOIN withdrawals w ON w.submission_id = s.id
 """
 
-# One writer per database file within this process, so that two sessions committing the same file
-# at once cannot both pass the duplicate check.
-_WRITE_LOCKS: dict[str, threading.Lock] = {}
-_WRITE_LOCKS_GUARD = threading.Lock()
-
 
 class StoreError(Exception):
-    """The database cannot be used (unreadable, locked by another process, too new); message vi / en."""
+    """The database cannot be used now; an error value with a code, a place and a vi / en message.
+
+    Codes: "busy" (another process holds the file in the conflicting mode for longer than the
+    store waits), "unreadable" (not a database, no permission), "missing" (no database yet),
+    "schema" (too new, or an upgrade needs a writable store), "read_only", "closed".
+    ``str()`` gives "vi / en", as every refusal of the package does.
+    """
+
+    def __init__(self, message_vi: str, message_en: str | None = None, *, code: str = "unreadable", place: str = ""):
+        if message_en is None:   # one "vi / en" sentence, split where the two meet
+            message_vi, _, message_en = message_vi.partition(" / ")
+        self.message_vi, self.message_en, self.code, self.place = message_vi, message_en or message_vi, code, place
+        self.holder_pid: int | None = None   # busy: the process holding the file, when DuckDB names it
+        self.waited: float = 0.0             # busy: seconds waited
+        super().__init__(f"{self.message_vi} / {self.message_en}")
+
+    def message(self, lang: str = "vi") -> str:
+        return self.message_en if lang == "en" else self.message_vi
+
+
+class _FileGate:
+    """Within this process: readers share a file, a writer has it alone, waiting writers go first.
+
+    The rule DuckDB applies between processes, kept between threads too, because DuckDB refuses a
+    read-only connection to a file while a writable one is open in the same process (and the
+    reverse). Writers go first so that steady page views cannot hold a commit off.
+    """
+
+    def __init__(self):
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._writing = False
+        self._writers_waiting = 0
+
+    def acquire(self, write: bool, deadline: float) -> bool:
+        with self._cond:
+            if write:
+                self._writers_waiting += 1
+                try:
+                    ok = self._cond.wait_for(lambda: not self._writing and self._readers == 0,
+                                             max(0.0, deadline - time.monotonic()))
+                finally:
+                    self._writers_waiting -= 1
+                if ok:
+                    self._writing = True
+                else:
+                    self._cond.notify_all()   # readers held back for this writer may go on
+                return ok
+            ok = self._cond.wait_for(lambda: not self._writing and self._writers_waiting == 0,
+                                     max(0.0, deadline - time.monotonic()))
+            if ok:
+                self._readers += 1
+            return ok
+
+    def release(self, write: bool) -> None:
+        with self._cond:
+            if write:
+                self._writing = False
+            else:
+                self._readers -= 1
+            self._cond.notify_all()
+
+
+_GATES: dict[str, _FileGate] = {}
+_GATES_GUARD = threading.Lock()
+
+
+def _gate_for(key: str) -> _FileGate:
+    with _GATES_GUARD:
+        return _GATES.setdefault(key, _FileGate())
 
 
 @dataclass(frozen=True)
@@ -171,62 +249,79 @@ def _frame(columns: dict[str, list]) -> pd.DataFrame:
                                          else object) for name, values in columns.items()})
 
 
-def _write_lock_for(key: str) -> threading.Lock:
-    with _WRITE_LOCKS_GUARD:
-        return _WRITE_LOCKS.setdefault(key, threading.Lock())
+def _busy(path: str, waited: float, detail: str = "") -> StoreError:
+    """The busy error, naming the process DuckDB reports as holding the lock when it does."""
+    holder = re.search(r"PID (\d+)", detail)
+    who_vi = f" (tiến trình {holder.group(1)})" if holder else ""
+    who_en = f" (process {holder.group(1)})" if holder else ""
+    error = StoreError(
+        f"Cơ sở dữ liệu {path} đang được một tiến trình khác sử dụng{who_vi}: đã chờ {waited:g} giây mà chưa xong",
+        f"The database {path} is in use by another process{who_en}: still busy after waiting {waited:g} s",
+        code="busy", place=path)
+    error.holder_pid = int(holder.group(1)) if holder else None
+    error.waited = waited
+    return error
 
 
-def _connect(path: str, read_only: bool, lock_timeout: float) -> duckdb.DuckDBPyConnection:
-    """Open the file, waiting up to lock_timeout seconds while another process holds it."""
-    deadline = time.monotonic() + lock_timeout
-    pause = 0.05
+def _connect(path: str, read_only: bool, deadline: float, waited: float) -> duckdb.DuckDBPyConnection:
+    """Open the file, trying again while another process holds it in the conflicting mode.
+
+    DuckDB does not wait for a lock: it fails at once ("Could not set lock on file"). So retry with
+    a short pause that grows (20 ms → 200 ms, with jitter so that two waiting processes do not keep
+    colliding) until the deadline; a commit holds the file for tens of milliseconds.
+    """
+    pause = 0.02
     while True:
         try:
             return duckdb.connect(path, read_only=read_only)
         except duckdb.IOException as exc:
             detail = str(exc)
             if "lock" not in detail.lower():
+                if read_only and not Path(path).exists():
+                    raise StoreError(f"Chưa có cơ sở dữ liệu {path}", f"There is no database at {path}",
+                                     code="missing", place=path) from exc
                 raise StoreError(
-                    f"Không đọc được cơ sở dữ liệu {path}: {detail}. Kiểm tra đường dẫn ($TRACKER_DB) và quyền đọc tệp. / "
-                    f"Cannot read the database {path}: {detail}. Check the path ($TRACKER_DB) and file permissions."
-                ) from exc
+                    f"Không đọc được cơ sở dữ liệu {path}: {detail}. Kiểm tra đường dẫn ($TRACKER_DB) và quyền đọc tệp",
+                    f"Cannot read the database {path}: {detail}. Check the path ($TRACKER_DB) and file permissions",
+                    code="unreadable", place=path) from exc
             if time.monotonic() >= deadline:
-                raise StoreError(
-                    f"Cơ sở dữ liệu {path} đang được một tiến trình khác sử dụng (đã chờ {lock_timeout:g} giây). "
-                    "Nếu máy chủ dashboard đang chạy, hãy nộp tệp qua trang Nộp số liệu, hoặc dừng máy chủ rồi thử lại. / "
-                    f"The database {path} is in use by another process (waited {lock_timeout:g} s). If the dashboard "
-                    f"server is running, upload through its Upload page, or stop it and try again. ({detail})"
-                ) from exc
-            time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
-            pause = min(pause * 2, 0.5)
+                raise _busy(path, waited, detail) from exc
+            time.sleep(min(pause * random.uniform(0.5, 1.0), max(0.0, deadline - time.monotonic())))
+            pause = min(pause * 2, 0.2)
         except duckdb.Error as exc:
-            raise StoreError(f"Không mở được cơ sở dữ liệu {path}: {exc} / Cannot open the database {path}: {exc}") from exc
+            raise StoreError(f"Không mở được cơ sở dữ liệu {path}: {exc}", f"Cannot open the database {path}: {exc}",
+                             code="unreadable", place=path) from exc
 
 
 class Store:
+    """Submissions and their rows in one DuckDB file (or in memory); see the module for how the file is shared."""
+
     def __init__(self, path: str | Path | None = None, archive_dir: str | Path | None = None, read_only: bool = False,
-                 *, lock_timeout: float = DEFAULT_LOCK_TIMEOUT):
+                 *, lock_timeout: float | None = None):
         self.read_only = read_only
+        # Seconds to wait for another process (or thread) to release the file; None: the default.
+        self.lock_timeout = DEFAULT_LOCK_TIMEOUT if lock_timeout is None else lock_timeout
         self._owned_archive: Path | None = None
+        self._memory: duckdb.DuckDBPyConnection | None = None
+        self._local = threading.local()   # the connection of the unit of work this thread is in, if any
+        self._closed = True
         if str(path) == MEMORY:
             self.path: Path | None = None
-            target = MEMORY
             if archive_dir is None:
                 self._owned_archive = Path(tempfile.mkdtemp(prefix="tracker-archive-"))
                 archive_dir = self._owned_archive
-            lock_key = f"{MEMORY}:{uuid.uuid4()}"
+            self._write_lock = threading.Lock()
+            self._memory = duckdb.connect(MEMORY)
         else:
             self.path = Path(path) if path is not None else default_db_path()
             if read_only and not self.path.exists():
-                raise StoreError(f"Chưa có cơ sở dữ liệu {self.path}. / There is no database at {self.path}.")
+                raise StoreError(f"Chưa có cơ sở dữ liệu {self.path}", f"There is no database at {self.path}",
+                                 code="missing", place=str(self.path))
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            target = str(self.path)
-            lock_key = str(self.path.resolve())
             if archive_dir is None:
                 archive_dir = self.path.parent / "archive"
+            self._gate = _gate_for(str(self.path.resolve()))
         self.archive_dir = Path(archive_dir)
-        self._write_lock = _write_lock_for(lock_key)
-        self._con = _connect(target, read_only, lock_timeout)
         self._closed = False
         try:
             self._migrate()
@@ -237,10 +332,12 @@ class Store:
     # --- lifecycle -----------------------------------------------------------------------------
 
     def close(self) -> None:
+        """Nothing of a file store stays open between calls; a closed store refuses further use."""
         if getattr(self, "_closed", True):
             return
         self._closed = True
-        self._con.close()
+        if self._memory is not None:
+            self._memory.close()
         if self._owned_archive is not None:
             shutil.rmtree(self._owned_archive, ignore_errors=True)
 
@@ -253,39 +350,113 @@ class Store:
     def __repr__(self) -> str:
         return f"Store({str(self.path) if self.path else MEMORY!r})"
 
-    def _cursor(self) -> duckdb.DuckDBPyConnection:
+    @contextmanager
+    def _connection(self, write: bool = False):
+        """A connection for one unit of work, closed (the file released) when the block ends.
+
+        Reads get a read-only connection, writes a writable one. Inside a unit of work already open
+        in this thread (Store.reading(), or the reads a write makes), a cursor of that connection.
+        """
         if self._closed:
-            raise StoreError("Kho dữ liệu đã đóng. / The store is closed.")
-        return self._con.cursor()
+            raise StoreError("Kho dữ liệu đã đóng", "The store is closed", code="closed", place=repr(self))
+        if write and self.read_only:
+            raise StoreError("Kho dữ liệu mở ở chế độ chỉ đọc", "The store is open read-only", code="read_only",
+                             place=repr(self))
+        held = getattr(self._local, "held", None)
+        if held is not None:
+            con, writable = held
+            if write and not writable:
+                # A programming error, not a busy file: the gate would wait for this very thread.
+                raise RuntimeError("Store: a write cannot start inside Store.reading()")
+            with con.cursor() as cur:
+                yield cur
+            return
+        if self._memory is not None:
+            if write:
+                with self._write_lock, self._memory.cursor() as cur:
+                    yield cur
+            else:
+                with self._memory.cursor() as cur:
+                    yield cur
+            return
+        place = str(self.path)
+        deadline = time.monotonic() + self.lock_timeout
+        if not self._gate.acquire(write, deadline):
+            raise _busy(place, self.lock_timeout, f"PID {os.getpid()}")   # another thread of this process
+        try:
+            con = _connect(place, not write, deadline, self.lock_timeout)
+            self._local.held = (con, write)
+            try:
+                yield con
+            finally:
+                self._local.held = None
+                con.close()
+        finally:
+            self._gate.release(write)
+
+    def _cursor(self, write: bool = False):
+        """``with store._cursor() as cur:`` — a read-only connection (writable with write=True) for one block."""
+        return self._connection(write)
+
+    @contextmanager
+    def reading(self):
+        """Several reads as one unit of work: one read-only connection, so one opening and one state.
+
+        Keep the block to reading: the file is held until it ends, and a writer in another process
+        waits for it. Compute on the results after the block.
+        """
+        with self._connection():
+            yield self
+
+    @staticmethod
+    def _version_on(cur) -> int:
+        cur.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'")
+        if cur.fetchone()[0] == 0:
+            return 0
+        return cur.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+
+    def _check_version(self, current: int) -> None:
+        place = repr(self)
+        if current > len(MIGRATIONS):
+            raise StoreError(
+                f"Cơ sở dữ liệu có phiên bản lược đồ {current}, mới hơn phần mềm này ({len(MIGRATIONS)}); hãy cập nhật phần mềm",
+                f"The database has schema version {current}, newer than this software ({len(MIGRATIONS)}); upgrade it",
+                code="schema", place=place)
+        if current < len(MIGRATIONS) and self.read_only:
+            raise StoreError(
+                f"Cơ sở dữ liệu cần nâng cấp lược đồ ({current} → {len(MIGRATIONS)}); hãy mở ở chế độ ghi một lần",
+                f"The database needs a schema upgrade ({current} → {len(MIGRATIONS)}); open it writable once",
+                code="schema", place=place)
 
     def _migrate(self) -> None:
-        with self._cursor() as cur:
-            cur.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'")
-            has_table = cur.fetchone()[0] > 0
-            current = cur.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0] if has_table else 0
-            if current > len(MIGRATIONS):
-                raise StoreError(
-                    f"Cơ sở dữ liệu có phiên bản lược đồ {current}, mới hơn phần mềm này ({len(MIGRATIONS)}); hãy cập nhật phần mềm. / "
-                    f"The database has schema version {current}, newer than this software ({len(MIGRATIONS)}); upgrade it.")
+        """Bring the schema up to date, once, when the store is made.
+
+        An up-to-date file is only looked at read-only, so that starting a command does not wait for
+        the dashboard's readers. A file left with a WAL (a writer was killed after committing) is
+        opened writable once, which folds the WAL into the file instead of every reader replaying it.
+        """
+        wal = self.path is not None and Path(f"{self.path}.wal").exists()
+        if self.read_only or (self.path is not None and self.path.exists() and not wal):
+            with self._connection() as cur:
+                current = self._version_on(cur)
+            self._check_version(current)
             if current == len(MIGRATIONS):
                 return
-            if self.read_only:
-                raise StoreError(
-                    f"Cơ sở dữ liệu cần nâng cấp lược đồ ({current} → {len(MIGRATIONS)}); hãy mở ở chế độ ghi một lần. / "
-                    f"The database needs a schema upgrade ({current} → {len(MIGRATIONS)}); open it writable once.")
-            with self._write_lock:
-                if not has_table:
-                    cur.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMP NOT NULL)")
-                for version in range(current + 1, len(MIGRATIONS) + 1):
-                    cur.begin()
-                    try:
-                        for statement in MIGRATIONS[version - 1]:
-                            cur.execute(statement)
-                        cur.execute("INSERT INTO schema_version VALUES (?, ?)", [version, _utc_naive(None)])
-                        cur.commit()
-                    except BaseException:
-                        cur.rollback()
-                        raise
+        with self._connection(write=True) as cur:
+            current = self._version_on(cur)   # again: another process may have upgraded meanwhile
+            self._check_version(current)
+            if current == 0:
+                cur.execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER PRIMARY KEY, applied_at TIMESTAMP NOT NULL)")
+            for version in range(current + 1, len(MIGRATIONS) + 1):
+                cur.begin()
+                try:
+                    for statement in MIGRATIONS[version - 1]:
+                        cur.execute(statement)
+                    cur.execute("INSERT INTO schema_version VALUES (?, ?)", [version, _utc_naive(None)])
+                    cur.commit()
+                except BaseException:
+                    cur.rollback()
+                    raise
 
     @property
     def schema_version(self) -> int:
@@ -300,7 +471,7 @@ class Store:
         if not parsed.ok:
             raise ValueError("Tệp có lỗi không được lưu. / A form with errors is not stored.")
         if self.read_only:
-            raise StoreError("Kho dữ liệu mở ở chế độ chỉ đọc. / The store is open read-only.")
+            raise StoreError("Kho dữ liệu mở ở chế độ chỉ đọc", "The store is open read-only", code="read_only", place=repr(self))
         if not user:
             raise ValueError("Thiếu người nộp. / Who is uploading must be given.")
         sha256 = hashlib.sha256(content).hexdigest()
@@ -315,7 +486,7 @@ class Store:
         if period != BULK:
             period = parse_period(period).code
 
-        with self._write_lock, self._cursor() as cur:
+        with self._cursor(write=True) as cur:
             cur.begin()
             try:
                 existing = cur.execute(f"SELECT id FROM ({_LIVE}) WHERE sha256 = ? ORDER BY id LIMIT 1", [sha256]).fetchone()
@@ -355,6 +526,7 @@ class Store:
             "value": values,
             "note": [o.note or "" for o in rows],
             "source": [o.source or "" for o in rows],
+            "territory": [o.territory for o in rows],
         })
 
     @staticmethod
@@ -381,8 +553,9 @@ class Store:
         cur.register("incoming_observations", frame)
         try:
             cur.execute(
-                """INSERT INTO observations
-                   SELECT $sid, indicator_id, unit, period, period_key, sector, value, note, source, $at
+                """INSERT INTO observations (submission_id, indicator_id, unit, period, period_key, sector, value, note,
+                                            source, recorded_at, territory)
+                   SELECT $sid, indicator_id, unit, period, period_key, sector, value, note, source, $at, territory
                    FROM incoming_observations""", {"sid": submission_id, "at": recorded_at})
         finally:
             cur.unregister("incoming_observations")
@@ -418,12 +591,12 @@ class Store:
     def withdraw(self, submission_id: int, *, user: str, reason: str, now: dt.datetime | None = None) -> Submission:
         """Hide a submission's rows from the current values; recorded in `withdrawals`, nothing deleted."""
         if self.read_only:
-            raise StoreError("Kho dữ liệu mở ở chế độ chỉ đọc. / The store is open read-only.")
+            raise StoreError("Kho dữ liệu mở ở chế độ chỉ đọc", "The store is open read-only", code="read_only", place=repr(self))
         if not (reason or "").strip():
             raise ValueError("Cần ghi lý do rút lần nộp. / A reason for the withdrawal is required.")
         if not user:
             raise ValueError("Thiếu người rút. / Who is withdrawing must be given.")
-        with self._write_lock, self._cursor() as cur:
+        with self._cursor(write=True) as cur:
             found = cur.execute("SELECT s.id, w.submission_id FROM submissions s LEFT JOIN withdrawals w "
                                 "ON w.submission_id = s.id WHERE s.id = ?", [submission_id]).fetchone()
             if found is None:
@@ -512,7 +685,7 @@ class Store:
         """The latest value per (indicator_id, unit, period, sector) among submissions not withdrawn."""
         where, params = self._filters("o", units, indicator_ids)
         sql = f"""
-            SELECT o.indicator_id, o.unit, o.period, o.sector, o.value, o.note, o.source, o.submission_id,
+            SELECT o.indicator_id, o.unit, o.period, o.sector, o.value, o.note, o.source, o.territory, o.submission_id,
                    o.recorded_at, s.uploaded_by, s.is_demo
             FROM observations o JOIN ({_LIVE}) s ON s.id = o.submission_id
             {where}
@@ -541,13 +714,18 @@ class Store:
         The lean twin of current_observations for the dashboard's snapshot: a GROUP BY with
         arg_max over submission ids (later submissions are committed later) and five columns to
         hand to pandas, which matters at a million rows.
+
+        Only figures of the area the target was set for: where the latest figure of a period covers the
+        reporting unit's whole area instead ('whole', an old area that could not be separated), that
+        period has no figure the target can be judged on, and none is returned.
         """
         where, params = self._filters("o", units)
         sql = f"""
             SELECT o.indicator_id, o.unit, o.period, o.sector, arg_max(o.value, o.submission_id) AS value
             FROM observations o JOIN ({_LIVE}) s ON s.id = o.submission_id
             {where}
-            GROUP BY o.indicator_id, o.unit, o.period, o.sector"""
+            GROUP BY o.indicator_id, o.unit, o.period, o.sector
+            HAVING arg_max(o.territory, o.submission_id) = 'target'"""
         with self._cursor() as cur:
             # Through Arrow: pandas keeps the strings Arrow-backed, where .df() would make a Python
             # object per cell (850 ms against 250 ms for a million rows).

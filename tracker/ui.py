@@ -41,6 +41,8 @@ def catalogue():
 
 # --- data: one shared store, results cached per database change --------------------------------
 
+# cache_resource so that the schema is checked (and migrated) once per server process; the Store
+# holds no connection between calls, so the file stays free for the CLI between page views.
 @st.cache_resource(show_spinner=False)
 def _open_store(path: str, archive: str):
     from tracker.store import Store
@@ -49,7 +51,7 @@ def _open_store(path: str, archive: str):
 
 
 def store():
-    """The one shared Store of this server process (sessions use cursors of its connection)."""
+    """The Store of this server process: each call it serves opens the file for that call only."""
     from tracker.settings import load_settings
 
     settings = load_settings()
@@ -76,19 +78,33 @@ def _latest() -> _LatestSnapshot:
 
 
 def snapshot():
-    """Statuses of every target, brought up to date with the database on each page run."""
+    """Statuses of every target, brought up to date with the database on each page run.
+
+    The database's change token is read on every run, so a commit by any process (the CLI, another
+    session) shows on the next page view. A database kept busy by another process longer than the
+    store waits stops the page with a sentence saying to reload, not a traceback.
+    """
     from tracker.catalogue import catalogue_key
     from tracker.periods import today
     from tracker.snapshot import build_snapshot
+    from tracker.store import StoreError
 
-    s = store()
-    key = (catalogue_key(), id(s))   # every catalogue file, added programmes too
-    latest = _latest()
-    # One session computes; the others wait for its result instead of computing it again.
-    with latest.lock:
-        previous = latest.snapshot if latest.key == key else None
-        snap = build_snapshot(s, load_catalogue(), today(), previous)
-        latest.key, latest.snapshot = key, snap
+    try:
+        s = store()
+        key = (catalogue_key(), id(s))   # every catalogue file, added programmes too
+        latest = _latest()
+        # One session computes; the others wait for its result instead of computing it again.
+        with latest.lock:
+            previous = latest.snapshot if latest.key == key else None
+            snap = build_snapshot(s, load_catalogue(), today(), previous)
+            latest.key, latest.snapshot = key, snap
+    except StoreError as exc:
+        if exc.code != "busy":
+            raise
+        from tracker.i18n import fmt_number
+
+        st.warning(t("busy.page", lang(), s=fmt_number(exc.waited, lang())), icon=":material/hourglass_top:")
+        st.stop()
     return snap
 
 
