@@ -363,6 +363,9 @@ def test_saved_programme_loads_with_the_catalogue_and_entries_are_retired_not_de
                          document={"kind": "Chương trình hành động", "number": "05-CTr/TU", "date": "2024-04-02"})
     assert not res.issues, res.issues
     assert all(i.startswith("soc-trang.cthd-05-2024-") for i in res.ids)
+    from tracker.catalogue import catalogue_key
+
+    assert str(programme_dir / "soc-trang-cthd-05-2024.yaml") in [f for f, _ in catalogue_key()]
     cat = load_catalogue()
     assert len(cat.indicators) == before + len(res.ids)
     assert {i.id for i in cat.indicators_for("can-tho")} >= set(res.ids)    # Cần Thơ holds Sóc Trăng's targets
@@ -410,6 +413,16 @@ def admin_page(seeded, tmp_path, monkeypatch):
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     return at
+
+
+def test_broken_programme_file_is_named_in_the_error(programme_dir):
+    from tracker.catalogue import CatalogueError, load_catalogue
+
+    programme_dir.mkdir()
+    (programme_dir / "hong.yaml").write_text("documents: [{id: x}]\nindicators: []\njurisdictions: []\n", encoding="utf-8")
+    with pytest.raises(CatalogueError) as err:
+        load_catalogue()
+    assert err.value.path.endswith("hong.yaml") and any("documents[" in p for p in err.value.problems)
 
 
 @pytest.mark.parametrize("name, content, mime, expected", [
