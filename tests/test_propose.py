@@ -93,6 +93,16 @@ def test_growth_per_year_is_a_growth_rate():
     assert (p.measure, p.unit, p.value, p.comparator, p.average) == ("growth", "percent_per_year", 6.5, ">=", True)
 
 
+def test_share_of_growth_is_a_ratio_not_a_growth_rate():
+    [p] = numeric(programme("- Phần đóng góp của năng suất các nhân tố tổng hợp vào tăng trưởng kinh tế đạt 45%."))
+    assert (p.measure, p.unit) == ("ratio", "percent")
+
+
+def test_rate_per_population_written_after_the_unit():
+    [p] = numeric(programme("- Số cán bộ làm nghiên cứu và phát triển đạt 12 người/1 vạn dân trở lên."))
+    assert (p.value, p.comparator, p.per_population, p.unit) == (12, ">=", 10_000, "person")
+
+
 def test_rate_per_ten_thousand_people():
     [p] = numeric(programme("- Phấn đấu đạt 30 nhà khoa học trên 1 vạn dân."))
     assert (p.value, p.per_population, p.unit) == (30, 10_000, "person")

@@ -493,7 +493,8 @@ _YEAR_NEAR = re.compile(r"(?:đến|tới|trong|vào|đến hết)\s+năm\s+(20\
 _FROM_YEAR = re.compile(r"(?:từ|kể từ|bắt đầu từ)\s+năm\s+(20\d\d)", re.I)
 _PER_YEAR = re.compile(r"hàng năm|hằng năm|mỗi năm|/\s*năm|một năm", re.I)
 _AVERAGE = re.compile(r"trung bình|bình quân", re.I)
-_GROWTH = re.compile(r"tốc độ tăng|tăng trưởng|tăng bình quân", re.I)
+# A rate of increase ("tốc độ tăng … đạt 7%"), not a share of growth ("đóng góp … vào tăng trưởng").
+_GROWTH = re.compile(r"(?:tốc độ tăng|tốc độ tăng trưởng|tăng trưởng bình quân|tăng bình quân)(?:(?!đóng góp|tỷ trọng|tỷ lệ|vào).)*$", re.I)
 
 
 def _number_value(whole: str, frac: str | None) -> float:
