@@ -145,14 +145,45 @@ def for_screen(fig: go.Figure, height: int | None = None) -> tuple[dict, go.Figu
     return meta, screen
 
 
-def _end_labels(target_value, projection, reversed_axis: bool) -> tuple[str, str]:
-    """Which side (top/bottom) the target label and the projection label go, so that they never meet:
-    the target label at the left end of its line, the projection's at the right end of its own."""
-    if projection is None or target_value is None:
-        return "top", "top"
-    # Above both: below its line the target label would sit on the bars; the two labels are at
-    # opposite ends, so they meet only when a projection lands just above the target.
-    return "top", "top"
+# Height of a text label as a share of the plot height (a 14 px line on a ~400 px plot, with room).
+_BAND = 0.075
+
+
+def _place_labels(points: list[tuple[int, float]], bars: bool, target_value, target_year: int | None,
+                  projection, reversed_axis: bool) -> tuple[str, str, str]:
+    """Sides ("top"/"bottom") of the target label, the projection label and the latest value's label.
+
+    The target and projection labels end at the right edge (the years to come) and may reach five
+    years left on a phone; each goes on the side of its line where no other label or the axis is.
+    """
+    values = [v for _, v in points]
+    top = max([abs(v) for v in values] + [abs(target_value or 0), abs(projection or 0), 1e-9])
+
+    def h(v):   # 0 at the bottom of the plot, 1 at the top
+        return 1 - v / top if reversed_axis else v / top
+
+    def band(v, side):
+        return (h(v), h(v) + _BAND) if side == "top" else (h(v) - _BAND, h(v))
+
+    def clash(b, others):
+        return b[0] < 0 or b[1] > 1.08 or any(b[0] < o[1] and o[0] < b[1] for o in others)
+
+    near = [(y, v) for y, v in points if target_year is None or y >= target_year - 5]
+    # Bar values sit above their bars; the latest point's label is decided below.
+    taken = [band(v, "top") for _, v in near] if bars else []
+    latest = "top"
+    if not bars and points:
+        v = points[-1][1]
+        latest = "bottom" if target_value is not None and h(v) < h(target_value) and h(v) > 2 * _BAND else "top"
+        taken.append(band(v, latest))
+    target_side = "top"
+    if target_value is not None:
+        target_side = next((s for s in ("top", "bottom") if not clash(band(target_value, s), taken)), "top")
+        taken.append(band(target_value, target_side))
+    proj_side = "top"
+    if projection is not None:
+        proj_side = next((s for s in ("top", "bottom") if not clash(band(projection, s), taken)), "top")
+    return target_side, proj_side, latest
 
 
 def progress_figure(indicator, assessment, *, unit_name: str, caption: Caption, sector_name: str = "") -> go.Figure:
@@ -175,10 +206,9 @@ def progress_figure(indicator, assessment, *, unit_name: str, caption: Caption, 
     target = indicator.target
     target_value = getattr(target, "value", None) if indicator.is_numeric else None
     proj = getattr(assessment, "projection", None) if indicator.is_numeric else None
-    target_side, proj_side = _end_labels(target_value, proj, rank)
-    # The latest value's label goes on the side away from the target line.
-    latest_side = "bottom" if target_side == "top" and target_value is not None and series and \
-        ((series[-1].value <= target_value) != rank) else "top"
+    target_side, proj_side, latest_side = _place_labels(
+        [(p.year, p.value) for p in series], indicator.rollup_kind == "flow", target_value,
+        getattr(target, "year", None), proj, rank)
 
     def hover(points, note=""):
         return [f"{p.year}: {value_text(p.value, unit, lang)}" + (partial_note if p.partial else note) for p in points]
@@ -191,7 +221,9 @@ def progress_figure(indicator, assessment, *, unit_name: str, caption: Caption, 
         if partial:
             data.append({"type": "bar", "x": [p.year for p in partial], "y": [p.value for p in partial],
                          "name": "Năm chưa đủ quý" if lang != "en" else "Partial year",
-                         "marker": {"color": "white", "line": {"color": ACTUAL, "width": 2}, "pattern": {"shape": "/"}},
+                         "marker": {"color": "white", "line": {"color": ACTUAL, "width": 2},
+                                    "pattern": {"shape": "/", "fgcolor": ACTUAL, "bgcolor": "white", "size": 9,
+                                                "solidity": 0.25}},
                          "text": [fmt_number(p.value, lang) + "*" for p in partial], "textposition": "outside",
                          "cliponaxis": False, "hovertext": hover(partial), "hoverinfo": "text"})
     else:
@@ -203,36 +235,46 @@ def progress_figure(indicator, assessment, *, unit_name: str, caption: Caption, 
                                 "color": [("white" if (p.partial or getattr(p, "provisional", False)) else ACTUAL) for p in series]},
                      "text": [value_text(p.value, unit, lang) + ("*" if p.partial else "") if k == last else ""
                               for k, p in enumerate(series)],
-                     "textposition": f"{latest_side} center", "textfont": {"color": ACTUAL, "size": 14},
+                     # Centred on the point, unless it is the first year (the axis is close on its
+                     # left) or the last year on the axis (its right edge is close).
+                     "textposition": f"{latest_side} " + ("right" if len(series) <= 1 else "left" if (
+                         not indicator.is_numeric or series[-1].year >= target.year) else "center"),
+                     "textfont": {"color": ACTUAL, "size": 14},
                      "hovertext": hover(series), "hoverinfo": "text"})
 
-    xaxis = {"dtick": 1, "tickformat": "d", "showgrid": False}
     years = [p.year for p in series]
+    xaxis = {"dtick": 1, "tickformat": "d", "showgrid": False}
+    if years:
+        xaxis["range"] = [min(years) - 0.6, max(years) + 0.6]
     if indicator.is_numeric:
         first_year = min(years + [target.year - 1, 2024])
         label = (f"Mục tiêu {target.year}: " if lang != "en" else f"Target {target.year}: ") + _target_words(indicator, lang)
+        # On the chart the value and year only ("từ 100 bài báo"); the conditions are in the subtitle.
+        short = (f"Mục tiêu {target.year}: " if lang != "en" else f"Target {target.year}: ") + \
+            re.split(r", | \(", _target_words(indicator, lang))[0]
         data.append({"type": "scatter", "x": [first_year - 0.4, target.year + 0.4], "y": [target.value, target.value],
                      "mode": "lines", "name": label, "line": {"color": TARGET, "width": 2, "dash": "dot"},
                      "hoverinfo": "skip"})
         data.append({"type": "scatter", "x": [target.year], "y": [target.value], "mode": "markers",
                      "marker": {"symbol": "star", "size": 18, "color": TARGET}, "hovertext": [label],
                      "hoverinfo": "text", "name": label})
-        # On the line, at its left end: the data run left to right below or above it.
-        annotations.append({"text": _wrap(label, 34, max_lines=2), "x": first_year - 0.5, "xref": "x",
-                            "y": target.value, "yref": "y", "xanchor": "left", "align": "left",
+        # On the line, at its right end: the years to come, where no data are drawn.
+        annotations.append({"text": short, "x": target.year - 0.25, "xref": "x",
+                            "y": target.value, "yref": "y", "xanchor": "right", "align": "right",
                             "yanchor": "bottom" if target_side == "top" else "top", "showarrow": False,
-                            "font": {"color": TARGET, "size": 14}, "name": "target"})
+                            "yshift": 2 if target_side == "top" else -2,
+                            "font": {"color": TARGET, "size": 13}, "name": "target"})
         if proj is not None and whole:
             last_whole = whole[-1]
             name = ("Dự báo " if lang != "en" else "Projection ") + f"{target.year}: {value_text(proj, unit, lang)}"
             data.append({"type": "scatter", "x": [last_whole.year, target.year], "y": [last_whole.value, proj],
                          "mode": "lines+markers", "name": name, "line": {"color": MUTED, "width": 2, "dash": "dash"},
                          "marker": {"size": [0, 10], "color": MUTED}, "hovertext": ["", name], "hoverinfo": "text"})
-            annotations.append({"text": name, "x": target.year + 0.3, "xref": "x", "y": proj, "yref": "y",
-                                "xanchor": "right", "yanchor": "bottom" if proj_side == "top" else "top",
-                                "yshift": 6 if proj_side == "top" else -6, "showarrow": False,
-                                "font": {"color": MUTED, "size": 14}, "name": "projection"})
-        xaxis["range"] = [first_year - 0.6, target.year + 0.6]
+            annotations.append({"text": name, "x": target.year - 0.2, "xref": "x", "y": proj, "yref": "y",
+                                "xanchor": "right", "font": {"color": MUTED, "size": 13}, "yanchor": "bottom" if proj_side == "top" else "top",
+                                "yshift": 8 if proj_side == "top" else -8, "showarrow": False,
+                                "name": "projection"})
+        xaxis["range"] = [first_year - 0.6, max(years + [target.year]) + 0.6]
 
     status = assessment.status
     colour = STATUS_COLOURS.get(status, MUTED)
@@ -336,7 +378,7 @@ def UNIT_WORDS(unit: str, lang: str) -> str:  # noqa: N802 - reads as a label
     return UNITS.get(unit, {}).get("en" if lang == "en" else "vi", "")
 
 
-def task_label(item: dict, width: int = 46) -> str:
+def task_label(item: dict, width: int = 34) -> str:
     """'Khánh Hòa: Thành lập trung tâm khởi nghiệp …' — unit first, cut with an ellipsis."""
     text = f"{item.get('unit_name', '')}: {item['name']}" if item.get("unit_name") else item["name"]
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"

@@ -66,8 +66,9 @@ st.caption(t("ov.attention_intro", lang))
 rows = attention_rows(cat, snap, lang, units)
 
 
-def entry(r: dict) -> None:
-    with st.container(border=True):
+def entry(k: int, r: dict) -> None:
+    # Keyed, so the layout test can find every entry and check that none is cut.
+    with st.container(border=True, key=f"nq_entry_{k}"):
         st.markdown(f"{ui.status_chip(r['status'], lang)} &nbsp;**{html.escape(r['unit_name'])}** — "
                     f"[{html.escape(r['target_name'])}]({r['link']})", unsafe_allow_html=True)
         facts = [(t("ov.col.latest", lang), r["latest_text"]), (t("ov.col.target", lang), r["target_text"]),
@@ -79,12 +80,12 @@ def entry(r: dict) -> None:
 
 if not rows:
     st.success(t("ov.attention_none", lang))
-for r in rows[:ATTENTION_SHOWN]:
-    entry(r)
+for k, r in enumerate(rows[:ATTENTION_SHOWN]):
+    entry(k, r)
 if len(rows) > ATTENTION_SHOWN:
     with st.expander(t("ov.more", lang, n=len(rows) - ATTENTION_SHOWN)):
-        for r in rows[ATTENTION_SHOWN:]:
-            entry(r)
+        for k, r in enumerate(rows[ATTENTION_SHOWN:], start=ATTENTION_SHOWN):
+            entry(k, r)
 
 # --- what changed since the previous quarter
 if previous_code:

@@ -1,0 +1,164 @@
+"""Every page is laid out for a laptop, a small laptop and a phone, measured in a real browser.
+
+At 1440×900, 1280×800 and 390×844 (Playwright driving Debian's /usr/bin/chromium) every page is
+opened and, in every Plotly chart, every text element (ticks, labels, annotations, legend) must lie
+inside its SVG and no two may overlap — the demo watermark excepted, it is meant to lie under the
+rest. A chart's plot area must keep at least half its width (no squashed charts on a phone), the
+page must not scroll sideways, and the overview's ranked list entries must not be cut. Screenshots
+go to test-output/layout/ for a person to look at.
+
+Set LAYOUT_URL=http://127.0.0.1:8501 to measure a dashboard that is already running.
+"""
+
+from __future__ import annotations
+
+import os
+import time
+
+import pytest
+
+from tests.conftest import OUTPUT
+from tests.e2e.test_browser import CHROMIUM, LAUNCH_ARGS, pytestmark  # noqa: F401  (skip without chromium)
+
+SIZES = [(1440, 900), (1280, 800), (390, 844)]
+PAGES = {
+    "tong-quan": "/tong-quan",
+    "dia-phuong-khanh-hoa": "/dia-phuong?unit=khanh-hoa",
+    "dia-phuong-bac-giang": "/dia-phuong?unit=bac-giang",
+    "so-sanh": "/so-sanh",
+    "nhiem-vu": "/nhiem-vu",
+    "danh-muc": "/danh-muc",
+    "phuong-phap": "/phuong-phap",
+    "tong-quan-en": "/tong-quan?lang=en",
+    "dia-phuong-en": "/dia-phuong?unit=khanh-hoa&lang=en",
+}
+WATERMARKS = ("DỮ LIỆU MINH HỌA", "DEMO DATA")
+SHOTS = OUTPUT / "layout"
+
+# Measured in the page: every Plotly chart's text boxes, its SVG box and its plot area.
+MEASURE_CHARTS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map((plot, k) => {
+  const svg = plot.querySelector('svg.main-svg');
+  const box = svg.getBoundingClientRect();
+  const drag = plot.querySelector('.nsewdrag');
+  const texts = [];
+  plot.querySelectorAll('svg.main-svg text').forEach(t => {
+    const content = (t.textContent || '').trim();
+    if (!content) return;
+    if (t.closest('.hoverlayer')) return;
+    const style = getComputedStyle(t);
+    if (style.display === 'none' || style.visibility === 'hidden' || parseFloat(style.opacity) === 0) return;
+    const r = t.getBoundingClientRect();
+    if (r.width < 1 || r.height < 1) return;
+    texts.push({text: content, left: r.left, top: r.top, right: r.right, bottom: r.bottom});
+  });
+  return {index: k, box: {left: box.left, top: box.top, right: box.right, bottom: box.bottom, width: box.width},
+          plotWidth: drag ? drag.getBoundingClientRect().width : null, texts: texts};
+})"""
+
+# The ranked list's entries (bordered containers holding a status chip and a link): not cut.
+MEASURE_ENTRIES = """() => Array.from(document.querySelectorAll('[class*="st-key-nq_entry_"]'))
+  .filter(b => b.offsetParent !== null)
+  .map(b => ({text: b.innerText.slice(0, 60), right: b.getBoundingClientRect().right, scroll: b.scrollWidth,
+              client: b.clientWidth}))"""
+
+
+def overlaps(texts: list[dict], tolerance: float = 1.5) -> list[tuple[str, str]]:
+    """Pairs of text boxes that overlap by more than ``tolerance`` px both ways (touching is fine)."""
+    found = []
+    for i, a in enumerate(texts):
+        for b in texts[i + 1:]:
+            dx = min(a["right"], b["right"]) - max(a["left"], b["left"])
+            dy = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+            if dx > tolerance and dy > tolerance:
+                found.append((a["text"], b["text"]))
+    return found
+
+
+def outside(texts: list[dict], box: dict, tolerance: float = 1.5) -> list[str]:
+    return [t["text"] for t in texts if t["left"] < box["left"] - tolerance or t["right"] > box["right"] + tolerance
+            or t["top"] < box["top"] - tolerance or t["bottom"] > box["bottom"] + tolerance]
+
+
+def test_overlap_check_can_fail():
+    """The measuring functions themselves: two boxes on top of each other are caught, neighbours are not."""
+    a = {"text": "2024", "left": 0, "top": 0, "right": 30, "bottom": 12}
+    b = {"text": "2025", "left": 20, "top": 2, "right": 50, "bottom": 14}
+    c = {"text": "2026", "left": 30, "top": 0, "right": 60, "bottom": 12}
+    assert overlaps([a, b]) == [("2024", "2025")]
+    assert overlaps([a, c]) == []
+    assert outside([a, c], {"left": 0, "top": 0, "right": 50, "bottom": 20}) == ["2026"]
+
+
+def _settle(page, timeout_s: float = 90) -> None:
+    """Wait until the script run is over and the charts stop appearing."""
+    page.wait_for_selector("[data-testid='stMain']", timeout=timeout_s * 1000)
+    last, stable, start = -1, 0, time.time()
+    while time.time() - start < timeout_s:
+        time.sleep(0.5)
+        running = page.evaluate("document.querySelectorAll('[data-testid=stStatusWidget] button').length")
+        count = page.evaluate("document.querySelectorAll('.js-plotly-plot .main-svg').length")
+        stable = stable + 1 if (not running and count == last) else 0
+        if stable >= 3:
+            break
+        last = count
+    time.sleep(0.5)   # Plotly's last relayout after the container got its width
+
+
+@pytest.fixture(scope="module")
+def base_url(request):
+    if os.environ.get("LAYOUT_URL"):
+        return os.environ["LAYOUT_URL"].rstrip("/")
+    return request.getfixturevalue("server")["url"]
+
+
+@pytest.fixture(scope="module")
+def chromium():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=LAUNCH_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.mark.parametrize("width,height", SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def test_every_page_is_laid_out_without_overlap_or_clipping(base_url, chromium, width, height):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page = chromium.new_page(viewport={"width": width, "height": height})
+    problems = []
+    charts_seen = 0
+    try:
+        for name, path in PAGES.items():
+            page.goto(base_url + path)
+            _settle(page)
+            page.screenshot(path=str(SHOTS / f"{name}_{width}x{height}.png"))
+            if page.locator("[data-testid='stException']").count():
+                problems.append(f"{name}: the page shows an exception")
+            sideways = page.evaluate("document.querySelector('[data-testid=stMain]').scrollWidth - window.innerWidth")
+            if sideways > 1:
+                problems.append(f"{name}: the page scrolls sideways by {sideways} px")
+            for chart in page.evaluate(MEASURE_CHARTS):
+                charts_seen += 1
+                texts = [t for t in chart["texts"] if not any(w in t["text"] for w in WATERMARKS)]
+                where = f"{name} chart {chart['index']}"
+                for a, b in overlaps(texts):
+                    problems.append(f"{where}: '{a}' overlaps '{b}'")
+                for text in outside(texts, chart["box"]):
+                    problems.append(f"{where}: '{text}' lies outside the chart")
+                if chart["plotWidth"] is not None and chart["plotWidth"] < 0.5 * chart["box"]["width"]:
+                    problems.append(f"{where}: plot area {chart['plotWidth']:.0f} px of {chart['box']['width']:.0f} px")
+            if name.startswith("tong-quan"):
+                entries = page.evaluate(MEASURE_ENTRIES)
+                if not entries:
+                    problems.append(f"{name}: no ranked list entries found")
+                for e in entries:
+                    if e["right"] > width + 1 or e["scroll"] > e["client"] + 1:
+                        problems.append(f"{name}: ranked entry cut: {e['text']!r}")
+        if width == 1280:
+            page.goto(base_url + "/dia-phuong?unit=khanh-hoa")
+            _settle(page)
+            page.locator(".js-plotly-plot").first.screenshot(path=str(SHOTS / "unit-chart_1280.png"))
+    finally:
+        page.close()
+    assert charts_seen, "no chart was measured"
+    assert not problems, "\n".join(problems)
