@@ -372,7 +372,7 @@ def test_saved_programme_loads_with_the_catalogue_and_entries_are_retired_not_de
                          who="quantri", unit="soc-trang", new_unit=None,
                          document={"kind": "Chương trình hành động", "number": "05-CTr/TU", "date": "2024-04-02"})
     assert not res.issues, res.issues
-    assert all(i.startswith("soc-trang.cthd-05-2024-") for i in res.ids)
+    assert all(i.startswith("soc-trang.cthd-05-2024.") for i in res.ids)
     from tracker.catalogue import catalogue_key
 
     assert str(programme_dir / "soc-trang-cthd-05-2024.yaml") in [f for f, _ in catalogue_key()]
@@ -500,7 +500,7 @@ def test_page_from_upload_to_save_then_unit_page_and_status(seeded, tmp_path, mo
     capsys.readouterr()
     assert main(["status", "--json", "--unit", "soc-trang"]) == 0
     out = capsys.readouterr().out
-    assert "soc-trang.cthd-07-" in out and "55" in out
+    assert "soc-trang.cthd-07." in out and "55" in out
 
 
 def test_page_is_for_admins_only(seeded_env):

@@ -183,7 +183,9 @@ class Sector(Strict):
 
 
 class Indicator(Strict):
-    id: str = Field(pattern=r"^[a-z0-9-]+\.[a-z0-9]+(-[a-z0-9]+)*$")
+    # <unit>.<slug> for the bundled documents; <unit>.<document-slug>.<slug> for programmes added by an admin,
+    # so a successor's own programme never collides with the targets it inherited.
+    id: str = Field(pattern=r"^[a-z0-9-]+\.[a-z0-9]+(-[a-z0-9]+)*(\.[a-z0-9]+(-[a-z0-9]+)*)?$")
     jurisdiction: str
     document: str
     section: str = Field(min_length=1)

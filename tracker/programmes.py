@@ -215,7 +215,7 @@ def build_entries(rows: list[dict], text: str, unit: str, doc_id: str, doc_slug:
         if _int(row.get("horizon")) == 2045:
             entry["note"] = {"vi": "Thuộc Tầm nhìn đến năm 2045, không phải mục tiêu cụ thể đến năm 2030.",
                              "en": "Part of the vision to 2045, not of the specific goals for 2030."}
-        base = f"{unit}.{doc_slug}-{slugify(name, 32)}"
+        base = f"{unit}.{doc_slug}.{slugify(name, 32)}"
         ident, k = base, 2
         while ident in used:
             ident, k = f"{base}-{k}", k + 1
