@@ -155,8 +155,25 @@ def test_compare_page_lines_up_units(seeded_env):
     at = run("views/compare.py")
     assert len(charts(at)) == 1
     text = spec(charts(at)[0])
-    assert "Số doanh nghiệp khoa học và công nghệ" in text
-    assert text.count("mục tiêu") >= 2
+    assert "Doanh nghiệp khoa học và công nghệ" in text
+    # Each unit's target is a star with its own hover, and all are listed once in the subtitle
+    # (two labels on one spot used to print over each other).
+    assert text.count("mục tiêu ") >= 2 and "Mục tiêu: " in text
+
+
+def test_compare_page_offers_only_concepts_declared_comparable(seeded_env):
+    from tracker.catalogue import load_catalogue
+
+    cat = load_catalogue()
+    at = run("views/compare.py")
+    offered = list(at.selectbox[0].options)
+    names = {c.name.get("vi"): c.id for c in cat.concepts.values()}
+    assert offered and all(o in names for o in offered), offered
+    # Khánh Hòa's "sáng chế, giải pháp hữu ích" is not set beside another unit's "phát minh".
+    assert not any("sáng chế" in o.lower() or "phát minh" in o.lower() for o in offered)
+    for o in offered:
+        units = {i.jurisdiction for i in cat.concept_groups()[names[o]]}
+        assert len(units) > 1
 
 
 def test_milestones_page_lists_overdue_first(seeded_env):

@@ -176,13 +176,18 @@ def _place_labels(points: list[tuple[int, float]], bars: bool, target_value, tar
         v = points[-1][1]
         latest = "bottom" if target_value is not None and h(v) < h(target_value) and h(v) > 2 * _BAND else "top"
         taken.append(band(v, latest))
-    target_side = "top"
-    if target_value is not None:
-        target_side = next((s for s in ("top", "bottom") if not clash(band(target_value, s), taken)), "top")
-        taken.append(band(target_value, target_side))
-    proj_side = "top"
-    if projection is not None:
-        proj_side = next((s for s in ("top", "bottom") if not clash(band(projection, s), taken)), "top")
+    # The first pair of sides where neither label meets the other, a data label or the edges.
+    pairs = [("top", "top"), ("bottom", "top"), ("top", "bottom"), ("bottom", "bottom")]
+    target_side, proj_side = "top", "top"
+    for ts, ps in pairs:
+        tb = band(target_value, ts) if target_value is not None else None
+        pb = band(projection, ps) if projection is not None else None
+        if tb is not None and clash(tb, taken):
+            continue
+        if pb is not None and clash(pb, taken + ([tb] if tb else [])):
+            continue
+        target_side, proj_side = ts, ps
+        break
     return target_side, proj_side, latest
 
 
@@ -299,7 +304,7 @@ def progress_figure(indicator, assessment, *, unit_name: str, caption: Caption, 
     if unit in COUNT_UNITS or rank:
         # Whole steps for small counts: no "0,2 văn bằng" on the axis.
         top = max([p.value for p in series] + [target_value or 0, proj or 0, 0])
-        if top <= 8:
+        if top <= 10:
             layout["yaxis"]["dtick"] = 1
     return go.Figure({"data": data, "layout": layout})
 

@@ -198,7 +198,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "role.admin": ("quản trị", "admin"),
     # compare
     "compare.choose": ("Chỉ tiêu", "Target"),
-    "compare.none": ("Chưa có chỉ tiêu nào được nhiều địa phương cùng đặt.", "No target is shared by several units yet."),
+    "compare.none": ("Chưa có chỉ tiêu nào được danh mục khai báo là so sánh được giữa các địa phương.",
+                     "No target is declared comparable across units in the catalogue yet."),
     "compare.kind": ("Hoặc so sánh cùng loại chỉ tiêu", "Or compare targets of one kind"),
     # milestones
     "ms.filter_unit": ("Địa phương", "Unit"),

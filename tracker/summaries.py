@@ -198,13 +198,19 @@ def status_table(rows: list[dict], lang: str) -> list[dict]:
 
 
 def shared_targets(cat: Catalogue) -> dict[str, list[str]]:
-    """Slug → indicator ids, for targets that more than one unit set (the compare page's choices)."""
-    by_slug: dict[str, list[str]] = {}
-    for ind in cat.indicators:
-        if ind.is_numeric or ind.kind == "direction":
-            by_slug.setdefault(ind.slug, []).append(ind.id)
-    shared = {slug: ids for slug, ids in by_slug.items() if len({cat.indicator(i).jurisdiction for i in ids}) > 1}
-    # Targets with numbers on more than one unit first: those are the comparisons leaders ask for.
+    """Concept → indicator ids, for what several units measure the same way (the compare page's choices).
+
+    Only indicators the catalogue declares comparable (the same ``concept``) are offered: a shared
+    slug or a similar name is not enough — Khánh Hòa's "sáng chế, giải pháp hữu ích" and Bắc Giang's
+    "phát minh" are different things.
+    """
+    groups = cat.concept_groups() if hasattr(cat, "concept_groups") else {}
+    shared = {}
+    for concept, inds in groups.items():
+        ids = [i.id for i in inds if i.is_numeric or i.kind == "direction"]
+        if len({cat.indicator(i).jurisdiction for i in ids}) > 1:
+            shared[concept] = ids
+    # Concepts with numbers on more than one unit first: those are the comparisons leaders ask for.
     return dict(sorted(shared.items(), key=lambda kv: -sum(cat.indicator(i).is_numeric for i in kv[1])))
 
 

@@ -21,13 +21,14 @@ shared = shared_targets(cat)
 if not shared:
     st.info(t("compare.none", lang))
     st.stop()
-slug = st.selectbox(t("compare.choose", lang), list(shared),
-                    format_func=lambda s: cat.indicator(shared[s][0]).name.get(lang))
+slug = st.selectbox(t("compare.choose", lang), list(shared), format_func=lambda c: cat.concepts[c].name.get(lang))
+concept = cat.concepts[slug]
+st.caption(concept.definition.get(lang))
 ids = shared[slug]
 ind = cat.indicator(ids[0])
 units = [cat.indicator(i).jurisdiction for i in ids]
 series = compare_series(cat, snap, ids, lang)
-fig = compare_figure(series, indicator_name=ind.name.get(lang), unit=ind.unit, caption=caption(cat, snap, lang, units))
+fig = compare_figure(series, indicator_name=concept.name.get(lang), unit=ind.unit, caption=caption(cat, snap, lang, units))
 ui.chart(fig, f"so-sanh_{slug}_{snap.latest_period}", key="compare")
 table = [{("Unit" if lang == "en" else "Địa phương"): s["unit_name"],
           ("Status" if lang == "en" else "Tình trạng"): status_label(s["status"], lang),
