@@ -156,6 +156,48 @@ def test_idle_timeout_signs_out_but_keeps_a_checked_upload_until_sign_in(own_cop
     assert len(submissions()) == len(before) + 1
 
 
+def test_anonymous_history_shows_no_names_reasons_or_files(own_copy):
+    admin = User("quantri.h", "admin", (), "")
+    at = open_page("views/history.py", admin)
+    chosen = at.selectbox(key="hist_pick").value
+    at.text_input(key="withdraw_reason").input("Nộp nhầm kỳ — lý do riêng")
+    at.button[[b.label for b in at.button].index("Rút lần nộp này")].click()
+    rerun(at)
+    assert at.get("download_button")  # the admin gets the original
+
+    anon = open_page("views/history.py", None)
+    frame = anon.dataframe[0].value
+    assert {"Người nộp", "Tệp", "Lý do rút"}.isdisjoint(frame.columns)
+    assert {"Đơn vị", "Kỳ", "Thời điểm", "Số liệu", "Trạng thái"} <= set(frame.columns)
+    anon.selectbox(key="hist_pick").set_value(chosen)
+    rerun(anon)
+    body = texts(anon)
+    assert "lý do riêng" not in body and "quantri.h" not in body and "demo" not in body.split("Chọn lần nộp")[-1]
+    assert "Đã rút lúc" in body
+    assert not [d for d in anon.get("download_button") if "tệp gốc" in str(d.proto.label)]
+    revisions = anon.dataframe[-1].value
+    assert {"Người nộp", "Tệp"}.isdisjoint(revisions.columns)
+
+
+def test_original_files_go_to_that_units_staff_and_admins_only(own_copy):
+    at = open_page("views/history.py", User("canbo.kh.h", "uploader", KH, ""))
+    frame = at.dataframe[0].value
+    assert "Người nộp" in frame.columns  # any signed-in user sees names
+    originals = lambda a: [d for d in a.get("download_button") if "tệp gốc" in str(d.proto.label)]  # noqa: E731
+    own = int(frame[frame["Đơn vị"] == "Khánh Hòa"].iloc[0]["#"])
+    other = int(frame[frame["Đơn vị"] != "Khánh Hòa"].iloc[0]["#"])
+    at.selectbox(key="hist_pick").set_value(own)
+    rerun(at)
+    assert originals(at)
+    at.selectbox(key="hist_pick").set_value(other)
+    rerun(at)
+    assert not originals(at)
+    viewer = open_page("views/history.py", User("lanhdao.h", "viewer", (), ""))
+    viewer.selectbox(key="hist_pick").set_value(own)
+    rerun(viewer)
+    assert not originals(viewer)
+
+
 def test_a_user_changes_their_own_password_and_their_other_sessions_end(own_copy):
     users().add_user("canbo.pw", "viewer", "mat-khau-cu-2026")
     other_tab = dashboard()

@@ -110,6 +110,19 @@ MIGRATIONS: list[list[str]] = [
     # The area a figure covers: 'target' (the area its target was set for, e.g. the former Bắc Giang) or
     # 'whole' (the reporting unit's whole area today, where the old area could not be separated).
     ["""ALTER TABLE observations ADD COLUMN territory VARCHAR DEFAULT 'target'"""],
+    # Issue 13: who did what (sign-ins, uploads, withdrawals, account changes), and the reason an admin
+    # gave for writing into a locked period, kept with the submission.
+    [
+        """CREATE SEQUENCE audit_ids START 1""",
+        """CREATE TABLE audit_log (
+            id BIGINT PRIMARY KEY DEFAULT nextval('audit_ids'),
+            logged_at TIMESTAMP NOT NULL,
+            username VARCHAR NOT NULL,
+            event VARCHAR NOT NULL,
+            detail VARCHAR NOT NULL
+        )""",
+        """ALTER TABLE submissions ADD COLUMN override_reason VARCHAR""",
+    ],
 ]
 
 OBSERVATION_COLUMNS = ["indicator_id", "unit", "period", "sector", "value", "note", "source", "territory",
@@ -126,7 +139,7 @@ _SUBMISSION_SELECT = """
     SELECT s.id, s.file_name, s.sha256, s.uploaded_by, s.uploaded_at, s.unit, s.period,
            s.observation_count, s.milestone_count,
            CASE WHEN w.submission_id IS NULL THEN 'accepted' ELSE 'withdrawn' END,
-           s.report_json, w.withdrawn_by, w.withdrawn_at, w.reason, s.is_demo
+           s.report_json, w.withdrawn_by, w.withdrawn_at, w.reason, s.is_demo, s.override_reason
     FROM submissions s LEFT JOIN withdrawals w ON w.submission_id = s.id
 """
 
@@ -466,8 +479,10 @@ class Store:
     # --- writing -------------------------------------------------------------------------------
 
     def commit(self, parsed: ParsedForm, content: bytes, *, user: str, is_demo: bool = False,
-               now: dt.datetime | None = None) -> CommitResult:
-        """Store an accepted upload whole, or recognise it as a file already accepted."""
+               now: dt.datetime | None = None, reason: str | None = None) -> CommitResult:
+        """Store an accepted upload whole, or recognise it as a file already accepted.
+
+        ``reason``: why an admin writes into a locked period; kept with the submission and in the audit log."""
         if not parsed.ok:
             raise ValueError("Tệp có lỗi không được lưu. / A form with errors is not stored.")
         if self.read_only:
@@ -495,10 +510,15 @@ class Store:
                     return CommitResult(existing[0], True, 0, 0)
                 submission_id = cur.execute(
                     """INSERT INTO submissions (file_name, sha256, archive_name, uploaded_by, uploaded_at, unit, period,
-                           form_version, observation_count, milestone_count, report_json, is_demo)
-                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
+                           form_version, observation_count, milestone_count, report_json, is_demo, override_reason)
+                       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id""",
                     [parsed.file_name, sha256, archive_name, user, recorded_at, unit, period, parsed.form_version,
-                     len(observations), len(milestones), parsed.report.to_json(), is_demo]).fetchone()[0]
+                     len(observations), len(milestones), parsed.report.to_json(), is_demo,
+                     (reason or "").strip() or None]).fetchone()[0]
+                if not is_demo:
+                    _audit_on(cur, recorded_at, user, "upload_override" if (reason or "").strip() else "upload",
+                              f"#{submission_id} {unit} {period} {parsed.file_name}"
+                              + (f" — lý do / reason: {reason.strip()}" if (reason or "").strip() else ""))
                 self._insert_observations(cur, submission_id, observations, recorded_at)
                 self._insert_milestones(cur, submission_id, milestones, recorded_at)
                 self._write_archive(archive_name, content)
@@ -604,13 +624,14 @@ class Store:
             if found[1] is not None:
                 raise ValueError(f"Lần nộp #{submission_id} đã được rút trước đó. / Submission #{submission_id} was already withdrawn.")
             cur.execute("INSERT INTO withdrawals VALUES (?, ?, ?, ?)", [submission_id, user, _utc_naive(now), reason.strip()])
+            _audit_on(cur, _utc_naive(now), user, "withdraw", f"#{submission_id}: {reason.strip()}")
         return self.submission(submission_id)
 
     # --- submissions ---------------------------------------------------------------------------
 
     @staticmethod
     def _submission(row) -> Submission:
-        return Submission(*row[:14], is_demo=bool(row[14]))
+        return Submission(*row[:14], is_demo=bool(row[14]), override_reason=row[15] if len(row) > 15 else None)
 
     def submissions(self, unit: str | None = None, period: str | None = None, include_withdrawn: bool = True) -> list[Submission]:
         """Newest first. A bulk submission matches a unit or period if it carried rows for it."""
@@ -793,3 +814,87 @@ class Store:
             GROUP BY r.unit"""
         with self._cursor() as cur:
             return {u: set(periods) for u, periods in cur.execute(sql, params).fetchall()}
+
+    # --- audit log and backup (issue 13) -------------------------------------------------------
+
+    def audit(self, event: str, username: str, detail: str = "", *, now: dt.datetime | None = None) -> None:
+        """One row of the audit log: who, when, what (see AUDIT_EVENTS)."""
+        with self._cursor(write=True) as cur:
+            _audit_on(cur, _utc_naive(now), username, event, detail)
+
+    def audit_log(self, limit: int = 200, username: str | None = None, events: list[str] | None = None) -> list["AuditEntry"]:
+        """Newest first."""
+        where, params = [], []
+        if username:
+            where.append("username = ?")
+            params.append(username)
+        if events:
+            where.append("list_contains(?::VARCHAR[], event)")
+            params.append(list(events))
+        sql = ("SELECT id, logged_at, username, event, detail FROM audit_log" + (" WHERE " + " AND ".join(where) if where else "")
+               + " ORDER BY id DESC LIMIT ?")
+        with self._cursor() as cur:
+            return [AuditEntry(*row) for row in cur.execute(sql, params + [int(limit)]).fetchall()]
+
+    def backup(self, out_db: str | Path, out_archive: str | Path) -> tuple[int, int]:
+        """A consistent copy: the database copied inside one writable connection (so no commit runs
+        meanwhile, in this process or another), then the archived files. (submissions, files) copied."""
+        out_db, out_archive = Path(out_db), Path(out_archive)
+        if out_db.exists():
+            raise StoreError(f"Tệp sao lưu {out_db} đã có", f"The backup file {out_db} already exists", code="exists",
+                             place=str(out_db))
+        out_db.parent.mkdir(parents=True, exist_ok=True)
+        with self._cursor(write=True) as cur:
+            name = cur.execute("SELECT current_database()").fetchone()[0]
+            cur.execute(f"ATTACH '{str(out_db).replace(chr(39), chr(39) * 2)}' AS nq45_backup")
+            try:
+                cur.execute(f'COPY FROM DATABASE "{name}" TO nq45_backup')
+            finally:
+                cur.execute("DETACH nq45_backup")
+            count = cur.execute("SELECT count(*) FROM submissions").fetchone()[0]
+            out_archive.mkdir(parents=True, exist_ok=True)
+            files = 0
+            if self.archive_dir.is_dir():
+                for path in self.archive_dir.iterdir():
+                    if path.is_file() and not path.name.endswith(".part"):
+                        shutil.copy2(path, out_archive / path.name)
+                        files += 1
+        return count, files
+
+
+# What the audit log records (event -> Vietnamese, English).
+AUDIT_EVENTS = {
+    "signin_ok": ("đăng nhập", "signed in"),
+    "signin_failed": ("đăng nhập sai", "failed sign-in"),
+    "signin_locked": ("tạm khóa đăng nhập", "sign-in locked"),
+    "sign_out": ("đăng xuất", "signed out"),
+    "session_end": ("phiên kết thúc", "session ended"),
+    "upload": ("nộp số liệu", "upload"),
+    "upload_override": ("nộp vào kỳ đã khóa", "upload into a locked period"),
+    "withdraw": ("rút lần nộp", "withdrawal"),
+    "user_add": ("thêm người dùng", "user added"),
+    "user_remove": ("xóa người dùng", "user removed"),
+    "user_passwd": ("đổi mật khẩu", "password changed"),
+    "user_disable": ("vô hiệu hóa", "user disabled"),
+    "user_enable": ("bật lại", "user enabled"),
+    "user_unlock": ("mở khóa đăng nhập", "sign-in unlocked"),
+    "backup": ("sao lưu", "backup"),
+}
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    id: int
+    at: dt.datetime
+    username: str
+    event: str
+    detail: str
+
+    def event_label(self, lang: str = "vi") -> str:
+        vi, en = AUDIT_EVENTS.get(self.event, (self.event, self.event))
+        return en if lang == "en" else vi
+
+
+def _audit_on(cur, at: dt.datetime, username: str, event: str, detail: str = "") -> None:
+    cur.execute("INSERT INTO audit_log (logged_at, username, event, detail) VALUES (?, ?, ?, ?)",
+                [at, username or "?", event, (detail or "")[:2000]])

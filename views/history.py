@@ -3,7 +3,7 @@
 import streamlit as st
 
 from tracker import ui
-from tracker.access import can_withdraw
+from tracker.access import can_download_original, can_see_names, can_withdraw
 from tracker.catalogue import UNITS
 from tracker.i18n import fmt_date, t
 from tracker.periods import parse_period, today
@@ -14,6 +14,9 @@ cat = ui.catalogue()
 settings = load_settings()
 user = ui.current_user()
 store = ui.store()
+# Anonymous visitors see units, periods, times and counts; names, file names and reasons need a sign-in.
+names = can_see_names(user)
+PRIVATE = {t("hist.col.by", lang), t("hist.col.file", lang), t("hist.col.withdrawn_by", lang), t("hist.col.reason", lang)}
 st.title(t("page.history", lang))
 
 
@@ -50,17 +53,25 @@ table = [{
     t("hist.col.withdrawn_by", lang): s.withdrawn_by or "", t("hist.col.withdrawn_at", lang): s.withdrawn_at,
     t("hist.col.reason", lang): s.withdraw_reason or "",
 } for s in sorted(subs, key=lambda s: (s.status != "withdrawn", -s.id))]
+if not names:
+    table = [{k: v for k, v in row.items() if k not in PRIVATE} for row in table]
 ui.table(table, lang, key="hist_table")
 ui.downloads(table, "lich-su-nop", lang, key="history")
 
 st.subheader(t("hist.one", lang))
 chosen = st.selectbox(t("hist.pick", lang), [s.id for s in subs], key="hist_pick",
-                      format_func=lambda i: next(f"#{s.id} · {s.file_name} · {s.uploaded_by}" for s in subs if s.id == i))
+                      format_func=lambda i: next(f"#{s.id} · {s.file_name} · {s.uploaded_by}" if names
+                                                 else f"#{s.id} · {unit_name(s.unit)} · {period_label(s.period)}"
+                                                 for s in subs if s.id == i))
 sub = store.submission(chosen)
 path = store.archived_file(chosen)
-if path and path.exists():
+if path and path.exists() and can_download_original(user, sub.unit).allowed:
     st.download_button(t("hist.download", lang), path.read_bytes(), file_name=sub.file_name, key="orig_download")
-if sub.status == "withdrawn":
+if names and getattr(sub, "override_reason", None):   # st.text: staff text, never read as Markdown
+    st.text(t("hist.override", lang, reason=sub.override_reason))
+if sub.status == "withdrawn" and not names:
+    st.caption(t("hist.withdrawn_at", lang, at=fmt_date(sub.withdrawn_at, lang)))
+elif sub.status == "withdrawn":
     # st.text: the reason is staff text, shown as typed, never read as Markdown or HTML.
     st.text(t("hist.was_withdrawn", lang, by=sub.withdrawn_by, at=fmt_date(sub.withdrawn_at, lang), reason=sub.withdraw_reason))
 elif user is None:
@@ -107,5 +118,18 @@ else:
         t("hist.col.file", lang): r["file_name"],
         t("hist.col.status", lang): t("hist.withdrawn", lang) if r["withdrawn"] else t("hist.accepted", lang),
     } for r in records]
+    if not names:
+        view = [{k: v for k, v in row.items() if k not in PRIVATE} for row in view]
     ui.table(view, lang, key="hist_values")
     ui.downloads(view, f"lich-su_{ind_id}", lang, key="history_values")
+
+# The audit log: administrators only (sign-ins, uploads, withdrawals, account changes, lock overrides).
+if user is not None and user.role == "admin":
+    st.subheader(t("hist.audit", lang))
+    entries = store.audit_log(limit=200)
+    if not entries:
+        st.info(t("hist.audit_empty", lang))
+    else:
+        st.dataframe([{t("hist.col.at", lang): e.at, t("hist.audit_user", lang): e.username,
+                       t("hist.audit_event", lang): e.event_label(lang), t("hist.audit_detail", lang): e.detail}
+                      for e in entries], hide_index=True, width="stretch", key="hist_audit")

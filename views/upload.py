@@ -85,11 +85,13 @@ if issues:
 if not parsed.ok:
     st.error(t("up.refused", lang, n=len(parsed.report.errors)))
     st.stop()
-refusals = []
+refusals, overrides = [], []
 for u, p in sorted({(o.unit, o.period) for o in parsed.observations} | {(m.unit, m.period) for m in parsed.milestones}):
     d = can_upload(user_for_view, u, p, now, settings.lock_days)
     if not d.allowed:
         refusals.append(d.message_en if lang == "en" else d.message_vi)
+    elif d.code == "admin_override":
+        overrides.append(d.message_en if lang == "en" else d.message_vi)
 if refusals:
     for msg in dict.fromkeys(refusals):
         st.error(msg)
@@ -109,16 +111,21 @@ st.dataframe(pd.DataFrame(preview_rows(changes, cat, lang)), hide_index=True, wi
 checked = True
 if parsed.report.warnings:
     checked = st.checkbox(t("up.checked_warnings", lang, n=len(parsed.report.warnings)), key=f"ack_{cache_key}")
+override_reason = ""
+if overrides:   # an admin writing into a locked period says why; the reason is kept with the submission
+    st.warning(overrides[0])
+    override_reason = st.text_input(t("up.override_reason", lang), key=f"override_{cache_key}").strip()
 b1, b2, _ = st.columns([1, 1, 4])
-confirm = b1.button(t("up.confirm", lang), type="primary", disabled=not checked or user is None, key="confirm")
+confirm = b1.button(t("up.confirm", lang), type="primary", key="confirm",
+                    disabled=not checked or user is None or (bool(overrides) and not override_reason))
 cancel = b2.button(t("up.cancel", lang), key="cancel")
 if cancel:
     del st.session_state[cache_key]
     st.info(t("up.cancelled", lang))
     st.stop()
-if confirm and user is not None:
+if confirm and user is not None and not (overrides and not override_reason):
     with st.spinner(t("up.saving", lang)):
-        result = store.commit(parsed, content, user=user.username)
+        result = store.commit(parsed, content, user=user.username, **({"reason": override_reason} if overrides else {}))
     del st.session_state[cache_key]
     if result.duplicate:
         st.info(t("up.duplicate", lang, id=result.submission_id))
