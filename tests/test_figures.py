@@ -143,3 +143,15 @@ def test_counts_keep_direction_goals_apart_and_changes_compare_judged_statuses(c
     changed = S.status_changes(before, after)
     assert [(u, a.indicator_id) for u, _, a in changed["improved"]] == [("bac-giang", "bac-giang.enterprises")]
     assert changed["worsened"] == []
+
+
+def test_task_table_shows_the_reported_progress_and_overdue_first(cat):
+    from tracker.progress import MilestoneAssessment
+
+    stones = [MilestoneAssessment("bac-giang.scheme", "bac-giang", "not_yet_due", due=dt.date(2027, 6, 30),
+                                  progress_status="in_progress", days_left=600),
+              MilestoneAssessment("bac-giang.centre", "bac-giang", "overdue", due=dt.date(2025, 6, 30), days_late=470)]
+    snap = _snap({"bac-giang": {"numeric": [], "milestones": stones}})
+    table = S.milestone_table(S.milestone_rows(cat, snap, "vi"), "vi")
+    assert [r["Tình trạng"] for r in table] == ["Quá hạn", "Chưa đến hạn"]
+    assert [r["Báo cáo của địa phương"] for r in table] == ["chưa báo cáo", "Đang thực hiện"]

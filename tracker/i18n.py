@@ -115,6 +115,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "up.step1": ("1. Tải biểu mẫu", "1. Download the form"),
     "up.download_form": ("⬇ Tải biểu mẫu Excel đã điền sẵn", "⬇ Download the pre-filled Excel form"),
     "up.step2": ("2. Nộp biểu mẫu đã điền", "2. Upload the filled form"),
+    "up.uploader_hint": ("Kéo tệp đã điền vào ô bên dưới, hoặc bấm nút **Browse files** (Chọn tệp) để chọn tệp trong máy.",
+                         "Drag the filled-in file onto the box below, or click **Browse files** to pick it on this computer."),
     "up.choose_file": ("Kéo thả hoặc chọn tệp Excel (.xlsx, .xls, .ods)", "Drag and drop or choose an Excel file (.xlsx, .xls, .ods)"),
     "up.file_help": ("Tối đa {mb} MB. Tệp có macro (.xlsm) sẽ bị từ chối.", "Up to {mb} MB. Macro-enabled files (.xlsm) are refused."),
     "up.waiting": ("Chưa có tệp. Điền biểu mẫu ở bước 1 rồi kéo thả vào ô trên.", "No file yet. Fill the form from step 1 and drop it above."),
@@ -443,6 +445,10 @@ def fmt_percent(value: float | None, lang: str = DEFAULT_LANG, decimals: int | N
     return f"{fmt_number(value, lang, decimals)} %"
 
 
+_EN_SINGULAR = {"people": "person", "enterprises": "enterprise", "papers": "paper", "patents": "patent",
+                "works": "work", "tasks": "task"}
+
+
 def fmt_value(value: float | None, unit: str, lang: str = DEFAULT_LANG, decimals: int | None = None) -> str:
     """A value with its unit: '90.000 người', '0,5 %', '7 %/năm', 'hạng 10'."""
     from tracker.catalogue import UNITS
@@ -454,6 +460,8 @@ def fmt_value(value: float | None, unit: str, lang: str = DEFAULT_LANG, decimals
     if unit == "rank":
         return f"{'rank' if lang == 'en' else 'hạng'} {fmt_number(value, lang, decimals)}"
     label = UNITS.get(unit, {}).get("en" if lang == "en" else "vi", "")
+    if lang == "en" and value == 1 and label in _EN_SINGULAR:   # "1 patent", not "1 patents"
+        label = _EN_SINGULAR[label]
     if unit == "percent_per_year":
         return f"{fmt_number(value, lang, decimals)} {label}"
     return f"{fmt_number(value, lang, decimals)} {label}".strip()

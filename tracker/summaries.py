@@ -152,11 +152,21 @@ def milestone_rows(cat: Catalogue, snapshot: Snapshot, lang: str, units: list[st
                 "territory": cat.territory_label(ind, unit, lang),
                 "name": ind.name.get(lang), "agency": agency, "due": m.due, "due_text": fmt_target(ind, lang),
                 "completed_on": m.completed_on, "status": m.status, "status_label": status_label(m.status, lang),
+                # What the unit last reported ("Đang thực hiện"), shown beside the status once uploaded.
+                "reported": _reported_words(m.progress_status, lang),
                 "days_late": m.days_late, "evidence": m.evidence or "", "explain": m.explain(lang),
             })
     order = {s: k for k, s in enumerate(MILESTONE_ORDER)}
     rows.sort(key=lambda r: (order.get(r["status"], 9), -(r["days_late"] or 0), r["due"] or dt.date.max, r["name"]))
     return rows
+
+
+def _reported_words(progress_status: str | None, lang: str) -> str:
+    from tracker.changes import STATUS_WORDS
+
+    if not progress_status:
+        return "chưa báo cáo" if lang != "en" else "not reported"
+    return STATUS_WORDS["en" if lang == "en" else "vi"].get(progress_status, progress_status)
 
 
 def milestone_table(rows: list[dict], lang: str) -> list[dict]:
@@ -169,6 +179,7 @@ def milestone_table(rows: list[dict], lang: str) -> list[dict]:
         ("Responsible" if en else "Cơ quan chủ trì"): r["agency"],
         ("Deadline" if en else "Thời hạn"): r["due_text"],
         ("Status" if en else "Tình trạng"): r["status_label"],
+        ("Reported" if en else "Báo cáo của địa phương"): r.get("reported", ""),
         ("Due date" if en else "Ngày đến hạn"): r["due"],
         ("Days late" if en else "Số ngày trễ"): r["days_late"] if r["days_late"] else None,
         ("Completed" if en else "Ngày hoàn thành"): r["completed_on"],

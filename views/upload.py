@@ -59,6 +59,9 @@ st.download_button(t("up.download_form", lang), form, file_name=form_filename(un
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="form_download")
 
 st.subheader(t("up.step2", lang))
+# Streamlit's uploader says "Drag and drop" and "Browse files" in English whatever the language:
+# the instruction in Vietnamese sits right above it.
+st.markdown(t("up.uploader_hint", lang))
 upload = st.file_uploader(t("up.choose_file", lang), type=["xlsx", "xlsm", "xls", "ods"], key="uploader",
                           help=t("up.file_help", lang, mb=settings.upload_max_mb), max_upload_size=settings.upload_max_mb)
 if upload is None:
