@@ -155,3 +155,12 @@ def test_task_table_shows_the_reported_progress_and_overdue_first(cat):
     table = S.milestone_table(S.milestone_rows(cat, snap, "vi"), "vi")
     assert [r["Tình trạng"] for r in table] == ["Quá hạn", "Chưa đến hạn"]
     assert [r["Báo cáo của địa phương"] for r in table] == ["chưa báo cáo", "Đang thực hiện"]
+
+
+def test_slide_chart_has_no_title_and_no_text_under_22_px(cat):
+    a = run(cat, "enterprises", [("2023", 20), ("2024", 22), ("2025", 24)])
+    slide = F.slide_figure(F.progress_figure(a.indicator, a, unit_name="Bắc Giang", caption=CAP))
+    assert slide.layout.title.text is None and slide.layout.font.size >= 22
+    sizes = [n.font.size for n in slide.layout.annotations if n.name != "watermark"]
+    assert sizes and min(sizes) >= 22
+    assert all(t.textfont.size >= 22 for t in slide.data if t.text is not None and hasattr(t, "textfont"))

@@ -27,7 +27,7 @@ import zipfile
 from dataclasses import dataclass
 
 from tracker.catalogue import Catalogue
-from tracker.figures import INK, MUTED, STATUS_COLOURS, progress_figure
+from tracker.figures import INK, MUTED, STATUS_COLOURS, progress_figure, slide_figure
 from tracker.i18n import fmt_date, fmt_target, fmt_value
 from tracker.periods import parse_period
 from tracker.summaries import Snapshot, caption, chart_filename, milestone_rows, target_label, unit_label
@@ -40,9 +40,9 @@ RETRY_AFTER_S = 300
 # Tabs rendering side by side. Measured: a second tab adds ~1.7 s to the browser start and saves only
 # ~0.08 s per figure (0.44 → 0.36 s), which a deck of a few charts never earns back.
 TABS = 1
-# Charts on slides are laid out at 1280×720 CSS px and drawn at 2.5×: 3200×1800 pixels, with type
-# 1.25 times larger on the slide than a 1600×900 layout would give.
-SLIDE_CHART = {"width": 1280, "height": 720, "scale": 2.5}
+# Charts on slides are laid out at 960×540 CSS px and drawn at 3×: 2880×1620 pixels. Shown 5 inches
+# high, a 22 px text is 14,7 pt: readable when projected (figures.slide_figure).
+SLIDE_CHART = {"width": 960, "height": 540, "scale": 3}
 
 SLIDE_W_IN, SLIDE_H_IN = 13.333, 7.5
 FONT = "Arial"
@@ -72,9 +72,9 @@ TEXT = {
     "deck.done_on": ("hoàn thành {date}", "done {date}"),
     "deck.sources": ("Nguồn văn bản và số liệu", "Source documents and data"),
     "deck.data_source": ("Số liệu: biểu mẫu báo cáo quý của địa phương, tổng hợp bằng NQ45 Tracker. "
-                         "Cách đánh giá tình trạng: xem trang “Danh mục & phương pháp”.",
+                         "Cách đánh giá tình trạng: xem trang “Phương pháp” của NQ45 Tracker.",
                          "Data: the unit's quarterly report forms, compiled with NQ45 Tracker. "
-                         "How statuses are judged: see the “Catalogue & method” page."),
+                         "How statuses are judged: see the “Method” page of NQ45 Tracker."),
     "deck.no_chart": ("Không tạo được ảnh biểu đồ trên máy chủ nên số liệu được trình bày dạng bảng. {why}",
                       "The chart image could not be made on the server, so the figures are shown as a table. {why}"),
     "deck.col.year": ("Năm", "Year"),
@@ -514,7 +514,9 @@ def build_deck(catalogue: Catalogue, snapshot: Snapshot, unit: str, *, lang: str
     summary = []
     for a in res["numeric"]:
         ind = catalogue.indicator(a.indicator_id)
-        latest = fmt_value(a.latest_value, ind.unit, lang) + (f" ({a.latest_year})" if a.latest_year else "")
+        # "(Quý III/2026)" for a quarter's value, "(Năm 2025)" for a year's: never a quarter passed off as a year.
+        latest = fmt_value(a.latest_value, ind.unit, lang) + (
+            f" ({parse_period(a.latest_period).label(lang)})" if a.latest_period else "")
         summary.append([target_label(catalogue, a.indicator_id, a.sector, lang), latest, fmt_target(ind, lang),
                         _status(a.status, lang)])
     header = [_t("deck.col.target", lang), _t("deck.col.latest", lang), _t("deck.col.goal", lang),
@@ -531,7 +533,7 @@ def build_deck(catalogue: Catalogue, snapshot: Snapshot, unit: str, *, lang: str
     pngs: list[bytes | None] = [None] * len(items)
     why = ""
     try:
-        pngs = list(figures_png([i.figure for i in items], **SLIDE_CHART))
+        pngs = list(figures_png([slide_figure(i.figure) for i in items], **SLIDE_CHART))
     except PngExportUnavailable as exc:
         why = exc.message(lang)
     except Exception as exc:  # a browser that failed mid-way: the deck still ships, with tables
@@ -541,14 +543,15 @@ def build_deck(catalogue: Catalogue, snapshot: Snapshot, unit: str, *, lang: str
         a = item.assessment
         label, colour = _status(a.status, lang)
         if png is not None:
-            height = 5.35
+            height = 5.0
             width = height * 16 / 9
             slide.shapes.add_picture(io.BytesIO(png), Inches((SLIDE_W_IN - width) / 2), Inches(1.25),
                                      Inches(width), Inches(height))
         else:
             _chart_as_table(deck, slide, item, lang, why)
-        _box(slide, 0.5, 6.7, SLIDE_W_IN - 1.0, 0.6,
-             [[(f"● {label}: ", {"bold": True, "colour": colour}), (status_line(a.explain(lang)), {})]], 14)
+        # The one status on the slide (the picture has none), in full: no note is cut.
+        _box(slide, 0.5, 6.3, SLIDE_W_IN - 1.0, 1.15,
+             [[(f"● {label}: ", {"bold": True, "colour": colour}), (a.explain(lang), {})]], 14)
 
     # Tasks, overdue first
     stones = milestone_rows(catalogue, snapshot, lang, [unit])

@@ -470,9 +470,10 @@ def fmt_value(value: float | None, unit: str, lang: str = DEFAULT_LANG, decimals
 def fmt_date(day: dt.date | dt.datetime | None, lang: str = DEFAULT_LANG) -> str:
     if day is None:
         return "—"
+    # One style in both languages (01/07/2025): a leader switching language reads the same dates.
     if isinstance(day, dt.datetime):
-        return day.strftime("%d/%m/%Y %H:%M") if lang != "en" else day.strftime("%Y-%m-%d %H:%M")
-    return day.strftime("%d/%m/%Y") if lang != "en" else day.strftime("%Y-%m-%d")
+        return day.strftime("%d/%m/%Y %H:%M")
+    return day.strftime("%d/%m/%Y")
 
 
 def d3_locale() -> dict:
