@@ -166,3 +166,34 @@ def test_anonymous_visitor_is_asked_to_sign_in_to_withdraw(own_copy):
     at = open_page("views/history.py", None)
     assert "Đăng nhập để rút lần nộp" in texts(at)
     assert "Rút lần nộp này" not in [b.label for b in at.button]
+
+
+def test_busy_database_at_confirm_stores_nothing_and_keeps_the_checked_file(own_copy, monkeypatch):
+    """Another process holds the database past the wait: a clear sentence, nothing stored, Confirm works again."""
+    from tracker.store import Store, StoreError
+
+    real_commit = Store.commit
+    calls = {"n": 0}
+
+    def busy_once(self, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 1:
+            raise StoreError("Cơ sở dữ liệu đang bận.", "The database is busy.", code="busy")
+        return real_commit(self, *args, **kwargs)
+
+    monkeypatch.setattr(Store, "commit", busy_once)
+    before = submission_count()
+    at = open_page("views/upload.py", KH_UPLOADER)
+    name, content, _ = khanh_hoa_form(4321)
+    at.file_uploader(key="uploader").upload(name, content, XLSX)
+    rerun(at)
+    at.checkbox[0].check()
+    rerun(at)
+    at.button(key="confirm").click()
+    rerun(at)
+    assert any("Chưa lưu được" in e.value and "đang bận" in e.value for e in at.error)
+    assert submission_count() == before
+    at.button(key="confirm").click()          # the same checked file, no new upload
+    rerun(at)
+    assert any("Đã lưu lần nộp" in s.value for s in at.success)
+    assert submission_count() == before + 1

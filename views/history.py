@@ -8,6 +8,7 @@ from tracker.catalogue import UNITS
 from tracker.i18n import fmt_date, t
 from tracker.periods import parse_period, today
 from tracker.settings import load_settings
+from tracker.store import StoreError
 
 lang = ui.lang()
 cat = ui.catalogue()
@@ -87,9 +88,13 @@ else:
                 if not reason.strip():
                     st.error(t("hist.reason_needed", lang))
                 else:
-                    store.withdraw(chosen, user=user.username, reason=reason.strip())
-                    st.success(t("hist.done", lang, id=chosen))
-                    st.rerun()
+                    try:
+                        store.withdraw(chosen, user=user.username, reason=reason.strip())
+                    except StoreError as exc:
+                        st.error(t("hist.not_withdrawn", lang, why=exc.message(lang)))
+                    else:
+                        st.success(t("hist.done", lang, id=chosen))
+                        st.rerun()
 
 st.subheader(t("hist.value", lang))
 ids = [i.id for i in cat.indicators if not i.is_milestone]

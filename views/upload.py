@@ -8,6 +8,7 @@ from tracker.access import can_upload, period_lock_state
 from tracker.changes import counts, preview, preview_rows
 from tracker.i18n import fmt_date, t
 from tracker.ingest import read_form
+from tracker.store import StoreError
 from tracker.periods import Period, latest_ended_quarter, parse_period, today
 from tracker.settings import load_settings
 from tracker.workbook import build_form, form_filename
@@ -71,11 +72,13 @@ if upload is None:
 content = upload.getvalue()
 cache_key = f"parsed_{user_for_view.username}_{unit}_{period}_{upload.file_id if hasattr(upload, 'file_id') else upload.name}_{len(content)}"
 if cache_key not in st.session_state:
-    with st.spinner(t("up.reading", lang)):
-        st.session_state[cache_key] = read_form(
-            content, upload.name, cat, today=now, previous=store.previous_values,
-            expected_units=None if user_for_view.role == "admin" else set(user_for_view.units),
-            max_bytes=settings.upload_max_mb * 1_000_000)
+    bar = st.progress(0.0, text=t("up.reading", lang))
+    st.session_state[cache_key] = read_form(
+        content, upload.name, cat, today=now, previous=store.previous_values,
+        expected_units=None if user_for_view.role == "admin" else set(user_for_view.units),
+        max_bytes=settings.upload_max_mb * 1_000_000,
+        progress=lambda fraction, stage: bar.progress(min(fraction, 1.0), text=t(f"up.stage.{stage}", lang)))
+    bar.empty()
 parsed = st.session_state[cache_key]
 
 st.subheader(t("up.step3", lang))
@@ -127,8 +130,13 @@ if cancel:
     st.info(t("up.cancelled", lang))
     st.stop()
 if confirm and user is not None and not (overrides and not override_reason):
-    with st.spinner(t("up.saving", lang)):
-        result = store.commit(parsed, content, user=user.username, **({"reason": override_reason} if overrides else {}))
+    try:
+        with st.spinner(t("up.saving", lang)):
+            result = store.commit(parsed, content, user=user.username, **({"reason": override_reason} if overrides else {}))
+    except StoreError as exc:
+        # Nothing was stored; the checked file stays here so that Confirm can simply be pressed again.
+        st.error(t("up.not_saved", lang, why=exc.message(lang)))
+        st.stop()
     del st.session_state[cache_key]
     if result.duplicate:
         st.info(t("up.duplicate", lang, id=result.submission_id))
