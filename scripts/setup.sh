@@ -17,7 +17,10 @@ if [ "${WITH_PROGRAMME_READERS:-0}" = 1 ]; then
   ls /usr/lib/libreoffice/program/libswlo.so >/dev/null 2>&1 || need_apt+=(libreoffice-writer-nogui)
 fi
 if [ "$what" = test ]; then
-  :
+  # The store's tests also run against a throwaway PostgreSQL cluster (initdb in a temp folder, as the
+  # unprivileged `postgres` user the package creates); Debian's server binaries live in
+  # /usr/lib/postgresql/<version>/bin.
+  ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"

@@ -1,4 +1,4 @@
-"""The DuckDB store: round trips, duplicates, corrections, withdrawals, crashes and two writers at once."""
+"""The store on both engines (tests taking `store`), and the DuckDB file: round trips, duplicates, corrections, withdrawals, crashes and two writers at once."""
 
 from __future__ import annotations
 
@@ -33,9 +33,12 @@ def obs(indicator, value, period="2026-Q3", unit="bac_ninh", sector="", note="")
     return Observation(indicator, unit, period, value, sector=sector, note=note)
 
 
-@pytest.fixture
-def store(tmp_path):
-    with Store(tmp_path / "db" / "tracker.duckdb") as s:
+@pytest.fixture(params=["duckdb", "postgresql"])
+def store(request, tmp_path):
+    """The same tests on both engines: a DuckDB file, and a new database in a throwaway PostgreSQL
+    cluster (skipped, saying why, where PostgreSQL cannot be installed)."""
+    target = request.getfixturevalue("pg_url") if request.param == "postgresql" else tmp_path / "db" / "tracker.duckdb"
+    with Store(target) as s:
         yield s
 
 

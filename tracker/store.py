@@ -225,6 +225,16 @@ class CommitResult:
     milestones: int
 
 
+def is_database_url(target) -> bool:
+    """A PostgreSQL URL (postgresql://… or postgres://…), as opposed to a DuckDB file path."""
+    return isinstance(target, str) and target.startswith(("postgresql://", "postgres://"))
+
+
+def database_exists(target) -> bool:
+    """Whether there is a database to read: a server URL is taken to exist (connecting tells), a file must."""
+    return is_database_url(str(target)) or Path(target).exists()
+
+
 def default_db_path() -> Path:
     """$TRACKER_DB, or data/tracker.duckdb in the repository."""
     env = os.environ.get("TRACKER_DB")
@@ -307,7 +317,18 @@ def _connect(path: str, read_only: bool, deadline: float, waited: float) -> duck
 
 
 class Store:
-    """Submissions and their rows in one DuckDB file (or in memory); see the module for how the file is shared."""
+    """Submissions and their rows in one DuckDB file (or in memory); see the module for how the file is shared.
+
+    ``Store("postgresql://…")`` makes a tracker.store_postgres.PostgresStore instead: same methods, a
+    server shared by several processes and machines.
+    """
+
+    def __new__(cls, path=None, *args, **kwargs):
+        if cls is Store and is_database_url(path):
+            from tracker.store_postgres import PostgresStore
+
+            return super().__new__(PostgresStore)
+        return super().__new__(cls)
 
     def __init__(self, path: str | Path | None = None, archive_dir: str | Path | None = None, read_only: bool = False,
                  *, lock_timeout: float | None = None):
