@@ -43,8 +43,10 @@ def test_for_screen_moves_title_status_and_source_out_of_the_figure(cat):
 def test_projection_of_a_count_is_a_whole_number_and_needs_three_points(cat):
     a = run(cat, "enterprises", [("2024", 22.3), ("2025", 24.4)])
     fig = F.progress_figure(a.indicator, a, unit_name="Bắc Giang", caption=CAP)
-    label = next(n.text for n in fig.layout.annotations if n.name == "projection")
-    assert label.startswith("Dự báo 2030: ") and label.endswith(" doanh nghiệp") and "," not in label
+    # Near the target, the projection is said in the target's label ("Dự báo: 32 doanh nghiệp").
+    label = next(n.text for n in fig.layout.annotations if n.name in ("projection", "target") and "Dự báo" in n.text)
+    words = label.split("Dự báo", 1)[1]
+    assert "doanh nghiệp" in words and "," not in words
     two = run(cat, "enterprises", [("2025", 24)])
     fig2 = F.progress_figure(two.indicator, two, unit_name="Bắc Giang", caption=CAP)
     assert "projection" not in [n.name for n in fig2.layout.annotations]
@@ -66,9 +68,9 @@ def test_a_target_with_no_data_yet_draws_without_error(cat):
 
 def test_labels_go_where_nothing_else_is():
     # Projection well above the target: both labels above their lines.
-    assert F._place_labels([(2024, 10), (2025, 20)], False, 30, 2030, 40, False)[:2] == ("top", "top")
-    # Projection just above the target: the target label goes under its line.
-    assert F._place_labels([(2024, 10), (2025, 20)], False, 30, 2030, 31, False)[:2] == ("bottom", "top")
+    assert F._place_labels([(2024, 10), (2025, 20)], False, 30, 2030, 60, False) == ("top", "top", "bottom", False)
+    # Projection close to the target: one label says both.
+    assert F._place_labels([(2024, 10), (2025, 20)], False, 30, 2030, 31, False)[3] is True
     # A bar reaching the target line: its value sits above, so the target label goes under the line.
     assert F._place_labels([(2025, 5), (2026, 10)], True, 10, 2030, None, False)[0] == "bottom"
     # A projection near zero is labelled above its point, not over the year axis.

@@ -139,14 +139,17 @@ def for_screen(fig: go.Figure, height: int | None = None) -> tuple[dict, go.Figu
         if note.name == "watermark":   # sized for a 1600 px still; a phone needs it smaller
             note.font.size = 34
     legend = bool(screen.layout.showlegend)
-    screen.update_layout(title=None, height=height or screen.layout.height,
-                         margin={"t": 40 if legend else 24, "b": 10, "l": 10, "r": 10},
+    top, bottom = (40 if legend else 24), 10
+    # The bands the title and footer had are given back: the plot keeps its height, not the figure.
+    freed = (screen.layout.margin.t or 0) + (screen.layout.margin.b or 0) - top - bottom
+    screen.update_layout(title=None, height=height or max(360, (screen.layout.height or 560) - max(0, freed)),
+                         margin={"t": top, "b": bottom, "l": 10, "r": 10},
                          legend={"yref": "paper", "y": 1.02, "yanchor": "bottom", "x": 0, "font": {"size": 13}})
     return meta, screen
 
 
 # Height of a text label as a share of the plot height (a 14 px line on a ~400 px plot, with room).
-_BAND = 0.075
+_BAND = 0.09
 
 
 def slide_figure(fig: go.Figure, font_px: int = 22) -> go.Figure:
@@ -169,10 +172,12 @@ def slide_figure(fig: go.Figure, font_px: int = 22) -> go.Figure:
 
 
 def _place_labels(points: list[tuple[int, float]], bars: bool, target_value, target_year: int | None,
-                  projection, reversed_axis: bool) -> tuple[str, str, str]:
-    """Sides ("top"/"bottom") of the target label, the projection label and the latest value's label.
+                  projection, reversed_axis: bool) -> tuple[str, str, str, bool]:
+    """Sides ("top"/"bottom") of the target label (two lines), the projection label and the latest
+    value's label, and whether the projection is said in the target's label instead (when the two
+    lines lie too close for two labels).
 
-    The target and projection labels end at the right edge (the years to come) and may reach five
+    The target and projection labels end at the right edge (the years to come) and may reach four
     years left on a phone; each goes on the side of its line where no other label or the axis is.
     """
     values = [v for _, v in points]
@@ -181,11 +186,11 @@ def _place_labels(points: list[tuple[int, float]], bars: bool, target_value, tar
     def h(v):   # 0 at the bottom of the plot, 1 at the top
         return 1 - v / top if reversed_axis else v / top
 
-    def band(v, side):
-        return (h(v), h(v) + _BAND) if side == "top" else (h(v) - _BAND, h(v))
+    def band(v, side, lines=1):
+        return (h(v), h(v) + lines * _BAND) if side == "top" else (h(v) - lines * _BAND, h(v))
 
     def clash(b, others):
-        return b[0] < 0 or b[1] > 1.08 or any(b[0] < o[1] and o[0] < b[1] for o in others)
+        return b[0] < 0 or b[1] > 1.1 or any(b[0] < o[1] and o[0] < b[1] for o in others)
 
     near = [(y, v) for y, v in points if target_year is None or y >= target_year - 5]
     # Bar values sit above their bars; the latest point's label is decided below.
@@ -195,19 +200,19 @@ def _place_labels(points: list[tuple[int, float]], bars: bool, target_value, tar
         v = points[-1][1]
         latest = "bottom" if target_value is not None and h(v) < h(target_value) and h(v) > 2 * _BAND else "top"
         taken.append(band(v, latest))
+    merged = target_value is not None and projection is not None and abs(h(projection) - h(target_value)) < 3 * _BAND
+    lines = 3 if merged else 2
+    proj = None if merged else projection
     # The first pair of sides where neither label meets the other, a data label or the edges.
-    pairs = [("top", "top"), ("bottom", "top"), ("top", "bottom"), ("bottom", "bottom")]
-    target_side, proj_side = "top", "top"
-    for ts, ps in pairs:
-        tb = band(target_value, ts) if target_value is not None else None
-        pb = band(projection, ps) if projection is not None else None
+    for ts, ps in (("top", "top"), ("bottom", "top"), ("top", "bottom"), ("bottom", "bottom")):
+        tb = band(target_value, ts, lines) if target_value is not None else None
+        pb = band(proj, ps) if proj is not None else None
         if tb is not None and clash(tb, taken):
             continue
         if pb is not None and clash(pb, taken + ([tb] if tb else [])):
             continue
-        target_side, proj_side = ts, ps
-        break
-    return target_side, proj_side, latest
+        return ts, ps, latest, merged
+    return "top", "top", latest, merged
 
 
 def progress_figure(indicator, assessment, *, unit_name: str, caption: Caption, sector_name: str = "") -> go.Figure:
@@ -230,7 +235,7 @@ def progress_figure(indicator, assessment, *, unit_name: str, caption: Caption, 
     target = indicator.target
     target_value = getattr(target, "value", None) if indicator.is_numeric else None
     proj = getattr(assessment, "projection", None) if indicator.is_numeric else None
-    target_side, proj_side, latest_side = _place_labels(
+    target_side, proj_side, latest_side, merged = _place_labels(
         [(p.year, p.value) for p in series], indicator.rollup_kind == "flow", target_value,
         getattr(target, "year", None), proj, rank)
 
@@ -274,8 +279,11 @@ def progress_figure(indicator, assessment, *, unit_name: str, caption: Caption, 
         first_year = min(years + [target.year - 1, 2024])
         label = (f"Mục tiêu {target.year}: " if lang != "en" else f"Target {target.year}: ") + _target_words(indicator, lang)
         # On the chart the value and year only ("từ 100 bài báo"); the conditions are in the subtitle.
-        short = (f"Mục tiêu {target.year}: " if lang != "en" else f"Target {target.year}: ") + \
+        short = (f"Mục tiêu {target.year}:<br>" if lang != "en" else f"Target {target.year}:<br>") + \
             re.split(r", | \(", _target_words(indicator, lang))[0]
+        if merged and proj is not None and whole:   # the two lines too close for two labels: one says both
+            short += f"<br><span style='color:{MUTED}'>" + ("Dự báo: " if lang != "en" else "Projection: ") + \
+                value_text(proj, unit, lang) + "</span>"
         data.append({"type": "scatter", "x": [first_year - 0.4, target.year + 0.4], "y": [target.value, target.value],
                      "mode": "lines", "name": label, "line": {"color": TARGET, "width": 2, "dash": "dot"},
                      "hoverinfo": "skip"})
@@ -294,10 +302,12 @@ def progress_figure(indicator, assessment, *, unit_name: str, caption: Caption, 
             data.append({"type": "scatter", "x": [last_whole.year, target.year], "y": [last_whole.value, proj],
                          "mode": "lines+markers", "name": name, "line": {"color": MUTED, "width": 2, "dash": "dash"},
                          "marker": {"size": [0, 10], "color": MUTED}, "hovertext": ["", name], "hoverinfo": "text"})
-            annotations.append({"text": name, "x": target.year - 0.2, "xref": "x", "y": proj, "yref": "y",
-                                "xanchor": "right", "font": {"color": MUTED, "size": 13}, "yanchor": "bottom" if proj_side == "top" else "top",
-                                "yshift": 8 if proj_side == "top" else -8, "showarrow": False,
-                                "name": "projection"})
+            if not merged:
+                annotations.append({"text": name, "x": target.year - 0.2, "xref": "x", "y": proj, "yref": "y",
+                                    "xanchor": "right", "font": {"color": MUTED, "size": 13},
+                                    "yanchor": "bottom" if proj_side == "top" else "top",
+                                    "yshift": 8 if proj_side == "top" else -8, "showarrow": False,
+                                    "name": "projection"})
         xaxis["range"] = [first_year - 0.6, max(years + [target.year]) + 0.6]
 
     status = assessment.status

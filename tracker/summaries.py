@@ -396,12 +396,14 @@ def _severity(a) -> tuple:
     return (BEHIND.index(a.status), ratio)
 
 
-def attention_rows(cat: Catalogue, snapshot: Snapshot, lang: str, units: list[str] | None = None) -> list[dict]:
+def attention_rows(cat: Catalogue, snapshot: Snapshot, lang: str, units: list[str] | None = None,
+                   limit: int | None = None) -> list[dict]:
     """The numeric targets moving away, off track or needing acceleration, worst first.
 
     Each row has what a leader asks in a meeting: unit, target (value and year), latest value and
     period, gap, required vs observed rate, status, a one-line reason and a link to the chart.
-    Direction-only goals are left out (they have no number to be behind by).
+    Direction-only goals are left out (they have no number to be behind by). With ``limit``, only
+    the worst ``limit`` are put into words (a national installation has tens of thousands).
     """
     from tracker.progress import status_label
 
@@ -414,7 +416,7 @@ def attention_rows(cat: Catalogue, snapshot: Snapshot, lang: str, units: list[st
                 found.append((unit, a))
     found.sort(key=lambda ua: _severity(ua[1]))
     rows = []
-    for unit, a in found:
+    for unit, a in found[:limit]:
         ind = cat.indicator(a.indicator_id)
         period = parse_period(a.latest_period).label(lang) if a.latest_period else "—"
         rows.append({
@@ -427,6 +429,12 @@ def attention_rows(cat: Catalogue, snapshot: Snapshot, lang: str, units: list[st
             "link": unit_link(unit, lang, chart_anchor(a.indicator_id, a.sector)),
         })
     return rows
+
+
+def attention_count(snapshot: Snapshot, units: list[str] | None = None) -> int:
+    """How many targets attention_rows would list."""
+    return sum(a.status in BEHIND and not is_direction(a) for u, res in snapshot.results.items()
+               if not units or u in units for a in res["numeric"])
 
 
 def numeric_counts(snapshot: Snapshot, units: list[str] | None = None) -> dict[str, int]:

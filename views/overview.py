@@ -8,10 +8,13 @@ from tracker import ui
 from tracker.i18n import t
 from tracker.periods import parse_period
 from tracker.progress import overdue_units
-from tracker.summaries import (STATUS_ICONS, attention_rows, matrix_rows, matrix_table, numeric_counts,
+from tracker.summaries import (STATUS_ICONS, attention_count, attention_rows, matrix_rows, matrix_table, matrix_units, numeric_counts,
                                status_changes, status_counts, status_table, target_label, unit_cards, unit_label)
 
 ATTENTION_SHOWN = 8
+# A province has a few dozen targets; a national installation thousands. Beyond these, the table
+# download has every row (drawing thousands of entries would cost seconds and read as noise).
+ATTENTION_MORE = 60
 
 lang = ui.lang()
 cat = ui.catalogue()
@@ -63,14 +66,15 @@ if counts["direction"]:
 # --- the ranked list: worst first, every entry in page text (nothing drawn on a canvas)
 st.header(t("ov.attention", lang), anchor="can-chu-y")
 st.caption(t("ov.attention_intro", lang))
-rows = attention_rows(cat, snap, lang, units)
+total = attention_count(snap, units)
+rows = attention_rows(cat, snap, lang, units, limit=ATTENTION_SHOWN + ATTENTION_MORE)
 
 
 def entry(k: int, r: dict) -> None:
     # Keyed, so the layout test can find every entry and check that none is cut.
     with st.container(border=True, key=f"nq_entry_{k}"):
         st.markdown(f"{ui.status_chip(r['status'], lang)} &nbsp;**{html.escape(r['unit_name'])}** — "
-                    f"[{html.escape(r['target_name'])}]({r['link']})", unsafe_allow_html=True)
+                    f"<a href='{r['link']}' target='_self'>{html.escape(r['target_name'])}</a>", unsafe_allow_html=True)
         facts = [(t("ov.col.latest", lang), r["latest_text"]), (t("ov.col.target", lang), r["target_text"]),
                  (t("ov.col.gap", lang), r["gap_text"]), (t("ov.col.rate", lang), r["rate_text"])]
         st.markdown("<div class='nq-facts'>" + "".join(f"<div><b>{html.escape(k)}</b>{html.escape(v)}</div>"
@@ -83,9 +87,12 @@ if not rows:
 for k, r in enumerate(rows[:ATTENTION_SHOWN]):
     entry(k, r)
 if len(rows) > ATTENTION_SHOWN:
-    with st.expander(t("ov.more", lang, n=len(rows) - ATTENTION_SHOWN)):
-        for k, r in enumerate(rows[ATTENTION_SHOWN:], start=ATTENTION_SHOWN):
+    more = rows[ATTENTION_SHOWN:ATTENTION_SHOWN + ATTENTION_MORE]
+    with st.expander(t("ov.more", lang, n=len(more))):
+        for k, r in enumerate(more, start=ATTENTION_SHOWN):
             entry(k, r)
+        if total > len(rows):
+            st.caption(t("ov.more_in_table", lang, n=total - len(rows)))
 
 # --- what changed since the previous quarter
 if previous_code:
@@ -107,13 +114,17 @@ if previous_code:
 
 # --- one card per unit
 st.header(t("ov.cards", lang))
-cards = unit_cards(cat, snap, lang, units)
+shown_units, left_out = matrix_units(snap, units)   # the units with most targets behind, at most 12
+cards = unit_cards(cat, snap, lang, shown_units)
+if left_out:
+    st.caption(t("ov.matrix_limited", lang, n=len(shown_units), left=left_out))
 per_row = 3
 for start in range(0, len(cards), per_row):
     cols = st.columns(per_row)
     for col, c in zip(cols, cards[start:start + per_row]):
         with col.container(border=True):
-            st.markdown(f"**[{html.escape(c['unit_name'])}]({c['link']})**")
+            st.markdown(f"<a href='{c['link']}' target='_self'><b>{html.escape(c['unit_name'])}</b></a>",
+                        unsafe_allow_html=True)
             parts = [f"{STATUS_ICONS['moving_away']} {t('ov.moving_away', lang)}: **{c['moving_away']}**",
                      f"{STATUS_ICONS['off_track']} {t('ov.slow', lang)}: **{c['slow']}**",
                      f"{STATUS_ICONS['on_track']} {t('ov.good', lang)}: **{c['good']}**",
@@ -129,7 +140,7 @@ for start in range(0, len(cards), per_row):
 
 # --- the matrix: every target × unit, readable, worst rows first, each cell a link
 st.header(t("ov.matrix_title", lang))
-matrix = matrix_table(cat, snap, lang, units)
+matrix = matrix_table(cat, snap, lang, shown_units)
 from tracker.progress import status_label  # noqa: E402
 
 legend = " · ".join(f"{STATUS_ICONS[s]} {status_label(s, lang)}" for s in STATUS_ICONS)
