@@ -258,3 +258,10 @@ def test_status_json_agrees_with_the_overview(seeded_env, capsys):
     good = sum(a["status"] in ("achieved", "on_track") for u in own for a in out["units"][u]["numeric"]
                if cat.indicator(a["indicator_id"]).kind != "direction")
     assert {m.label: m.value for m in at.metric}["Đã đạt / đúng tiến độ"] == str(good)
+
+
+def test_unit_page_says_an_unknown_unit_is_unknown(seeded_env):
+    at = run("views/unit.py", params={"unit": "khong-co"})
+    body = texts(at)
+    assert "Không có địa phương mã “khong-co”" in body
+    assert not charts(at) and not [t for t in at.title if t.value.startswith("Địa phương:")]

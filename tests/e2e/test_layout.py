@@ -162,3 +162,27 @@ def test_every_page_is_laid_out_without_overlap_or_clipping(base_url, chromium, 
         page.close()
     assert charts_seen, "no chart was measured"
     assert not problems, "\n".join(problems)
+
+
+def test_small_visible_items(base_url, chromium):
+    """/tong-quan answers, a signed-out visitor at /nhap-so-lieu is told to sign in (in Vietnamese),
+    an unknown unit says so, there is no Deploy button, and the page icon is served locally."""
+    page = chromium.new_page(viewport={"width": 1280, "height": 800})
+    try:
+        page.goto(base_url + "/tong-quan")
+        _settle(page)
+        body = page.inner_text("body")
+        assert "Page not found" not in body and "Chỉ tiêu cần chú ý" in body
+        assert page.locator("text=Deploy").count() == 0
+        icons = page.evaluate("Array.from(document.querySelectorAll('link[rel~=icon]')).map(l => l.href)")
+        assert icons and all(h.startswith(base_url) for h in icons), icons
+        page.goto(base_url + "/nhap-so-lieu")
+        _settle(page)
+        body = page.inner_text("body")
+        assert "Page not found" not in body and "hãy đăng nhập" in body
+        page.goto(base_url + "/dia-phuong?unit=khong-co")
+        _settle(page)
+        body = page.inner_text("body")
+        assert "Không có địa phương mã “khong-co”" in body and "Địa phương: Lâm Đồng" not in body
+    finally:
+        page.close()
