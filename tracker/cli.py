@@ -73,7 +73,7 @@ def _store(args):
     if getattr(args, "db", None):
         return Store(args.db)          # its archive beside it
     settings = load_settings()
-    return Store(settings.db_path, settings.archive_dir)
+    return Store(settings.database, settings.archive_dir)   # a PostgreSQL URL when db_url is set
 
 
 def _period_or_usage(text: str):
@@ -106,10 +106,10 @@ def cmd_template(args) -> int:
     unit = _unit_or_usage(cat, args.unit)
     period = _period_or_usage(args.period)
     previous = {}
-    from tracker.store import default_db_path
+    from tracker.settings import load_settings
+    from tracker.store import database_exists
 
-    db = Path(args.db) if args.db else default_db_path()
-    if db.exists():
+    if database_exists(args.db or load_settings().database):
         with _store(args) as store:
             previous = store.previous_values(unit, period.code)
     out = Path(args.out or form_filename(unit, period.code))
@@ -352,10 +352,11 @@ def cmd_briefing(args) -> int:
     cat = load_catalogue()
     unit = _unit_or_usage(cat, args.unit)
     period = _period_or_usage(args.period).code if args.period else None
-    from tracker.store import default_db_path
+    from tracker.settings import load_settings
+    from tracker.store import database_exists
 
-    db = Path(args.db) if args.db else default_db_path()
-    if not db.exists():
+    db = args.db or load_settings().database
+    if not database_exists(db):
         raise _Refused(f"Chưa có cơ sở dữ liệu {db}; chạy `python -m tracker seed` hoặc nộp biểu mẫu trước. / no database yet")
     with _store(args) as store:
         snap = load_snapshot(store, cat, today_(), period=period)

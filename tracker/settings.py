@@ -25,6 +25,9 @@ class SettingsError(ValueError):
 class Settings:
     # DuckDB file holding every submission and value.
     db_path: Path = ROOT / "data" / "tracker.duckdb"
+    # A PostgreSQL server instead ("postgresql://user:password@host/db"), shared by several dashboard
+    # and command-line processes; empty: the DuckDB file above.
+    db_url: str = ""
     # Every accepted file is kept here, named by its SHA-256.
     archive_dir: Path = ROOT / "data" / "archive"
     # Accounts: user name, role, units, bcrypt hash.
@@ -48,8 +51,14 @@ class Settings:
     # Programmes added on the "Thêm chương trình" page: one YAML file per document, its text beside it.
     catalogue_dir: Path = ROOT / "data" / "catalogue"
 
+    @property
+    def database(self) -> str:
+        """What tracker.store.Store opens: the PostgreSQL URL when one is set, else the DuckDB file."""
+        return self.db_url or str(self.db_path)
+
 
 _PATH_KEYS = {"db_path", "archive_dir", "users_file", "demo_dir", "catalogue_dir"}
+_URL_PREFIXES = ("postgresql://", "postgres://")
 # key -> smallest allowed value
 _INT_KEYS = {"upload_max_mb": 1, "lock_days": 0, "idle_minutes": 0, "signin_backoff_after": 1,
              "signin_lock_after": 1, "signin_lock_minutes": 1}
@@ -91,6 +100,11 @@ def _check(key: str, value, source: Path):
                 raise SettingsError(f"{source}: khóa 'trusted_proxies': '{v}' không phải địa chỉ IP hay mạng "
                                     f"/ key 'trusted_proxies': '{v}' is not an IP address or network") from None
         return tuple(value)
+    if key == "db_url":
+        if not isinstance(value, str) or (value and not value.startswith(_URL_PREFIXES)):
+            raise SettingsError(f"{source}: khóa 'db_url' phải là địa chỉ PostgreSQL dạng \"postgresql://người_dùng@máy/csdl\" "
+                                f"/ key 'db_url' must be a PostgreSQL URL such as \"postgresql://user@host/db\"")
+        return value
     if key == "default_lang":
         if value not in LANGS:
             raise SettingsError(f"{source}: khóa 'default_lang' phải là \"vi\" hoặc \"en\" "
@@ -126,16 +140,21 @@ def load_settings(path: str | Path | None = None) -> Settings:
             values[key] = _check(key, value, source)
     elif explicit:
         raise SettingsError(f"không tìm thấy tệp cài đặt {source} / settings file not found")
+    env_db = os.environ.get("TRACKER_DB", "")
+    if env_db.startswith(_URL_PREFIXES):
+        # $TRACKER_DB may name a server as well as a file; the server's URL is not a path.
+        values["db_url"] = env_db
     for key, var in _ENV.items():
-        if os.environ.get(var):
+        if os.environ.get(var) and not (key == "db_path" and env_db.startswith(_URL_PREFIXES)):
             # Like a path typed in a shell: relative to the current directory, as tracker.store does.
             values[key] = Path(os.environ[var]).expanduser()
-    if os.environ.get("TRACKER_DB") and "archive_dir" not in values:
+    db_file_from_env = bool(env_db) and not env_db.startswith(_URL_PREFIXES)
+    if db_file_from_env and "archive_dir" not in values:
         # A database elsewhere keeps its archive beside it, not in the repository's data/.
         values["archive_dir"] = values["db_path"].parent / "archive"
     if os.environ.get("TRACKER_CATALOGUE_DIR"):
         values["catalogue_dir"] = Path(os.environ["TRACKER_CATALOGUE_DIR"]).expanduser()
-    elif os.environ.get("TRACKER_DB") and "catalogue_dir" not in values:
+    elif db_file_from_env and "catalogue_dir" not in values:
         # Likewise the programmes added to its catalogue.
         values["catalogue_dir"] = values["db_path"].parent / "catalogue"
     settings = Settings(**values)
