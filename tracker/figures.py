@@ -399,7 +399,8 @@ def compare_figure(series: list[dict], *, indicator_name: str, unit: str, captio
         "So sánh giữa các địa phương cùng chỉ tiêu" if lang != "en" else "Across the units that share this target")
     if any_partial:
         subtitle += "<br>○ " + ("năm chưa đủ quý (điểm rỗng)" if lang != "en" else "partial year (open marker)")
-    layout = _layout(indicator_name, subtitle, caption, 560)
+    # Taller with more units: on a phone the legend wraps to a line per unit above the plot.
+    layout = _layout(indicator_name, subtitle, caption, 560 + 30 * len(series))
     layout["showlegend"] = True
     layout["xaxis"].update({"dtick": 1, "tickformat": "d", "showgrid": False})
     layout["yaxis"].update({"title": {"text": UNIT_WORDS(unit, lang)}, "rangemode": "tozero"})

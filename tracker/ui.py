@@ -151,6 +151,8 @@ PAGE_CSS = """<style>
   [data-testid="stMetricLabel"] p {font-size:0.8rem;}
   .nq-matrix td:first-child, .nq-matrix th:first-child {min-width:8rem; max-width:10rem;}
   h1 {font-size:1.8rem !important;}
+  h2 {font-size:1.45rem !important;}
+  h3 {font-size:1.15rem !important;}
   /* Tiles two by two on a phone instead of one tall column. */
   .st-key-nq_tiles [data-testid="stHorizontalBlock"] {flex-direction:row !important; flex-wrap:wrap !important; gap:0.5rem;}
   .st-key-nq_tiles [data-testid="stColumn"] {width:calc(50% - 0.5rem) !important; flex:1 1 calc(50% - 0.5rem) !important;

@@ -28,7 +28,7 @@ if not rows:
 counts = {}
 for r in rows:
     counts[r["status_label"]] = counts.get(r["status_label"], 0) + 1
-for col, (label, n) in zip(st.columns(len(counts)), counts.items()):
+for col, (label, n) in zip(st.container(key="nq_tiles").columns(len(counts)), counts.items()):
     col.metric(label, n)
 table = milestone_table(rows, lang)
 ui.table(table, lang)
