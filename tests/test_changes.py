@@ -64,3 +64,15 @@ def test_sectors_are_told_apart_and_an_empty_store_makes_everything_new():
     mixed = preview(form, stored([(ind.id, ind.jurisdiction, "2026-Q3", s1, 2.0)]), stones([]))
     assert sorted(ch.kind for ch in mixed) == ["new", "unchanged"]
     assert {ch.kind for ch in preview(form, None, None)} == {"new"}
+
+
+def test_a_task_counts_as_changed_when_its_completion_date_or_evidence_is_new():
+    import datetime as dt
+
+    cat = load_catalogue()
+    task = next(i.id for i in cat.indicators_for(KH) if i.is_milestone)
+    before = pd.DataFrame([(task, KH, "done", None, "")], columns=["indicator_id", "unit", "status", "completed_on", "evidence"])
+    same = parsed(milestones=[MilestoneUpdate(task, KH, "2026-Q3", "done")])
+    dated = parsed(milestones=[MilestoneUpdate(task, KH, "2026-Q3", "done", dt.date(2026, 8, 1), "QĐ 12/QĐ-UBND")])
+    assert counts(preview(same, stored([]), before))["milestone"] == 0
+    assert counts(preview(dated, stored([]), before))["milestone"] == 1

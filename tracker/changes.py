@@ -43,15 +43,26 @@ def preview(parsed: ParsedForm, current: pd.DataFrame, milestones: pd.DataFrame)
         else:
             kind = "changed"
         out.append(Change(kind, o.indicator_id, o.unit, o.period, o.sector or "", old, o.value))
-    latest: dict[tuple, str] = {}
+    # A task changes when its status, its completion date or its evidence does: "Hoàn thành" reported
+    # again with the date filled in is a change the preview must count.
+    latest: dict[tuple, tuple] = {}
     if milestones is not None and not milestones.empty:
-        for r in milestones[["indicator_id", "unit", "status"]].itertuples(index=False):
-            latest[(r.indicator_id, r.unit)] = r.status
+        cols = [c for c in ("indicator_id", "unit", "status", "completed_on", "evidence") if c in milestones.columns]
+        for r in milestones[cols].to_dict("records"):
+            latest[(r["indicator_id"], r["unit"])] = (r["status"], _day(r.get("completed_on")), (r.get("evidence") or "").strip())
     for m in parsed.milestones:
         old = latest.get((m.indicator_id, m.unit))
-        if old != m.status:
-            out.append(Change("milestone", m.indicator_id, m.unit, m.period, "", old, m.status))
+        new = (m.status, _day(m.completed_on), (m.evidence or "").strip())
+        if old is None or old[0] != new[0] or (new[1] and new[1] != old[1]) or (new[2] and new[2] != old[2]):
+            out.append(Change("milestone", m.indicator_id, m.unit, m.period, "", old[0] if old else None, m.status))
     return out
+
+
+def _day(value):
+    """A date or None (a missing date from the database arrives as None, NaT or NaN)."""
+    if value is None or (isinstance(value, float) and math.isnan(value)) or pd.isna(value):
+        return None
+    return pd.Timestamp(value).date()
 
 
 def counts(changes: list[Change]) -> dict[str, int]:
