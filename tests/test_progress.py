@@ -359,7 +359,9 @@ def test_projection_counts_the_catalogue_baseline_as_a_point(cat):
     # enterprises: baseline 20 in 2023 (catalogue) + 2024, 2025 = three points on a line of slope 2.
     a = run(cat, "enterprises", [("2024", 22), ("2025", 24)])
     assert a.projection == pytest.approx(34)
-    assert "dự báo năm 2030: 34 doanh nghiệp" in a.explain()
+    assert "dự báo năm 2030: 34 doanh nghiệp, theo xu hướng các năm gần đây sẽ đạt mục tiêu" in a.explain()
+    slow = run(cat, "enterprises", [("2024", 20.5), ("2025", 21)])
+    assert "theo xu hướng các năm gần đây chưa đạt mục tiêu" in slow.explain()
     assert run(cat, "enterprises", [("2025", 24)]).projection is None
 
 

@@ -1219,8 +1219,18 @@ def _projection_words(a: Assessment, lang: str) -> str:
         return _tr(lang, "chưa đủ số liệu để dự báo", "too little data for a projection")
     unit = a.indicator.unit if a.indicator else ""
     value = round(a.projection) if unit in _COUNT_UNITS else a.projection
-    return _tr(lang, f"dự báo năm {a.target_year}: {fmt_value(value, unit, lang)}",
-               f"projected {a.target_year}: {fmt_value(value, unit, lang)}")
+    # Whether the trend line reaches the target is said outright, so that a status judged on the
+    # rate since the baseline and a line through the recent years never seem to disagree unexplained.
+    meets = None
+    if a.target_value is not None and a.comparator in _COMPARATORS:
+        k = np.array([_COMPARATORS.index(a.comparator)])
+        tol = a.indicator.target.effective_tolerance() if a.indicator is not None else 0.0
+        meets = bool(_meets(np.array([float(a.projection)]), k, np.array([a.target_value]), np.array([tol]))[0])
+    verdict = "" if meets is None else _tr(lang, ", theo xu hướng các năm gần đây " + ("sẽ đạt" if meets else "chưa đạt")
+                                               + " mục tiêu", ", on the recent years' trend " + ("reaching" if meets else
+                                                                                                  "short of") + " the target")
+    return _tr(lang, f"dự báo năm {a.target_year}: {fmt_value(value, unit, lang)}{verdict}",
+               f"projected {a.target_year}: {fmt_value(value, unit, lang)}{verdict}")
 
 
 _PROGRESS_WORDS = {
