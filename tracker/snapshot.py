@@ -10,6 +10,11 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
+import hashlib
+import pickle
+import zlib
+from pathlib import Path
 
 from tracker.catalogue import Catalogue
 from tracker.periods import parse_period
@@ -74,6 +79,54 @@ def build_snapshot(store, catalogue: Catalogue, today: dt.date, previous: Snapsh
     reported = {u: p for u, p in previous.reported.items() if u not in units} | reported_part
     return Snapshot(results=results, latest_period=latest_period(reported), demo=demo,
                     reported=reported, today=today, token=token, withdrawn=withdrawn)
+
+
+@functools.lru_cache(maxsize=8)
+def catalogue_digest(key: tuple) -> str:
+    """SHA-256 of every catalogue file's name and bytes, from tracker.catalogue.catalogue_key()'s
+    ((path, mtime), …): the same on every replica that has the same files, wherever they are kept."""
+    digest = hashlib.sha256()
+    for path, _ in key:
+        digest.update(Path(path).name.encode() + b"\0" + Path(path).read_bytes() + b"\0")
+    return digest.hexdigest()
+
+
+def shared_snapshot(store, catalogue: Catalogue, today: dt.date, previous: Snapshot | None = None, *,
+                    catalogue_key: tuple) -> Snapshot:
+    """build_snapshot, starting from and saving to the snapshot the store keeps, where it keeps one.
+
+    A PostgreSQL store shared by several dashboard processes keeps the last assessed snapshot per
+    (catalogue digest, today): a process with nothing in memory (just started, or a second replica)
+    loads it and applies only what changed since (by the change token, as build_snapshot does),
+    instead of assessing everything again; whichever process assesses a change saves the result.
+    The DuckDB store keeps none (writing it would take the file's write lock on page views): there
+    this is build_snapshot.
+
+    The saved bytes are a pickle: the database is trusted like the server's own files (whoever can
+    write to it can change every figure already). A snapshot that cannot be read back is ignored.
+    """
+    saved = getattr(store, "saved_snapshot", None)
+    if saved is None:
+        return build_snapshot(store, catalogue, today, previous)
+    digest = catalogue_digest(catalogue_key)
+    if previous is None:
+        found = saved(digest, today)
+        if found is not None:
+            try:
+                previous = pickle.loads(zlib.decompress(found[1]))
+            except Exception:   # saved by another version of the software: assess afresh
+                previous = None
+            if not isinstance(previous, Snapshot) or previous.today != today:
+                previous = None
+    snap = build_snapshot(store, catalogue, today, previous)
+    if snap is not previous:
+        from tracker.store import StoreError
+
+        try:
+            store.save_snapshot(digest, today, snap.token, zlib.compress(pickle.dumps(snap, protocol=5), 1))
+        except StoreError as exc:   # the page still has its snapshot; the next change saves one again
+            print(f"NQ45 Tracker: snapshot not saved: {exc}", flush=True)
+    return snap
 
 
 def load_snapshot(store, catalogue: Catalogue, today: dt.date, *, period: str | None = None) -> Snapshot:

@@ -55,7 +55,7 @@ def store():
     from tracker.settings import load_settings
 
     settings = load_settings()
-    return _open_store(str(settings.db_path), str(settings.archive_dir))
+    return _open_store(settings.database, str(settings.archive_dir))   # a PostgreSQL URL when db_url is set
 
 
 class _LatestSnapshot:
@@ -86,7 +86,7 @@ def snapshot():
     """
     from tracker.catalogue import catalogue_key
     from tracker.periods import today
-    from tracker.snapshot import build_snapshot
+    from tracker.snapshot import shared_snapshot
     from tracker.store import StoreError
 
     try:
@@ -96,7 +96,8 @@ def snapshot():
         # One session computes; the others wait for its result instead of computing it again.
         with latest.lock:
             previous = latest.snapshot if latest.key == key else None
-            snap = build_snapshot(s, load_catalogue(), today(), previous)
+            # With PostgreSQL, from the snapshot another replica (or this one before a restart) saved.
+            snap = shared_snapshot(s, load_catalogue(), today(), previous, catalogue_key=key[0])
             latest.key, latest.snapshot = key, snap
     except StoreError as exc:
         if exc.code != "busy":
@@ -346,10 +347,12 @@ def installation_problem() -> str | None:
 
 @st.cache_resource(show_spinner=False)
 def _throttle(backoff_after: int, lock_after: int, lock_minutes: int):
-    """Failed sign-ins of this server process (in memory: a restart forgets them)."""
+    """Failed sign-ins: in memory for the DuckDB file (a restart forgets them), in the database for
+    PostgreSQL, so that a lockout holds on every replica."""
     from tracker.access import Throttle, ThrottlePolicy
 
-    return Throttle(ThrottlePolicy(backoff_after, lock_after, lock_minutes))
+    failure_log = getattr(store(), "failure_log", None)
+    return Throttle(ThrottlePolicy(backoff_after, lock_after, lock_minutes), failure_log() if failure_log else None)
 
 
 def throttle():
