@@ -41,11 +41,13 @@ def test_account_removed_through_the_cli_cannot_confirm_its_upload(server, page,
     upload.write_bytes(fill_form(build_form(cat, "khanh-hoa", "2026-Q3"), {(stock.id, ""): 9876}))
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
     page.get_by_text("4. Xem trước thay đổi").wait_for()
+    confirm = page.get_by_role("button", name="Xác nhận lưu")
+    confirm.wait_for()                       # drawn after the warnings tick box, if there is one
     warning_box = page.get_by_text("Tôi đã kiểm tra", exact=False)
     if warning_box.count():
         warning_box.first.click()
-    confirm = page.get_by_role("button", name="Xác nhận lưu")
-    confirm.wait_for()
+    page.wait_for_function("() => [...document.querySelectorAll('button')].some("
+                           "b => b.innerText.includes('Xác nhận lưu') && !b.disabled)")
     before = _submission_count(server)
 
     done = _cli(server, "user", "remove", "canbo.tamthoi")
