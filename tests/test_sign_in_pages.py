@@ -214,3 +214,35 @@ def test_a_user_changes_their_own_password_and_their_other_sessions_end(own_copy
     rerun(other_tab)
     assert signed_in_as(other_tab) is None                # the other one is signed out at its next click
     assert users().authenticate("canbo.pw", "mat-khau-moi-2026") is not None
+
+
+def test_dashboard_sign_ins_are_audited(own_copy):
+    from tracker.settings import load_settings
+    from tracker.store import Store
+
+    users().add_user("canbo.au", "viewer", "mat-khau-au-2026")
+    at = try_sign_in(dashboard(), "canbo.au", "sai-mat-khau")
+    at = try_sign_in(at, "canbo.au", "mat-khau-au-2026")
+    s = load_settings()
+    with Store(s.db_path, s.archive_dir) as store:
+        mine = [e.event for e in reversed(store.audit_log(username="canbo.au"))]
+    assert mine == ["signin_failed", "signin_ok"]
+
+
+def test_safe_defaults_error_details_hidden_and_one_upload_limit(own_copy, tmp_path, monkeypatch):
+    import tomllib
+
+    from streamlit import config
+
+    conf = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert conf["client"]["showErrorDetails"] == "none"
+    settings = tmp_path / "settings.toml"
+    settings.write_text("upload_max_mb = 3\n", encoding="utf-8")
+    monkeypatch.setenv("TRACKER_SETTINGS", str(settings))
+    before = config.get_option("server.maxUploadSize")
+    try:
+        at = open_page("views/upload.py", User("canbo.mb", "uploader", KH, ""))
+        assert config.get_option("server.maxUploadSize") == 3      # what the upload route enforces
+        assert at.get("file_uploader")[0].proto.max_upload_size_mb == 3
+    finally:
+        config.set_option("server.maxUploadSize", before)
