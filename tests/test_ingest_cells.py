@@ -18,7 +18,7 @@ from tracker.ingest.cells import CellsUnreadable, SheetCells, classify_format, r
 LIBREOFFICE = Path(__file__).parent / "fixtures" / "libreoffice"
 SHEET = "Số liệu"
 VALUE = 6                     # column G, the form's value column
-TITLES = [(0, 0, 0, 8), (1, 0, 1, 8)]   # the form's two merged title rows (A1:I1, A2:I2)
+TITLES = [(0, 0, 0, 9), (1, 0, 1, 9)]   # the form's two merged title rows (A1:J1, A2:J2)
 FORMATS = ["ods", "xls", "libreoffice.xlsx"]
 
 
@@ -85,7 +85,7 @@ def test_the_form_reader_stores_what_a_person_sees_or_refuses(fmt):
     parsed = read("khanh-hoa_2026.share")
     assert parsed.ok and parsed.report.issues == [], parsed.report.render()
     assert {o.indicator_id: o.value for o in parsed.observations} == {
-        "khanh-hoa.tfp-share": 29.5, "khanh-hoa.st-budget-share": 2.5}
+        "khanh-hoa.tfp-share": 29.5, "khanh-hoa.st-investment-share": 2.5}
     for name, refusals in [
         ("khanh-hoa_2026.percent", [("misleading_format", 6), ("misleading_format", 7)]),
         ("khanh-hoa_2026-Q3.errors", [("misleading_format", 5), ("error_cell", 6), ("error_cell", 7)]),
@@ -109,7 +109,7 @@ def test_coordinates_are_calamines(fmt):
     [(row, col)] = cells.percent
     assert grid[row][col] == pytest.approx(0.295) and grid[row][0] == "khanh-hoa.tfp-share"
     [(row, col)] = cells.misleading
-    assert grid[row][col] == pytest.approx(12.5) and grid[row][0] == "khanh-hoa.st-budget-share"
+    assert grid[row][col] == pytest.approx(12.5) and grid[row][0] == "khanh-hoa.st-investment-share"
 
 
 @pytest.mark.parametrize("fmt", FORMATS)
