@@ -1,14 +1,18 @@
 """Ingest benchmark: a 100.000-row bulk workbook (``--rows N`` for another size, e.g. 400000), parsed +
 validated + committed end to end, against a baseline of pandas.read_excel(engine="openpyxl") on the same file.
-``--no-baseline`` skips the (slow) baseline.
+``--no-baseline`` skips the (slow) baseline. ``--db-url postgresql://…`` commits into that PostgreSQL
+database instead of a new DuckDB file: each run in a schema of its own (created, then dropped), so
+that every run stores the file anew.
 
 Each measurement runs in a fresh process so that peak memory (ru_maxrss) is that step's own.
 Last line printed, exactly:
-ingest rows=<n> seconds=<s> rows_per_s=<r> peak_mb=<m> baseline_seconds=<b>
+ingest rows=<n> seconds=<s> rows_per_s=<r> peak_mb=<m> baseline_seconds=<b> commit_seconds=<c> backend=<duckdb|postgresql>
+(commit_seconds: the store's part, Store.commit, of the best run)
 """
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -35,8 +39,9 @@ def build(path: Path, catalogue_path: Path) -> int:
     periods = [p.code for p in quarters(Period(2024, 1), Period(2030, 4))]
     rows = []
     for unit in cat.jurisdictions:
+        reportable = {i.id for i in cat.reportable_indicators_for(unit)}   # unmeasured goals take no figures
         for ind in cat.own_indicators(unit):
-            if ind.reporting_frequency != "quarter" or ind.kind == "milestone":
+            if ind.reporting_frequency != "quarter" or ind.kind == "milestone" or ind.id not in reportable:
                 continue
             for sector in [s.id for s in ind.sectors] or [""]:
                 for k, period in enumerate(periods):
@@ -47,25 +52,52 @@ def build(path: Path, catalogue_path: Path) -> int:
     raise SystemExit(f"synthetic catalogue too small for {ROWS} rows (got {len(rows)})")
 
 
-def measure_ingest(path: Path, catalogue_path: Path) -> dict:
+def _schema_url(db_url: str, schema: str) -> str:
+    """The URL with the schema first on the search path (libpq's options parameter)."""
+    from urllib.parse import quote
+
+    return db_url + ("&" if "?" in db_url else "?") + "options=" + quote(f"-c search_path={schema}")
+
+
+@contextlib.contextmanager
+def _target(tmp: str, db_url: str | None):
+    """Where one run commits: a new DuckDB file, or a new schema in the PostgreSQL database."""
+    if not db_url:
+        yield str(Path(tmp) / "bench.duckdb")
+        return
+    import psycopg
+
+    schema = f"nq45_bench_{os.getpid()}"
+    with psycopg.connect(db_url, autocommit=True) as con:
+        con.execute(f"CREATE SCHEMA {schema}")
+    try:
+        yield _schema_url(db_url, schema)
+    finally:
+        with psycopg.connect(db_url, autocommit=True) as con:
+            con.execute(f"DROP SCHEMA {schema} CASCADE")
+
+
+def measure_ingest(path: Path, catalogue_path: Path, db_url: str | None = None) -> dict:
     from tracker.catalogue import read_catalogue
     from tracker.ingest import read_form
     from tracker.store import Store
 
     cat = read_catalogue(catalogue_path)
     content = path.read_bytes()
-    with tempfile.TemporaryDirectory() as tmp:
-        store = Store(Path(tmp) / "bench.duckdb")
+    with tempfile.TemporaryDirectory() as tmp, _target(tmp, db_url) as target:
+        store = Store(target, Path(tmp) / "archive")
         start = time.perf_counter()
         parsed = read_form(content, path.name, cat, today=TODAY, previous=store.previous_values)
         parse_s = time.perf_counter() - start
         if not parsed.ok:
             raise SystemExit("bulk form refused:\n" + parsed.report.render()[:2000])
+        committing = time.perf_counter()
         result = store.commit(parsed, content, user="bench")
         total = time.perf_counter() - start
+        commit_s = time.perf_counter() - committing
         assert result.observations == len(parsed.observations)
         store.close()
-    return {"rows": len(parsed.observations), "seconds": total, "parse_seconds": parse_s,
+    return {"rows": len(parsed.observations), "seconds": total, "parse_seconds": parse_s, "commit_seconds": commit_s,
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
@@ -91,7 +123,8 @@ def main() -> None:
     if len(sys.argv) > 1 and sys.argv[1] in ("ingest", "baseline"):
         step = sys.argv[1]
         os.environ["TRACKER_CATALOGUE"] = sys.argv[3]
-        result = measure_ingest(Path(sys.argv[2]), Path(sys.argv[3])) if step == "ingest" else measure_baseline(Path(sys.argv[2]))
+        result = (measure_ingest(Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4] if len(sys.argv) > 4 else None)
+                  if step == "ingest" else measure_baseline(Path(sys.argv[2])))
         print(json.dumps(result))
         return
     import argparse
@@ -100,6 +133,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description="ingest benchmark")
     parser.add_argument("--rows", type=int, default=ROWS)
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--db-url", help="commit into this PostgreSQL database (postgresql://…) instead of a DuckDB file")
     args = parser.parse_args()
     ROWS = args.rows
     # 18 quarterly targets a unit over 28 quarters: enough made-up units for the rows asked
@@ -108,9 +142,11 @@ def main() -> None:
     start = time.perf_counter()
     n = build(path, catalogue_path)
     print(f"built {path.name}: {n} rows, {path.stat().st_size / 1e6:.1f} MB in {time.perf_counter() - start:.1f} s")
-    runs = [_child("ingest", str(path), str(catalogue_path)) for _ in range(3)]
+    runs = [_child("ingest", str(path), str(catalogue_path), *([args.db_url] if args.db_url else [])) for _ in range(3)]
+    backend = "postgresql" if args.db_url else "duckdb"
     best = min(runs, key=lambda r: r["seconds"])
-    print("ingest runs (s): " + ", ".join(f"{r['seconds']:.3f} (parse {r['parse_seconds']:.3f})" for r in runs))
+    print(f"ingest runs (s), {backend}: " + ", ".join(f"{r['seconds']:.3f} (parse {r['parse_seconds']:.3f}, commit "
+                                                       f"{r['commit_seconds']:.3f})" for r in runs))
     with __import__("zipfile").ZipFile(path) as zf:
         print(f"sheet XML unpacked: {sum(i.file_size for i in zf.infolist()) / 1e6:.0f} MB")
     if args.no_baseline:
@@ -120,7 +156,8 @@ def main() -> None:
         print(f"baseline pandas.read_excel(openpyxl): {base['seconds']:.2f} s, peak {base['peak_mb']:.0f} MB")
         print(f"speed-up over baseline: {base['seconds'] / best['seconds']:.1f}x")
     print(f"ingest rows={best['rows']} seconds={best['seconds']:.3f} rows_per_s={best['rows'] / best['seconds']:.0f} "
-          f"peak_mb={max(r['peak_mb'] for r in runs):.0f} baseline_seconds={base['seconds']:.3f}")
+          f"peak_mb={max(r['peak_mb'] for r in runs):.0f} baseline_seconds={base['seconds']:.3f} "
+          f"commit_seconds={best['commit_seconds']:.3f} backend={backend}")
 
 
 if __name__ == "__main__":
