@@ -18,7 +18,7 @@ import time
 import pytest
 
 from tests.conftest import OUTPUT
-from tests.e2e.test_browser import CHROMIUM, LAUNCH_ARGS, pytestmark  # noqa: F401  (skip without chromium)
+from tests.e2e.test_browser import CHROMIUM, LAUNCH_ARGS, pytestmark, server  # noqa: F401  (skip, fixture)
 
 SIZES = [(1440, 900), (1280, 800), (390, 844)]
 PAGES = {
