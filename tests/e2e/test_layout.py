@@ -157,7 +157,11 @@ def test_every_page_is_laid_out_without_overlap_or_clipping(base_url, chromium, 
         if width == 1280:
             page.goto(base_url + "/dia-phuong?unit=khanh-hoa")
             _settle(page)
-            page.locator(".js-plotly-plot").first.screenshot(path=str(SHOTS / "unit-chart_1280.png"))
+            # A chart with a projection, for a person to look at.
+            chart = page.locator(".js-plotly-plot", has_text="Dự báo").first
+            chart.scroll_into_view_if_needed()
+            chart.screenshot(path=str(SHOTS / "unit-chart_1280.png"))
+            page.screenshot(path=str(SHOTS / "unit-chart-in-page_1280x800.png"))
     finally:
         page.close()
     assert charts_seen, "no chart was measured"
