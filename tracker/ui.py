@@ -84,21 +84,10 @@ def snapshot():
     session) shows on the next page view. A database kept busy by another process longer than the
     store waits stops the page with a sentence saying to reload, not a traceback.
     """
-    from tracker.catalogue import catalogue_key
-    from tracker.periods import today
-    from tracker.snapshot import shared_snapshot
     from tracker.store import StoreError
 
     try:
-        s = store()
-        key = (catalogue_key(), id(s))   # every catalogue file, added programmes too
-        latest = _latest()
-        # One session computes; the others wait for its result instead of computing it again.
-        with latest.lock:
-            previous = latest.snapshot if latest.key == key else None
-            # With PostgreSQL, from the snapshot another replica (or this one before a restart) saved.
-            snap = shared_snapshot(s, load_catalogue(), today(), previous, catalogue_key=key[0])
-            latest.key, latest.snapshot = key, snap
+        snap = current_snapshot()
     except StoreError as exc:
         if exc.code != "busy":
             raise
@@ -106,6 +95,29 @@ def snapshot():
 
         st.warning(t("busy.page", lang(), s=fmt_number(exc.waited, lang())), icon=":material/hourglass_top:")
         st.stop()
+    return snap
+
+
+def current_snapshot():
+    """snapshot() without anything on the page (a busy database raises StoreError): what the server's
+    warm-up (tracker.warmup) calls at start, so the first visitor finds it made."""
+    from tracker import warmup
+    from tracker.catalogue import catalogue_key
+    from tracker.periods import today
+    from tracker.snapshot import shared_snapshot
+
+    s = store()
+    key = (catalogue_key(), id(s))   # every catalogue file, added programmes too
+    latest = _latest()
+    # One session computes; the others wait for its result instead of computing it again.
+    with latest.lock:
+        previous = latest.snapshot if latest.key == key else None
+        # With PostgreSQL, from the snapshot another replica (or this one before a restart) saved.
+        snap = shared_snapshot(s, load_catalogue(), today(), previous, catalogue_key=key[0])
+        latest.key, latest.snapshot = key, snap
+        if snap is not previous:
+            previous = None
+            warmup.after_new_snapshot()   # the server's GC policy, when it is on
     return snap
 
 

@@ -1,0 +1,94 @@
+"""The production server's warm-up and GC policy: the catalogue and snapshot made before any visitor,
+then frozen out of the collector's sight; a full collection once the frozen set has grown by half;
+the production entry turns the file watcher off and the policy on, development keeps the defaults."""
+
+from __future__ import annotations
+
+import gc
+import sys
+import weakref
+
+import pytest
+
+from tracker import server, warmup
+
+
+@pytest.fixture
+def policy():
+    """The GC policy on for one test, and everything as it was afterwards (frozen objects thawed)."""
+    saved = dict(warmup._policy), dict(warmup._frozen_after_collection)
+    gc.unfreeze()
+    warmup._frozen_after_collection["count"] = 0
+    warmup.enable_gc_policy()
+    yield
+    gc.unfreeze()
+    warmup._policy.update(saved[0])
+    warmup._frozen_after_collection.update(saved[1])
+
+
+def tracked(obj) -> bool:
+    """Whether a collection would walk ``obj``: gc.get_objects() lists the three generations, not the
+    permanent one gc.freeze() moves objects to."""
+    return any(o is obj for o in gc.get_objects())
+
+
+def test_warm_up_makes_the_snapshot_and_freezes_it(seeded_env, policy):
+    from tracker import ui
+    from tracker.catalogue import load_catalogue
+
+    seconds = warmup.warm()
+    assert seconds >= 0
+    snap = ui.current_snapshot()            # what the first visitor gets: the one the warm-up made
+    assert snap.results and snap is ui._latest().snapshot
+    assert gc.get_freeze_count() > 0
+    assert gc.isenabled()                   # the pause ended
+    assert not tracked(snap.results)
+    assert not tracked(load_catalogue().jurisdictions)
+    # Development: the policy off, nothing is frozen by a new snapshot.
+    gc.unfreeze()
+    warmup._policy["enabled"] = False
+    warmup.after_new_snapshot()
+    assert gc.get_freeze_count() == 0 and tracked(snap.results)
+
+
+class Node:
+    pass
+
+
+def test_frozen_cyclic_garbage_is_collected_once_the_frozen_set_grew_by_half(policy):
+    base = warmup.freeze_long_lived(full=True)
+    assert base > 0 and warmup._frozen_after_collection["count"] == base
+    node = Node()
+    node.self = node                        # a cycle: only a collection frees it
+    gone = weakref.ref(node)
+    del node
+    warmup.after_new_snapshot()             # a new snapshot: frozen, no collection yet
+    assert gone() is not None
+    assert warmup._frozen_after_collection["count"] == base
+    keep = [Node() for _ in range(int(base * warmup.REGROW_FACTOR) + 1000)]   # the frozen set grows by half
+    warmup.after_new_snapshot()
+    assert gone() is None                   # the full collection freed the frozen garbage
+    assert warmup._frozen_after_collection["count"] == gc.get_freeze_count() >= len(keep)
+    assert not tracked(keep)
+
+
+def test_production_entry_runs_the_dashboard_without_file_watcher_and_with_the_policy(monkeypatch):
+    import streamlit.web.cli as cli
+
+    seen = {}
+    monkeypatch.setattr(cli, "main", lambda: seen.update(argv=list(sys.argv)))
+    monkeypatch.setattr(warmup, "start", lambda: seen.update(started=True))
+    monkeypatch.setattr(sys, "argv", list(sys.argv))
+    saved = dict(warmup._policy)
+    try:
+        server.main(["--server.port", "8600", "--server.fileWatcherType", "auto"])
+        assert warmup.gc_policy_enabled()
+    finally:
+        warmup._policy.update(saved)
+    argv = seen["argv"]
+    assert seen["started"] and argv[:3] == ["streamlit", "run", str(server.ROOT / "dashboard.py")]
+    options = argv[3:]
+    watcher = options.index("--server.fileWatcherType")
+    assert options[watcher + 1] == "none"
+    # Options given on the command line come after the production ones, so Streamlit keeps them.
+    assert options[-4:] == ["--server.port", "8600", "--server.fileWatcherType", "auto"]

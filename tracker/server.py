@@ -1,0 +1,40 @@
+"""The production dashboard server: `python -m tracker.server [Streamlit options]` (`make run`).
+
+The same app as `streamlit run dashboard.py`, with what a server left running all day needs and a
+developer editing the code does not:
+- the warm-up (tracker.warmup) starts with the server, so the first visitor does not parse the
+  catalogue or assess every target;
+- the GC policy (tracker.warmup): long-lived data frozen, so Streamlit's collection after each page
+  run stays cheap;
+- no source-file watcher: nobody edits the code of a running office server, and watching costs CPU on
+  every page run.
+Options given on the command line are passed to Streamlit after these and win over them.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+PRODUCTION_OPTIONS = ("--server.fileWatcherType", "none", "--server.runOnSave", "false")
+
+
+def streamlit_argv(args: list[str]) -> list[str]:
+    return ["streamlit", "run", str(ROOT / "dashboard.py"), *PRODUCTION_OPTIONS, *args]
+
+
+def main(args: list[str] | None = None) -> None:
+    from tracker import warmup
+
+    warmup.enable_gc_policy()
+    warmup.start()
+    sys.argv = streamlit_argv(list(sys.argv[1:] if args is None else args))
+    from streamlit.web import cli
+
+    cli.main()
+
+
+if __name__ == "__main__":
+    main()

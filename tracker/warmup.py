@@ -1,0 +1,137 @@
+"""What a fresh dashboard server does before its first visitor, and its garbage-collection policy.
+
+Without a warm-up the first visitor of a fresh server pays for parsing the catalogue, reading the
+database and assessing every target (20–26 s at 1 000 000 observations). :func:`start` does that in
+a background thread as the server starts; a visitor who comes sooner waits for the same result (the
+snapshot's lock, the catalogue's lock) instead of computing it a second time. Any entry can call it:
+tracker.server (what `make run` starts) does.
+
+The GC policy. Streamlit runs a full garbage collection after every script run
+(``runner.postScriptGC``); a full collection walks every object Python tracks, and the catalogue and
+the snapshot are millions of them, so at 1 000 000 observations it was ~63 % of a page view's CPU.
+They live until the data or the catalogue change, so the policy moves them out of the collector's
+sight with ``gc.freeze()`` (the permanent generation, which collections skip): after the warm-up and
+after each new snapshot. A frozen object is still freed by reference counting when the snapshot it
+belongs to is replaced; only cyclic garbage stays, so once the frozen set has grown by half since the
+last full collection, one full collection (unfreeze, collect, freeze) clears it: memory stays bounded
+and that cost is paid once in many data changes, not on every view. The post-script collection then
+walks only what a page run made. The production entry enables the policy; development
+(`streamlit run dashboard.py`) keeps Python's default.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import logging
+import threading
+import time
+
+_log = logging.getLogger("tracker.warmup")
+
+_policy = {"enabled": False}
+_start_lock = threading.Lock()
+_thread: threading.Thread | None = None
+# What the last warm-up did: seconds it took, or the error that stopped it (a page then shows it).
+outcome: dict = {}
+finished = threading.Event()
+
+
+def enable_gc_policy() -> None:
+    """Freeze long-lived data after the warm-up and after each new snapshot (production servers)."""
+    _policy["enabled"] = True
+
+
+def gc_policy_enabled() -> bool:
+    return _policy["enabled"]
+
+
+# A full collection when the frozen set has grown by this factor since the last one.
+REGROW_FACTOR = 1.5
+_frozen_after_collection = {"count": 0}
+
+
+def freeze_long_lived(full: bool = False) -> int:
+    """Move every object alive now to the permanent generation, after one full collection when ``full``
+    or when the frozen set has grown by REGROW_FACTOR since the last one. Returns how many are frozen."""
+    base = _frozen_after_collection["count"]
+    gc.freeze()
+    if full or (base and gc.get_freeze_count() > REGROW_FACTOR * base):
+        gc.unfreeze()
+        gc.collect()
+        gc.freeze()
+        _frozen_after_collection["count"] = gc.get_freeze_count()
+    elif not base:   # the first freeze (the warm-up's) is the size the growth is measured from
+        _frozen_after_collection["count"] = gc.get_freeze_count()
+    return gc.get_freeze_count()
+
+
+def after_new_snapshot() -> None:
+    """Called by tracker.ui when a new snapshot replaced the previous one (once per data change)."""
+    if _policy["enabled"]:
+        freeze_long_lived()
+
+
+@contextlib.contextmanager
+def collector_paused():
+    """No cyclic collection while the warm-up makes the catalogue and snapshot (hundreds of thousands
+    of objects, each batch of which would set off a collection walking all made so far)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
+
+
+def _import_page_modules() -> None:
+    """What the overview and the unit page import on their first run (Plotly's figure classes are a
+    second's worth of imports), so the first visitor does not pay for it either."""
+    import plotly.graph_objects  # noqa: F401
+
+    import tracker.figures  # noqa: F401
+    import tracker.progress  # noqa: F401
+    import tracker.summaries  # noqa: F401
+
+
+def warm() -> float:
+    """Catalogue, snapshot and page modules loaded in this process; seconds taken."""
+    start = time.perf_counter()
+    with collector_paused():
+        from tracker.catalogue import load_catalogue
+
+        load_catalogue()
+        from tracker import ui
+
+        ui.current_snapshot()
+        _import_page_modules()
+    if _policy["enabled"]:
+        # Frozen without a collection first: the warm-up made long-lived objects, hardly any garbage,
+        # and a full collection here would delay the first page by about a second.
+        gc.freeze()
+        _frozen_after_collection["count"] = gc.get_freeze_count()
+    return time.perf_counter() - start
+
+
+def _run() -> None:
+    try:
+        seconds = warm()
+        outcome.update(seconds=seconds, error=None)
+        _log.warning("warm-up: catalogue and snapshot ready in %.1f s (frozen objects: %d)", seconds,
+                     gc.get_freeze_count())
+    except Exception as exc:   # the first visitor computes instead, and sees the same error the way pages show it
+        outcome.update(seconds=None, error=exc)
+        _log.warning("warm-up failed, pages will load on first view: %s", exc)
+    finally:
+        finished.set()
+
+
+def start() -> threading.Thread:
+    """Start the warm-up in a background thread (once per process; later calls return the same thread)."""
+    global _thread
+    with _start_lock:
+        if _thread is None:
+            _thread = threading.Thread(target=_run, name="tracker-warmup", daemon=True)
+            _thread.start()
+        return _thread
