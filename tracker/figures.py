@@ -137,7 +137,7 @@ def for_screen(fig: go.Figure, height: int | None = None) -> tuple[dict, go.Figu
     screen.layout.annotations = [a for a in screen.layout.annotations if a.name != "footer"]
     for note in screen.layout.annotations:
         if note.name == "watermark":   # sized for a 1600 px still; a phone needs it smaller
-            note.font.size = 34
+            note.font.size = 26
     legend = bool(screen.layout.showlegend)
     top, bottom = (40 if legend else 24), 10
     # The bands the title and footer had are given back: the plot keeps its height, not the figure.
