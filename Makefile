@@ -4,7 +4,7 @@
 run:
 	@scripts/setup.sh run
 	.venv/bin/python -m tracker seed --if-empty
-	.venv/bin/streamlit run dashboard.py
+	.venv/bin/python -m tracker.server
 
 test:
 	@scripts/setup.sh test

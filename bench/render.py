@@ -1,21 +1,35 @@
-"""Render benchmark: a database of 1.000.000 observations (many units, every indicator, quarters
-2024–2030), timing the overview computation and AppTest runs of the overview and a unit page.
+"""Render benchmark on a real server: a database of 1 000 000 observations (many units, every indicator,
+quarters 2024–2030) served by a real dashboard process on 127.0.0.1, pages asked for over Streamlit's
+websocket protocol (bench/streamlit_client.py), the server's CPU read from /proc.
+
+What it reports (AppTest is not used: it pre-loads modules and runs in the benchmark's own process):
+- cold start: from starting the server process to the first overview received, the catalogue not
+  loaded beforehand — once with no parsed catalogue on disk (first start after the catalogue changed)
+  and once with it (every later start);
+- server CPU per overview view, warm, for the production entry (tracker.server: warm-up, GC policy,
+  no file watcher) and for a plain `streamlit run dashboard.py` with Streamlit's defaults, and with
+  Streamlit's post-script collection switched off instead (the option the GC policy replaces);
+- the overview right after a data change (the snapshot brought up to date) and a unit page.
 
 Last line printed, exactly:
-render observations=<n> overview_ms=<a> unit_page_ms=<b>
-overview_ms is an AppTest run of the overview right after the data changed (a correction was
-committed), so the snapshot is brought up to date from the database (the units the correction touched
-are read and assessed again, see tracker/snapshot.py); unit_page_ms is an AppTest run of a unit page on
-that snapshot. The full computation, the first page of a fresh server process (which computes every
-status), the unchanged overview and the unit page after a change are printed on the lines above.
+render observations=<n> cold_start_ms=<a> overview_ms=<b> unit_page_ms=<c> server_cpu_ms_per_view=<d> backend=<e>
+cold_start_ms: production entry, parsed catalogue on disk; overview_ms: the overview right after a
+correction was committed; unit_page_ms: a unit page, warm; server_cpu_ms_per_view: warm overview views,
+production entry. Each figure line carries the machine's load average (1, 5, 15 min) when it was taken.
+
+Options: --db-url postgresql://… measures that store instead of a DuckDB file (passed to the server as
+TRACKER_DB); BENCH_OBSERVATIONS (default 1000000); BENCH_DB keeps the filled DuckDB file between runs.
 """
 
 from __future__ import annotations
 
-import datetime as dt
+import argparse
+import asyncio
+import contextlib
 import hashlib
 import math
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -25,6 +39,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 TARGET_ROWS = int(os.environ.get("BENCH_OBSERVATIONS", "1000000"))
 TODAY = "2031-01-15"   # every quarter up to 2030 has ended
+VIEWS = 10             # warm views per CPU figure
 
 
 def fill(store, cat) -> int:
@@ -55,96 +70,142 @@ def fill(store, cat) -> int:
     return total
 
 
-def main() -> None:
-    from bench.synthetic import synthetic_catalogue
-    from tracker.catalogue import read_catalogue
+def backend_name(db_url: str | None) -> str:
+    return "postgresql" if db_url and db_url.startswith(("postgresql:", "postgres:")) else "duckdb"
+
+
+@contextlib.contextmanager
+def prepared(db_url: str | None = None):
+    """A filled installation for the benchmark: yields (environment for the server, observation count,
+    catalogue, catalogue path). The environment is also set in this process (the store is opened here)."""
+    from bench.synthetic import OUT, synthetic_catalogue
+    from tracker.catalogue import parse_once, read_catalogue
 
     probe = read_catalogue(synthetic_catalogue(1))
-    per_unit = sum((7 if i.reporting_frequency == "year" else 28) * max(1, len(i.sectors))
-                   for i in probe.indicators)
+    per_unit = sum((7 if i.reporting_frequency == "year" else 28) * max(1, len(i.sectors)) for i in probe.indicators)
     n_units = math.ceil(TARGET_ROWS / per_unit)
-    cat_path = synthetic_catalogue(n_units)
-    os.environ["TRACKER_CATALOGUE"] = str(cat_path)
-    os.environ["TRACKER_TODAY"] = TODAY
+    cat_path = OUT / f"catalogue_{n_units}.yaml"
+    if not cat_path.exists() or cat_path.stat().st_mtime < (ROOT / "indicators.yaml").stat().st_mtime:
+        synthetic_catalogue(n_units, cat_path)
     start = time.perf_counter()
-    cat = read_catalogue(cat_path)
-    print(f"read synthetic catalogue in {time.perf_counter() - start:.1f} s")
-    with tempfile.TemporaryDirectory() as tmp:
-        # BENCH_DB keeps the filled database between runs (filling takes about a minute).
-        db = Path(os.environ.get("BENCH_DB") or Path(tmp) / "render.duckdb")
-        os.environ["TRACKER_DB"] = str(db)
-        os.environ["TRACKER_USERS"] = str(Path(tmp) / "users.toml")
+    os.environ["TRACKER_CACHE_DIR"] = str(OUT / "cache")   # this process's copy; the servers get their own
+    cat = parse_once([cat_path])
+    print(f"synthetic catalogue of {len(cat.indicators)} indicators ({n_units} units) loaded in "
+          f"{time.perf_counter() - start:.1f} s")
+    tmp = Path(tempfile.mkdtemp(prefix="bench-render-"))
+    try:
+        db = db_url or str(Path(os.environ.get("BENCH_DB") or tmp / "render.duckdb"))
+        env = {"TRACKER_CATALOGUE": str(cat_path), "TRACKER_TODAY": TODAY, "TRACKER_DB": db,
+               "TRACKER_USERS": str(tmp / "users.toml"), "TRACKER_CATALOGUE_DIR": str(tmp / "catalogue"),
+               "TRACKER_CACHE_DIR": str(tmp / "cache")}
+        os.environ.update({k: v for k, v in env.items() if k != "TRACKER_CACHE_DIR"})
         from tracker.store import Store
 
         start = time.perf_counter()
-        reuse = db.exists()
         store = Store(db)
-        n = store.observation_count() if reuse else fill(store, cat)
-        print(f"{'reused' if reuse else 'filled'} {n} observations for {n_units} units × {len(probe.indicators)} indicators "
-              f"in {time.perf_counter() - start:.1f} s")
-
-        from tracker.progress import assess_all
-
-        timings = []
-        for _ in range(3):
-            start = time.perf_counter()
-            obs = store.current_values()
-            ms = store.current_milestones()
-            t_query = time.perf_counter() - start
-            results = assess_all(cat, obs, ms, dt.date.fromisoformat(TODAY))
-            timings.append((time.perf_counter() - start, t_query))
-        best = min(timings)
-        print(f"overview computation (queries + assess_all of {sum(len(r['numeric']) for r in results.values())} targets): "
-              f"{best[0] * 1000:.0f} ms (queries {best[1] * 1000:.0f} ms)")
+        n = store.observation_count()
+        if n == 0:
+            n = fill(store, cat)
+            print(f"filled {n} observations for {n_units} units in {time.perf_counter() - start:.1f} s")
+        else:
+            print(f"reused {n} observations")
         store.close()
+        yield env, n, cat, cat_path
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
 
-        from streamlit.testing.v1 import AppTest
 
-        from tracker.catalogue import load_catalogue
+def correct(cat, k: int) -> None:
+    """A staff correction of one value: the database changes, so the next page brings the snapshot up to date."""
+    from tracker.observation import Observation, ParsedForm
+    from tracker.store import Store
 
-        start = time.perf_counter()
-        load_catalogue()   # loaded once per server process, before any page; not part of a page's time
-        print(f"catalogue of {len(cat.indicators)} indicators loaded in {time.perf_counter() - start:.1f} s")
+    unit = next(iter(cat.jurisdictions))
+    ind = next(i for i in cat.own_indicators(unit) if i.reporting_frequency == "quarter" and not i.sectors)
+    content = f"correction {k} {time.time_ns()}".encode()   # new bytes: not recognised as a file seen before
+    parsed = ParsedForm(file_name=f"correction-{k}.xlsx", sha256=hashlib.sha256(content).hexdigest(), unit=unit,
+                        period="2030-Q4", observations=[Observation(ind.id, unit, "2030-Q4", 999.0 + k)])
+    writer = Store(os.environ["TRACKER_DB"])
+    result = writer.commit(parsed, content, user="bench")
+    writer.close()
+    assert not result.duplicate
 
-        def run(page: str, params: dict | None = None) -> float:
-            at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=120)
-            for k, v in (params or {}).items():
-                at.query_params[k] = v
-            if page != "views/overview.py":
-                at.switch_page(page)   # open the page directly, as a link or a reload does
-            start = time.perf_counter()
-            at.run()
-            elapsed = time.perf_counter() - start
-            if at.exception:
-                raise SystemExit(f"{page}: {at.exception[0].value}")
-            return elapsed * 1000
 
-        def correct(k: int) -> None:
-            """A staff correction of one value: the database changes, so the next page recomputes."""
-            from tracker.observation import Observation, ParsedForm
+PRODUCTION = [sys.executable, "-m", "tracker.server"]
+PLAIN = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py")]
+NO_GC = [*PLAIN, "--server.fileWatcherType", "none", "--runner.postScriptGC", "false"]
 
-            unit = next(iter(cat.jurisdictions))
-            ind = next(i for i in cat.own_indicators(unit) if i.reporting_frequency == "quarter" and not i.sectors)
-            content = f"correction {k} {time.time_ns()}".encode()   # new bytes: not recognised as a file seen before
-            parsed = ParsedForm(file_name=f"correction-{k}.xlsx", sha256=hashlib.sha256(content).hexdigest(), unit=unit,
-                                period="2030-Q4", observations=[Observation(ind.id, unit, "2030-Q4", 999.0 + k)])
-            writer = Store(db)
-            result = writer.commit(parsed, content, user="bench")
-            writer.close()
-            assert not result.duplicate
+
+def cold_start(env: dict, entry: list[str]) -> tuple[float, float]:
+    """(ms from starting the server to the first overview received, ms until the server answered its
+    health check), polling the health check as a browser would be refused until then."""
+    from bench.streamlit_client import Server, view
+
+    with Server(env=env, entry=entry) as server:
+        ready = server.wait_ready(timeout=300)
+        asyncio.run(view(server.url, timeout=300))
+        return (time.perf_counter() - server.started) * 1000, ready * 1000
+
+
+def cpu_per_view(server, views: int = VIEWS, query: str = "", page: str = "") -> tuple[float, float]:
+    """(server CPU ms per view, median wall ms) over ``views`` sequential views of a warm server."""
+    from bench.streamlit_client import percentile, view
+
+    walls = []
+    before = server.cpu()
+    for _ in range(views):
+        walls.append(asyncio.run(view(server.url, query_string=query, page_name=page))[0])
+    return (server.cpu() - before) * 1000 / views, percentile(walls, 50)
+
+
+def main() -> None:
+    from bench.streamlit_client import Server, load_average, view
+
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--db-url", help="a PostgreSQL URL (TRACKER_DB of the server); default: a DuckDB file")
+    args = parser.parse_args()
+    backend = backend_name(args.db_url)
+    with prepared(args.db_url) as (env, n, cat, _):
+        cache = Path(env["TRACKER_CACHE_DIR"])
+        shutil.rmtree(cache, ignore_errors=True)
+        first_ms, ready_ms = cold_start(env, PRODUCTION)
+        print(f"cold start, production entry, no parsed catalogue on disk: first overview {first_ms:.0f} ms "
+              f"(server answering after {ready_ms:.0f} ms)  load {load_average()}")
+        cold_ms, ready_ms = cold_start(env, PRODUCTION)
+        print(f"cold start, production entry, parsed catalogue on disk: first overview {cold_ms:.0f} ms "
+              f"(server answering after {ready_ms:.0f} ms)  load {load_average()}")
+        plain_ms, _ = cold_start(env, PLAIN)
+        print(f"cold start, plain `streamlit run dashboard.py` (no warm-up): first overview {plain_ms:.0f} ms  "
+              f"load {load_average()}")
+
+        cpu = {}
+        for label, entry in (("plain streamlit run (GC after each run, file watcher)", PLAIN),
+                             ("streamlit run, post-script GC and file watcher off", NO_GC),
+                             ("production entry (warm-up, gc.freeze policy, no file watcher)", PRODUCTION)):
+            with Server(env=env, entry=entry) as server:
+                server.wait_ready(timeout=300)
+                asyncio.run(view(server.url, timeout=300))
+                cpu_ms, wall = cpu_per_view(server)
+                cpu[label] = cpu_ms
+                print(f"{label}: server CPU {cpu_ms:.0f} ms per overview view, median {wall:.0f} ms "
+                      f"({VIEWS} views, rss {server.rss():.0f} MB)  load {load_average()}")
 
         unit = next(iter(cat.jurisdictions))
-        first = run("views/overview.py")   # a fresh server's first page: imports, first admin (bcrypt), progress plan
-        correct(1)
-        overview_changed = run("views/overview.py")   # snapshot recomputed: queries + every status + the page
-        overview_cached = run("views/overview.py")    # same data: the snapshot comes from the cache
-        unit_cached = run("views/unit.py", {"unit": unit})
-        correct(2)
-        unit_changed = run("views/unit.py", {"unit": unit})
-        print(f"AppTest overview: first page of a fresh server {first:.0f} ms; after a data change {overview_changed:.0f} ms; "
-              f"cached {overview_cached:.0f} ms")
-        print(f"AppTest unit page ({unit}): cached {unit_cached:.0f} ms; after a data change {unit_changed:.0f} ms")
-        print(f"render observations={n} overview_ms={overview_changed:.0f} unit_page_ms={unit_cached:.0f}")
+        with Server(env=env, entry=PRODUCTION) as server:
+            server.wait_ready(timeout=300)
+            asyncio.run(view(server.url, timeout=300))
+            prod_cpu, _ = cpu_per_view(server)
+            correct(cat, 1)
+            before = server.cpu()
+            changed_ms, _ = asyncio.run(view(server.url, timeout=300))
+            changed_cpu = (server.cpu() - before) * 1000
+            unit_cpu, unit_ms = cpu_per_view(server, query=f"unit={unit}", page="dia-phuong")
+            print(f"overview after a data change: {changed_ms:.0f} ms (server CPU {changed_cpu:.0f} ms, "
+                  f"GC policy's collection included)  load {load_average()}")
+            print(f"unit page ({unit}): median {unit_ms:.0f} ms, server CPU {unit_cpu:.0f} ms per view  "
+                  f"load {load_average()}")
+        print(f"render observations={n} cold_start_ms={cold_ms:.0f} overview_ms={changed_ms:.0f} "
+              f"unit_page_ms={unit_ms:.0f} server_cpu_ms_per_view={prod_cpu:.0f} backend={backend}")
 
 
 if __name__ == "__main__":
