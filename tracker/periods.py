@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from functools import total_ordering
@@ -70,6 +71,18 @@ class Period:
 
 def parse_period(text: str) -> Period:
     """'2026-Q3', '2026Q3', 'Quý III/2026', 'Q3/2026' or '2026'. Raises ValueError otherwise."""
+    # Pages parse the same few dozen codes for every unit on every view: remembered (a Period is frozen).
+    if isinstance(text, str):
+        return _parse_period_cached(text)
+    return _parse_period(text)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_period_cached(text: str) -> Period:
+    return _parse_period(text)
+
+
+def _parse_period(text) -> Period:
     raw = str(text).strip()
     if m := _QUARTER.match(raw):
         return Period(int(m.group(1)), int(m.group(2)))

@@ -6,7 +6,10 @@ DuckDB. Pages stay thin by asking this module for ready-to-draw rows.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
+import functools
+import weakref
 from dataclasses import dataclass
 
 from tracker.catalogue import Catalogue
@@ -35,6 +38,42 @@ class Snapshot:
     @property
     def empty(self) -> bool:
         return self.latest_period is None
+
+
+# Derived figures per snapshot: a snapshot never changes once made, and at a national scale (tens
+# of thousands of targets) counting and ranking them again on every view was most of a page view's
+# CPU. Kept beside the snapshot, not in it (a saved snapshot must not carry them), and dropped with it.
+_derived: dict[int, dict] = {}
+
+
+def per_snapshot(fn):
+    """Compute ``fn(..., snapshot, ...)`` once per snapshot and arguments (lists count by their
+    items); each caller gets its own copy of the result, so changing it changes nothing kept."""
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        snap = next((a for a in args if isinstance(a, Snapshot)), None)
+        if snap is None:
+            return fn(*args, **kwargs)
+        memo = _derived.get(id(snap))
+        if memo is None:
+            memo = _derived[id(snap)] = {}
+            weakref.finalize(snap, _derived.pop, id(snap), None)
+        key = (fn.__name__, tuple(id(a) if a is snap else _hashable(a) for a in args),
+               tuple(sorted((k, _hashable(v)) for k, v in kwargs.items())))
+        if key not in memo:
+            memo[key] = fn(*args, **kwargs)
+        return copy.deepcopy(memo[key])
+    return wrapper
+
+
+def _hashable(value):
+    if isinstance(value, (list, tuple)):
+        return tuple(_hashable(v) for v in value)
+    if isinstance(value, (set, frozenset)):
+        return frozenset(value)
+    if isinstance(value, (str, int, float, bool, type(None))):
+        return value
+    return ("id", id(value))   # a catalogue or another snapshot: the same object, the same result
 
 
 def latest_period(reported: dict[str, set[str]]) -> str | None:
@@ -121,10 +160,12 @@ def period_label(code: str | None, lang: str) -> str:
         return str(code)
 
 
+@per_snapshot
 def status_counts(snapshot: Snapshot, units: list[str] | None = None) -> dict[str, int]:
     counts = {s: 0 for s in NUMERIC_ORDER + MILESTONE_ORDER}
+    wanted = set(units) if units else None
     for unit, res in snapshot.results.items():
-        if units and unit not in units:
+        if wanted is not None and unit not in wanted:
             continue
         for a in res["numeric"]:
             counts[a.status] = counts.get(a.status, 0) + 1
@@ -273,6 +314,7 @@ def chart_filename(unit: str, indicator_id: str, sector: str, period: str | None
 MATRIX_LIMIT = 12
 
 
+@per_snapshot
 def matrix_units(snapshot: Snapshot, units: list[str], limit: int = MATRIX_LIMIT) -> tuple[list[str], int]:
     """At most ``limit`` units for the matrix, those with most targets behind first; and how many were left out.
 
@@ -396,6 +438,7 @@ def _severity(a) -> tuple:
     return (BEHIND.index(a.status), ratio)
 
 
+@per_snapshot
 def attention_rows(cat: Catalogue, snapshot: Snapshot, lang: str, units: list[str] | None = None,
                    limit: int | None = None) -> list[dict]:
     """The numeric targets moving away, off track or needing acceleration, worst first.
@@ -407,9 +450,10 @@ def attention_rows(cat: Catalogue, snapshot: Snapshot, lang: str, units: list[st
     """
     from tracker.progress import status_label
 
+    wanted = set(units) if units else None   # a set: a list made this quadratic in the units
     found = []
     for unit, res in snapshot.results.items():
-        if units and unit not in units:
+        if wanted is not None and unit not in wanted:
             continue
         for a in res["numeric"]:
             if a.status in BEHIND and not is_direction(a):
@@ -431,18 +475,22 @@ def attention_rows(cat: Catalogue, snapshot: Snapshot, lang: str, units: list[st
     return rows
 
 
+@per_snapshot
 def attention_count(snapshot: Snapshot, units: list[str] | None = None) -> int:
     """How many targets attention_rows would list."""
+    wanted = set(units) if units else None
     return sum(a.status in BEHIND and not is_direction(a) for u, res in snapshot.results.items()
-               if not units or u in units for a in res["numeric"])
+               if wanted is None or u in wanted for a in res["numeric"])
 
 
+@per_snapshot
 def numeric_counts(snapshot: Snapshot, units: list[str] | None = None) -> dict[str, int]:
     """Counts for the overview tiles; direction-only goals counted apart ("direction_*")."""
     out = {"moving_away": 0, "slow": 0, "good": 0, "unknown": 0, "targets": 0,
            "direction_right": 0, "direction_other": 0, "direction": 0}
+    wanted = set(units) if units else None
     for unit, res in snapshot.results.items():
-        if units and unit not in units:
+        if wanted is not None and unit not in wanted:
             continue
         for a in res["numeric"]:
             if is_direction(a):
@@ -484,6 +532,7 @@ def unit_cards(cat: Catalogue, snapshot: Snapshot, lang: str, units: list[str]) 
     return cards
 
 
+@per_snapshot
 def matrix_table(cat: Catalogue, snapshot: Snapshot, lang: str, units: list[str]) -> dict:
     """Targets × units for the readable matrix: rows sorted by their worst status, each cell with
     the status, the value (% of target where that means something) and a link to the chart."""
