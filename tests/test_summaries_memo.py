@@ -52,3 +52,12 @@ def test_computed_once_per_snapshot_and_again_for_a_new_one(snap, monkeypatch):
     del other
     gc.collect()
     assert key not in summaries._derived       # forgotten with its snapshot
+
+
+def test_reported_quarters_latest_first_without_years(snap):
+    from tracker.periods import parse_period
+
+    expected = sorted({p for codes in snap.reported.values() for p in codes if parse_period(p).is_quarter},
+                      key=lambda p: parse_period(p).sort_key(), reverse=True)
+    assert summaries.reported_quarters(snap) == expected and len(expected) > 1
+    assert all("Q" in p for p in expected)

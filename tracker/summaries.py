@@ -82,6 +82,13 @@ def latest_period(reported: dict[str, set[str]]) -> str | None:
     return max(periods).code if periods else None
 
 
+@per_snapshot
+def reported_quarters(snapshot: Snapshot) -> list[str]:
+    """Every quarter some unit reported, latest first (the overview's "as of" choices)."""
+    codes = set().union(*snapshot.reported.values()) if snapshot.reported else set()
+    return sorted((p for p in codes if parse_period(p).is_quarter), key=lambda p: parse_period(p).sort_key(), reverse=True)
+
+
 def caption(cat: Catalogue, snapshot: Snapshot, lang: str, units: list[str] | None = None) -> Caption:
     """The footer every figure carries: update period, the source documents, the demo mark."""
     updated = parse_period(snapshot.latest_period).label(lang) if snapshot.latest_period else "—"

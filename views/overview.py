@@ -9,7 +9,8 @@ from tracker.i18n import t
 from tracker.periods import parse_period
 from tracker.progress import overdue_units
 from tracker.summaries import (STATUS_ICONS, attention_count, attention_rows, matrix_rows, matrix_table, matrix_units, numeric_counts,
-                               status_changes, status_counts, status_table, target_label, unit_cards, unit_label)
+                               reported_quarters, status_changes, status_counts, status_table, target_label, unit_cards,
+                               unit_label)
 
 ATTENTION_SHOWN = 8
 # A province has a few dozen targets; a national installation thousands. Beyond these, the table
@@ -26,8 +27,7 @@ if live.empty:
     st.stop()
 
 # "As of": any quarter with data; the live snapshot is the latest one.
-quarters = sorted({p for codes in live.reported.values() for p in codes if parse_period(p).is_quarter},
-                  key=lambda p: parse_period(p).sort_key(), reverse=True)
+quarters = reported_quarters(live)
 if live.latest_period not in quarters:
     quarters.insert(0, live.latest_period)
 c1, _ = st.columns([1, 2])
