@@ -175,7 +175,8 @@ def main() -> None:
         print(f"cold start, production entry, parsed catalogue on disk: first overview {cold_ms:.0f} ms "
               f"(server answering after {ready_ms:.0f} ms)  load {load_average()}")
         plain_ms, _ = cold_start(env, PLAIN)
-        print(f"cold start, plain `streamlit run dashboard.py` (no warm-up): first overview {plain_ms:.0f} ms  "
+        print(f"cold start, plain `streamlit run dashboard.py` (no warm-up, parsed catalogue on disk): first overview "
+              f"{plain_ms:.0f} ms  "
               f"load {load_average()}")
 
         cpu = {}
