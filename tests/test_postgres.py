@@ -99,6 +99,19 @@ def test_no_server_is_a_store_error_with_a_sentence(tmp_path):
     assert "Không kết nối được" in caught.value.message("vi") and "db_url" in caught.value.message("en")
 
 
+def test_connections_cut_by_the_server_are_replaced(pg_url):
+    """A database restart (here: every connection of the store terminated) costs no failed read."""
+    import psycopg
+
+    with Store(pg_url) as store:
+        assert store.is_empty()
+        with psycopg.connect(pg_url, autocommit=True) as admin:
+            cut = admin.execute("SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity "
+                                "WHERE datname = current_database() AND pid <> pg_backend_pid()").fetchone()[0]
+        assert cut >= 1
+        assert store.is_empty() and store.change_counter() == 0
+
+
 # --- archive, counter, writers ----------------------------------------------------------------------
 
 def test_the_archive_lives_in_the_database(pg_url, tmp_path):
@@ -220,7 +233,7 @@ def test_a_second_replica_starts_from_the_saved_snapshot(pg_url, monkeypatch):
     stock = next(i for i in cat.indicators_for("khanh-hoa") if i.kind == "stock" and not i.sectors)
     with Store(pg_url) as first, Store(pg_url) as second:
         first.commit(form(b"one", {stock.id: 5.0}), b"one", user="u", now=T0)
-        made = shared_snapshot(first, cat, today, catalogue_key=key)
+        made = shared_snapshot(first, cat, today, catalogue_key=key, background=False)
         assessed = []
         real = snapshot_module.assess_all
         monkeypatch.setattr(snapshot_module, "assess_all", lambda c, *a, **k: assessed.append(set(c.jurisdictions)) or real(c, *a, **k))
@@ -228,13 +241,13 @@ def test_a_second_replica_starts_from_the_saved_snapshot(pg_url, monkeypatch):
         assert assessed == []                                   # loaded, not assessed again
         assert loaded.token == made.token and loaded.results == made.results
         first.commit(form(b"two", {stock.id: 6.0}, unit="khanh-hoa", period="2026-Q2"), b"two", user="u", now=T0)
-        updated = shared_snapshot(second, cat, today, loaded, catalogue_key=key)
+        updated = shared_snapshot(second, cat, today, loaded, catalogue_key=key, background=False)
         assert len(assessed) == 1 and "khanh-hoa" in assessed[0] and len(assessed[0]) < len(cat.jurisdictions)
         # …and saved it, so a third process starts from the newest one.
         assert first.saved_snapshot(snapshot_module.catalogue_digest(key), today)[0] == updated.token
         # Another day: nothing saved for it yet, so everything is assessed.
         assessed.clear()
-        shared_snapshot(second, cat, today + dt.timedelta(days=1), catalogue_key=key)
+        shared_snapshot(second, cat, today + dt.timedelta(days=1), catalogue_key=key, background=False)
         assert assessed and assessed[0] == set(cat.jurisdictions)
 
 

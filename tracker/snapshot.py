@@ -12,11 +12,13 @@ import contextlib
 import datetime as dt
 import functools
 import hashlib
+import io
 import pickle
+import threading
 import zlib
 from pathlib import Path
 
-from tracker.catalogue import Catalogue
+from tracker.catalogue import Catalogue, Indicator
 from tracker.periods import parse_period
 from tracker.progress import assess_all
 from tracker.summaries import Snapshot, latest_period
@@ -91,14 +93,63 @@ def catalogue_digest(key: tuple) -> str:
     return digest.hexdigest()
 
 
+class _SnapshotPickler(pickle.Pickler):
+    """Catalogue entries by id, not by value: they are the catalogue's own objects (the digest in the
+    key says which catalogue), and copying them would double the bytes and the time to read them back."""
+
+    def persistent_id(self, obj):
+        return ("indicator", obj.id) if isinstance(obj, Indicator) else None
+
+
+class _SnapshotUnpickler(pickle.Unpickler):
+    def __init__(self, file, catalogue: Catalogue):
+        super().__init__(file)
+        self.catalogue = catalogue
+
+    def persistent_load(self, pid):
+        kind, ident = pid
+        if kind != "indicator":
+            raise pickle.UnpicklingError(f"unknown reference {kind!r}")
+        return self.catalogue.indicator(ident)
+
+
+def snapshot_bytes(snap: Snapshot) -> bytes:
+    buffer = io.BytesIO()
+    _SnapshotPickler(buffer, protocol=5).dump(snap)
+    return zlib.compress(buffer.getvalue(), 1)
+
+
+def snapshot_from_bytes(data: bytes, catalogue: Catalogue) -> Snapshot | None:
+    """The saved snapshot, or None when it cannot be read back (saved by another version of the software)."""
+    try:
+        snap = _SnapshotUnpickler(io.BytesIO(zlib.decompress(data)), catalogue).load()
+    except Exception:
+        return None
+    return snap if isinstance(snap, Snapshot) else None
+
+
+_saving = threading.Lock()   # one save at a time per process; a change made meanwhile saves again
+
+
+def _save(store, digest: str, today: dt.date, snap: Snapshot) -> None:
+    try:
+        if not store.snapshot_saved(digest, today, snap.token):   # another replica was first
+            store.save_snapshot(digest, today, snap.token, snapshot_bytes(snap))
+    except Exception as exc:   # the page has its snapshot; only a restart's head start is lost
+        print(f"NQ45 Tracker: snapshot not saved: {exc}", flush=True)
+    finally:
+        _saving.release()
+
+
 def shared_snapshot(store, catalogue: Catalogue, today: dt.date, previous: Snapshot | None = None, *,
-                    catalogue_key: tuple) -> Snapshot:
+                    catalogue_key: tuple, background: bool = True) -> Snapshot:
     """build_snapshot, starting from and saving to the snapshot the store keeps, where it keeps one.
 
     A PostgreSQL store shared by several dashboard processes keeps the last assessed snapshot per
     (catalogue digest, today): a process with nothing in memory (just started, or a second replica)
     loads it and applies only what changed since (by the change token, as build_snapshot does),
-    instead of assessing everything again; whichever process assesses a change saves the result.
+    instead of assessing everything again; whichever process assesses a change first saves the result,
+    in a background thread (``background``), so the page view that assessed it does not wait for that.
     The DuckDB store keeps none (writing it would take the file's write lock on page views): there
     this is build_snapshot.
 
@@ -112,20 +163,16 @@ def shared_snapshot(store, catalogue: Catalogue, today: dt.date, previous: Snaps
     if previous is None:
         found = saved(digest, today)
         if found is not None:
-            try:
-                previous = pickle.loads(zlib.decompress(found[1]))
-            except Exception:   # saved by another version of the software: assess afresh
-                previous = None
-            if not isinstance(previous, Snapshot) or previous.today != today:
+            previous = snapshot_from_bytes(found[1], catalogue)
+            if previous is not None and previous.today != today:
                 previous = None
     snap = build_snapshot(store, catalogue, today, previous)
-    if snap is not previous:
-        from tracker.store import StoreError
-
-        try:
-            store.save_snapshot(digest, today, snap.token, zlib.compress(pickle.dumps(snap, protocol=5), 1))
-        except StoreError as exc:   # the page still has its snapshot; the next change saves one again
-            print(f"NQ45 Tracker: snapshot not saved: {exc}", flush=True)
+    if snap is not previous and _saving.acquire(blocking=not background):
+        if background:
+            threading.Thread(target=_save, args=(store, digest, today, snap), name="nq45-save-snapshot",
+                             daemon=True).start()
+        else:
+            _save(store, digest, today, snap)
     return snap
 
 

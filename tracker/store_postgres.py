@@ -135,6 +135,19 @@ PG_MIGRATIONS: list[list[str]] = [
         """CREATE INDEX milestones_submission ON milestone_updates (submission_id)""",
         """CREATE INDEX submissions_sha256 ON submissions (sha256)""",
     ],
+    # Issue 13, item 7: sign-ins that survive a reload (tracker.sessions), shared by every replica.
+    [
+        """CREATE TABLE web_sessions (
+            id TEXT PRIMARY KEY,
+            token_hash TEXT UNIQUE,
+            bind_hash TEXT UNIQUE,
+            bind_expires DOUBLE PRECISION,
+            username TEXT NOT NULL,
+            epoch INTEGER NOT NULL,
+            created_at DOUBLE PRECISION NOT NULL,
+            last_seen DOUBLE PRECISION NOT NULL
+        )""",
+    ],
 ]
 
 _LIVE = "SELECT s.* FROM submissions s WHERE NOT EXISTS (SELECT 1 FROM withdrawals w WHERE w.submission_id = s.id)"
@@ -196,8 +209,10 @@ class PostgresStore(Store):
             from psycopg_pool import ConnectionPool
 
             # A few connections kept open: a page view costs no connection set-up. Closed with the store.
+            # Each is checked when taken (one round trip), so a restarted server costs no failed page.
             self._pool = ConnectionPool(self.url, min_size=1, max_size=8, kwargs={"autocommit": True},
-                                        timeout=max(self.lock_timeout, 5.0), open=True, name="nq45-tracker")
+                                        timeout=max(self.lock_timeout, 5.0), open=True, name="nq45-tracker",
+                                        check=ConnectionPool.check_connection)
         except BaseException:
             self.close()
             raise
@@ -660,6 +675,10 @@ class PostgresStore(Store):
         rows = self._rows("SELECT token, data FROM snapshots WHERE catalogue_key = %s AND today = %s "
                           "ORDER BY made_at DESC LIMIT 1", [catalogue_key, today])
         return (rows[0][0], bytes(rows[0][1])) if rows else None
+
+    def snapshot_saved(self, catalogue_key: str, today: dt.date, token: str) -> bool:
+        return self._rows("SELECT EXISTS (SELECT 1 FROM snapshots WHERE catalogue_key = %s AND today = %s AND token = %s)",
+                          [catalogue_key, today, token])[0][0]
 
     def save_snapshot(self, catalogue_key: str, today: dt.date, token: str, data: bytes) -> None:
         """Keep this snapshot, replacing older ones of the catalogue and day (and any older than two days)."""
