@@ -265,3 +265,12 @@ def test_unit_page_says_an_unknown_unit_is_unknown(seeded_env):
     body = texts(at)
     assert "Không có địa phương mã “khong-co”" in body
     assert not charts(at) and not [t for t in at.title if t.value.startswith("Địa phương:")]
+
+
+def test_ranked_list_says_whose_territory_a_target_covers(seeded_env):
+    """Khánh Hòa's targets were set before Ninh Thuận joined: its overview entries say so, as the unit page does."""
+    at = run("views/overview.py")
+    entries = [m.value for m in at.markdown if "nq-chip" in m.value]      # the ranked list's entries
+    khanh_hoa = [e for e in entries if "**Khánh Hòa" in e]
+    assert khanh_hoa, "the demo has Khánh Hòa targets behind"
+    assert all("địa bàn tỉnh Khánh Hòa trước 01/7/2025" in e for e in khanh_hoa)

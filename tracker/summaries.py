@@ -471,7 +471,9 @@ def attention_rows(cat: Catalogue, snapshot: Snapshot, lang: str, units: list[st
         ind = cat.indicator(a.indicator_id)
         period = parse_period(a.latest_period).label(lang) if a.latest_period else "—"
         rows.append({
-            "unit": unit, "unit_name": unit_label(cat, unit, lang), "indicator_id": a.indicator_id, "sector": a.sector,
+            # the area the target covers ("Khánh Hòa — địa bàn tỉnh Khánh Hòa trước 01/7/2025"), as every title says it
+            "unit": unit, "unit_name": cat.territory_label(ind, unit, lang) if cat.covers_old_territory(ind, unit)
+            else unit_label(cat, unit, lang), "indicator_id": a.indicator_id, "sector": a.sector,
             "target_name": target_label(cat, a.indicator_id, a.sector, lang), "status": a.status,
             "status_label": status_label(a.status, lang), "icon": STATUS_ICONS[a.status],
             "target_text": fmt_target(ind, lang),

@@ -73,8 +73,9 @@ rows = attention_rows(cat, snap, lang, units, limit=ATTENTION_SHOWN + ATTENTION_
 def entry(k: int, r: dict) -> None:
     # Keyed, so the layout test can find every entry and check that none is cut.
     with st.container(border=True, key=f"nq_entry_{k}"):
-        st.markdown(f"{ui.status_chip(r['status'], lang)} &nbsp;**{html.escape(r['unit_name'])}** — "
-                    f"<a href='{r['link']}' target='_self'>{html.escape(r['target_name'])}</a>", unsafe_allow_html=True)
+        # Names may come from an admin-added programme: shown as text, never as Markdown or HTML.
+        st.markdown(f"{ui.status_chip(r['status'], lang)} &nbsp;**{ui.plain(r['unit_name'])}** — "
+                    f"<a href='{r['link']}' target='_self'>{ui.plain(r['target_name'])}</a>", unsafe_allow_html=True)
         facts = [(t("ov.col.latest", lang), r["latest_text"]), (t("ov.col.target", lang), r["target_text"]),
                  (t("ov.col.gap", lang), r["gap_text"]), (t("ov.col.rate", lang), r["rate_text"])]
         st.markdown("<div class='nq-facts'>" + "".join(f"<div><b>{html.escape(k)}</b>{html.escape(v)}</div>"
