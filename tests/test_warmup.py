@@ -45,6 +45,11 @@ def test_warm_up_makes_the_snapshot_and_freezes_it(seeded_env, policy):
     assert gc.isenabled()                   # the pause ended
     assert not tracked(snap.results)
     assert not tracked(load_catalogue().jurisdictions)
+    # The quarter before, which the overview's tiles compare with, is made and frozen too.
+    from tracker.periods import parse_period
+
+    before = ui.snapshot_at(parse_period(snap.latest_period).previous().code, snap)
+    assert before is not snap and before.results and not tracked(before.results)
     # Development: the policy off, nothing is frozen by a new snapshot.
     gc.unfreeze()
     warmup._policy["enabled"] = False
