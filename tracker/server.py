@@ -1,7 +1,8 @@
 """The production dashboard server: `python -m tracker.server [Streamlit options]` (`make run`).
 
-The same app as `streamlit run dashboard.py`, with what a server left running all day needs and a
-developer editing the code does not:
+The same app as `streamlit run dashboard.py`, served through app.py (whose routes let a sign-in
+survive a reload: tracker.sessions), with what a server left running all day needs and a developer
+editing the code does not:
 - the warm-up (tracker.warmup) starts with the server, so the first visitor does not parse the
   catalogue or assess every target;
 - the GC policy (tracker.warmup): long-lived data frozen, so Streamlit's collection after each page
@@ -22,7 +23,7 @@ PRODUCTION_OPTIONS = ("--server.fileWatcherType", "none", "--server.runOnSave", 
 
 
 def streamlit_argv(args: list[str]) -> list[str]:
-    return ["streamlit", "run", str(ROOT / "dashboard.py"), *PRODUCTION_OPTIONS, *args]
+    return ["streamlit", "run", str(ROOT / "app.py"), *PRODUCTION_OPTIONS, *args]   # app.py: dashboard.py + sign-in routes
 
 
 def main(args: list[str] | None = None) -> None:

@@ -123,6 +123,20 @@ MIGRATIONS: list[list[str]] = [
         )""",
         """ALTER TABLE submissions ADD COLUMN override_reason VARCHAR""",
     ],
+    # Issue 13, item 7: sign-ins that survive a reload (tracker.sessions: hashed tokens only).
+    # Times are Unix seconds, as in tracker.access.Session.
+    [
+        """CREATE TABLE web_sessions (
+            id VARCHAR PRIMARY KEY,
+            token_hash VARCHAR,
+            bind_hash VARCHAR,
+            bind_expires DOUBLE PRECISION,
+            username VARCHAR NOT NULL,
+            epoch INTEGER NOT NULL,
+            created_at DOUBLE PRECISION NOT NULL,
+            last_seen DOUBLE PRECISION NOT NULL
+        )""",
+    ],
 ]
 
 OBSERVATION_COLUMNS = ["indicator_id", "unit", "period", "sector", "value", "note", "source", "territory",

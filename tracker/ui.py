@@ -397,23 +397,139 @@ def audit(event: str, username: str, detail: str = "") -> None:
         print(f"NQ45 Tracker: audit log not written ({event}, {username}): {exc}", flush=True)
 
 
+# --- sign-ins that survive a reload (tracker.sessions; only where app.py serves its routes) -----
+
+def web_sessions():
+    """The server-side sessions behind the cookie, or None: under `streamlit run dashboard.py` (no
+    route sets the cookie) a sign-in stays with the tab."""
+    from tracker import sessions
+
+    if not sessions.ROUTES_MOUNTED:
+        return None
+    return sessions.SessionStore(store())
+
+
+def _web_call(action, what: str):
+    """A database call for the cookie session; a failure leaves the tab-bound sign-in working."""
+    try:
+        return action()
+    except Exception as exc:
+        print(f"NQ45 Tracker: sign-in cookie session not kept ({what}): {exc}", flush=True)
+        return None
+
+
+def _session_from_cookie(idle: int):
+    """A new tab or a reload: the session its cookie names, if still valid (once per tab session)."""
+    from tracker import sessions
+    from tracker.access import resume_session
+
+    web = web_sessions()
+    if web is None:
+        return None
+    try:
+        token = st.context.cookies.get(sessions.COOKIE_NAME)
+    except Exception:   # no browser request (tests)
+        return None
+    if not token or st.session_state.get("web_cookie_seen") == sessions.digest(token):
+        return None
+    st.session_state["web_cookie_seen"] = sessions.digest(token)
+    found = _web_call(lambda: web.find(token), "find")
+    if found is None:
+        return None
+    user, renewed, code = resume_session(found.as_tab_session(), users(), idle_minutes=idle)
+    if user is None:   # removed, disabled, re-passworded or idle: the cookie names nothing any more
+        _web_call(lambda: web.end(found.id), "end")
+        return None
+    _web_call(lambda: web.touch(found.id), "touch")
+    st.session_state["web_session"] = (found.id, renewed.last_seen)
+    return renewed
+
+
+def _touch_web_session(now: float) -> bool:
+    """Keep the cookie session's last-seen close to the tab's, so that a reload after an hour of work
+    in this tab is not refused as idle; at most once a minute (a database write). False when the
+    session was ended meanwhile (signed out in another tab of this browser): this tab signs out too."""
+    from tracker import sessions
+
+    held = st.session_state.get("web_session")
+    web = web_sessions()
+    if held is None or web is None or now - held[1] < sessions.TOUCH_EVERY_SECONDS:
+        return True
+    st.session_state["web_session"] = (held[0], now)
+    return _web_call(lambda: web.touch(held[0], now=now), "touch") is not False
+
+
+def _end_web_session() -> None:
+    held = st.session_state.pop("web_session", None)
+    web = web_sessions()
+    if held is not None and web is not None:
+        _web_call(lambda: web.end(held[0]), "end")
+
+
+def _begin_web_session(user) -> None:
+    """After a sign-in in this tab: a session waiting for the browser to bind it (login_box renders the call)."""
+    import time
+
+    from tracker.settings import load_settings
+
+    web = web_sessions()
+    if web is None:
+        return
+    began = _web_call(lambda: web.begin(user.username, user.epoch, idle_minutes=load_settings().idle_minutes), "begin")
+    if began is not None:
+        st.session_state["web_session"] = (began[0], time.time())
+        st.session_state["web_bind"] = (began[1], time.time())
+
+
+def _web_browser_calls() -> None:
+    """The browser's half: bind the new session's cookie, or clear it after a sign-out."""
+    import time
+
+    import streamlit.components.v1 as components
+
+    from tracker import sessions
+
+    if web_sessions() is None:
+        return
+    bind = st.session_state.get("web_bind")
+    if bind is not None:
+        if time.time() - bind[1] > sessions.BIND_SECONDS:
+            del st.session_state["web_bind"]
+        else:
+            with st.sidebar:
+                components.html(sessions.browser_call(sessions.BIND_PATH, bind[0]), height=0)
+    if st.session_state.pop("web_sign_out", False):
+        with st.sidebar:
+            components.html(sessions.browser_call(sessions.SIGN_OUT_PATH), height=0)
+
+
 def current_user():
     """The signed-in user read fresh from the users file, or None (anonymous visitors see the viewer
-    pages). A removed, disabled or re-passworded account, or a session idle too long, is signed out here."""
+    pages). A removed, disabled or re-passworded account, or a session idle too long, is signed out here.
+    A tab with no sign-in of its own takes the one its cookie names (tracker.sessions), re-checked the same way."""
     from tracker.access import resume_session
     from tracker.settings import load_settings
 
+    idle = load_settings().idle_minutes
     session = st.session_state.get("auth")
     if session is None:
-        return None
-    idle = load_settings().idle_minutes
+        session = _session_from_cookie(idle)
+        if session is None:
+            return None
+        st.session_state["auth"] = session
     user, renewed, code = resume_session(session, users(), idle_minutes=idle)
     if user is None:
         del st.session_state["auth"]
+        _end_web_session()
         st.session_state["auth_notice"] = code
         if code == "idle":
             st.session_state["auth_expired"] = session
         audit("session_end", session.username, code)
+        return None
+    if not _touch_web_session(renewed.last_seen):
+        del st.session_state["auth"]
+        st.session_state.pop("web_session", None)
+        audit("session_end", session.username, "signed_out_elsewhere")
         return None
     st.session_state["auth"] = renewed
     return user
@@ -443,6 +559,7 @@ def _attempt_sign_in() -> None:
     result = sign_in(users(), throttle(), name, secret, client=_client(), audit=audit)
     if result.ok:
         st.session_state["auth"] = start_session(result.user)
+        _begin_web_session(result.user)
         st.session_state.pop("auth_expired", None)
         st.session_state.pop("login_error", None)
     else:
@@ -462,12 +579,18 @@ def _change_password() -> None:
     decision, updated = change_own_password(users(), throttle(), session.username, *values, audit=audit)
     if decision.allowed and updated is not None:
         st.session_state["auth"] = start_session(updated)  # this tab goes on with the new epoch
+        _end_web_session()                                   # its cookie, like every other, named the old one
+        _begin_web_session(updated)
     st.session_state["pw_result"] = decision
 
 
 def _sign_out() -> None:
     session = st.session_state.pop("auth", None)
     st.session_state.pop("auth_expired", None)
+    st.session_state.pop("web_bind", None)
+    _end_web_session()
+    if web_sessions() is not None:
+        st.session_state["web_sign_out"] = True   # the browser drops its cookie (login_box)
     if session is not None:
         audit("sign_out", session.username)
 
@@ -485,6 +608,7 @@ def login_box(lang: str) -> None:
         print(f"NQ45 Tracker: tài khoản quản trị đầu tiên / first admin: admin  mật khẩu / password: {password}", flush=True)
         print("=" * 72, flush=True)
     user = current_user()
+    _web_browser_calls()
     box = st.sidebar.container(border=True)
     notice = st.session_state.pop("auth_notice", None)
     if notice:

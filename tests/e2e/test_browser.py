@@ -34,7 +34,7 @@ def _free_port() -> int:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    """The dashboard served by `streamlit run` on a free port, over its own demo database
+    """The dashboard served by the production entry (tracker.server, app.py) on a free port, over its own demo database
     (seeded by the real first-run command; the server process owns that file)."""
     from tests.conftest import TODAY
     from tracker.access import UserStore
@@ -52,7 +52,7 @@ def server(tmp_path_factory):
     users.add_user("lanhdao", "viewer", "mat-khau-ld-2026")
     port = _free_port()
     proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
+        [sys.executable, "-m", "tracker.server", "--server.port", str(port),   # as `make run`: app.py
          "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
         cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"

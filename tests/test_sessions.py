@@ -1,0 +1,189 @@
+"""Sign-ins that survive a reload (issue 13, item 7): the server-side session store behind the cookie
+(tracker.sessions), and the routes that set and clear the cookie.
+
+The browser flow itself (sign in, reload, new tab, revocation, sign-out) is tests/e2e/test_persistent_sign_in.py."""
+
+from __future__ import annotations
+
+import pytest
+
+from tracker import sessions
+from tracker.access import UserStore, resume_session
+from tracker.sessions import BIND_SECONDS, SessionStore, digest, same_origin
+from tracker.store import Store
+
+T0 = 1_800_000_000.0
+
+
+@pytest.fixture(params=["duckdb", "postgresql"])
+def web(request, tmp_path):
+    """The same store on both engines (PostgreSQL: a throwaway cluster, skipped where there is none)."""
+    target = tmp_path / "t.duckdb" if request.param == "duckdb" else request.getfixturevalue("pg_url")
+    with Store(target, tmp_path / "archive") as store:
+        yield SessionStore(store)
+
+
+def _bound(web, username="canbo", epoch=0, now=T0) -> tuple[str, str]:
+    sid, bind = web.begin(username, epoch, now=now)
+    token = web.bind(bind, now=now + 1)
+    assert token is not None
+    return sid, token
+
+
+def test_create_bind_and_find(web):
+    sid, bind = web.begin("canbo", 3, now=T0)
+    assert web.find(bind) is None                  # a binding token is not a session token
+    token = web.bind(bind, now=T0 + 5)
+    found = web.find(token)
+    assert (found.id, found.username, found.epoch, found.created_at, found.last_seen) == (sid, "canbo", 3, T0, T0 + 5)
+    assert web.find("not-a-token") is None
+    assert web.find("") is None
+
+
+def test_binding_token_is_single_use(web):
+    _, bind = web.begin("canbo", 0, now=T0)
+    assert web.bind(bind, now=T0 + 1) is not None
+    assert web.bind(bind, now=T0 + 2) is None
+    assert web.count() == 1
+
+
+def test_binding_token_expires(web):
+    _, bind = web.begin("canbo", 0, now=T0)
+    assert web.bind(bind, now=T0 + BIND_SECONDS + 1) is None
+    assert web.bind("made-up", now=T0 + 1) is None
+
+
+def test_tokens_are_stored_hashed_only(web):
+    sid, bind = web.begin("canbo", 0, now=T0)
+    with web.store._cursor() as cur:
+        pending = cur.execute("SELECT * FROM web_sessions").fetchall()
+    assert bind not in repr(pending) and digest(bind) in repr(pending)
+    token = web.bind(bind, now=T0 + 1)
+    with web.store._cursor() as cur:
+        bound = cur.execute("SELECT * FROM web_sessions").fetchall()
+    assert token not in repr(bound) and digest(token) in repr(bound)
+    assert digest(bind) not in repr(bound)           # spent: nothing left to bind with
+
+
+def test_touch_end_and_purge(web):
+    sid, token = _bound(web)
+    assert web.touch(sid, now=T0 + 600)
+    assert web.find(token).last_seen == T0 + 600
+    assert web.touch(sid, now=T0 + 300)              # an older time never moves it back
+    assert web.find(token).last_seen == T0 + 600
+    web.end(sid)
+    assert web.find(token) is None
+    assert web.touch(sid, now=T0 + 700) is False    # the tab learns it was signed out elsewhere
+
+    _, other = _bound(web, now=T0)
+    web.end(token=other)
+    assert web.find(other) is None
+
+    _, idle = _bound(web, now=T0)
+    _, unbound = web.begin("canbo", 0, now=T0)
+    web.purge(now=T0 + 61 * 60, idle_minutes=60)     # idle past the timeout, binding token past its time
+    assert web.find(idle) is None and web.count() == 0
+
+
+def test_revocation_and_idle_through_the_users_file(web, tmp_path):
+    """What the dashboard does with a found session: resume it against the users file (tracker.access)."""
+    users = UserStore(tmp_path / "users.toml", rounds=4)
+    user = users.add_user("canbo", "uploader", "mat-khau-kh-2026", units=("khanh-hoa",))
+    _, token = _bound(web, "canbo", user.epoch, now=T0)
+    found = web.find(token).as_tab_session()
+    assert resume_session(found, users, now=T0 + 60, idle_minutes=60)[2] == "ok"
+    assert resume_session(found, users, now=T0 + 62 * 60, idle_minutes=60)[2] == "idle"
+    users.set_password("canbo", "mat-khau-moi-2026")
+    assert resume_session(found, users, now=T0 + 60, idle_minutes=60)[2] == "password_changed"
+    users.remove_user("canbo")
+    assert resume_session(found, users, now=T0 + 60, idle_minutes=60)[2] == "removed"
+
+
+def test_same_origin():
+    assert same_origin("http://127.0.0.1:8501", "127.0.0.1:8501")
+    assert same_origin("https://nq45.example.vn", "nq45.example.vn")
+    assert not same_origin("https://evil.example", "nq45.example.vn")
+    assert not same_origin(None, "nq45.example.vn")
+    assert not same_origin("null", "nq45.example.vn")
+    assert not same_origin("http://127.0.0.1:8501", None)
+
+
+class _Answer:
+    def __init__(self, status: int, headers: list[tuple[bytes, bytes]]):
+        self.status_code = status
+        self.set_cookie = "; ".join(v.decode() for k, v in headers if k.lower() == b"set-cookie")
+
+    def cookie(self) -> str:
+        return self.set_cookie.split(";")[0].split("=", 1)[1]
+
+
+class _Client:
+    """POSTs straight into the ASGI app of the two routes (no HTTP client library needed)."""
+
+    def __init__(self):
+        from starlette.applications import Starlette
+
+        self.app = Starlette(routes=sessions.routes())
+
+    def post(self, path: str, body: str = "", headers: dict | None = None, cookie: str | None = None) -> _Answer:
+        import asyncio
+
+        raw = [(b"host", b"nq45.test")] + [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
+        if cookie:
+            raw.append((b"cookie", f"{sessions.COOKIE_NAME}={cookie}".encode()))
+        scope = {"type": "http", "http_version": "1.1", "method": "POST", "scheme": "http", "path": path,
+                 "raw_path": path.encode(), "query_string": b"", "root_path": "", "headers": raw,
+                 "client": ("127.0.0.1", 50000), "server": ("nq45.test", 80)}
+        sent: list[dict] = []
+
+        async def receive():
+            return {"type": "http.request", "body": body.encode(), "more_body": False}
+
+        async def send(message):
+            sent.append(message)
+
+        asyncio.run(self.app(scope, receive, send))
+        start = next(m for m in sent if m["type"] == "http.response.start")
+        return _Answer(start["status"], start.get("headers", []))
+
+
+@pytest.fixture
+def client(tmp_path, monkeypatch):
+    monkeypatch.setenv("TRACKER_DB", str(tmp_path / "data" / "t.duckdb"))
+    monkeypatch.setenv("TRACKER_USERS", str(tmp_path / "data" / "users.toml"))
+    monkeypatch.setattr(sessions, "_route_store", None)
+    (tmp_path / "data").mkdir()
+    yield _Client()
+    monkeypatch.setattr(sessions, "_route_store", None)
+
+
+def test_bind_route_sets_an_httponly_strict_cookie_once(client):
+    web = sessions._sessions_for_routes()
+    _, bind = web.begin("canbo", 0)
+    refused = client.post(sessions.BIND_PATH, bind, {"Origin": "http://evil.test"})
+    assert refused.status_code == 403 and refused.set_cookie == ""
+    assert client.post(sessions.BIND_PATH, bind).status_code == 403        # no Origin at all
+    done = client.post(sessions.BIND_PATH, bind, {"Origin": "http://nq45.test"})
+    assert done.status_code == 204
+    assert done.set_cookie.startswith(sessions.COOKIE_NAME + "=")
+    assert "HttpOnly" in done.set_cookie and "SameSite=strict" in done.set_cookie and "Secure" not in done.set_cookie
+    assert web.find(done.cookie()).username == "canbo"
+    assert client.post(sessions.BIND_PATH, bind, {"Origin": "http://nq45.test"}).status_code == 403
+
+
+def test_cookie_is_secure_behind_a_tls_proxy(client):
+    _, bind = sessions._sessions_for_routes().begin("canbo", 0)
+    done = client.post(sessions.BIND_PATH, bind, {"Origin": "http://nq45.test", "X-Forwarded-Proto": "https"})
+    assert "Secure" in done.set_cookie
+
+
+def test_sign_out_route_ends_the_session_and_clears_the_cookie(client):
+    web = sessions._sessions_for_routes()
+    _, bind = web.begin("canbo", 0)
+    token = client.post(sessions.BIND_PATH, bind, {"Origin": "http://nq45.test"}).cookie()
+    assert client.post(sessions.SIGN_OUT_PATH, headers={"Origin": "http://evil.test"}, cookie=token).status_code == 403
+    assert web.find(token) is not None
+    out = client.post(sessions.SIGN_OUT_PATH, headers={"Origin": "http://nq45.test"}, cookie=token)
+    assert out.status_code == 204
+    assert out.set_cookie.startswith(sessions.COOKIE_NAME + '=""') and "Max-Age=0" in out.set_cookie
+    assert web.find(token) is None
