@@ -11,6 +11,7 @@ from tracker import sessions
 from tracker.access import UserStore, resume_session
 from tracker.sessions import BIND_SECONDS, SessionStore, digest, same_origin
 from tracker.store import Store
+from tests.test_staff_pages import own_copy  # noqa: F401 (a fixture)
 
 T0 = 1_800_000_000.0
 
@@ -187,3 +188,60 @@ def test_sign_out_route_ends_the_session_and_clears_the_cookie(client):
     assert out.status_code == 204
     assert out.set_cookie.startswith(sessions.COOKIE_NAME + '=""') and "Max-Age=0" in out.set_cookie
     assert web.find(token) is None
+
+
+# --- the page's side, through AppTest (the routes mounted as under app.py) -----------------------
+
+def _pending_rows() -> list[tuple]:
+    from tracker.settings import load_settings
+
+    s = load_settings()
+    with Store(s.database, s.archive_dir) as store, store._cursor() as cur:
+        return cur.execute("SELECT id, username, token_hash IS NULL FROM web_sessions").fetchall()
+
+
+def test_page_sign_in_begins_a_session_for_the_browser_and_sign_out_ends_it(own_copy, monkeypatch):
+    from tests.test_sign_in_pages import dashboard, signed_in_as, try_sign_in, users
+    from tests.test_staff_pages import rerun
+
+    monkeypatch.setattr(sessions, "ROUTES_MOUNTED", True)
+    users().add_user("canbo.cookie1", "uploader", "mat-khau-c1-2026", units=("khanh-hoa",))
+    at = try_sign_in(dashboard(), "canbo.cookie1", "mat-khau-c1-2026")
+    assert signed_in_as(at) == "canbo.cookie1"
+    rows = _pending_rows()
+    assert [(r[1], r[2]) for r in rows] == [("canbo.cookie1", True)]   # waiting for the browser to bind it
+    assert at.session_state["web_session"][0] == rows[0][0]
+    bind = at.session_state["web_bind"][0]
+    assert digest(bind) != bind and len(bind) >= 40
+    next(b for b in at.button if b.label == "Đăng xuất").click()
+    at = rerun(at)
+    assert signed_in_as(at) is None
+    assert _pending_rows() == []
+
+
+def test_a_session_ended_in_another_tab_signs_this_tab_out(own_copy, monkeypatch):
+    from tests.test_sign_in_pages import dashboard, signed_in_as, try_sign_in, users
+    from tests.test_staff_pages import rerun
+
+    monkeypatch.setattr(sessions, "ROUTES_MOUNTED", True)
+    users().add_user("canbo.cookie2", "uploader", "mat-khau-c2-2026", units=("khanh-hoa",))
+    at = try_sign_in(dashboard(), "canbo.cookie2", "mat-khau-c2-2026")
+    sid = at.session_state["web_session"][0]
+    from tracker.settings import load_settings
+
+    s = load_settings()
+    with Store(s.database, s.archive_dir) as store:
+        SessionStore(store).end(sid)                         # the sign-out route, from another tab
+    at.session_state["web_session"] = (sid, 0.0)             # a minute since the last touch
+    at = rerun(at)
+    assert signed_in_as(at) is None
+
+
+def test_without_the_routes_a_sign_in_stays_with_the_tab(own_copy):
+    from tests.test_sign_in_pages import dashboard, signed_in_as, try_sign_in, users
+
+    assert sessions.ROUTES_MOUNTED is False                  # `streamlit run dashboard.py`
+    users().add_user("canbo.cookie3", "uploader", "mat-khau-c3-2026", units=("khanh-hoa",))
+    at = try_sign_in(dashboard(), "canbo.cookie3", "mat-khau-c3-2026")
+    assert signed_in_as(at) == "canbo.cookie3"
+    assert "web_session" not in at.session_state and _pending_rows() == []

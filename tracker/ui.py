@@ -430,7 +430,7 @@ def _session_from_cookie(idle: int):
         token = st.context.cookies.get(sessions.COOKIE_NAME)
     except Exception:   # no browser request (tests)
         return None
-    if not token or st.session_state.get("web_cookie_seen") == sessions.digest(token):
+    if not isinstance(token, str) or not token or st.session_state.get("web_cookie_seen") == sessions.digest(token):
         return None
     st.session_state["web_cookie_seen"] = sessions.digest(token)
     found = _web_call(lambda: web.find(token), "find")
