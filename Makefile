@@ -14,3 +14,4 @@ bench:
 	@scripts/setup.sh run
 	.venv/bin/python bench/ingest.py
 	.venv/bin/python bench/render.py
+	.venv/bin/python bench/load.py

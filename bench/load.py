@@ -32,13 +32,15 @@ sys.path.insert(0, str(ROOT))
 
 
 async def visitor(url: str, views: int, latencies: list[float], errors: list[str], timeout: float) -> None:
+    from websockets.exceptions import WebSocketException
+
     from bench.streamlit_client import ViewError, view
 
     for _ in range(views):
         try:
-            ms, _ = await view(url, timeout=timeout, expect=None)
+            ms, _ = await view(url, timeout=timeout, expect="Tổng quan")
             latencies.append(ms)
-        except (ViewError, OSError, TimeoutError) as exc:
+        except (ViewError, OSError, TimeoutError, WebSocketException) as exc:
             errors.append(f"{type(exc).__name__}: {exc}")
 
 

@@ -147,14 +147,16 @@ def cold_start(env: dict, entry: list[str]) -> tuple[float, float]:
         return (time.perf_counter() - server.started) * 1000, ready * 1000
 
 
-def cpu_per_view(server, views: int = VIEWS, query: str = "", page: str = "") -> tuple[float, float]:
-    """(server CPU ms per view, median wall ms) over ``views`` sequential views of a warm server."""
+def cpu_per_view(server, views: int = VIEWS, query: str = "", page: str = "",
+                 expect: str = "Tổng quan") -> tuple[float, float]:
+    """(server CPU ms per view, median wall ms) over ``views`` sequential views of a warm server, each
+    checked to show the heading ``expect``."""
     from bench.streamlit_client import percentile, view
 
     walls = []
     before = server.cpu()
     for _ in range(views):
-        walls.append(asyncio.run(view(server.url, query_string=query, page_name=page))[0])
+        walls.append(asyncio.run(view(server.url, query_string=query, page_name=page, expect=expect))[0])
     return (server.cpu() - before) * 1000 / views, percentile(walls, 50)
 
 
@@ -198,9 +200,10 @@ def main() -> None:
             prod_cpu, _ = cpu_per_view(server)
             correct(cat, 1)
             before = server.cpu()
-            changed_ms, _ = asyncio.run(view(server.url, timeout=300))
+            changed_ms, _ = asyncio.run(view(server.url, timeout=300, expect="Tổng quan"))
             changed_cpu = (server.cpu() - before) * 1000
-            unit_cpu, unit_ms = cpu_per_view(server, query=f"unit={unit}", page="dia-phuong")
+            unit_cpu, unit_ms = cpu_per_view(server, query=f"unit={unit}", page="dia-phuong",
+                                             expect=f"Địa phương: {cat.name(unit)}")
             print(f"overview after a data change: {changed_ms:.0f} ms (server CPU {changed_cpu:.0f} ms, "
                   f"GC policy's collection included)  load {load_average()}")
             print(f"unit page ({unit}): median {unit_ms:.0f} ms, server CPU {unit_cpu:.0f} ms per view  "
