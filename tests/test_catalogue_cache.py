@@ -39,7 +39,7 @@ def test_second_load_reads_the_kept_copy_not_the_yaml(files):
     first = parse_once([main])
     assert len(parsed) == 1
     kept = list(cache.glob("catalogue-*.pickle"))
-    assert len(kept) == 1 and kept[0].stat().st_mode & 0o077 == 0   # owner-only
+    assert len(kept) == 1 and kept[0].stat().st_mode & 0o077 == 0 and cache.stat().st_mode & 0o077 == 0   # owner-only
     second = parse_once([main])
     assert len(parsed) == 1                       # no second parse
     assert second is not first and ids(second) == ids(first)

@@ -661,7 +661,7 @@ def _write_cached(file: Path, digest: str, catalogue: Catalogue) -> None:
     import tempfile
 
     try:
-        file.parent.mkdir(parents=True, exist_ok=True)
+        file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)   # owner-only, like the rest of data/
         fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".catalogue-", suffix=".part")
         try:
             with os.fdopen(fd, "wb") as f:   # mkstemp: owner-only
