@@ -169,6 +169,21 @@ def test_secure_data_leaves_a_shared_folder_alone(tmp_path):
     assert stat.S_IMODE(shared.stat().st_mode) == 0o1777
 
 
+def test_secure_data_leaves_tmp_alone_when_the_database_and_archive_sit_directly_in_it(tmp_path):
+    """TRACKER_DB=/tmp/x.duckdb puts the archive in /tmp/archive: /tmp itself must stay 1777."""
+    import os
+    import stat
+
+    shared = tmp_path / "tmp"
+    shared.mkdir()
+    os.chmod(shared, 0o1777)
+    s = Settings(db_path=shared / "x.duckdb", archive_dir=shared / "archive", users_file=shared / "u.toml")
+    (shared / "archive").mkdir()
+    secure_data(s)
+    assert stat.S_IMODE(shared.stat().st_mode) == 0o1777
+    assert stat.S_IMODE((shared / "archive").stat().st_mode) == 0o700
+
+
 def test_data_owned_by_another_user_is_refused_with_the_owners_name(tmp_path, monkeypatch):
     import os
     import pwd

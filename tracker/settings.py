@@ -218,6 +218,8 @@ def secure_data(settings: Settings, now: float | None = None) -> list[Path]:
             st = path.stat()
         except FileNotFoundError:
             return
+        if path.is_dir() and st.st_mode & (stat.S_ISVTX | stat.S_IWOTH):
+            return   # a shared folder (/tmp, a sticky or world-writable one) is never the installation's own
         if (mine is None or st.st_uid == mine) and stat.S_IMODE(st.st_mode) != mode:
             os.chmod(path, mode)
 
