@@ -222,7 +222,7 @@ def chart(fig, file_name: str, key: str | None = None, anchor: str | None = None
 
     meta, screen = for_screen(fig, height)
     if meta.get("title"):
-        st.subheader(meta["title"], anchor=anchor or False)
+        st.subheader(plain(meta["title"]), anchor=anchor or False)   # names may come from an admin-added programme
     if meta.get("subtitle"):
         st.markdown(f"<div class='nq-subtitle'>{meta['subtitle']}</div>", unsafe_allow_html=True)
     server_png = _png_available()
