@@ -100,3 +100,26 @@ def test_production_entry_runs_the_dashboard_without_file_watcher_and_with_the_p
     assert options[watcher + 1] == "none"
     # Options given on the command line come after the production ones, so Streamlit keeps them.
     assert options[-4:] == ["--server.port", "8600", "--server.fileWatcherType", "auto"]
+
+
+def test_the_production_server_warms_up_freezes_and_serves_the_overview(seeded_env, tmp_path, monkeypatch):
+    """A real `python -m tracker.server` on 127.0.0.1: the warm-up reports the frozen objects in the
+    server's log, and the overview arrives over Streamlit's websocket protocol."""
+    import asyncio
+    import re
+    import time
+
+    from bench.streamlit_client import Server, view
+
+    monkeypatch.setenv("BENCH_SERVER_LOG", str(tmp_path))   # the server's log goes there
+    with Server(env=dict(seeded_env)) as server:
+        server.wait_ready(timeout=120)
+        ms, received = asyncio.run(view(server.url, timeout=120, expect="Tổng quan"))
+        deadline = time.monotonic() + 60
+        found = None
+        while time.monotonic() < deadline and found is None:
+            found = re.search(r"warm-up: catalogue and snapshot ready in [\d.]+ s \(frozen objects: (\d+)\)",
+                              server.log.read_text(errors="replace"))
+            time.sleep(0.2)
+    assert found is not None, server.log.read_text(errors="replace")[-2000:]
+    assert int(found.group(1)) > 10_000 and received > 0
