@@ -373,3 +373,17 @@ def test_a_browser_that_will_not_start_is_reported_and_the_deck_still_builds(cat
         assert "không khởi động" not in texts[2]
     finally:
         briefing._RENDERER.failure = None
+
+
+def test_a_chart_slide_says_whose_area_when_and_from_where(cat, snap, deck):
+    """Pasted into another deck, a chart slide still names the territory, the period and the source."""
+    texts = briefing.slide_texts(deck)[2:5]
+    for text in texts:
+        assert "Khánh Hòa" in text and "Cập nhật:" in text and "Nguồn:" in text
+    prs = Presentation(io.BytesIO(deck))
+    for slide in list(prs.slides)[2:5]:
+        boxes = [s for s in slide.shapes if s.has_text_frame and s is not slide.shapes.title]
+        bottoms = sorted((s.top + s.height) / 914400 for s in boxes)
+        assert bottoms[-1] <= 7.5 + 1e-6                      # nothing runs off the slide
+        title = slide.shapes.title
+        assert all(s.top >= title.top + title.height - 1 for s in boxes if s.top > 914400 * 0.9)

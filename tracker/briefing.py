@@ -290,6 +290,8 @@ class ChartItem:
     name: str          # target name (with sector)
     file_name: str     # PNG name without extension
     figure: object
+    place: str = ""    # the unit, and the old territory the target covers when it differs
+                       # ("Bắc Ninh — địa bàn tỉnh Bắc Giang cũ"), as the chart's own title says
 
 
 def unit_charts(catalogue: Catalogue, snapshot: Snapshot, unit: str, lang: str = "vi") -> list[ChartItem]:
@@ -304,7 +306,8 @@ def unit_charts(catalogue: Catalogue, snapshot: Snapshot, unit: str, lang: str =
         # The title says whose territory the target covers ("Bắc Ninh — địa bàn tỉnh Bắc Giang cũ").
         fig = progress_figure(ind, a, unit_name=catalogue.territory_label(ind, unit, lang), caption=cap,
                               sector_name=sector_name)
-        items.append(ChartItem(a, ind, name, chart_filename(unit, a.indicator_id, a.sector, snapshot.latest_period), fig))
+        items.append(ChartItem(a, ind, name, chart_filename(unit, a.indicator_id, a.sector, snapshot.latest_period), fig,
+                               catalogue.territory_label(ind, unit, lang)))
     return items
 
 
@@ -539,19 +542,27 @@ def build_deck(catalogue: Catalogue, snapshot: Snapshot, unit: str, *, lang: str
     except Exception as exc:  # a browser that failed mid-way: the deck still ships, with tables
         why = f"{type(exc).__name__}: {exc}"[:300]
     for item, png in zip(items, pngs):
-        slide = deck.slide(item.name, title_size=24)
+        # A slide pasted into another deck still says whose target it is, as of when, and from where.
+        # Two lines at most: the longest names of the documents (about 160 characters) fit at 18 pt.
+        slide = deck.slide(item.name, title_size=22 if len(item.name) <= 90 else 18, title_top=0.38,
+                           title_height=0.66)
+        if item.place:
+            _box(slide, 0.5, 1.05, SLIDE_W_IN - 1.0, 0.28, [[(item.place, {"bold": True, "colour": MUTED})]], 13)
         a = item.assessment
         label, colour = _status(a.status, lang)
         if png is not None:
-            height = 5.0
+            height = 4.8   # chart text 22 px of 960 stays above 14 pt on the slide
             width = height * 16 / 9
-            slide.shapes.add_picture(io.BytesIO(png), Inches((SLIDE_W_IN - width) / 2), Inches(1.25),
+            slide.shapes.add_picture(io.BytesIO(png), Inches((SLIDE_W_IN - width) / 2), Inches(1.33),
                                      Inches(width), Inches(height))
         else:
             _chart_as_table(deck, slide, item, lang, why)
         # The one status on the slide (the picture has none), in full: no note is cut.
-        _box(slide, 0.5, 6.3, SLIDE_W_IN - 1.0, 1.15,
+        _box(slide, 0.5, 6.15, SLIDE_W_IN - 1.0, 0.9,
              [[(f"● {label}: ", {"bold": True, "colour": colour}), (a.explain(lang), {})]], 14)
+        footer = _footer_text(item.figure)
+        if footer:
+            _box(slide, 0.5, 7.05, SLIDE_W_IN - 1.0, 0.4, [[(footer, {"colour": MUTED})]], 10.5)
 
     # Tasks, overdue first
     stones = milestone_rows(catalogue, snapshot, lang, [unit])
@@ -587,6 +598,17 @@ def build_deck(catalogue: Catalogue, snapshot: Snapshot, unit: str, *, lang: str
     lines.append([(_t("deck.made_on", lang, date=fmt_date(made_on, lang)) + " · " + period_text, {"colour": MUTED, "size": 14})])
     _box(slide, 0.5, 1.35, SLIDE_W_IN - 1.0, 5.6, lines, 16, align=PP_ALIGN.LEFT)
     return deck.bytes()
+
+
+def _footer_text(fig) -> str:
+    """The chart's "Cập nhật: … · Nguồn: …" line as plain text (the slide picture leaves it out)."""
+    import re
+
+    from tracker.figures import for_screen
+
+    meta, _ = for_screen(fig)
+    text = re.sub(r"<br\s*/?>", " · ", str(meta.get("footer") or ""))
+    return re.sub(r"<[^>]+>", "", text).strip()
 
 
 def _chart_as_table(deck: _Deck, slide, item: ChartItem, lang: str, why: str) -> None:
