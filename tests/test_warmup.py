@@ -123,3 +123,25 @@ def test_the_production_server_warms_up_freezes_and_serves_the_overview(seeded_e
             time.sleep(0.2)
     assert found is not None, server.log.read_text(errors="replace")[-2000:]
     assert int(found.group(1)) > 10_000 and received > 0
+
+
+def test_collector_paused_restores_what_it_found_even_on_an_error():
+    import gc
+
+    from tracker import collector
+
+    assert gc.isenabled()
+    try:
+        with collector.paused():
+            assert not gc.isenabled()
+            raise ValueError("boom")
+    except ValueError:
+        pass
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with collector.paused():
+            pass
+        assert not gc.isenabled()        # it was off before: it stays off
+    finally:
+        gc.enable()

@@ -40,6 +40,7 @@ from functools import lru_cache
 import numpy as np
 import pandas as pd
 
+from tracker import collector
 from tracker.catalogue import Catalogue, Indicator
 from tracker.i18n import fmt_date, fmt_number, fmt_percent, fmt_target, fmt_value
 from tracker.periods import Period, latest_ended_quarter, parse_period
@@ -849,7 +850,7 @@ def assess_all(catalogue: Catalogue, observations_df: pd.DataFrame | None, miles
     reported), so the target shows the same series on both pages. Per-sector targets give one
     Assessment per sector (none for sector ""). Periods that begin after ``today`` are ignored.
     """
-    with _collector_paused():
+    with collector.paused():
         plan = _plan(catalogue)
         g, col, value, prio, years = _rows_to_groups(plan, observations_df, today)
         yr = _rollup(plan.targets.kind, g, col, value, years, prio)
@@ -868,17 +869,6 @@ def assess_all(catalogue: Catalogue, observations_df: pd.DataFrame | None, miles
     return out
 
 
-@contextlib.contextmanager
-def _collector_paused():
-    """Tens of thousands of new objects and no cyclic garbage: the collector's full passes over
-    a big catalogue would cost more than building them."""
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _latest_updates(plan: _Plan, frame: pd.DataFrame | None) -> dict[str, dict]:

@@ -21,11 +21,12 @@ walks only what a page run made. The production entry enables the policy; develo
 
 from __future__ import annotations
 
-import contextlib
 import gc
 import logging
 import threading
 import time
+
+from tracker import collector
 
 _log = logging.getLogger("tracker.warmup")
 
@@ -72,17 +73,6 @@ def after_new_snapshot() -> None:
         freeze_long_lived()
 
 
-@contextlib.contextmanager
-def collector_paused():
-    """No cyclic collection while the warm-up makes the catalogue and snapshot (hundreds of thousands
-    of objects, each batch of which would set off a collection walking all made so far)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _import_page_modules() -> None:
@@ -110,7 +100,7 @@ def _previous_quarter(ui, snap) -> None:
 def warm() -> float:
     """Catalogue, snapshot and page modules loaded in this process; seconds taken."""
     start = time.perf_counter()
-    with collector_paused():
+    with collector.paused():
         from tracker.catalogue import load_catalogue
 
         load_catalogue()

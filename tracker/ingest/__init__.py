@@ -21,10 +21,10 @@ The package, one job a module, cheap and dangerous checks first:
 from __future__ import annotations
 
 import datetime as dt
-import gc
 import hashlib
 from typing import Callable
 
+from tracker import collector
 from tracker.catalogue import Catalogue
 from tracker.ingest.container import MAX_UNCOMPRESSED, check_container
 from tracker.ingest.form import Previous, Reader
@@ -50,10 +50,7 @@ def read_form(content: bytes, file_name: str, catalogue: Catalogue, *, today: dt
     parsed = ParsedForm(file_name=file_name, sha256=hashlib.sha256(content).hexdigest())
     issues = CappedIssues(parsed.report)
     report_progress = progress or (lambda fraction, stage: None)
-    # A big form makes millions of small objects at once; the cyclic collector would rescan them
-    # several times over for nothing (none of them form cycles), so it pauses while we read.
-    collecting = gc.isenabled()
-    gc.disable()
+    # A big form makes millions of small objects at once and no cycles: the collector pauses while we read.
     try:
         if today is None:
             from tracker.periods import today as today_
@@ -62,13 +59,11 @@ def read_form(content: bytes, file_name: str, catalogue: Catalogue, *, today: dt
         report_progress(0.0, "container")
         kind = check_container(content, file_name or "", issues, max_bytes, max_uncompressed)
         if kind is not None:
-            Reader(parsed, content, kind, catalogue, today, previous, expected_units, issues, report_progress).read()
+            with collector.paused():
+                Reader(parsed, content, kind, catalogue, today, previous, expected_units, issues, report_progress).read()
     except Exception as exc:  # noqa: BLE001 — a reader that raises would take the upload page down with it
         _unreadable(parsed, exc)
         return parsed
-    finally:
-        if collecting:
-            gc.enable()
     issues.finish()
     report_progress(1.0, "done")
     if not parsed.report.ok:
