@@ -346,6 +346,32 @@ STATUS_ICONS = {"achieved": "✔", "on_track": "●", "acceleration": "▲", "of
                 "too_little_data": "?", "no_data": "–", "unmeasured": "∅", "replaced": "↻"}
 
 
+def whole_unit_figures(cat: Catalogue, observations, lang: str = "vi") -> dict[tuple[str, str], str]:
+    """(indicator, sector) → a sentence for the periods whose figure covers the reporting unit's whole area.
+
+    ``observations``: current observations (Store.current_observations) with their ``territory``. Such a
+    figure ("không tách được số liệu địa bàn cũ") is never judged against a target set for an old area,
+    so the series of that target breaks there; the unit page says so under the chart.
+    """
+    out: dict[tuple[str, str], str] = {}
+    if observations is None or len(observations) == 0 or "territory" not in observations:
+        return out
+    whole = observations[observations["territory"] == "whole"]
+    for (indicator_id, sector), rows in whole.groupby(["indicator_id", "sector"], sort=False):
+        if not cat.has_indicator(indicator_id):
+            continue
+        ind = cat.indicator(indicator_id)
+        rows = rows.assign(_key=[parse_period(p).sort_key() for p in rows["period"]]).sort_values("_key")
+        parts = [f"{parse_period(p).label(lang)}: {fmt_value(v, ind.unit, lang)}" for p, v in zip(rows["period"], rows["value"])]
+        if lang == "en":
+            out[(indicator_id, sector)] = ("Figures of the whole unit, as the old area could not be separated (" + "; ".join(parts)
+                                           + "): not compared with this target, whose series breaks there.")
+        else:
+            out[(indicator_id, sector)] = ("Số liệu của cả đơn vị, do không tách được số liệu địa bàn cũ (" + "; ".join(parts)
+                                           + "): không so với chỉ tiêu này; chuỗi số liệu của chỉ tiêu gián đoạn ở các kỳ đó.")
+    return out
+
+
 def chart_anchor(indicator_id: str, sector: str = "") -> str:
     """The id of a target's chart on its unit page, for links from the overview ('#c-khanh-hoa-papers')."""
     raw = f"c-{indicator_id}-{sector}" if sector else f"c-{indicator_id}"

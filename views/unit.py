@@ -7,7 +7,7 @@ from tracker.catalogue import lineage_text
 from tracker.figures import milestone_timeline, progress_figure
 from tracker.i18n import t
 from tracker.summaries import (caption, chart_anchor, chart_filename, headline, is_direction, milestone_rows,
-                               milestone_table, target_label, unit_label)
+                               milestone_table, target_label, unit_label, whole_unit_figures)
 
 lang = ui.lang()
 cat = ui.catalogue()
@@ -57,6 +57,8 @@ shown_inherited = set()
 # Direction-only goals last, in their own group: they have no number to be on track towards.
 numeric = [a for a in res["numeric"] if not is_direction(a)]
 directions = [a for a in res["numeric"] if is_direction(a)]
+# Figures of the whole unit where an old area could not be separated: kept, shown, never judged.
+whole_unit = whole_unit_figures(cat, ui.store().current_observations(units=[unit]), lang)
 for k, a in enumerate(numeric + directions):
     ind = cat.indicator(a.indicator_id)
     if directions and a is directions[0]:
@@ -69,6 +71,8 @@ for k, a in enumerate(numeric + directions):
     fig = progress_figure(ind, a, unit_name=cat.territory_label(ind, unit, lang), caption=cap, sector_name=sector_name)
     ui.chart(fig, chart_filename(unit, a.indicator_id, a.sector, snap.latest_period), key=f"fig_{a.indicator_id}_{a.sector}",
              anchor=chart_anchor(a.indicator_id, a.sector))
+    if (a.indicator_id, a.sector) in whole_unit:
+        st.info(whole_unit[(a.indicator_id, a.sector)], icon=":material/call_split:")
 
 st.header(t("unit.tasks", lang))
 rows = milestone_rows(cat, snap, lang, [unit])
