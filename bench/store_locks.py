@@ -19,13 +19,11 @@ from __future__ import annotations
 
 import hashlib
 import os
-import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -105,10 +103,6 @@ def measure(db: Path, runs: int = 15) -> dict[str, float]:
             "commit_lock_ms": _median_ms(commits)}
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def _status_ms(env, runs: int = 3) -> float:
@@ -124,6 +118,8 @@ def _status_ms(env, runs: int = 3) -> float:
 
 
 def status_beside_dashboard(tmp: Path) -> tuple[float, float | None]:
+    from tracker.server import free_port, wait_until_healthy
+
     env = {**os.environ, "TRACKER_DB": str(tmp / "demo.duckdb"), "TRACKER_USERS": str(tmp / "users.toml"),
            "TRACKER_TODAY": "2026-10-15", "PYTHONPATH": str(ROOT)}
     env.pop("TRACKER_CATALOGUE", None)
@@ -134,19 +130,14 @@ def status_beside_dashboard(tmp: Path) -> tuple[float, float | None]:
         return alone, None
     from playwright.sync_api import sync_playwright
 
-    port = _free_port()
+    port = free_port()
     server = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
                                "--server.address", "127.0.0.1", "--server.headless", "true",
                                "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
                               cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         url = f"http://127.0.0.1:{port}"
-        for _ in range(240):
-            try:
-                urllib.request.urlopen(url + "/_stcore/health", timeout=1)
-                break
-            except Exception:
-                time.sleep(0.5)
+        wait_until_healthy(url, timeout=120)
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox", "--disable-gpu"])
             page = browser.new_page()

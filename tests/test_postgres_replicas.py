@@ -14,13 +14,13 @@ import os
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT, TODAY
-from tests.e2e.test_browser import CHROMIUM, LAUNCH_ARGS, _free_port, _wait_ready
+from tests.e2e.test_browser import CHROMIUM, LAUNCH_ARGS, _wait_ready
+from tracker.server import free_port, wait_until_healthy
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (make test installs it)")
 
@@ -38,7 +38,7 @@ def _ok(done) -> None:
 
 
 def _serve(env, log_path: Path) -> tuple[subprocess.Popen, str, object]:
-    port = _free_port()
+    port = free_port()
     log = log_path.open("w+")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port), "--server.address",
@@ -49,14 +49,8 @@ def _serve(env, log_path: Path) -> tuple[subprocess.Popen, str, object]:
 
 
 def _wait_up(proc, url, log) -> None:
-    for _ in range(480):
-        try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
-            return
-        except Exception:
-            if proc.poll() is not None:
-                break
-            time.sleep(0.5)
+    if wait_until_healthy(url, proc, timeout=240):
+        return
     log.seek(0)
     raise RuntimeError(f"streamlit at {url} did not start: " + log.read()[-2000:])
 

@@ -22,6 +22,34 @@ ROOT = Path(__file__).resolve().parent.parent
 PRODUCTION_OPTIONS = ("--server.fileWatcherType", "none", "--server.runOnSave", "false")
 
 
+def free_port() -> int:
+    """A TCP port free on the loopback now (for tests and benchmarks that start a server of their own)."""
+    import socket
+
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_until_healthy(url: str, proc=None, timeout: float = 120.0, poll: float = 0.5) -> bool:
+    """True once ``url``'s health check answers; False when ``proc`` exits first or ``timeout`` seconds pass."""
+    import time
+    import urllib.request
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url + "/_stcore/health", timeout=2) as answer:
+                if answer.status == 200:
+                    return True
+        except OSError:
+            pass
+        if proc is not None and proc.poll() is not None:
+            return False
+        time.sleep(poll)
+    return False
+
+
 def streamlit_argv(args: list[str]) -> list[str]:
     return ["streamlit", "run", str(ROOT / "app.py"), *PRODUCTION_OPTIONS, *args]   # app.py: dashboard.py + sign-in routes
 

@@ -12,14 +12,13 @@ import json
 import os
 import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT, TODAY
-from tests.e2e.test_browser import CHROMIUM, LAUNCH_ARGS, _free_port, _wait_ready
+from tests.e2e.test_browser import CHROMIUM, LAUNCH_ARGS, _wait_ready
+from tracker.server import free_port, wait_until_healthy
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (make test installs it)")
 
@@ -45,7 +44,7 @@ def running(tmp_path_factory):
     env = {**os.environ, "TRACKER_DB": str(base / "tracker.duckdb"), "TRACKER_USERS": str(base / "users.toml"),
            "TRACKER_TODAY": TODAY, "PYTHONPATH": str(ROOT)}
     _ok(_cli(env, "seed", "--if-empty", timeout=600))
-    port = _free_port()
+    port = free_port()
     log = (base / "streamlit.log").open("w+")
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port), "--server.address",
@@ -53,15 +52,7 @@ def running(tmp_path_factory):
          "--server.fileWatcherType", "none"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    for _ in range(240):
-        try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
-            break
-        except Exception:
-            if proc.poll() is not None:
-                break
-            time.sleep(0.5)
-    else:
+    if not wait_until_healthy(url, proc, timeout=120):
         proc.kill()
         log.seek(0)
         raise RuntimeError("streamlit did not start: " + log.read()[-2000:])

@@ -9,13 +9,13 @@ import os
 import subprocess
 import sys
 import time
-import urllib.request
 
 import pytest
 
 from tests.conftest import ROOT
-from tests.e2e.test_browser import _free_port, _sign_in, _wait_ready, browser, page, pytestmark  # noqa: F401
+from tests.e2e.test_browser import _sign_in, _wait_ready, browser, page, pytestmark  # noqa: F401
 from tests.e2e.test_revocation import _cli
+from tracker.server import free_port, wait_until_healthy
 from tracker.sessions import COOKIE_NAME
 
 
@@ -35,20 +35,14 @@ def server(tmp_path_factory):
     users = UserStore(seeded["TRACKER_USERS"])
     users.add_user("canbo.khanhhoa", "uploader", "mat-khau-kh-2026", units=("khanh-hoa",))
     users.add_user("canbo.tamthoi", "uploader", "mat-khau-tt-2026", units=("khanh-hoa",))
-    port = _free_port()
+    port = free_port()
     log = open(base / "server.log", "wb")
     proc = subprocess.Popen(
         [sys.executable, "-m", "tracker.server", "--server.port", str(port), "--server.address", "127.0.0.1",
          "--server.headless", "true", "--browser.gatherUsageStats", "false"],
         cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
-            break
-        except Exception:
-            time.sleep(0.5)
-    else:
+    if not wait_until_healthy(url, proc, timeout=60):
         proc.kill()
         raise RuntimeError("server did not start: " + (base / "server.log").read_text(errors="replace")[-2000:])
     yield {"url": url, **seeded}
