@@ -14,26 +14,11 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
+from tracker.core.measures import is_whole
+from tracker.core.statuses import Status
+from tracker.core.statuses import colour as status_colour
 from tracker.i18n import fmt_date, fmt_number, fmt_value
 
-# One colour per status, everywhere (screen, PNG, PPTX). Colour-blind safe-ish: the order runs
-# green → amber → orange → red, greys for missing data, and every mark also carries its label.
-STATUS_COLOURS = {
-    "achieved": "#1a7f37",
-    "on_track": "#4cae4f",
-    "acceleration": "#e3a008",
-    "off_track": "#e8590c",
-    "moving_away": "#c92a2a",
-    "too_little_data": "#9aa5b1",
-    "no_data": "#ced4da",
-    "done": "#1a7f37",
-    "not_yet_due": "#1c7ed6",
-    "overdue": "#c92a2a",
-    "recurring": "#7048e8",
-    "no_deadline": "#9aa5b1",
-    "unmeasured": "#adb5bd",
-    "replaced": "#868e96",
-}
 INK = "#1f2933"
 MUTED = "#52606d"
 ACTUAL = "#1f4e79"
@@ -70,14 +55,11 @@ def status_label(status: str, lang: str = "vi") -> str:
 
 
 # Units counted in whole things: a projection of 26,08 enterprises is shown as 26.
-COUNT_UNITS = {"person", "enterprise", "paper", "patent", "work", "task"}
-
-
 def value_text(value, unit: str, lang: str) -> str:
     """A value with its unit, counts rounded to whole numbers."""
     # Only a finite number is rounded: round(inf) raises, and a stored 1e308 or a flow summed past
     # the largest float must show as a value or "—", not stop the page.
-    if unit in COUNT_UNITS and isinstance(value, (int, float)) and math.isfinite(value):
+    if is_whole(unit) and isinstance(value, (int, float)) and math.isfinite(value):
         return fmt_value(round(value), unit, lang)
     return fmt_value(value, unit, lang)
 
@@ -311,7 +293,7 @@ def progress_figure(indicator, assessment, *, unit_name: str, caption: Caption, 
         xaxis["range"] = [first_year - 0.6, max(years + [target.year]) + 0.6]
 
     status = assessment.status
-    colour = STATUS_COLOURS.get(status, MUTED)
+    colour = status_colour(status, MUTED)
     label = status_label(status, lang)
     # 110 characters fit the narrowest still (1280 px, slide charts) and a laptop screen.
     explain = _wrap(f"{label} · " + assessment.explain(lang), 110, max_lines=6)
@@ -330,7 +312,7 @@ def progress_figure(indicator, assessment, *, unit_name: str, caption: Caption, 
                             "autorange": "reversed" if rank else True})
     if rank:
         layout["yaxis"]["tickformat"] = "d"
-    if unit in COUNT_UNITS or rank:
+    if is_whole(unit) or rank:
         # Whole steps for small counts: no "0,2 văn bằng" on the axis.
         top = max([p.value for p in series] + [target_value or 0, proj or 0, 0])
         if top <= 10:
@@ -431,18 +413,18 @@ def milestone_timeline(items: list[dict], *, title: str, caption: Caption, today
     dated = [i for i in items if i.get("due") or i.get("completed_on")]
     data = []
     annotations = []
-    for status in STATUS_COLOURS:
+    for status in Status:
         rows = [(k, i) for k, i in enumerate(dated) if i["status"] == status]
         if not rows:
             continue
         data.append({"type": "scatter", "x": [i.get("completed_on") or i["due"] for _, i in rows],
                      "y": [k for k, _ in rows], "mode": "markers", "name": rows[0][1]["status_label"],
-                     "marker": {"size": 13, "color": STATUS_COLOURS[status], "symbol": "diamond"},
+                     "marker": {"size": 13, "color": status_colour(status), "symbol": "diamond"},
                      "hovertext": [f"{i['unit_name']}: {i['name']}<br>{i['status_label']} · "
                                    + ("hạn " if lang != "en" else "due ") + fmt_date(i.get("due"), lang) for _, i in rows],
                      "hoverinfo": "text"})
     for k, i in enumerate(dated):
-        colour = STATUS_COLOURS.get(i["status"], INK)
+        colour = status_colour(i["status"], INK)
         annotations.append({"text": f"<span style='color:{colour}'>■</span> " + task_label(i), "x": 0, "xref": "paper",
                             "y": k, "yref": "y", "xanchor": "left", "yanchor": "bottom", "yshift": 7,
                             "showarrow": False, "align": "left", "font": {"size": 13, "color": INK},
