@@ -316,13 +316,13 @@ def test_from_year_target_before_that_year_is_judged_by_the_trend(cat):
 
 
 @pytest.mark.parametrize("slug, points, status", [
-    ("awards", [("2024", 5), ("2025", 7)], "on_track"),
-    ("awards", [("2024", 5), ("2025", 5)], "off_track"),
-    ("awards", [("2024", 6), ("2025", 4)], "moving_away"),
-    ("awards", [("2023", 9), ("2024", 4), ("2025", 6)], "on_track"),     # the latest two years count
-    ("waste", [("2024", 6), ("2025", 4)], "on_track"),
-    ("waste", [("2024", 4), ("2025", 6)], "moving_away"),
-    ("experts", [("2025-Q4", 10), ("2026-Q2", 12)], "on_track"),          # a stock's latest counts
+    ("awards", [("2024", 5), ("2025", 7)], "right_way"),
+    ("awards", [("2024", 5), ("2025", 5)], "no_change"),
+    ("awards", [("2024", 6), ("2025", 4)], "wrong_way"),
+    ("awards", [("2023", 9), ("2024", 4), ("2025", 6)], "right_way"),     # the latest two years count
+    ("waste", [("2024", 6), ("2025", 4)], "right_way"),
+    ("waste", [("2024", 4), ("2025", 6)], "wrong_way"),
+    ("experts", [("2025-Q4", 10), ("2026-Q2", 12)], "right_way"),          # a stock's latest counts
     ("awards", [("2024", 5)] + quarters(2025, [9, 9]), "too_little_data"),  # 2025 not whole
 ])
 def test_direction_targets(cat, slug, points, status):
@@ -375,8 +375,9 @@ def test_future_periods_are_ignored(cat):
 
 def test_explain_uses_vietnamese_number_formats(cat):
     a = run(cat, "graduates", [("2020", 48000), ("2025", 62000)])
-    assert a.explain() == ("Năm 2025: 62.000 người (gốc năm 2020: 48.000 người); cần tăng 6,5 %/năm để đạt "
-                           "trên 90.000 người năm 2030, thực tế tăng 5,3 %/năm (tỷ lệ 0,81); chưa đủ số liệu để dự báo.")
+    # No "gốc năm" and no "(tỷ lệ 0,81)": the method's words stay on the Phương pháp page (issue 23).
+    assert a.explain() == ("Năm 2025: 62.000 người (năm 2020: 48.000 người); cần tăng 6,5 %/năm để đạt "
+                           "trên 90.000 người năm 2030, thực tế tăng 5,3 %/năm; chưa đủ số liệu để dự báo.")
     assert "90,000" in a.explain("en") and "6.5 %/year" in a.explain("en")
 
 
@@ -581,3 +582,66 @@ def test_a_million_rows_are_assessed():
     assert len(res["bac-giang"]["numeric"]) == 30_000
     assert {a.status for a in res["bac-giang"]["numeric"]} <= set(P.NUMERIC_STATUSES) - {"no_data", "too_little_data"}
     assert sum(len(a.series) for a in res["bac-giang"]["numeric"][:3]) == 3 * 7
+
+
+# ---------------------------------------------------------------------------------------------- one meaning per signal
+
+
+def test_on_pace_but_projected_short_reads_needs_acceleration_never_on_track(cat):
+    # enterprises: > 30 by 2030, baseline 20 (2023). Since 2023: (27.5/20)^(1/4)-1 = 0.0829 against 0.0596
+    # needed (ratio 1.39, "on track" by the rate alone); the last four years fall 0.5 a year: 26 in 2030.
+    a = run(cat, "enterprises", [("2024", 29), ("2025", 28.5), ("2026", 28), ("2027", 27.5)], today=dt.date(2028, 2, 1))
+    assert a.observed_rate == pytest.approx(0.08289, abs=5e-5) and a.ratio == pytest.approx(1.390, abs=1e-3)
+    assert a.projection == pytest.approx(26) and a.status == "acceleration" and "projection_short" in a.notes
+    text = a.explain()
+    assert "Đúng tiến độ" not in text and "chưa đạt mục tiêu" in text and "cần tăng tốc" in text
+    assert P.status_label(a.status) == "Cần tăng tốc"
+    # projected to reach it: on track stays on track
+    ok = run(cat, "enterprises", [("2024", 24), ("2025", 26), ("2026", 28), ("2027", 29)], today=dt.date(2028, 2, 1))
+    assert ok.status == "on_track" and "projection_short" not in ok.notes
+
+
+def test_every_on_track_target_is_projected_to_reach_it_when_there_is_a_projection(cat):
+    import itertools
+
+    for a, b, c in itertools.product((21, 25, 29), (22, 26, 30), (23, 27, 31)):
+        got = run(cat, "enterprises", [("2024", a), ("2025", b), ("2026", c)], today=dt.date(2027, 2, 1))
+        if got.status == "on_track" and got.projection is not None:
+            assert "sẽ đạt mục tiêu" in got.explain(), (a, b, c, got.explain())
+
+
+def test_share_targets_give_their_pace_in_points_a_year(cat):
+    import re
+
+    # poor-share: < 3 % by 2030; 6 % (2023) → 5 % (2025): needs (3 − 5) / 5 = −0,4 points a year, did −0,5.
+    a = run(cat, "poor-share", [("2023", 6), ("2025", 5)])
+    assert a.required_rate == pytest.approx(-0.09428, abs=5e-5)      # the method's rate is unchanged
+    assert P.pace(a) == (pytest.approx(-0.4), pytest.approx(-0.5))
+    text = a.explain()
+    assert "cần giảm 0,4 điểm %/năm" in text and "thực tế giảm 0,5 điểm %/năm" in text
+    assert not re.search(r"\d %/năm", text), text                  # never a relative rate for a share
+    assert "0.4 percentage points/year" in a.explain("en")
+    from tracker.summaries import rate_text
+
+    assert rate_text(a, "vi") == "cần −0,4 điểm %/năm · thực tế −0,5 điểm %/năm"
+    # a larger gap in one decimal: 18,4 % (2024) → 20 % (2026) towards ≈ 5 % … use phd-share's "~ 5"
+    b = run(cat, "phd-share", [("2023", 4.0), ("2025", 4.7)])
+    assert "cần tăng 0,06 điểm %/năm" in b.explain() and "thực tế tăng 0,35 điểm %/năm" in b.explain()
+
+
+def test_leaders_sentences_carry_no_method_ratio_or_baseline_jargon(cat):
+    for slug, points in (("graduates", [("2020", 48000), ("2025", 62000)]), ("poor-share", [("2023", 6), ("2025", 5)]),
+                         ("enterprises", [("2025-Q4", 21)]), ("grdp-rank", [("2023", 15), ("2025", 17)])):
+        a = run(cat, slug, points)
+        assert a.ratio is not None                          # kept for the method page and the JSON
+        for lang, words in (("vi", ("tỷ lệ", "gốc")), ("en", ("ratio", "baseline"))):
+            assert not any(w in a.explain(lang) for w in words), a.explain(lang)
+
+
+def test_direction_goals_have_statuses_of_their_own(cat):
+    from tracker.core.statuses import BEHIND, DIRECTION, NUMERIC
+
+    got = {run(cat, "awards", pts).status for pts in ([("2024", 5), ("2025", 7)], [("2024", 5), ("2025", 5)],
+                                                      [("2024", 6), ("2025", 4)])}
+    assert got == set(DIRECTION) and not got & set(NUMERIC) and not got & set(BEHIND)
+    assert P.status_label("right_way") == "Đúng hướng" and P.status_label("wrong_way", "en") == "Wrong way"

@@ -54,8 +54,10 @@ STRINGS: dict[str, tuple[str, str]] = {
     "ov.moving_away": ("Đi ngược mục tiêu", "Moving away"),
     "ov.slow": ("Chậm / cần tăng tốc", "Off track / needs acceleration"),
     "ov.direction": ("Chỉ tiêu định hướng", "Direction-only goals"),
-    "ov.direction_help": ("Mục tiêu chỉ nêu hướng (tăng/giảm), không có con số: không tính vào các ô trên. Đúng hướng: {right} / {n}.",
-                          "Goals with a direction (increase/decrease) and no number: not counted above. Right way: {right} of {n}."),
+    "ov.direction_help": ("Mục tiêu chỉ nêu hướng (tăng/giảm), không có con số: không tính vào các ô trên. "
+                          "↗ Đúng hướng: {right} · ↘ ngược hướng: {wrong} · trên {n} mục tiêu.",
+                          "Goals with a direction (increase/decrease) and no number: not counted above. "
+                          "↗ Right way: {right} · ↘ wrong way: {wrong} · of {n} goals."),
     "ov.tile_of": ("trên {n} chỉ tiêu định lượng", "of {n} numeric targets"),
     "ov.as_of": ("Tính đến", "As of"),
     "ov.attention": ("Chỉ tiêu cần chú ý", "Targets that need attention"),

@@ -18,8 +18,10 @@ Statuses of a numeric target (Open SDG's progress measure, after Statistics Cana
   enough, the mean being the measure itself;
 - "every year from <from_year>" targets, before from_year: the rate comparison toward the value at
   from_year; already at the level → ``on_track`` (``achieved`` needs a year from from_year on);
-- direction-only targets: the latest two years (flows: whole years): the right way ``on_track``,
-  unchanged ``off_track``, the wrong way ``moving_away``;
+- a target on pace by the rate but whose projection (below) falls short of it in the target year:
+  ``acceleration`` (note ``projection_short``), so a status never contradicts the projection beside it;
+- direction-only targets: the latest two years (flows: whole years): the right way ``right_way``,
+  unchanged ``no_change``, the wrong way ``wrong_way`` (statuses of their own, never a numeric one's);
 - ``too_little_data`` (saying what is missing) and ``no_data``.
 
 The work is done on whole arrays (one row per target × sector, one column per year) so that a
@@ -290,7 +292,8 @@ def _rollup(kind: np.ndarray, g: np.ndarray, col: np.ndarray, value: np.ndarray,
 _COMPARATORS = (">", ">=", "=", "~", "<=", "<")
 _GT, _GE, _EQ, _APPROX, _LE, _LT = range(6)
 _METHODS = ("", "comparator", "cagr", "linear", "rank", "average", "direction")
-_NOTES = ("from_year_before", "deadline_passed", "base_met_lost", "nonpositive", "no_required_rate", "year_to_date")
+_NOTES = ("from_year_before", "deadline_passed", "base_met_lost", "nonpositive", "no_required_rate", "year_to_date",
+          "projection_short")
 # Plain strings in results: a saved snapshot must not depend on the enumeration's module path.
 _ASSESSED = tuple(str(s) for s in statuses.ASSESSED)
 _S = {s: k for k, s in enumerate(_ASSESSED)}
@@ -473,7 +476,8 @@ def _judge(tg: _Targets, yr: _Years) -> dict[str, np.ndarray]:
             change = lv - pv
             eps = 1e-9 * np.maximum(1.0, np.abs(pv))
             sign = np.where(change > eps, 1, np.where(change < -eps, -1, 0))
-            judged = np.select([sign * tg.direction > 0, sign == 0], [_S["on_track"], _S["off_track"]], _S["moving_away"])
+            # Their own statuses: a goal with no number is never painted as a numeric target's chip.
+            judged = np.select([sign * tg.direction > 0, sign == 0], [_S["right_way"], _S["no_change"]], _S["wrong_way"])
             ok = is_dir & (pi >= 0)
             status = np.where(ok, judged, status)
             method = np.where(is_dir & has_any, 6, method)
@@ -504,6 +508,13 @@ def _judge(tg: _Targets, yr: _Years) -> dict[str, np.ndarray]:
         slope = sxy / sxx
         projection = np.where((kk >= MIN_PROJECTION_POINTS) & (sxx > 0), my + slope * (tg.year - 2000.0 - mx), np.nan)
         gap = np.where(is_dir, np.nan, tg.value - projection)
+
+        # One meaning per signal: on pace since the baseline but, on the recent years' trend, short of the
+        # target in the target year reads "needs acceleration", never "on track" beside "projected short".
+        short = (rate_ok & (status == _S["on_track"]) & np.isfinite(projection)
+                 & ~_meets(np.where(np.isfinite(projection), projection, 0.0), tg.comp, tg.value, tg.tol))
+        status = np.where(short, _S["acceleration"], status)
+        notes |= np.where(short, 64, 0).astype(np.int16)
 
     # Where the status rests: the latest usable year, else the latest year with anything.
     shown = np.where(li >= 0, li, _last(yr.present))
@@ -1028,16 +1039,40 @@ def _target_words(ind: Indicator, lang: str) -> str:
     return text
 
 
+def pace(a: Assessment) -> tuple[float | None, float | None]:
+    """(needed, actual) yearly change as a leader reads it, in the units ``_rate_words`` writes.
+
+    Shares (%) in percentage points a year — needed: what is still missing over the years left; actual:
+    the change since the baseline — never a relative rate, which reads as points and misleads ("cần +9,4
+    %/năm" for 3,7 points). Other targets: the method's own rates (compound or linear, ranks in places).
+    """
+    unit = a.indicator.unit if a.indicator else ""
+    if unit != "percent" or a.method not in ("cagr", "linear"):
+        return a.required_rate, a.observed_rate
+    needed = actual = None
+    if a.latest_value is not None and a.target_value is not None and a.target_year and a.latest_year \
+            and a.required_rate is not None and a.target_year > a.latest_year:
+        needed = (a.target_value - a.latest_value) / (a.target_year - a.latest_year)
+    if a.latest_value is not None and a.baseline_value is not None and a.baseline_year and a.latest_year \
+            and a.latest_year > a.baseline_year:
+        actual = (a.latest_value - a.baseline_value) / (a.latest_year - a.baseline_year)
+    elif a.observed_rate is not None:
+        actual = 0.0 if abs(a.observed_rate) < 1e-12 else None
+    return needed, actual
+
+
 def _rate_words(rate: float, a: Assessment, lang: str) -> str:
-    """A yearly rate without its sign: '7,6 %/năm', '1.500 người/năm', '0,3 điểm %/năm', '1,5 bậc/năm'."""
+    """A yearly pace without its sign: '7,6 %/năm', '1.500 người/năm', '3,7 điểm %/năm', '1,5 bậc/năm'.
+
+    ``rate`` comes from :func:`pace`: shares are in points already."""
     size = abs(rate)
+    unit = a.indicator.unit if a.indicator else ""
+    if unit == "percent" and a.method in ("cagr", "linear"):
+        return fmt_number(size, lang, 1 if size >= 1 else 2) + _tr(lang, " điểm %/năm", " percentage points/year")
     if a.method == "cagr":
         return fmt_percent(size * 100, lang, decimals=1) + _tr(lang, "/năm", "/year")
-    unit = a.indicator.unit if a.indicator else ""
     if a.method == "rank" or unit == "rank":
         return fmt_number(size, lang, 1 if not float(size).is_integer() else 0) + _tr(lang, " bậc/năm", " places/year")
-    if unit == "percent":
-        return fmt_number(size, lang, 2) + _tr(lang, " điểm %/năm", " percentage points/year")
     label = a.indicator.unit_label(lang) if a.indicator else ""
     return f"{fmt_number(size, lang, 0 if size >= 100 else 2)} {label}".strip() + _tr(lang, "/năm", "/year")
 
@@ -1142,13 +1177,13 @@ def _explain(a: Assessment, lang: str) -> str:
         wanted = ind.target.direction
         if lang == "en":
             words = {"up": "up", "down": "down", "": "unchanged"}[moved]
-            verdict = {"on_track": "the right way for", "off_track": "no movement towards",
-                       "moving_away": "the wrong way for"}.get(a.status, "")
+            verdict = {"right_way": "the right way for", "no_change": "no movement towards",
+                       "wrong_way": "the wrong way for"}.get(a.status, "")
             return f"{latest}, {words} from {a.baseline_year} ({before}) — {verdict} the target to {wanted} by " \
                    f"{ind.target.year}{tail}."
         words = {"up": "tăng", "down": "giảm", "": "không đổi"}[moved]
-        verdict = {"on_track": "đúng hướng", "off_track": "chưa chuyển biến theo",
-                   "moving_away": "ngược hướng"}.get(a.status, "")
+        verdict = {"right_way": "đúng hướng", "no_change": "chưa chuyển biến theo",
+                   "wrong_way": "ngược hướng"}.get(a.status, "")
         goal = "tăng" if wanted == "increase" else "giảm"
         return f"{latest}, {words} so với năm {a.baseline_year} ({before}) — {verdict} mục tiêu {goal} đến năm " \
                f"{ind.target.year}{tail}."
@@ -1157,32 +1192,36 @@ def _explain(a: Assessment, lang: str) -> str:
         return _tr(lang, f"{latest}, đã đạt mục tiêu {target}{tail}.", f"{latest}, target met ({target}){tail}.")
     if a.method == "comparator":     # at the level before the years it applies to
         return _tr(lang, f"{latest}, đã đạt mức {target}{tail}.", f"{latest}, already at the level of {target}{tail}.")
+    # The year compared with, in plain words: "gốc", the ratio and its thresholds are the method's
+    # vocabulary and stay on the Phương pháp page.
     base = ""
     if a.baseline_value is not None:
-        base = _tr(lang, f" (gốc năm {a.baseline_year}: {fmt_value(a.baseline_value, unit, lang)})",
-                   f" (baseline {a.baseline_year}: {fmt_value(a.baseline_value, unit, lang)})")
+        base = _tr(lang, f" (năm {a.baseline_year}: {fmt_value(a.baseline_value, unit, lang)})",
+                   f" ({a.baseline_year}: {fmt_value(a.baseline_value, unit, lang)})")
     if "base_met_lost" in notes:
-        return _tr(lang, f"{latest}{base}; năm gốc đã đạt mục tiêu {target} nhưng nay không còn đạt{tail}.",
-                   f"{latest}{base}; the baseline met the target ({target}) but the latest value no longer does{tail}.")
+        return _tr(lang, f"{latest}{base}; năm {a.baseline_year} đã đạt mục tiêu {target} nhưng nay không còn đạt{tail}.",
+                   f"{latest}{base}; {a.baseline_year} met the target ({target}) but the latest value no longer does{tail}.")
     rank = a.method == "rank"
-    obs = a.observed_rate
+    req, obs = pace(a)
     observed = (_tr(lang, f"thực tế {_verb(obs, rank, lang, True)} {_rate_words(obs, a, lang)}",
                     f"actual: {_verb(obs, rank, lang, True)} {_rate_words(obs, a, lang)}")
                 if obs is not None and abs(obs) > 1e-12 else _tr(lang, "thực tế không đổi", "actual: unchanged"))
-    if a.required_rate is None:
+    if req is None:
         return _tr(lang, f"{latest}{base}; chưa đạt mục tiêu {target}, {observed}{tail}.",
                    f"{latest}{base}; target not met ({target}), {observed}{tail}.")
-    req = a.required_rate
     linear_note = ""
     if "nonpositive" in notes:
         linear_note = _tr(lang, "; tính theo mức thay đổi tuyến tính vì có giá trị bằng 0 hoặc âm",
                           "; linear change used because a value is zero or negative")
-    ratio = fmt_number(a.ratio, lang, 2) if a.ratio is not None else "—"
+    short = ""
+    if "projection_short" in notes:
+        short = _tr(lang, "; tốc độ từ năm " + str(a.baseline_year) + " đủ, nhưng xu hướng các năm gần đây chưa đủ — cần tăng tốc",
+                    f"; the pace since {a.baseline_year} is enough, but the recent years' trend is not — needs acceleration")
     return _tr(lang,
                f"{latest}{base}; cần {_verb(req, rank, lang)} {_rate_words(req, a, lang)} để đạt {target}, "
-               f"{observed} (tỷ lệ {ratio}){linear_note}{tail}; {_projection_words(a, lang)}.",
+               f"{observed}{linear_note}{tail}; {_projection_words(a, lang)}{short}.",
                f"{latest}{base}; needs to {_verb(req, rank, lang)} {_rate_words(req, a, lang)} to reach {target}, "
-               f"{observed} (ratio {ratio}){linear_note}{tail}; {_projection_words(a, lang)}.")
+               f"{observed}{linear_note}{tail}; {_projection_words(a, lang)}{short}.")
 
 
 # Counted in whole things: a projection is said in whole numbers.

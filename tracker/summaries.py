@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from tracker.catalogue import Catalogue
 from tracker.core.measures import MEASURES
-from tracker.core.statuses import BEHIND, GOODNESS, LOOKS, MILESTONE_ORDER, NUMERIC_ORDER
+from tracker.core.statuses import (BEHIND, DIRECTION_GOODNESS, GOOD, GOODNESS, LOOKS, MILESTONE_ORDER, NUMERIC_ORDER,
+                                   Status)
 from tracker.figures import Caption
 from tracker.i18n import fmt_date, fmt_number, fmt_target, fmt_value, in_sentence
 from tracker.periods import parse_period
@@ -295,12 +296,13 @@ def headline(snapshot: Snapshot, unit: str) -> dict[str, int]:
     stones = res["milestones"]
     return {
         "targets": len(numeric),
-        "good": sum(a.status in ("achieved", "on_track") for a in numeric),
-        "behind": sum(a.status in ("acceleration", "off_track", "moving_away") for a in numeric),
+        "good": sum(a.status in GOOD for a in numeric),
+        "behind": sum(a.status in BEHIND for a in numeric),
         "moving_away": sum(a.status == "moving_away" for a in numeric),
         "slow": sum(a.status in ("acceleration", "off_track") for a in numeric),
         "unknown": sum(a.status in ("too_little_data", "no_data") for a in numeric),
         "direction": len(res["numeric"]) - len(numeric),
+        **_direction_counts(a for a in res["numeric"] if is_direction(a)),
         "tasks": len(stones),
         "done": sum(m.status == "done" for m in stones),
         "overdue": sum(m.status == "overdue" for m in stones),
@@ -326,7 +328,7 @@ def matrix_units(snapshot: Snapshot, units: list[str], limit: int = MATRIX_LIMIT
     present = [u for u in units if u in snapshot.results]
     if len(present) <= limit:
         return present, 0
-    behind = {u: sum(a.status in ("moving_away", "off_track", "acceleration") for a in snapshot.results[u]["numeric"])
+    behind = {u: sum(a.status in BEHIND for a in snapshot.results[u]["numeric"])
               for u in present}
     keep = set(sorted(present, key=lambda u: -behind[u])[:limit])
     return [u for u in present if u in keep], len(present) - limit
@@ -334,7 +336,8 @@ def matrix_units(snapshot: Snapshot, units: list[str], limit: int = MATRIX_LIMIT
 
 # --- the overview: who is behind and by how much --------------------------------------------------
 
-STATUS_ICONS = {str(s): look.icon for s, look in LOOKS.items()}
+# The icons of the statuses a target (numeric or direction-only) can show, in the attention order.
+STATUS_ICONS = {str(s): LOOKS[s].icon for s in NUMERIC_ORDER}
 
 
 def whole_unit_figures(cat: Catalogue, observations, lang: str = "vi") -> dict[tuple[str, str], str]:
@@ -414,18 +417,19 @@ def gap_text(a, lang: str) -> str:
 
 
 def rate_text(a, lang: str) -> str:
-    """'cần +7,6 %/năm · thực tế +2,1 %/năm' — the required and the observed yearly change."""
-    from tracker.progress import _rate_words
+    """'cần +7,6 %/năm · thực tế +2,1 %/năm' — the needed and the actual yearly change (shares in points)."""
+    from tracker.progress import _rate_words, pace
 
     def signed(rate):
         if rate is None:
             return "—"
         return ("+" if rate > 0 else "−" if rate < 0 else "±") + _rate_words(rate, a, lang)
 
-    if a.required_rate is None and a.observed_rate is None:
+    needed, actual = pace(a)
+    if needed is None and actual is None:
         return "—"
     need, got = ("cần", "thực tế") if lang != "en" else ("needed", "actual")
-    return f"{need} {signed(a.required_rate)} · {got} {signed(a.observed_rate)}"
+    return f"{need} {signed(needed)} · {got} {signed(actual)}"
 
 
 def projection_text(a, lang: str) -> str:
@@ -452,6 +456,9 @@ def _reason(a, lang: str) -> str:
         why = "số liệu đi theo hướng ngược mục tiêu" if lang != "en" else "moving the wrong way"
     elif a.status == "off_track":
         why = "tốc độ thực tế chưa đến 60 % mức cần" if lang != "en" else "below 60 % of the pace needed"
+    elif "projection_short" in notes:
+        why = ("đủ tốc độ từ năm gốc nhưng xu hướng các năm gần đây chưa đủ để đạt mục tiêu" if lang != "en"
+               else "the pace since the start is enough, the recent years' trend is not")
     else:
         why = "tốc độ thực tế 60–95 % mức cần" if lang != "en" else "at 60–95 % of the pace needed"
     return f"{why}; {projection_text(a, lang)}"
@@ -509,11 +516,21 @@ def attention_count(snapshot: Snapshot, units: list[str] | None = None) -> int:
                if wanted is None or u in wanted for a in res["numeric"])
 
 
+def _direction_counts(assessments) -> dict[str, int]:
+    out = {"direction_right": 0, "direction_wrong": 0, "direction_flat": 0, "direction_unknown": 0}
+    key = {Status.RIGHT_WAY: "direction_right", Status.WRONG_WAY: "direction_wrong", Status.NO_CHANGE: "direction_flat"}
+    for a in assessments:
+        out[key.get(a.status, "direction_unknown")] += 1
+    return out
+
+
 @per_snapshot
 def numeric_counts(snapshot: Snapshot, units: list[str] | None = None) -> dict[str, int]:
-    """Counts for the overview tiles; direction-only goals counted apart ("direction_*")."""
-    out = {"moving_away": 0, "slow": 0, "good": 0, "unknown": 0, "targets": 0,
-           "direction_right": 0, "direction_other": 0, "direction": 0}
+    """Counts for the overview tiles and cards, each status counted once under its one meaning: numeric
+    targets (moving away, slow = off track or needing acceleration, good = the green chips: achieved or on
+    track, unknown) and direction-only goals apart ("direction_*", their own outlined chips)."""
+    out = {"moving_away": 0, "slow": 0, "good": 0, "unknown": 0, "targets": 0, "direction": 0}
+    directions = []
     wanted = set(units) if units else None
     for unit, res in snapshot.results.items():
         if wanted is not None and unit not in wanted:
@@ -521,17 +538,19 @@ def numeric_counts(snapshot: Snapshot, units: list[str] | None = None) -> dict[s
         for a in res["numeric"]:
             if is_direction(a):
                 out["direction"] += 1
-                out["direction_right" if a.status == "on_track" else "direction_other"] += 1
+                directions.append(a)
                 continue
             out["targets"] += 1
-            if a.status == "moving_away":
+            if a.status == Status.MOVING_AWAY:
                 out["moving_away"] += 1
-            elif a.status in ("off_track", "acceleration"):
+            elif a.status in BEHIND:
                 out["slow"] += 1
-            elif a.status in ("achieved", "on_track"):
+            elif a.status in GOOD:
                 out["good"] += 1
             else:
                 out["unknown"] += 1
+    out.update(_direction_counts(directions))
+    out["direction_other"] = out["direction"] - out["direction_right"]
     return out
 
 
@@ -607,10 +626,14 @@ def status_changes(before: Snapshot, after: Snapshot, units: list[str] | None = 
             continue
         for a in res["numeric"]:
             b = old.get((unit, a.indicator_id, a.sector))
-            if b is None or b.status not in GOODNESS or a.status not in GOODNESS:
+            if b is None:
                 continue
-            if GOODNESS[a.status] > GOODNESS[b.status]:
+            # numeric targets on their scale, direction-only goals on theirs; never one against the other
+            scale = GOODNESS if a.status in GOODNESS else DIRECTION_GOODNESS
+            if b.status not in scale or a.status not in scale:
+                continue
+            if scale[a.status] > scale[b.status]:
                 out["improved"].append((unit, b, a))
-            elif GOODNESS[a.status] < GOODNESS[b.status]:
+            elif scale[a.status] < scale[b.status]:
                 out["worsened"].append((unit, b, a))
     return out

@@ -61,7 +61,7 @@ tiles[3].metric(t("ov.unknown", lang), counts["unknown"], help=t("ov.tile_of", l
 tiles[4].metric(t("ov.overdue", lang), tasks["overdue"])
 if counts["direction"]:
     st.caption(f"**{t('ov.direction', lang)}:** " + t("ov.direction_help", lang, right=counts["direction_right"],
-                                                        n=counts["direction"]))
+                                                        wrong=counts["direction_wrong"], n=counts["direction"]))
 
 # --- the ranked list: worst first, every entry in page text (nothing drawn on a canvas)
 st.header(t("ov.attention", lang), anchor="can-chu-y")
@@ -131,7 +131,7 @@ for start in range(0, len(cards), per_row):
                      f"{STATUS_ICONS['on_track']} {t('ov.good', lang)}: **{c['good']}**",
                      f"{STATUS_ICONS['too_little_data']} {t('ov.unknown', lang)}: **{c['unknown']}**"]
             if c["direction"]:
-                parts.append(f"{t('ov.direction', lang)}: {c['direction_right']}/{c['direction']}")
+                parts.append(f"{t('ov.direction', lang)}: ↗ {c['direction_right']} · ↘ {c['direction_wrong']} / {c['direction']}")
             if c["overdue"]:
                 parts.append(f"{t('ov.overdue', lang)}: **{c['overdue']}**")
             st.markdown("  \n".join(parts))
