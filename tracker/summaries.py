@@ -446,7 +446,8 @@ def projection_text(a, lang: str) -> str:
 def _reason(a, lang: str) -> str:
     notes = set(a.notes)
     if "base_met_lost" in notes:
-        why = "năm gốc đã đạt nhưng nay không còn đạt" if lang != "en" else "met at baseline, no longer met"
+        why = (f"năm {a.baseline_year} đã đạt nhưng nay không còn đạt" if lang != "en"
+               else f"met in {a.baseline_year}, no longer met")
     elif "deadline_passed" in notes:
         why = "đã đến năm mục tiêu mà chưa đạt" if lang != "en" else "target year reached, target not met"
     elif a.method == "average" and a.ratio is not None:
@@ -457,8 +458,8 @@ def _reason(a, lang: str) -> str:
     elif a.status == "off_track":
         why = "tốc độ thực tế chưa đến 60 % mức cần" if lang != "en" else "below 60 % of the pace needed"
     elif "projection_short" in notes:
-        why = ("đủ tốc độ từ năm gốc nhưng xu hướng các năm gần đây chưa đủ để đạt mục tiêu" if lang != "en"
-               else "the pace since the start is enough, the recent years' trend is not")
+        why = (f"đủ tốc độ từ năm {a.baseline_year} nhưng xu hướng các năm gần đây chưa đủ để đạt mục tiêu" if lang != "en"
+               else f"the pace since {a.baseline_year} is enough, the recent years' trend is not")
     else:
         why = "tốc độ thực tế 60–95 % mức cần" if lang != "en" else "at 60–95 % of the pace needed"
     return f"{why}; {projection_text(a, lang)}"
