@@ -533,3 +533,27 @@ def test_figures_for_a_replaced_target_are_refused_with_the_new_id(cat):
     parsed = read_form(content, "bulk.xlsx", cat, today=__import__("datetime").date(2026, 11, 25))
     issue = one_error(parsed, "retired_indicator")
     assert retired.replaced_by in issue.message_vi
+
+
+# --- whole numbers for every count (issue 23, item 7) ---------------------------------------------------------------
+
+def test_a_fraction_of_inventions_is_refused_naming_the_cell(cat, form):
+    inventions = _ind(cat, lambda i: i.unit == "invention")
+    parsed = read(fill(form, {(inventions.id, ""): 7.83}), cat)
+    issue = one_error(parsed, "out_of_range")
+    row = _row_of(load_workbook(io.BytesIO(form))[SHEET_DATA], inventions.id)
+    assert issue.sheet == SHEET_DATA and issue.row == row and issue.column == "G (Giá trị)"
+    assert issue.message_vi.startswith(f"Ô G{row} (trang Số liệu): giá trị 7,83 không phải số nguyên")
+    assert inventions.name.vi in issue.message_vi and "phát minh" in issue.message_vi
+    assert "inventions" in issue.message_en
+    assert read(fill(form, {(inventions.id, ""): 8}), cat).ok
+
+
+@pytest.mark.parametrize("unit", ["person", "enterprise", "paper", "patent", "work", "invention"])
+def test_every_count_is_whole_in_the_checks(cat, unit):
+    from tracker.ingest.values import bounds, fast_ok
+
+    ind = next((i for i in cat.indicators if i.unit == unit and i.kind != "growth"), None)
+    if ind is None:
+        pytest.skip(f"no {unit} target")
+    assert bounds(ind).whole and not fast_ok(2.5, ind) and fast_ok(3.0, ind)

@@ -91,3 +91,19 @@ def test_core_imports_nothing_else_of_tracker():
                 [node.module or ""] if isinstance(node, ast.ImportFrom) and not node.level else []
             assert not any(n == "tracker" or (n.startswith("tracker.") and not n.startswith("tracker.core"))
                            for n in names), (path.name, names)
+
+
+def test_the_demo_makes_whole_numbers_for_every_count():
+    from tracker.demo import values_for
+    from tracker.periods import parse_period
+
+    cat = C.read_catalogue(ROOT / "indicators.yaml")
+    seen = set()
+    for unit in cat.reporting_units():
+        for code in ("2025", "2026-Q2", "2026-Q3"):
+            for (ind_id, _), value in values_for(cat, unit, parse_period(code)).items():
+                ind = cat.indicator(ind_id)
+                if is_whole(ind.unit) and ind.kind != "growth":
+                    seen.add(ind.unit)
+                    assert float(value).is_integer(), (ind_id, code, value)
+    assert "invention" in seen and "person" in seen
