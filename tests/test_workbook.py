@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -139,7 +140,7 @@ def test_columns_locking_and_validation(cat):
                for dv in ws.data_validations.dataValidation)
     value_letter = ws.cell(row, cols["Giá trị"]).column_letter
     rules = [dv for dv in ws.data_validations.dataValidation if f"{value_letter}{row}" in dv.sqref]
-    assert len(rules) == 1 and rules[0].type == "decimal" and rules[0].formula1 == "0"
+    assert len(rules) == 1 and rules[0].type == "whole" and rules[0].formula1 == "0"
     # the print setup: landscape, one page wide, header repeated
     assert ws.page_setup.orientation == "landscape"
     assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
@@ -152,6 +153,8 @@ def test_percent_rows_are_validated_up_to_100(cat):
     hr, cols = _header(ws)
     checked = 0
     for r in range(hr + 1, ws.max_row + 1):
+        if not ws.cell(r, 1).value:       # the signature block below the rows
+            continue
         ind = cat.indicator(ws.cell(r, 1).value)
         ref = f"{ws.cell(r, cols['Giá trị']).column_letter}{r}"
         rule = next(dv for dv in ws.data_validations.dataValidation if ref in dv.sqref)
@@ -230,3 +233,58 @@ def test_names_that_look_like_formulas_stay_text(cat, monkeypatch):
     ws = load(io.BytesIO(build_form(cat, "khanh-hoa", "2026-Q3")))[SHEET_DATA]
     names = [c for row in ws.iter_rows() for c in row if isinstance(c.value, str) and "HYPERLINK" in c.value]
     assert names and all(c.data_type == "s" for c in names)
+
+
+def test_the_form_prints_with_fitted_rows_a_one_page_guide_and_a_signature_block(cat):
+    wb = _open(build_form(cat, "bac-ninh", "2026-Q3"))
+    guide = wb[SHEET_INSTRUCTIONS]
+    assert guide.page_setup.fitToWidth == 1 and guide.page_setup.fitToHeight == 1
+    assert guide.page_setup.orientation == "portrait" and guide.sheet_properties.pageSetUpPr.fitToPage
+    assert guide.print_area and guide.print_area.startswith("'Hướng dẫn'!$A$1:$B$")
+    long_step = next(r for r in range(1, guide.max_row + 1) if len(str(guide.cell(r, 1).value or "")) > 150)
+    assert guide.cell(long_step, 1).alignment.wrap_text and guide.row_dimensions[long_step].height >= 30
+    for name, last_col in ((SHEET_DATA, "J"), (SHEET_MILESTONES, "G")):
+        ws = wb[name]
+        hr, cols = _header(ws)
+        assert ws.print_area.endswith(f"$A$1:${last_col}${ws.max_row}")
+        assert ws.page_setup.fitToWidth == 1 and ws.page_setup.fitToHeight == 0
+        texts = [str(c.value) for row in ws.iter_rows(min_row=hr + 1) for c in row if c.value]
+        assert "NGƯỜI LẬP BIỂU" in texts and "THỦ TRƯỞNG ĐƠN VỊ" in texts
+        assert any(t.startswith("…………, ngày …… tháng …… năm") for t in texts)
+    ws = wb[SHEET_DATA]
+    hr, cols = _header(ws)
+    name_col = cols["Tên chỉ tiêu"]
+    width = ws.column_dimensions[ws.cell(hr, name_col).column_letter].width
+    rows = [r for r in range(hr + 1, ws.max_row + 1) if ws.cell(r, 1).value]
+    for r in rows:   # every name has the lines it wraps to
+        name = ws.cell(r, name_col).value
+        assert ws.row_dimensions[r].height >= 15 * max(1, -(-len(name) // int(width))), (name, ws.row_dimensions[r].height)
+    assert max(ws.row_dimensions[r].height for r in rows) > min(ws.row_dimensions[r].height for r in rows)
+
+
+def test_the_signed_form_still_reads(cat):
+    from tracker.ingest import read_form
+
+    wb = _open(build_form(cat, "bac-ninh", "2026-Q3"))
+    ws = wb[SHEET_DATA]
+    hr, cols = _header(ws)
+    ws.cell(hr + 1, cols["Giá trị"]).value = 12
+    out = io.BytesIO()
+    wb.save(out)
+    parsed = read_form(out.getvalue(), "nq45_bac-ninh_2026-Q3.xlsx", cat, today=dt.date(2026, 10, 15))
+    assert parsed.report.errors == [] and [o.value for o in parsed.observations] == [12]
+
+
+def test_counts_take_whole_numbers_in_excel_too(cat):
+    wb = _open(build_form(cat, "bac-ninh", "2026-Q3"))
+    ws = wb[SHEET_DATA]
+    hr, cols = _header(ws)
+    letter = ws.cell(hr, cols["Giá trị"]).column_letter
+    for r in range(hr + 1, ws.max_row + 1):
+        code = ws.cell(r, 1).value
+        if not code:
+            continue
+        ind = cat.indicator(code)
+        rule = next(dv for dv in ws.data_validations.dataValidation if f"{letter}{r}" in dv.sqref)
+        if ind.unit in ("person", "enterprise", "paper", "patent", "invention", "work") and ind.kind != "growth":
+            assert rule.type == "whole", code

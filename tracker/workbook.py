@@ -31,6 +31,7 @@ from openpyxl.workbook.protection import WorkbookProtection
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from tracker.catalogue import Catalogue, Indicator
+from tracker.core.measures import measure
 from tracker.i18n import fmt_target
 from tracker.periods import parse_period
 
@@ -175,13 +176,77 @@ def _title(ws, text: str, subtitle: str, width: int) -> None:
     ws.row_dimensions[_TITLE_ROW].height = 24
 
 
-def _print_setup(ws) -> None:
-    ws.page_setup.orientation = "landscape"
+# Points per printed line of 11 pt text, and characters of ordinary text per unit of column width (a
+# width counts "0" digits; Vietnamese words with their diacritics run a little wider once wrapped by word).
+_LINE_PT = 15
+_CHARS_PER_WIDTH = 1.0
+
+
+def _lines(text, width: float) -> int:
+    """Printed lines a wrapped cell of ``width`` needs: every hard line break, each long line by words."""
+    if text is None or text == "":
+        return 1
+    per_line = max(1, int(width * _CHARS_PER_WIDTH))
+    total = 0
+    for part in str(text).split("\n"):
+        used, lines = 0, 1
+        for word in part.split():
+            need = len(word) + (1 if used else 0)
+            if used and used + need > per_line:
+                lines += 1 + (len(word) - 1) // per_line
+                used = len(word) % per_line or per_line
+            else:
+                used += need
+        total += lines
+    return total
+
+
+def _fit_row(ws, row: int, texts: dict[int, object], widths: dict[int, float]) -> None:
+    """A row height that shows every wrapped cell whole: long names no longer run over the next row
+    when printed (Excel does not fit row heights of a generated file by itself)."""
+    lines = max((_lines(t, widths[c]) for c, t in texts.items()), default=1)
+    ws.row_dimensions[row].height = _LINE_PT * lines + 4
+
+
+def _print_setup(ws, last_row: int, last_col: int, landscape: bool = True, one_page: bool = False) -> None:
+    ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
+    ws.page_setup.fitToHeight = 1 if one_page else 0
     ws.sheet_properties.pageSetUpPr.fitToPage = True
-    ws.print_title_rows = f"{_HEADER_ROW}:{_HEADER_ROW}"
+    ws.page_margins.left = ws.page_margins.right = 0.5
+    ws.page_margins.top = ws.page_margins.bottom = 0.6
+    ws.print_options.horizontalCentered = True
+    ws.print_area = f"A1:{get_column_letter(last_col)}{last_row}"
+    if not one_page:
+        ws.print_title_rows = f"{_HEADER_ROW}:{_HEADER_ROW}"
+        ws.oddFooter.center.text = "Trang &P / &N"
+
+
+def _signatures(ws, row: int, left_col: int, right_col: int, lang: str) -> int:
+    """The block an office signs on paper: "Người lập biểu" and "Thủ trưởng đơn vị" with the date line.
+
+    Its cells are outside the columns the reader takes values from, so a signed and scanned-then-retyped
+    form reads as before. Returns the last row used."""
+    bold, italic = Font(bold=True), Font(italic=True, color="595959")
+    centre = Alignment(horizontal="center")
+    date_line = "…………, ngày …… tháng …… năm 20……" if lang != "en" else "…………, day …… month …… year 20……"
+    row += 2
+    _put(ws, row, right_col, date_line).font = italic
+    row += 1
+    _put(ws, row, left_col, "NGƯỜI LẬP BIỂU" if lang != "en" else "PREPARED BY").font = bold
+    _put(ws, row, right_col, "THỦ TRƯỞNG ĐƠN VỊ" if lang != "en" else "HEAD OF THE UNIT").font = bold
+    row += 1
+    _put(ws, row, left_col, "(Ký, ghi rõ họ tên)" if lang != "en" else "(signature, full name)").font = italic
+    _put(ws, row, right_col, "(Ký, ghi rõ họ tên, đóng dấu)" if lang != "en" else "(signature, full name, seal)").font = italic
+    for r in range(row - 2, row + 1):
+        for c in (left_col, right_col):
+            ws.cell(r, c).alignment = centre
+    row += 4   # room to sign
+    _put(ws, row, left_col, "…………………………")
+    _put(ws, row, right_col, "…………………………")
+    ws.cell(row, left_col).alignment = ws.cell(row, right_col).alignment = centre
+    return row
 
 
 def _protect(ws) -> None:
@@ -195,25 +260,35 @@ def _protect(ws) -> None:
 
 
 def _value_rule(ind: Indicator) -> tuple[str, str | None, str | None]:
-    """(key, minimum, maximum) of the data validation for an indicator's value cell."""
+    """(key, minimum, maximum) of the data validation for an indicator's value cell (tracker.core.measures)."""
     if ind.kind == "growth" or ind.unit == "percent_per_year":
         return "growth", "-1000", "1000"
     if ind.unit == "percent":
         return "percent", "0", "100"
+    m = measure(ind.unit)
+    if ind.unit == "rank":
+        return "rank", f"{m.low:g}", f"{m.high:g}"
+    if m.whole:
+        return "whole", "0", None
     return "count", "0", None
 
 
 def _validation(key: str, low: str, high: str | None, lang: str) -> DataValidation:
+    kind = "whole" if key in ("whole", "rank") else "decimal"
     if high is None:
-        dv = DataValidation(type="decimal", operator="greaterThanOrEqual", formula1=low, allow_blank=True)
+        dv = DataValidation(type=kind, operator="greaterThanOrEqual", formula1=low, allow_blank=True)
     else:
-        dv = DataValidation(type="decimal", operator="between", formula1=low, formula2=high, allow_blank=True)
+        dv = DataValidation(type=kind, operator="between", formula1=low, formula2=high, allow_blank=True)
     dv.showErrorMessage = True
     dv.errorStyle = "stop"
     vi = {"count": "Nhập một số không âm, ví dụ 90000 hoặc 12,5.",
+          "whole": "Nhập số nguyên không âm (đếm người, doanh nghiệp, bài báo, phát minh, văn bằng, công trình), ví dụ 90000.",
+          "rank": f"Nhập thứ hạng là số nguyên từ {low} đến {high}.",
           "percent": "Nhập tỷ lệ phần trăm từ 0 đến 100, ví dụ 5 hoặc 0,5 (không nhập 0,05 cho 5 %).",
           "growth": "Nhập tốc độ tăng (%), có thể âm, ví dụ 7 hoặc -1,5."}[key]
-    en = {"count": "Enter a number ≥ 0.", "percent": "Enter a percentage between 0 and 100 (5 for 5 %).",
+    en = {"count": "Enter a number ≥ 0.", "whole": "Enter a whole number ≥ 0 (a count).",
+          "rank": f"Enter a whole rank from {low} to {high}.",
+          "percent": "Enter a percentage between 0 and 100 (5 for 5 %).",
           "growth": "Enter a growth rate in %, may be negative."}[key]
     dv.errorTitle = "Giá trị không hợp lệ" if lang != "en" else "Invalid value"
     dv.error = vi if lang != "en" else en
@@ -260,11 +335,18 @@ def _instructions(wb: Workbook, catalogue: Catalogue, unit: str, period: str, la
         "English: fill the yellow “Giá trị” (value) cells and the task status, save as .xlsx (no macros, no password) "
         "and upload it on the “Nhập số liệu” (Upload data) page.",
     ]
+    # Each step across both columns, wrapped, its row fitted: the sheet prints on one A4 page, portrait.
+    widths = {1: 24, 2: 66}
+    last = 3 + len(lines)
     for n, text in enumerate(steps, 3 + len(lines) + 1):
-        ws.cell(n, 1, text).alignment = Alignment(wrap_text=False)
+        ws.cell(n, 1, text).alignment = Alignment(wrap_text=True, vertical="top")
+        ws.merge_cells(start_row=n, start_column=1, end_row=n, end_column=2)
+        ws.row_dimensions[n].height = _LINE_PT * _lines(text, sum(widths.values()) - 2) + 3
+        last = n
     ws.cell(3 + len(lines) + 1, 1).font = Font(bold=True)
-    ws.column_dimensions["A"].width = 24
-    ws.column_dimensions["B"].width = 60
+    ws.column_dimensions["A"].width = widths[1]
+    ws.column_dimensions["B"].width = widths[2]
+    _print_setup(ws, last, 2, landscape=False, one_page=True)
     ws.protection.sheet = True
 
 
@@ -287,6 +369,7 @@ def build_form(catalogue: Catalogue, unit: str, period: str, previous: dict[str,
                                             "leave blank when there is no figure."), len(DATA_COLUMNS))
     _header(ws, DATA_COLUMNS, lang)
     col = {f: n for n, f in enumerate(DATA_COLUMNS, 1)}
+    data_widths = {n: _WIDTHS[f] for f, n in col.items()}
     rules: dict[str, tuple[DataValidation, list[str]]] = {}
     scope_cells: list[str] = []
     row = _HEADER_ROW
@@ -305,6 +388,7 @@ def build_form(catalogue: Catalogue, unit: str, period: str, previous: dict[str,
         values = {"code": ind.id, "sector": sector or None, "name": name, "measure": ind.unit_label(lang),
                   "target": fmt_target(ind, lang), "previous": prev, "value": None,
                   "scope": SCOPE_LABELS["target"][lang == "en"] if old_area else None, "note": None, "source": None}
+        _fit_row(ws, row, {n: values[f] for f, n in col.items()}, data_widths)
         for field, n in col.items():
             cell = _put(ws, row, n, values[field])
             cell.border = _BORDER
@@ -335,7 +419,8 @@ def build_form(catalogue: Catalogue, unit: str, period: str, previous: dict[str,
         for ref in cells:
             dv.add(ref)
     ws.freeze_panes = ws.cell(_HEADER_ROW + 1, col["name"] + 1)
-    _print_setup(ws)
+    last = _signatures(ws, row, col["name"], col["note"], lang)
+    _print_setup(ws, last, len(DATA_COLUMNS))
     _protect(ws)
 
     # --- milestones -------------------------------------------------------------------------------
@@ -369,6 +454,7 @@ def build_form(catalogue: Catalogue, unit: str, period: str, previous: dict[str,
             name += f" — {'nhiệm vụ của' if lang != 'en' else 'task for'} {area}"
         values = {"code": ind.id, "task": name, "agency": ind.agency.get(lang) if ind.agency else None,
                   "due": fmt_target(ind, lang), "status": None, "completed_on": None, "evidence": None}
+        _fit_row(ms, row, {n: values[f] for f, n in mcol.items()}, {n: _WIDTHS[f] for f, n in mcol.items()})
         for field, n in mcol.items():
             cell = _put(ms, row, n, values[field])
             cell.border = _BORDER
@@ -380,7 +466,9 @@ def build_form(catalogue: Catalogue, unit: str, period: str, previous: dict[str,
         status_dv.add(f"{get_column_letter(mcol['status'])}{row}")
         date_dv.add(f"{get_column_letter(mcol['completed_on'])}{row}")
     ms.freeze_panes = ms.cell(_HEADER_ROW + 1, mcol["task"] + 1)
-    _print_setup(ms)
+    # The reader takes a task row when its status, date or evidence is filled: the block stays left of them.
+    last = _signatures(ms, row, mcol["task"], mcol["due"], lang)
+    _print_setup(ms, last, len(MILESTONE_COLUMNS))
     _protect(ms)
 
     _meta_sheet(wb, {"form": FORM_KIND, "unit": unit, "period": p.code,
