@@ -543,8 +543,12 @@ def test_a_fraction_of_inventions_is_refused_naming_the_cell(cat, form):
     issue = one_error(parsed, "out_of_range")
     row = _row_of(load_workbook(io.BytesIO(form))[SHEET_DATA], inventions.id)
     assert issue.sheet == SHEET_DATA and issue.row == row and issue.column == "G (Giá trị)"
-    assert issue.message_vi.startswith(f"Ô G{row} (trang Số liệu): giá trị 7,83 không phải số nguyên")
+    assert issue.message_vi.startswith("Giá trị 7,83 không phải số nguyên")
     assert inventions.name.vi in issue.message_vi and "phát minh" in issue.message_vi
+    from tracker.report import sentences
+
+    said = sentences(parsed.report, "vi", lambda i: cat.indicator(i).name.vi if cat.has_indicator(i) else None)
+    assert said[0].text.startswith(f"Trang “Số liệu”, ô G{row} (cột Giá trị): giá trị 7,83 không phải số nguyên")
     assert "inventions" in issue.message_en
     assert read(fill(form, {(inventions.id, ""): 8}), cat).ok
 

@@ -62,20 +62,32 @@ def test_upload_report_preview_tick_confirm(own_copy):
     metrics = {m.label: m.value for m in at.metric}
     assert metrics["Giá trị thay đổi"] == "1"
     preview = at.dataframe[-1].value
+    # "Chỉ tiêu · Đang lưu → Trong tệp", by names: units and periods are never codes (issue 23, item 6)
+    assert list(preview.columns)[:3] == ["Chỉ tiêu", "Đang lưu", "Trong tệp"]
     row = preview[preview["Thay đổi"] == "thay đổi"].iloc[0]
-    assert row["Kỳ"] == "2026-Q3" and row["Trong tệp"].startswith("4.321")
-    # 4.321 is a jump against the demo value: the report warns, and Confirm waits for the tick
-    report = at.dataframe[0].value
-    assert "implausible_jump" in set(report["Mã lỗi"])
-    assert set(report["Mức"]) == {"Cảnh báo"}
+    assert (row["Kỳ"], row["Đơn vị"]) == ("Quý III/2026", "Khánh Hòa") and row["Trong tệp"].startswith("4.321")
+    assert "khanh-hoa." not in row["Chỉ tiêu"]
+    assert "Địa phương: **Khánh Hòa** · kỳ: **Quý III/2026**" in texts(at)
+    # 4.321 is a jump against the demo value: the report warns in a whole sentence naming the cell, the
+    # check's code in small print, and Confirm waits for the tick
+    assert not at.error and "Mã lỗi" not in texts(at)
+    warned = [w.value for w in at.warning if w.value.startswith("**Cảnh báo.** Trang “Số liệu”, ô G")]
+    assert warned and "khanh-hoa." not in warned[0] and warned[0].rstrip().endswith(".")
+    assert any(c.value == "mã kiểm tra: implausible_jump" for c in at.caption)
     assert at.button(key="confirm").disabled
     at.checkbox[0].check()
     rerun(at)
     assert not at.button(key="confirm").disabled
     at.button(key="confirm").click()
     rerun(at)
-    assert any("Đã lưu lần nộp" in s.value for s in at.success)
+    assert any("Đã lưu lần nộp" in s.value and "Biên nhận" in s.value for s in at.success)
+    # the receipt replaces the form: nothing left to confirm twice
+    assert "confirm" not in {b.key for b in at.button} and not at.file_uploader
+    assert "Khánh Hòa · Quý III/2026" in texts(at) and name in texts(at)
     assert submission_count() == before + 1
+    at.button(key="up_another").click()
+    rerun(at)
+    assert at.file_uploader and "up_receipt" not in at.session_state
 
     # the new value is what the unit page now shows
     unit = open_page("views/unit.py", None)
@@ -118,8 +130,8 @@ def test_another_units_form_is_refused_and_nothing_stored(own_copy):
     at.file_uploader(key="uploader").upload("nq45_bac-giang_2025-Q2.xlsx", content, XLSX)
     rerun(at)
     assert any("Tệp bị từ chối" in e.value for e in at.error)
-    report = at.dataframe[0].value
-    assert "wrong_unit" in set(report["Mã lỗi"])
+    assert any(c.value == "mã kiểm tra: wrong_unit" for c in at.caption)
+    assert any(e.value.startswith("**Lỗi.** ") for e in at.error)
     assert "confirm" not in {b.key for b in at.button}
     assert submission_count() == before
 
@@ -129,8 +141,8 @@ def test_a_file_that_is_not_a_workbook_is_refused_with_a_sentence(own_copy):
     at.file_uploader(key="uploader").upload("bao-cao.xlsx", b"day khong phai tep Excel", XLSX)
     rerun(at)
     assert any("Tệp bị từ chối" in e.value for e in at.error)
-    report = at.dataframe[0].value
-    assert report.iloc[0]["Mức"] == "Lỗi" and report.iloc[0]["Nội dung và cách sửa"]
+    first = next(e.value for e in at.error if e.value.startswith("**Lỗi.** "))
+    assert len(first) > 40 and first.rstrip().endswith(".")
     assert "confirm" not in {b.key for b in at.button}
 
 
@@ -143,6 +155,12 @@ def test_admin_withdraws_with_a_reason_and_the_rows_stay_visible(own_copy):
 
     at.text_input(key="withdraw_reason").input("Nộp nhầm kỳ")
     at.button[[b.label for b in at.button].index("Rút lần nộp này")].click()
+    rerun(at)
+    # asked once more, with the effect: which values stop being current and what becomes current instead
+    assert submission_count() and at.button(key="withdraw_confirm")
+    said = next(w.value for w in at.warning if w.value.startswith(f"Rút lần nộp #{chosen}"))
+    assert "thôi được dùng" in said or "không làm đổi con số nào" in said
+    at.button(key="withdraw_confirm").click()
     rerun(at)
     frame = at.dataframe[0].value
     row = frame[frame["#"] == chosen].iloc[0]
@@ -197,3 +215,30 @@ def test_busy_database_at_confirm_stores_nothing_and_keeps_the_checked_file(own_
     rerun(at)
     assert any("Đã lưu lần nộp" in s.value for s in at.success)
     assert submission_count() == before + 1
+
+
+def test_withdrawal_can_be_kept_after_reading_its_effect(own_copy):
+    at = open_page("views/history.py", ADMIN)
+    at.text_input(key="withdraw_reason").input("Thử")
+    at.button[[b.label for b in at.button].index("Rút lần nộp này")].click()
+    rerun(at)
+    effect = next(d.value for d in at.dataframe if "Sau khi rút" in d.value.columns)
+    assert list(effect.columns) == ["Chỉ tiêu", "Kỳ", "Đang dùng", "Sau khi rút"]
+    assert effect["Kỳ"].str.startswith(("Quý", "Năm")).all() and not effect["Chỉ tiêu"].str.contains(r"\.").any()
+    said = next(w.value for w in at.warning if w.value.startswith("Rút lần nộp #"))
+    assert f"{len(effect)} giá trị thôi được dùng" in said
+    at.button(key="withdraw_keep").click()
+    rerun(at)
+    frame = at.dataframe[0].value
+    assert not frame["Trạng thái"].str.startswith("đã rút").any()
+    assert "withdraw_confirm" not in {b.key for b in at.button}
+
+
+def test_uploader_chrome_and_instructions_are_in_vietnamese(own_copy):
+    at = open_page("views/upload.py", KH_UPLOADER)
+    body = "\n".join(line for line in texts(at).split("\n") if "stFileUploader" not in line)   # not the CSS
+    assert "Browse files" not in body and "Upload" not in body, [ln for ln in body.split("\n") if "Browse" in ln or "Upload" in ln]
+    up = at.file_uploader(key="uploader")
+    assert up.label.startswith("Kéo thả hoặc chọn tệp") and up.help.startswith("Tối đa")
+    css = "".join(m.value for m in at.markdown if "stFileUploaderDropzone" in m.value)
+    assert 'content:"Chọn tệp"' in css and "Kéo thả tệp vào đây" in css and "MB mỗi tệp" in css

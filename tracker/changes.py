@@ -72,8 +72,31 @@ def counts(changes: list[Change]) -> dict[str, int]:
     return result
 
 
+def _sector_name(ind, sector: str, lang: str) -> str:
+    if not sector:
+        return ""
+    found = next((x.name.get(lang) for x in ind.sectors if x.id == sector), sector) if ind is not None else sector
+    return f" — {found}"
+
+
+def _unit_name(catalogue, unit: str, lang: str) -> str:
+    return catalogue.name(unit, lang) if unit in catalogue.jurisdictions else unit
+
+
+def _period_name(code: str, lang: str) -> str:
+    from tracker.periods import parse_period
+
+    try:
+        return parse_period(code).label(lang)
+    except ValueError:
+        return code
+
+
 def preview_rows(changes: list[Change], catalogue, lang: str = "vi") -> list[dict]:
-    """Rows for the preview table, changed values first."""
+    """Rows for the preview table, changed values first: "Chỉ tiêu · Đang lưu → Trong tệp", by names.
+
+    The two values come right after the target's name, so that the new one is in view on a laptop; the
+    unit and the period follow, by name ("Khánh Hòa", "Quý III/2026"), never as codes."""
     from tracker.i18n import fmt_value
 
     en = lang == "en"
@@ -92,11 +115,81 @@ def preview_rows(changes: list[Change], catalogue, lang: str = "vi") -> list[dic
             old = fmt_value(c.old, ind.unit, lang) if c.old is not None and ind else "—"
             new = fmt_value(c.new, ind.unit, lang) if ind else str(c.new)
         rows.append({
-            ("Change" if en else "Thay đổi"): words[c.kind][en],
-            ("Target" if en else "Chỉ tiêu"): name + (f" — {c.sector}" if c.sector else ""),
-            ("Unit" if en else "Đơn vị"): c.unit,
-            ("Period" if en else "Kỳ"): c.period,
+            ("Target" if en else "Chỉ tiêu"): name + _sector_name(ind, c.sector, lang),
             ("Stored" if en else "Đang lưu"): old,
-            ("Uploaded" if en else "Trong tệp"): new,
+            ("In the file" if en else "Trong tệp"): new,
+            ("Change" if en else "Thay đổi"): words[c.kind][en],
+            ("Unit" if en else "Đơn vị"): _unit_name(catalogue, c.unit, lang),
+            ("Period" if en else "Kỳ"): _period_name(c.period, lang),
         })
     return rows
+
+
+# --- withdrawal: what stops being current, and what becomes current instead -------------------------------
+
+
+@dataclass(frozen=True)
+class Withdrawn:
+    indicator_id: str
+    unit: str
+    period: str
+    sector: str
+    value: float            # the submission's value, current until the withdrawal
+    after: float | None     # what is current once it is withdrawn (an earlier submission's), None: no value
+    after_submission: int | None
+
+
+def withdrawal_effect(current: pd.DataFrame, history, submission_id: int) -> list[Withdrawn]:
+    """The values of ``submission_id`` that are current now, each with what replaces it once withdrawn.
+
+    ``current``: Store.current_observations for the submission's unit; ``history(indicator_id, unit, period)``:
+    Store.value_history. What replaces a value is the latest other submission not withdrawn — the same rule
+    the current values follow. Values of the submission already overridden by a later one change nothing."""
+    out: list[Withdrawn] = []
+    if current is None or current.empty:
+        return out
+    mine = current[current["submission_id"] == submission_id]
+    for r in mine.itertuples(index=False):
+        revisions = history(r.indicator_id, r.unit, r.period)
+        others = revisions[(revisions["submission_id"] != submission_id) & ~revisions["withdrawn"].astype(bool)
+                           & (revisions["sector"].fillna("") == (r.sector or ""))] if revisions is not None else None
+        if others is not None and not others.empty:
+            last = others.sort_values(["recorded_at", "submission_id"]).iloc[-1]
+            after, after_id = float(last["value"]), int(last["submission_id"])
+        else:
+            after, after_id = None, None
+        out.append(Withdrawn(r.indicator_id, r.unit, r.period, r.sector or "", float(r.value), after, after_id))
+    return out
+
+
+def withdrawal_statement(effects: list[Withdrawn], submission_id: int, catalogue, lang: str = "vi") -> tuple[str, list[dict]]:
+    """A sentence saying what the withdrawal does, and one row per value (name, now → after)."""
+    from tracker.i18n import fmt_value
+
+    en = lang == "en"
+    if not effects:
+        text = (f"Submission #{submission_id} has no value that is current now: withdrawing it changes no figure "
+                "on the pages (its rows stay in the history, marked withdrawn)." if en else
+                f"Lần nộp #{submission_id} không còn giá trị nào đang được dùng: rút đi không làm đổi con số nào trên "
+                "các trang (các dòng vẫn ở lịch sử, ghi là đã rút).")
+        return text, []
+    back = sum(e.after is not None for e in effects)
+    gone = len(effects) - back
+    if en:
+        text = (f"Withdrawing submission #{submission_id} stops {len(effects)} value(s) from being current: "
+                f"{back} go back to the value stored before, {gone} will have no value. Status and charts are recomputed.")
+    else:
+        text = (f"Rút lần nộp #{submission_id} thì {len(effects)} giá trị thôi được dùng: {back} giá trị trở về số đã lưu "
+                f"trước đó, {gone} giá trị sẽ không còn số liệu. Tình trạng và biểu đồ được tính lại.")
+    rows = []
+    for e in effects:
+        ind = catalogue.indicator(e.indicator_id) if catalogue.has_indicator(e.indicator_id) else None
+        unit = ind.unit if ind else ""
+        rows.append({
+            ("Target" if en else "Chỉ tiêu"): (ind.name.get(lang) if ind else e.indicator_id) + _sector_name(ind, e.sector, lang),
+            ("Period" if en else "Kỳ"): _period_name(e.period, lang),
+            ("Current now" if en else "Đang dùng"): fmt_value(e.value, unit, lang),
+            ("After withdrawal" if en else "Sau khi rút"): (fmt_value(e.after, unit, lang) + f" (#{e.after_submission})")
+            if e.after is not None else ("no value" if en else "không còn số liệu"),
+        })
+    return text, rows

@@ -7,6 +7,7 @@ the caller decides (an upload with any error is refused whole).
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import asdict, dataclass, field
 from typing import Literal
 
@@ -90,3 +91,48 @@ class ValidationReport:
             place = i.place(lang)
             lines.append(f"{sev} [{i.code}] {place + ': ' if place else ''}{i.message(lang)}")
         return "\n".join(lines)
+
+
+# An indicator id as messages write it ("khanh-hoa.international-papers").
+_INDICATOR_ID = re.compile(r"\b[a-z0-9]+(?:-[a-z0-9]+)*\.[a-z0-9]+(?:-[a-z0-9]+)*\b")
+
+
+@dataclass(frozen=True)
+class Sentence:
+    """One issue as staff read it: a whole sentence that starts with where to look; the code in small print."""
+    severity: Severity
+    text: str
+    code: str
+
+
+def cell_words(issue: Issue, lang: str = "vi") -> str:
+    """'Trang “Số liệu”, ô G6 (cột Giá trị)' — the place of an issue in the words of a spreadsheet user."""
+    en = lang == "en"
+    letter, _, rest = (issue.column or "").partition(" ")
+    label = rest.strip("()")
+    if not letter.isalpha():
+        letter, label = "", issue.column or ""
+    parts = [f"{'Sheet' if en else 'Trang'} “{issue.sheet}”"] if issue.sheet else []
+    if issue.row and letter:
+        column = (f" ({label} column)" if en else f" (cột {label})") if label else ""
+        parts.append(f"{'cell' if en else 'ô'} {letter}{issue.row}{column}")
+    elif issue.row:
+        parts.append(f"{'row' if en else 'dòng'} {issue.row}")
+    elif issue.column:
+        parts.append(f"{'column' if en else 'cột'} {issue.column}")
+    return ", ".join(parts)
+
+
+def sentences(report: ValidationReport, lang: str = "vi", name_of=None) -> list[Sentence]:
+    """The report as full sentences, errors first: the place, then the message with indicator ids replaced
+    by their names (``name_of(id) -> name | None``)."""
+    out = []
+    for issue in report.sorted():
+        text = issue.message(lang)
+        if name_of is not None:
+            text = _INDICATOR_ID.sub(lambda m: name_of(m.group(0)) or m.group(0), text)
+        place = cell_words(issue, lang)
+        if place and text[1:2].islower():    # "Giá trị …" continues the sentence: "…, ô G6: giá trị …"
+            text = text[0].lower() + text[1:]
+        out.append(Sentence(issue.severity, f"{place}: {text}" if place else text, issue.code))
+    return out

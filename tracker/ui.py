@@ -202,6 +202,22 @@ def status_chip(status: str, lang: str) -> str:
     return f"<span class='nq-chip' style='background:{look.colour};color:{ink}'>{text}</span>"
 
 
+def uploader_chrome(lang: str, max_mb: int) -> None:
+    """Streamlit's file uploader in the page's language: its own words ("Drag and drop file here", "Limit
+    … per file", "Browse files"/"Upload") cannot be set, so they are hidden and replaced by CSS text."""
+    if lang == "en":
+        return
+    drop, limit, button = (t("up.drop_here", lang), t("up.limit", lang, mb=max_mb), t("up.choose_button", lang))
+    st.markdown(f"""<style>
+[data-testid="stFileUploaderDropzoneInstructions"] > div > span, [data-testid="stFileUploaderDropzoneInstructions"] > div > small
+  {{display:none;}}
+[data-testid="stFileUploaderDropzoneInstructions"] > div::before {{content:"{drop}"; display:block;}}
+[data-testid="stFileUploaderDropzoneInstructions"] > div::after {{content:"{limit}"; display:block; font-size:0.8em; opacity:0.7;}}
+[data-testid="stFileUploaderDropzone"] button {{font-size:0;}}
+[data-testid="stFileUploaderDropzone"] button::after {{content:"{button}"; font-size:0.9rem;}}
+</style>""", unsafe_allow_html=True)
+
+
 def demo_banner(snap, lang: str) -> None:
     if snap.demo:
         st.warning(t("app.demo_banner", lang), icon=":material/science:")

@@ -5,6 +5,7 @@ import streamlit as st
 from tracker import ui
 from tracker.access import can_download_original, can_see_names, can_withdraw
 from tracker.catalogue import UNITS
+from tracker.changes import withdrawal_effect, withdrawal_statement
 from tracker.i18n import fmt_date, t
 from tracker.periods import parse_period, today
 from tracker.settings import load_settings
@@ -82,18 +83,37 @@ else:
     if not decision.allowed:
         st.text(decision.message_en if lang == "en" else decision.message_vi)
     else:
-        with st.form("withdraw"):
-            reason = st.text_input(t("hist.reason", lang), key="withdraw_reason")
-            if st.form_submit_button(t("hist.withdraw", lang)):
-                if not reason.strip():
-                    st.error(t("hist.reason_needed", lang))
+        asked = st.session_state.get("withdraw_pending")
+        if asked and asked[0] == chosen:
+            # Asked once more, with what the withdrawal does: which values stop being current, and what instead.
+            effects = withdrawal_effect(store.current_observations(units=None if sub.unit in (None, "*") else [sub.unit]),
+                                        store.value_history, chosen)
+            said, rows = withdrawal_statement(effects, chosen, cat, lang)
+            st.warning(said)
+            if rows:
+                st.dataframe(rows, hide_index=True, width="stretch", key="withdraw_effect")
+            st.text(t("hist.withdraw_ask", lang, reason=asked[1]))
+            b1, b2, _ = st.columns([2, 1, 3])
+            if b1.button(t("hist.withdraw_confirm", lang, id=chosen), type="primary", key="withdraw_confirm"):
+                try:
+                    store.withdraw(chosen, user=user.username, reason=asked[1])
+                except StoreError as exc:
+                    st.error(t("hist.not_withdrawn", lang, why=exc.message(lang)))
                 else:
-                    try:
-                        store.withdraw(chosen, user=user.username, reason=reason.strip())
-                    except StoreError as exc:
-                        st.error(t("hist.not_withdrawn", lang, why=exc.message(lang)))
+                    del st.session_state["withdraw_pending"]
+                    st.success(t("hist.done", lang, id=chosen))
+                    st.rerun()
+            if b2.button(t("hist.withdraw_keep", lang), key="withdraw_keep"):
+                del st.session_state["withdraw_pending"]
+                st.rerun()
+        else:
+            with st.form("withdraw"):
+                reason = st.text_input(t("hist.reason", lang), key="withdraw_reason")
+                if st.form_submit_button(t("hist.withdraw", lang)):
+                    if not reason.strip():
+                        st.error(t("hist.reason_needed", lang))
                     else:
-                        st.success(t("hist.done", lang, id=chosen))
+                        st.session_state["withdraw_pending"] = (chosen, reason.strip())
                         st.rerun()
 
 st.subheader(t("hist.value", lang))

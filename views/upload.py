@@ -7,6 +7,7 @@ from tracker import ui
 from tracker.access import can_upload, period_lock_state
 from tracker.changes import counts, preview, preview_rows
 from tracker.i18n import fmt_date, t
+from tracker.report import sentences
 from tracker.ingest import read_form
 from tracker.store import StoreError
 from tracker.periods import Period, latest_ended_quarter, parse_period, today
@@ -60,9 +61,18 @@ st.download_button(t("up.download_form", lang), form, file_name=form_filename(un
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="form_download")
 
 st.subheader(t("up.step2", lang))
-# Streamlit's uploader says "Drag and drop" and "Browse files" in English whatever the language:
-# the instruction in Vietnamese sits right above it.
+receipt = st.session_state.get("up_receipt")
+if receipt:   # after saving, the receipt stands where the form was: nothing left to confirm twice
+    st.success(f"**{t('up.receipt_title', lang)}** — " + t("up.saved", lang, id=receipt["id"], obs=receipt["obs"], ms=receipt["ms"]))
+    st.markdown(t("up.receipt", lang, **receipt))
+    st.page_link("views/unit.py", label=t("up.see_unit", lang, name=receipt["unit"]), icon=":material/location_on:",
+                 query_params={"unit": receipt["unit_code"]})
+    if st.button(t("up.another", lang), key="up_another"):
+        del st.session_state["up_receipt"]
+        st.rerun()
+    st.stop()
 st.markdown(t("up.uploader_hint", lang))
+ui.uploader_chrome(lang, settings.upload_max_mb)
 upload = st.file_uploader(t("up.choose_file", lang), type=["xlsx", "xlsm", "xls", "ods"], key="uploader",
                           help=t("up.file_help", lang, mb=settings.upload_max_mb), max_upload_size=settings.upload_max_mb)
 if upload is None:
@@ -83,11 +93,12 @@ parsed = st.session_state[cache_key]
 
 st.subheader(t("up.step3", lang))
 issues = parsed.report.sorted()
-if issues:
-    table = [{t("up.col.severity", lang): t(f"up.sev.{i.severity}", lang), t("up.col.sheet", lang): i.sheet or "",
-              t("up.col.row", lang): i.row, t("up.col.column", lang): i.column or "",
-              t("up.col.message", lang): i.message(lang), t("up.col.code", lang): i.code} for i in issues]
-    st.dataframe(pd.DataFrame(table), hide_index=True, width="stretch")
+if issues:   # whole sentences, errors first, targets by name; the check's code in small print
+    st.caption(t("up.report_counts", lang, **parsed.report.counts()))
+    for k, said in enumerate(sentences(parsed.report, lang, lambda i: cat.indicator(i).name.get(lang) if cat.has_indicator(i) else None)):
+        with st.container(key=f"up_issue_{k}"):
+            (st.error if said.severity == "error" else st.warning)(f"**{t(f'up.sev.{said.severity}', lang)}.** {said.text}")
+            st.caption(t("up.report_code", lang, code=said.code))
 if not parsed.ok:
     st.error(t("up.refused", lang, n=len(parsed.report.errors)))
     st.stop()
@@ -109,6 +120,8 @@ st.subheader(t("up.step4", lang))
 changes = preview(parsed, store.current_observations(units=[parsed.unit] if parsed.unit and parsed.unit != "*" else None),
                   store.current_milestones(units=[parsed.unit] if parsed.unit and parsed.unit != "*" else None))
 n = counts(changes)
+if parsed.unit in cat.jurisdictions and parsed.period not in (None, "*"):
+    st.markdown(t("up.preview_of", lang, unit=cat.name(parsed.unit, lang), period=parse_period(parsed.period).label(lang)))
 cols = st.columns(4)
 for col, key in zip(cols, ("new", "changed", "unchanged", "milestone")):
     col.metric(t(f"up.count.{key}", lang), n[key])
@@ -140,7 +153,11 @@ if confirm and user is not None and not (overrides and not override_reason):
     del st.session_state[cache_key]
     if result.duplicate:
         st.info(t("up.duplicate", lang, id=result.submission_id))
-    else:
-        st.success(t("up.saved", lang, id=result.submission_id, obs=result.observations, ms=result.milestones))
-    st.page_link("views/unit.py", label=t("up.see_unit", lang, name=cat.name(parsed.unit if parsed.unit in cat.jurisdictions else unit, lang)),
-                 icon=":material/location_on:", query_params={"unit": parsed.unit if parsed.unit in cat.jurisdictions else unit})
+        st.stop()
+    shown_unit = parsed.unit if parsed.unit in cat.jurisdictions else unit
+    st.session_state["up_receipt"] = {
+        "id": result.submission_id, "obs": result.observations, "ms": result.milestones, "file": upload.name,
+        "unit": cat.name(shown_unit, lang), "unit_code": shown_unit, "by": user.username,
+        "period": parse_period(parsed.period).label(lang) if parsed.period not in (None, "*") else t("hist.several", lang),
+        "at": fmt_date(now, lang)}
+    st.rerun()

@@ -141,12 +141,10 @@ def check_bounds(value: float, ind: Indicator, issues: CappedIssues, sheet: str,
         return None
     if b.whole and not value.is_integer():
         # Counts of people and of things alike (tracker.core.measures): 7,83 "phát minh" is not a figure.
-        cell = f"{(letter or '').split(' ')[0]}{row}" if letter and row else ""
-        where_vi = f"Ô {cell} (trang {sheet}): " if cell else ""
-        where_en = f"Cell {cell} (sheet {sheet}): " if cell else ""
-        err("out_of_range", f"{where_vi}giá trị {fmt_number(value, decimals=2)} không phải số nguyên, mà chỉ tiêu "
+        # The place (sheet, row, column) goes with the issue: the report names the cell, "ô G6".
+        err("out_of_range", f"Giá trị {fmt_number(value, decimals=2)} không phải số nguyên, mà chỉ tiêu "
             f"“{ind.name.vi}” đếm {ind.unit_label()}. Nhập số nguyên, ví dụ {fmt_number(math.floor(value))}.",
-            f"{where_en}the value {value:g} is not a whole number, and “{ind.name.en}” counts {ind.unit_label('en')}. "
+            f"The value {value:g} is not a whole number, and “{ind.name.en}” counts {ind.unit_label('en')}. "
             "Enter a whole number.", sheet, row, letter)
         return None
     return value
