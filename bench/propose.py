@@ -10,7 +10,7 @@ numeric targets (value, unit, year, comparator), directional goals and tasks.
 Numeric targets match on value + comparator + year (+ unit when the annotation names one), one
 proposal per target. Directions and tasks match when the two quotes share at least 60 % of the words
 of the shorter one, one-to-one, greedy by overlap, so a long quote cannot stand for several. A name is
-a *fragment* when it is not a run of whole words of its quote, has fewer than two words, or ends on a
+a *fragment* when it is not a run of whole words of its quote (after a "Số" or "Tỷ lệ" put before the counted phrase), has fewer than two words, or ends on a
 word that cannot end a noun phrase ("có", "đạt", "của", …). A *silent zero* is a text with no
 proposal and no issue saying why. The table gives each figure per part and per style, with the load.
 """
@@ -35,8 +35,8 @@ OVERLAP = 0.6
 CORPUS = Path(__file__).parent / "corpus"
 # Words a Vietnamese noun phrase cannot end on: verbs of the target sentence, prepositions, links.
 _DANGLING = {"có", "đạt", "là", "của", "và", "các", "những", "trong", "từ", "với", "cho", "được", "tăng", "lên",
-             "đến", "tới", "trên", "dưới", "khoảng", "ít", "nhất", "tối", "thiểu", "mỗi", "hằng", "hàng", "năm",
-             "phấn", "đấu", "bình", "quân", "trung", "thêm", "mới", "về", "tại", "theo", "để", "thì", "mà", "hoặc"}
+             "đến", "tới", "trở", "dưới", "khoảng", "ít", "nhất", "tối", "thiểu", "mỗi", "hằng", "hàng", "năm",
+             "phấn", "đấu", "bình", "quân", "trung", "thêm", "về", "tại", "theo", "để", "thì", "mà", "hoặc"}
 
 
 @dataclass
@@ -81,9 +81,16 @@ def is_fragment(name: str, quote: str) -> bool:
     nw, qw = words(name), words(quote)
     if len(nw) < 2 or name.rstrip().endswith(("…", "...")):
         return True
-    if nw[-1] in _DANGLING or re.fullmatch(r"\d+", nw[0]):
+    if (nw[-1] in _DANGLING and nw[-2:] != ["trở", "lên"]) or re.fullmatch(r"\d+", nw[0]):
         return True
+    # "Số"/"Tỷ lệ" put before the counted phrase ("Số tiến sĩ y học") names the measure of it.
+    if nw[0] == "số" and "số" not in qw[:1]:
+        nw = nw[1:]
+    elif nw[:2] in (["tỷ", "lệ"], ["tỉ", "lệ"]) and qw[:2] != nw[:2]:
+        nw = nw[2:]
     n = len(nw)
+    if n == 0:
+        return True
     return not any(qw[i:i + n] == nw for i in range(len(qw) - n + 1))
 
 
