@@ -230,7 +230,9 @@ def test_file_of_50_mb_is_refused_before_reading():
 
 
 def test_programme_of_another_resolution_is_refused():
-    text = programme("- Có 10 bài báo quốc tế.").replace("45-NQ/TW", "57-NQ/TW")
+    # A programme of another resolution carries that one's number and title, not Resolution 45's.
+    text = (programme("- Có 10 bài báo quốc tế.").replace("45-NQ/TW", "57-NQ/TW")
+            .replace("xây dựng và phát huy vai trò của đội ngũ trí thức", "đột phá phát triển khoa học, công nghệ"))
     problem = check_text(text)
     assert problem.code == "other_resolution" and "57-NQ/TW" in problem.message("vi")
 
@@ -445,7 +447,8 @@ def test_page_refuses_bad_files_with_a_clear_message(seeded, tmp_path, monkeypat
     from tests.test_pages import texts as page_texts
 
     if content is None:
-        content = docx_of(programme("- Có 10 bài báo quốc tế.").replace("45-NQ/TW", "57-NQ/TW"))
+        content = docx_of(programme("- Có 10 bài báo quốc tế.").replace("45-NQ/TW", "57-NQ/TW")
+                          .replace("xây dựng và phát huy vai trò của đội ngũ trí thức", "đột phá phát triển khoa học, công nghệ"))
     if name.endswith(".pdf") and shutil.which("tesseract"):
         pytest.skip("tesseract is installed: the scan is read")
     at = admin_page(seeded, tmp_path, monkeypatch)

@@ -35,7 +35,7 @@ def _directions(clause: str, section: Section, line: int) -> list[Proposal]:
     from its verb to the next one."""
     if section.kind == "situation" or not _DIRECTION.search(clause):
         return []
-    if section.kind in ("tasks", "organisation", "other") and not (_DIRECTION_START.match(clause) or _GOAL_CUE.search(clause)):
+    if section.kind == "other" and not (_DIRECTION_START.match(clause) or _GOAL_CUE.search(clause)):
         return []
     out = []
     year = section.horizon or 2030
@@ -83,7 +83,8 @@ def propose_text(text: str, unit: str | None = None) -> ProposeResult:
                 continue
             score = _task_score(clause, section)
             threshold = 0.3 if section.kind == "organisation" else 0.6
-            if section.kind in ("goals", "vision", "other", "tasks") and score < threshold:
+            # In a tasks section "Tăng cường tuyên truyền …" is an activity, not a goal.
+            if section.kind in ("goals", "vision", "other") and score < threshold:
                 found = _directions(clause, section, line)
                 if found:
                     proposals.extend(found)

@@ -24,7 +24,7 @@ RESOLUTION_NAMES: list[tuple[str, re.Pattern]] = [
     ("45-NQ/TW (45-NQ/TƯ, 45/NQ-TW)", re.compile(r"\b45\s*[-/]\s*NQ\s*[-/]\s*T(?:W|Ư)\b", re.I)),
     ("Nghị quyết số 45", re.compile(r"Nghị quyết\s+(?:số\s+)?45\b(?![.,]\d)", re.I)),
     ("Hội nghị Trung ương 8 khóa XIII",
-     re.compile(r"(?:Hội nghị\s+(?:lần thứ\s+)?(?:8|tám)|Trung ương\s+(?:8|tám))\b[^.]{0,80}?kho[áa]\s+XIII", re.I)),
+     re.compile(r"(?:Hội nghị\s+(?:lần thứ\s+)?(?:8|tám)|Trung ương\s+(?:8|tám))\b[^.]{0,80}?kh(?:óa|oá)\s+XIII", re.I)),
     ("xây dựng và phát huy vai trò của đội ngũ trí thức",
      re.compile(r"xây dựng và phát huy vai trò\s+(?:của\s+)?đội ngũ trí thức", re.I)),
     ("Kế hoạch 20-KH/TW", re.compile(r"\b20\s*-\s*KH\s*/\s*T(?:W|Ư)\b", re.I)),

@@ -53,6 +53,8 @@ def _due_of(clause: str, section: Section) -> dict:
     if m:
         year = int(m.group("y"))
         unit, n, prep = m.group("unit").lower(), m.group("n"), m.group("prep").lower()
+        if unit != "ngày" and m.group("d") and not n:
+            n = m.group("d")      # "tháng 9/2025": the one number before the year is the month
         if unit == "ngày" and m.group("d") and n and n.isdigit() and 1 <= int(n) <= 12:
             day = min(int(m.group("d")), calendar.monthrange(year, int(n))[1])
             first = last = dt.date(year, int(n), day)
