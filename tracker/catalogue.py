@@ -38,6 +38,7 @@ UNITS: dict[str, dict[str, str]] = {
     "patent": {"vi": "văn bằng", "en": "patents"},
     "invention": {"vi": "phát minh", "en": "inventions"},
     "work": {"vi": "công trình", "en": "works"},
+    "organisation": {"vi": "tổ chức", "en": "organisations"},
     "rank": {"vi": "hạng", "en": "rank"},
     "task": {"vi": "nhiệm vụ", "en": "task"},
 }
@@ -160,9 +161,14 @@ class MilestoneTarget(Strict):
     # Recurring tasks the document asks for every year ("hằng năm", "định kỳ"): judged per
     # calendar year from ``start`` (done this year / not yet / overdue once a year ends undone).
     every: Literal["year"] | None = None
+    # Tasks worded "định kỳ" (periodically) with no cycle in the document: standing, shown with the
+    # date last reported, never overdue by a cycle the document does not set.
+    periodic: bool = False
 
     @model_validator(mode="after")
     def _every(self) -> "MilestoneTarget":
+        if self.periodic and (not self.recurring or self.every or self.due is not None):
+            raise ValueError("periodic: a periodic task is recurring, with no cycle (every) and no due date")
         if self.every and not self.recurring:
             raise ValueError("every: only a recurring task is repeated")
         if self.every and self.start is None:
@@ -177,7 +183,7 @@ def _target_form(value) -> str:
     keys = set(value) if isinstance(value, dict) else set(type(value).model_fields) if isinstance(value, BaseModel) else set()
     if "direction" in keys:
         return "direction"
-    if keys & {"due", "due_text", "recurring", "start", "every"} and "value" not in keys:
+    if keys & {"due", "due_text", "recurring", "start", "every", "periodic"} and "value" not in keys:
         return "milestone"
     return "number"
 
