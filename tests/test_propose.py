@@ -468,17 +468,33 @@ def test_page_from_upload_to_save_then_unit_page_and_status(seeded, tmp_path, mo
 
     at = admin_page(seeded, tmp_path, monkeypatch)
     text = programme("- Số doanh nghiệp khoa học và công nghệ đạt trên 55 doanh nghiệp.",
-                     tasks="- Xây dựng cơ sở dữ liệu trí thức của tỉnh (hoàn thành trong tháng 9/2025).")
+                     tasks="- Xây dựng cơ sở dữ liệu trí thức của tỉnh (hoàn thành trong tháng 9/2025).\n"
+                           "- Tăng cường tuyên truyền về vai trò của đội ngũ trí thức trong các cơ quan, đơn vị.")
     at.file_uploader(key="prog_upload").upload("chuong-trinh.docx", docx_of(text), DOCX)
     at.button(key="prog_propose").click()
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert "đề xuất" in page_texts(at)
+    # The review grid speaks words, not codes.
+    shown = at.session_state["prog_rows"]
+    assert all(r["unit_label"] != "enterprise" and r["measure_label"] != "stock" for r in shown)
+    assert any(r["unit_label"] == "doanh nghiệp" for r in shown)
+    # A row the reader did not propose: picked from the text's sentences, its quote taken verbatim.
+    picks = at.selectbox(key="prog_pick").options
+    missed = next(i for i, label in enumerate(picks) if "Tăng cường tuyên truyền" in label)
+    at.selectbox(key="prog_pick").set_value(missed)
+    at.selectbox(key="prog_pick_kind").set_value("milestone")
+    at.text_input(key="prog_pick_name").input("Tuyên truyền về vai trò của trí thức")
+    at.button(key="prog_add_row").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    rows = [dict(r) for r in at.session_state["prog_rows"]]
+    added = rows[-1]
+    assert added["quote"].startswith("Tăng cường tuyên truyền về vai trò của đội ngũ trí thức") and added["accept"]
     # The admin's review: accept every proposal; confirm the measure and unit of the numeric one.
-    rows = at.session_state["prog_rows"].copy()
-    rows["accept"] = True
-    rows.loc[rows["kind"] == "numeric", "confirmed"] = True
-    rows.loc[rows["kind"] == "direction", "accept"] = False
+    for r in rows:
+        r["accept"] = r["kind"] != "direction"
+        r["confirmed"] = r["kind"] == "numeric" or r["confirmed"]
     at.session_state["prog_rows"] = rows
     at.session_state["prog_editor_version"] = 99
     at.selectbox(key="prog_unit").set_value("soc-trang")
@@ -489,6 +505,30 @@ def test_page_from_upload_to_save_then_unit_page_and_status(seeded, tmp_path, mo
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
     assert "Đã lưu" in page_texts(at)
+
+    # After saving: rename the task (its id stays), in the change log and the audit log.
+    folder = tmp_path / "catalogue"
+    [saved] = [p for p in folder.glob("*.yaml")]
+    data = __import__("yaml").safe_load(saved.read_text(encoding="utf-8"))
+    task = next(e for e in data["indicators"] if e["kind"] == "milestone" and "cơ sở dữ liệu" in e["quote"])
+    doc_id = data["documents"][0]["id"]
+    at.run()
+    at.selectbox(key=f"edit_id_{doc_id}").set_value(task["id"])
+    at.run()
+    at.text_input(key=f"edit_vi_{doc_id}_{task['id']}").input("Cơ sở dữ liệu về đội ngũ trí thức của tỉnh")
+    at.text_input(key=f"edit_en_{doc_id}_{task['id']}").input("Database of the province's intellectuals")
+    at.button(key=f"edit_save_{doc_id}").click()
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    data = __import__("yaml").safe_load(saved.read_text(encoding="utf-8"))
+    renamed = next(e for e in data["indicators"] if e["id"] == task["id"])
+    assert renamed["name"] == {"vi": "Cơ sở dữ liệu về đội ngũ trí thức của tỉnh", "en": "Database of the province's intellectuals"}
+    log = (folder / f"{doc_id}.changes.jsonl").read_text(encoding="utf-8")
+    assert '"action": "edit"' in log and "Cơ sở dữ liệu về đội ngũ trí thức của tỉnh" in log
+    from tracker.store import Store
+
+    events = [e.event for e in Store(str(tmp_path / "install" / "tracker.duckdb")).audit_log(20)]
+    assert "programme_edit" in events and "programme_create" in events
 
     unit = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
     unit.query_params["unit"] = "can-tho"

@@ -233,9 +233,14 @@ class Indicator(Strict):
     # values, and points at the entry that replaces it.
     retired: bool = False
     replaced_by: str | None = None
+    # Retired before any value was stored for it (a wrong row saved from a programme): it has no
+    # history to keep in sight, so progress pages, forms and decks never show it.
+    hidden: bool = False
 
     @model_validator(mode="after")
     def _consistent(self) -> "Indicator":
+        if self.hidden and not self.retired:
+            raise ValueError("hidden: only a retired entry is hidden")
         if self.unit not in UNITS:
             raise ValueError(f"unit {self.unit!r} is not one of {', '.join(UNITS)}")
         expected = {"milestone": MilestoneTarget, "direction": DirectionTarget}.get(self.kind, NumericTarget)
@@ -310,7 +315,10 @@ class Catalogue:
         self.jurisdictions = {j.id: j for j in data.jurisdictions}
         self.documents = {d.id: d for d in data.documents}
         self.concepts = {c.id: c for c in getattr(data, "concepts", None) or []}
-        self.indicators = list(data.indicators)
+        # Entries retired before any value was stored are kept in the file (ids never return) but
+        # nowhere else: every page, form and deck reads ``indicators``.
+        self.hidden_indicators = [i for i in data.indicators if i.hidden]
+        self.indicators = [i for i in data.indicators if not i.hidden]
         self._by_id = {i.id: i for i in self.indicators}
         # Pages ask per unit many times a run; index once (a catalogue never changes after loading).
         self._by_unit: dict[str, list[Indicator]] = {}
