@@ -140,6 +140,8 @@ def _task_score(clause: str, section: Section) -> float:
         score += 0.6
     elif _DATED.search(original):
         score += 0.5
+        if _ACTION.search(clause) and not _TASK_OUTPUT.search(clause[:140]):
+            score += 0.2   # "… rà soát, lập danh sách …, hoàn thành trong quý III/2025": a dated action
     if _RECURRING.search(original):
         score += 0.4
         if _ACTION.search(clause) and not _TASK_OUTPUT.search(clause[:140]):
