@@ -189,7 +189,9 @@ if saved:
 for item in saved:
     doc = item["document"]
     key = doc["id"]
-    with st.expander(f"{doc['kind']} {doc.get('number') or ''} — {doc['issuer']} ({key})"):
+    # Open while the admin is editing in it: a rerun must not fold the form away.
+    busy = bool(st.session_state.get(f"edit_id_{key}")) or st.session_state.get(f"add_pick_{key}") is not None
+    with st.expander(f"{doc['kind']} {doc.get('number') or ''} — {doc['issuer']} ({key})", expanded=busy):
         table = pd.DataFrame([{"id": e["id"], t("prog.col.name", lang): e["name"]["vi"] if lang == "vi" else e["name"]["en"],
                                t("prog.col.kind", lang): t(f"kind.{e['kind']}", lang),
                                t("prog.col.agency", lang): (e.get("agency") or {}).get(lang, ""),

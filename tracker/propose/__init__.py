@@ -168,7 +168,8 @@ def result_json(result: ProposeResult) -> dict:
     """The JSON the CLI prints (issue 15's shape) with the issues, if any."""
     keys = ("kind", "measure", "name", "quote", "value", "comparator", "unit", "per_population", "year", "from_year",
             "horizon", "due", "recurring", "per_year", "average", "sector", "agency", "section", "line", "confidence")
-    out = {"proposals": [{k: getattr(p, k) for k in keys} | {"due_text": p.due_text, "start": p.start, "direction": p.direction}
+    out = {"proposals": [{k: getattr(p, k) for k in keys} | {"due_text": p.due_text, "start": p.start, "direction": p.direction,
+                                                                 "also": p.also}
                          for p in result.proposals]}
     if result.issues:
         out["issues"] = [{"code": i.code, "message_vi": i.message_vi, "message_en": i.message_en} for i in result.issues]
