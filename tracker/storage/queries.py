@@ -18,7 +18,9 @@ import datetime as dt
 import hashlib
 import math
 import os
+import shutil
 import tempfile
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -102,8 +104,63 @@ class Store:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def _lock_timeout(self, lock_timeout: float | None) -> float:
-        return DEFAULT_LOCK_TIMEOUT if lock_timeout is None else lock_timeout
+    def _set_up(self, read_only: bool, lock_timeout: float | None) -> None:
+        """The fields every engine has, before it opens anything."""
+        self.read_only = read_only
+        # Seconds to wait for another process (or thread) to release the database; None: the default.
+        self.lock_timeout = DEFAULT_LOCK_TIMEOUT if lock_timeout is None else lock_timeout
+        self._owned_archive: Path | None = None
+        self._local = threading.local()   # the connection of the unit of work this thread is in, if any
+        self._closed = True
+
+    # --- lifecycle (the engine's __init__ sets its fields, then calls _open) -------------------
+
+    def _open(self) -> None:
+        """Bring the schema up to date and get ready; a store that cannot is closed again."""
+        self._closed = False
+        try:
+            self._migrate()
+            self._ready()
+        except BaseException:
+            self.close()
+            raise
+
+    def _ready(self) -> None:
+        """After the migration (PostgreSQL: the pool)."""
+
+    def _release(self) -> None:
+        """What the engine holds open (DuckDB: the :memory: connection; PostgreSQL: the pool)."""
+
+    def close(self) -> None:
+        """A closed store refuses further use."""
+        if getattr(self, "_closed", True):
+            return
+        self._closed = True
+        self._release()
+        if self._owned_archive is not None:
+            shutil.rmtree(self._owned_archive, ignore_errors=True)
+
+    def _temporary_archive(self) -> Path:
+        """A folder of this store's own, removed when it closes (no archive folder was given)."""
+        self._owned_archive = Path(tempfile.mkdtemp(prefix="tracker-archive-"))
+        return self._owned_archive
+
+    def _unit_in_progress(self, write: bool):
+        """The checks every unit of work starts with; then the connection of the unit already open in
+        this thread (Store.reading(), or the reads a write makes), or None."""
+        if self._closed:
+            raise StoreError("Kho dữ liệu đã đóng", "The store is closed", code="closed", place=repr(self))
+        if write and self.read_only:
+            raise StoreError("Kho dữ liệu mở ở chế độ chỉ đọc", "The store is open read-only", code="read_only",
+                             place=repr(self))
+        held = getattr(self._local, "held", None)
+        if held is None:
+            return None
+        con, writable = held
+        if write and not writable:
+            # A programming error, not a busy database (DuckDB's gate would wait for this very thread).
+            raise RuntimeError("Store: a write cannot start inside Store.reading()")
+        return con
 
     # --- running statements --------------------------------------------------------------------
 
