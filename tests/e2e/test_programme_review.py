@@ -4,17 +4,12 @@ saved entry; the id stays and the change log shows the edit. Screenshots go to t
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 import yaml
 
-from tests.conftest import ROOT
-from tests.e2e.test_browser import CHROMIUM, _sign_in, _wait_ready, browser, page  # noqa: F401 (fixtures)
-from tracker.server import free_port, wait_until_healthy
+from tests.e2e.test_browser import CHROMIUM, _sign_in, _wait_ready, browser, page, serve_dashboard  # noqa: F401 (fixtures)
 
 pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
 
@@ -29,31 +24,10 @@ Tăng cường tuyên truyền về vai trò của đội ngũ trí thức trong
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    from tests.conftest import TODAY
-    from tracker.access import UserStore
-
     base = tmp_path_factory.mktemp("e2e_programme")
-    seeded = {"TRACKER_DB": str(base / "tracker.duckdb"), "TRACKER_USERS": str(base / "users.toml"),
-              "TRACKER_TODAY": TODAY, "TRACKER_CATALOGUE_DIR": str(base / "catalogue")}
-    env = {**os.environ, **seeded, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-m", "tracker", "seed", "--if-empty"], cwd=ROOT, env=env,
-                          capture_output=True, text=True)
-    assert done.returncode == 0, done.stdout + done.stderr
-    UserStore(seeded["TRACKER_USERS"]).add_user("quantri.e2e", "admin", "mat-khau-qt-2026")
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "tracker.server", "--server.port", str(port), "--server.headless", "true",
-                             "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-                            cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    if not wait_until_healthy(url, proc, timeout=60):
-        proc.kill()
-        raise RuntimeError("streamlit did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
-    yield {"url": url, **seeded}
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    with serve_dashboard(base, {"TRACKER_CATALOGUE_DIR": str(base / "catalogue")},
+                         users=[("quantri.e2e", "admin", "mat-khau-qt-2026", ())]) as served:
+        yield served
 
 
 def _choose(page, label: str, text: str) -> None:
