@@ -10,6 +10,7 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from tests.support import ROOT
 from tests.support.forms import khanh_hoa_form
 from tests.support.pages import XLSX, dashboard, rerun, signed_in_as, texts, try_sign_in, users
 from tests.support.pages import run as open_page

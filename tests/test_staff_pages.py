@@ -3,8 +3,6 @@ refusal, and withdrawal on the history page. Each test works on its own copy of 
 
 from __future__ import annotations
 
-from streamlit.testing.v1 import AppTest
-
 from tests.support.forms import khanh_hoa_form
 from tests.support.pages import XLSX, rerun, texts
 from tests.support.pages import run as open_page
