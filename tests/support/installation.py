@@ -19,7 +19,7 @@ from tests.support import ROOT, TODAY
 def installation(base: Path, database: str | None = None, today: str = TODAY) -> dict[str, str]:
     """TRACKER_* variables for an installation under `base` (made if missing); `database` a URL or file."""
     base.mkdir(parents=True, exist_ok=True)
-    settings = base / "settings.toml"
+    settings = base / "test-settings.toml"   # not settings.toml, which a test may write for itself
     settings.write_text("".join(f"{key} = {json.dumps(str(base / name))}\n" for key, name in
                                 (("archive_dir", "archive"), ("demo_dir", "demo"), ("catalogue_dir", "catalogue"))),
                         encoding="utf-8")
