@@ -64,12 +64,13 @@ def running_server(entry: str, env: dict[str, str], *, log: Path | None = None,
 
 
 @contextmanager
-def served_demo(base: Path, accounts=(), entry: str = "tracker.server", timeout: float = 60) -> Iterator[dict]:
-    """A demo installation under `base`, seeded by the real first-run command, with `accounts`
-    ((name, role, password, units) each) added, served by `entry`: {"url", TRACKER_*...}."""
+def served_demo(base: Path, accounts=(), extra_env: dict | None = None, entry: str = "tracker.server",
+                timeout: float = 60) -> Iterator[dict]:
+    """A demo installation under `base` (with `extra_env` on top), seeded by the real first-run command, with
+    `accounts` ((name, role, password, units) each) added, served by `entry`: {"url", TRACKER_*...}."""
     from tracker.access import UserStore
 
-    seeded = installation(base)
+    seeded = {**installation(base), **(extra_env or {})}
     done = cli(seeded, "seed", "--if-empty")
     assert done.returncode == 0, done.stdout + done.stderr
     assert "mật khẩu / password:" in done.stdout   # the first admin's password is printed once
