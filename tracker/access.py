@@ -10,7 +10,8 @@ or withdraw for a locked period. Nobody may report a period that has not ended y
 The permission checks are pure functions returning a Decision that says why, in both languages,
 so the dashboard and the command line show the same sentence.
 
-Sign-in is throttled (per account, and per client when the client's address can be trusted) and a
+Sign-in is throttled per (account, client) where the client is known, else per account, and a browser
+that holds a valid session of the account keeps its own counter (throttle_keys); a
 signed-in session is re-checked on every page run against the users file: a removed, disabled or
 re-passworded account is signed out at its next click, role and units are read fresh, and a
 session idle for longer than the setting ends.
@@ -29,6 +30,7 @@ import tempfile
 import threading
 import time
 import tomllib
+import unicodedata
 from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -47,6 +49,12 @@ MAX_PASSWORD_BYTES = 72
 MIN_PASSWORD_CHARS = 8
 DEFAULT_ROUNDS = 12
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+
+
+def normalise_text(text: str) -> str:
+    """Unicode NFC: text typed with combining marks (Unikey's "Unicode tổ hợp", macOS) and the same text
+    typed precomposed are one string, so a password set one way works typed the other."""
+    return unicodedata.normalize("NFC", text) if isinstance(text, str) else text
 
 
 class UserError(ValueError):
@@ -85,7 +93,7 @@ def _check_password(password: str) -> bytes:
     if not isinstance(password, str) or len(password) < MIN_PASSWORD_CHARS:
         raise UserError(f"Mật khẩu phải có ít nhất {MIN_PASSWORD_CHARS} ký tự. "
                         f"/ The password must have at least {MIN_PASSWORD_CHARS} characters.")
-    raw = password.encode("utf-8")
+    raw = normalise_text(password).encode("utf-8")
     if len(raw) > MAX_PASSWORD_BYTES:
         raise UserError(
             f"Mật khẩu quá dài: {len(raw)} byte, tối đa {MAX_PASSWORD_BYTES} byte (chữ có dấu chiếm 2–3 byte mỗi ký tự). "
@@ -284,13 +292,19 @@ class UserStore:
         """The user if the password is right, else None. An unknown user or an over-long password
         costs the same bcrypt check, so timing does not reveal which user names exist. A disabled
         account is returned as it is (the caller refuses it, after the same check)."""
-        user = self._read().get(username) if isinstance(username, str) else None
-        raw = password.encode("utf-8") if isinstance(password, str) else b""
+        user = self._read().get(normalise_text(username)) if isinstance(username, str) else None
+        raw = normalise_text(password).encode("utf-8") if isinstance(password, str) else b""
         usable = 0 < len(raw) <= MAX_PASSWORD_BYTES
         if user is None or not usable:
             bcrypt.checkpw(raw[:MAX_PASSWORD_BYTES] or b"x", _dummy_hash(self.rounds))
             return None
-        return user if bcrypt.checkpw(raw, user.password_hash.encode("ascii")) else None
+        if bcrypt.checkpw(raw, user.password_hash.encode("ascii")):
+            return user
+        # A password set before passwords were normalised, typed the same way again (not NFC): its own bytes.
+        typed = password.encode("utf-8")
+        if typed != raw and len(typed) <= MAX_PASSWORD_BYTES and bcrypt.checkpw(typed, user.password_hash.encode("ascii")):
+            return user
+        return None
 
 
 @functools.cache
@@ -517,25 +531,48 @@ class SignIn:
 Audit = Callable[[str, str, str], None]
 
 
+def throttle_keys(name: str, client: str | None = None, *, client_trusted: bool = False,
+                  device: str | None = None) -> list[str]:
+    """The failure counters one attempt is checked against and adds to.
+
+    Per (account, client) where the client is known, so that an attacker failing at an account from one
+    address never makes anyone else wait; plus per client when its address comes through a trusted proxy
+    (one client trying many accounts), never per bare peer address, which behind an undeclared proxy is
+    everyone's. A browser holding a valid session of that account (a known device) has its own counter.
+    With no client known (the command line, tests), per account only."""
+    if device:
+        return [f"user:{name}|device:{device}"]
+    if client:
+        return [f"user:{name}|client:{client}"] + ([f"client:{client}"] if client_trusted else [])
+    return [f"user:{name}"]
+
+
 def sign_in(users: UserStore, throttle: Throttle, username: str, password: str, *, client: str | None = None,
-            now: float | None = None, audit: Audit | None = None) -> SignIn:
-    """Check a password through the throttle. A refusal by the gate costs no bcrypt check."""
+            client_trusted: bool = False, device: str | None = None, now: float | None = None,
+            audit: Audit | None = None) -> SignIn:
+    """Check a password through the throttle. A refusal by the gate costs no bcrypt check.
+
+    ``client`` is the address the attempt came from (None when unknown), ``client_trusted`` whether it was
+    read through a trusted proxy, ``device`` the id of a valid web session of this account that the browser
+    already holds (see throttle_keys)."""
     now = time.time() if now is None else now
-    name = (username or "").strip()
-    keys = [f"user:{name}"] + ([f"client:{client}"] if client else [])
+    name = normalise_text(username or "").strip()
+    keys = throttle_keys(name, client, client_trusted=client_trusted, device=device)
     known = users.get(name) if name else None
-    forgiven = {keys[0]: known.unlocked_at.timestamp()} if known is not None and known.unlocked_at else {}
+    forgiven = {k: known.unlocked_at.timestamp() for k in keys if k.startswith("user:")} \
+        if known is not None and known.unlocked_at else {}
     gate = throttle.gate(keys, now, forgiven)
     if not gate.allowed:
         return SignIn(gate.code, None, gate, now)
     found = users.authenticate(name, password)
+    where = f"client={client}" if client else ("device" if device else "")
     if found is None:
         after = throttle.failed(keys, now)
         if audit:
-            audit("signin_failed", name, f"client={client}" if client else "")
+            audit("signin_failed", name, where)
             if after.code == "locked":
                 audit("signin_locked", name, f"{after.failures} lần sai / failures; {after.lock_minutes} phút / min"
-                      + (f"; client={client}" if client else ""))
+                      + (f"; {where}" if where else ""))
         return SignIn("failed", None, None if after.allowed else after, now)
     throttle.succeeded(keys[0])
     if found.disabled:
@@ -543,7 +580,7 @@ def sign_in(users: UserStore, throttle: Throttle, username: str, password: str, 
             audit("signin_failed", name, "tài khoản bị vô hiệu hóa / account disabled")
         return SignIn("disabled", None, None, now)
     if audit:
-        audit("signin_ok", name, f"client={client}" if client else "")
+        audit("signin_ok", name, where)
     return SignIn("ok", found, None, now)
 
 

@@ -374,17 +374,56 @@ def throttle():
     return _throttle(s.signin_backoff_after, s.signin_lock_after, s.signin_lock_minutes)
 
 
-def _client() -> str | None:
+def _client() -> tuple[str | None, bool]:
+    """(address the request came from, whether it was read through a trusted proxy); (None, False) when
+    unknown. Without trusted proxies the peer address is still used for the (account, client) counter:
+    behind an undeclared proxy it is everyone's, which makes that counter the account's, as before."""
     from tracker.access import client_address
     from tracker.settings import load_settings
 
     trusted = load_settings().trusted_proxies
-    if not trusted:
-        return None
     try:
-        return client_address(st.context.ip_address, st.context.headers.get("X-Forwarded-For"), trusted)
+        if trusted:
+            return client_address(st.context.ip_address, st.context.headers.get("X-Forwarded-For"), trusted), True
+        peer = st.context.ip_address
+        if peer is not None and not isinstance(peer, str):
+            return None, False        # no real request (AppTest): per account only
+        return (peer or "127.0.0.1"), False   # Streamlit reports a loopback peer as None
     except Exception:  # no request context (tests): per account only
+        return None, False
+
+
+def _cookie_token() -> str | None:
+    """The session token this browser's request carries; None when none, or when the session cookie is
+    there twice (one planted from another port of the host: refused rather than guessed at)."""
+    from tracker import sessions
+
+    try:
+        raw = st.context.headers.get("Cookie")
+        if raw is None:   # no raw header: the parsed cookies (one value a name)
+            cookies = st.context.cookies
+            raw = "; ".join(f"{k}={cookies[k]}" for k in (sessions.COOKIE_NAME, sessions.SECURE_COOKIE_NAME) if k in cookies)
+    except Exception:   # no browser request (tests)
         return None
+    token, twice = sessions.session_cookie(raw)
+    return None if twice else token
+
+
+def _known_device(name: str) -> str | None:
+    """The id of a valid web session of account ``name`` whose cookie this browser holds, else None."""
+    from tracker.access import resume_session
+
+    web = web_sessions()
+    if web is None or not name:
+        return None
+    token = _cookie_token()
+    if not token:
+        return None
+    found = _web_call(lambda: web.find(token), "find")
+    if found is None or found.username != name:
+        return None
+    user, _, _ = resume_session(found.as_tab_session(), users(), idle_minutes=0)
+    return found.id if user is not None else None
 
 
 def audit(event: str, username: str, detail: str = "") -> None:
@@ -426,10 +465,7 @@ def _session_from_cookie(idle: int):
     web = web_sessions()
     if web is None:
         return None
-    try:
-        token = st.context.cookies.get(sessions.COOKIE_NAME)
-    except Exception:   # no browser request (tests)
-        return None
+    token = _cookie_token()
     if not isinstance(token, str) or not token or st.session_state.get("web_cookie_seen") == sessions.digest(token):
         return None
     st.session_state["web_cookie_seen"] = sessions.digest(token)
@@ -553,10 +589,14 @@ def _attempt_sign_in() -> None:
     """The sign-in form's callback: runs before the page, so it can empty the password field."""
     from tracker.access import sign_in, start_session
 
-    name = (st.session_state.get("login_user") or "").strip()
+    from tracker.access import normalise_text
+
+    name = normalise_text(st.session_state.get("login_user") or "").strip()
     secret = st.session_state.get("login_password") or ""
     st.session_state["login_password"] = ""  # a failed attempt must not leave the password typed in
-    result = sign_in(users(), throttle(), name, secret, client=_client(), audit=audit)
+    client, trusted = _client()
+    result = sign_in(users(), throttle(), name, secret, client=client, client_trusted=trusted,
+                     device=_known_device(name), audit=audit)
     if result.ok:
         st.session_state["auth"] = start_session(result.user)
         _begin_web_session(result.user)
