@@ -112,10 +112,14 @@ def test_same_origin():
 class _Answer:
     def __init__(self, status: int, headers: list[tuple[bytes, bytes]]):
         self.status_code = status
-        self.set_cookie = "; ".join(v.decode() for k, v in headers if k.lower() == b"set-cookie")
+        self.all_set_cookies = [v.decode() for k, v in headers if k.lower() == b"set-cookie"]
+        self.set_cookie = "; ".join(self.all_set_cookies)
 
     def cookie(self) -> str:
         return self.set_cookie.split(";")[0].split("=", 1)[1]
+
+    def cookies(self) -> list[str]:
+        return self.all_set_cookies
 
 
 class _Client:
@@ -126,7 +130,8 @@ class _Client:
 
         self.app = Starlette(routes=sessions.routes())
 
-    def post(self, path: str, body: str = "", headers: dict | None = None, cookie: str | None = None) -> _Answer:
+    def post(self, path: str, body: str = "", headers: dict | None = None, cookie: str | None = None,
+             client: str = "127.0.0.1") -> _Answer:
         import asyncio
 
         raw = [(b"host", b"nq45.test")] + [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
@@ -134,7 +139,7 @@ class _Client:
             raw.append((b"cookie", f"{sessions.COOKIE_NAME}={cookie}".encode()))
         scope = {"type": "http", "http_version": "1.1", "method": "POST", "scheme": "http", "path": path,
                  "raw_path": path.encode(), "query_string": b"", "root_path": "", "headers": raw,
-                 "client": ("127.0.0.1", 50000), "server": ("nq45.test", 80)}
+                 "client": (client, 50000), "server": ("nq45.test", 80)}
         sent: list[dict] = []
 
         async def receive():
@@ -153,6 +158,7 @@ def client(tmp_path, monkeypatch):
     monkeypatch.setenv("TRACKER_DB", str(tmp_path / "data" / "t.duckdb"))
     monkeypatch.setenv("TRACKER_USERS", str(tmp_path / "data" / "users.toml"))
     monkeypatch.setattr(sessions, "_route_store", None)
+    monkeypatch.setattr(sessions, "_budget", sessions.RouteBudget())
     (tmp_path / "data").mkdir()
     yield _Client()
     monkeypatch.setattr(sessions, "_route_store", None)
@@ -176,6 +182,47 @@ def test_cookie_is_secure_behind_a_tls_proxy(client):
     _, bind = sessions._sessions_for_routes().begin("canbo", 0)
     done = client.post(sessions.BIND_PATH, bind, {"Origin": "http://nq45.test", "X-Forwarded-Proto": "https"})
     assert "Secure" in done.set_cookie
+    # issue 19 item 9: over https the name carries the __Host- prefix (Path=/, no Domain)
+    assert done.set_cookie.startswith("__Host-nq45_session=") and "Path=/" in done.set_cookie
+    assert "Domain" not in done.set_cookie
+
+
+def test_sign_out_expires_the_name_at_every_plantable_path_and_a_doubled_cookie_is_refused(client):
+    out = client.post(sessions.SIGN_OUT_PATH, headers={"Origin": "http://nq45.test"})
+    expired = {c.split("Path=")[1].split(";")[0] for c in out.cookies() if c.startswith("nq45_session=")}
+    assert expired == set(sessions.PLANTABLE_PATHS) and "/_stcore/stream" in expired
+    web = sessions._sessions_for_routes()
+    _, bind = web.begin("canbo", 0)
+    token = client.post(sessions.BIND_PATH, bind, {"Origin": "http://nq45.test"}).cookie()
+    planted = {"Origin": "http://nq45.test", "Cookie": f"nq45_session={token}; nq45_session=PLANTEDPLANTEDPLANTED00"}
+    assert client.post(sessions.SIGN_OUT_PATH, headers=planted).status_code == 400
+    assert sessions.session_cookie(planted["Cookie"]) == (None, True)
+    assert sessions.session_cookie(f"a=1; nq45_session={token}") == (token, False)
+    assert sessions.session_cookie(f"__Host-nq45_session={token}; nq45_session={token}")[1]
+
+
+def test_bind_reads_at_most_a_token_and_the_routes_have_a_budget_per_client(client):
+    web = sessions._sessions_for_routes()
+    _, bind = web.begin("canbo", 0)
+    big = client.post(sessions.BIND_PATH, bind + "x" * 10_000, {"Origin": "http://nq45.test"})
+    assert big.status_code == 413
+    declared = client.post(sessions.BIND_PATH, "", {"Origin": "http://nq45.test", "Content-Length": "1000000000"})
+    assert declared.status_code == 413
+    answers = [client.post(sessions.SIGN_OUT_PATH, headers={"Origin": "http://nq45.test"}, client="192.0.2.5").status_code
+               for _ in range(sessions.ROUTE_BURST + 5)]
+    assert answers[:sessions.ROUTE_BURST] == [204] * sessions.ROUTE_BURST and set(answers[sessions.ROUTE_BURST:]) == {429}
+    # another client is not held back by that one
+    assert client.post(sessions.BIND_PATH, bind, {"Origin": "http://nq45.test"}, client="192.0.2.6").status_code == 204
+
+
+def test_a_token_that_names_nothing_costs_no_write(web, monkeypatch):
+    writes = []
+    run = web._run
+    monkeypatch.setattr(web, "_run", lambda sql, params=(), write=False: (writes.append(sql) if write else None)
+                        or run(sql, params, write=write))
+    assert web.bind("A" * 43) is None and web.bind("x" * 5000) is None
+    web.end(token="B" * 43)
+    assert writes == []
 
 
 def test_sign_out_route_ends_the_session_and_clears_the_cookie(client):
