@@ -292,3 +292,45 @@ def test_without_the_routes_a_sign_in_stays_with_the_tab(own_copy):
     at = try_sign_in(dashboard(), "canbo.cookie3", "mat-khau-c3-2026")
     assert signed_in_as(at) == "canbo.cookie3"
     assert "web_session" not in at.session_state and _pending_rows() == []
+
+
+# --- issue 19 item 6: a removed account's cookie never comes back under the same name ---------------------
+
+def test_a_user_name_created_again_is_another_account_and_removal_ends_its_web_sessions(web, tmp_path, monkeypatch):
+    from tracker.cli import main
+
+    users = UserStore(tmp_path / "users.toml", rounds=4)
+    users.add_user("quantri.a", "admin", "mat-khau-qa-2026")
+    users.add_user("canbo.cu", "uploader", "mat-khau-cu-2026", units=("khanh-hoa",))
+    old = users.get("canbo.cu")
+    assert len(old.uid) == 32
+    sid, bind = web.begin("canbo.cu", old.epoch, account=old.uid, now=T0)
+    token = web.bind(bind, now=T0 + 1)
+    found = web.find(token)
+    assert found.account == old.uid
+    assert resume_session(found.as_tab_session(), users, now=T0 + 2)[2] == "ok"
+    # removed, then the same name created again, now as an admin, at epoch 0 like the old one
+    users.remove_user("canbo.cu")
+    users.add_user("canbo.cu", "admin", "mat-khau-moi-2026")
+    assert users.get("canbo.cu").uid != old.uid and users.get("canbo.cu").epoch == old.epoch
+    assert resume_session(found.as_tab_session(), users, now=T0 + 3)[:2] == (None, None)
+    assert resume_session(found.as_tab_session(), users, now=T0 + 3)[2] == "removed"
+    # the CLI's remove deletes the account's web sessions
+    if "Postgres" in type(web.store).__name__:
+        return   # the CLI below works on the DuckDB file of its settings
+    monkeypatch.setenv("TRACKER_USERS", str(tmp_path / "users.toml"))
+    monkeypatch.setenv("TRACKER_DB", str(tmp_path / "t.duckdb"))
+    assert main(["user", "remove", "canbo.cu"]) == 0
+    assert web.find(token) is None and web.count() == 0
+
+
+def test_a_session_of_before_identities_still_resumes_for_its_account(tmp_path):
+    """A users file and sessions written before identities were given: no uid on either side."""
+    users = UserStore(tmp_path / "users.toml", rounds=4)
+    (tmp_path / "users.toml").write_text(
+        '[users."canbo"]\nrole = "viewer"\nunits = []\npassword_hash = "%s"\n'
+        % __import__("bcrypt").hashpw(b"mat-khau-2026", __import__("bcrypt").gensalt(4)).decode(), encoding="utf-8")
+    from tracker.access import Session
+
+    assert users.get("canbo").uid == ""
+    assert resume_session(Session("canbo", 0, T0, T0), users, now=T0 + 1)[2] == "ok"

@@ -74,6 +74,10 @@ class User:
     epoch: int = 0
     # When an admin last lifted a sign-in lock (`tracker user unlock`); failures before it are forgiven.
     unlocked_at: dt.datetime | None = None
+    # A random identity given at creation and held by the account's sessions: a user name removed and
+    # created again (even as an admin) is another account, and no session of the old one resumes.
+    # Empty for accounts created before identities were given.
+    uid: str = ""
 
 
 @dataclass(frozen=True)
@@ -150,6 +154,10 @@ class UserStore:
             disabled = entry.get("disabled", False) if isinstance(entry, dict) else None
             epoch = entry.get("epoch", 0) if isinstance(entry, dict) else None
             unlocked = entry.get("unlocked_at") if isinstance(entry, dict) else None
+            uid = entry.get("uid", "") if isinstance(entry, dict) else None
+            if not isinstance(uid, str):
+                raise UserError(f"Tệp người dùng {self.path}: mục '{name}' không hợp lệ "
+                                f"/ the users file has an invalid entry '{name}'")
             if role not in ROLES or not isinstance(units, list) or not all(isinstance(u, str) for u in units) \
                     or not isinstance(hashed, str) or not hashed.startswith("$2") or not isinstance(disabled, bool) \
                     or isinstance(epoch, bool) or not isinstance(epoch, int) \
@@ -158,7 +166,7 @@ class UserStore:
                                 f"/ the users file has an invalid entry '{name}'")
             if unlocked is not None and unlocked.tzinfo is None:
                 unlocked = unlocked.replace(tzinfo=dt.UTC)
-            users[name] = User(name, role, tuple(units), hashed, disabled, epoch, unlocked)
+            users[name] = User(name, role, tuple(units), hashed, disabled, epoch, unlocked, uid)
         return users
 
     def get(self, username: str) -> User | None:
@@ -195,6 +203,8 @@ class UserStore:
                       f"role = {_toml_string(user.role)}",
                       f"units = [{', '.join(_toml_string(u) for u in user.units)}]",
                       f"password_hash = {_toml_string(user.password_hash)}"]
+            if user.uid:
+                lines.append(f"uid = {_toml_string(user.uid)}")
             if user.disabled:
                 lines.append("disabled = true")
             if user.epoch:
@@ -231,7 +241,7 @@ class UserStore:
         if role != "uploader" and units:
             raise UserError(f"Chỉ vai trò uploader mới gắn với đơn vị; vai trò {role} không nhận --unit. "
                             f"/ Only uploaders are scoped to units; role {role} takes no --unit.")
-        user = User(username, role, units, self._hash(password))
+        user = User(username, role, units, self._hash(password), uid=secrets.token_hex(16))
         with self._locked():
             users = self._read()
             if username in users:
@@ -592,11 +602,12 @@ class Session:
     epoch: int
     started_at: float
     last_seen: float
+    account: str = ""      # the account's identity (User.uid) when the session began
 
 
 def start_session(user: User, now: float | None = None) -> Session:
     now = time.time() if now is None else now
-    return Session(user.username, user.epoch, now, now)
+    return Session(user.username, user.epoch, now, now, user.uid)
 
 
 def resume_session(session: Session | None, users: UserStore, *, now: float | None = None,
@@ -613,8 +624,8 @@ def resume_session(session: Session | None, users: UserStore, *, now: float | No
         user = users.get(session.username)
     except UserError:
         return None, None, "removed"  # an unreadable users file signs everybody out rather than trusting the tab
-    if user is None:
-        return None, None, "removed"
+    if user is None or user.uid != session.account:
+        return None, None, "removed"   # gone, or the name now belongs to another account
     if user.disabled:
         return None, None, "disabled"
     if user.epoch != session.epoch:

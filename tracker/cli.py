@@ -167,6 +167,19 @@ def _audit_writer(args):
     return write
 
 
+def _end_web_sessions_of(args, username: str) -> int:
+    """Delete a removed account's web sessions (their cookies name nothing any more); its new identity
+    would refuse them anyway, so a database that cannot be reached now is said, not fatal."""
+    from tracker.sessions import SessionStore
+
+    try:
+        with _store(args) as store:
+            return SessionStore(store).end_account(username)
+    except Exception as exc:  # noqa: BLE001 — the account is removed already; its sessions no longer resume
+        print(f"(phiên trên trình duyệt chưa xóa được / browser sessions not deleted: {exc})", file=sys.stderr)
+        return 0
+
+
 def cmd_ingest(args) -> int:
     from pathlib import Path
 
@@ -484,6 +497,9 @@ def cmd_user(args) -> int:
             store.remove_user(args.name)
             _audit_writer(args)("user_remove", args.name, f"bởi / by {_login()}")
             print(f"Đã xóa người dùng {args.name} / user removed")
+            ended = _end_web_sessions_of(args, args.name)
+            if ended:
+                print(f"Đã đóng {ended} phiên đăng nhập trên trình duyệt / {ended} browser session(s) ended")
             return EXIT_OK
         if args.user_action in ("disable", "enable"):
             store.set_disabled(args.name, args.user_action == "disable")

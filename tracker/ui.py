@@ -511,7 +511,8 @@ def _begin_web_session(user) -> None:
     web = web_sessions()
     if web is None:
         return
-    began = _web_call(lambda: web.begin(user.username, user.epoch, idle_minutes=load_settings().idle_minutes), "begin")
+    began = _web_call(lambda: web.begin(user.username, user.epoch, account=user.uid,
+                                        idle_minutes=load_settings().idle_minutes), "begin")
     if began is not None:
         st.session_state["web_session"] = (began[0], time.time())
         st.session_state["web_bind"] = (began[1], time.time())
