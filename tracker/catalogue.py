@@ -643,14 +643,28 @@ def content_hash(paths: list[Path]) -> str:
     return h.hexdigest()
 
 
+# A parsed catalogue is a few megabytes; a cache file past this is not one.
+_CACHE_MAX_BYTES = 512_000_000
+
+
 def _read_cached(file: Path, digest: str) -> Catalogue | None:
+    """The kept catalogue, or None. Only a regular file of this user, not writable by others, in a folder
+    likewise, is unpickled (tracker.signing.read_owned): a pickle planted in a cache folder others can write
+    to would run code in every dashboard process, and a FIFO there would hang the start."""
     import pickle
 
+    from tracker import signing
+
     try:
-        with file.open("rb") as f:
-            stored = pickle.load(f)
+        data = signing.read_owned(file, _CACHE_MAX_BYTES)
     except FileNotFoundError:
         return None
+    except OSError as exc:
+        print(f"NQ45 Tracker: bộ nhớ đệm danh mục không được dùng, đọc lại YAML / catalogue cache not used: {exc}",
+              flush=True)
+        return None
+    try:
+        stored = pickle.loads(data)
     except Exception:   # truncated, from another version of a library: parse the YAML instead
         return None
     if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == digest and isinstance(stored[1], Catalogue)):
@@ -664,10 +678,11 @@ def _write_cached(file: Path, digest: str, catalogue: Catalogue) -> None:
 
     try:
         file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)   # owner-only, like the rest of data/
+        blob = pickle.dumps((digest, catalogue), protocol=pickle.HIGHEST_PROTOCOL)
         fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".catalogue-", suffix=".part")
         try:
             with os.fdopen(fd, "wb") as f:   # mkstemp: owner-only
-                pickle.dump((digest, catalogue), f, protocol=pickle.HIGHEST_PROTOCOL)
+                f.write(blob)
             os.replace(tmp, file)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
