@@ -24,8 +24,8 @@ def web(request, tmp_path):
         yield SessionStore(store)
 
 
-def _bound(web, username="canbo", epoch=0, now=T0) -> tuple[str, str]:
-    sid, bind = web.begin(username, epoch, now=now)
+def _bound(web, username="canbo", epoch=0, now=T0, account="") -> tuple[str, str]:
+    sid, bind = web.begin(username, epoch, account=account, now=now)
     token = web.bind(bind, now=now + 1)
     assert token is not None
     return sid, token
@@ -90,7 +90,7 @@ def test_revocation_and_idle_through_the_users_file(web, tmp_path):
     """What the dashboard does with a found session: resume it against the users file (tracker.access)."""
     users = UserStore(tmp_path / "users.toml", rounds=4)
     user = users.add_user("canbo", "uploader", "mat-khau-kh-2026", units=("khanh-hoa",))
-    _, token = _bound(web, "canbo", user.epoch, now=T0)
+    _, token = _bound(web, "canbo", user.epoch, now=T0, account=user.uid)
     found = web.find(token).as_tab_session()
     assert resume_session(found, users, now=T0 + 60, idle_minutes=60)[2] == "ok"
     assert resume_session(found, users, now=T0 + 62 * 60, idle_minutes=60)[2] == "idle"
@@ -217,8 +217,8 @@ def test_bind_reads_at_most_a_token_and_the_routes_have_a_budget_per_client(clie
 
 def test_a_token_that_names_nothing_costs_no_write(web, monkeypatch):
     writes = []
-    run = web._run
-    monkeypatch.setattr(web, "_run", lambda sql, params=(), write=False: (writes.append(sql) if write else None)
+    run = web.store._rows
+    monkeypatch.setattr(web.store, "_rows", lambda sql, params=(), write=False: (writes.append(sql) if write else None)
                         or run(sql, params, write=write))
     assert web.bind("A" * 43) is None and web.bind("x" * 5000) is None
     web.end(token="B" * 43)
