@@ -324,6 +324,36 @@ def _dummy_hash(rounds: int) -> bytes:
     return bcrypt.hashpw(b"not a real password", bcrypt.gensalt(rounds))
 
 
+def users_file_problem(store: UserStore, *, has_data: Callable[[], bool] | bool = False,
+                       error: Exception | None = None, lang: str = "vi") -> str | None:
+    """Why nobody can sign in with this users file, naming it and what to do; None when it is usable.
+
+    A file that cannot be read (a syntax error, an unknown role) signs nobody in rather than guessing. A
+    file that is there but holds no account, or none at all while the database holds data, means the
+    accounts were lost: a new admin is never made silently then (ensure_admin is for a first run only)."""
+    path = store.path
+    if error is not None:
+        detail = str(error).split(" / ")[-1] if lang == "en" else str(error).split(" / ")[0]
+        if lang == "en":
+            return (f"The users file {path} is damaged ({detail}), so nobody can sign in; the pages stay open to read. "
+                    "An administrator should restore it from the backup, or fix it with `python -m tracker user list` "
+                    "and `python -m tracker user add`.")
+        return (f"Tệp tài khoản {path} bị hỏng ({detail}) nên chưa ai đăng nhập được; các trang xem vẫn mở. Quản trị viên "
+                "hãy khôi phục tệp từ bản sao lưu, hoặc sửa bằng `python -m tracker user list` và `python -m tracker user add`.")
+    if store.list_users():
+        return None
+    data = has_data() if callable(has_data) else has_data
+    if not path.exists() and not data:
+        return None   # a first run: ensure_admin makes the first admin
+    if lang == "en":
+        return (f"The users file {path} holds no account{' although the database holds data' if data else ''}, so nobody "
+                "can sign in and no new admin is made on its own. Restore the file from the backup, or add an admin: "
+                "`python -m tracker user add NAME --role admin`.")
+    return (f"Tệp tài khoản {path} không có tài khoản nào{' trong khi cơ sở dữ liệu đã có số liệu' if data else ''}, nên chưa "
+            "ai đăng nhập được và hệ thống không tự tạo quản trị viên mới. Hãy khôi phục tệp từ bản sao lưu, hoặc tạo quản "
+            "trị viên: `python -m tracker user add TÊN --role admin`.")
+
+
 def ensure_admin(store: UserStore) -> str | None:
     """On a first run with no users at all, create "admin" with a random password and return it
     (the caller prints it once). Otherwise None."""

@@ -39,6 +39,48 @@ def catalogue():
     return load_catalogue()
 
 
+def damaged_programmes_notice(lang: str) -> None:
+    """For admins: the programme files left out of the catalogue because they are damaged."""
+    from tracker.catalogue import skipped_programme_notice
+
+    try:
+        notice = skipped_programme_notice(catalogue(), lang)
+    except Exception:   # the page itself will say what is wrong with the catalogue
+        return
+    if notice:
+        st.warning(notice)
+
+
+def _damaged_file_errors() -> tuple:
+    from tracker.catalogue import CatalogueError
+    from tracker.store import StoreError
+
+    return (StoreError, CatalogueError)
+
+
+def damaged_file_message(exc: Exception, lang: str) -> str:
+    """What a visitor is told when the database or the catalogue cannot be read: the file, and what to do."""
+    from tracker.catalogue import CatalogueError
+
+    if isinstance(exc, CatalogueError):
+        problems = "; ".join(getattr(exc, "problems", [])[:3]) or str(exc)
+        if lang == "en":
+            return (f"The catalogue file {getattr(exc, 'path', '')} cannot be read ({problems}). An administrator should "
+                    "restore it from the backup or the repository; nothing stored has been lost.")
+        return (f"Không đọc được tệp danh mục {getattr(exc, 'path', '')} ({problems}). Quản trị viên hãy khôi phục tệp từ bản "
+                "sao lưu hoặc từ kho mã; số liệu đã lưu không bị mất.")
+    what = exc.message(lang) if hasattr(exc, "message") else str(exc)
+    if lang == "en":
+        return (f"The database cannot be used now: {what}. If the file is damaged, an administrator should stop the server "
+                "and restore the last backup (`python -m tracker backup` makes them); the uploaded files are kept in the archive.")
+    return (f"Hiện chưa dùng được cơ sở dữ liệu: {what}. Nếu tệp bị hỏng, quản trị viên hãy dừng máy chủ và khôi phục bản "
+            "sao lưu gần nhất (tạo bằng `python -m tracker backup`); các tệp đã nộp vẫn được giữ trong kho lưu trữ.")
+
+
+# Errors of a damaged file that a page cannot recover from (dashboard.py shows damaged_file_message).
+DAMAGED_FILE_ERRORS = _damaged_file_errors()
+
+
 # --- data: one shared store, results cached per database change --------------------------------
 
 # cache_resource so that the schema is checked (and migrated) once per server process; the Store
@@ -636,14 +678,30 @@ def _sign_out() -> None:
         audit("sign_out", session.username)
 
 
+def _has_data() -> bool:
+    """Whether the database holds any submission (an emptied users file must not make a new admin then)."""
+    try:
+        return bool(store().submissions())
+    except Exception:   # an unreadable database: take it that there is data, never make an admin
+        return True
+
+
 def login_box(lang: str) -> None:
     """Sign in / out in the sidebar. On a first run with no users, an admin is created and its
     password printed once in the terminal that started the dashboard."""
-    from tracker.access import ensure_admin, signed_out_message
+    from tracker.access import UserError, ensure_admin, signed_out_message, users_file_problem
     from tracker.settings import load_settings
 
     store_ = users()
-    password = ensure_admin(store_)
+    try:
+        problem = users_file_problem(store_, has_data=_has_data, lang=lang)
+        password = None if problem else ensure_admin(store_)
+    except UserError as exc:
+        problem = users_file_problem(store_, error=exc, lang=lang)
+        password = None
+    if problem:   # a damaged or emptied users file: nobody signs in, every page still shows
+        st.sidebar.container(border=True).error(problem)
+        return
     if password:
         print("=" * 72, flush=True)
         print(f"NQ45 Tracker: tài khoản quản trị đầu tiên / first admin: admin  mật khẩu / password: {password}", flush=True)

@@ -79,6 +79,18 @@ def _text(value) -> str:
     return value or ""
 
 
+def _disk_full(exc: BaseException) -> bool:
+    """A full disk, as the OS (ENOSPC) or a database engine (its own error text) reports it."""
+    import errno
+
+    while exc is not None:
+        if getattr(exc, "errno", None) == errno.ENOSPC or "no space left on device" in str(exc).lower() \
+                or "disk full" in str(exc).lower():
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False
+
+
 class Store:
     """Submissions and their rows in a database: a DuckDB file (or memory) or a PostgreSQL server.
 
@@ -220,6 +232,18 @@ class Store:
                 self._keep_file(cur, archive_name, content)
         except _Duplicate as dup:
             return CommitResult(int(dup.args[0]), True, 0, 0)
+        except StoreError:
+            raise
+        except Exception as exc:
+            if _disk_full(exc):   # the transaction rolled back: nothing of this upload is stored
+                where = repr(self)
+                raise StoreError(
+                    f"Ổ đĩa đầy nên chưa lưu được số liệu ({where}); chưa có gì được lưu, tệp đã kiểm tra vẫn giữ ở đây. "
+                    "Hãy báo quản trị hệ thống giải phóng dung lượng rồi bấm «Xác nhận lưu» lại",
+                    f"The disk is full, so the figures were not stored ({where}); nothing was stored and the checked "
+                    "file is kept here. Ask the system administrator to free space, then press Confirm again",
+                    code="disk_full", place=where) from exc
+            raise
         return CommitResult(submission_id, False, len(observations), len(milestones))
 
     @staticmethod
