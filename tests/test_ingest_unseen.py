@@ -16,6 +16,9 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
+from tests.test_ingest import _data_sheet_member as _data_member
+from tests.test_ingest import _header as _cols
+from tests.test_ingest import _rewrite, _row_of
 from tracker.catalogue import load_catalogue
 from tracker.ingest import read_form
 from tracker.workbook import SHEET_DATA, build_form
@@ -36,19 +39,6 @@ def form(cat):
         return next(i for i in cat.indicators_for(UNIT)
                     if i.reporting_frequency == "quarter" and not i.is_milestone and not i.sectors and i.kind == kind)
     return {"blank": build_form(cat, UNIT, PERIOD), "a": pick("stock"), "b": pick("direction")}
-
-
-def _cols(ws) -> tuple[int, dict[str, int]]:
-    for row in ws.iter_rows(min_row=1, max_row=10):
-        labels = {str(c.value).strip(): c.column for c in row if c.value}
-        if "Mã chỉ tiêu" in labels:
-            return row[0].row, labels
-    raise AssertionError("no header")
-
-
-def _row_of(ws, code: str) -> int:
-    header, cols = _cols(ws)
-    return next(r for r in range(header + 1, ws.max_row + 1) if ws.cell(r, cols["Mã chỉ tiêu"]).value == code)
 
 
 def _fill(blank: bytes, values: dict[str, object], edit=None) -> bytes:
@@ -151,25 +141,6 @@ def test_a_format_that_shows_nothing_is_refused(cat, form, code, value, refused)
 
 
 # --- item 3: cells without references are placed by their order --------------------------------------------
-
-def _data_member(content: bytes) -> str:
-    with zipfile.ZipFile(io.BytesIO(content)) as zf:
-        wbxml = zf.read("xl/workbook.xml").decode()
-        rels = zf.read("xl/_rels/workbook.xml.rels").decode()
-    rid = re.search(r'<sheet[^>]*name="Số liệu"[^>]*r:id="(rId\d+)"', wbxml).group(1)
-    target = re.search(rf'<Relationship[^>]*Id="{rid}"[^>]*Target="([^"]+)"|Target="([^"]+)"[^>]*Id="{rid}"', rels)
-    path = target.group(1) or target.group(2)
-    return path.lstrip("/") if path.startswith("/") else "xl/" + path
-
-
-def _rewrite(content: bytes, member: str, change) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(content)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            dst.writestr(info, change(data) if info.filename == member else data)
-    return out.getvalue()
-
 
 def _without_references(xml: bytes) -> bytes:
     """Every cell written out in order with no r= (empty ones kept as <c/> so the order places them), and
