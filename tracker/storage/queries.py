@@ -36,6 +36,7 @@ from tracker.storage.records import (
     CommitResult,
     StoreError,
     archive_suffix,
+    disk_full,
     period_columns,
     period_key,
     utc_naive,
@@ -79,18 +80,6 @@ def _record_frame(rows: list, fields: tuple[str, ...], convert: dict) -> pd.Data
 
 def _text(value) -> str:
     return value or ""
-
-
-def _disk_full(exc: BaseException) -> bool:
-    """A full disk, as the OS (ENOSPC) or a database engine (its own error text) reports it."""
-    import errno
-
-    while exc is not None:
-        if getattr(exc, "errno", None) == errno.ENOSPC or "no space left on device" in str(exc).lower() \
-                or "disk full" in str(exc).lower():
-            return True
-        exc = exc.__cause__ or exc.__context__
-    return False
 
 
 class Store(AccountQueries):
@@ -292,7 +281,7 @@ class Store(AccountQueries):
         except StoreError:
             raise
         except Exception as exc:
-            if _disk_full(exc):   # the transaction rolled back: nothing of this upload is stored
+            if disk_full(exc):   # the transaction rolled back: nothing of this upload is stored
                 where = repr(self)
                 raise StoreError(
                     f"Ổ đĩa đầy nên chưa lưu được số liệu ({where}); chưa có gì được lưu, tệp đã kiểm tra vẫn giữ ở đây. "
