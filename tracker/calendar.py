@@ -113,6 +113,14 @@ class Window:
     def on_time(self, submitted_on: dt.date) -> bool:
         return submitted_on <= self.due
 
+    def to_dict(self, today: dt.date | None = None) -> dict:
+        out = {"period": self.period.code, "label": {"vi": self.period.label("vi"), "en": self.period.label("en")},
+               "data_from": self.data_from.isoformat(), "data_to": self.data_to.isoformat(),
+               "opens": self.opens.isoformat(), "due": self.due.isoformat(), "closes": self.closes.isoformat()}
+        if today is not None:
+            out["state"] = self.state(today)
+        return out
+
 
 @dataclass(frozen=True)
 class Calendar:
@@ -172,6 +180,15 @@ class Calendar:
         years = [Period(y) for y in range(today.year + 1, 2023, -1)
                  if self.window(Period(y)).opens <= max(today, self.window(nxt).opens)]
         return sorted(set(out + years), reverse=True)
+
+
+def next_window_line(window: Window, lang: str = "vi") -> str:
+    """"Kỳ Quý IV/2026 mở từ 14/12/2026, hạn nộp 18/12/2026"."""
+    from tracker.i18n import fmt_date
+
+    if lang == "en":
+        return f"{window.period.label('en')} opens on {fmt_date(window.opens, 'en')}, due {fmt_date(window.due, 'en')}"
+    return f"Kỳ {window.period.label('vi')} mở từ {fmt_date(window.opens, 'vi')}, hạn nộp {fmt_date(window.due, 'vi')}"
 
 
 def window_line(window: Window, lang: str = "vi") -> str:

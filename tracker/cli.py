@@ -186,7 +186,7 @@ def cmd_ingest(args) -> int:
     content = path.read_bytes()
     with _store(args) as store:
         parsed = read_form(content, path.name, cat, today=today, previous=store.previous_values,
-                           max_bytes=settings.upload_max_mb * 1_000_000)
+                           max_bytes=settings.upload_max_mb * 1_000_000, calendar=settings.reporting_calendar)
         print(parsed.report.render(lang))
         if not parsed.ok:
             print(("Refused: fix the errors above and send the file again; nothing was stored." if lang == "en" else
@@ -194,7 +194,7 @@ def cmd_ingest(args) -> int:
             return EXIT_REFUSED
         overrides = []
         for unit, period in sorted({(o.unit, o.period) for o in parsed.observations} | {(m.unit, m.period) for m in parsed.milestones}):
-            decision = can_upload(user, unit, period, today, settings.lock_days)
+            decision = can_upload(user, unit, period, today, settings.lock_days, settings.reporting_calendar)
             if not decision.allowed:
                 print(decision.message_en if lang == "en" else decision.message_vi, file=sys.stderr)
                 return EXIT_REFUSED
@@ -338,6 +338,70 @@ def cmd_status(args) -> int:
         for m in result[u]["milestones"]:
             ind = cat.indicator(m.indicator_id)
             print(f"{status_label(m.status, lang):<20} {ind.name.get(lang)}")
+    return EXIT_OK
+
+
+def cmd_calendar(args) -> int:
+    """The periods open now, the next window, each deadline, and how complete the open windows are."""
+    import datetime as dt
+
+    from tracker.calendar import next_window_line, window_line
+    from tracker.completeness import completeness
+    from tracker.i18n import fmt_date
+    from tracker.periods import today as today_
+    from tracker.settings import load_settings
+    from tracker.store import database_exists
+
+    lang = args.lang
+    try:
+        day = dt.date.fromisoformat(args.today) if args.today else today_()
+    except ValueError:
+        raise _UsageError(f"ngày không hợp lệ: {args.today!r} (dạng YYYY-MM-DD) / not a date") from None
+    settings = load_settings()
+    cal = settings.reporting_calendar
+    windows = cal.open_windows(day)
+    upcoming = cal.next_window(day)
+    db = args.db or settings.database
+    cat = load_catalogue()
+    done = {}
+    if database_exists(db):
+        with _store(args) as store:
+            done = {w.period.code: completeness(cat, store, w) for w in windows}
+    if args.json:
+        out = {"calendar": cal.preset, "today": day.isoformat(),
+               "open": [{**w.to_dict(day), "completeness": done[w.period.code].to_dict() if w.period.code in done else None}
+                        for w in windows],
+               "next": upcoming.to_dict()}
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    preset = {"nd09": ("Nghị định 09/2019/NĐ-CP, Điều 12", "Decree 09/2019, Article 12"),
+              "calendar": ("quý, năm dương lịch", "calendar quarters and years")}[cal.preset]
+    print((f"Reporting calendar: {cal.preset} ({preset[1]}); today {fmt_date(day, 'en')}" if lang == "en" else
+           f"Lịch báo cáo: {cal.preset} ({preset[0]}); hôm nay {fmt_date(day, 'vi')}"))
+    if not windows:
+        print("No period is open for upload now." if lang == "en" else "Hiện chưa có kỳ nào mở để nộp.")
+    for w in windows:
+        late = w.state(day) == "late"
+        print(f"- {w.period.label(lang)}: {window_line(w, lang)}; " + (
+            (f"late uploads until {fmt_date(w.closes, 'en')}" if late else f"open until {fmt_date(w.closes, 'en')}")
+            if lang == "en" else
+            (f"quá hạn, còn nhận nộp muộn đến hết {fmt_date(w.closes, 'vi')}" if late else
+             f"mở đến hết {fmt_date(w.closes, 'vi')}")))
+        if w.period.code in done:
+            c = done[w.period.code]
+            print(f"    {c.summary(lang)}")
+            for u in c.units:
+                state = {"missing": ("chưa nộp", "not yet"), "on_time": ("đúng hạn", "on time"),
+                         "late": ("muộn", "late")}[u.state()][lang == "en"]
+                when = f" {fmt_date(u.submitted_on, lang)}" if u.submitted_on else ""
+                print(f"      {cat.name(u.unit, lang)}: {state}{when}")
+                if u.agencies and u.submitted_on:   # which lead agencies' targets are still empty
+                    waiting = [a for a, submitted in u.agencies.items() if not submitted]
+                    print(f"        " + (f"lead agencies with data: {len(u.agencies) - len(waiting)}/{len(u.agencies)}"
+                                         if lang == "en" else
+                                         f"cơ quan chủ trì đã có số liệu: {len(u.agencies) - len(waiting)}/{len(u.agencies)}")
+                          + "".join(f"\n          " + ("not yet: " if lang == "en" else "chưa có: ") + a for a in waiting))
+    print(("Next: " if lang == "en" else "Tiếp theo: ") + next_window_line(upcoming, lang))
     return EXIT_OK
 
 
@@ -529,7 +593,8 @@ def _busy_message(args, exc) -> str:
 
 
 # Commands that read or write the installation's data; they must run as the data's owner.
-_DATA_COMMANDS = {"template", "ingest", "history", "seed", "status", "briefing", "user", "audit", "backup"}
+_DATA_COMMANDS = {"template", "ingest", "history", "seed", "status", "briefing", "user", "audit", "backup", "calendar",
+                  "golive"}
 
 
 def _data_owner_problem() -> str | None:
@@ -586,6 +651,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--lang", choices=["vi", "en"], default="vi")
     p.set_defaults(func=cmd_status)
+    p = sub.add_parser("calendar", help="lịch báo cáo: kỳ đang mở, hạn nộp, đơn vị đã nộp / reporting calendar")
+    p.add_argument("--today", help="ngày xem lịch, dạng YYYY-MM-DD (mặc định: hôm nay; TRACKER_TODAY)")
+    p.add_argument("--db")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--lang", choices=["vi", "en"], default="vi")
+    p.set_defaults(func=cmd_calendar)
     p = sub.add_parser("briefing", help="bản trình chiếu PowerPoint của một địa phương / a unit's briefing deck")
     p.add_argument("--unit", required=True)
     p.add_argument("--period", help="chỉ dùng số liệu đến kỳ này, vd. 2026-Q3")

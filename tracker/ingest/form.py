@@ -66,8 +66,10 @@ def _blank(cell) -> bool:
 
 class Reader:
     def __init__(self, parsed: ParsedForm, content: bytes, kind: str, catalogue: Catalogue, today: dt.date,
-                 previous: Previous, expected_units: set[str] | None, issues: CappedIssues, progress: Progress):
+                 previous: Previous, expected_units: set[str] | None, issues: CappedIssues, progress: Progress,
+                 calendar=None):
         self.parsed, self.content, self.kind, self.cat, self.today = parsed, content, kind, catalogue, today
+        self.calendar = calendar
         self.previous, self.expected_units, self.issues, self.progress = previous, expected_units, issues, progress
         self._unit_checked: dict[str, bool] = {}
         self._allowed: dict[str, set[str]] = {}
@@ -123,7 +125,15 @@ class Reader:
             self.issues.error("bad_period", f"Kỳ báo cáo “{raw}” không đúng dạng. Ghi theo dạng 2026-Q3 (quý) hoặc 2026 (năm).",
                               f"Period “{raw}” is not valid. Write 2026-Q3 for a quarter or 2026 for a year.", sheet, row, column)
             return None
-        if period.end() >= self.today:
+        if self.calendar is not None and self.calendar.preset != "calendar":
+            window = self.calendar.window(period)
+            if window.opens > self.today:
+                self.issues.error("period_not_ended", f"{period.label()} chưa mở để nộp (số liệu tính đến hết ngày "
+                                  f"{window.data_to:%d/%m/%Y}, mở từ {window.opens:%d/%m/%Y}). Hãy tải biểu mẫu của kỳ trước.",
+                                  f"{period.label('en')} is not open yet (data to {window.data_to}, opens {window.opens}). "
+                                  "Download the form for an earlier period.", sheet, row, column)
+                return None
+        elif period.end() >= self.today:
             self.issues.error("period_not_ended", f"{period.label()} chưa kết thúc (hết ngày {period.end():%d/%m/%Y}); "
                               "chỉ báo cáo kỳ đã kết thúc. Hãy tải biểu mẫu của kỳ trước.",
                               f"{period.label('en')} has not ended yet (ends {period.end()}); only ended periods can be reported. "
