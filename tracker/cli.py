@@ -113,7 +113,8 @@ def cmd_template(args) -> int:
         with _store(args) as store:
             previous = store.previous_values(unit, period.code)
     out = Path(args.out or form_filename(unit, period.code))
-    out.write_bytes(build_form(cat, unit, period.code, previous))
+    out.write_bytes(build_form(cat, unit, period.code, previous,
+                               window=load_settings().reporting_calendar.window(period)))
     print(f"Đã tạo biểu mẫu {out} — {cat.name(unit)}, {period.label()} / form written")
     return EXIT_OK
 

@@ -223,7 +223,8 @@ def _validation(key: str, low: str, high: str | None, lang: str) -> DataValidati
     return dv
 
 
-def _instructions(wb: Workbook, catalogue: Catalogue, unit: str, period: str, lang: str, bulk: bool = False) -> None:
+def _instructions(wb: Workbook, catalogue: Catalogue, unit: str, period: str, lang: str, bulk: bool = False,
+                  window=None) -> None:
     ws = wb.active
     ws.title = SHEET_INSTRUCTIONS
     p = parse_period(period) if not bulk else None
@@ -238,6 +239,10 @@ def _instructions(wb: Workbook, catalogue: Catalogue, unit: str, period: str, la
         (INSTRUCTION_KEYS["period"][lang == "en"], p.code if p else "*"),
         (INSTRUCTION_KEYS["form_version"][lang == "en"], FORM_VERSION),
     ]
+    if window is not None:
+        from tracker.calendar import window_line
+
+        lines.insert(2, ("Thời hạn" if lang != "en" else "Window", window_line(window, lang)))
     for n, (key, value) in enumerate(lines, 3):
         ws.cell(n, 1, key).font = Font(bold=True)
         ws.cell(n, 2, value)
@@ -269,16 +274,22 @@ def _instructions(wb: Workbook, catalogue: Catalogue, unit: str, period: str, la
 
 
 def build_form(catalogue: Catalogue, unit: str, period: str, previous: dict[str, float] | None = None,
-               lang: str = "vi") -> bytes:
-    """The form ``unit`` fills for ``period`` ("2026-Q3" or "2026"), as .xlsx bytes."""
+               lang: str = "vi", window=None) -> bytes:
+    """The form ``unit`` fills for ``period`` ("2026-Q3" or "2026"), as .xlsx bytes.
+
+    ``window`` (tracker.calendar.Window): the report's data window and deadline, said on the form."""
     previous = previous or {}
     p = parse_period(period)
     unit_name = catalogue.name(unit, lang)
     wb = Workbook()
-    _instructions(wb, catalogue, unit, p.code, lang)
+    _instructions(wb, catalogue, unit, p.code, lang, window=window)
     title = (f"Biểu báo cáo số liệu thực hiện Nghị quyết 45-NQ/TW — {unit_name} — {p.label('vi')}" if lang != "en"
              else f"Resolution 45-NQ/TW progress report — {unit_name} — {p.label('en')}")
     span = f"{p.start():%d/%m/%Y} – {p.end():%d/%m/%Y}"
+    if window is not None:
+        from tracker.calendar import window_line
+
+        span = window_line(window, lang)
 
     # --- data -----------------------------------------------------------------------------------
     ws = wb.create_sheet(SHEET_DATA)
