@@ -242,3 +242,10 @@ def test_locked_period_names_whom_to_ask(install, monkeypatch, tmp_path):
     body = texts(at)
     assert "đã khóa" in body and "Cần nộp muộn, liên hệ: Phòng KH-TC, Sở KH&CN." in body
     assert not at.get("file_uploader")
+
+
+def test_overview_shows_staff_the_open_window_and_completeness(install):
+    from tests.test_pages import run, texts
+
+    assert "0/5 đơn vị đã nộp Quý IV/2026" in texts(run("views/overview.py", UPLOADER))
+    assert "đơn vị đã nộp" not in texts(run("views/overview.py"))      # not for visitors
