@@ -318,7 +318,7 @@ def cmd_status(args) -> int:
             ind = cat.indicator(item.indicator_id)
             return {**item.to_dict(), "territory": {k: cat.territory_label(ind, u, k) for k in ("vi", "en")}}
 
-        out = {"demo": demo, "units": {u: {"numeric": [with_territory(u, a) for a in result[u]["numeric"]],
+        out = {"demo": demo, "demo_units": sorted(snap.demo_units), "units": {u: {"numeric": [with_territory(u, a) for a in result[u]["numeric"]],
                                            "milestones": [with_territory(u, m) for m in result[u]["milestones"]]}
                                        for u in units if u in result}}
         print(json.dumps(out, ensure_ascii=False, indent=2, default=str))
@@ -403,6 +403,30 @@ def cmd_calendar(args) -> int:
                                          f"cơ quan chủ trì đã có số liệu: {len(u.agencies) - len(waiting)}/{len(u.agencies)}")
                           + "".join(f"\n          " + ("not yet: " if lang == "en" else "chưa có: ") + a for a in waiting))
     print(("Next: " if lang == "en" else "Tiếp theo: ") + next_window_line(upcoming, lang))
+    return EXIT_OK
+
+
+def cmd_golive(args) -> int:
+    """End the demo: every demo submission withdrawn in one audited transaction, after saying what goes."""
+    from tracker.golive import done_message, golive_plan
+
+    lang = args.lang
+    cat = load_catalogue()
+    who, _ = _operator(args)
+    with _store(args) as store:
+        plan = golive_plan(store)
+        print(plan.describe(lambda u: cat.name(u, lang) if u in cat.jurisdictions else u, lang))
+        if plan.nothing_to_do:
+            return EXIT_OK
+        if not args.yes:
+            if not sys.stdin.isatty():
+                raise _Refused("Chưa làm gì: thêm --yes để xác nhận khi chạy không có bàn phím. / Nothing done: add --yes.")
+            answer = input("Gõ 'co' để xác nhận / type 'co' to confirm: ").strip().lower()
+            if answer not in ("co", "có", "yes", "y"):
+                print("Đã hủy; chưa có gì thay đổi. / Cancelled; nothing changed.")
+                return EXIT_REFUSED
+        ids = store.golive(user=who)
+    print(done_message(len(ids), lang))
     return EXIT_OK
 
 
@@ -652,6 +676,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--lang", choices=["vi", "en"], default="vi")
     p.set_defaults(func=cmd_status)
+    p = sub.add_parser("golive", help="bắt đầu sử dụng thật: rút toàn bộ dữ liệu minh họa / go live: demo data out")
+    p.add_argument("--yes", action="store_true", help="không hỏi lại")
+    p.add_argument("--db")
+    p.add_argument("--as", dest="as_user", help=argparse.SUPPRESS)
+    p.add_argument("--password-stdin", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--lang", choices=["vi", "en"], default="vi")
+    p.set_defaults(func=cmd_golive)
     p = sub.add_parser("calendar", help="lịch báo cáo: kỳ đang mở, hạn nộp, đơn vị đã nộp / reporting calendar")
     p.add_argument("--today", help="ngày xem lịch, dạng YYYY-MM-DD (mặc định: hôm nay; TRACKER_TODAY)")
     p.add_argument("--db")

@@ -200,8 +200,9 @@ def status_chip(status: str, lang: str) -> str:
     return f"<span class='nq-chip' style='background:{colour};color:{ink}'>{STATUS_ICONS.get(status, '')} {status_label(status, lang)}</span>"
 
 
-def demo_banner(snap, lang: str) -> None:
-    if snap.demo:
+def demo_banner(snap, lang: str, units: list[str] | None = None) -> None:
+    """Only where demo values are drawn: anywhere (units None), or on these units' pages."""
+    if snap.shows_demo(units):
         st.warning(t("app.demo_banner", lang), icon=":material/science:")
 
 

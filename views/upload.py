@@ -122,6 +122,11 @@ for col, key in zip(cols, ("new", "changed", "unchanged", "milestone")):
     col.metric(t(f"up.count.{key}", lang), n[key])
 st.dataframe(pd.DataFrame(preview_rows(changes, cat, lang)), hide_index=True, width="stretch")
 
+touched = {o.unit for o in parsed.observations} | {m.unit for m in parsed.milestones}
+for demo_unit in sorted(touched & store.demo_units()):
+    st.warning(t("up.demo_unit", lang, name=cat.name(demo_unit, lang) if demo_unit in cat.jurisdictions else demo_unit))
+if touched & store.demo_units() and user_for_view.role == "admin":
+    st.page_link("views/golive.py", label=t("up.offer_golive", lang), icon=":material/rocket_launch:")
 checked = True
 if parsed.report.warnings:
     checked = st.checkbox(t("up.checked_warnings", lang, n=len(parsed.report.warnings)), key=f"ack_{cache_key}")

@@ -40,7 +40,7 @@ import duckdb
 import pandas as pd
 
 from tracker.storage import schema
-from tracker.storage.queries import Store
+from tracker.storage.queries import DEMO_STILL_SHOWN, Store
 from tracker.storage.records import MEMORY, StoreError, default_db_path
 
 MIGRATIONS = schema.migrations(schema.DUCKDB)
@@ -314,7 +314,7 @@ class DuckDBStore(Store):
         sql = f"""
             SELECT o.indicator_id, o.unit, o.period, o.sector, arg_max(o.value, o.submission_id) AS value
             FROM observations o JOIN ({_LIVE}) s ON s.id = o.submission_id
-            {"WHERE " + where.removeprefix(" AND ") if where else ""}
+            WHERE {DEMO_STILL_SHOWN.format(submission="s", alias="o")} {where}
             GROUP BY o.indicator_id, o.unit, o.period, o.sector
             HAVING arg_max(o.territory, o.submission_id) = 'target'"""
         with self._connection() as cur:

@@ -38,7 +38,7 @@ import pandas as pd
 
 from tracker.storage import schema
 from tracker.storage.dialect import PostgresDialect
-from tracker.storage.queries import NOT_WITHDRAWN, Store
+from tracker.storage.queries import DEMO_STILL_SHOWN, NOT_WITHDRAWN, Store
 from tracker.storage.records import URL_PREFIXES, StoreError, utc_naive
 
 __all__ = ["PG_MIGRATIONS", "SNAPSHOT_KEEP_DAYS", "PostgresFailureLog", "PostgresStore", "is_url", "redacted"]
@@ -246,8 +246,8 @@ class PostgresStore(Store):
             SELECT indicator_id, unit, period, sector, value FROM (
                 SELECT DISTINCT ON (o.indicator_id, o.unit, o.period, o.sector)
                        o.indicator_id, o.unit, o.period, o.sector, o.value, o.territory
-                FROM observations o
-                WHERE {NOT_WITHDRAWN.format(alias="o")} {where}
+                FROM observations o JOIN submissions s ON s.id = o.submission_id
+                WHERE {NOT_WITHDRAWN.format(alias="o")} AND {DEMO_STILL_SHOWN.format(submission="s", alias="o")} {where}
                 ORDER BY o.indicator_id, o.unit, o.period, o.sector, o.submission_id DESC) c
             WHERE territory = 'target'""")
         buffer = io.BytesIO()
