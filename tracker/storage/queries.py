@@ -378,14 +378,16 @@ class Store:
     # --- current values ------------------------------------------------------------------------
 
     def current_observations(self, units: list[str] | None = None, indicator_ids: list[str] | None = None) -> pd.DataFrame:
-        """The latest value per (indicator_id, unit, period, sector) among submissions not withdrawn."""
+        """The current value per (indicator_id, unit, period, sector) among submissions not withdrawn: the
+        best kind present (official > preliminary > estimate), the latest upload within that kind."""
         where, params = self._filters("o", units, indicator_ids)
         row = ", ".join([f"o.{c}" for c in schema.OBSERVATION_FIELDS] + ["o.submission_id", "o.recorded_at",
                                                                          "s.uploaded_by", "s.is_demo"])
         sql = f"""
             SELECT {", ".join(schema.OBSERVATION_COLUMNS)} FROM (
                 SELECT {row}, row_number() OVER (PARTITION BY o.indicator_id, o.unit, o.period, o.sector
-                                                 ORDER BY o.recorded_at DESC, o.submission_id DESC) AS newest
+                                                 ORDER BY {schema.VALUE_RANK.format(alias="o")} DESC, o.recorded_at DESC,
+                                                          o.submission_id DESC) AS newest
                 FROM observations o JOIN submissions s ON s.id = o.submission_id
                 WHERE {NOT_WITHDRAWN.format(alias="o")} AND {DEMO_STILL_SHOWN.format(submission="s", alias="o")} {where}) c
             WHERE newest = 1
@@ -421,7 +423,7 @@ class Store:
             where.append("o.period = ?")
             params.append(parse_period(period).code)
         sql = f"""
-            SELECT o.period, o.unit, o.sector, o.value, o.note, o.submission_id, s.file_name, s.uploaded_by, o.recorded_at,
+            SELECT o.period, o.unit, o.sector, o.value, o.value_status, o.note, o.submission_id, s.file_name, s.uploaded_by, o.recorded_at,
                    w.submission_id IS NOT NULL AS withdrawn
             FROM observations o JOIN submissions s ON s.id = o.submission_id
                  LEFT JOIN withdrawals w ON w.submission_id = o.submission_id
