@@ -107,3 +107,23 @@ def test_an_old_database_reads_its_values_as_official(tmp_path, cat):
     con.close()
     with Store(db) as store:
         assert current(store, cat) == (7, "official")
+
+
+def test_status_says_which_kind_of_figure(tmp_path, cat, monkeypatch, capsys):
+    import json
+
+    from tracker.cli import main
+
+    db = tmp_path / "s.duckdb"
+    monkeypatch.setenv("TRACKER_DB", str(db))
+    monkeypatch.setenv("TRACKER_USERS", str(tmp_path / "users.toml"))
+    monkeypatch.setenv("TRACKER_TODAY", "2026-12-16")
+    with Store(db) as store:
+        content, parsed = form(cat, 100, status="Ước tính")
+        store.commit(parsed, content, user="canbo")
+    assert main(["status", "--unit", "khanh-hoa", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    row = next(a for a in out["units"]["khanh-hoa"]["numeric"] if a["indicator_id"] == stock(cat).id)
+    assert (row["latest_period"], row["value_status"]) == ("2026-Q4", "estimate")
+    assert main(["status", "--unit", "khanh-hoa"]) == 0
+    assert "đánh giá theo số ước tính" in capsys.readouterr().out

@@ -309,14 +309,20 @@ def cmd_status(args) -> int:
     if args.unit:
         _unit_or_usage(cat, args.unit)
     lang = args.lang
+    from tracker.value_kinds import kind_of, word
+
     with _store(args) as store:
         snap = load_snapshot(store, cat, today_())   # the same computation the pages use
+        current = store.current_observations(units=[args.unit] if args.unit else None)
     result, demo = snap.results, snap.demo
     units = [args.unit] if args.unit else list(result)
     if args.json:
         def with_territory(u, item):     # whose territory the target covers: "Bắc Ninh — địa bàn tỉnh Bắc Giang cũ"
             ind = cat.indicator(item.indicator_id)
-            return {**item.to_dict(), "territory": {k: cat.territory_label(ind, u, k) for k in ("vi", "en")}}
+            out = {**item.to_dict(), "territory": {k: cat.territory_label(ind, u, k) for k in ("vi", "en")}}
+            if hasattr(item, "latest_period"):   # what kind of figure the latest value is
+                out["value_status"] = kind_of(current, item.indicator_id, u, item.sector, item.latest_period)
+            return out
 
         out = {"demo": demo, "demo_units": sorted(snap.demo_units), "units": {u: {"numeric": [with_territory(u, a) for a in result[u]["numeric"]],
                                            "milestones": [with_territory(u, m) for m in result[u]["milestones"]]}
@@ -334,7 +340,12 @@ def cmd_status(args) -> int:
         for a in result[u]["numeric"]:
             ind = cat.indicator(a.indicator_id)
             name = ind.name.get(lang) + (f" [{a.sector}]" if a.sector else "")
-            print(f"{status_label(a.status, lang):<20} {name}")
+            kind = kind_of(current, a.indicator_id, u, a.sector, a.latest_period)
+            judged = ""
+            if kind in ("estimate", "preliminary"):
+                judged = (f" — judged on a {word(kind, 'en')} figure" if lang == "en" else
+                          f" — đánh giá theo số {word(kind, 'vi')}")
+            print(f"{status_label(a.status, lang):<20} {name}{judged}")
             print(textwrap.fill(a.explain(lang), 100, initial_indent="    ", subsequent_indent="    "))
         for m in result[u]["milestones"]:
             ind = cat.indicator(m.indicator_id)
