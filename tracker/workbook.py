@@ -70,7 +70,7 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
 }
 DATA_COLUMNS = ("code", "sector", "name", "measure", "target", "previous", "value", "value_status", "scope", "note",
                 "source")
-BULK_COLUMNS = ("code", "sector", "unit", "period", "value", "note", "source", "value_status")
+BULK_COLUMNS = ("code", "sector", "unit", "period", "value", "note", "source")  # "Loại số liệu" may be added
 MILESTONE_COLUMNS = ("code", "task", "agency", "due", "status", "completed_on", "evidence")
 FILL_COLUMNS = {"value", "value_status", "note", "source", "status", "completed_on", "evidence"}
 # value status code -> (label in the Vietnamese form, label in the English form)
