@@ -44,6 +44,7 @@ from tracker.periods import Period, parse_period
 
 ROLES = ("viewer", "uploader", "admin")
 ADMIN_USERNAME = "admin"
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # bcrypt only looks at the first 72 bytes; a longer password would silently match its prefix.
 MAX_PASSWORD_BYTES = 72
 MIN_PASSWORD_CHARS = 8
@@ -68,6 +69,8 @@ class User:
     epoch: int = 0
     # When an admin last lifted a sign-in lock (`tracker user unlock`); failures before it are forgiven.
     unlocked_at: dt.datetime | None = None
+    # Where reminders go (`tracker remind`); optional.
+    email: str = ""
 
 
 @dataclass(frozen=True)
@@ -144,6 +147,10 @@ class UserStore:
             disabled = entry.get("disabled", False) if isinstance(entry, dict) else None
             epoch = entry.get("epoch", 0) if isinstance(entry, dict) else None
             unlocked = entry.get("unlocked_at") if isinstance(entry, dict) else None
+            email = entry.get("email", "") if isinstance(entry, dict) else None
+            if not isinstance(email, str):
+                raise UserError(f"Tệp người dùng {self.path}: mục '{name}' không hợp lệ "
+                                f"/ the users file has an invalid entry '{name}'")
             if role not in ROLES or not isinstance(units, list) or not all(isinstance(u, str) for u in units) \
                     or not isinstance(hashed, str) or not hashed.startswith("$2") or not isinstance(disabled, bool) \
                     or isinstance(epoch, bool) or not isinstance(epoch, int) \
@@ -152,7 +159,7 @@ class UserStore:
                                 f"/ the users file has an invalid entry '{name}'")
             if unlocked is not None and unlocked.tzinfo is None:
                 unlocked = unlocked.replace(tzinfo=dt.UTC)
-            users[name] = User(name, role, tuple(units), hashed, disabled, epoch, unlocked)
+            users[name] = User(name, role, tuple(units), hashed, disabled, epoch, unlocked, email)
         return users
 
     def get(self, username: str) -> User | None:
@@ -195,6 +202,8 @@ class UserStore:
                 lines.append(f"epoch = {int(user.epoch)}")
             if user.unlocked_at is not None:
                 lines.append(f"unlocked_at = {user.unlocked_at.astimezone(dt.UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}")
+            if user.email:
+                lines.append(f"email = {_toml_string(user.email)}")
             lines.append("")
         fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)  # mkstemp creates it 0600
         try:
@@ -211,7 +220,7 @@ class UserStore:
     def _hash(self, password: str) -> str:
         return bcrypt.hashpw(_check_password(password), bcrypt.gensalt(self.rounds)).decode("ascii")
 
-    def add_user(self, username: str, role: str, password: str, units=()) -> User:
+    def add_user(self, username: str, role: str, password: str, units=(), email: str = "") -> User:
         if not isinstance(username, str) or not _USERNAME.match(username):
             raise UserError(f"Tên đăng nhập '{username}' không hợp lệ: chỉ dùng chữ thường không dấu, số, '.', '_', '-' "
                             f"(tối đa 64 ký tự). / Invalid user name: use a-z, 0-9, '.', '_', '-' (up to 64).")
@@ -225,7 +234,10 @@ class UserStore:
         if role != "uploader" and units:
             raise UserError(f"Chỉ vai trò uploader mới gắn với đơn vị; vai trò {role} không nhận --unit. "
                             f"/ Only uploaders are scoped to units; role {role} takes no --unit.")
-        user = User(username, role, units, self._hash(password))
+        email = (email or "").strip()
+        if email and not _EMAIL.match(email):
+            raise UserError(f"Địa chỉ thư '{email}' không hợp lệ / not an e-mail address")
+        user = User(username, role, units, self._hash(password), email=email)
         with self._locked():
             users = self._read()
             if username in users:

@@ -417,6 +417,40 @@ def cmd_calendar(args) -> int:
     return EXIT_OK
 
 
+def cmd_remind(args) -> int:
+    """E-mail the uploaders of units that have not submitted, remind_days before a deadline and the day after."""
+    import datetime as dt
+
+    from tracker.access import UserStore
+    from tracker.periods import today as today_
+    from tracker.reminders import pending, send_all
+    from tracker.settings import load_settings
+
+    try:
+        day = dt.date.fromisoformat(args.today) if args.today else today_()
+    except ValueError:
+        raise _UsageError(f"ngày không hợp lệ: {args.today!r} (dạng YYYY-MM-DD) / not a date") from None
+    settings = load_settings()
+    cat = load_catalogue()
+    users = UserStore(settings.users_file).list_users()
+    with _store(args) as store:
+        due = pending(cat, store, users, settings.reporting_calendar, day, settings.remind_days)
+        for r in due:
+            print(f"{'(chạy thử) ' if args.dry_run else ''}{r.window.period.label()} "
+                  f"{'trước hạn' if r.kind == 'before' else 'quá hạn'}: {cat.name(r.unit)} → {r.username} <{r.email}>")
+        if not due:
+            print("Hôm nay không có thư nhắc nào cần gửi. / No reminder is due today.")
+            return EXIT_OK
+        if args.dry_run:
+            return EXIT_OK
+        try:
+            sent = send_all(due, settings, cat, store, who=f"local:{_login()}")
+        except (OSError, ValueError) as exc:
+            raise _Refused(f"Không gửi được thư nhắc / reminders not sent: {exc}") from None
+    print(f"Đã gửi {sent} thư nhắc. / {sent} reminders sent.")
+    return EXIT_OK
+
+
 def cmd_golive(args) -> int:
     """End the demo: every demo submission withdrawn in one audited transaction, after saying what goes."""
     from tracker.golive import done_message, golive_plan
@@ -574,7 +608,7 @@ def cmd_user(args) -> int:
                                    f"/ unknown unit")
             if store.get(args.name):  # say so before asking for a password
                 raise UserError(f"Người dùng '{args.name}' đã tồn tại. / User '{args.name}' already exists.")
-            user = store.add_user(args.name, args.role, _read_password(args), units=args.unit or ())
+            user = store.add_user(args.name, args.role, _read_password(args), units=args.unit or (), email=args.email or "")
             _audit_writer(args)("user_add", user.username, f"{user.role} {', '.join(user.units)} — bởi / by {_login()}")
             print(f"Đã tạo người dùng {user.username} ({user.role}) / user added")
             return EXIT_OK
@@ -630,7 +664,7 @@ def _busy_message(args, exc) -> str:
 
 # Commands that read or write the installation's data; they must run as the data's owner.
 _DATA_COMMANDS = {"template", "ingest", "history", "seed", "status", "briefing", "user", "audit", "backup", "calendar",
-                  "golive"}
+                  "golive", "remind"}
 
 
 def _data_owner_problem() -> str | None:
@@ -687,6 +721,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--lang", choices=["vi", "en"], default="vi")
     p.set_defaults(func=cmd_status)
+    p = sub.add_parser("remind", help="gửi thư nhắc nộp cho đơn vị chưa nộp / e-mail reminders (cron)")
+    p.add_argument("--dry-run", action="store_true", help="chỉ liệt kê, không gửi")
+    p.add_argument("--today", help="ngày chạy, dạng YYYY-MM-DD (mặc định: hôm nay; TRACKER_TODAY)")
+    p.add_argument("--db")
+    p.set_defaults(func=cmd_remind)
     p = sub.add_parser("golive", help="bắt đầu sử dụng thật: rút toàn bộ dữ liệu minh họa / go live: demo data out")
     p.add_argument("--yes", action="store_true", help="không hỏi lại")
     p.add_argument("--db")
@@ -731,6 +770,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("name")
     q.add_argument("--role", required=True, choices=["viewer", "uploader", "admin"])
     q.add_argument("--unit", action="append", help="đơn vị được nộp (uploader), lặp lại được, vd. --unit khanh-hoa")
+    q.add_argument("--email", help="địa chỉ thư nhận nhắc nộp (tùy chọn)")
     q.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ một dòng stdin")
     q = user_sub.add_parser("remove", parents=[users_file], help="xóa người dùng / remove a user")
     q.add_argument("name")
