@@ -70,7 +70,7 @@ def build_snapshot(store, catalogue: Catalogue, today: dt.date, previous: Snapsh
         else:
             wanted = sorted(units)
             data = (store.current_values(wanted), store.current_milestones(wanted), store.reported_periods(units=wanted),
-                    store.demo_units())
+                    _demo_units(store))
     if units is None:
         return _assess_all(catalogue, today, data, token, withdrawn)
     values, milestones, reported_part, demo = data
@@ -189,7 +189,14 @@ def load_snapshot(store, catalogue: Catalogue, today: dt.date, *, period: str | 
 
 
 def _read_all(store) -> tuple:
-    return store.current_values(), store.current_milestones(), store.reported_periods(), store.demo_units()
+    return store.current_values(), store.current_milestones(), store.reported_periods(), _demo_units(store)
+
+
+def _demo_units(store) -> set[str]:
+    """Units still drawing demo values (a store without per-unit knowledge: all or nothing)."""
+    if hasattr(store, "demo_units"):
+        return store.demo_units()
+    return {"*"} if store.has_demo_data() else set()
 
 
 def _assess_all(catalogue: Catalogue, today: dt.date, data: tuple, token: str = "", withdrawn: frozenset = frozenset(),

@@ -42,7 +42,7 @@ class Snapshot:
 
     def shows_demo(self, units: list[str] | None = None) -> bool:
         """Whether what is drawn for these units (None: anywhere) includes demo values."""
-        if units is None:
+        if units is None or not self.demo_units or "*" in self.demo_units:   # not known per unit
             return self.demo
         return any(u in self.demo_units for u in units)
 
