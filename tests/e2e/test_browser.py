@@ -11,6 +11,7 @@ import io
 import os
 import subprocess
 import sys
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -26,24 +27,24 @@ LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-ru
 
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
+@contextmanager
+def serve_dashboard(base: Path, extra_env: dict | None = None, users=()):
     """The dashboard served by the production entry (tracker.server, app.py) on a free port, over its own demo database
-    (seeded by the real first-run command; the server process owns that file)."""
+    in ``base`` (seeded by the real first-run command; the server process owns that file); ``users``: (name, role,
+    password, units) added before it starts."""
     from tests.conftest import TODAY
     from tracker.access import UserStore
 
-    base = tmp_path_factory.mktemp("e2e")
     seeded = {"TRACKER_DB": str(base / "tracker.duckdb"), "TRACKER_USERS": str(base / "users.toml"),
-              "TRACKER_TODAY": TODAY}
+              "TRACKER_TODAY": TODAY, **(extra_env or {})}
     env = {**os.environ, **seeded, "PYTHONPATH": str(ROOT)}
     done = subprocess.run([sys.executable, "-m", "tracker", "seed", "--if-empty"], cwd=ROOT, env=env,
                           capture_output=True, text=True)
     assert done.returncode == 0, done.stdout + done.stderr
     assert "mật khẩu / password:" in done.stdout   # the first admin's password is printed once
-    users = UserStore(seeded["TRACKER_USERS"])
-    users.add_user("canbo.khanhhoa", "uploader", "mat-khau-kh-2026", units=("khanh-hoa",))
-    users.add_user("lanhdao", "viewer", "mat-khau-ld-2026")
+    store = UserStore(seeded["TRACKER_USERS"])
+    for name, role, password, units in users:
+        store.add_user(name, role, password, units=units)
     port = free_port()
     proc = subprocess.Popen(
         [sys.executable, "-m", "tracker.server", "--server.port", str(port),   # as `make run`: app.py
@@ -53,12 +54,22 @@ def server(tmp_path_factory):
     if not wait_until_healthy(url, proc, timeout=60):
         proc.kill()
         raise RuntimeError("streamlit did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
-    yield {"url": url, **seeded}
-    proc.terminate()
     try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+        yield {"url": url, **seeded}
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with serve_dashboard(tmp_path_factory.mktemp("e2e"), users=[
+            ("canbo.khanhhoa", "uploader", "mat-khau-kh-2026", ("khanh-hoa",)),
+            ("lanhdao", "viewer", "mat-khau-ld-2026", ())]) as served:
+        yield served
 
 
 @pytest.fixture(scope="module")

@@ -3,7 +3,8 @@
 
 - schema.py   the one migration list (engine type words filled in, engine-only steps marked) and
               the columns each table is written and read with
-- queries.py  class Store: every intent-named query, written once with ``?``
+- queries.py  class Store: every intent-named query, written once with ``?`` (submissions, values,
+              task updates, withdrawals); account_queries.py: the audit log and web sessions
 - dialect.py  what the queries need said differently: placeholder, in_list, bulk insert, frame reads
 - duckdb.py   the file engine: file gate and retry, :memory:, archive folder, backup, Arrow reads
 - postgres.py the server engine: pool, error mapping, writers' row, COPY, bytea archive, snapshots,

@@ -30,7 +30,6 @@ import os
 import random
 import re
 import shutil
-import tempfile
 import threading
 import time
 from contextlib import contextmanager, nullcontext
@@ -151,18 +150,12 @@ class DuckDBStore(Store):
 
     def __init__(self, path: str | Path | None = None, archive_dir: str | Path | None = None, read_only: bool = False,
                  *, lock_timeout: float | None = None):
-        self.read_only = read_only
-        # Seconds to wait for another process (or thread) to release the file; None: the default.
-        self.lock_timeout = self._lock_timeout(lock_timeout)
-        self._owned_archive: Path | None = None
+        self._set_up(read_only, lock_timeout)
         self._memory: duckdb.DuckDBPyConnection | None = None
-        self._local = threading.local()   # the connection of the unit of work this thread is in, if any
-        self._closed = True
         if str(path) == MEMORY:
             self.path: Path | None = None
             if archive_dir is None:
-                self._owned_archive = Path(tempfile.mkdtemp(prefix="tracker-archive-"))
-                archive_dir = self._owned_archive
+                archive_dir = self._temporary_archive()
             self._write_lock = threading.Lock()
             self._memory = duckdb.connect(MEMORY)
         else:
@@ -175,24 +168,14 @@ class DuckDBStore(Store):
                 archive_dir = self.path.parent / "archive"
             self._gate = _gate_for(str(self.path.resolve()))
         self.archive_dir = Path(archive_dir)
-        self._closed = False
-        try:
-            self._migrate()
-        except BaseException:
-            self.close()
-            raise
+        self._open()
 
     # --- lifecycle -----------------------------------------------------------------------------
 
-    def close(self) -> None:
-        """Nothing of a file store stays open between calls; a closed store refuses further use."""
-        if getattr(self, "_closed", True):
-            return
-        self._closed = True
+    def _release(self) -> None:
+        """Nothing of a file store stays open between calls; a :memory: store's one connection does."""
         if self._memory is not None:
             self._memory.close()
-        if self._owned_archive is not None:
-            shutil.rmtree(self._owned_archive, ignore_errors=True)
 
     def __repr__(self) -> str:
         return f"Store({str(self.path) if self.path else MEMORY!r})"
@@ -205,18 +188,9 @@ class DuckDBStore(Store):
         when the block ends, rolled back if it raises. Inside a unit of work already open in this
         thread (Store.reading(), or the reads a write makes), a cursor of that connection.
         """
-        if self._closed:
-            raise StoreError("Kho dữ liệu đã đóng", "The store is closed", code="closed", place=repr(self))
-        if write and self.read_only:
-            raise StoreError("Kho dữ liệu mở ở chế độ chỉ đọc", "The store is open read-only", code="read_only",
-                             place=repr(self))
-        held = getattr(self._local, "held", None)
+        held = self._unit_in_progress(write)
         if held is not None:
-            con, writable = held
-            if write and not writable:
-                # A programming error, not a busy file: the gate would wait for this very thread.
-                raise RuntimeError("Store: a write cannot start inside Store.reading()")
-            with con.cursor() as cur:
+            with held.cursor() as cur:
                 yield cur
             return
         if self._memory is not None:

@@ -28,9 +28,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import shutil
-import tempfile
-import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -70,46 +67,33 @@ class PostgresStore(Store):
 
         self.url = str(path)
         self.path = None
-        self.read_only = read_only
-        self.lock_timeout = self._lock_timeout(lock_timeout)
-        self._owned_archive = None
-        self._local = threading.local()
+        self._set_up(read_only, lock_timeout)
         self._pool = None
-        self._closed = True
-        if archive_dir is None:   # a local cache only: the files themselves are in the database
-            self._owned_archive = Path(tempfile.mkdtemp(prefix="tracker-archive-"))
-            archive_dir = self._owned_archive
-        self.archive_dir = Path(archive_dir)
-        self._closed = False
-        try:
-            self._migrate()
-            from psycopg_pool import ConnectionPool
+        # A local cache only: the files themselves are in the database.
+        self.archive_dir = Path(archive_dir) if archive_dir is not None else self._temporary_archive()
+        self._open()
 
-            # A few connections kept open: a page view costs no connection set-up. Closed with the store.
-            # Each is checked when taken (one round trip), so a restarted server costs no failed page.
-            self._pool = ConnectionPool(self.url, min_size=1, max_size=8, kwargs={"autocommit": True},
-                                        timeout=max(self.lock_timeout, 5.0), open=True, name="nq45-tracker",
-                                        check=ConnectionPool.check_connection)
-        except BaseException:
-            self.close()
-            raise
+    def _ready(self) -> None:
+        from psycopg_pool import ConnectionPool
+
+        # A few connections kept open: a page view costs no connection set-up. Closed with the store.
+        # Each is checked when taken (one round trip), so a restarted server costs no failed page.
+        self._pool = ConnectionPool(self.url, min_size=1, max_size=8, kwargs={"autocommit": True},
+                                    timeout=max(self.lock_timeout, 5.0), open=True, name="nq45-tracker",
+                                    check=ConnectionPool.check_connection)
 
     # --- lifecycle -----------------------------------------------------------------------------
 
-    def close(self) -> None:
-        if getattr(self, "_closed", True):
-            return
-        self._closed = True
+    def _release(self) -> None:
         if self._pool is not None:
             self._pool.close()
-        if self._owned_archive is not None:
-            shutil.rmtree(self._owned_archive, ignore_errors=True)
 
     def __repr__(self) -> str:
         return f"Store({redacted(self.url)!r})"
 
     def _place(self) -> str:
         return redacted(self.url)
+
     def _error(self, exc: Exception) -> StoreError:
         """A driver error as the store's error value."""
         import psycopg
@@ -132,17 +116,9 @@ class PostgresStore(Store):
         """A pooled connection for one unit of work (a transaction when writing); nested blocks share it."""
         import psycopg
 
-        if self._closed:
-            raise StoreError("Kho dữ liệu đã đóng", "The store is closed", code="closed", place=repr(self))
-        if write and self.read_only:
-            raise StoreError("Kho dữ liệu mở ở chế độ chỉ đọc", "The store is open read-only", code="read_only",
-                             place=repr(self))
-        held = getattr(self._local, "held", None)
+        held = self._unit_in_progress(write)
         if held is not None:
-            con, writable = held
-            if write and not writable:
-                raise RuntimeError("Store: a write cannot start inside Store.reading()")
-            with con.cursor() as cur:
+            with held.cursor() as cur:
                 yield cur
             return
         try:

@@ -18,7 +18,9 @@ import datetime as dt
 import hashlib
 import math
 import os
+import shutil
 import tempfile
+import threading
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -27,10 +29,10 @@ import pandas as pd
 from tracker.observation import MILESTONE_STATUSES, ParsedForm, Submission
 from tracker.periods import parse_period
 from tracker.storage import schema
+from tracker.storage.account_queries import AccountQueries
 from tracker.storage.dialect import Dialect
 from tracker.storage.records import (
     BULK,
-    AuditEntry,
     CommitResult,
     StoreError,
     archive_suffix,
@@ -86,7 +88,7 @@ def _text(value) -> str:
     return value or ""
 
 
-class Store:
+class Store(AccountQueries):
     """Submissions and their rows in a database: a DuckDB file (or memory) or a PostgreSQL server.
 
     Open one with ``tracker.storage.open_store(target)``. ``Store(target)`` still does the same, for
@@ -109,8 +111,63 @@ class Store:
     def __exit__(self, *exc) -> None:
         self.close()
 
-    def _lock_timeout(self, lock_timeout: float | None) -> float:
-        return DEFAULT_LOCK_TIMEOUT if lock_timeout is None else lock_timeout
+    def _set_up(self, read_only: bool, lock_timeout: float | None) -> None:
+        """The fields every engine has, before it opens anything."""
+        self.read_only = read_only
+        # Seconds to wait for another process (or thread) to release the database; None: the default.
+        self.lock_timeout = DEFAULT_LOCK_TIMEOUT if lock_timeout is None else lock_timeout
+        self._owned_archive: Path | None = None
+        self._local = threading.local()   # the connection of the unit of work this thread is in, if any
+        self._closed = True
+
+    # --- lifecycle (the engine's __init__ sets its fields, then calls _open) -------------------
+
+    def _open(self) -> None:
+        """Bring the schema up to date and get ready; a store that cannot is closed again."""
+        self._closed = False
+        try:
+            self._migrate()
+            self._ready()
+        except BaseException:
+            self.close()
+            raise
+
+    def _ready(self) -> None:
+        """After the migration (PostgreSQL: the pool)."""
+
+    def _release(self) -> None:
+        """What the engine holds open (DuckDB: the :memory: connection; PostgreSQL: the pool)."""
+
+    def close(self) -> None:
+        """A closed store refuses further use."""
+        if getattr(self, "_closed", True):
+            return
+        self._closed = True
+        self._release()
+        if self._owned_archive is not None:
+            shutil.rmtree(self._owned_archive, ignore_errors=True)
+
+    def _temporary_archive(self) -> Path:
+        """A folder of this store's own, removed when it closes (no archive folder was given)."""
+        self._owned_archive = Path(tempfile.mkdtemp(prefix="tracker-archive-"))
+        return self._owned_archive
+
+    def _unit_in_progress(self, write: bool):
+        """The checks every unit of work starts with; then the connection of the unit already open in
+        this thread (Store.reading(), or the reads a write makes), or None."""
+        if self._closed:
+            raise StoreError("Kho dữ liệu đã đóng", "The store is closed", code="closed", place=repr(self))
+        if write and self.read_only:
+            raise StoreError("Kho dữ liệu mở ở chế độ chỉ đọc", "The store is open read-only", code="read_only",
+                             place=repr(self))
+        held = getattr(self._local, "held", None)
+        if held is None:
+            return None
+        con, writable = held
+        if write and not writable:
+            # A programming error, not a busy database (DuckDB's gate would wait for this very thread).
+            raise RuntimeError("Store: a write cannot start inside Store.reading()")
+        return con
 
     # --- running statements --------------------------------------------------------------------
 
@@ -456,68 +513,3 @@ class Store:
             WHERE {NOT_WITHDRAWN.format(alias="r")} {where}
             GROUP BY r.unit"""
         return {u: set(periods) for u, periods in self._rows(sql, params)}
-
-    # --- audit log (issue 13) ------------------------------------------------------------------
-
-    def _audit_on(self, cur, at: dt.datetime, username: str, event: str, detail: str = "") -> None:
-        self._run(cur, "INSERT INTO audit_log (logged_at, username, event, detail) VALUES (?, ?, ?, ?)",
-                  [at, username or "?", event, (detail or "")[:2000]])
-
-    def audit(self, event: str, username: str, detail: str = "", *, now: dt.datetime | None = None) -> None:
-        """One row of the audit log: who, when, what (see AUDIT_EVENTS)."""
-        with self._connection(write=True) as cur:
-            self._audit_on(cur, utc_naive(now), username, event, detail)
-
-    def audit_log(self, limit: int = 200, username: str | None = None, events: list[str] | None = None) -> list[AuditEntry]:
-        """Newest first."""
-        where, params = [], []
-        if username:
-            where.append("username = ?")
-            params.append(username)
-        if events:
-            where.append(self.dialect.in_list("event"))
-            params.append(list(events))
-        sql = ("SELECT id, logged_at, username, event, detail FROM audit_log" + (" WHERE " + " AND ".join(where) if where else "")
-               + " ORDER BY id DESC LIMIT ?")
-        return [AuditEntry(*row) for row in self._rows(sql, params + [int(limit)])]
-
-    # --- web sessions (tracker.sessions: digests of tokens only; times in Unix seconds) ---------
-
-    def add_web_session(self, session_id: str, bind_hash: str, bind_expires: float, username: str, epoch: int,
-                        now: float) -> None:
-        """A session waiting for its browser to spend the binding token."""
-        self._rows("INSERT INTO web_sessions (id, token_hash, bind_hash, bind_expires, username, epoch, created_at, last_seen) "
-                   "VALUES (?, NULL, ?, ?, ?, ?, ?, ?)", [session_id, bind_hash, bind_expires, username, int(epoch), now, now],
-                   write=True)
-
-    def bind_web_session(self, bind_hash: str, token_hash: str, now: float) -> bool:
-        """Spend a binding token still valid at ``now`` for the session token; one statement checks and
-        spends, so two requests with the same binding token cannot both get a session."""
-        return bool(self._rows("UPDATE web_sessions SET token_hash = ?, bind_hash = NULL, bind_expires = NULL, last_seen = ? "
-                               "WHERE bind_hash = ? AND token_hash IS NULL AND bind_expires >= ? RETURNING id",
-                               [token_hash, now, bind_hash, now], write=True))
-
-    def find_web_session(self, token_hash: str) -> tuple | None:
-        """(id, username, epoch, created_at, last_seen) of the bound session with this token, or None."""
-        rows = self._rows("SELECT id, username, epoch, created_at, last_seen FROM web_sessions "
-                          "WHERE token_hash = ? AND bind_hash IS NULL", [token_hash])
-        return rows[0] if rows else None
-
-    def touch_web_session(self, session_id: str, now: float) -> bool:
-        """Move last-seen forward (never back); False when the session is gone."""
-        return bool(self._rows("UPDATE web_sessions SET last_seen = greatest(last_seen, ?) WHERE id = ? RETURNING id",
-                               [now, session_id], write=True))
-
-    def end_web_session(self, session_id: str | None = None, *, token_hash: str | None = None) -> None:
-        if session_id:
-            self._rows("DELETE FROM web_sessions WHERE id = ?", [session_id], write=True)
-        if token_hash:
-            self._rows("DELETE FROM web_sessions WHERE token_hash = ?", [token_hash], write=True)
-
-    def purge_web_sessions(self, now: float, seen_before: float) -> None:
-        """Drop unspent binding tokens past their time and sessions not seen since ``seen_before``."""
-        self._rows("DELETE FROM web_sessions WHERE (token_hash IS NULL AND bind_expires < ?) OR last_seen < ?",
-                   [now, seen_before], write=True)
-
-    def web_session_count(self) -> int:
-        return int(self._rows("SELECT count(*) FROM web_sessions")[0][0])

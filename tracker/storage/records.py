@@ -66,6 +66,10 @@ AUDIT_EVENTS = {
     "backup": ("sao lưu", "backup"),
     "remind": ("gửi thư nhắc nộp", "reminder sent"),
     "golive": ("bắt đầu sử dụng thật (xóa dữ liệu minh họa)", "go-live (demo data removed)"),
+    "programme_create": ("lưu chương trình mới", "programme saved"),
+    "programme_add": ("thêm chỉ tiêu vào chương trình", "entries added to a programme"),
+    "programme_edit": ("sửa chỉ tiêu của chương trình", "programme entry edited"),
+    "programme_retire": ("ngừng theo dõi chỉ tiêu", "programme entries retired"),
 }
 
 
