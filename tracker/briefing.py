@@ -274,6 +274,15 @@ def figures_png(figs: list, width: int = 1600, height: int = 900, scale: float =
     return _RENDERER.render([(_fit_for_export(f, width, height), opts) for f in figs])
 
 
+def figure_image(fig, width: int = 1600, height: int = 900, fmt: str = "svg", scale: float = 1) -> bytes:
+    """One figure in another format ("svg" for the PDF brief: its words stay text)."""
+    why = _why_unavailable()
+    if why:
+        raise why
+    opts = {"format": fmt, "width": width, "height": height, "scale": scale}
+    return _RENDERER.render([(_fit_for_export(fig, width, height), opts)])[0]
+
+
 def figure_png(fig, width: int = 1600, height: int = 900, scale: float = 2) -> bytes:
     """PNG of one figure: 1600×900 at scale 2 gives a 3200×1800 image for a 16:9 slide."""
     return figures_png([fig], width, height, scale)[0]
