@@ -323,6 +323,7 @@ def progress_figure(indicator, assessment, *, unit_name: str, caption: Caption, 
                                 else "figure to the latest quarter, not a whole year (open marker)")
     name = indicator.name.get(lang) + (f" — {sector_name}" if sector_name else "")
     layout = _layout(f"{unit_name} — {name}", subtitle, caption, 560)
+    layout["meta"]["screen_title"] = name
     layout["annotations"] = annotations + layout["annotations"]
     layout["xaxis"].update(xaxis)
     ytitle = indicator.unit_label(lang)
@@ -419,7 +420,8 @@ def task_label(item: dict, width: int = 34) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip() + "…"
 
 
-def milestone_timeline(items: list[dict], *, title: str, caption: Caption, today: dt.date) -> go.Figure:
+def milestone_timeline(items: list[dict], *, title: str, caption: Caption, today: dt.date,
+                       with_unit: bool = True) -> go.Figure:
     """Tasks on a time axis by due date (or completion date), coloured by status, overdue first.
 
     ``items``: dicts with name, due (date|None), completed_on (date|None), status, status_label,
@@ -437,16 +439,23 @@ def milestone_timeline(items: list[dict], *, title: str, caption: Caption, today
             continue
         data.append({"type": "scatter", "x": [i.get("completed_on") or i["due"] for _, i in rows],
                      "y": [k for k, _ in rows], "mode": "markers", "name": rows[0][1]["status_label"],
-                     "marker": {"size": 13, "color": STATUS_COLOURS[status], "symbol": "diamond"},
+                     "marker": {"size": 12, "color": STATUS_COLOURS[status], "symbol": "diamond"},
                      "hovertext": [f"{i['unit_name']}: {i['name']}<br>{i['status_label']} · "
                                    + ("hạn " if lang != "en" else "due ") + fmt_date(i.get("due"), lang) for _, i in rows],
                      "hoverinfo": "text"})
+    rules = []
     for k, i in enumerate(dated):
         colour = STATUS_COLOURS.get(i["status"], INK)
-        annotations.append({"text": f"<span style='color:{colour}'>■</span> " + task_label(i), "x": 0, "xref": "paper",
-                            "y": k, "yref": "y", "xanchor": "left", "yanchor": "bottom", "yshift": 7,
+        # On one unit's page the unit is the page's: the label keeps the task's own words instead.
+        label = task_label(i) if with_unit else task_label({**i, "unit_name": ""}, width=46)
+        # The label sits just above its row's rule and the marker on that rule: each marker reads as
+        # its label's, not half a row off between two.
+        annotations.append({"text": f"<span style='color:{colour}'>■</span> " + label, "x": 0, "xref": "paper",
+                            "y": k, "yref": "y", "xanchor": "left", "yanchor": "bottom", "yshift": 8,
                             "showarrow": False, "align": "left", "font": {"size": 13, "color": INK},
                             "hovertext": f"{i['unit_name']}: {i['name']}", "name": "task"})
+        rules.append({"type": "line", "x0": 0, "x1": 1, "xref": "paper", "y0": k, "y1": k, "yref": "y",
+                      "line": {"color": "#e4e7eb", "width": 1}, "layer": "below"})
     undated = len(items) - len(dated)
     subtitle = (f"{len(dated)} nhiệm vụ có thời hạn, quá hạn xếp trước; {undated} nhiệm vụ thường xuyên / không ấn định thời hạn"
                 if lang != "en" else f"{len(dated)} tasks with a deadline, overdue first; {undated} standing or undated")
@@ -455,8 +464,8 @@ def milestone_timeline(items: list[dict], *, title: str, caption: Caption, today
         {"text": ("Hôm nay " if lang != "en" else "Today ") + fmt_date(today, lang), "x": today, "xref": "x",
          "y": 1, "yref": "paper", "yanchor": "bottom", "showarrow": False, "font": {"size": 13, "color": INK},
          "name": "today"}] + layout["annotations"]
-    layout["shapes"] = [{"type": "line", "x0": today, "x1": today, "xref": "x", "y0": 0, "y1": 1, "yref": "paper",
-                         "line": {"color": INK, "width": 1, "dash": "dot"}}]
+    layout["shapes"] = rules + [{"type": "line", "x0": today, "x1": today, "xref": "x", "y0": 0, "y1": 1, "yref": "paper",
+                                 "line": {"color": INK, "width": 1, "dash": "dot"}}]
     layout["yaxis"].update({"autorange": False, "range": [len(dated) - 0.4, -0.9], "showticklabels": False,
                             "showgrid": False, "tickformat": None})
     layout["xaxis"].update({"tickformat": "%m/%Y", "gridcolor": "#e4e7eb"})   # one date style in both languages

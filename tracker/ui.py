@@ -829,14 +829,28 @@ def briefing_buttons(unit: str, snap, lang: str) -> None:
         if not ok:
             st.warning(why if lang != "en" else why)
             st.caption(t("unit.png_browser", lang))
-        if st.button(t("unit.make_deck", lang), key="make_deck"):
-            with st.spinner(t("unit.making_deck", lang)):
+        from tracker import brief
+
+        deck_col, pdf_col = st.columns(2)
+        if deck_col.button(t("unit.make_deck", lang), key="make_deck", icon=":material/slideshow:"):
+            with deck_col, st.spinner(t("unit.making_deck", lang)):
                 st.session_state[f"deck_{unit}"] = briefing.build_deck(catalogue(), snap, unit, lang=lang)
         deck = st.session_state.get(f"deck_{unit}")
         if deck:
-            st.download_button(t("unit.deck", lang), deck, file_name=f"nq45_{unit}_{snap.latest_period}.pptx",
-                               mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
-                               key="deck_download")
+            deck_col.download_button(t("unit.deck", lang), deck, file_name=f"nq45_{unit}_{snap.latest_period}.pptx",
+                                     mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                                     key="deck_download")
+        # The A4 brief beside the deck (tracker.brief): made on the server, its text searchable.
+        if pdf_col.button(t("brief.make", lang), key="make_pdf", icon=":material/picture_as_pdf:"):
+            with pdf_col, st.spinner(t("brief.making", lang)):
+                try:
+                    st.session_state[f"pdf_{unit}"] = brief.build_brief(catalogue(), snap, unit, lang=lang)
+                except brief.BriefUnavailable as exc:
+                    pdf_col.error(t("brief.failed", lang, why=exc.message(lang)))
+        pdf = st.session_state.get(f"pdf_{unit}")
+        if pdf:
+            pdf_col.download_button(t("brief.download", lang), pdf, file_name=brief.brief_filename(unit, snap.latest_period),
+                                    mime="application/pdf", key="pdf_download", icon=":material/download:")
         if ok and st.button(t("unit.make_pngs", lang), key="make_pngs"):
             with st.spinner(t("unit.making_pngs", lang)):
                 st.session_state[f"pngs_{unit}"] = briefing.unit_pngs_zip(catalogue(), snap, unit, lang=lang)
