@@ -600,7 +600,7 @@ def build_deck(catalogue: Catalogue, snapshot: Snapshot, unit: str, *, lang: str
         slide = deck.slide(item.name, title_size=24 if len(item.name) <= 80 else MIN_PT, title_top=0.38,
                            title_height=0.62)
         if item.place:
-            _box(slide, 0.5, 0.98, SLIDE_W_IN - 1.0, 0.34, [[(item.place, {"bold": True, "colour": MUTED})]], MIN_PT)
+            _box(slide, 0.5, 1.0, SLIDE_W_IN - 1.0, 0.32, [[(item.place, {"bold": True, "colour": MUTED})]], MIN_PT)
         a = item.assessment
         label, colour = _status(a.status, lang)
         if png is not None:

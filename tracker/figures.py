@@ -460,6 +460,7 @@ def milestone_timeline(items: list[dict], *, title: str, caption: Caption, today
     subtitle = (f"{len(dated)} nhiệm vụ có thời hạn, quá hạn xếp trước; {undated} nhiệm vụ thường xuyên / không ấn định thời hạn"
                 if lang != "en" else f"{len(dated)} tasks with a deadline, overdue first; {undated} standing or undated")
     layout = _layout(title, subtitle, caption, max(420, 200 + 46 * len(dated)))
+    layout["meta"]["screen_title"] = title.split(" — ", 1)[-1]   # "Khánh Hòa — Tiến độ …": the page names the unit
     layout["annotations"] = annotations + [
         {"text": ("Hôm nay " if lang != "en" else "Today ") + fmt_date(today, lang), "x": today, "xref": "x",
          "y": 1, "yref": "paper", "yanchor": "bottom", "showarrow": False, "font": {"size": 13, "color": INK},

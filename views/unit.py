@@ -113,7 +113,7 @@ if not rows:
 else:
     fig = milestone_timeline(rows, title=f"{cat.name(unit, lang)} — {t('ms.timeline', lang)}", caption=cap,
                              today=snap.today, with_unit=False)
-    ui.chart(fig, f"{unit}_nhiem-vu_{period}", key="unit_timeline")
+    ui.chart(fig, f"{unit}_nhiem-vu_{period}", key="unit_timeline", short_title=True)
     table = milestone_table(rows, lang)
     with ui.wide_only():
         ui.table(table, lang)
