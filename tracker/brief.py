@@ -179,15 +179,17 @@ def brief_html(cat: Catalogue, snapshot, unit: str, *, lang: str = "vi", made_on
     return "".join(out)
 
 
-def picture_figure(cat: Catalogue, snapshot, unit: str, lang: str):
-    """The progress picture as the brief, the PNG still and the deck draw it (unit in the title)."""
+def picture_figure(cat: Catalogue, snapshot, unit: str, lang: str, *, screen: bool = False):
+    """The progress picture as the brief, the PNG still and the deck draw it (unit in the title);
+    ``screen``: for a page, names wrapped in two short lines so a phone holds them."""
     from tracker.figures import progress_picture
     from tracker.picture import not_charted, picture_rows
     from tracker.summaries import caption, unit_label
 
     rows = picture_rows(cat, snapshot, unit, lang)
     return progress_picture(rows, unit_name=unit_label(cat, unit, lang), caption=caption(cat, snapshot, lang, [unit]),
-                            not_charted=not_charted(cat, snapshot, unit, lang), name_chars=80)
+                            not_charted=not_charted(cat, snapshot, unit, lang), name_chars=80,
+                            wrap=42 if screen else None)
 
 
 def _picture_svg(cat: Catalogue, snapshot, unit: str, lang: str) -> str | None:

@@ -479,7 +479,7 @@ def _cut(text: str, width: int) -> str:
 
 
 def progress_picture(rows: list, *, unit_name: str, caption: Caption, not_charted=None, name_chars: int = 46,
-                     row_px: int = 58) -> go.Figure:
+                     row_px: int = 58, wrap: int | None = None) -> go.Figure:
     """One unit's numeric targets as horizontal bars: how far along from the start to the target
     (0–100 %, more once passed), a tick where each should be today, coloured by its status.
 
@@ -487,6 +487,8 @@ def progress_picture(rows: list, *, unit_name: str, caption: Caption, not_charte
     ``name_chars``, whole in the hover) so a phone keeps the bars wide; the share is written at the
     bar's end with the status icon, so colour is never the only sign. Targets with nothing to draw
     (``not_charted``, tracker.picture.NotCharted) are lines in the subtitle, never empty bars.
+    ``wrap``: names in two lines of at most that many characters (a page, where a phone is 360 px
+    wide), the rows taller to hold them; stills keep one line of ``name_chars``.
     The axis starts at zero; 100 % (the target) is a dashed line.
     """
     from tracker.picture import BAR_CAP
@@ -517,8 +519,10 @@ def progress_picture(rows: list, *, unit_name: str, caption: Caption, not_charte
                      "y": [k for k, _ in ticks], "name": tick_name,
                      "marker": {"symbol": "line-ns", "size": 20, "line": {"width": 3, "color": INK}},
                      "hovertext": [f"{tick_name}: {pct(r.expected)}" for _, r in ticks], "hoverinfo": "text"})
+    if wrap:
+        row_px = max(row_px, 78)
     for k, r in enumerate(rows):
-        annotations.append({"text": _cut(r.name, name_chars), "x": 0, "xref": "paper", "y": k, "yref": "y",
+        annotations.append({"text": _wrap(r.name, wrap, max_lines=2) if wrap else _cut(r.name, name_chars), "x": 0, "xref": "paper", "y": k, "yref": "y",
                             "xanchor": "left", "yanchor": "bottom", "yshift": 14, "showarrow": False, "align": "left",
                             "font": {"size": 14, "color": INK}, "hovertext": r.name, "name": "target_name"})
     counts = {}

@@ -113,6 +113,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "present.next": ("Biểu đồ sau", "Next chart"),
     "present.position": ("Biểu đồ {k}/{n}", "Chart {k} of {n}"),
     "present.keys": ("Phím ← → để chuyển biểu đồ.", "Keys ← → step through the charts."),
+    "present.demo": ("DỮ LIỆU MINH HỌA", "DEMO DATA"),
     "brief.make": ("Tạo bản PDF", "Make the PDF"),
     "brief.making": ("Đang tạo bản PDF…", "Making the PDF…"),
     "brief.download": ("Tải PDF", "Download PDF"),

@@ -353,6 +353,16 @@ def chart(fig, file_name: str, key: str | None = None, anchor: str | None = None
     server_png = _png_available()
     if present:
         screen.update_layout(height=None, autosize=True)
+        # The chart's box gets the screen's height less what stands above it: the exit button, the
+        # steps and the title (14rem), and the subtitle's lines, counted at 140 characters a line
+        # (a 1280 px screen holds about 150 at this size).
+        import math
+        import re
+
+        parts = re.split(r"<br\s*/?>", meta.get("subtitle") or "")
+        lines = sum(max(1, math.ceil(len(re.sub(r"<[^>]+>", "", p)) / 140)) for p in parts if p.strip())
+        st.markdown(f"<style>.st-key-nq_present_chart_{key} {{height: max(260px, calc(100vh - {14 + 1.5 * lines:.1f}rem))"
+                    " !important;}</style>", unsafe_allow_html=True)
     box = st.container(key=f"nq_present_chart_{key}") if present else st.container()
     box.plotly_chart(screen, width="stretch", height="stretch" if present else "content", key=key, config={
         "displaylogo": False, "responsive": True,
@@ -783,14 +793,16 @@ def presentation_mode(lang: str) -> bool:
         """<style>
         [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
         [data-testid="stToolbar"], [data-testid="stDecoration"], footer {display: none !important;}
-        .block-container {padding-top: 1rem !important; padding-bottom: 1rem !important; max-width: 100% !important;}
-        [class*="st-key-nq_present_chart_"] {height: max(320px, calc(100vh - 17rem)) !important;}
+        .block-container {padding-top: 0.6rem !important; padding-bottom: 1rem !important; max-width: 100% !important;}
+        .st-key-present_exit button, .st-key-nq_present_nav button {min-height: 2rem; padding: 0.1rem 0.6rem;}
+        /* The chart's box is given its height by ui.chart (the screen less what stands above it). */
+        [class*="st-key-nq_present_chart_"] {flex: 0 0 auto !important;}
         [class*="st-key-nq_present_chart_"] .stPlotlyChart {height: 100% !important;}
         h1 {font-size: 2.2rem !important;}
         </style>""",
         unsafe_allow_html=True,
     )
-    if st.button("✕ " + t("app.presentation_exit", lang), key="present_exit"):
+    if st.button("✕ " + t("app.presentation_exit", lang), key="present_exit", type="tertiary"):
         del st.query_params["present"]
         st.rerun()
     return True
@@ -800,7 +812,7 @@ def presenting() -> bool:
     return st.query_params.get("present") == "1"
 
 
-def present_step(count: int, lang: str, key: str) -> int:
+def present_step(count: int, lang: str, key: str, demo: bool = False) -> int:
     """Which of ``count`` charts presentation mode shows now (0-based), with buttons to step and the
     arrow keys (Streamlit's button shortcuts) doing the same."""
     state = f"nq_present_{key}"
@@ -816,6 +828,9 @@ def present_step(count: int, lang: str, key: str) -> int:
     nav.button(t("present.next", lang) + " →", key=f"{state}_next", on_click=move, args=(1,),
                disabled=k >= count - 1, shortcut="Right")
     nav.caption(t("present.keys", lang))
+    if demo:   # the banner is left out to give the chart the screen; the mark is not
+        nav.markdown(f"<span style='color:#c92a2a;font-weight:700'>{plain_html(t('present.demo', lang))}</span>",
+                     unsafe_allow_html=True)
     st.session_state[state] = k
     return k
 

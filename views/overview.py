@@ -57,7 +57,8 @@ with worst_box:
     st.markdown(f"**{t('pic.worst', lang)}**")
     if worst:
         st.markdown("<ul class='nq-worst'>" + "".join(
-            f"<li>{r['icon']} <b>{html.escape(r['unit_name'])}</b>: <a href='{r['link']}' target='_self'>"
+            # The province's short name: one line on a phone has room for the target too.
+            f"<li>{r['icon']} <b>{html.escape(cat.name(r['unit'], lang))}</b>: <a href='{r['link']}' target='_self'>"
             f"{html.escape(r['target_name'])}</a> — {html.escape(r['status_label'])}, "
             f"{html.escape(r['latest_text'])}</li>" for r in worst) + "</ul>", unsafe_allow_html=True)
     else:
@@ -89,7 +90,7 @@ if counts["direction"]:
 
 # --- the chosen province's progress picture
 if unit is not None:
-    picture = picture_figure(cat, snap, unit, lang)
+    picture = picture_figure(cat, snap, unit, lang, screen=True)
     if picture.data:
         ui.chart(picture, f"{unit}_tien-do_{as_of}", key="overview_picture", anchor="tien-do",
                  present=ui.presenting())

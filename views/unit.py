@@ -24,17 +24,26 @@ unknown = bool(wanted) and wanted not in units
 index = units.index(wanted) if wanted in units else (None if unknown else 0)
 if unknown:
     st.warning(t("unit.unknown", lang, unit=wanted))
-unit = st.selectbox(t("unit.choose", lang), units, index=index, format_func=lambda u: unit_label(cat, u, lang),
-                    placeholder=t("unit.choose", lang))
+present = ui.presenting()
+if present and not unknown:
+    # The screen is the chart's: the unit comes from the link, and each chart's title names it.
+    unit = units[index]
+else:
+    unit = st.selectbox(t("unit.choose", lang), units, index=index, format_func=lambda u: unit_label(cat, u, lang),
+                        placeholder=t("unit.choose", lang))
 if unit is None:
     st.stop()
 ui.keep_unit(unit)
-present = ui.presenting()
 
-st.title(f"{t('page.unit', lang)}: {cat.name(unit, lang)}")
-for line in lineage_text(cat, unit, lang):
-    st.caption(f":material/merge: {line}")
-ui.demo_banner(snap, lang)
+if present and not snap.empty:
+    present_screen = True
+else:
+    present_screen = False
+    st.title(f"{t('page.unit', lang)}: {cat.name(unit, lang)}")
+if not present_screen:
+    for line in lineage_text(cat, unit, lang):
+        st.caption(f":material/merge: {line}")
+    ui.demo_banner(snap, lang)
 if snap.empty:
     ui.empty_state(lang)
     st.stop()
@@ -60,14 +69,15 @@ def target_chart(a):
 if present:
     # One whole chart per screen: the progress picture, then each target's chart, stepping with buttons and keys.
     items = [("picture", None)] + [("target", a) for a in numeric + directions]
-    k = ui.present_step(len(items), lang, key=unit)
+    k = ui.present_step(len(items), lang, key=unit, demo=snap.demo)
     kind, a = items[k]
+    # Titles keep the unit here: the page's own title is left out to give the chart the screen.
     if kind == "picture":
-        ui.chart(picture_figure(cat, snap, unit, lang), f"{unit}_tien-do_{period}", key="present_picture",
-                 short_title=True, present=True)
+        ui.chart(picture_figure(cat, snap, unit, lang, screen=True), f"{unit}_tien-do_{period}", key="present_picture",
+                 present=True)
     else:
         ui.chart(target_chart(a), chart_filename(unit, a.indicator_id, a.sector, period),
-                 key=f"present_{a.indicator_id}_{a.sector}", short_title=True, present=True)
+                 key=f"present_{a.indicator_id}_{a.sector}", present=True)
     st.stop()
 
 head = headline(snap, unit)
@@ -84,7 +94,7 @@ ui.briefing_buttons(unit, snap, lang)
 
 # --- the progress picture: every numeric target at a glance
 if numeric:
-    ui.chart(picture_figure(cat, snap, unit, lang), f"{unit}_tien-do_{period}", key="unit_picture",
+    ui.chart(picture_figure(cat, snap, unit, lang, screen=True), f"{unit}_tien-do_{period}", key="unit_picture",
              anchor="tien-do", short_title=True)
 ui.not_charted(missing.lines(lang))
 
