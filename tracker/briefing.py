@@ -30,7 +30,7 @@ from tracker.catalogue import Catalogue
 from tracker.figures import INK, MUTED, STATUS_COLOURS, progress_figure, slide_figure
 from tracker.i18n import fmt_date, fmt_target, fmt_value
 from tracker.periods import parse_period
-from tracker.picture import document_line, goal_words, has_chart, not_charted, picture_rows
+from tracker.picture import document_head, document_line, goal_words, has_chart, not_charted, picture_rows, unit_documents
 from tracker.summaries import Snapshot, caption, chart_filename, milestone_rows, target_label, unit_label
 
 # Debian's Chromium; BROWSER_PATH (choreographer's own variable) points elsewhere when needed.
@@ -635,16 +635,10 @@ def build_deck(catalogue: Catalogue, snapshot: Snapshot, unit: str, *, lang: str
 
     # Sources
     slide = deck.slide(_t("deck.sources", lang))
-    docs = []
-    for ind in catalogue.indicators_for(unit):
-        doc = catalogue.document_of(ind)
-        if doc not in docs:
-            docs.append(doc)
     lines = []
-    for doc in docs:
-        head = " ".join(x for x in (doc.kind, (("số " if lang != "en" else "No. ") + doc.number) if doc.number else "") if x)
-        when = ((" ngày " if lang != "en" else " of ") + fmt_date(doc.date, lang)) if doc.date else ""
-        lines.append([(f"• {head}{when}", {"bold": True}), (f" — {doc.issuer}: ", {}), (doc.title, {"italic": True})])
+    for doc in unit_documents(catalogue, unit):
+        lines.append([(f"• {document_head(doc, lang)}", {"bold": True}), (f" — {doc.issuer}: ", {}),
+                      (doc.title, {"italic": True})])
     lines.append([("", {})])
     lines.append([(_t("deck.data_source", lang), {"colour": MUTED, "size": MIN_PT})])
     lines.append([(_t("deck.made_on", lang, date=fmt_date(made_on, lang)) + " · " + period_text, {"colour": MUTED, "size": MIN_PT})])

@@ -341,25 +341,32 @@ def cmd_status(args) -> int:
     return EXIT_OK
 
 
-def cmd_briefing(args) -> int:
-    """A unit's PowerPoint briefing from the current data (optionally as of a period)."""
-    from pathlib import Path
-
-    from tracker.briefing import build_deck, close_png_renderer, deck_filename, slide_texts
+def _unit_snapshot(args):
+    """(catalogue, unit, period or None, snapshot) for a unit's briefing or brief, from the database
+    as it stands (optionally as of ``--period``); a usage error for an unknown unit or period."""
     from tracker.periods import today as today_
+    from tracker.settings import load_settings
     from tracker.snapshot import load_snapshot
+    from tracker.store import database_exists
 
     cat = load_catalogue()
     unit = _unit_or_usage(cat, args.unit)
     period = _period_or_usage(args.period).code if args.period else None
-    from tracker.settings import load_settings
-    from tracker.store import database_exists
-
     db = args.db or load_settings().database
     if not database_exists(db):
         raise _Refused(f"Chưa có cơ sở dữ liệu {db}; chạy `python -m tracker seed` hoặc nộp biểu mẫu trước. / no database yet")
     with _store(args) as store:
         snap = load_snapshot(store, cat, today_(), period=period)
+    return cat, unit, period, snap
+
+
+def cmd_briefing(args) -> int:
+    """A unit's PowerPoint briefing from the current data (optionally as of a period)."""
+    from pathlib import Path
+
+    from tracker.briefing import build_deck, close_png_renderer, deck_filename, slide_texts
+
+    cat, unit, period, snap = _unit_snapshot(args)
     try:
         content = build_deck(cat, snap, unit, lang=args.lang)
     finally:
@@ -378,19 +385,8 @@ def cmd_brief(args) -> int:
 
     from tracker.brief import BriefUnavailable, brief_filename, build_brief
     from tracker.briefing import close_png_renderer
-    from tracker.periods import today as today_
-    from tracker.settings import load_settings
-    from tracker.snapshot import load_snapshot
-    from tracker.store import database_exists
 
-    cat = load_catalogue()
-    unit = _unit_or_usage(cat, args.unit)
-    period = _period_or_usage(args.period).code if args.period else None
-    db = args.db or load_settings().database
-    if not database_exists(db):
-        raise _Refused(f"Chưa có cơ sở dữ liệu {db}; chạy `python -m tracker seed` hoặc nộp biểu mẫu trước. / no database yet")
-    with _store(args) as store:
-        snap = load_snapshot(store, cat, today_(), period=period)
+    cat, unit, period, snap = _unit_snapshot(args)
     try:
         content = build_brief(cat, snap, unit, lang=args.lang)
     except BriefUnavailable as exc:

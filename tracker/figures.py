@@ -447,15 +447,16 @@ def milestone_timeline(items: list[dict], *, title: str, caption: Caption, today
     for k, i in enumerate(dated):
         colour = STATUS_COLOURS.get(i["status"], INK)
         # On one unit's page the unit is the page's: the label keeps the task's own words instead.
-        label = task_label(i) if with_unit else task_label({**i, "unit_name": ""}, width=46)
-        # The label sits just above its row's rule and the marker on that rule: each marker reads as
-        # its label's, not half a row off between two.
+        label = task_label(i) if with_unit else task_label({**i, "unit_name": ""}, width=40)
+        # Each task is one band, its label in the band's upper part and its marker below it; every
+        # other band is shaded, so a marker reads as its label's, not as the next one's.
         annotations.append({"text": f"<span style='color:{colour}'>■</span> " + label, "x": 0, "xref": "paper",
                             "y": k, "yref": "y", "xanchor": "left", "yanchor": "bottom", "yshift": 8,
                             "showarrow": False, "align": "left", "font": {"size": 13, "color": INK},
                             "hovertext": f"{i['unit_name']}: {i['name']}", "name": "task"})
-        rules.append({"type": "line", "x0": 0, "x1": 1, "xref": "paper", "y0": k, "y1": k, "yref": "y",
-                      "line": {"color": "#e4e7eb", "width": 1}, "layer": "below"})
+        if k % 2 == 0:
+            rules.append({"type": "rect", "x0": 0, "x1": 1, "xref": "paper", "y0": k - 0.64, "y1": k + 0.34, "yref": "y",
+                          "fillcolor": "#f1f3f5", "line": {"width": 0}, "layer": "below"})
     undated = len(items) - len(dated)
     subtitle = (f"{len(dated)} nhiệm vụ có thời hạn, quá hạn xếp trước; {undated} nhiệm vụ thường xuyên / không ấn định thời hạn"
                 if lang != "en" else f"{len(dated)} tasks with a deadline, overdue first; {undated} standing or undated")

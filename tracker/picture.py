@@ -175,16 +175,24 @@ def goal_words(indicator, lang: str) -> str:
 def document_line(cat: Catalogue, unit: str, lang: str) -> str:
     """The programmes a unit's targets come from, each with its number and date:
     'Chương trình hành động số 45-CTr/TU ngày 20/3/2025 của Tỉnh ủy Khánh Hòa'."""
-    from tracker.i18n import fmt_date
+    return "; ".join(document_head(doc, lang) + ((" của " if lang != "en" else ", ") + doc.issuer if doc.issuer else "")
+                     for doc in unit_documents(cat, unit))
 
+
+def unit_documents(cat: Catalogue, unit: str) -> list:
+    """The documents a unit's targets come from, in catalogue order, each once."""
     docs = []
     for ind in cat.indicators_for(unit):
         doc = cat.document_of(ind)
         if doc not in docs:
             docs.append(doc)
-    parts = []
-    for doc in docs:
-        number = ((" số " if lang != "en" else " No. ") + doc.number) if doc.number else ""
-        when = ((" ngày " if lang != "en" else " of ") + fmt_date(doc.date, lang)) if doc.date else ""
-        parts.append(f"{doc.kind}{number}{when}" + ((" của " if lang != "en" else ", ") + doc.issuer if doc.issuer else ""))
-    return "; ".join(parts)
+    return docs
+
+
+def document_head(doc, lang: str) -> str:
+    """'Chương trình hành động số 45-CTr/TU ngày 01/03/2024': kind, number and date where known."""
+    from tracker.i18n import fmt_date
+
+    number = ((" số " if lang != "en" else " No. ") + doc.number) if doc.number else ""
+    when = ((" ngày " if lang != "en" else " of ") + fmt_date(doc.date, lang)) if doc.date else ""
+    return f"{doc.kind}{number}{when}"
