@@ -136,7 +136,7 @@ def test_title_slide_names_resolution_period_date_and_demo(deck):
 
 
 def test_status_labels_appear_in_vietnamese_and_coloured(cat, snap, deck):
-    from tracker.figures import STATUS_COLOURS
+    from tracker.core.statuses import colour
     from tracker.progress import status_label
 
     texts = briefing.slide_texts(deck)
@@ -157,7 +157,7 @@ def test_status_labels_appear_in_vietnamese_and_coloured(cat, snap, deck):
         runs = row.cells[3].text_frame.paragraphs[0].runs
         label = runs[-1].text
         status = next(a.status for a in snap.results["khanh-hoa"]["numeric"] if status_label(a.status, "vi") == label)
-        assert str(runs[-1].font.color.rgb) == STATUS_COLOURS[status].lstrip("#").upper()
+        assert str(runs[-1].font.color.rgb) == colour(status).lstrip("#").upper()
 
 
 def test_status_line_under_a_chart_is_at_most_two_lines():

@@ -75,13 +75,14 @@ def test_picture_rows_and_lists_on_the_demo(demo):
 
 def test_progress_picture_figure(demo):
     from tracker.brief import picture_figure
-    from tracker.figures import STATUS_COLOURS, for_screen
+    from tracker.core.statuses import LOOKS
+    from tracker.figures import for_screen
 
     cat, snap = demo
     fig = picture_figure(cat, snap, "khanh-hoa", "vi")
     bars = [d for d in fig.data if d.type == "bar"]
     assert bars and all(d.orientation == "h" for d in bars)
-    assert {d.marker.color for d in bars} <= set(STATUS_COLOURS.values())
+    assert {d.marker.color for d in bars} <= {look.colour for look in LOOKS.values()}
     assert fig.layout.xaxis.range[0] == 0                       # the axis starts at zero
     ticks = [d for d in fig.data if d.type == "scatter"]
     assert ticks and ticks[0].marker.symbol == "line-ns"          # where it should be by now

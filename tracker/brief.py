@@ -110,7 +110,7 @@ def brief_html(cat: Catalogue, snapshot, unit: str, *, lang: str = "vi", made_on
                picture_svg: str | None = None) -> str:
     """The brief as one HTML page (what is printed to PDF). ``picture_svg``: the progress picture
     drawn by Plotly; without it the picture's rows are a table (the same figures, as text)."""
-    from tracker.figures import STATUS_COLOURS
+    from tracker.core.statuses import colour as status_colour
     from tracker.picture import document_line, not_charted, picture_rows
     from tracker.progress import status_label
     from tracker.summaries import attention_rows, milestone_rows, unit_label
@@ -136,7 +136,7 @@ def brief_html(cat: Catalogue, snapshot, unit: str, *, lang: str = "vi", made_on
         out.append(f"<table><tr><th>{_e(_t('col.target', lang))}</th><th>{_e(_t('col.status', lang))}</th>"
                    f"<th>%</th></tr>")
         for r in rows:
-            out.append(f"<tr><td>{_e(r.name)}</td><td class='chip' style='color:{STATUS_COLOURS.get(r.status)}'>"
+            out.append(f"<tr><td>{_e(r.name)}</td><td class='chip' style='color:{status_colour(r.status)}'>"
                        f"{_e(status_label(r.status, lang))}</td><td>{round(100 * r.share)} %</td></tr>")
         out.append("</table>")
     nc = not_charted(cat, snapshot, unit, lang)
@@ -152,7 +152,7 @@ def brief_html(cat: Catalogue, snapshot, unit: str, *, lang: str = "vi", made_on
         head = ("target", "status", "latest", "goal", "gap", "rate")
         out.append("<table><tr>" + "".join(f"<th>{_e(_t('col.' + h, lang))}</th>" for h in head) + "</tr>")
         for r in attention[:ATTENTION_ROWS]:
-            out.append(f"<tr><td>{_e(r['target_name'])}</td><td class='chip' style='color:{STATUS_COLOURS.get(r['status'])}'>"
+            out.append(f"<tr><td>{_e(r['target_name'])}</td><td class='chip' style='color:{status_colour(r['status'])}'>"
                        f"{_e(r['icon'])} {_e(r['status_label'])}</td><td>{_e(r['latest_text'])}</td>"
                        f"<td>{_e(r['target_text'])}</td><td>{_e(r['gap_text'])}</td><td>{_e(r['rate_text'])}</td></tr>")
         out.append("</table>")

@@ -27,7 +27,8 @@ import zipfile
 from dataclasses import dataclass
 
 from tracker.catalogue import Catalogue
-from tracker.figures import INK, MUTED, STATUS_COLOURS, progress_figure, slide_figure
+from tracker.core.statuses import colour as status_colour
+from tracker.figures import INK, MUTED, progress_figure, slide_figure
 from tracker.i18n import fmt_date, fmt_target, fmt_value
 from tracker.periods import parse_period
 from tracker.picture import document_head, document_line, goal_words, has_chart, not_charted, picture_rows, unit_documents
@@ -529,7 +530,7 @@ def _tag_language(prs, tag: str) -> None:
 def _status(status: str, lang: str) -> tuple[str, str]:
     from tracker.progress import status_label
 
-    return status_label(status, lang), STATUS_COLOURS.get(status, MUTED)
+    return status_label(status, lang), status_colour(status, MUTED)
 
 
 def _pages(rows: list, per_page: int) -> list[list]:
@@ -628,7 +629,7 @@ def build_deck(catalogue: Catalogue, snapshot: Snapshot, unit: str, *, lang: str
                 note = _t("deck.done_on", lang, date=fmt_date(r["completed_on"], lang))
             elif r["days_late"]:
                 note = _t("deck.days_late", lang, n=r["days_late"])
-            rows.append([r["name"], r["due_text"], (r["status_label"], STATUS_COLOURS.get(r["status"], MUTED)), note])
+            rows.append([r["name"], r["due_text"], (r["status_label"], status_colour(r["status"], MUTED)), note])
         for k, page in enumerate(_pages(rows, MILESTONE_ROWS_PER_SLIDE)):
             slide = deck.slide(_t("deck.milestones", lang) + (_t("deck.continued", lang) if k else ""))
             deck.table(slide, header, page, [5.6, 2.6, 2.1, 2.03], size=MIN_PT)

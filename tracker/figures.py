@@ -14,26 +14,11 @@ from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
+from tracker.core.measures import is_whole
+from tracker.core.statuses import Status
+from tracker.core.statuses import colour as status_colour
 from tracker.i18n import fmt_date, fmt_number, fmt_value
 
-# One colour per status, everywhere (screen, PNG, PPTX). Colour-blind safe-ish: the order runs
-# green → amber → orange → red, greys for missing data, and every mark also carries its label.
-STATUS_COLOURS = {
-    "achieved": "#1a7f37",
-    "on_track": "#4cae4f",
-    "acceleration": "#e3a008",
-    "off_track": "#e8590c",
-    "moving_away": "#c92a2a",
-    "too_little_data": "#9aa5b1",
-    "no_data": "#ced4da",
-    "done": "#1a7f37",
-    "not_yet_due": "#1c7ed6",
-    "overdue": "#c92a2a",
-    "recurring": "#7048e8",
-    "no_deadline": "#9aa5b1",
-    "unmeasured": "#adb5bd",
-    "replaced": "#868e96",
-}
 INK = "#1f2933"
 MUTED = "#52606d"
 ACTUAL = "#1f4e79"
@@ -70,14 +55,11 @@ def status_label(status: str, lang: str = "vi") -> str:
 
 
 # Units counted in whole things: a projection of 26,08 enterprises is shown as 26.
-COUNT_UNITS = {"person", "enterprise", "paper", "patent", "work", "task"}
-
-
 def value_text(value, unit: str, lang: str) -> str:
     """A value with its unit, counts rounded to whole numbers."""
     # Only a finite number is rounded: round(inf) raises, and a stored 1e308 or a flow summed past
     # the largest float must show as a value or "—", not stop the page.
-    if unit in COUNT_UNITS and isinstance(value, (int, float)) and math.isfinite(value):
+    if is_whole(unit) and isinstance(value, (int, float)) and math.isfinite(value):
         return fmt_value(round(value), unit, lang)
     return fmt_value(value, unit, lang)
 
@@ -311,7 +293,7 @@ def progress_figure(indicator, assessment, *, unit_name: str, caption: Caption, 
         xaxis["range"] = [first_year - 0.6, max(years + [target.year]) + 0.6]
 
     status = assessment.status
-    colour = STATUS_COLOURS.get(status, MUTED)
+    colour = status_colour(status, MUTED)
     label = status_label(status, lang)
     # 110 characters fit the narrowest still (1280 px, slide charts) and a laptop screen.
     explain = _wrap(f"{label} · " + assessment.explain(lang), 110, max_lines=6)
@@ -331,7 +313,7 @@ def progress_figure(indicator, assessment, *, unit_name: str, caption: Caption, 
                             "autorange": "reversed" if rank else True})
     if rank:
         layout["yaxis"]["tickformat"] = "d"
-    if unit in COUNT_UNITS or rank:
+    if is_whole(unit) or rank:
         # Whole steps for small counts: no "0,2 văn bằng" on the axis.
         top = max([p.value for p in series] + [target_value or 0, proj or 0, 0])
         if top <= 10:
@@ -433,19 +415,19 @@ def milestone_timeline(items: list[dict], *, title: str, caption: Caption, today
     dated = [i for i in items if i.get("due") or i.get("completed_on")]
     data = []
     annotations = []
-    for status in STATUS_COLOURS:
+    for status in Status:
         rows = [(k, i) for k, i in enumerate(dated) if i["status"] == status]
         if not rows:
             continue
         data.append({"type": "scatter", "x": [i.get("completed_on") or i["due"] for _, i in rows],
                      "y": [k for k, _ in rows], "mode": "markers", "name": rows[0][1]["status_label"],
-                     "marker": {"size": 12, "color": STATUS_COLOURS[status], "symbol": "diamond"},
+                     "marker": {"size": 12, "color": status_colour(status), "symbol": "diamond"},
                      "hovertext": [f"{i['unit_name']}: {i['name']}<br>{i['status_label']} · "
                                    + ("hạn " if lang != "en" else "due ") + fmt_date(i.get("due"), lang) for _, i in rows],
                      "hoverinfo": "text"})
     rules = []
     for k, i in enumerate(dated):
-        colour = STATUS_COLOURS.get(i["status"], INK)
+        colour = status_colour(i["status"], INK)
         # On one unit's page the unit is the page's: the label keeps the task's own words instead.
         label = task_label(i) if with_unit else task_label({**i, "unit_name": ""}, width=40)
         # Each task is one band, its label in the band's upper part and its marker below it; every
@@ -492,21 +474,22 @@ def progress_picture(rows: list, *, unit_name: str, caption: Caption, not_charte
     wide), the rows taller to hold them; stills keep one line of ``name_chars``.
     The axis starts at zero; 100 % (the target) is a dashed line.
     """
+    from tracker.core.statuses import NUMERIC
+    from tracker.core.statuses import icon as status_icon
     from tracker.picture import BAR_CAP
-    from tracker.summaries import STATUS_ICONS
 
     lang = caption.lang
     pct = lambda v: fmt_number(100 * v, lang, 0).replace("-", "\u2212") + " %"   # noqa: E731
     data, annotations = [], []
-    for status in STATUS_COLOURS:
+    for status in NUMERIC:
         picked = [(k, r) for k, r in enumerate(rows) if r.status == status]
         if not picked:
             continue
         label = status_label(status, lang)
         data.append({"type": "bar", "orientation": "h", "y": [k for k, _ in picked],
                      "x": [min(BAR_CAP, max(0.0, r.share)) for _, r in picked], "width": 0.34,
-                     "marker": {"color": STATUS_COLOURS[status]}, "name": label,
-                     "text": [f"{pct(r.share)} {STATUS_ICONS.get(status, '')}" for _, r in picked],
+                     "marker": {"color": status_colour(status)}, "name": label,
+                     "text": [f"{pct(r.share)} {status_icon(status)}" for _, r in picked],
                      "textposition": "outside", "cliponaxis": False, "textfont": {"size": 14, "color": INK},
                      "hovertext": [f"{r.name}<br>{label} · " + ("đã đi được " if lang != "en" else "done ")
                                    + f"{pct(r.share)}<br>" + ("Xuất phát" if lang != "en" else "Start")
@@ -529,8 +512,8 @@ def progress_picture(rows: list, *, unit_name: str, caption: Caption, not_charte
     counts = {}
     for r in rows:
         counts[r.status] = counts.get(r.status, 0) + 1
-    legend = " · ".join(f"<span style='color:{STATUS_COLOURS[s]}'>■</span> {status_label(s, lang)} {n}"
-                        for s, n in sorted(counts.items(), key=lambda sn: list(STATUS_COLOURS).index(sn[0])))
+    legend = " · ".join(f"<span style='color:{status_colour(s)}'>■</span> {status_label(s, lang)} {n}"
+                        for s, n in sorted(counts.items(), key=lambda sn: NUMERIC.index(sn[0])))
     how = ("Thanh: đã đi được bao nhiêu từ mức xuất phát đến mục tiêu (100 %); vạch đen: mức cần đạt đến nay"
            if lang != "en" else "Bar: how far from the starting value to the target (100 %); black tick: where it should be by now")
     subtitle = (legend + "<br>" if legend else "") + how

@@ -10,6 +10,8 @@ import math
 
 from babel.numbers import format_decimal
 
+from tracker.core.measures import measure
+
 LANGS = ("vi", "en")
 DEFAULT_LANG = "vi"
 
@@ -473,23 +475,15 @@ def fmt_percent(value: float | None, lang: str = DEFAULT_LANG, decimals: int | N
     return f"{fmt_number(value, lang, decimals)} %"
 
 
-_EN_SINGULAR = {"people": "person", "enterprises": "enterprise", "papers": "paper", "patents": "patent",
-                "works": "work", "tasks": "task"}
-
-
 def fmt_value(value: float | None, unit: str, lang: str = DEFAULT_LANG, decimals: int | None = None) -> str:
     """A value with its unit: '90.000 người', '0,5 %', '7 %/năm', 'hạng 10'."""
-    from tracker.catalogue import UNITS
-
     if _finite(value) is None:
         return "—"
     if unit == "percent":
         return fmt_percent(value, lang, decimals)
     if unit == "rank":
         return f"{'rank' if lang == 'en' else 'hạng'} {fmt_number(value, lang, decimals)}"
-    label = UNITS.get(unit, {}).get("en" if lang == "en" else "vi", "")
-    if lang == "en" and value == 1 and label in _EN_SINGULAR:   # "1 patent", not "1 patents"
-        label = _EN_SINGULAR[label]
+    label = measure(unit).label(lang, value)   # "1 invention", "2 inventions"
     if unit == "percent_per_year":
         return f"{fmt_number(value, lang, decimals)} {label}"
     return f"{fmt_number(value, lang, decimals)} {label}".strip()

@@ -18,10 +18,11 @@ import math
 from dataclasses import dataclass
 
 from tracker.catalogue import Catalogue
+from tracker.core.statuses import BEHIND, Status
 from tracker.i18n import fmt_target, fmt_value
 
-# Statuses the picture draws as bars; the order is worst first, as the overview ranks.
-DRAWN = ("moving_away", "off_track", "acceleration", "on_track", "achieved")
+# Statuses the picture draws as bars (the one status table's): worst first, as the overview ranks.
+DRAWN = tuple(str(s) for s in BEHIND + (Status.ON_TRACK, Status.ACHIEVED))
 # Bars are cut at this share (the label keeps the true figure): a target passed three times over
 # must not squeeze every other bar into a corner.
 BAR_CAP = 1.5

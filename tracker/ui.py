@@ -305,14 +305,16 @@ def keep_unit(unit: str) -> None:
 
 def status_chip(status: str, lang: str) -> str:
     """A coloured status word with its icon, as inline HTML (colour is never the only sign)."""
-    from tracker.figures import STATUS_COLOURS
-    from tracker.progress import status_label
-    from tracker.summaries import STATUS_ICONS
+    from tracker.core import statuses
 
-    colour = STATUS_COLOURS.get(status, "#52606d")
+    look = statuses.look(status)
+    text = f"{look.icon} {statuses.label(status, lang)}".strip()
+    if look.outlined:   # a direction-only goal: an outline, never a numeric target's filled chip
+        return (f"<span class='nq-chip nq-chip-outline' style='border:2px solid {look.colour};color:{look.colour};"
+                f"background:#fff'>{text}</span>")
     # Dark text where white would be hard to read on the light fills.
     ink = "#1f2933" if status in ("on_track", "acceleration", "too_little_data", "no_data") else "#fff"
-    return f"<span class='nq-chip' style='background:{colour};color:{ink}'>{STATUS_ICONS.get(status, '')} {status_label(status, lang)}</span>"
+    return f"<span class='nq-chip' style='background:{look.colour};color:{ink}'>{text}</span>"
 
 
 def demo_banner(snap, lang: str) -> None:
