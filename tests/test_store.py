@@ -628,7 +628,7 @@ BUSY_WORDS = {  # what each command says it did not do when the database stays b
 
 @pytest.mark.parametrize("lang", ["vi", "en"])
 def test_a_busy_database_gets_a_message_that_fits_the_command(tmp_path, children, monkeypatch, capsys, lang):
-    import tracker.store as store_module
+    import tracker.storage.queries as store_module   # where the default lock timeout is read
     from tracker.catalogue import load_catalogue
     from tracker.cli import main
     from tracker.workbook import build_form

@@ -41,7 +41,7 @@ KEEP_UNUSED_SECONDS = 30 * 24 * 3600
 # sign-ins stay with the tab.
 ROUTES_MOUNTED = False
 
-# The table: the last of tracker.store.MIGRATIONS.
+# The table: web_sessions in tracker.storage.schema; its queries: tracker.storage.queries.
 
 
 def digest(token: str) -> str:
@@ -61,18 +61,10 @@ class WebSession:
 
 
 class SessionStore:
-    """The web_sessions table of a tracker.store.Store (DuckDB or PostgreSQL)."""
+    """Web sessions kept in a tracker.storage Store (either engine; its SQL is the store's)."""
 
     def __init__(self, store):
         self.store = store
-        # psycopg takes %s where DuckDB takes ?; the statements here use neither in their text.
-        self._placeholder = "%s" if type(store).__name__ == "PostgresStore" else "?"
-
-    def _run(self, sql: str, params=(), *, write: bool = False) -> list[tuple]:
-        sql = sql.replace("?", self._placeholder)
-        with self.store._cursor(write=write) as cur:
-            cur.execute(sql, list(params))
-            return cur.fetchall() if cur.description else []
 
     def begin(self, username: str, epoch: int, *, now: float | None = None, idle_minutes: int = 60) -> tuple[str, str]:
         """A session waiting for its browser: (session id, one-time binding token for the browser)."""
@@ -80,58 +72,43 @@ class SessionStore:
         self.purge(now=now, idle_minutes=idle_minutes)
         session_id = secrets.token_urlsafe(16)
         bind = secrets.token_urlsafe(32)
-        self._run("INSERT INTO web_sessions VALUES (?, NULL, ?, ?, ?, ?, ?, ?)",
-                  [session_id, digest(bind), now + BIND_SECONDS, username, int(epoch), now, now], write=True)
+        self.store.add_web_session(session_id, digest(bind), now + BIND_SECONDS, username, int(epoch), now)
         return session_id, bind
 
     def bind(self, bind_token: str, *, now: float | None = None) -> str | None:
-        """The session token for the cookie, once per binding token and within BIND_SECONDS; else None.
-
-        One UPDATE both checks and spends the binding token, so two requests with the same token
-        cannot both get a session."""
+        """The session token for the cookie, once per binding token and within BIND_SECONDS; else None."""
         if not bind_token or len(bind_token) > 200:
             return None
         now = time.time() if now is None else now
         token = secrets.token_urlsafe(32)
-        rows = self._run("UPDATE web_sessions SET token_hash = ?, bind_hash = NULL, bind_expires = NULL, last_seen = ? "
-                         "WHERE bind_hash = ? AND token_hash IS NULL AND bind_expires >= ? RETURNING id",
-                         [digest(token), now, digest(bind_token), now], write=True)
-        return token if rows else None
+        return token if self.store.bind_web_session(digest(bind_token), digest(token), now) else None
 
     def find(self, token: str) -> WebSession | None:
         """The bound session this cookie token names, or None (the caller re-checks user, epoch, idle)."""
         if not token or len(token) > 200:
             return None
-        rows = self._run("SELECT id, username, epoch, created_at, last_seen FROM web_sessions "
-                         "WHERE token_hash = ? AND bind_hash IS NULL", [digest(token)])
-        if not rows:
+        row = self.store.find_web_session(digest(token))
+        if row is None:
             return None
-        sid, username, epoch, created, seen = rows[0]
+        sid, username, epoch, created, seen = row
         return WebSession(sid, username, int(epoch), float(created), float(seen))
 
     def touch(self, session_id: str, *, now: float | None = None) -> bool:
         """Move last-seen forward; False when the session is gone (signed out in another tab, purged)."""
-        now = time.time() if now is None else now
-        rows = self._run("UPDATE web_sessions SET last_seen = greatest(last_seen, ?) WHERE id = ? RETURNING id",
-                         [now, session_id], write=True)
-        return bool(rows)
+        return self.store.touch_web_session(session_id, time.time() if now is None else now)
 
     def end(self, session_id: str | None = None, *, token: str | None = None) -> None:
         """Forget a session (sign-out, revoked account, idle): its cookie names nothing any more."""
-        if session_id:
-            self._run("DELETE FROM web_sessions WHERE id = ?", [session_id], write=True)
-        if token:
-            self._run("DELETE FROM web_sessions WHERE token_hash = ?", [digest(token)], write=True)
+        self.store.end_web_session(session_id, token_hash=digest(token) if token else None)
 
     def purge(self, *, now: float | None = None, idle_minutes: int = 60) -> None:
         """Remove unspent binding tokens past their time and sessions idle past the timeout."""
         now = time.time() if now is None else now
         unused = idle_minutes * 60 if idle_minutes else KEEP_UNUSED_SECONDS
-        self._run("DELETE FROM web_sessions WHERE (token_hash IS NULL AND bind_expires < ?) OR last_seen < ?",
-                  [now, now - unused], write=True)
+        self.store.purge_web_sessions(now, now - unused)
 
     def count(self) -> int:
-        return int(self._run("SELECT count(*) FROM web_sessions")[0][0])
+        return self.store.web_session_count()
 
 
 # --- the browser's side: two POST routes of the st.App (app.py) --------------------------------
@@ -159,10 +136,10 @@ def _sessions_for_routes() -> SessionStore:
     global _route_store
     if _route_store is None:
         from tracker.settings import load_settings
-        from tracker.store import Store
+        from tracker.storage import open_store
 
         settings = load_settings()
-        _route_store = SessionStore(Store(settings.database, str(settings.archive_dir)))
+        _route_store = SessionStore(open_store(settings.database, str(settings.archive_dir)))
     return _route_store
 
 

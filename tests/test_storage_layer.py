@@ -1,0 +1,80 @@
+"""The storage layer's own pieces (tracker.storage): the dialect on both engines, the migration list
+filled per engine with the version numbers existing databases carry, and open_store's choice."""
+
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from tracker.storage import open_store, schema
+from tracker.storage.dialect import Dialect, PostgresDialect
+
+
+@pytest.fixture(params=["duckdb", "postgresql"])
+def store(request, tmp_path):
+    target = tmp_path / "t.duckdb" if request.param == "duckdb" else request.getfixturevalue("pg_url")
+    with open_store(target, tmp_path / "archive") as opened:
+        yield opened
+
+
+def test_postgres_placeholders_leave_quoted_text_and_percent_signs_alone():
+    d = PostgresDialect()
+    assert d.sql("SELECT ? WHERE a = 'why?' AND b LIKE '10%' AND c = ?") == \
+        "SELECT %s WHERE a = 'why?' AND b LIKE '10%%' AND c = %s"
+    assert d.sql("SELECT 'it''s ?', ?") == "SELECT 'it''s ?', %s"
+    assert Dialect().sql("SELECT ? WHERE a = '10%'") == "SELECT ? WHERE a = '10%'"
+
+
+def test_placeholders_and_percent_run_on_both_engines(store):
+    rows = store._rows("SELECT ?, 'why?', '10%' || ?", ["a", "b"])
+    assert [tuple(r) for r in rows] == [("a", "why?", "10%b")]
+
+
+@pytest.mark.parametrize("wanted, found", [(["a", "c"], {"a", "c"}), ([], set()), (["zz"], set())])
+def test_in_list_binds_one_list_on_both_engines(store, wanted, found):
+    store._rows("CREATE TABLE probe (name TEXT, n BIGINT)", write=True)
+    store._rows("INSERT INTO probe VALUES ('a', 1), ('b', 2), ('c', 3)", write=True)
+    assert {r[0] for r in store._rows(f"SELECT name FROM probe WHERE {store.dialect.in_list('name')}", [wanted])} == found
+    assert {r[0] for r in store._rows(f"SELECT n FROM probe WHERE {store.dialect.in_list('n', 'bigint')}", [[2, 3]])} == {2, 3}
+
+
+def test_bulk_insert_puts_the_fixed_values_on_every_row_and_read_frame_types_them(store):
+    store._rows("CREATE TABLE probe (submission_id BIGINT, name TEXT, value DOUBLE PRECISION)", write=True)
+    frame = pd.DataFrame({"name": pd.Series(["x", "y"], dtype=object), "value": [1.5, 2.5]})
+    with store._cursor(write=True) as cur:
+        store.dialect.bulk_insert(cur, "probe", frame, {"submission_id": 7})
+        store.dialect.bulk_insert(cur, "probe", frame.iloc[:0], {"submission_id": 8})   # nothing to insert
+    with store._cursor() as cur:
+        read = store.dialect.read_frame(cur, "SELECT submission_id, name, value FROM probe WHERE submission_id = ? ORDER BY name",
+                                        [7], ["submission_id", "name", "value"], schema.FRAME_TYPES)
+    assert read.to_dict("records") == [{"submission_id": 7, "name": "x", "value": 1.5},
+                                       {"submission_id": 7, "name": "y", "value": 2.5}]
+    assert str(read["submission_id"].dtype) == "int64" and str(read["value"].dtype) == "float64"
+
+
+def test_a_write_that_fails_leaves_nothing_on_both_engines(store):
+    store._rows("CREATE TABLE probe (name TEXT)", write=True)
+    with pytest.raises(RuntimeError), store._cursor(write=True) as cur:
+        store._run(cur, "INSERT INTO probe VALUES (?)", ["lost"])
+        raise RuntimeError("half way")
+    assert store._rows("SELECT count(*) FROM probe")[0][0] == 0
+
+
+def test_each_engine_keeps_its_version_numbers():
+    """DuckDB files are at 4 and PostgreSQL databases at 5 with the steps as they were: a step marked for
+    one engine is not counted on the other, and an engine-only statement is left out of the other's step."""
+    duck, pg = schema.migrations(schema.DUCKDB), schema.migrations(schema.POSTGRES)
+    assert len(duck) == 4 and len(pg) == 5
+    assert "web_sessions" in duck[3][0] and "web_sessions" in pg[4][0] and "archive_files" in pg[3][0]
+    assert duck[0][1] == "CREATE SEQUENCE submission_ids START 1" and not any("SEQUENCE" in s for s in pg[0])
+    assert all("{" not in s for step in duck + pg for s in step)   # every engine word filled in
+    assert "VARCHAR" in duck[0][0] and "TEXT" in pg[0][0]
+
+
+def test_open_store_picks_the_engine_and_old_store_calls_still_work(tmp_path):
+    from tracker.storage.duckdb import DuckDBStore
+    from tracker.store import Store
+
+    with open_store(":memory:") as memory, Store(tmp_path / "old.duckdb") as old:
+        assert isinstance(memory, DuckDBStore) and isinstance(old, DuckDBStore) and isinstance(old, Store)
+        assert memory.schema_version == old.schema_version == len(schema.migrations(schema.DUCKDB))
