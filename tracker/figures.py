@@ -516,7 +516,7 @@ def progress_picture(rows: list, *, unit_name: str, caption: Caption, not_charte
                         for s, n in sorted(counts.items(), key=lambda sn: NUMERIC.index(sn[0])))
     how = ("Thanh: đã đi được bao nhiêu từ mức xuất phát đến mục tiêu (100 %); vạch đen: mức cần đạt đến nay"
            if lang != "en" else "Bar: how far from the starting value to the target (100 %); black tick: where it should be by now")
-    subtitle = (legend + "<br>" if legend else "") + how
+    subtitle = (legend + ". " if legend else "") + how   # one sentence after another, also where a page joins lines
     for label, names in (not_charted.lines(lang) if not_charted else []):
         subtitle += "<br>○ " + _wrap(f"{label}: {names}", 120, max_lines=3)
     title = ("Tiến độ các chỉ tiêu định lượng" if lang != "en" else "Progress of the numeric targets")
