@@ -47,6 +47,7 @@ MEASURES: dict[str, Measure] = {m.key: m for m in (
     Measure("patent", "văn bằng", "patents", "patent", 0, 10_000_000, whole=True),
     Measure("invention", "phát minh", "inventions", "invention", 0, 10_000_000, whole=True),
     Measure("work", "công trình", "works", "work", 0, 10_000_000, whole=True),
+    Measure("organisation", "tổ chức", "organisations", "organisation", 0, 10_000_000, whole=True),
     Measure("rank", "hạng", "rank", "rank", 1, 63, whole=True),
     Measure("task", "nhiệm vụ", "tasks", "task", 0, 10_000_000, whole=True),
 )}
