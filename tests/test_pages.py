@@ -27,8 +27,8 @@ def test_overview_shows_demo_statuses_and_matrix(seeded_env):
     assert "Tổng quan" in body
     assert "Dữ liệu minh họa" in body
     assert "Quý III/2026" in body
-    # No chart on a canvas: the ranked list and the matrix are page text.
-    assert not charts(at)
+    # The ranked list and the matrix are page text; the one chart is the chosen province's progress picture.
+    assert [c.key for c in charts(at)] == ["overview_picture"]
     assert "Chỉ tiêu cần chú ý" in body and "nq-matrix" in body and "Khánh Hòa" in body
     labels = [m.label for m in at.metric]
     assert "Đi ngược mục tiêu" in labels and "Chậm / cần tăng tốc" in labels and "Đã đạt / đúng tiến độ" in labels
@@ -39,7 +39,7 @@ def test_overview_ranked_list_is_worst_first_with_gap_rate_and_link(seeded_env):
 
     at = run("views/overview.py")
     entries = [m.value for m in at.markdown if "nq-chip" in m.value and "/dia-phuong?unit=" in m.value
-               and "nq-matrix" not in m.value]
+               and "nq-matrix" not in m.value and "nq-stack" not in m.value]
     assert entries, "the ranked list is empty on the demo data"
     ranks = []
     for e in entries:

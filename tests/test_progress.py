@@ -16,7 +16,7 @@ from tests.support.catalogues import DOCUMENTS, INDICATORS, JURISDICTIONS, TODAY
 from tests.support.catalogues import indicator_entry as _ind
 from tracker import progress as P
 from tracker.catalogue import parse_catalogue
-from tracker.figures import STATUS_COLOURS
+from tracker.core.statuses import LOOKS
 
 
 @pytest.fixture(scope="module")
@@ -28,10 +28,10 @@ def cat():
 
 
 def test_statuses_match_the_figure_colours_and_have_labels_in_both_languages():
-    assert set(P.STATUSES) == set(STATUS_COLOURS)
+    assert set(P.STATUSES) == set(LOOKS)
     assert [P.status_label(s) for s in P.STATUSES] == [
         "Đã đạt", "Đúng tiến độ", "Cần tăng tốc", "Chậm tiến độ", "Đi ngược mục tiêu", "Chưa đủ số liệu",
-        "Chưa có số liệu", "Hoàn thành", "Chưa đến hạn", "Quá hạn", "Thường xuyên", "Không thời hạn",
+        "Chưa có số liệu", "Đúng hướng", "Chưa chuyển hướng", "Ngược hướng", "Hoàn thành", "Chưa đến hạn", "Quá hạn", "Thường xuyên", "Không thời hạn",
         "Chưa có thước đo", "Chỉ tiêu đã thay thế"]
     english = [P.status_label(s, "en") for s in P.STATUSES]
     assert english[:3] == ["Achieved", "On track", "Needs acceleration"] and len(set(english)) == len(english)

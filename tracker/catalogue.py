@@ -20,6 +20,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, ValidationError, field_validator, model_validator
 
 from tracker import collector
+from tracker.core.measures import MEASURES, measure
 
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_PATH = ROOT / "indicators.yaml"
@@ -30,19 +31,8 @@ NUMERIC_KINDS = ("stock", "flow", "ratio", "growth", "rank")
 Kind = Literal["stock", "flow", "ratio", "growth", "rank", "direction", "milestone"]
 
 # Units a target may be measured in, with their labels. A new unit is added here first.
-UNITS: dict[str, dict[str, str]] = {
-    "person": {"vi": "người", "en": "people"},
-    "percent": {"vi": "%", "en": "%"},
-    "percent_per_year": {"vi": "%/năm", "en": "%/year"},
-    "enterprise": {"vi": "doanh nghiệp", "en": "enterprises"},
-    "paper": {"vi": "bài báo", "en": "papers"},
-    "patent": {"vi": "văn bằng", "en": "patents"},
-    "invention": {"vi": "phát minh", "en": "inventions"},
-    "work": {"vi": "công trình", "en": "works"},
-    "organisation": {"vi": "tổ chức", "en": "organisations"},
-    "rank": {"vi": "hạng", "en": "rank"},
-    "task": {"vi": "nhiệm vụ", "en": "task"},
-}
+# The unit keys a catalogue may use, with their labels (tracker.core.measures holds every fact of a unit).
+UNITS: dict[str, dict[str, str]] = {k: {"vi": m.vi, "en": m.en} for k, m in MEASURES.items()}
 
 # Default tolerance for "khoảng" (~) targets, relative to the target value.
 DEFAULT_TOLERANCE = 0.05
@@ -318,7 +308,7 @@ class Indicator(Strict):
         return self.id.split(".", 1)[1]
 
     def unit_label(self, lang: str = "vi") -> str:
-        return UNITS[self.unit]["en" if lang == "en" else "vi"]
+        return measure(self.unit).label(lang)
 
 
 class CatalogueFile(Strict):

@@ -490,25 +490,32 @@ def cmd_golive(args) -> int:
     return EXIT_OK
 
 
-def cmd_briefing(args) -> int:
-    """A unit's PowerPoint briefing from the current data (optionally as of a period)."""
-    from pathlib import Path
-
-    from tracker.briefing import build_deck, close_png_renderer, deck_filename, slide_texts
+def _unit_snapshot(args):
+    """(catalogue, unit, period or None, snapshot) for a unit's briefing or brief, from the database
+    as it stands (optionally as of ``--period``); a usage error for an unknown unit or period."""
     from tracker.periods import today as today_
+    from tracker.settings import load_settings
     from tracker.snapshot import load_snapshot
+    from tracker.store import database_exists
 
     cat = load_catalogue()
     unit = _unit_or_usage(cat, args.unit)
     period = _period_or_usage(args.period).code if args.period else None
-    from tracker.settings import load_settings
-    from tracker.store import database_exists
-
     db = args.db or load_settings().database
     if not database_exists(db):
         raise _Refused(f"Chưa có cơ sở dữ liệu {db}; chạy `python -m tracker seed` hoặc nộp biểu mẫu trước. / no database yet")
     with _store(args) as store:
         snap = load_snapshot(store, cat, today_(), period=period)
+    return cat, unit, period, snap
+
+
+def cmd_briefing(args) -> int:
+    """A unit's PowerPoint briefing from the current data (optionally as of a period)."""
+    from pathlib import Path
+
+    from tracker.briefing import build_deck, close_png_renderer, deck_filename, slide_texts
+
+    cat, unit, period, snap = _unit_snapshot(args)
     try:
         content = build_deck(cat, snap, unit, lang=args.lang)
     finally:
@@ -518,6 +525,26 @@ def cmd_briefing(args) -> int:
     out.write_bytes(content)
     n = len(slide_texts(content))
     print(f"Đã tạo bản trình chiếu {out} — {n} trang / deck written: {n} slides")
+    return EXIT_OK
+
+
+def cmd_brief(args) -> int:
+    """A unit's one-to-two-page A4 brief as PDF (optionally as of a period)."""
+    from pathlib import Path
+
+    from tracker.brief import BriefUnavailable, brief_filename, build_brief
+    from tracker.briefing import close_png_renderer
+
+    cat, unit, period, snap = _unit_snapshot(args)
+    try:
+        content = build_brief(cat, snap, unit, lang=args.lang)
+    except BriefUnavailable as exc:
+        raise _Refused(str(exc)) from None
+    finally:
+        close_png_renderer()   # before interpreter exit, as for the deck
+    out = Path(args.out or brief_filename(unit, period or snap.latest_period))
+    out.write_bytes(content)
+    print(f"Đã tạo bản tóm tắt PDF {out} / brief written: {out}")
     return EXIT_OK
 
 
@@ -764,6 +791,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db")
     p.add_argument("--lang", choices=["vi", "en"], default="vi")
     p.set_defaults(func=cmd_briefing)
+    p = sub.add_parser("brief", help="bản tóm tắt PDF khổ A4 của một địa phương / a unit's A4 PDF brief")
+    p.add_argument("--unit", required=True)
+    p.add_argument("--period", help="chỉ dùng số liệu đến kỳ này, vd. 2026-Q3")
+    p.add_argument("--out", help="tệp ra (mặc định nq45_<unit>_<period>.pdf)")
+    p.add_argument("--db")
+    p.add_argument("--lang", choices=["vi", "en"], default="vi")
+    p.set_defaults(func=cmd_brief)
     p = sub.add_parser("audit", help="nhật ký kiểm tra: đăng nhập, nộp, rút, tài khoản / the audit log")
     p.add_argument("--limit", type=int, default=50, help="số mục mới nhất (mặc định 50)")
     p.add_argument("--user", help="chỉ một người dùng")

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from tracker.catalogue import Catalogue, Indicator
+from tracker.core.measures import measure
 from tracker.periods import Period, latest_ended_quarter, parse_period, quarters
 
 DEMO_USER = "demo"
@@ -98,9 +99,8 @@ def yearly_value(ind: Indicator, year_fraction: float, sector: str = "") -> floa
 
 
 def _rounded(ind: Indicator, value: float) -> float:
-    if ind.unit in ("person", "enterprise", "paper", "patent", "work", "rank", "task"):
-        return float(max(0, round(value)))
-    return round(value, 2)
+    m = measure(ind.unit)
+    return max(float(m.low), m.rounded(value)) if m.whole else m.rounded(value)
 
 
 def values_for(catalogue: Catalogue, unit: str, period: Period) -> dict[tuple[str, str], float]:

@@ -10,6 +10,8 @@ import math
 
 from babel.numbers import format_decimal
 
+from tracker.core.measures import measure
+
 LANGS = ("vi", "en")
 DEFAULT_LANG = "vi"
 
@@ -102,6 +104,22 @@ STRINGS: dict[str, tuple[str, str]] = {
     "unit.png_browser": ("Vẫn có thể lưu từng biểu đồ bằng nút máy ảnh ở góc trên bên phải biểu đồ.",
                          "Each chart can still be saved with the camera button at its top right."),
     "app.presentation_exit": ("Thoát chế độ trình chiếu", "Leave presentation mode"),
+    # --- the progress picture, presentation, the PDF brief (issue 23, items 2-5)
+    "pic.title": ("Tiến độ các chỉ tiêu định lượng", "Progress of the numeric targets"),
+    "pic.choose": ("Địa phương", "Unit"),
+    "pic.worst": ("Cần chú ý nhất", "Most in need of attention"),
+    "pic.worst_none": ("Không có chỉ tiêu nào đi ngược, chậm hoặc cần tăng tốc.", "No target is behind."),
+    "pic.open_unit": ("Mở trang {unit}", "Open the {unit} page"),
+    "pic.no_bars": ("Chưa có chỉ tiêu nào đủ số liệu để vẽ tiến độ.", "No target has the figures to draw its progress yet."),
+    "present.prev": ("Biểu đồ trước", "Previous chart"),
+    "present.next": ("Biểu đồ sau", "Next chart"),
+    "present.position": ("Biểu đồ {k}/{n}", "Chart {k} of {n}"),
+    "present.keys": ("Phím ← → để chuyển biểu đồ.", "Keys ← → step through the charts."),
+    "present.demo": ("DỮ LIỆU MINH HỌA", "DEMO DATA"),
+    "brief.make": ("Tạo bản PDF", "Make the PDF"),
+    "brief.making": ("Đang tạo bản PDF…", "Making the PDF…"),
+    "brief.download": ("Tải PDF", "Download PDF"),
+    "brief.failed": ("Không tạo được bản PDF: {why}", "The PDF could not be made: {why}"),
     # upload
     "up.sign_in_to_confirm": ("Phiên làm việc đã hết hạn. Tệp đã kiểm tra vẫn được giữ: hãy đăng nhập lại ở thanh bên rồi bấm Xác nhận.",
                              "Your session has ended. The checked file is kept: sign in again in the sidebar, then confirm."),
@@ -478,23 +496,15 @@ def fmt_percent(value: float | None, lang: str = DEFAULT_LANG, decimals: int | N
     return f"{fmt_number(value, lang, decimals)} %"
 
 
-_EN_SINGULAR = {"people": "person", "enterprises": "enterprise", "papers": "paper", "patents": "patent",
-                "works": "work", "tasks": "task"}
-
-
 def fmt_value(value: float | None, unit: str, lang: str = DEFAULT_LANG, decimals: int | None = None) -> str:
     """A value with its unit: '90.000 người', '0,5 %', '7 %/năm', 'hạng 10'."""
-    from tracker.catalogue import UNITS
-
     if _finite(value) is None:
         return "—"
     if unit == "percent":
         return fmt_percent(value, lang, decimals)
     if unit == "rank":
         return f"{'rank' if lang == 'en' else 'hạng'} {fmt_number(value, lang, decimals)}"
-    label = UNITS.get(unit, {}).get("en" if lang == "en" else "vi", "")
-    if lang == "en" and value == 1 and label in _EN_SINGULAR:   # "1 patent", not "1 patents"
-        label = _EN_SINGULAR[label]
+    label = measure(unit).label(lang, value)   # "1 invention", "2 inventions"
     if unit == "percent_per_year":
         return f"{fmt_number(value, lang, decimals)} {label}"
     return f"{fmt_number(value, lang, decimals)} {label}".strip()

@@ -42,32 +42,17 @@ import pandas as pd
 
 from tracker import collector
 from tracker.catalogue import Catalogue, Indicator
+from tracker.core import statuses
+from tracker.core.measures import is_whole
+from tracker.core.statuses import Status
 from tracker.i18n import fmt_date, fmt_number, fmt_percent, fmt_target, fmt_value
 from tracker.periods import Period, latest_ended_quarter, parse_period
 
-STATUSES = ("achieved", "on_track", "acceleration", "off_track", "moving_away", "too_little_data", "no_data",
-            "done", "not_yet_due", "overdue", "recurring", "no_deadline", "unmeasured", "replaced")
-NUMERIC_STATUSES = STATUSES[:7]
-MILESTONE_STATUSES = STATUSES[7:12]
-# Entries listed but never assessed: a goal no statistic measures; a retired entry (kept with its values).
-UNASSESSED_STATUSES = STATUSES[12:]
-
-_LABELS = {
-    "achieved": ("Đã đạt", "Achieved"),
-    "on_track": ("Đúng tiến độ", "On track"),
-    "acceleration": ("Cần tăng tốc", "Needs acceleration"),
-    "off_track": ("Chậm tiến độ", "Off track"),
-    "moving_away": ("Đi ngược mục tiêu", "Moving away"),
-    "too_little_data": ("Chưa đủ số liệu", "Too little data"),
-    "no_data": ("Chưa có số liệu", "No data"),
-    "done": ("Hoàn thành", "Done"),
-    "not_yet_due": ("Chưa đến hạn", "Not yet due"),
-    "overdue": ("Quá hạn", "Overdue"),
-    "recurring": ("Thường xuyên", "Ongoing"),
-    "no_deadline": ("Không thời hạn", "No deadline"),
-    "unmeasured": ("Chưa có thước đo", "No measure yet"),
-    "replaced": ("Chỉ tiêu đã thay thế", "Replaced target"),
-}
+STATUSES = tuple(str(s) for s in Status)
+NUMERIC_STATUSES = statuses.NUMERIC
+DIRECTION_STATUSES = statuses.DIRECTION
+MILESTONE_STATUSES = statuses.MILESTONE
+UNASSESSED_STATUSES = statuses.UNASSESSED
 
 # Thresholds of the ratio observed / required rate (Open SDG).
 ON_TRACK, ACCELERATION = 0.95, 0.6
@@ -76,8 +61,7 @@ MIN_PROJECTION_POINTS = 3
 
 
 def status_label(status: str, lang: str = "vi") -> str:
-    vi, en = _LABELS[status]
-    return en if lang == "en" else vi
+    return statuses.label(status, lang)
 
 
 # --------------------------------------------------------------------------------------------
@@ -307,7 +291,9 @@ _COMPARATORS = (">", ">=", "=", "~", "<=", "<")
 _GT, _GE, _EQ, _APPROX, _LE, _LT = range(6)
 _METHODS = ("", "comparator", "cagr", "linear", "rank", "average", "direction")
 _NOTES = ("from_year_before", "deadline_passed", "base_met_lost", "nonpositive", "no_required_rate", "year_to_date")
-_S = {s: k for k, s in enumerate(NUMERIC_STATUSES)}
+# Plain strings in results: a saved snapshot must not depend on the enumeration's module path.
+_ASSESSED = tuple(str(s) for s in statuses.ASSESSED)
+_S = {s: k for k, s in enumerate(_ASSESSED)}
 
 
 @dataclass
@@ -607,7 +593,7 @@ def _assessments(static: dict[str, list], units: Sequence[str], yr: _Years, res:
     series = [None] * n if lazy else [yr.series(k) for k in range(n)]
     out = list(map(
         Assessment, static["ids"], units, static["sectors"],
-        [NUMERIC_STATUSES[s] for s in res["status"].tolist()],
+        [_ASSESSED[s] for s in res["status"].tolist()],
         _floats(_at(yr.value, shown)), _ints(_at(years, shown)), _shown_periods(yr, shown),
         (_at(yr.partial.astype(float), shown, 0.0) > 0).tolist(),
         (_at(yr.provisional.astype(float), shown, 0.0) > 0).tolist(),
@@ -1203,7 +1189,6 @@ def _explain(a: Assessment, lang: str) -> str:
 
 
 # Counted in whole things: a projection is said in whole numbers.
-_COUNT_UNITS = {"person", "enterprise", "paper", "patent", "work", "task"}
 
 
 def _projection_words(a: Assessment, lang: str) -> str:
@@ -1211,7 +1196,7 @@ def _projection_words(a: Assessment, lang: str) -> str:
     if a.projection is None:
         return _tr(lang, "chưa đủ số liệu để dự báo", "too little data for a projection")
     unit = a.indicator.unit if a.indicator else ""
-    value = round(a.projection) if unit in _COUNT_UNITS else a.projection
+    value = round(a.projection) if is_whole(unit) else a.projection
     # Whether the trend line reaches the target is said outright, so that a status judged on the
     # rate since the baseline and a line through the recent years never seem to disagree unexplained.
     meets = None

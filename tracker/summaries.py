@@ -13,14 +13,11 @@ import weakref
 from dataclasses import dataclass
 
 from tracker.catalogue import Catalogue
+from tracker.core.measures import MEASURES
+from tracker.core.statuses import BEHIND, GOODNESS, LOOKS, MILESTONE_ORDER, NUMERIC_ORDER
 from tracker.figures import Caption
 from tracker.i18n import fmt_date, fmt_number, fmt_target, fmt_value, in_sentence
 from tracker.periods import parse_period
-
-# Order in which statuses are listed: the ones a leader must act on first.
-NUMERIC_ORDER = ("moving_away", "off_track", "acceleration", "too_little_data", "no_data", "on_track", "achieved",
-                 "unmeasured", "replaced")
-MILESTONE_ORDER = ("overdue", "not_yet_due", "recurring", "no_deadline", "done", "replaced")
 
 
 @dataclass(frozen=True)
@@ -159,9 +156,7 @@ def matrix_rows(cat: Catalogue, snapshot: Snapshot, lang: str, units: list[str] 
 
 def measure_label(unit: str, lang: str) -> str:
     """The unit of measure in words: 'người', '%', '%/năm'."""
-    from tracker.catalogue import UNITS
-
-    return UNITS.get(unit, {}).get("en" if lang == "en" else "vi", unit or "")
+    return MEASURES[unit].label(lang) if unit in MEASURES else (unit or "")
 
 
 def period_label(code: str | None, lang: str) -> str:
@@ -346,11 +341,7 @@ def matrix_units(snapshot: Snapshot, units: list[str], limit: int = MATRIX_LIMIT
 
 # --- the overview: who is behind and by how much --------------------------------------------------
 
-BEHIND = ("moving_away", "off_track", "acceleration")
-# Higher is better; statuses without a judgement (too little data, no data) are not ranked.
-GOODNESS = {"moving_away": 0, "off_track": 1, "acceleration": 2, "on_track": 3, "achieved": 4}
-STATUS_ICONS = {"achieved": "✔", "on_track": "●", "acceleration": "▲", "off_track": "◆", "moving_away": "▼",
-                "too_little_data": "?", "no_data": "–", "unmeasured": "∅", "replaced": "↻"}
+STATUS_ICONS = {str(s): look.icon for s, look in LOOKS.items()}
 
 
 def whole_unit_figures(cat: Catalogue, observations, lang: str = "vi") -> dict[tuple[str, str], str]:

@@ -27,7 +27,9 @@ def test_leader_sees_overview_and_unit_page(server, page, output_dir):
     page.goto(server["url"] + "/dia-phuong?unit=khanh-hoa")
     page.get_by_role("heading", name="Địa phương: Khánh Hòa").wait_for()
     page.locator(".js-plotly-plot").nth(1).wait_for()
-    text = page.locator(".js-plotly-plot").first.inner_text()
+    # First the progress picture of every numeric target, then one chart per target.
+    assert "Mục tiêu" in page.locator(".js-plotly-plot").first.inner_text()
+    text = page.locator(".js-plotly-plot").nth(1).inner_text()
     # On screen the chart's title, status and source are page text around it (they wrap on a phone).
     assert "Mục tiêu 2030" in text and "Cập nhật: Quý III/2026" in page.inner_text("body")
     page.screenshot(path=str(output_dir / "e2e_unit_khanh-hoa.png"), full_page=True)

@@ -9,6 +9,7 @@ store query per unit, to keep a 100.000-row load fast).
 
 from __future__ import annotations
 
+from tracker.core.measures import is_percent
 from tracker.ingest.cells import SheetCells
 from tracker.ingest.layout import Sheet, text
 from tracker.ingest.values import bounds, cell_value, check_text, jump, jump_warning
@@ -32,7 +33,7 @@ def bulk_rows(reader, sheet: Sheet, cells: SheetCells) -> None:
     unseen_rows = cells.hidden_rows | {r for r, c in cells.blank_shown if c == c_value}
     value_hidden = c_value in cells.hidden_cols
     indicators = {i.id: i for i in reader.cat.indicators}
-    fast = {i.id: (bounds(i), i.unit) for i in reader.cat.indicators}
+    fast = {i.id: (bounds(i), is_percent(i.unit)) for i in reader.cat.indicators}
     periods: dict[str, str | None] = {}        # as written -> period code, None when refused
     period_objects: dict[str, Period] = {}
     units_ok: dict[tuple[str, str], bool] = {}
@@ -105,8 +106,8 @@ def bulk_rows(reader, sheet: Sheet, cells: SheetCells) -> None:
             reader.duplicate(code, sector, seen[key], sheet.name, r + 1, letters["code"])
             continue
         seen[key] = r + 1
-        b, measure = fast[code]
-        if (not is_special and cell.__class__ is float and measure not in ("percent", "percent_per_year")
+        b, percent = fast[code]
+        if (not is_special and cell.__class__ is float and not percent
                 and b.low <= cell <= b.high and (not b.whole or cell.is_integer())):
             value = cell  # the common case, checked inline (NaN fails the comparisons)
         else:
@@ -136,7 +137,7 @@ def bulk_rows(reader, sheet: Sheet, cells: SheetCells) -> None:
         if before is None:
             last[series] = (at, value)
         elif before[0] < at:
-            if jump(value, before[1], measure):
+            if jump(value, before[1], ind.unit):
                 jumps.append((ind, value, before[1], r + 1))
             last[series] = (at, value)
         else:

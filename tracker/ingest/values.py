@@ -16,50 +16,26 @@ from __future__ import annotations
 import datetime as dt
 import math
 from decimal import Decimal
-from dataclasses import dataclass
 
 from tracker.catalogue import Indicator
+from tracker.core.measures import GROWTH, MAX_MAGNITUDE, Measure, is_percent, measure
 from tracker.i18n import fmt_number
 from tracker.ingest.cells import SheetCells
 from tracker.ingest.issues import CappedIssues
 from tracker.ingest.numbers import parse_text
 
-PERCENT_UNITS = ("percent", "percent_per_year")
-MAX_MAGNITUDE = 1e12
 MAX_TEXT = 2000
 
 
-@dataclass(frozen=True)
-class Bounds:
-    low: float
-    high: float
-    whole: bool = False
-
-
-# Per unit of measure. People: Viet Nam has about 100 million; ranks: 63 provinces before 1/7/2025.
-BOUNDS: dict[str, Bounds] = {
-    "person": Bounds(0, 100_000_000, whole=True),
-    "enterprise": Bounds(0, 10_000_000, whole=True),
-    "paper": Bounds(0, 10_000_000, whole=True),
-    "patent": Bounds(0, 10_000_000, whole=True),
-    "work": Bounds(0, 10_000_000, whole=True),
-    "rank": Bounds(1, 63, whole=True),
-    "percent": Bounds(0, 100),
-    "percent_per_year": Bounds(-100, 1000),
-}
-_ANY = Bounds(0, MAX_MAGNITUDE)
-
-
-def bounds(ind: Indicator) -> Bounds:
-    if ind.kind == "growth":
-        return BOUNDS["percent_per_year"]
-    return BOUNDS.get(ind.unit, _ANY)
+def bounds(ind: Indicator) -> Measure:
+    """The row of the indicator's unit of measure (bounds, whole or not); growth targets are yearly rates."""
+    return GROWTH if ind.kind == "growth" else measure(ind.unit)
 
 
 def fast_ok(value: float, ind: Indicator) -> bool:
     """True when a plain float needs no more checks (the bulk reader's common case)."""
     b = bounds(ind)
-    return ind.unit not in PERCENT_UNITS and b.low <= value <= b.high and (not b.whole or value.is_integer())
+    return not is_percent(ind.unit) and b.low <= value <= b.high and (not b.whole or value.is_integer())
 
 
 def _shown(cell) -> str:
@@ -105,7 +81,7 @@ def cell_value(cell, r: int, c: int, ind: Indicator, cells: SheetCells, issues: 
                 sheet, row, letter)
             return None
         if (r, c) in cells.percent:
-            if ind.unit not in PERCENT_UNITS:
+            if not is_percent(ind.unit):
                 err("misleading_format", f"Chỉ tiêu “{ind.id}” tính bằng {ind.unit_label()}, nhưng ô định dạng phần trăm (hiển thị "
                     f"{_shown(value * 100) if math.isfinite(value) else _shown(cell)} %). Đặt định dạng số thông thường và nhập đúng con số.",
                     f"This target counts {ind.unit_label('en')}, but the cell is formatted as a percentage. Set a plain number "
@@ -118,7 +94,7 @@ def cell_value(cell, r: int, c: int, ind: Indicator, cells: SheetCells, issues: 
             value, pct_text = parse_text(cell)
         except (ValueError, OverflowError):
             value = None
-        if value is not None and pct_text and ind.unit not in PERCENT_UNITS:
+        if value is not None and pct_text and not is_percent(ind.unit):
             err("not_a_number", f"Chỉ tiêu này tính bằng {ind.unit_label()}, không phải phần trăm: bỏ dấu % ở “{cell.strip()[:60]}”.",
                 f"This target is counted in {ind.unit_label('en')}, not percent: remove the % from “{cell.strip()[:60]}”.",
                 sheet, row, letter)
@@ -195,7 +171,7 @@ def jump(value: float, prev: float, unit: str) -> str | None:
     """Why ``value`` looks implausible next to ``prev``, or None."""
     if not (math.isfinite(value) and math.isfinite(prev)):
         return None
-    if unit in PERCENT_UNITS:
+    if is_percent(unit):
         if abs(value - prev) > 20:
             return "points"
         if unit == "percent" and prev >= 1 and (value / prev > 3 or value / prev < 1 / 3):
@@ -229,7 +205,7 @@ def jump_warning(ind: Indicator, value: float, prev: float, issues: CappedIssues
 def target_warning(ind: Indicator, value: float, issues: CappedIssues, sheet: str, row: int, letter: str) -> None:
     """A value ten times the target, or a hundredth of a large one, is most likely a slip of units."""
     target = getattr(ind.target, "value", None)
-    if ind.unit in PERCENT_UNITS or ind.kind in ("rank", "growth") or not target or target <= 0:
+    if is_percent(ind.unit) or ind.kind in ("rank", "growth") or not target or target <= 0:
         return
     if value > 10 * target:
         vi, en = f"gấp {fmt_number(value / target, decimals=0)} lần mục tiêu", f"{value / target:.0f} times the target"
