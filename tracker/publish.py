@@ -49,6 +49,7 @@ _DRAWING_CODE = ("publish.py", "svg_chart.py", "figures.py", "summaries.py", "i1
 
 WORDS = {
     "site": ("NQ45 — Theo dõi thực hiện chỉ tiêu đến năm 2030", "NQ45 — Progress towards the 2030 targets"),
+    "demo": ("DỮ LIỆU MINH HỌA — KHÔNG PHẢI SỐ LIỆU THẬT", "DEMO DATA — NOT REAL FIGURES"),
     "public": ("Trang công khai, chỉ gồm số liệu đã được duyệt.", "Public pages: approved figures only."),
     "csv": ("Tải bảng (CSV)", "Download the table (CSV)"),
     "all_targets": ("Các chỉ tiêu", "All targets"),
@@ -82,7 +83,7 @@ h1{font-size:1.7rem;margin:.8rem 0 .3rem}h2{font-size:1.35rem;margin:1.6rem 0 .4
 .tile{border:1px solid #e4e7eb;border-radius:.4rem;padding:.5rem .7rem}.tile b{display:block;font-size:1.6rem}
 .tile span{font-size:.85rem;color:#52606d}
 .chart{border:1px solid #e4e7eb;border-radius:.4rem;padding:.7rem;margin:.8rem 0}
-.chart svg{display:block;width:100%;height:auto;max-width:46rem}
+.chart svg{display:block;width:100%;height:auto;max-width:40rem}
 .sub{color:#52606d;font-size:.92rem;margin:.1rem 0 .4rem;overflow-wrap:anywhere}
 .foot{color:#52606d;font-size:.8rem;margin:.3rem 0 0;overflow-wrap:anywhere}
 .entry{border:1px solid #e4e7eb;border-radius:.4rem;padding:.5rem .7rem;margin:.5rem 0;overflow-wrap:anywhere}
@@ -205,7 +206,7 @@ def _chip(status: str, lang: str) -> str:
 def _document(lang: str, title: str, body: str, *, depth: int, other: str, demo: bool) -> bytes:
     """A whole page: ``depth`` folders below the site's root, ``other`` the same page in the other language."""
     root = "../" * depth
-    banner = f'<p class="demo">{_e(t("app.demo_banner", lang))}</p>' if demo else ""
+    banner = f'<p class="demo">{_e(_w("demo", lang))}</p>' if demo else ""
     other_lang = "en" if lang != "en" else "vi"
     page = (f'<!DOCTYPE html>\n<html lang="{lang}"><head><meta charset="utf-8">'
             f'<meta name="viewport" content="width=device-width, initial-scale=1">'

@@ -20,8 +20,9 @@ import re
 
 from tracker.i18n import fmt_number
 
-WIDTH, HEIGHT = 560, 330
-LEFT, RIGHT, TOP, BOTTOM = 58, 14, 14, 30
+# Narrow enough that its text stays readable scaled down to a 390 px phone (12 units ≈ 10 px there).
+WIDTH, HEIGHT = 420, 280
+LEFT, RIGHT, TOP, BOTTOM = 50, 10, 12, 28
 FONT = "DejaVu Sans, Arial, Helvetica, sans-serif"
 _TAG = re.compile(r"<br>|</?b>|</span>|<span style='[^'<>]*'>")
 _COLOUR = re.compile(r"color:\s*(#[0-9a-fA-F]{3,8})")
@@ -141,11 +142,11 @@ def render_svg(spec: dict, lang: str, label: str = "") -> str:
         v = lo + k * step
         y = py(v)
         parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{y:.1f}" y2="{y:.1f}" stroke="#e4e7eb"/>')
-        parts.append(_text(LEFT - 6, y + 4, [fmt_number(v, lang)], anchor="end", size=11, colour="#52606d"))
+        parts.append(_text(LEFT - 6, y + 4, [fmt_number(v, lang)], anchor="end", size=12, colour="#52606d"))
     first_year, last_year = math.ceil(x_range[0]), math.floor(x_range[1])
     every = 1 if last_year - first_year <= 9 else 2
     for year in range(first_year, last_year + 1, every):
-        parts.append(_text(px(year), HEIGHT - BOTTOM + 17, [str(year)], anchor="middle", size=11, colour="#52606d"))
+        parts.append(_text(px(year), HEIGHT - BOTTOM + 17, [str(year)], anchor="middle", size=12, colour="#52606d"))
     parts.append(f'<line x1="{LEFT}" x2="{WIDTH - RIGHT}" y1="{TOP + ph}" y2="{TOP + ph}" stroke="#9aa5b1"/>')
     title = (yaxis.get("title") or {}).get("text") if isinstance(yaxis.get("title"), dict) else None
     if title:
@@ -153,7 +154,7 @@ def render_svg(spec: dict, lang: str, label: str = "") -> str:
                      f'text-anchor="middle">{html.escape(" ".join(plain_lines(title)))}</text>')
 
     bars = [tr for tr in data if tr.get("type") == "bar"]
-    bar_w = min(34.0, pw / max(1, x_range[1] - x_range[0]) * 0.6)
+    bar_w = min(28.0, pw / max(1, x_range[1] - x_range[0]) * 0.6)
     for tr in bars:
         marker = tr.get("marker", {})
         fill = marker.get("color", "#1f4e79")
@@ -214,7 +215,7 @@ def render_svg(spec: dict, lang: str, label: str = "") -> str:
             continue   # the page prints it under the chart as text
         font = note.get("font", {})
         if name == "watermark":
-            parts.append(f'<text x="{LEFT + pw / 2:.0f}" y="{TOP + ph / 2:.0f}" font-size="30" fill="#000" opacity="0.09" '
+            parts.append(f'<text x="{LEFT + pw / 2:.0f}" y="{TOP + ph / 2:.0f}" font-size="26" fill="#000" opacity="0.09" '
                          f'text-anchor="middle" transform="rotate(-20 {LEFT + pw / 2:.0f} {TOP + ph / 2:.0f})">'
                          f'{html.escape(" ".join(plain_lines(note.get("text", ""))))}</text>')
             continue
