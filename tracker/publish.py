@@ -36,7 +36,7 @@ from tracker.figures import STATUS_COLOURS, progress_spec
 from tracker.i18n import fmt_date, fmt_number, t
 from tracker.periods import parse_period
 from tracker.progress import status_label
-from tracker.summaries import (Snapshot, attention_rows, caption, chart_anchor, headline, is_direction, matrix_rows,
+from tracker.summaries import (BEHIND, Snapshot, attention_rows, caption, chart_anchor, headline, is_direction, matrix_rows,
                                milestone_rows, milestone_table, numeric_counts, status_counts, status_table,
                                target_label, unit_cards)
 from tracker.svg_chart import render_svg, safe_html
@@ -184,16 +184,19 @@ def _cell(value, lang: str) -> tuple[str, bool]:
     return _e(value), False
 
 
-def _table_html(rows: list[dict], lang: str) -> str:
+def _table_html(rows: list[dict], lang: str, links: list[str] | None = None) -> str:
+    """The rows as an HTML table scrolling inside its box; ``links``: a relative link per row for its first cell."""
     if not rows:
         return ""
     columns = list(rows[0])
     head = "".join(f"<th>{_e(c)}</th>" for c in columns)
     body = []
-    for r in rows:
+    for k, r in enumerate(rows):
         cells = []
-        for c in columns:
+        for j, c in enumerate(columns):
             text, number = _cell(r.get(c), lang)
+            if j == 0 and links:
+                text = f'<a href="{_e(links[k])}">{text}</a>'
             cells.append(f'<td class="n">{text}</td>' if number else f"<td>{text}</td>")
         body.append("<tr>" + "".join(cells) + "</tr>")
     return f'<div class="scroll"><table><thead><tr>{head}</tr></thead><tbody>{"".join(body)}</tbody></table></div>'
@@ -226,18 +229,23 @@ def _tiles(items: list[tuple[str, int]], lang: str) -> str:
 
 # --- the unit page ------------------------------------------------------------------------------
 
-def _unit_page(cat: Catalogue, snap: Snapshot, unit: str, lang: str, langs: tuple[str, ...]) -> Page:
+def _unit_state(cat: Catalogue, snap: Snapshot, unit: str) -> tuple:
+    """What a unit's pages are drawn from in any language: its assessments and their catalogue entries."""
+    res = snap.results.get(unit, {"numeric": [], "milestones": []})
+    return tuple((_assessment_state(a), _indicator_state(cat.indicator(a.indicator_id)))
+                 for a in res["numeric"] + res["milestones"])
+
+
+def _unit_page(cat: Catalogue, snap: Snapshot, unit: str, lang: str, langs: tuple[str, ...], state: tuple) -> Page:
     folder = unit_folder(unit)
     res = snap.results.get(unit, {"numeric": [], "milestones": []})
     cap = caption(cat, snap, lang, [unit])
     name = cat.name(unit, lang)
     lineage = lineage_text(cat, unit, lang)
-    shown = []
-    for a in res["numeric"] + res["milestones"]:
-        ind = cat.indicator(a.indicator_id)
-        shown.append((_assessment_state(a), _indicator_state(ind), cat.territory_label(ind, unit, lang),
-                      cat.name(ind.jurisdiction, lang)))
-    fingerprint = _fingerprint("unit", lang, langs, unit, name, lineage, cap, tuple(shown))
+    # Names from other entries of the catalogue drawn on the page (merged units' territories, predecessors).
+    names = tuple((cat.territory_label(cat.indicator(a.indicator_id), unit, lang),
+                   cat.name(cat.indicator(a.indicator_id).jurisdiction, lang)) for a in res["numeric"] + res["milestones"])
+    fingerprint = _fingerprint("unit", lang, langs, unit, name, lineage, cap, state, names)
 
     def draw() -> dict[str, bytes]:
         files = FILES[lang]
@@ -312,12 +320,30 @@ def _other(lang: str, langs: tuple[str, ...]) -> str:
 # --- the overview -------------------------------------------------------------------------------
 
 def _overview_page(cat: Catalogue, snap: Snapshot, units: list[str], lang: str, langs: tuple[str, ...]) -> Page:
-    files = FILES[lang]
     cap = caption(cat, snap, lang, [])
     counts = numeric_counts(snap, units)
     tasks = status_counts(snap, units)
-    attention = attention_rows(cat, snap, lang, units, limit=None)
     cards = unit_cards(cat, snap, lang, units)
+    # Its text (gaps, paces, reasons of every target behind) is made from the units' assessments and
+    # catalogue entries, and the units' and targets' names: those are its fingerprint, so that a rebuild
+    # formats the rows only when something in them changed.
+    shown = set(units)
+    behind = tuple((u, cat.territory_label(cat.indicator(a.indicator_id), u, lang),
+                    target_label(cat, a.indicator_id, a.sector, lang), _assessment_state(a),
+                    _indicator_state(cat.indicator(a.indicator_id)))
+                   for u, res in snap.results.items() if u in shown for a in res["numeric"]
+                   if a.status in BEHIND and not is_direction(a))
+    fingerprint = _fingerprint("overview", lang, langs, cap, snap.latest_period, counts, tasks, cards, behind)
+
+    def draw() -> dict[str, bytes]:
+        return _draw_overview(cat, snap, units, lang, langs, cap, counts, tasks, cards)
+
+    return Page(key=f"{lang}/", fingerprint=fingerprint, draw=draw)
+
+
+def _draw_overview(cat, snap, units, lang, langs, cap, counts, tasks, cards) -> dict[str, bytes]:
+    files = FILES[lang]
+    attention = attention_rows(cat, snap, lang, units, limit=None)
     en = lang == "en"
     attention_table = [{
         ("Unit" if en else "Địa phương"): r["unit_name"], ("Target" if en else "Chỉ tiêu"): r["target_name"],
@@ -328,54 +354,41 @@ def _overview_page(cat: Catalogue, snap: Snapshot, units: list[str], lang: str, 
         _w("unit_col", lang): c["unit_name"], t("ov.moving_away", lang): c["moving_away"], t("ov.slow", lang): c["slow"],
         t("ov.good", lang): c["good"], t("ov.unknown", lang): c["unknown"], t("ov.overdue", lang): c["overdue"],
         _w("targets_col", lang): c["targets"], _w("latest_col", lang): c["latest_period"]} for c in cards]
-    links = [unit_folder(c["unit"]) for c in cards]
-    model = (counts, tasks["overdue"], [(r["unit"], r["indicator_id"], r["sector"], r["status"]) for r in attention],
-             attention_table, unit_table, links)
-    fingerprint = _fingerprint("overview", lang, langs, cap, snap.latest_period, model)
-
-    def draw() -> dict[str, bytes]:
-        period = parse_period(snap.latest_period).label(lang) if snap.latest_period else "—"
-        parts = [f"<h1>{_e(t('page.overview', lang))}</h1>"]
-        if snap.empty:
-            parts.append(f'<p class="note">{_e(_w("empty", lang))}</p>')
-        else:
-            parts.append(f'<p class="note">{_e(t("ov.intro", lang, period=period))}</p>')
-        parts.append(_tiles([(t("ov.moving_away", lang), counts["moving_away"]), (t("ov.slow", lang), counts["slow"]),
-                             (t("ov.good", lang), counts["good"]), (t("ov.unknown", lang), counts["unknown"]),
-                             (t("ov.overdue", lang), tasks["overdue"])], lang))
-        parts.append(f"<h2 id=\"can-chu-y\">{_e(t('ov.attention', lang))}</h2>")
-        if not attention:
-            parts.append(f'<p class="note">{_e(_w("none_behind", lang))}</p>')
-        for r in attention[:ATTENTION_SHOWN]:
-            href = f"{unit_folder(r['unit'])}/index.html#{chart_anchor(r['indicator_id'], r['sector'])}"
-            facts = [(t("ov.col.latest", lang), r["latest_text"]), (t("ov.col.target", lang), r["target_text"]),
-                     (t("ov.col.gap", lang), r["gap_text"]), (t("ov.col.rate", lang), r["rate_text"])]
-            reason = r["reason"][:1].upper() + r["reason"][1:]
-            parts.append(f'<div class="entry">{_chip(r["status"], lang)} <b>{_e(r["unit_name"])}</b> — '
-                         f'<a href="{_e(href)}">{_e(r["target_name"])}</a><div class="facts">'
-                         + "".join(f"<div><b>{_e(k)}</b>{_e(v)}</div>" for k, v in facts)
-                         + f'</div><p class="note">{_e(reason)}.</p></div>')
-        if attention:
-            if len(attention) > ATTENTION_SHOWN:
-                parts.append(f'<p class="note">{_e(_w("more", lang, n=fmt_number(len(attention) - ATTENTION_SHOWN, lang)))}</p>')
-            parts.append(f'<p><a href="{files["attention"]}" download>{_e(_w("csv", lang))}</a></p>')
-        parts.append(f"<h2>{_e(_w('units', lang))}</h2>")
-        parts.append(f'<p><a href="{files["units"]}" download>{_e(_w("csv", lang))}</a></p>')
-        rows_html = _table_html(unit_table, lang)
-        # The unit's name is its link: the same escaped text, wrapped in the anchor.
-        for c, folder in zip(cards, links):
-            cell = f"<td>{_e(c['unit_name'])}</td>"
-            rows_html = rows_html.replace(f"<tr>{cell}", f'<tr><td><a href="{folder}/index.html">{_e(c["unit_name"])}</a></td>', 1)
-        parts.append(rows_html)
-        parts.append(f'<p class="foot">{safe_html(cap.footer())}</p>')
-        out = {f"{lang}/index.html": _document(lang, t("page.overview", lang), "".join(parts), depth=1,
-                                                other=f"../{_other(lang, langs)}/index.html", demo=cap.demo),
-               f"{lang}/{files['units']}": table_csv(unit_table)}
-        if attention:
-            out[f"{lang}/{files['attention']}"] = table_csv(attention_table)
-        return out
-
-    return Page(key=f"{lang}/", fingerprint=fingerprint, draw=draw)
+    period = parse_period(snap.latest_period).label(lang) if snap.latest_period else "—"
+    parts = [f"<h1>{_e(t('page.overview', lang))}</h1>"]
+    if snap.empty:
+        parts.append(f'<p class="note">{_e(_w("empty", lang))}</p>')
+    else:
+        parts.append(f'<p class="note">{_e(t("ov.intro", lang, period=period))}</p>')
+    parts.append(_tiles([(t("ov.moving_away", lang), counts["moving_away"]), (t("ov.slow", lang), counts["slow"]),
+                         (t("ov.good", lang), counts["good"]), (t("ov.unknown", lang), counts["unknown"]),
+                         (t("ov.overdue", lang), tasks["overdue"])], lang))
+    parts.append(f"<h2 id=\"can-chu-y\">{_e(t('ov.attention', lang))}</h2>")
+    if not attention:
+        parts.append(f'<p class="note">{_e(_w("none_behind", lang))}</p>')
+    for r in attention[:ATTENTION_SHOWN]:
+        href = f"{unit_folder(r['unit'])}/index.html#{chart_anchor(r['indicator_id'], r['sector'])}"
+        facts = [(t("ov.col.latest", lang), r["latest_text"]), (t("ov.col.target", lang), r["target_text"]),
+                 (t("ov.col.gap", lang), r["gap_text"]), (t("ov.col.rate", lang), r["rate_text"])]
+        reason = r["reason"][:1].upper() + r["reason"][1:]
+        parts.append(f'<div class="entry">{_chip(r["status"], lang)} <b>{_e(r["unit_name"])}</b> — '
+                     f'<a href="{_e(href)}">{_e(r["target_name"])}</a><div class="facts">'
+                     + "".join(f"<div><b>{_e(k)}</b>{_e(v)}</div>" for k, v in facts)
+                     + f'</div><p class="note">{_e(reason)}.</p></div>')
+    if attention:
+        if len(attention) > ATTENTION_SHOWN:
+            parts.append(f'<p class="note">{_e(_w("more", lang, n=fmt_number(len(attention) - ATTENTION_SHOWN, lang)))}</p>')
+        parts.append(f'<p><a href="{files["attention"]}" download>{_e(_w("csv", lang))}</a></p>')
+    parts.append(f"<h2>{_e(_w('units', lang))}</h2>")
+    parts.append(f'<p><a href="{files["units"]}" download>{_e(_w("csv", lang))}</a></p>')
+    parts.append(_table_html(unit_table, lang, [f"{unit_folder(c['unit'])}/index.html" for c in cards]))
+    parts.append(f'<p class="foot">{safe_html(cap.footer())}</p>')
+    out = {f"{lang}/index.html": _document(lang, t("page.overview", lang), "".join(parts), depth=1,
+                                            other=f"../{_other(lang, langs)}/index.html", demo=cap.demo),
+           f"{lang}/{files['units']}": table_csv(unit_table)}
+    if attention:
+        out[f"{lang}/{files['attention']}"] = table_csv(attention_table)
+    return out
 
 
 def _root_page(langs: tuple[str, ...]) -> Page:
@@ -393,9 +406,10 @@ def site_pages(cat: Catalogue, snap: Snapshot, langs: tuple[str, ...] = LANGS) -
     """Every page of the site, fingerprinted; drawing happens only when a page is asked for its files."""
     units = published_units(cat, snap)
     pages = [_root_page(langs)]
+    states = {unit: _unit_state(cat, snap, unit) for unit in units}
     for lang in langs:
         pages.append(_overview_page(cat, snap, cat.units_with_targets(), lang, langs))
-        pages.extend(_unit_page(cat, snap, unit, lang, langs) for unit in units)
+        pages.extend(_unit_page(cat, snap, unit, lang, langs, states[unit]) for unit in units)
     return pages
 
 
