@@ -12,8 +12,10 @@ What it measures:
 Last line printed, exactly:
 publish units=<n> seconds=<s> rebuild_one_unit_seconds=<r> files=<f> mb=<m>
 followed by the load average on the same line ("load 1 5 15"). With --units N only the first N units
-are published (a machine too loaded for the full build); the line then gives the measured figures
-and `extrapolated_seconds=` for all units, linear in the pages (each page is drawn independently).
+are published (a machine too loaded for the full build); the line then gives the measured build of
+those and `extrapolated_seconds=` for all units, linear in the pages (each page is drawn independently);
+rebuild_one_unit_seconds is then for the whole site: the subset's rebuild plus the measured fingerprint
+pass over the pages left out (a rebuild draws only the changed pages, but fingerprints all of them).
 
 Options: --units N, --kaleido-charts K (default 2; 0 skips); BENCH_OBSERVATIONS, BENCH_DB as bench/render.py.
 """
@@ -59,7 +61,7 @@ def main() -> None:
 
     from bench.render import TODAY, correct, prepared
     from bench.streamlit_client import load_average
-    from tracker.publish import publish_site, published_units
+    from tracker.publish import publish_site, published_units, site_pages
     from tracker.snapshot import build_snapshot
     from tracker.store import Store
 
@@ -99,6 +101,18 @@ def main() -> None:
             rebuild = snap_s + site_s
             print(f"rebuild after one unit's correction: snapshot {snap_s:.1f} s + site {site_s:.1f} s; "
                   f"{again.drawn} pages drawn, files written: {', '.join(sorted(again.written))}  load {load_average()}")
+            if args.units and len(chosen) < len(all_units):
+                # A rebuild of the whole site fingerprints every page and draws only the changed ones: the
+                # subset's rebuild plus the fingerprints of the pages it left out, both measured here.
+                start = time.perf_counter()
+                site_pages(cat, after)
+                full_fp = time.perf_counter() - start
+                start = time.perf_counter()
+                site_pages(cat, subset(after))
+                sub_fp = time.perf_counter() - start
+                rebuild = snap_s + site_s + full_fp - sub_fp
+                print(f"fingerprints of all {len(all_units)} units' pages {full_fp:.1f} s (of the {len(chosen)} published "
+                      f"{sub_fp:.1f} s): a rebuild of the whole site {rebuild:.1f} s  load {load_average()}")
 
             ms = kaleido_ms(cat, snap, args.kaleido_charts)
             charts = sum(len(r["numeric"]) for u, r in snap.results.items() if u in keep) * 2

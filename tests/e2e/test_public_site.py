@@ -13,21 +13,13 @@ SHOTS = OUTPUT / "public-site"
 
 @pytest.fixture(scope="module")
 def site(seeded, tmp_path_factory):
-    import os
-
     from tracker.cli import main
 
     out = tmp_path_factory.mktemp("public") / "site"
-    old = {k: os.environ.get(k) for k in seeded}
-    os.environ.update(seeded)
-    try:
+    with pytest.MonkeyPatch.context() as env:
+        for k, v in seeded.items():
+            env.setenv(k, v)
         assert main(["publish", "--out", str(out)]) == 0
-    finally:
-        for k, v in old.items():
-            if v is None:
-                os.environ.pop(k, None)
-            else:
-                os.environ[k] = v
     return out
 
 
