@@ -229,14 +229,16 @@ def _tiles(items: list[tuple[str, int]], lang: str) -> str:
 
 # --- the unit page ------------------------------------------------------------------------------
 
-def _unit_state(cat: Catalogue, snap: Snapshot, unit: str) -> tuple:
-    """What a unit's pages are drawn from in any language: its assessments and their catalogue entries."""
+def _unit_state(cat: Catalogue, snap: Snapshot, unit: str) -> str:
+    """A digest of what a unit's pages are drawn from in any language: its assessments and their
+    catalogue entries (made once, for both languages' fingerprints)."""
     res = snap.results.get(unit, {"numeric": [], "milestones": []})
-    return tuple((_assessment_state(a), _indicator_state(cat.indicator(a.indicator_id)))
-                 for a in res["numeric"] + res["milestones"])
+    state = tuple((_assessment_state(a), _indicator_state(cat.indicator(a.indicator_id)))
+                  for a in res["numeric"] + res["milestones"])
+    return hashlib.sha256(repr(state).encode("utf-8")).hexdigest()
 
 
-def _unit_page(cat: Catalogue, snap: Snapshot, unit: str, lang: str, langs: tuple[str, ...], state: tuple) -> Page:
+def _unit_page(cat: Catalogue, snap: Snapshot, unit: str, lang: str, langs: tuple[str, ...], state: str) -> Page:
     folder = unit_folder(unit)
     res = snap.results.get(unit, {"numeric": [], "milestones": []})
     cap = caption(cat, snap, lang, [unit])
@@ -304,11 +306,11 @@ _indicator_cache: dict[int, tuple[object, str]] = {}
 
 
 def _indicator_json(key: int, ind) -> str:
-    """The catalogue entry as JSON (names, target, unit, document): kept per object, a catalogue's
+    """A digest of the catalogue entry (names, target, unit, document), kept per object: a catalogue's
     entries never change once loaded."""
     found = _indicator_cache.get(key)
     if found is None or found[0] is not ind:
-        found = _indicator_cache[key] = (ind, ind.model_dump_json())
+        found = _indicator_cache[key] = (ind, hashlib.sha256(ind.model_dump_json().encode("utf-8")).hexdigest())
     return found[1]
 
 
