@@ -206,7 +206,7 @@ def run(monkeypatch, argv, stdin=""):
     return main(argv)
 
 
-def test_cli_add_list_passwd_remove(tmp_path, monkeypatch, capsys):
+def test_cli_add_list_passwd_remove(empty_env, tmp_path, monkeypatch, capsys):   # the audit rows go to its database
     users = str(tmp_path / "users.toml")
     assert run(monkeypatch, ["user", "add", "canbo", "--role", "uploader", "--unit", "khanh-hoa",
                              "--password-stdin", "--users", users], "mat-khau-2026\n") == 0
@@ -226,7 +226,7 @@ def test_cli_add_list_passwd_remove(tmp_path, monkeypatch, capsys):
     assert store.get("canbo") is None
 
 
-def test_cli_refusals_and_usage_errors(tmp_path, monkeypatch, capsys):
+def test_cli_refusals_and_usage_errors(empty_env, tmp_path, monkeypatch, capsys):   # the audit rows go to its database
     users = str(tmp_path / "users.toml")
     assert run(monkeypatch, ["user", "add", "x", "--role", "uploader", "--unit", "atlantis",
                              "--password-stdin", "--users", users], "mat-khau-2026\n") == 1

@@ -14,6 +14,7 @@ import shutil
 import struct
 import subprocess
 import unicodedata
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -327,7 +328,12 @@ def test_pngs_zip_names_each_chart(cat, snap):
                              "khanh-hoa_papers_2026-Q3.png"]
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed; PDF check skipped")
+# Impress (libsdlo.so) reads .pptx; a machine with only LibreOffice Calc has soffice but cannot convert a deck.
+_IMPRESS = Path("/usr/lib/libreoffice/program/libsdlo.so")
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None or not _IMPRESS.exists(),
+                    reason="LibreOffice Impress not installed; PDF check skipped")
 def test_libreoffice_renders_the_deck_to_pdf(deck, tmp_path):
     path = tmp_path / "deck.pptx"
     path.write_bytes(deck)

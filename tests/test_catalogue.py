@@ -190,15 +190,15 @@ def test_a_merged_unit_document_must_say_its_territory(raw):
 
 
 def test_yearly_task_needs_start_and_recurring(raw):
-    n = _index(raw, "lam-dong.progress-reports")
-    m = _index(raw, "can-tho.city-committee-reports")
+    n = _index(raw, "khanh-hoa.council-yearly-resolutions")
+    m = _index(raw, "lam-dong.plan-issued")
 
     def change(d):
         del d["indicators"][n]["target"]["start"]
-        d["indicators"][m]["target"]["recurring"] = False
+        d["indicators"][m]["target"]["every"] = "year"
     msg = broken(raw, change)
-    assert f"indicators[{n}] (id: lam-dong.progress-reports) → target" in msg and "every: give start" in msg
-    assert f"indicators[{m}] (id: can-tho.city-committee-reports) → target" in msg and "only a recurring task" in msg
+    assert f"indicators[{n}] (id: khanh-hoa.council-yearly-resolutions) → target" in msg and "every: give start" in msg
+    assert f"indicators[{m}] (id: lam-dong.plan-issued) → target" in msg and "only a recurring task" in msg
 
 
 @pytest.mark.parametrize("ident, unit, vi, en", [
@@ -258,7 +258,8 @@ def test_retired_entries_point_at_their_replacement_and_are_not_asked_for():
     assert "bac-giang.patents" not in asked and "bac-giang.intellectuals-national-rank-2045" not in asked
     assert "bac-giang.award-winning-inventions" in asked
     assert {i.id for i in cat.indicators_for("bac-ninh")} - asked == {
-        "bac-giang.patents", "bac-giang.intellectuals-national-rank-2045", "bac-giang.intellectuals-regional-rank-2045"}
+        "bac-giang.patents", "bac-giang.intellectuals-national-rank-2045", "bac-giang.intellectuals-regional-rank-2045",
+        "bac-giang.influential-scientists-2045", "bac-giang.accredited-institutions-2045"}
 
 
 def test_derived_targets_say_the_document_gives_no_year():

@@ -13,63 +13,21 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 
+from tests.support.forms import READ_ON as TODAY
+from tests.support.forms import fill, read
+from tests.support.forms import header as _header
+from tests.support.forms import row_of as _row_of
 from tracker.catalogue import load_catalogue
 from tracker.ingest import ERROR_CODES, WARNING_CODES, normalise, parse_number, read_form
 from tracker.workbook import FORM_VERSION, SHEET_DATA, SHEET_META, SHEET_MILESTONES, build_bulk_form, build_form
 
-TODAY = dt.date(2026, 11, 25)
 
 
 @pytest.fixture(scope="module")
 def cat():
     return load_catalogue()
-
-
-def _header(ws) -> tuple[int, dict[str, int]]:
-    for row in ws.iter_rows(min_row=1, max_row=10):
-        labels = {str(c.value).strip(): c.column for c in row if c.value}
-        if "Mã chỉ tiêu" in labels:
-            return row[0].row, labels
-    raise AssertionError("no header")
-
-
-def _row_of(ws, code: str, sector: str = "") -> int:
-    hr, cols = _header(ws)
-    for r in range(hr + 1, ws.max_row + 1):
-        if ws.cell(r, cols["Mã chỉ tiêu"]).value == code and (ws.cell(r, cols["Lĩnh vực"]).value or "") == sector:
-            return r
-    raise AssertionError(f"no row for {code} {sector}")
-
-
-def fill(content: bytes, values: dict | None = None, milestones: dict | None = None, edit=None) -> bytes:
-    """Type values into a form as a clerk would: {(code, sector): value}, {code: (status, date, evidence)}."""
-    wb = load_workbook(io.BytesIO(content))
-    ws = wb[SHEET_DATA]
-    _, cols = _header(ws)
-    for (code, sector), value in (values or {}).items():
-        ws.cell(_row_of(ws, code, sector), cols["Giá trị"]).value = value
-    if milestones:
-        ms = wb[SHEET_MILESTONES]
-        hr, mcols = _header(ms)
-        for r in range(hr + 1, ms.max_row + 1):
-            code = ms.cell(r, 1).value
-            if code in milestones:
-                status, day, evidence = milestones[code]
-                ms.cell(r, mcols["Trạng thái"]).value = status
-                ms.cell(r, mcols["Ngày hoàn thành"]).value = day
-                ms.cell(r, mcols["Minh chứng"]).value = evidence
-    if edit:
-        edit(wb)
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
-def read(content: bytes, cat, name="nq45_form.xlsx", **kw):
-    kw.setdefault("today", TODAY)
-    return read_form(content, name, cat, **kw)
 
 
 def codes(parsed) -> list[str]:

@@ -5,44 +5,9 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
+from tests.support import ROOT
+from tests.support.pages import TIMEOUT, run, signed_in, texts
 from tracker.access import User
-
-TIMEOUT = 60
-
-
-def signed_in(user: User):
-    """A session for `user`, added to the users file of the test's installation if it is not there
-    (the dashboard re-checks every session against that file on each run)."""
-    from tracker.access import UserStore, start_session
-    from tracker.settings import load_settings
-
-    store = UserStore(load_settings().users_file, rounds=4)
-    found = store.get(user.username) or store.add_user(user.username, user.role, "mat-khau-thu-nghiem", units=user.units)
-    return start_session(found)
-
-
-def run(page: str, user: User | None = None, lang: str | None = None, params: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
-    if user:
-        at.session_state["auth"] = signed_in(user)
-    if lang:
-        at.session_state["lang"] = lang
-    for k, v in (params or {}).items():
-        at.query_params[k] = v
-    at.run()
-    at.switch_page(page)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def texts(at: AppTest) -> str:
-    parts = [m.value for m in at.markdown] + [m.value for m in at.caption] + [t.value for t in at.title]
-    parts += [h.value for h in at.header] + [h.value for h in at.subheader] + [w.value for w in at.warning]
-    parts += [i.value for i in at.info] + [s.value for s in at.success] + [e.value for e in at.error]
-    parts += [str(m.label) + " " + str(m.value) for m in at.metric]
-    return "\n".join(str(p) for p in parts)
 
 
 def charts(at: AppTest) -> list:

@@ -230,7 +230,9 @@ def test_file_of_50_mb_is_refused_before_reading():
 
 
 def test_programme_of_another_resolution_is_refused():
-    text = programme("- Có 10 bài báo quốc tế.").replace("45-NQ/TW", "57-NQ/TW")
+    # A programme of another resolution carries that one's number and title, not Resolution 45's.
+    text = (programme("- Có 10 bài báo quốc tế.").replace("45-NQ/TW", "57-NQ/TW")
+            .replace("xây dựng và phát huy vai trò của đội ngũ trí thức", "đột phá phát triển khoa học, công nghệ"))
     problem = check_text(text)
     assert problem.code == "other_resolution" and "57-NQ/TW" in problem.message("vi")
 
@@ -407,7 +409,7 @@ def admin_page(seeded, tmp_path, monkeypatch):
     """The «Thêm chương trình» page for an admin, on a private copy of the seeded installation."""
     from streamlit.testing.v1 import AppTest
 
-    from tests.test_pages import TIMEOUT, signed_in
+    from tests.support.pages import TIMEOUT, signed_in
     from tracker.access import User
 
     dest = tmp_path / "install"
@@ -442,10 +444,11 @@ def test_broken_programme_file_is_named_in_the_error(programme_dir):
     ("lon.txt", b"a" * (MAX_BYTES + 1), "text/plain", "Tệp quá lớn"),
 ])
 def test_page_refuses_bad_files_with_a_clear_message(seeded, tmp_path, monkeypatch, name, content, mime, expected):
-    from tests.test_pages import texts as page_texts
+    from tests.support.pages import texts as page_texts
 
     if content is None:
-        content = docx_of(programme("- Có 10 bài báo quốc tế.").replace("45-NQ/TW", "57-NQ/TW"))
+        content = docx_of(programme("- Có 10 bài báo quốc tế.").replace("45-NQ/TW", "57-NQ/TW")
+                          .replace("xây dựng và phát huy vai trò của đội ngũ trí thức", "đột phá phát triển khoa học, công nghệ"))
     if name.endswith(".pdf") and shutil.which("tesseract"):
         pytest.skip("tesseract is installed: the scan is read")
     at = admin_page(seeded, tmp_path, monkeypatch)
@@ -460,22 +463,38 @@ def test_page_refuses_bad_files_with_a_clear_message(seeded, tmp_path, monkeypat
 def test_page_from_upload_to_save_then_unit_page_and_status(seeded, tmp_path, monkeypatch, capsys):
     from streamlit.testing.v1 import AppTest
 
-    from tests.test_pages import TIMEOUT
-    from tests.test_pages import texts as page_texts
+    from tests.support.pages import TIMEOUT
+    from tests.support.pages import texts as page_texts
 
     at = admin_page(seeded, tmp_path, monkeypatch)
     text = programme("- Số doanh nghiệp khoa học và công nghệ đạt trên 55 doanh nghiệp.",
-                     tasks="- Xây dựng cơ sở dữ liệu trí thức của tỉnh (hoàn thành trong tháng 9/2025).")
+                     tasks="- Xây dựng cơ sở dữ liệu trí thức của tỉnh (hoàn thành trong tháng 9/2025).\n"
+                           "- Tăng cường tuyên truyền về vai trò của đội ngũ trí thức trong các cơ quan, đơn vị.")
     at.file_uploader(key="prog_upload").upload("chuong-trinh.docx", docx_of(text), DOCX)
     at.button(key="prog_propose").click()
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert "đề xuất" in page_texts(at)
+    # The review grid speaks words, not codes.
+    shown = at.session_state["prog_rows"]
+    assert all(r["unit_label"] != "enterprise" and r["measure_label"] != "stock" for r in shown)
+    assert any(r["unit_label"] == "doanh nghiệp" for r in shown)
+    # A row the reader did not propose: picked from the text's sentences, its quote taken verbatim.
+    picks = at.selectbox(key="prog_pick").options
+    missed = next(i for i, label in enumerate(picks) if "Tăng cường tuyên truyền" in label)
+    at.selectbox(key="prog_pick").set_value(missed)
+    at.selectbox(key="prog_pick_kind").set_value("milestone")
+    at.text_input(key="prog_pick_name").input("Tuyên truyền về vai trò của trí thức")
+    at.button(key="prog_add_row").click()
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    rows = [dict(r) for r in at.session_state["prog_rows"]]
+    added = rows[-1]
+    assert added["quote"].startswith("Tăng cường tuyên truyền về vai trò của đội ngũ trí thức") and added["accept"]
     # The admin's review: accept every proposal; confirm the measure and unit of the numeric one.
-    rows = at.session_state["prog_rows"].copy()
-    rows["accept"] = True
-    rows.loc[rows["kind"] == "numeric", "confirmed"] = True
-    rows.loc[rows["kind"] == "direction", "accept"] = False
+    for r in rows:
+        r["accept"] = r["kind"] != "direction"
+        r["confirmed"] = r["kind"] == "numeric" or r["confirmed"]
     at.session_state["prog_rows"] = rows
     at.session_state["prog_editor_version"] = 99
     at.selectbox(key="prog_unit").set_value("soc-trang")
@@ -486,6 +505,30 @@ def test_page_from_upload_to_save_then_unit_page_and_status(seeded, tmp_path, mo
     assert not at.exception, [e.value for e in at.exception]
     assert not at.error, [e.value for e in at.error]
     assert "Đã lưu" in page_texts(at)
+
+    # After saving: rename the task (its id stays), in the change log and the audit log.
+    folder = tmp_path / "catalogue"
+    [saved] = [p for p in folder.glob("*.yaml")]
+    data = __import__("yaml").safe_load(saved.read_text(encoding="utf-8"))
+    task = next(e for e in data["indicators"] if e["kind"] == "milestone" and "cơ sở dữ liệu" in e["quote"])
+    doc_id = data["documents"][0]["id"]
+    at.run()
+    at.selectbox(key=f"edit_id_{doc_id}").set_value(task["id"])
+    at.run()
+    at.text_input(key=f"edit_vi_{doc_id}_{task['id']}").input("Cơ sở dữ liệu về đội ngũ trí thức của tỉnh")
+    at.text_input(key=f"edit_en_{doc_id}_{task['id']}").input("Database of the province's intellectuals")
+    at.button(key=f"edit_save_{doc_id}").click()
+    at.run()
+    assert not at.exception and not at.error, [e.value for e in at.error]
+    data = __import__("yaml").safe_load(saved.read_text(encoding="utf-8"))
+    renamed = next(e for e in data["indicators"] if e["id"] == task["id"])
+    assert renamed["name"] == {"vi": "Cơ sở dữ liệu về đội ngũ trí thức của tỉnh", "en": "Database of the province's intellectuals"}
+    log = (folder / f"{doc_id}.changes.jsonl").read_text(encoding="utf-8")
+    assert '"action": "edit"' in log and "Cơ sở dữ liệu về đội ngũ trí thức của tỉnh" in log
+    from tracker.store import Store
+
+    events = [e.event for e in Store(str(tmp_path / "install" / "tracker.duckdb")).audit_log(20)]
+    assert "programme_edit" in events and "programme_create" in events
 
     unit = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
     unit.query_params["unit"] = "can-tho"
@@ -506,8 +549,8 @@ def test_page_from_upload_to_save_then_unit_page_and_status(seeded, tmp_path, mo
 def test_page_is_for_admins_only(seeded_env):
     from streamlit.testing.v1 import AppTest
 
-    from tests.test_pages import TIMEOUT, signed_in
-    from tests.test_pages import texts as page_texts
+    from tests.support.pages import TIMEOUT, signed_in
+    from tests.support.pages import texts as page_texts
     from tracker.access import User
 
     uploader = signed_in(User("canbo.kh", "uploader", ("khanh-hoa",), ""))
@@ -522,3 +565,276 @@ def test_page_is_for_admins_only(seeded_env):
     assert not direct.exception, [e.value for e in direct.exception]
     assert "Chỉ quản trị viên được thêm chương trình." in page_texts(direct)
     assert not direct.get("file_uploader")
+
+
+# --- texts not written in the seeds' style (issue 22) ------------------------------------------
+
+BODY = ("Chương trình đặt mục tiêu đến năm 2030, tỷ lệ cán bộ có trình độ thạc sĩ trở lên đạt 30%; có ít nhất 120 tiến sĩ "
+        "và 900 thạc sĩ làm việc tại huyện. Giao Phòng Nội vụ rà soát, lập danh sách trí thức trên địa bàn, hoàn thành "
+        "trong quý III/2025. Tiếp tục nâng cao chất lượng hoạt động của các hội trí thức ở cơ sở trong những năm tới.")
+
+
+@pytest.mark.parametrize("name", [
+    "Nghị quyết 45-NQ/TƯ của Trung ương", "Nghị quyết số 45/NQ-TW", "Nghị quyết số 45 của Ban Chấp hành Trung ương",
+    "Nghị quyết Hội nghị lần thứ 8 Ban Chấp hành Trung ương Đảng khóa XIII",
+    "Nghị quyết Trung ương 8 khoá XIII",
+    "Nghị quyết về tiếp tục xây dựng và phát huy vai trò đội ngũ trí thức",
+    "Kế hoạch số 20-KH/TW của Bộ Chính trị", "Chiến lược quốc gia về phát triển đội ngũ trí thức",
+])
+def test_the_resolution_is_recognised_by_any_of_its_names(name):
+    result = propose_text(f"Kế hoạch triển khai {name} trên địa bàn.\n\n{BODY}")
+    assert result.ok, result.issues
+    assert {p.value for p in result.proposals if p.kind == "numeric"} == {30, 120, 900}
+
+
+def test_a_text_naming_none_of_them_says_what_was_looked_for():
+    problem = check_text("Kế hoạch phát triển du lịch của huyện.\n\n" + BODY.replace("trí thức", "du khách"))
+    assert problem.code == "no_resolution"
+    for looked in ("45-NQ/TƯ", "Hội nghị Trung ương 8 khóa XIII", "Kế hoạch 20-KH/TW", "Chiến lược quốc gia"):
+        assert looked in problem.message("vi")
+
+
+def test_no_silent_zero_the_reason_is_given():
+    text = ("Thực hiện Nghị quyết số 45-NQ/TW, Ban Thường vụ Huyện ủy ban hành Kế hoạch số 12-KH/HU ngày 3/5/2024. "
+            "Qua 15 năm thực hiện Nghị quyết số 27-NQ/TW, đội ngũ trí thức của huyện đã có bước phát triển về số lượng "
+            "và chất lượng, được các cấp ủy quan tâm, tạo điều kiện để phát huy vai trò trong đời sống xã hội.")
+    result = propose_text(text)
+    assert not result.proposals and [i.code for i in result.issues] == ["no_proposals"]
+    assert "không thấy phần mục tiêu" in result.issues[0].message("vi")
+
+
+def test_unheaded_lead_paragraph_several_targets_a_task_with_its_agency_and_a_direction():
+    result = propose_text("Kế hoạch thực hiện Nghị quyết 45-NQ/TƯ\n\n" + BODY)
+    numeric = [p for p in result.proposals if p.kind == "numeric"]
+    assert [(p.value, p.comparator, p.unit, p.year) for p in numeric] == [
+        (30, ">=", "percent", 2030), (120, ">=", "person", 2030), (900, ">=", "person", 2030)]
+    assert [p.name for p in numeric] == ["Tỷ lệ cán bộ có trình độ thạc sĩ trở lên", "Số tiến sĩ", "Số thạc sĩ làm việc tại huyện"]
+    [task] = [p for p in result.proposals if p.kind == "milestone"]
+    assert task.agency == "Phòng Nội vụ" and task.due == "2025-09-30" and task.name.startswith("Rà soát, lập danh sách")
+    [direction] = [p for p in result.proposals if p.kind == "direction"]
+    assert "nâng cao chất lượng hoạt động của các hội trí thức" in direction.quote
+
+
+def test_people_per_population_counts_of_any_noun_ranges_and_about():
+    text = ("Kế hoạch thực hiện Nghị quyết số 45-NQ/TW.\n\nII. CHỈ TIÊU\n"
+            "- Đạt 13 người/1 vạn dân làm nghiên cứu và phát triển và 4 kỹ sư trên 10.000 dân.\n"
+            "- Có 15 trường học đạt chuẩn quốc gia; thu hút khoảng 250 lượt chuyên gia; từ 4 - 6 nghiên cứu sinh mỗi năm.\n")
+    got = {(p.value, p.comparator, p.unit, p.per_population) for p in propose_text(text).proposals if p.kind == "numeric"}
+    assert got == {(13, ">=", "person", 10_000), (4, ">=", "person", 10_000), (15, ">=", None, None),
+                   (250, "~", "person", None), (4, ">=", "person", None)}
+
+
+def test_situation_figures_dates_document_numbers_and_own_parts_are_not_targets():
+    text = ("Kế hoạch thực hiện Nghị quyết số 45-NQ/TW.\n\nHiện toàn tỉnh có 3.200 người có trình độ sau đại học. "
+            "Kế hoạch số 15-KH/TU ngày 02/4/2024 gồm 5 nhiệm vụ và 7 nhóm giải pháp. Phấn đấu đến năm 2030 có 5.000 người "
+            "có trình độ sau đại học.")
+    assert [p.value for p in propose_text(text).proposals if p.kind == "numeric"] == [5000]
+
+
+def test_a_restated_target_is_proposed_once_citing_both_places():
+    text = ("Kế hoạch thực hiện Nghị quyết số 45-NQ/TW\n\nĐến năm 2030, tối thiểu 40% cán bộ nữ tham gia nghiên cứu khoa học.\n\n"
+            "Các nhiệm vụ cụ thể được giao cho từng sở, ngành theo phụ lục kèm theo Kế hoạch này.\n\n"
+            "Cũng đến năm 2030, bảo đảm tối thiểu 40% cán bộ nữ tham gia nghiên cứu khoa học.")
+    [p] = [p for p in propose_text(text).proposals if p.kind == "numeric"]
+    assert p.line == 3 and [a["line"] for a in p.also] == [7]
+
+
+def test_a_quote_never_runs_across_a_heading_or_a_metadata_line():
+    text = ("UBND HUYỆN LẠC SƠN\nSố: 21/KH-UBND\nLạc Sơn, ngày 5 tháng 6 năm 2024\nKẾ HOẠCH\n"
+            "Thực hiện Nghị quyết số 45-NQ/TW về đội ngũ trí thức\n"
+            "Phấn đấu đến năm 2030 có 60 tiến sĩ làm việc tại huyện và nâng cao chất lượng đội ngũ trí thức của huyện.")
+    result = propose_text(text)
+    for p in result.proposals:
+        assert "Số:" not in p.quote and "KẾ HOẠCH" not in p.quote and len(p.quote) < 200
+    assert [p.value for p in result.proposals if p.kind == "numeric"] == [60]
+
+
+def test_docx_table_rows_are_targets_in_their_place():
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("Kế hoạch thực hiện Nghị quyết số 45-NQ/TW: các chỉ tiêu tại bảng sau.")
+    table = document.add_table(rows=3, cols=4)
+    for r, row in enumerate([["STT", "Chỉ tiêu", "Đơn vị tính", "Năm 2030"], ["1", "Số tiến sĩ của tỉnh", "người", "80"],
+                             ["2", "Tỷ lệ giảng viên có trình độ tiến sĩ", "%", "≥ 35"]]):
+        for c, value in enumerate(row):
+            table.cell(r, c).text = value
+    document.add_paragraph("Sở Nội vụ chủ trì theo dõi, đôn đốc việc thực hiện Kế hoạch.")
+    out = io.BytesIO()
+    document.save(out)
+    result = propose_file("bang.docx", out.getvalue())
+    rows = [(p.name, p.value, p.unit, p.year, p.comparator) for p in result.proposals if p.kind == "numeric"]
+    assert rows == [("Số tiến sĩ của tỉnh", 80, "person", 2030, ">="),
+                    ("Tỷ lệ giảng viên có trình độ tiến sĩ", 35, "percent", 2030, ">=")]
+    lines = result.text.splitlines()
+    assert lines.index("1 | Số tiến sĩ của tỉnh | người | 80") < lines.index("Sở Nội vụ chủ trì theo dõi, đôn đốc việc thực hiện Kế hoạch.")
+
+
+# --- reader limits (issue 19 items 10, 14) --------------------------------------------------------
+
+def _zip_docx(parts: dict[str, bytes]) -> bytes:
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as zf:
+        for name, data in parts.items():
+            zf.writestr(name, data)
+    return out.getvalue()
+
+
+def test_docx_that_unpacks_huge_is_refused_before_reading():
+    from tracker.propose.reading import MAX_UNPACKED
+
+    bomb = _zip_docx({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document>" + b" " * (MAX_UNPACKED + 10)})
+    assert len(bomb) < 1024 * 1024
+    text, problem = read_programme("bom.docx", bomb)
+    assert problem.code == "docx_bomb" and "giải nén ra quá lớn" in problem.message("vi")
+
+
+def test_billion_laughs_docx_is_refused_with_a_clear_message():
+    laughs = (b'<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol"><!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;">]>'
+              b'<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main"><w:body><w:p><w:r><w:t>&lol2;'
+              b'</w:t></w:r></w:p></w:body></w:document>')
+    data = docx_of(programme("- Có 10 bài báo quốc tế."))
+    import zipfile
+
+    src = zipfile.ZipFile(io.BytesIO(data))
+    parts = {n: src.read(n) for n in src.namelist()}
+    parts["word/document.xml"] = laughs
+    text, problem = read_programme("cuoi.docx", _zip_docx(parts))
+    assert problem.code == "docx_entities" and "thực thể XML" in problem.message("vi")
+
+
+def test_extracted_text_is_capped():
+    from tracker.propose.reading import MAX_TEXT_CHARS
+
+    data = ("Nghị quyết 45-NQ/TW. " * (MAX_TEXT_CHARS // 20 + 10)).encode()[: 10 * 1024 * 1024 - 1]
+    text, problem = read_programme("dai.txt", data)
+    assert problem.code == "text_too_long"
+
+
+def test_pdf_with_too_many_pages_is_refused_from_its_page_tree(monkeypatch):
+    from tracker.propose import reading
+
+    monkeypatch.setattr(reading, "MAX_PDF_PAGES", 0)   # the fixture has one page: one too many
+    text, problem = read_programme("nhieu.pdf", (FIXTURES / "chuong-trinh.pdf").read_bytes())
+    assert problem.code == "pdf_too_many_pages" and "trang" in problem.message("vi")
+
+
+def test_line_of_an_offset_is_found_by_bisection_on_a_long_text():
+    from tracker.propose.sections import joined, sections_of
+
+    lines = ["Kế hoạch thực hiện Nghị quyết số 45-NQ/TW."] + [f"Câu số {n} của văn bản dài." for n in range(20000)]
+    [section] = [s for s in sections_of("\n".join(lines)) if s.lines]
+    body = joined(section)
+    offset = body.text.index("Câu số 12345 của")
+    assert body.line_at(offset) == 12347
+
+
+def test_proposing_runs_in_a_child_process_with_a_time_limit():
+    from tracker.propose.guarded import propose_guarded
+
+    fine = propose_guarded("a.txt", programme("- Có 10 bài báo quốc tế.").encode())
+    assert [p.value for p in fine.proposals if p.kind == "numeric"] == [10]
+    slow = propose_guarded("a.txt", b"x" * 1000, timeout=0.001)
+    assert [i.code for i in slow.issues] == ["timeout"] and "giây" in slow.issues[0].message("vi")
+
+
+def test_page_limit_is_the_servers_10_mb():
+    from tracker.propose import MAX_BYTES
+    from tracker.settings import Settings
+
+    assert MAX_BYTES == Settings().upload_max_mb * 1024 * 1024 == 10 * 1024 * 1024
+    assert "tối đa 10 MB" in read_programme("lon.txt", b"a" * (MAX_BYTES + 1))[1].message("vi")
+
+
+# --- saving: control characters, NFC, edits after saving, hidden retirements ---------------------
+
+def _saved(programme_dir, text, **doc):
+    from tracker.catalogue import DEFAULT_PATH
+    from tracker.programmes import save_programme
+
+    return save_programme(main_path=DEFAULT_PATH, folder=programme_dir, text=text, rows=_accept_all(propose_text(text)),
+                          who="quantri", unit="soc-trang", new_unit=None,
+                          document={"kind": "Chương trình hành động", "number": "05-CTr/TU", "date": "2024-04-02", **doc})
+
+
+def test_control_characters_are_dropped_and_text_is_nfc_at_save(programme_dir):
+    import unicodedata
+
+    from tracker.catalogue import load_catalogue
+
+    text = programme("- Tỷ lệ cán bộ cấp xã có trình độ đại học đạt ít nhất 85%.")
+    rows = _accept_all(propose_text(text))
+    rows[0]["name"] = unicodedata.normalize("NFD", "Tỷ lệ cán bộ\x1b[31m cấp xã\x00 có bằng đại học")
+    from tracker.catalogue import DEFAULT_PATH
+    from tracker.programmes import save_programme
+
+    res = save_programme(main_path=DEFAULT_PATH, folder=programme_dir, text=text, rows=rows, who="quantri", unit="soc-trang",
+                         new_unit=None, document={"kind": "Chương trình hành động", "number": "06-CTr/TU"})
+    assert not res.issues, res.issues
+    name = load_catalogue().indicator(res.ids[0]).name.vi
+    assert name == "Tỷ lệ cán bộ [31m cấp xã có bằng đại học" and unicodedata.is_normalized("NFC", name)
+
+
+def test_entries_are_renamed_in_place_logged_and_audited(programme_dir):
+    from tracker.catalogue import DEFAULT_PATH, load_catalogue
+    from tracker.programmes import changes, edit_entry
+
+    res = _saved(programme_dir, programme("- Tỷ lệ cán bộ cấp xã có trình độ đại học đạt ít nhất 85%.",
+                                          tasks="- Xây dựng cơ sở dữ liệu trí thức của tỉnh (hoàn thành trong tháng 9/2025)."))
+    task = next(i for i in res.ids if "co-so-du-lieu" in i)
+    audited = []
+    out = edit_entry(main_path=DEFAULT_PATH, folder=programme_dir, doc_id="soc-trang-cthd-05-2024", ident=task, who="quantri",
+                     audit=lambda *a: audited.append(a),
+                     changes={"name_vi": "Cơ sở dữ liệu trí thức", "name_en": "Intellectuals database",
+                              "agency": "Sở Nội vụ", "due_text": "trong tháng 9/2025"})
+    assert not out.issues, out.issues
+    entry = load_catalogue().indicator(task)
+    assert (entry.name.vi, entry.name.en, entry.agency.vi, entry.target.due_text) == (
+        "Cơ sở dữ liệu trí thức", "Intellectuals database", "Sở Nội vụ", "trong tháng 9/2025")
+    log = changes(programme_dir, "soc-trang-cthd-05-2024")[-1]
+    assert log["action"] == "edit" and log["ids"] == [task] and "Cơ sở dữ liệu trí thức" in log["reason"]
+    assert audited and audited[0][0] == "programme_edit" and audited[0][1] == "quantri"
+
+
+def test_entries_are_added_after_saving_from_the_saved_text(programme_dir):
+    from tracker.catalogue import DEFAULT_PATH, load_catalogue
+    from tracker.programme_review import row_from_sentence, saved_rows, sentences
+    from tracker.programmes import add_entries
+
+    text = programme("- Tỷ lệ cán bộ cấp xã có trình độ đại học đạt ít nhất 85%.")
+    _saved(programme_dir, text)
+    pick = next(s for s in sentences(text) if s["text"].startswith("Tăng cường tuyên truyền"))
+    row = row_from_sentence(pick, "milestone", "vi", "Tuyên truyền về vai trò của trí thức")
+    res = add_entries(main_path=DEFAULT_PATH, folder=programme_dir, doc_id="soc-trang-cthd-05-2024", who="quantri",
+                      rows=saved_rows([row], "vi"))
+    assert not res.issues, res.issues
+    entry = load_catalogue().indicator(res.ids[0])
+    assert entry.quote.startswith("Tăng cường tuyên truyền") and entry.name.vi == "Tuyên truyền về vai trò của trí thức"
+
+
+def test_an_entry_retired_before_any_value_is_hidden_one_with_values_is_kept(programme_dir):
+    from tracker.catalogue import DEFAULT_PATH, load_catalogue
+    from tracker.programmes import retire_entries
+
+    res = _saved(programme_dir, programme("- Tỷ lệ cán bộ cấp xã có trình độ đại học đạt ít nhất 85%.",
+                                          tasks="- Xây dựng cơ sở dữ liệu trí thức của tỉnh (hoàn thành trong tháng 9/2025)."))
+    with_values, without = res.ids[0], res.ids[1]
+    out = retire_entries(main_path=DEFAULT_PATH, folder=programme_dir, doc_id="soc-trang-cthd-05-2024", ids=res.ids,
+                         reason="Tên đặt sai khi duyệt", who="quantri", has_values=lambda i: i == with_values)
+    assert not out.issues
+    cat = load_catalogue()
+    shown = {i.id for i in cat.indicators_for("soc-trang")}
+    assert with_values in shown and cat.indicator(with_values).retired
+    assert without not in shown and without in {i.id for i in cat.hidden_indicators}
+    assert without not in {i.id for i in cat.reportable_indicators_for("can-tho")}
+
+
+def test_review_grid_shows_words_not_codes():
+    from tracker.programme_review import grid_rows
+
+    rows = grid_rows(propose_text(programme("- Tỷ lệ cán bộ cấp xã có trình độ đại học đạt ít nhất 85%.")).proposals, "vi")
+    numeric = next(r for r in rows if r["kind"] == "numeric")
+    assert (numeric["measure_label"], numeric["unit_label"], numeric["comparator_label"]) == ("Tỷ lệ", "phần trăm (%)", "ít nhất (≥)")
+    assert all("None" not in str(v) for r in rows for v in r.values() if isinstance(v, str))

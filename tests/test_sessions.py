@@ -11,7 +11,6 @@ from tracker import sessions
 from tracker.access import UserStore, resume_session
 from tracker.sessions import BIND_SECONDS, SessionStore, digest, same_origin
 from tracker.store import Store
-from tests.test_staff_pages import own_copy  # noqa: F401 (a fixture)
 
 T0 = 1_800_000_000.0
 
@@ -201,8 +200,7 @@ def _pending_rows() -> list[tuple]:
 
 
 def test_page_sign_in_begins_a_session_for_the_browser_and_sign_out_ends_it(own_copy, monkeypatch):
-    from tests.test_sign_in_pages import dashboard, signed_in_as, try_sign_in, users
-    from tests.test_staff_pages import rerun
+    from tests.support.pages import dashboard, rerun, signed_in_as, try_sign_in, users
 
     monkeypatch.setattr(sessions, "ROUTES_MOUNTED", True)
     users().add_user("canbo.cookie1", "uploader", "mat-khau-c1-2026", units=("khanh-hoa",))
@@ -220,8 +218,7 @@ def test_page_sign_in_begins_a_session_for_the_browser_and_sign_out_ends_it(own_
 
 
 def test_a_session_ended_in_another_tab_signs_this_tab_out(own_copy, monkeypatch):
-    from tests.test_sign_in_pages import dashboard, signed_in_as, try_sign_in, users
-    from tests.test_staff_pages import rerun
+    from tests.support.pages import dashboard, rerun, signed_in_as, try_sign_in, users
 
     monkeypatch.setattr(sessions, "ROUTES_MOUNTED", True)
     users().add_user("canbo.cookie2", "uploader", "mat-khau-c2-2026", units=("khanh-hoa",))
@@ -238,7 +235,7 @@ def test_a_session_ended_in_another_tab_signs_this_tab_out(own_copy, monkeypatch
 
 
 def test_without_the_routes_a_sign_in_stays_with_the_tab(own_copy):
-    from tests.test_sign_in_pages import dashboard, signed_in_as, try_sign_in, users
+    from tests.support.pages import dashboard, signed_in_as, try_sign_in, users
 
     assert sessions.ROUTES_MOUNTED is False                  # `streamlit run dashboard.py`
     users().add_user("canbo.cookie3", "uploader", "mat-khau-c3-2026", units=("khanh-hoa",))

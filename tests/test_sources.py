@@ -279,3 +279,104 @@ def test_quantity_occurrences_keep_their_positions_and_repeats():
     flat = normalise(text)
     assert [w for w, _ in found] == ["10", "10"]
     assert [flat[at:at + 2] for _, at in found] == ["10", "10"] and found[0][1] != found[1][1]
+
+
+# --- fidelity classes found by an independent line-by-line read (issue 22 item 5) ---------------
+
+# A cycle is set only by these words; "định kỳ" alone sets none.
+_CYCLE_WORDS = re.compile(r"hằng năm|hàng năm|mỗi năm|hằng quý|hàng quý|hằng tháng|hàng tháng|\d+ tháng|năm một lần", re.I)
+
+
+def cycle_invented(cat) -> list[str]:
+    """Tasks judged on a yearly cycle whose quote words no cycle (the "Quá hạn — trễ 337 ngày" class)."""
+    return [i.id for i in cat.indicators if i.is_milestone and not i.retired and i.target.every == "year"
+            and not _CYCLE_WORDS.search(i.quote)]
+
+
+def test_no_task_is_given_a_cycle_its_sentence_does_not_set():
+    cat = load_catalogue()
+    assert not cycle_invented(cat)
+    periodic = [i for i in cat.indicators if i.is_milestone and i.target.periodic]
+    assert len(periodic) >= 9 and all(re.search(r"định kỳ", i.quote, re.I) for i in periodic)
+
+
+def test_cycle_check_fails_when_a_periodic_task_gets_a_yearly_cycle_again():
+    import copy
+
+    import yaml
+
+    from tracker.catalogue import DEFAULT_PATH, parse_catalogue
+
+    data = copy.deepcopy(yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8")))
+    entry = next(i for i in data["indicators"] if i["id"] == "lam-dong.progress-reports")
+    entry["target"] = {"recurring": True, "every": "year", "start": "2025-01-01", "due_text": "Định kỳ"}
+    assert cycle_invented(parse_catalogue(data)) == ["lam-dong.progress-reports"]
+
+
+def test_a_periodic_task_is_never_overdue_and_shows_when_it_was_last_reported():
+    import datetime as dt
+
+    from tracker.progress import assess_milestone
+
+    cat = load_catalogue()
+    task = cat.indicator("lam-dong.progress-reports")
+    never = assess_milestone(task, None, "lam-dong", dt.date(2026, 12, 3))
+    assert never.status == "recurring" and never.days_late is None
+    assert "không nêu chu kỳ" in never.explain("vi")
+    done = assess_milestone(task, {"status": "in_progress", "last_done_on": "2025-03-02"}, "lam-dong", dt.date(2030, 1, 1))
+    assert done.status == "recurring" and "02/03/2025" in done.explain("vi")
+
+
+# 2045 goals with a countable object, each in a vision sentence whose other goals are catalogued.
+VISION_GOALS_WITH_AN_OBJECT = {
+    "000_e8a0ee78a5b9b026.txt": [r"Có cơ chế, chính sách nhằm phát huy vai trò của các trung tâm"],
+    "001_f31f3f139891829a.txt": [r"có một số nhà khoa học có ảnh hưởng trong nước và trên thế giới",
+                                 r"một số tổ chức khoa học và công nghệ, cơ sở giáo dục và đào tạo đạt chuẩn quốc gia, quốc tế"],
+    "004_954b1b79be3801f7.txt": [r"nhiều nhà khoa học có ảnh hưởng trong khu vực, quốc gia và trên thế giới",
+                                 r"một số tổ chức khoa học và công nghệ, cơ sở giáo dục và đào tạo đạt chuẩn quốc tế"],
+}
+
+
+def uncatalogued_vision_goals(cat) -> list[str]:
+    out = []
+    for doc in cat.documents.values():
+        quotes = [normalise(i.quote) for i in cat.indicators if i.document == doc.id and not i.retired]
+        for phrase in VISION_GOALS_WITH_AN_OBJECT.get(doc.file, []):
+            if not any(re.search(re.escape(phrase), q) for q in quotes):
+                out.append(f"{doc.file}: “{phrase}” is in no entry's quote")
+    return out
+
+
+def test_every_2045_goal_with_a_countable_object_is_catalogued():
+    cat = load_catalogue()
+    assert not uncatalogued_vision_goals(cat)
+    for ident in ("bac-giang.influential-scientists-2045", "can-tho.accredited-institutions-2045"):
+        entry = cat.indicator(ident)
+        assert entry.target.year == 2045 and not entry.measurable
+
+
+def test_vision_goal_check_fails_when_one_is_dropped():
+    import copy
+
+    import yaml
+
+    from tracker.catalogue import DEFAULT_PATH, parse_catalogue
+
+    data = copy.deepcopy(yaml.safe_load(DEFAULT_PATH.read_text(encoding="utf-8")))
+    data["indicators"] = [i for i in data["indicators"] if i["id"] != "can-tho.influential-scientists-2045"]
+    missing = uncatalogued_vision_goals(parse_catalogue(data))
+    assert len(missing) == 1 and "nhiều nhà khoa học" in missing[0]
+
+
+# Entries whose sentence names no agency (and whose section heading names none): an agency there
+# would be invented. lam-dong.innovation-ecosystem's III.4 sentence names nobody.
+AGENCY_NOT_NAMED = {"lam-dong.innovation-ecosystem", "lam-dong.research-institutions-policy-2045"}
+
+
+def test_no_agency_is_given_where_the_sentence_names_none():
+    cat = load_catalogue()
+    invented = [i.id for i in cat.indicators if i.id in AGENCY_NOT_NAMED and i.agency is not None]
+    assert not invented
+    for ident in AGENCY_NOT_NAMED:
+        entry = cat.indicator(ident)
+        assert "cơ quan chủ trì" in entry.note.vi

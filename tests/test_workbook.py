@@ -7,6 +7,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from tests.support.forms import header as _header
 from tracker.catalogue import load_catalogue
 from tracker.workbook import (FORM_VERSION, SHEET_DATA, SHEET_INSTRUCTIONS, SHEET_META, SHEET_MILESTONES,
                               build_bulk_form, build_form, data_rows, form_filename)
@@ -19,14 +20,6 @@ def cat():
 
 def _open(content: bytes):
     return load_workbook(io.BytesIO(content))
-
-
-def _header(ws) -> tuple[int, dict[str, int]]:
-    for row in ws.iter_rows(min_row=1, max_row=10):
-        labels = {str(c.value).strip(): c.column for c in row if c.value}
-        if "Mã chỉ tiêu" in labels:
-            return row[0].row, labels
-    raise AssertionError("no header")
 
 
 def _codes(ws) -> list[tuple[str, str]]:

@@ -38,6 +38,7 @@ UNITS: dict[str, dict[str, str]] = {
     "patent": {"vi": "văn bằng", "en": "patents"},
     "invention": {"vi": "phát minh", "en": "inventions"},
     "work": {"vi": "công trình", "en": "works"},
+    "organisation": {"vi": "tổ chức", "en": "organisations"},
     "rank": {"vi": "hạng", "en": "rank"},
     "task": {"vi": "nhiệm vụ", "en": "task"},
 }
@@ -160,9 +161,14 @@ class MilestoneTarget(Strict):
     # Recurring tasks the document asks for every year ("hằng năm", "định kỳ"): judged per
     # calendar year from ``start`` (done this year / not yet / overdue once a year ends undone).
     every: Literal["year"] | None = None
+    # Tasks worded "định kỳ" (periodically) with no cycle in the document: standing, shown with the
+    # date last reported, never overdue by a cycle the document does not set.
+    periodic: bool = False
 
     @model_validator(mode="after")
     def _every(self) -> "MilestoneTarget":
+        if self.periodic and (not self.recurring or self.every or self.due is not None):
+            raise ValueError("periodic: a periodic task is recurring, with no cycle (every) and no due date")
         if self.every and not self.recurring:
             raise ValueError("every: only a recurring task is repeated")
         if self.every and self.start is None:
@@ -177,7 +183,7 @@ def _target_form(value) -> str:
     keys = set(value) if isinstance(value, dict) else set(type(value).model_fields) if isinstance(value, BaseModel) else set()
     if "direction" in keys:
         return "direction"
-    if keys & {"due", "due_text", "recurring", "start", "every"} and "value" not in keys:
+    if keys & {"due", "due_text", "recurring", "start", "every", "periodic"} and "value" not in keys:
         return "milestone"
     return "number"
 
@@ -227,9 +233,14 @@ class Indicator(Strict):
     # values, and points at the entry that replaces it.
     retired: bool = False
     replaced_by: str | None = None
+    # Retired before any value was stored for it (a wrong row saved from a programme): it has no
+    # history to keep in sight, so progress pages, forms and decks never show it.
+    hidden: bool = False
 
     @model_validator(mode="after")
     def _consistent(self) -> "Indicator":
+        if self.hidden and not self.retired:
+            raise ValueError("hidden: only a retired entry is hidden")
         if self.unit not in UNITS:
             raise ValueError(f"unit {self.unit!r} is not one of {', '.join(UNITS)}")
         expected = {"milestone": MilestoneTarget, "direction": DirectionTarget}.get(self.kind, NumericTarget)
@@ -304,7 +315,10 @@ class Catalogue:
         self.jurisdictions = {j.id: j for j in data.jurisdictions}
         self.documents = {d.id: d for d in data.documents}
         self.concepts = {c.id: c for c in getattr(data, "concepts", None) or []}
-        self.indicators = list(data.indicators)
+        # Entries retired before any value was stored are kept in the file (ids never return) but
+        # nowhere else: every page, form and deck reads ``indicators``.
+        self.hidden_indicators = [i for i in data.indicators if i.hidden]
+        self.indicators = [i for i in data.indicators if not i.hidden]
         self._by_id = {i.id: i for i in self.indicators}
         # Pages ask per unit many times a run; index once (a catalogue never changes after loading).
         self._by_unit: dict[str, list[Indicator]] = {}

@@ -123,10 +123,23 @@ def _date(value) -> dt.date | None:
         return None
 
 
-def _text(value) -> str:
+# Control characters (ESC, NUL, …) typed or pasted into a name break every form and page of the unit
+# that shows it; they carry nothing a reader sees, so they are dropped at save.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069\ufeff]")
+
+
+def clean_text(value) -> str:
+    """User text as stored: NFC (Unikey "Unicode tổ hợp" and macOS type NFD), control characters
+    dropped, whitespace folded."""
     if value is None or (isinstance(value, float) and value != value):
         return ""
-    return str(value).strip()
+    text = unicodedata.normalize("NFC", str(value))
+    text = _CONTROL.sub(" ", text)
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _text(value) -> str:
+    return clean_text(value)
 
 
 def _issue(code, vi, en, row=None) -> SaveIssue:
@@ -255,7 +268,7 @@ def _validate(main_path: Path, folder: Path, doc_id: str, new: dict) -> list[str
 
 
 def save_programme(*, main_path: Path, folder: Path, text: str, rows: list[dict], who: str,
-                   unit: str, new_unit: dict | None, document: dict) -> SaveResult:
+                   unit: str, new_unit: dict | None, document: dict, audit=None) -> SaveResult:
     """Write a new programme (or add accepted rows to one saved before) after validating all of it.
 
     ``document``: issuer, kind, number, date, title. ``new_unit``: a Jurisdiction mapping when the
@@ -263,6 +276,10 @@ def save_programme(*, main_path: Path, folder: Path, text: str, rows: list[dict]
     """
     if not text.strip():
         return SaveResult(None, [], [_issue("no_text", "Chưa có văn bản chương trình.", "No programme text.")])
+    text = unicodedata.normalize("NFC", text)
+    if new_unit:
+        new_unit = dict(new_unit, name={k: clean_text(v) for k, v in new_unit["name"].items()})
+    unit = clean_text(unit)
     doc_date = _date(document.get("date"))
     doc_slug = document_slug(_text(document.get("kind")) or "Chương trình", _text(document.get("number")), doc_date)
     doc_id = f"{unit}-{doc_slug}"
@@ -314,12 +331,18 @@ def save_programme(*, main_path: Path, folder: Path, text: str, rows: list[dict]
                   + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=110))
     ids = [e["id"] for e in entries]
     _log(folder, doc_id, who, action, ids)
+    if audit:
+        audit("programme_add" if existing else "programme_create", who, f"{doc_id}: {', '.join(ids)}")
     return SaveResult(path, ids, [])
 
 
 def retire_entries(*, main_path: Path, folder: Path, doc_id: str, ids: list[str], reason: str, who: str,
-                   replaced_by: str | None = None) -> SaveResult:
-    """Retire entries of a saved programme (kept with their values, never deleted), with the reason."""
+                   replaced_by: str | None = None, has_values=None, audit=None) -> SaveResult:
+    """Retire entries of a saved programme (kept with their values, never deleted), with the reason.
+
+    ``has_values(id)``: whether any value was stored for the entry; one retired with none is also
+    hidden (no history to show). ``audit(event, username, detail)``: the store's audit log."""
+    reason = clean_text(reason)
     path = folder / f"{doc_id}.yaml"
     if not path.exists():
         return SaveResult(None, [], [_issue("no_document", f"Không có chương trình {doc_id}.", f"No programme {doc_id}.")])
@@ -334,6 +357,8 @@ def retire_entries(*, main_path: Path, folder: Path, doc_id: str, ids: list[str]
             entry["note"] = {"vi": f"Ngừng theo dõi: {reason.strip()}", "en": f"Retired: {reason.strip()}"}
             if replaced_by:
                 entry["replaced_by"] = replaced_by
+            if has_values is not None and not has_values(entry["id"]):
+                entry["hidden"] = True
             done.append(entry["id"])
     if not done:
         return SaveResult(None, [], [_issue("nothing_retired", "Không có chỉ tiêu nào để ngừng theo dõi.", "Nothing to retire.")])
@@ -343,7 +368,92 @@ def retire_entries(*, main_path: Path, folder: Path, doc_id: str, ids: list[str]
     _atomic_write(path, "# Added on the «Thêm chương trình» page; ids never change, entries are retired, not deleted.\n"
                   + yaml.safe_dump(_plain(data), allow_unicode=True, sort_keys=False, width=110))
     _log(folder, doc_id, who, "retire", done, reason.strip())
+    if audit:
+        audit("programme_retire", who, f"{doc_id}: {', '.join(done)} — {reason.strip()}")
     return SaveResult(path, done, [])
+
+
+EDITABLE = ("name_vi", "name_en", "agency", "due_text")
+
+
+def edit_entry(*, main_path: Path, folder: Path, doc_id: str, ident: str, changes: dict, who: str,
+               audit=None) -> SaveResult:
+    """Change a saved entry's name (vi/en), agency or deadline wording; its id stays. Each field
+    changed is written to the programme's change log (before → after) and to the audit log."""
+    path = folder / f"{doc_id}.yaml"
+    if not path.exists():
+        return SaveResult(None, [], [_issue("no_document", f"Không có chương trình {doc_id}.", f"No programme {doc_id}.")])
+    data = _read_yaml(path)
+    entry = next((e for e in data["indicators"] if e["id"] == ident), None)
+    if entry is None:
+        return SaveResult(None, [], [_issue("no_entry", f"Không có chỉ tiêu {ident} trong {doc_id}.", f"No entry {ident} in {doc_id}.")])
+    before = {"name_vi": entry["name"]["vi"], "name_en": entry["name"]["en"],
+              "agency": (entry.get("agency") or {}).get("vi", ""), "due_text": (entry.get("target") or {}).get("due_text", "")}
+    after = dict(before)
+    for key in EDITABLE:
+        if key in changes and changes[key] is not None:
+            after[key] = clean_text(changes[key])
+    if len(after["name_vi"]) < 3:
+        return SaveResult(None, [], [_issue("no_name", "Tên chỉ tiêu phải có ít nhất 3 ký tự.", "The name needs at least 3 characters.")])
+    changed = [k for k in EDITABLE if after[k] != before[k]]
+    if not changed:
+        return SaveResult(None, [], [_issue("unchanged", "Không có gì thay đổi.", "Nothing changed.")])
+    if "due_text" in changed and entry["kind"] != "milestone":
+        return SaveResult(None, [], [_issue("due_text", "Chỉ nhiệm vụ mới có thời hạn.", "Only a task has a deadline.")])
+    entry["name"] = {"vi": after["name_vi"], "en": after["name_en"] or after["name_vi"]}
+    if after["agency"]:
+        entry["agency"] = {"vi": after["agency"], "en": (entry.get("agency") or {}).get("en") if "agency" not in changed
+                           else after["agency"]}
+    else:
+        entry.pop("agency", None)
+    if entry["kind"] == "milestone":
+        if after["due_text"]:
+            entry["target"]["due_text"] = after["due_text"]
+        else:
+            entry["target"].pop("due_text", None)
+            if not entry["target"]:
+                entry["target"]["due"] = None
+    problems = _validate(main_path, folder, doc_id, _plain(data))
+    if problems:
+        return SaveResult(None, [], [_issue("invalid", p, p) for p in problems])
+    _atomic_write(path, "# Added on the «Thêm chương trình» page; ids never change, entries are retired, not deleted.\n"
+                  + yaml.safe_dump(_plain(data), allow_unicode=True, sort_keys=False, width=110))
+    detail = "; ".join(f"{k}: «{before[k]}» → «{after[k]}»" for k in changed)
+    _log(folder, doc_id, who, "edit", [ident], detail)
+    if audit:
+        audit("programme_edit", who, f"{ident}: {detail}")
+    return SaveResult(path, [ident], [])
+
+
+def add_entries(*, main_path: Path, folder: Path, doc_id: str, rows: list[dict], who: str, audit=None) -> SaveResult:
+    """Add accepted rows to a saved programme; their quotes must stand in its saved text."""
+    path = folder / f"{doc_id}.yaml"
+    if not path.exists():
+        return SaveResult(None, [], [_issue("no_document", f"Không có chương trình {doc_id}.", f"No programme {doc_id}.")])
+    data = _read_yaml(path)
+    doc = data["documents"][0]
+    text = (folder / doc["file"]).read_text(encoding="utf-8")
+    from tracker.catalogue import load_catalogue
+
+    taken = {i.id for i in load_catalogue().indicators} | {e["id"] for e in data["indicators"]}
+    slug = doc_id[len(doc["jurisdiction"]) + 1:]
+    entries, issues = build_entries(rows, text, doc["jurisdiction"], doc_id, slug, taken)
+    if issues:
+        return SaveResult(None, [], issues)
+    if not entries:
+        return SaveResult(None, [], [_issue("nothing_accepted", "Chưa nhận dòng nào: đánh dấu cột «Nhận» ở các dòng cần lưu.",
+                                            "No row accepted: tick «Nhận» on the rows to save.")])
+    data["indicators"].extend(entries)
+    problems = _validate(main_path, folder, doc_id, _plain(data))
+    if problems:
+        return SaveResult(None, [], [_issue("invalid", p, p) for p in problems])
+    _atomic_write(path, "# Added on the «Thêm chương trình» page; ids never change, entries are retired, not deleted.\n"
+                  + yaml.safe_dump(_plain(data), allow_unicode=True, sort_keys=False, width=110))
+    ids = [e["id"] for e in entries]
+    _log(folder, doc_id, who, "add", ids)
+    if audit:
+        audit("programme_add", who, f"{doc_id}: {', '.join(ids)}")
+    return SaveResult(path, ids, [])
 
 
 def saved_programmes(folder: Path) -> list[dict]:

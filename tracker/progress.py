@@ -952,6 +952,9 @@ def assess_milestone(indicator: Indicator, update: dict | None, unit: str, today
     days_late = days_left = None
     if target.recurring:
         status = "recurring"
+        if target.periodic:
+            # No cycle to fall behind: the date it was last reported done is what there is to show.
+            completed = _as_date(update.get("last_done_on")) or _as_date(update.get("completed_on"))
     elif progress == "done":
         status = "done"
         if completed and due:
@@ -1265,6 +1268,13 @@ def _explain_milestone(m: MilestoneAssessment, lang: str) -> str:
     if m.status == "not_yet_due":
         return _tr(lang, f"Hạn {due}, còn {m.days_left} ngày; {progress}.",
                    f"Due {due}, {m.days_left} days left; {progress}.")
+    if m.status == "recurring" and m.indicator is not None and m.indicator.target.periodic:
+        if m.completed_on:
+            day = fmt_date(m.completed_on, lang)
+            return _tr(lang, f"Nhiệm vụ định kỳ (văn bản không nêu chu kỳ); lần báo cáo thực hiện gần nhất: {day}.",
+                       f"Periodic task (the document sets no cycle); last reported done on {day}.")
+        return _tr(lang, f"Nhiệm vụ định kỳ (văn bản không nêu chu kỳ); chưa có lần báo cáo thực hiện nào; {progress}.",
+                   f"Periodic task (the document sets no cycle); not yet reported done; {progress}.")
     if m.status == "recurring":
         return _tr(lang, f"Nhiệm vụ thường xuyên; {progress}.", f"Standing task; {progress}.")
     return _tr(lang, f"Không ấn định thời hạn; {progress}.", f"No deadline set; {progress}.")

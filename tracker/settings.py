@@ -157,6 +157,9 @@ def load_settings(path: str | Path | None = None) -> Settings:
     elif db_file_from_env and "catalogue_dir" not in values:
         # Likewise the programmes added to its catalogue.
         values["catalogue_dir"] = values["db_path"].parent / "catalogue"
+    if db_file_from_env and "demo_dir" not in values:
+        # And the demo forms `seed` writes for it (else a seeded temp database wrote into data/demo).
+        values["demo_dir"] = values["db_path"].parent / "demo"
     settings = Settings(**values)
     if settings.signin_lock_after < settings.signin_backoff_after:
         raise SettingsError(f"{source}: 'signin_lock_after' phải lớn hơn hoặc bằng 'signin_backoff_after' "

@@ -17,8 +17,10 @@ import time
 
 import pytest
 
-from tests.conftest import OUTPUT
-from tests.e2e.test_browser import CHROMIUM, LAUNCH_ARGS, pytestmark, server  # noqa: F401  (skip, fixture)
+from tests.support import OUTPUT
+from tests.support.browser import CHROMIUM, LAUNCH_ARGS, needs_chromium
+
+pytestmark = needs_chromium
 
 SIZES = [(1440, 900), (1280, 800), (390, 844)]
 PAGES = {

@@ -64,6 +64,10 @@ AUDIT_EVENTS = {
     "user_enable": ("bật lại", "user enabled"),
     "user_unlock": ("mở khóa đăng nhập", "sign-in unlocked"),
     "backup": ("sao lưu", "backup"),
+    "programme_create": ("lưu chương trình mới", "programme saved"),
+    "programme_add": ("thêm chỉ tiêu vào chương trình", "entries added to a programme"),
+    "programme_edit": ("sửa chỉ tiêu của chương trình", "programme entry edited"),
+    "programme_retire": ("ngừng theo dõi chỉ tiêu", "programme entries retired"),
 }
 
 
