@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, TODAY
+from tests.support import ROOT, TODAY
 
 
 @pytest.fixture(scope="module")

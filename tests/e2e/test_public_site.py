@@ -5,8 +5,10 @@ from __future__ import annotations
 
 import pytest
 
-from tests.conftest import OUTPUT
-from tests.e2e.test_browser import CHROMIUM, LAUNCH_ARGS, pytestmark  # noqa: F401  (skip without chromium)
+from tests.support import OUTPUT
+from tests.support.browser import CHROMIUM, LAUNCH_ARGS, needs_chromium
+
+pytestmark = needs_chromium
 
 SHOTS = OUTPUT / "public-site"
 
