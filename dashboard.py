@@ -44,4 +44,9 @@ reference = [
 ]
 nav = st.navigation({t("nav.progress", lang): pages, t("nav.data", lang): staff, t("nav.reference", lang): reference})
 st.sidebar.caption(t("app.title", lang))
-nav.run()
+if user is not None and user.role == "admin":
+    ui.damaged_programmes_notice(lang)
+try:
+    nav.run()
+except ui.DAMAGED_FILE_ERRORS as exc:   # a damaged database or catalogue: a sentence naming it, not a traceback
+    st.error(ui.damaged_file_message(exc, lang))

@@ -223,10 +223,12 @@ def test_the_cli_stores_and_reads_through_a_url(pg_url, tmp_path, monkeypatch, c
 
 # --- shared between replicas -----------------------------------------------------------------------
 
-def test_a_second_replica_starts_from_the_saved_snapshot(pg_url, monkeypatch):
+def test_a_second_replica_starts_from_the_saved_snapshot(pg_url, monkeypatch, tmp_path):
     """The first process assesses and saves; a second with nothing in memory loads it (no assessing),
     and after a commit re-assesses only the unit touched."""
     import tracker.snapshot as snapshot_module
+
+    monkeypatch.setenv("TRACKER_USERS", str(tmp_path / "users.toml"))   # the signing key beside it
     from tracker.catalogue import catalogue_key, load_catalogue
     from tracker.snapshot import shared_snapshot
 

@@ -10,7 +10,8 @@ or withdraw for a locked period. Nobody may report a period that has not ended y
 The permission checks are pure functions returning a Decision that says why, in both languages,
 so the dashboard and the command line show the same sentence.
 
-Sign-in is throttled (per account, and per client when the client's address can be trusted) and a
+Sign-in is throttled per (account, client) where the client is known, else per account, and a browser
+that holds a valid session of the account keeps its own counter (throttle_keys); a
 signed-in session is re-checked on every page run against the users file: a removed, disabled or
 re-passworded account is signed out at its next click, role and units are read fresh, and a
 session idle for longer than the setting ends.
@@ -29,6 +30,7 @@ import tempfile
 import threading
 import time
 import tomllib
+import unicodedata
 from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -49,6 +51,12 @@ DEFAULT_ROUNDS = 12
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 
 
+def normalise_text(text: str) -> str:
+    """Unicode NFC: text typed with combining marks (Unikey's "Unicode tổ hợp", macOS) and the same text
+    typed precomposed are one string, so a password set one way works typed the other."""
+    return unicodedata.normalize("NFC", text) if isinstance(text, str) else text
+
+
 class UserError(ValueError):
     """A refused account change or an unreadable users file; the message is Vietnamese / English."""
 
@@ -66,6 +74,10 @@ class User:
     epoch: int = 0
     # When an admin last lifted a sign-in lock (`tracker user unlock`); failures before it are forgiven.
     unlocked_at: dt.datetime | None = None
+    # A random identity given at creation and held by the account's sessions: a user name removed and
+    # created again (even as an admin) is another account, and no session of the old one resumes.
+    # Empty for accounts created before identities were given.
+    uid: str = ""
 
 
 @dataclass(frozen=True)
@@ -85,7 +97,7 @@ def _check_password(password: str) -> bytes:
     if not isinstance(password, str) or len(password) < MIN_PASSWORD_CHARS:
         raise UserError(f"Mật khẩu phải có ít nhất {MIN_PASSWORD_CHARS} ký tự. "
                         f"/ The password must have at least {MIN_PASSWORD_CHARS} characters.")
-    raw = password.encode("utf-8")
+    raw = normalise_text(password).encode("utf-8")
     if len(raw) > MAX_PASSWORD_BYTES:
         raise UserError(
             f"Mật khẩu quá dài: {len(raw)} byte, tối đa {MAX_PASSWORD_BYTES} byte (chữ có dấu chiếm 2–3 byte mỗi ký tự). "
@@ -142,6 +154,10 @@ class UserStore:
             disabled = entry.get("disabled", False) if isinstance(entry, dict) else None
             epoch = entry.get("epoch", 0) if isinstance(entry, dict) else None
             unlocked = entry.get("unlocked_at") if isinstance(entry, dict) else None
+            uid = entry.get("uid", "") if isinstance(entry, dict) else None
+            if not isinstance(uid, str):
+                raise UserError(f"Tệp người dùng {self.path}: mục '{name}' không hợp lệ "
+                                f"/ the users file has an invalid entry '{name}'")
             if role not in ROLES or not isinstance(units, list) or not all(isinstance(u, str) for u in units) \
                     or not isinstance(hashed, str) or not hashed.startswith("$2") or not isinstance(disabled, bool) \
                     or isinstance(epoch, bool) or not isinstance(epoch, int) \
@@ -150,7 +166,7 @@ class UserStore:
                                 f"/ the users file has an invalid entry '{name}'")
             if unlocked is not None and unlocked.tzinfo is None:
                 unlocked = unlocked.replace(tzinfo=dt.UTC)
-            users[name] = User(name, role, tuple(units), hashed, disabled, epoch, unlocked)
+            users[name] = User(name, role, tuple(units), hashed, disabled, epoch, unlocked, uid)
         return users
 
     def get(self, username: str) -> User | None:
@@ -187,6 +203,8 @@ class UserStore:
                       f"role = {_toml_string(user.role)}",
                       f"units = [{', '.join(_toml_string(u) for u in user.units)}]",
                       f"password_hash = {_toml_string(user.password_hash)}"]
+            if user.uid:
+                lines.append(f"uid = {_toml_string(user.uid)}")
             if user.disabled:
                 lines.append("disabled = true")
             if user.epoch:
@@ -223,7 +241,7 @@ class UserStore:
         if role != "uploader" and units:
             raise UserError(f"Chỉ vai trò uploader mới gắn với đơn vị; vai trò {role} không nhận --unit. "
                             f"/ Only uploaders are scoped to units; role {role} takes no --unit.")
-        user = User(username, role, units, self._hash(password))
+        user = User(username, role, units, self._hash(password), uid=secrets.token_hex(16))
         with self._locked():
             users = self._read()
             if username in users:
@@ -284,13 +302,19 @@ class UserStore:
         """The user if the password is right, else None. An unknown user or an over-long password
         costs the same bcrypt check, so timing does not reveal which user names exist. A disabled
         account is returned as it is (the caller refuses it, after the same check)."""
-        user = self._read().get(username) if isinstance(username, str) else None
-        raw = password.encode("utf-8") if isinstance(password, str) else b""
+        user = self._read().get(normalise_text(username)) if isinstance(username, str) else None
+        raw = normalise_text(password).encode("utf-8") if isinstance(password, str) else b""
         usable = 0 < len(raw) <= MAX_PASSWORD_BYTES
         if user is None or not usable:
             bcrypt.checkpw(raw[:MAX_PASSWORD_BYTES] or b"x", _dummy_hash(self.rounds))
             return None
-        return user if bcrypt.checkpw(raw, user.password_hash.encode("ascii")) else None
+        if bcrypt.checkpw(raw, user.password_hash.encode("ascii")):
+            return user
+        # A password set before passwords were normalised, typed the same way again (not NFC): its own bytes.
+        typed = password.encode("utf-8")
+        if typed != raw and len(typed) <= MAX_PASSWORD_BYTES and bcrypt.checkpw(typed, user.password_hash.encode("ascii")):
+            return user
+        return None
 
 
 @functools.cache
@@ -298,6 +322,36 @@ def _dummy_hash(rounds: int) -> bytes:
     """One hash per process and cost, built once: rebuilding it on every attempt made an unknown
     user name take a hash *and* a check, twice the time of a wrong password."""
     return bcrypt.hashpw(b"not a real password", bcrypt.gensalt(rounds))
+
+
+def users_file_problem(store: UserStore, *, has_data: Callable[[], bool] | bool = False,
+                       error: Exception | None = None, lang: str = "vi") -> str | None:
+    """Why nobody can sign in with this users file, naming it and what to do; None when it is usable.
+
+    A file that cannot be read (a syntax error, an unknown role) signs nobody in rather than guessing. A
+    file that is there but holds no account, or none at all while the database holds data, means the
+    accounts were lost: a new admin is never made silently then (ensure_admin is for a first run only)."""
+    path = store.path
+    if error is not None:
+        detail = str(error).split(" / ")[-1] if lang == "en" else str(error).split(" / ")[0]
+        if lang == "en":
+            return (f"The users file {path} is damaged ({detail}), so nobody can sign in; the pages stay open to read. "
+                    "An administrator should restore it from the backup, or fix it with `python -m tracker user list` "
+                    "and `python -m tracker user add`.")
+        return (f"Tệp tài khoản {path} bị hỏng ({detail}) nên chưa ai đăng nhập được; các trang xem vẫn mở. Quản trị viên "
+                "hãy khôi phục tệp từ bản sao lưu, hoặc sửa bằng `python -m tracker user list` và `python -m tracker user add`.")
+    if store.list_users():
+        return None
+    data = has_data() if callable(has_data) else has_data
+    if not path.exists() and not data:
+        return None   # a first run: ensure_admin makes the first admin
+    if lang == "en":
+        return (f"The users file {path} holds no account{' although the database holds data' if data else ''}, so nobody "
+                "can sign in and no new admin is made on its own. Restore the file from the backup, or add an admin: "
+                "`python -m tracker user add NAME --role admin`.")
+    return (f"Tệp tài khoản {path} không có tài khoản nào{' trong khi cơ sở dữ liệu đã có số liệu' if data else ''}, nên chưa "
+            "ai đăng nhập được và hệ thống không tự tạo quản trị viên mới. Hãy khôi phục tệp từ bản sao lưu, hoặc tạo quản "
+            "trị viên: `python -m tracker user add TÊN --role admin`.")
 
 
 def ensure_admin(store: UserStore) -> str | None:
@@ -517,25 +571,48 @@ class SignIn:
 Audit = Callable[[str, str, str], None]
 
 
+def throttle_keys(name: str, client: str | None = None, *, client_trusted: bool = False,
+                  device: str | None = None) -> list[str]:
+    """The failure counters one attempt is checked against and adds to.
+
+    Per (account, client) where the client is known, so that an attacker failing at an account from one
+    address never makes anyone else wait; plus per client when its address comes through a trusted proxy
+    (one client trying many accounts), never per bare peer address, which behind an undeclared proxy is
+    everyone's. A browser holding a valid session of that account (a known device) has its own counter.
+    With no client known (the command line, tests), per account only."""
+    if device:
+        return [f"user:{name}|device:{device}"]
+    if client:
+        return [f"user:{name}|client:{client}"] + ([f"client:{client}"] if client_trusted else [])
+    return [f"user:{name}"]
+
+
 def sign_in(users: UserStore, throttle: Throttle, username: str, password: str, *, client: str | None = None,
-            now: float | None = None, audit: Audit | None = None) -> SignIn:
-    """Check a password through the throttle. A refusal by the gate costs no bcrypt check."""
+            client_trusted: bool = False, device: str | None = None, now: float | None = None,
+            audit: Audit | None = None) -> SignIn:
+    """Check a password through the throttle. A refusal by the gate costs no bcrypt check.
+
+    ``client`` is the address the attempt came from (None when unknown), ``client_trusted`` whether it was
+    read through a trusted proxy, ``device`` the id of a valid web session of this account that the browser
+    already holds (see throttle_keys)."""
     now = time.time() if now is None else now
-    name = (username or "").strip()
-    keys = [f"user:{name}"] + ([f"client:{client}"] if client else [])
+    name = normalise_text(username or "").strip()
+    keys = throttle_keys(name, client, client_trusted=client_trusted, device=device)
     known = users.get(name) if name else None
-    forgiven = {keys[0]: known.unlocked_at.timestamp()} if known is not None and known.unlocked_at else {}
+    forgiven = {k: known.unlocked_at.timestamp() for k in keys if k.startswith("user:")} \
+        if known is not None and known.unlocked_at else {}
     gate = throttle.gate(keys, now, forgiven)
     if not gate.allowed:
         return SignIn(gate.code, None, gate, now)
     found = users.authenticate(name, password)
+    where = f"client={client}" if client else ("device" if device else "")
     if found is None:
         after = throttle.failed(keys, now)
         if audit:
-            audit("signin_failed", name, f"client={client}" if client else "")
+            audit("signin_failed", name, where)
             if after.code == "locked":
                 audit("signin_locked", name, f"{after.failures} lần sai / failures; {after.lock_minutes} phút / min"
-                      + (f"; client={client}" if client else ""))
+                      + (f"; {where}" if where else ""))
         return SignIn("failed", None, None if after.allowed else after, now)
     throttle.succeeded(keys[0])
     if found.disabled:
@@ -543,7 +620,7 @@ def sign_in(users: UserStore, throttle: Throttle, username: str, password: str, 
             audit("signin_failed", name, "tài khoản bị vô hiệu hóa / account disabled")
         return SignIn("disabled", None, None, now)
     if audit:
-        audit("signin_ok", name, f"client={client}" if client else "")
+        audit("signin_ok", name, where)
     return SignIn("ok", found, None, now)
 
 
@@ -555,11 +632,12 @@ class Session:
     epoch: int
     started_at: float
     last_seen: float
+    account: str = ""      # the account's identity (User.uid) when the session began
 
 
 def start_session(user: User, now: float | None = None) -> Session:
     now = time.time() if now is None else now
-    return Session(user.username, user.epoch, now, now)
+    return Session(user.username, user.epoch, now, now, user.uid)
 
 
 def resume_session(session: Session | None, users: UserStore, *, now: float | None = None,
@@ -576,8 +654,8 @@ def resume_session(session: Session | None, users: UserStore, *, now: float | No
         user = users.get(session.username)
     except UserError:
         return None, None, "removed"  # an unreadable users file signs everybody out rather than trusting the tab
-    if user is None:
-        return None, None, "removed"
+    if user is None or user.uid != session.account:
+        return None, None, "removed"   # gone, or the name now belongs to another account
     if user.disabled:
         return None, None, "disabled"
     if user.epoch != session.epoch:

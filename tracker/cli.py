@@ -167,6 +167,19 @@ def _audit_writer(args):
     return write
 
 
+def _end_web_sessions_of(args, username: str) -> int:
+    """Delete a removed account's web sessions (their cookies name nothing any more); its new identity
+    would refuse them anyway, so a database that cannot be reached now is said, not fatal."""
+    from tracker.sessions import SessionStore
+
+    try:
+        with _store(args) as store:
+            return SessionStore(store).end_account(username)
+    except Exception as exc:  # noqa: BLE001 — the account is removed already; its sessions no longer resume
+        print(f"(phiên trên trình duyệt chưa xóa được / browser sessions not deleted: {exc})", file=sys.stderr)
+        return 0
+
+
 def cmd_ingest(args) -> int:
     from pathlib import Path
 
@@ -187,11 +200,12 @@ def cmd_ingest(args) -> int:
     with _store(args) as store:
         parsed = read_form(content, path.name, cat, today=today, previous=store.previous_values,
                            max_bytes=settings.upload_max_mb * 1_000_000)
-        print(parsed.report.render(lang))
         if not parsed.ok:
+            print(parsed.report.render(lang))
             print(("Refused: fix the errors above and send the file again; nothing was stored." if lang == "en" else
                    "Không nhận tệp: hãy sửa các lỗi trên rồi gửi lại; chưa có gì được lưu."), file=sys.stderr)
             return EXIT_REFUSED
+        # The rights before the report: "no errors" must never be the first word of a refusal.
         overrides = []
         for unit, period in sorted({(o.unit, o.period) for o in parsed.observations} | {(m.unit, m.period) for m in parsed.milestones}):
             decision = can_upload(user, unit, period, today, settings.lock_days)
@@ -200,6 +214,7 @@ def cmd_ingest(args) -> int:
                 return EXIT_REFUSED
             if decision.code == "admin_override":
                 overrides.append(decision)
+        print(parsed.report.render(lang))
         reason = (args.reason or "").strip()
         if overrides and not reason and not args.dry_run:
             print(overrides[0].message_en if lang == "en" else overrides[0].message_vi, file=sys.stderr)
@@ -514,6 +529,9 @@ def cmd_user(args) -> int:
             store.remove_user(args.name)
             _audit_writer(args)("user_remove", args.name, f"bởi / by {_login()}")
             print(f"Đã xóa người dùng {args.name} / user removed")
+            ended = _end_web_sessions_of(args, args.name)
+            if ended:
+                print(f"Đã đóng {ended} phiên đăng nhập trên trình duyệt / {ended} browser session(s) ended")
             return EXIT_OK
         if args.user_action in ("disable", "enable"):
             store.set_disabled(args.name, args.user_action == "disable")
@@ -670,6 +688,33 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _NoTraceback(__import__("logging").Formatter):
+    def formatException(self, ei) -> str:  # noqa: N802 — logging's name
+        return ""
+
+    def format(self, record) -> str:
+        record.exc_text = ""
+        saved, record.exc_info = record.exc_info, None
+        try:
+            return super().format(record)
+        finally:
+            record.exc_info = saved
+
+
+def _sentences_not_tracebacks() -> None:
+    """A log record at the terminal is one line: Python's last-resort handler would print the traceback of
+    an exception the command has already turned into a sentence (an unreadable upload)."""
+    import logging
+
+    root = logging.getLogger()
+    if root.handlers:
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(logging.ERROR)
+    handler.setFormatter(_NoTraceback("(nhật ký / log: %(message)s)"))
+    root.addHandler(handler)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -681,6 +726,7 @@ def main(argv: list[str] | None = None) -> int:
         if problem:
             print(problem, file=sys.stderr)
             return EXIT_REFUSED
+    _sentences_not_tracebacks()
     # Every file a command creates (database, archive, users file, backup) is owner-only.
     umask = os.umask(0o077)
     try:

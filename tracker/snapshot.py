@@ -113,16 +113,34 @@ class _SnapshotUnpickler(pickle.Unpickler):
         return self.catalogue.indicator(ident)
 
 
+# A saved snapshot unpacks to tens of megabytes for a national catalogue; past this it is not one.
+MAX_SNAPSHOT_BYTES = 1_000_000_000
+
+
 def snapshot_bytes(snap: Snapshot) -> bytes:
+    """The snapshot pickled, compressed and signed with the owner-only key (tracker.signing)."""
+    from tracker import signing
+
     buffer = io.BytesIO()
     _SnapshotPickler(buffer, protocol=5).dump(snap)
-    return zlib.compress(buffer.getvalue(), 1)
+    return signing.sign(zlib.compress(buffer.getvalue(), 1))
 
 
-def snapshot_from_bytes(data: bytes, catalogue: Catalogue) -> Snapshot | None:
-    """The saved snapshot, or None when it cannot be read back (saved by another version of the software)."""
+def snapshot_from_bytes(data: bytes, catalogue: Catalogue, *, max_bytes: int = MAX_SNAPSHOT_BYTES) -> Snapshot | None:
+    """The saved snapshot, or None when it cannot be read back: not signed with this installation's key
+    (a row written by someone else is never unpickled), unpacking past ``max_bytes``, or saved by another
+    version of the software."""
+    from tracker import signing
+
+    packed = signing.verify(bytes(data))
+    if packed is None:
+        return None
     try:
-        snap = _SnapshotUnpickler(io.BytesIO(zlib.decompress(data)), catalogue).load()
+        inflate = zlib.decompressobj()
+        raw = inflate.decompress(packed, max_bytes)
+        if inflate.unconsumed_tail or not inflate.eof:
+            return None
+        snap = _SnapshotUnpickler(io.BytesIO(raw), catalogue).load()
     except Exception:
         return None
     return snap if isinstance(snap, Snapshot) else None
@@ -131,10 +149,10 @@ def snapshot_from_bytes(data: bytes, catalogue: Catalogue) -> Snapshot | None:
 _saving = threading.Lock()   # one save at a time per process; a change made meanwhile saves again
 
 
-def _save(store, digest: str, today: dt.date, snap: Snapshot) -> None:
+def _save(store, digest: str, today: dt.date, snap: Snapshot, replace: bool = False) -> None:
     try:
-        if not store.snapshot_saved(digest, today, snap.token):   # another replica was first
-            store.save_snapshot(digest, today, snap.token, snapshot_bytes(snap))
+        if replace or not store.snapshot_saved(digest, today, snap.token):   # another replica was first
+            store.save_snapshot(digest, today, snap.token, snapshot_bytes(snap), replace=replace)
     except Exception as exc:   # the page has its snapshot; only a restart's head start is lost
         print(f"NQ45 Tracker: snapshot not saved: {exc}", flush=True)
     finally:
@@ -153,26 +171,28 @@ def shared_snapshot(store, catalogue: Catalogue, today: dt.date, previous: Snaps
     The DuckDB store keeps none (writing it would take the file's write lock on page views): there
     this is build_snapshot.
 
-    The saved bytes are a pickle: the database is trusted like the server's own files (whoever can
-    write to it can change every figure already). A snapshot that cannot be read back is ignored.
+    The saved bytes are a pickle signed with the installation's owner-only key (tracker.signing), so a
+    row written by anyone without it is never unpickled; one that cannot be read back is replaced.
     """
     saved = getattr(store, "saved_snapshot", None)
     if saved is None:
         return build_snapshot(store, catalogue, today, previous)
     digest = catalogue_digest(catalogue_key)
+    unreadable = False
     if previous is None:
         found = saved(digest, today)
         if found is not None:
             previous = snapshot_from_bytes(found[1], catalogue)
+            unreadable = previous is None
             if previous is not None and previous.today != today:
                 previous = None
     snap = build_snapshot(store, catalogue, today, previous)
-    if snap is not previous and _saving.acquire(blocking=not background):
+    if (snap is not previous or unreadable) and _saving.acquire(blocking=not background):
         if background:
-            threading.Thread(target=_save, args=(store, digest, today, snap), name="nq45-save-snapshot",
+            threading.Thread(target=_save, args=(store, digest, today, snap, unreadable), name="nq45-save-snapshot",
                              daemon=True).start()
         else:
-            _save(store, digest, today, snap)
+            _save(store, digest, today, snap, unreadable)
     return snap
 
 

@@ -39,6 +39,48 @@ def catalogue():
     return load_catalogue()
 
 
+def damaged_programmes_notice(lang: str) -> None:
+    """For admins: the programme files left out of the catalogue because they are damaged."""
+    from tracker.catalogue import skipped_programme_notice
+
+    try:
+        notice = skipped_programme_notice(catalogue(), lang)
+    except Exception:   # the page itself will say what is wrong with the catalogue
+        return
+    if notice:
+        st.warning(notice)
+
+
+def _damaged_file_errors() -> tuple:
+    from tracker.catalogue import CatalogueError
+    from tracker.store import StoreError
+
+    return (StoreError, CatalogueError)
+
+
+def damaged_file_message(exc: Exception, lang: str) -> str:
+    """What a visitor is told when the database or the catalogue cannot be read: the file, and what to do."""
+    from tracker.catalogue import CatalogueError
+
+    if isinstance(exc, CatalogueError):
+        problems = "; ".join(getattr(exc, "problems", [])[:3]) or str(exc)
+        if lang == "en":
+            return (f"The catalogue file {getattr(exc, 'path', '')} cannot be read ({problems}). An administrator should "
+                    "restore it from the backup or the repository; nothing stored has been lost.")
+        return (f"Không đọc được tệp danh mục {getattr(exc, 'path', '')} ({problems}). Quản trị viên hãy khôi phục tệp từ bản "
+                "sao lưu hoặc từ kho mã; số liệu đã lưu không bị mất.")
+    what = exc.message(lang) if hasattr(exc, "message") else str(exc)
+    if lang == "en":
+        return (f"The database cannot be used now: {what}. If the file is damaged, an administrator should stop the server "
+                "and restore the last backup (`python -m tracker backup` makes them); the uploaded files are kept in the archive.")
+    return (f"Hiện chưa dùng được cơ sở dữ liệu: {what}. Nếu tệp bị hỏng, quản trị viên hãy dừng máy chủ và khôi phục bản "
+            "sao lưu gần nhất (tạo bằng `python -m tracker backup`); các tệp đã nộp vẫn được giữ trong kho lưu trữ.")
+
+
+# Errors of a damaged file that a page cannot recover from (dashboard.py shows damaged_file_message).
+DAMAGED_FILE_ERRORS = _damaged_file_errors()
+
+
 # --- data: one shared store, results cached per database change --------------------------------
 
 # cache_resource so that the schema is checked (and migrated) once per server process; the Store
@@ -374,17 +416,56 @@ def throttle():
     return _throttle(s.signin_backoff_after, s.signin_lock_after, s.signin_lock_minutes)
 
 
-def _client() -> str | None:
+def _client() -> tuple[str | None, bool]:
+    """(address the request came from, whether it was read through a trusted proxy); (None, False) when
+    unknown. Without trusted proxies the peer address is still used for the (account, client) counter:
+    behind an undeclared proxy it is everyone's, which makes that counter the account's, as before."""
     from tracker.access import client_address
     from tracker.settings import load_settings
 
     trusted = load_settings().trusted_proxies
-    if not trusted:
-        return None
     try:
-        return client_address(st.context.ip_address, st.context.headers.get("X-Forwarded-For"), trusted)
+        if trusted:
+            return client_address(st.context.ip_address, st.context.headers.get("X-Forwarded-For"), trusted), True
+        peer = st.context.ip_address
+        if peer is not None and not isinstance(peer, str):
+            return None, False        # no real request (AppTest): per account only
+        return (peer or "127.0.0.1"), False   # Streamlit reports a loopback peer as None
     except Exception:  # no request context (tests): per account only
+        return None, False
+
+
+def _cookie_token() -> str | None:
+    """The session token this browser's request carries; None when none, or when the session cookie is
+    there twice (one planted from another port of the host: refused rather than guessed at)."""
+    from tracker import sessions
+
+    try:
+        raw = st.context.headers.get("Cookie")
+        if raw is None:   # no raw header: the parsed cookies (one value a name)
+            cookies = st.context.cookies
+            raw = "; ".join(f"{k}={cookies[k]}" for k in (sessions.COOKIE_NAME, sessions.SECURE_COOKIE_NAME) if k in cookies)
+    except Exception:   # no browser request (tests)
         return None
+    token, twice = sessions.session_cookie(raw)
+    return None if twice else token
+
+
+def _known_device(name: str) -> str | None:
+    """The id of a valid web session of account ``name`` whose cookie this browser holds, else None."""
+    from tracker.access import resume_session
+
+    web = web_sessions()
+    if web is None or not name:
+        return None
+    token = _cookie_token()
+    if not token:
+        return None
+    found = _web_call(lambda: web.find(token), "find")
+    if found is None or found.username != name:
+        return None
+    user, _, _ = resume_session(found.as_tab_session(), users(), idle_minutes=0)
+    return found.id if user is not None else None
 
 
 def audit(event: str, username: str, detail: str = "") -> None:
@@ -426,10 +507,7 @@ def _session_from_cookie(idle: int):
     web = web_sessions()
     if web is None:
         return None
-    try:
-        token = st.context.cookies.get(sessions.COOKIE_NAME)
-    except Exception:   # no browser request (tests)
-        return None
+    token = _cookie_token()
     if not isinstance(token, str) or not token or st.session_state.get("web_cookie_seen") == sessions.digest(token):
         return None
     st.session_state["web_cookie_seen"] = sessions.digest(token)
@@ -475,7 +553,8 @@ def _begin_web_session(user) -> None:
     web = web_sessions()
     if web is None:
         return
-    began = _web_call(lambda: web.begin(user.username, user.epoch, idle_minutes=load_settings().idle_minutes), "begin")
+    began = _web_call(lambda: web.begin(user.username, user.epoch, account=user.uid,
+                                        idle_minutes=load_settings().idle_minutes), "begin")
     if began is not None:
         st.session_state["web_session"] = (began[0], time.time())
         st.session_state["web_bind"] = (began[1], time.time())
@@ -553,10 +632,14 @@ def _attempt_sign_in() -> None:
     """The sign-in form's callback: runs before the page, so it can empty the password field."""
     from tracker.access import sign_in, start_session
 
-    name = (st.session_state.get("login_user") or "").strip()
+    from tracker.access import normalise_text
+
+    name = normalise_text(st.session_state.get("login_user") or "").strip()
     secret = st.session_state.get("login_password") or ""
     st.session_state["login_password"] = ""  # a failed attempt must not leave the password typed in
-    result = sign_in(users(), throttle(), name, secret, client=_client(), audit=audit)
+    client, trusted = _client()
+    result = sign_in(users(), throttle(), name, secret, client=client, client_trusted=trusted,
+                     device=_known_device(name), audit=audit)
     if result.ok:
         st.session_state["auth"] = start_session(result.user)
         _begin_web_session(result.user)
@@ -595,14 +678,30 @@ def _sign_out() -> None:
         audit("sign_out", session.username)
 
 
+def _has_data() -> bool:
+    """Whether the database holds any submission (an emptied users file must not make a new admin then)."""
+    try:
+        return bool(store().submissions())
+    except Exception:   # an unreadable database: take it that there is data, never make an admin
+        return True
+
+
 def login_box(lang: str) -> None:
     """Sign in / out in the sidebar. On a first run with no users, an admin is created and its
     password printed once in the terminal that started the dashboard."""
-    from tracker.access import ensure_admin, signed_out_message
+    from tracker.access import UserError, ensure_admin, signed_out_message, users_file_problem
     from tracker.settings import load_settings
 
     store_ = users()
-    password = ensure_admin(store_)
+    try:
+        problem = users_file_problem(store_, has_data=_has_data, lang=lang)
+        password = None if problem else ensure_admin(store_)
+    except UserError as exc:
+        problem = users_file_problem(store_, error=exc, lang=lang)
+        password = None
+    if problem:   # a damaged or emptied users file: nobody signs in, every page still shows
+        st.sidebar.container(border=True).error(problem)
+        return
     if password:
         print("=" * 72, flush=True)
         print(f"NQ45 Tracker: tài khoản quản trị đầu tiên / first admin: admin  mật khẩu / password: {password}", flush=True)

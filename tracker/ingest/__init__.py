@@ -79,8 +79,8 @@ def _unreadable(parsed: ParsedForm, exc: Exception) -> None:
     name = type(exc).__name__
     parsed.observations, parsed.milestones = [], []
     if name == "PasswordError":
-        parsed.report.error("encrypted", "Tệp được đặt mật khẩu nên không đọc được. Hãy bỏ mật khẩu, lưu lại rồi nộp.",
-                            "The file is password-protected. Remove the password, save and upload again.")
+        parsed.report.error("encrypted", "Tệp có mật khẩu nên không đọc được. Hãy bỏ mật khẩu, lưu lại rồi nộp.",
+                            "The file has a password. Remove the password, save and upload again.")
     elif name in ("CalamineError", "ZipError", "XmlError", "BadZipFile"):
         parsed.report.error("corrupt_file", f"Tệp bị hỏng, không đọc được ({name}). Hãy mở tệp trong Excel, lưu lại dưới dạng .xlsx rồi nộp.",
                             f"The file is damaged and cannot be read ({name}: {exc}). Open it in Excel, save as .xlsx and upload again.")

@@ -26,6 +26,9 @@ def bulk_rows(reader, sheet: Sheet, cells: SheetCells) -> None:
     letters = {k: sheet.letter(k) for k in cols}
     special = cells.errors.keys() | cells.formulas | cells.percent | cells.misleading.keys() | cells.dates
     special_rows = {r for r, c in special if c == c_value}
+    # rows where the value cell is not seen: checked for filled rows only, the loop stays tight
+    unseen_rows = cells.hidden_rows | {r for r, c in cells.blank_shown if c == c_value}
+    value_hidden = c_value in cells.hidden_cols
     indicators = {i.id: i for i in reader.cat.indicators}
     fast = {i.id: (bounds(i), i.unit) for i in reader.cat.indicators}
     periods: dict[str, str | None] = {}        # as written -> period code, None when refused
@@ -59,6 +62,9 @@ def bulk_rows(reader, sheet: Sheet, cells: SheetCells) -> None:
             continue
         code = row[c_code]
         code = code.strip() if code.__class__ is str_ else text(code)
+        if (value_hidden or r in unseen_rows) and reader.unseen(sheet, cells, r, c_value,
+                                                                 (f"chỉ tiêu “{code}”", f"indicator “{code}”")):
+            continue
         unit = row[c_unit]
         unit = unit.strip() if unit.__class__ is str_ else text(unit)
         raw_period = row[c_period]

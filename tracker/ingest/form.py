@@ -230,6 +230,37 @@ class Reader:
                               sheet.name, r0 + 1, column_letter(hit[0]))
         return found
 
+    def unseen(self, sheet: Sheet, cells: SheetCells, r: int, c: int, label: tuple[str, str]) -> bool:
+        """Refuse a filled cell that a person reading the sheet does not see (True when refused).
+
+        Refused rather than accepted with a warning: the figure would be stored although nobody checking the
+        sheet, on screen or printed, saw it, and the clerk's fix is one step (unhide, look, send again)."""
+        why = cells.unseen(r, c)
+        if why is None:
+            return False
+        place = f"{column_letter(c)}{r + 1}"
+        vi_what, en_what = label
+        if why == "row":
+            vi = (f"Ô {place} ({vi_what}) có giá trị nhưng dòng {r + 1} đang bị ẩn (ẩn dòng, bộ lọc AutoFilter hoặc nhóm "
+                  "đang thu gọn), nên người đọc trang tính không thấy. Hãy bỏ ẩn (Unhide), bỏ lọc, mở nhóm, kiểm tra lại "
+                  "số liệu rồi nộp.")
+            en = (f"Cell {place} ({en_what}) holds a value but row {r + 1} is hidden (hidden row, AutoFilter or a "
+                  "collapsed group), so a person reading the sheet does not see it. Unhide the row, clear the filter, "
+                  "expand the group, check the figures and upload again.")
+        elif why == "column":
+            vi = (f"Ô {place} ({vi_what}) có giá trị nhưng cột {column_letter(c)} đang bị ẩn, nên người đọc trang tính "
+                  "không thấy. Hãy bỏ ẩn cột (Unhide), kiểm tra lại số liệu rồi nộp.")
+            en = (f"Cell {place} ({en_what}) holds a value but column {column_letter(c)} is hidden, so a person reading "
+                  "the sheet does not see it. Unhide the column, check the figures and upload again.")
+        else:
+            code = cells.blank_shown[(r, c)]
+            vi = (f"Ô {place} ({vi_what}) trông trống nhưng có giá trị: định dạng số “{code}” không hiển thị con số này. "
+                  "Đặt lại định dạng số thông thường (Format Cells → Number), kiểm tra lại rồi nộp.")
+            en = (f"Cell {place} ({en_what}) looks blank but holds a value: its number format “{code}” shows nothing "
+                  "for it. Set a plain number format (Format Cells → Number), check and upload again.")
+        self.issues.error("unseen_value", vi, en, sheet.name, r + 1, column_letter(c))
+        return True
+
     # -- the workbook --
 
     def read(self) -> None:
@@ -372,6 +403,8 @@ class Reader:
             if not filled:
                 continue
             code = text(row[c_code])
+            if self.unseen(sheet, cells, r, c_value, (f"chỉ tiêu “{code}”", f"indicator “{code}”")):
+                continue
             if not code:
                 self.issues.error("unknown_indicator", "Dòng có giá trị nhưng không có mã chỉ tiêu. Điền giá trị vào đúng dòng của chỉ tiêu.",
                                   "A value with no indicator code. Put the value on the indicator's own row.", sheet.name, r + 1, code_letter)
@@ -472,6 +505,9 @@ class Reader:
             if any((r, c) in cells.errors for c in fill):
                 continue
             code = text(row[cols["code"]])
+            if any(self.unseen(sheet, cells, r, c, (f"nhiệm vụ “{code}”", f"task “{code}”"))
+                   for c in fill if not _blank(row[c])):
+                continue
             if not code:
                 self.issues.error("unknown_indicator", "Dòng có trạng thái nhưng không có mã nhiệm vụ.", "A status with no task code.",
                                   name, r + 1, letter["code"])

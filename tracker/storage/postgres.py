@@ -260,10 +260,14 @@ class PostgresStore(Store):
         return self._rows("SELECT EXISTS (SELECT 1 FROM snapshots WHERE catalogue_key = ? AND today = ? AND token = ?)",
                           [catalogue_key, today, token])[0][0]
 
-    def save_snapshot(self, catalogue_key: str, today: dt.date, token: str, data: bytes) -> None:
-        """Keep this snapshot, replacing older ones of the catalogue and day (and any older than two days)."""
+    def save_snapshot(self, catalogue_key: str, today: dt.date, token: str, data: bytes, *, replace: bool = False) -> None:
+        """Keep this snapshot, replacing older ones of the catalogue and day (and any older than two days);
+        ``replace`` also replaces a row of the same token (one that failed to load)."""
         now = utc_naive(None)
         with self._connection(write=True) as cur:   # not a change of data: no writers' row, never waits for a commit
+            if replace:
+                self._run(cur, "DELETE FROM snapshots WHERE catalogue_key = ? AND today = ? AND token = ?",
+                          [catalogue_key, today, token])
             self._run(cur, "DELETE FROM snapshots WHERE (catalogue_key = ? AND today = ? AND token <> ?) OR made_at < ?",
                       [catalogue_key, today, token, now - dt.timedelta(days=SNAPSHOT_KEEP_DAYS)])
             self._run(cur, "INSERT INTO snapshots VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",

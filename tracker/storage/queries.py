@@ -36,6 +36,7 @@ from tracker.storage.records import (
     CommitResult,
     StoreError,
     archive_suffix,
+    disk_full,
     period_columns,
     period_key,
     utc_naive,
@@ -277,6 +278,18 @@ class Store(AccountQueries):
                 self._keep_file(cur, archive_name, content)
         except _Duplicate as dup:
             return CommitResult(int(dup.args[0]), True, 0, 0)
+        except StoreError:
+            raise
+        except Exception as exc:
+            if disk_full(exc):   # the transaction rolled back: nothing of this upload is stored
+                where = repr(self)
+                raise StoreError(
+                    f"Ổ đĩa đầy nên chưa lưu được số liệu ({where}); chưa có gì được lưu, tệp đã kiểm tra vẫn giữ ở đây. "
+                    "Hãy báo quản trị hệ thống giải phóng dung lượng rồi bấm «Xác nhận lưu» lại",
+                    f"The disk is full, so the figures were not stored ({where}); nothing was stored and the checked "
+                    "file is kept here. Ask the system administrator to free space, then press Confirm again",
+                    code="disk_full", place=where) from exc
+            raise
         return CommitResult(submission_id, False, len(observations), len(milestones))
 
     @staticmethod

@@ -123,3 +123,15 @@ def utc_naive(now: dt.datetime | None) -> dt.datetime:
 def archive_suffix(file_name: str) -> str:
     suffix = Path(file_name or "").suffix.lower()
     return suffix if re.fullmatch(r"\.[a-z0-9]{1,8}", suffix) else ".xlsx"
+
+
+def disk_full(exc: BaseException | None) -> bool:
+    """A full disk, as the OS (ENOSPC) or a database engine (its own error text) reports it."""
+    import errno
+
+    while exc is not None:
+        if getattr(exc, "errno", None) == errno.ENOSPC or "no space left on device" in str(exc).lower() \
+                or "disk full" in str(exc).lower():
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False

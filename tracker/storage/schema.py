@@ -165,6 +165,12 @@ STEPS: list[Step] = [
             last_seen {float} NOT NULL
         )""",
     ),
+    # Issue 19, item 6: the account's random identity (tracker.access.User.uid) held by its sessions, so
+    # that a user name removed and created again is not let back in by the old account's cookie. Rows of
+    # before have none and match only an account of before (no identity either).
+    step(
+        """ALTER TABLE web_sessions ADD COLUMN account {text}""",
+    ),
 ]
 
 
