@@ -12,7 +12,6 @@ import shutil
 import pytest
 
 from tracker.access import UserStore, users_file_problem
-from tests.test_staff_pages import own_copy  # noqa: F401 (a fixture)
 from tracker.catalogue import DEFAULT_PATH, CatalogueError, read_with_programmes, skipped_programme_notice
 
 
@@ -83,7 +82,7 @@ def test_an_emptied_users_file_while_data_exists_makes_no_admin(tmp_path):
 
 
 def test_the_dashboard_with_an_emptied_users_file_makes_no_admin(own_copy):
-    from tests.test_sign_in_pages import dashboard
+    from tests.support.pages import dashboard
     from tracker.settings import load_settings
 
     path = load_settings().users_file

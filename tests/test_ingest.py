@@ -19,6 +19,8 @@ from tests.support.forms import READ_ON as TODAY
 from tests.support.forms import fill, read
 from tests.support.forms import header as _header
 from tests.support.forms import row_of as _row_of
+from tests.support.forms import data_sheet_member as _data_sheet_member
+from tests.support.forms import rewrite_member as _rewrite
 from tracker.catalogue import load_catalogue
 from tracker.ingest import ERROR_CODES, WARNING_CODES, normalise, parse_number, read_form
 from tracker.workbook import FORM_VERSION, SHEET_DATA, SHEET_META, SHEET_MILESTONES, build_bulk_form, build_form
@@ -43,7 +45,7 @@ def only_error(parsed, code: str):
 
 
 def _pick(cat, unit: str, predicate):
-    for ind in cat.indicators_for(unit):
+    for ind in cat.reportable_indicators_for(unit):
         if predicate(ind):
             return ind
     pytest.skip("no such target in the catalogue")
@@ -243,25 +245,6 @@ def test_blank_and_hidden_rows(cat, q):
     assert parsed.ok, parsed.report.render()
     assert {o.indicator_id: o.value for o in parsed.observations} == {q["direction"].id: 7}
     assert parsed.report.issues == []
-
-
-def _rewrite(content: bytes, member: str, change) -> bytes:
-    out = io.BytesIO()
-    with zipfile.ZipFile(io.BytesIO(content)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
-        for info in src.infolist():
-            data = src.read(info.filename)
-            dst.writestr(info, change(data) if info.filename == member else data)
-    return out.getvalue()
-
-
-def _data_sheet_member(content: bytes) -> str:
-    with zipfile.ZipFile(io.BytesIO(content)) as zf:
-        wbxml = zf.read("xl/workbook.xml").decode()
-        rels = zf.read("xl/_rels/workbook.xml.rels").decode()
-    rid = re.search(r'<sheet[^>]*name="Số liệu"[^>]*r:id="(rId\d+)"', wbxml).group(1)
-    target = re.search(rf'<Relationship[^>]*Id="{rid}"[^>]*Target="([^"]+)"|Target="([^"]+)"[^>]*Id="{rid}"', rels)
-    path = target.group(1) or target.group(2)
-    return path.lstrip("/") if path.startswith("/") else "xl/" + path
 
 
 def test_formula_with_cached_value_is_read_and_without_is_refused(cat, q):

@@ -16,9 +16,10 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
-from tests.test_ingest import _data_sheet_member as _data_member
-from tests.test_ingest import _header as _cols
-from tests.test_ingest import _rewrite, _row_of
+from tests.support.forms import data_sheet_member as _data_member
+from tests.support.forms import header as _cols
+from tests.support.forms import rewrite_member as _rewrite
+from tests.support.forms import row_of as _row_of
 from tracker.catalogue import load_catalogue
 from tracker.ingest import read_form
 from tracker.workbook import SHEET_DATA, build_form
@@ -36,7 +37,7 @@ def cat():
 def form(cat):
     """A blank form, a stock target (85.000 is plausible) and a direction target (7 is) on it."""
     def pick(kind):
-        return next(i for i in cat.indicators_for(UNIT)
+        return next(i for i in cat.reportable_indicators_for(UNIT)
                     if i.reporting_frequency == "quarter" and not i.is_milestone and not i.sectors and i.kind == kind)
     return {"blank": build_form(cat, UNIT, PERIOD), "a": pick("stock"), "b": pick("direction")}
 

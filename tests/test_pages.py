@@ -188,7 +188,8 @@ def test_upload_page_offers_the_form_to_an_uploader(seeded_env):
     assert at.selectbox[0].options == ["Khánh Hòa"]
     assert "Quý III/2026" in at.selectbox[1].options
     assert at.get("file_uploader")
-    assert "mở để nộp đến hết ngày 30/10/2026" in texts(at)
+    # nd09 (the default): Quý III/2026 was due 18/09 and takes late uploads for 30 days after that
+    assert "mở để nộp đến hết ngày 18/10/2026" in texts(at)
 
 
 def test_status_json_agrees_with_the_overview(seeded_env, capsys):

@@ -113,7 +113,7 @@ def test_columns_locking_and_validation(cat):
     ws = _open(build_form(cat, unit, "2026-Q3", previous={"bac-giang.university-graduates": 81234}))[SHEET_DATA]
     hr, cols = _header(ws)
     assert list(cols) == ["Mã chỉ tiêu", "Lĩnh vực", "Tên chỉ tiêu", "Đơn vị tính", "Mục tiêu 2030", "Kỳ trước",
-                          "Giá trị", "Phạm vi số liệu", "Ghi chú", "Nguồn số liệu"]
+                          "Giá trị", "Loại số liệu", "Phạm vi số liệu", "Ghi chú", "Nguồn số liệu"]
     assert ws.cell(hr, 1).font.b and ws.cell(hr, 1).fill.fgColor.rgb.endswith("1F4E78")
     assert ws.freeze_panes and int(ws.freeze_panes.lstrip("ABCDEFGHIJ")) == hr + 1
     assert ws.protection.sheet and not ws.protection.password
@@ -122,8 +122,12 @@ def test_columns_locking_and_validation(cat):
     assert "90.000" in ws.cell(row, cols["Mục tiêu 2030"]).value
     assert ws.cell(row, cols["Mã chỉ tiêu"]).protection.locked
     assert ws.cell(row, cols["Kỳ trước"]).protection.locked
-    for label in ("Giá trị", "Phạm vi số liệu", "Ghi chú", "Nguồn số liệu"):
+    for label in ("Giá trị", "Loại số liệu", "Phạm vi số liệu", "Ghi chú", "Nguồn số liệu"):
         assert not ws.cell(row, cols[label]).protection.locked
+    # the kind of figure: a drop-down, official for a form made without a report window
+    assert ws.cell(row, cols["Loại số liệu"]).value == "Chính thức"
+    status_letter = ws.cell(row, cols["Loại số liệu"]).column_letter
+    assert any(f"{status_letter}{row}" in dv.sqref and "Ước tính" in dv.formula1 for dv in ws.data_validations.dataValidation)
     # an inherited target asks for the old area's figure, and offers "not separable"
     assert "địa bàn tỉnh Bắc Giang cũ" in ws.cell(row, cols["Tên chỉ tiêu"]).value
     assert ws.cell(row, cols["Phạm vi số liệu"]).value == "Địa bàn của chỉ tiêu"

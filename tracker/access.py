@@ -3,9 +3,10 @@
 Roles: viewer (every page but upload), uploader (upload and withdraw for its own units only),
 admin (all units, users, and periods after they lock).
 
-Period locks follow DHIS2's "expiry days": a quarter or year can be reported once it has ended,
-stays open for `lock_days` days after its last day, and is then locked; only an admin may upload
-or withdraw for a locked period. Nobody may report a period that has not ended yet.
+Period locks follow the reporting calendar (tracker/calendar.py): a quarter or year can be reported
+once its window opens (under "nd09" on the data cut-off day, under "calendar" when it has ended),
+stays open `lock_days` days after the deadline, and is then locked; only an admin may upload or
+withdraw for a locked period. Nobody may report a period whose window has not opened.
 
 The permission checks are pure functions returning a Decision that says why, in both languages,
 so the dashboard and the command line show the same sentence.
@@ -39,11 +40,13 @@ from typing import Callable, Protocol
 
 import bcrypt
 
+from tracker.calendar import Calendar
 from tracker.i18n import fmt_date
 from tracker.periods import Period, parse_period
 
 ROLES = ("viewer", "uploader", "admin")
 ADMIN_USERNAME = "admin"
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # bcrypt only looks at the first 72 bytes; a longer password would silently match its prefix.
 MAX_PASSWORD_BYTES = 72
 MIN_PASSWORD_CHARS = 8
@@ -78,6 +81,8 @@ class User:
     # created again (even as an admin) is another account, and no session of the old one resumes.
     # Empty for accounts created before identities were given.
     uid: str = ""
+    # Where reminders go (`tracker remind`); optional.
+    email: str = ""
 
 
 @dataclass(frozen=True)
@@ -155,7 +160,8 @@ class UserStore:
             epoch = entry.get("epoch", 0) if isinstance(entry, dict) else None
             unlocked = entry.get("unlocked_at") if isinstance(entry, dict) else None
             uid = entry.get("uid", "") if isinstance(entry, dict) else None
-            if not isinstance(uid, str):
+            email = entry.get("email", "") if isinstance(entry, dict) else None
+            if not isinstance(uid, str) or not isinstance(email, str):
                 raise UserError(f"Tệp người dùng {self.path}: mục '{name}' không hợp lệ "
                                 f"/ the users file has an invalid entry '{name}'")
             if role not in ROLES or not isinstance(units, list) or not all(isinstance(u, str) for u in units) \
@@ -166,7 +172,7 @@ class UserStore:
                                 f"/ the users file has an invalid entry '{name}'")
             if unlocked is not None and unlocked.tzinfo is None:
                 unlocked = unlocked.replace(tzinfo=dt.UTC)
-            users[name] = User(name, role, tuple(units), hashed, disabled, epoch, unlocked, uid)
+            users[name] = User(name, role, tuple(units), hashed, disabled, epoch, unlocked, uid, email)
         return users
 
     def get(self, username: str) -> User | None:
@@ -211,6 +217,8 @@ class UserStore:
                 lines.append(f"epoch = {int(user.epoch)}")
             if user.unlocked_at is not None:
                 lines.append(f"unlocked_at = {user.unlocked_at.astimezone(dt.UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}")
+            if user.email:
+                lines.append(f"email = {_toml_string(user.email)}")
             lines.append("")
         fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)  # mkstemp creates it 0600
         try:
@@ -227,7 +235,7 @@ class UserStore:
     def _hash(self, password: str) -> str:
         return bcrypt.hashpw(_check_password(password), bcrypt.gensalt(self.rounds)).decode("ascii")
 
-    def add_user(self, username: str, role: str, password: str, units=()) -> User:
+    def add_user(self, username: str, role: str, password: str, units=(), email: str = "") -> User:
         if not isinstance(username, str) or not _USERNAME.match(username):
             raise UserError(f"Tên đăng nhập '{username}' không hợp lệ: chỉ dùng chữ thường không dấu, số, '.', '_', '-' "
                             f"(tối đa 64 ký tự). / Invalid user name: use a-z, 0-9, '.', '_', '-' (up to 64).")
@@ -241,7 +249,10 @@ class UserStore:
         if role != "uploader" and units:
             raise UserError(f"Chỉ vai trò uploader mới gắn với đơn vị; vai trò {role} không nhận --unit. "
                             f"/ Only uploaders are scoped to units; role {role} takes no --unit.")
-        user = User(username, role, units, self._hash(password), uid=secrets.token_hex(16))
+        email = (email or "").strip()
+        if email and not _EMAIL.match(email):
+            raise UserError(f"Địa chỉ thư '{email}' không hợp lệ / not an e-mail address")
+        user = User(username, role, units, self._hash(password), uid=secrets.token_hex(16), email=email)
         with self._locked():
             users = self._read()
             if username in users:
@@ -732,13 +743,19 @@ def _period(period: str | Period) -> Period:
     return period if isinstance(period, Period) else parse_period(period)
 
 
-def period_lock_state(period: str | Period, today: dt.date, lock_days: int) -> tuple[str, dt.date]:
-    """("not_ended" | "open" | "locked", closes_on): closes_on is the last day uploads are open."""
-    p = _period(period)
-    closes_on = p.end() + dt.timedelta(days=lock_days)
-    if not p.has_ended(today):
-        return "not_ended", closes_on
-    return ("open" if today <= closes_on else "locked"), closes_on
+def period_lock_state(period: str | Period, today: dt.date, lock_days: int,
+                      calendar: Calendar | None = None) -> tuple[str, dt.date]:
+    """("not_ended" | "open" | "locked", closes_on): closes_on is the last day uploads are open.
+
+    "not_ended" means the period's window has not opened yet. Without a calendar: the "calendar"
+    preset with `lock_days` (a period opens when it ends)."""
+    window = _calendar(calendar, lock_days).window(_period(period))
+    state = window.state(today)
+    return {"not_open": "not_ended", "late": "open"}.get(state, state), window.closes
+
+
+def _calendar(calendar: Calendar | None, lock_days: int) -> Calendar:
+    return calendar if calendar is not None else Calendar("calendar", lock_days=lock_days)
 
 
 def _unit_name(unit: str, lang: str) -> str:
@@ -791,7 +808,14 @@ def _span(p: Period, lang: str) -> str:
     return "quý" if p.is_quarter else "năm"
 
 
-def _not_ended(p: Period) -> Decision:
+def _not_ended(p: Period, calendar: Calendar) -> Decision:
+    if calendar.preset != "calendar":
+        w = calendar.window(p)
+        return _refuse("period_not_ended",
+                       f"Kỳ {p.label('vi')} chưa mở để nộp: số liệu tính đến hết ngày {fmt_date(w.data_to, 'vi')}; "
+                       f"kỳ mở từ {fmt_date(w.opens, 'vi')}, hạn nộp {fmt_date(w.due, 'vi')}.",
+                       f"Period {p.label('en')} is not open yet: its data run to {fmt_date(w.data_to, 'en')}; "
+                       f"it opens on {fmt_date(w.opens, 'en')} and is due {fmt_date(w.due, 'en')}.")
     first = p.end() + dt.timedelta(days=1)
     return _refuse("period_not_ended",
                    f"Kỳ {p.label('vi')} chưa kết thúc (kết thúc ngày {fmt_date(p.end(), 'vi')}); chưa ai được báo cáo "
@@ -800,23 +824,29 @@ def _not_ended(p: Period) -> Decision:
                    f"report data for it yet. Uploads open on {fmt_date(first, 'en')}.")
 
 
-def _locked_text(p: Period, closes_on: dt.date, lock_days: int) -> tuple[str, str]:
+def _locked_text(p: Period, closes_on: dt.date, lock_days: int, calendar: Calendar | None = None) -> tuple[str, str]:
     since = closes_on + dt.timedelta(days=1)
+    if calendar is not None and calendar.preset != "calendar":
+        due = calendar.window(p).due
+        return (f"Kỳ {p.label('vi')} đã khóa từ {fmt_date(since, 'vi')} (hạn nộp {fmt_date(due, 'vi')}; kỳ chỉ mở để "
+                f"nộp muộn đến hết {lock_days} ngày sau hạn, tức ngày {fmt_date(closes_on, 'vi')}).",
+                f"Period {p.label('en')} has been locked since {fmt_date(since, 'en')} (due {fmt_date(due, 'en')}; late "
+                f"uploads were accepted for {lock_days} days after that, until the end of {fmt_date(closes_on, 'en')}).")
     return (f"Kỳ {p.label('vi')} đã khóa từ {fmt_date(since, 'vi')} (kỳ chỉ mở để nộp đến hết {lock_days} ngày "
             f"sau khi kết thúc {_span(p, 'vi')}, tức ngày {fmt_date(closes_on, 'vi')}).",
             f"Period {p.label('en')} has been locked since {fmt_date(since, 'en')} (it stays open for {lock_days} days "
             f"after {_span(p, 'en')} ends, until the end of {fmt_date(closes_on, 'en')}).")
 
 
-def _locked(p: Period, closes_on: dt.date, lock_days: int) -> Decision:
-    vi, en = _locked_text(p, closes_on, lock_days)
+def _locked(p: Period, closes_on: dt.date, lock_days: int, calendar: Calendar | None = None) -> Decision:
+    vi, en = _locked_text(p, closes_on, lock_days, calendar)
     return _refuse("period_locked",
                    vi + " Chỉ quản trị viên mới được tải lên hoặc rút số liệu của kỳ này.",
                    en + " Only an administrator can upload or withdraw data for this period.")
 
 
-def _admin_override(p: Period, closes_on: dt.date, lock_days: int) -> Decision:
-    vi, en = _locked_text(p, closes_on, lock_days)
+def _admin_override(p: Period, closes_on: dt.date, lock_days: int, calendar: Calendar | None = None) -> Decision:
+    vi, en = _locked_text(p, closes_on, lock_days, calendar)
     return Decision(True, "admin_override", vi + " Bạn là quản trị viên nên vẫn được thay đổi; hãy ghi rõ lý do.",
                     en + " You are an administrator, so you may still change it; please record why.")
 
@@ -842,7 +872,10 @@ def can_manage_users(user: User | None) -> Decision:
     return _OK
 
 
-def can_upload(user: User | None, unit: str, period: str | Period, today: dt.date, lock_days: int) -> Decision:
+def can_upload(user: User | None, unit: str, period: str | Period, today: dt.date, lock_days: int,
+               calendar: Calendar | None = None) -> Decision:
+    """Without a calendar: the "calendar" preset with `lock_days` (settings.reporting_calendar is the
+    installation's)."""
     if user is None:
         return _not_signed_in()
     if user.role == "viewer":
@@ -855,16 +888,23 @@ def can_upload(user: User | None, unit: str, period: str | Period, today: dt.dat
         p = _period(period)
     except ValueError:
         return _bad_period(period)
-    state, closes_on = period_lock_state(p, today, lock_days)
+    if not (p.is_quarter or p.is_year):
+        return _refuse("report_only_period",
+                       f"{p.label('vi')} là kỳ báo cáo tổng hợp; số liệu được nộp theo quý hoặc theo năm "
+                       f"(báo cáo {p.label('vi')} lấy số của quý cuối kỳ).",
+                       f"The {p.label('en')} is a summary report; figures are uploaded per quarter or per year.")
+    cal = _calendar(calendar, lock_days)
+    state, closes_on = period_lock_state(p, today, lock_days, cal)
     if state == "not_ended":
-        return _not_ended(p)
+        return _not_ended(p, cal)
     if state == "locked":
-        return _admin_override(p, closes_on, lock_days) if user.role == "admin" else _locked(p, closes_on, lock_days)
+        return (_admin_override(p, closes_on, lock_days, calendar) if user.role == "admin"
+                else _locked(p, closes_on, lock_days, calendar))
     return _OK
 
 
 def can_withdraw(user: User | None, submission_unit: str, submission_period: str | Period, uploaded_by: str,
-                 today: dt.date, lock_days: int) -> Decision:
+                 today: dt.date, lock_days: int, calendar: Calendar | None = None) -> Decision:
     """Admins always; an uploader only its own submissions, for its own units, until the period locks."""
     if user is None:
         return _not_signed_in()
@@ -886,8 +926,8 @@ def can_withdraw(user: User | None, submission_unit: str, submission_period: str
         p = _period(submission_period)
     except ValueError:
         return _bad_period(submission_period)
-    state, closes_on = period_lock_state(p, today, lock_days)
-    # A submission for a period that has not ended cannot normally exist; withdrawing it only removes data.
+    state, closes_on = period_lock_state(p, today, lock_days, calendar)
+    # A submission for a period that has not opened cannot normally exist; withdrawing it only removes data.
     if state == "locked":
-        return _locked(p, closes_on, lock_days)
+        return _locked(p, closes_on, lock_days, calendar)
     return _OK

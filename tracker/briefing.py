@@ -498,7 +498,7 @@ def build_deck(catalogue: Catalogue, snapshot: Snapshot, unit: str, *, lang: str
     from pptx.util import Inches
 
     made_on = made_on or snapshot.today
-    deck = _Deck(lang, snapshot.demo)
+    deck = _Deck(lang, snapshot.shows_demo([unit]))
     unit_name = unit_label(catalogue, unit, lang)
     period_text = (_t("deck.data_to", lang, period=parse_period(snapshot.latest_period).label(lang))
                    if snapshot.latest_period else _t("deck.no_data", lang))
@@ -509,7 +509,7 @@ def build_deck(catalogue: Catalogue, snapshot: Snapshot, unit: str, *, lang: str
     lines = [[(_t("deck.subtitle", lang), {"size": 26, "bold": True, "colour": "#1f4e79"})],
              [(period_text, {"size": 22})],
              [(_t("deck.made_on", lang, date=fmt_date(made_on, lang)), {"size": 16, "colour": MUTED})]]
-    if snapshot.demo:
+    if snapshot.shows_demo([unit]):
         lines.append([(_t("deck.demo_big", lang), {"size": 28, "bold": True, "colour": DEMO_RED})])
     _box(slide, 0.5, 3.4, SLIDE_W_IN - 1.0, 3.0, lines, 20)
 

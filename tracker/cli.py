@@ -113,7 +113,8 @@ def cmd_template(args) -> int:
         with _store(args) as store:
             previous = store.previous_values(unit, period.code)
     out = Path(args.out or form_filename(unit, period.code))
-    out.write_bytes(build_form(cat, unit, period.code, previous))
+    out.write_bytes(build_form(cat, unit, period.code, previous,
+                               window=load_settings().reporting_calendar.window(period)))
     print(f"Đã tạo biểu mẫu {out} — {cat.name(unit)}, {period.label()} / form written")
     return EXIT_OK
 
@@ -199,7 +200,7 @@ def cmd_ingest(args) -> int:
     content = path.read_bytes()
     with _store(args) as store:
         parsed = read_form(content, path.name, cat, today=today, previous=store.previous_values,
-                           max_bytes=settings.upload_max_mb * 1_000_000)
+                           max_bytes=settings.upload_max_mb * 1_000_000, calendar=settings.reporting_calendar)
         if not parsed.ok:
             print(parsed.report.render(lang))
             print(("Refused: fix the errors above and send the file again; nothing was stored." if lang == "en" else
@@ -208,7 +209,7 @@ def cmd_ingest(args) -> int:
         # The rights before the report: "no errors" must never be the first word of a refusal.
         overrides = []
         for unit, period in sorted({(o.unit, o.period) for o in parsed.observations} | {(m.unit, m.period) for m in parsed.milestones}):
-            decision = can_upload(user, unit, period, today, settings.lock_days)
+            decision = can_upload(user, unit, period, today, settings.lock_days, settings.reporting_calendar)
             if not decision.allowed:
                 print(decision.message_en if lang == "en" else decision.message_vi, file=sys.stderr)
                 return EXIT_REFUSED
@@ -323,16 +324,22 @@ def cmd_status(args) -> int:
     if args.unit:
         _unit_or_usage(cat, args.unit)
     lang = args.lang
+    from tracker.value_kinds import kind_of, word
+
     with _store(args) as store:
         snap = load_snapshot(store, cat, today_())   # the same computation the pages use
+        current = store.current_observations(units=[args.unit] if args.unit else None)
     result, demo = snap.results, snap.demo
     units = [args.unit] if args.unit else list(result)
     if args.json:
         def with_territory(u, item):     # whose territory the target covers: "Bắc Ninh — địa bàn tỉnh Bắc Giang cũ"
             ind = cat.indicator(item.indicator_id)
-            return {**item.to_dict(), "territory": {k: cat.territory_label(ind, u, k) for k in ("vi", "en")}}
+            out = {**item.to_dict(), "territory": {k: cat.territory_label(ind, u, k) for k in ("vi", "en")}}
+            if hasattr(item, "latest_period"):   # what kind of figure the latest value is
+                out["value_status"] = kind_of(current, item.indicator_id, u, item.sector, item.latest_period)
+            return out
 
-        out = {"demo": demo, "units": {u: {"numeric": [with_territory(u, a) for a in result[u]["numeric"]],
+        out = {"demo": demo, "demo_units": sorted(snap.demo_units), "units": {u: {"numeric": [with_territory(u, a) for a in result[u]["numeric"]],
                                            "milestones": [with_territory(u, m) for m in result[u]["milestones"]]}
                                        for u in units if u in result}}
         print(json.dumps(out, ensure_ascii=False, indent=2, default=str))
@@ -348,11 +355,138 @@ def cmd_status(args) -> int:
         for a in result[u]["numeric"]:
             ind = cat.indicator(a.indicator_id)
             name = ind.name.get(lang) + (f" [{a.sector}]" if a.sector else "")
-            print(f"{status_label(a.status, lang):<20} {name}")
+            kind = kind_of(current, a.indicator_id, u, a.sector, a.latest_period)
+            judged = ""
+            if kind in ("estimate", "preliminary"):
+                judged = (f" — judged on a {word(kind, 'en')} figure" if lang == "en" else
+                          f" — đánh giá theo số {word(kind, 'vi')}")
+            print(f"{status_label(a.status, lang):<20} {name}{judged}")
             print(textwrap.fill(a.explain(lang), 100, initial_indent="    ", subsequent_indent="    "))
         for m in result[u]["milestones"]:
             ind = cat.indicator(m.indicator_id)
             print(f"{status_label(m.status, lang):<20} {ind.name.get(lang)}")
+    return EXIT_OK
+
+
+def cmd_calendar(args) -> int:
+    """The periods open now, the next window, each deadline, and how complete the open windows are."""
+    import datetime as dt
+
+    from tracker.calendar import next_window_line, window_line
+    from tracker.completeness import completeness
+    from tracker.i18n import fmt_date
+    from tracker.periods import today as today_
+    from tracker.settings import load_settings
+    from tracker.store import database_exists
+
+    lang = args.lang
+    try:
+        day = dt.date.fromisoformat(args.today) if args.today else today_()
+    except ValueError:
+        raise _UsageError(f"ngày không hợp lệ: {args.today!r} (dạng YYYY-MM-DD) / not a date") from None
+    settings = load_settings()
+    cal = settings.reporting_calendar
+    windows = cal.open_windows(day)
+    upcoming = cal.next_window(day)
+    db = args.db or settings.database
+    cat = load_catalogue()
+    done = {}
+    if database_exists(db):
+        with _store(args) as store:
+            done = {w.period.code: completeness(cat, store, w) for w in windows}
+    if args.json:
+        out = {"calendar": cal.preset, "today": day.isoformat(),
+               "open": [{**w.to_dict(day), "completeness": done[w.period.code].to_dict() if w.period.code in done else None}
+                        for w in windows],
+               "next": upcoming.to_dict()}
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    preset = {"nd09": ("Nghị định 09/2019/NĐ-CP, Điều 12", "Decree 09/2019, Article 12"),
+              "calendar": ("quý, năm dương lịch", "calendar quarters and years")}[cal.preset]
+    print((f"Reporting calendar: {cal.preset} ({preset[1]}); today {fmt_date(day, 'en')}" if lang == "en" else
+           f"Lịch báo cáo: {cal.preset} ({preset[0]}); hôm nay {fmt_date(day, 'vi')}"))
+    if not windows:
+        print("No period is open for upload now." if lang == "en" else "Hiện chưa có kỳ nào mở để nộp.")
+    for w in windows:
+        late = w.state(day) == "late"
+        print(f"- {w.period.label(lang)}: {window_line(w, lang)}; " + (
+            (f"late uploads until {fmt_date(w.closes, 'en')}" if late else f"open until {fmt_date(w.closes, 'en')}")
+            if lang == "en" else
+            (f"quá hạn, còn nhận nộp muộn đến hết {fmt_date(w.closes, 'vi')}" if late else
+             f"mở đến hết {fmt_date(w.closes, 'vi')}")))
+        if w.period.code in done:
+            c = done[w.period.code]
+            print(f"    {c.summary(lang)}")
+            for u in c.units:
+                state = {"missing": ("chưa nộp", "not yet"), "on_time": ("đúng hạn", "on time"),
+                         "late": ("muộn", "late")}[u.state()][lang == "en"]
+                when = f" {fmt_date(u.submitted_on, lang)}" if u.submitted_on else ""
+                print(f"      {cat.name(u.unit, lang)}: {state}{when}")
+                if u.agencies and u.submitted_on:   # which lead agencies' targets are still empty
+                    waiting = [a for a, submitted in u.agencies.items() if not submitted]
+                    print(f"        " + (f"lead agencies with data: {len(u.agencies) - len(waiting)}/{len(u.agencies)}"
+                                         if lang == "en" else
+                                         f"cơ quan chủ trì đã có số liệu: {len(u.agencies) - len(waiting)}/{len(u.agencies)}")
+                          + "".join(f"\n          " + ("not yet: " if lang == "en" else "chưa có: ") + a for a in waiting))
+    print(("Next: " if lang == "en" else "Tiếp theo: ") + next_window_line(upcoming, lang))
+    return EXIT_OK
+
+
+def cmd_remind(args) -> int:
+    """E-mail the uploaders of units that have not submitted, remind_days before a deadline and the day after."""
+    import datetime as dt
+
+    from tracker.access import UserStore
+    from tracker.periods import today as today_
+    from tracker.reminders import pending, send_all
+    from tracker.settings import load_settings
+
+    try:
+        day = dt.date.fromisoformat(args.today) if args.today else today_()
+    except ValueError:
+        raise _UsageError(f"ngày không hợp lệ: {args.today!r} (dạng YYYY-MM-DD) / not a date") from None
+    settings = load_settings()
+    cat = load_catalogue()
+    users = UserStore(settings.users_file).list_users()
+    with _store(args) as store:
+        due = pending(cat, store, users, settings.reporting_calendar, day, settings.remind_days)
+        for r in due:
+            print(f"{'(chạy thử) ' if args.dry_run else ''}{r.window.period.label()} "
+                  f"{'trước hạn' if r.kind == 'before' else 'quá hạn'}: {cat.name(r.unit)} → {r.username} <{r.email}>")
+        if not due:
+            print("Hôm nay không có thư nhắc nào cần gửi. / No reminder is due today.")
+            return EXIT_OK
+        if args.dry_run:
+            return EXIT_OK
+        try:
+            sent = send_all(due, settings, cat, store, who=f"local:{_login()}")
+        except (OSError, ValueError) as exc:
+            raise _Refused(f"Không gửi được thư nhắc / reminders not sent: {exc}") from None
+    print(f"Đã gửi {sent} thư nhắc. / {sent} reminders sent.")
+    return EXIT_OK
+
+
+def cmd_golive(args) -> int:
+    """End the demo: every demo submission withdrawn in one audited transaction, after saying what goes."""
+    from tracker.golive import done_message, golive_plan
+
+    lang = args.lang
+    cat = load_catalogue()
+    who, _ = _operator(args)
+    with _store(args) as store:
+        plan = golive_plan(store)
+        print(plan.describe(lambda u: cat.name(u, lang) if u in cat.jurisdictions else u, lang))
+        if plan.nothing_to_do:
+            return EXIT_OK
+        if not args.yes:
+            if not sys.stdin.isatty():
+                raise _Refused("Chưa làm gì: thêm --yes để xác nhận khi chạy không có bàn phím. / Nothing done: add --yes.")
+            answer = input("Gõ 'co' để xác nhận / type 'co' to confirm: ").strip().lower()
+            if answer not in ("co", "có", "yes", "y"):
+                print("Đã hủy; chưa có gì thay đổi. / Cancelled; nothing changed.")
+                return EXIT_REFUSED
+        ids = store.golive(user=who)
+    print(done_message(len(ids), lang))
     return EXIT_OK
 
 
@@ -521,7 +655,7 @@ def cmd_user(args) -> int:
                                    f"/ unknown unit")
             if store.get(args.name):  # say so before asking for a password
                 raise UserError(f"Người dùng '{args.name}' đã tồn tại. / User '{args.name}' already exists.")
-            user = store.add_user(args.name, args.role, _read_password(args), units=args.unit or ())
+            user = store.add_user(args.name, args.role, _read_password(args), units=args.unit or (), email=args.email or "")
             _audit_writer(args)("user_add", user.username, f"{user.role} {', '.join(user.units)} — bởi / by {_login()}")
             print(f"Đã tạo người dùng {user.username} ({user.role}) / user added")
             return EXIT_OK
@@ -579,8 +713,8 @@ def _busy_message(args, exc) -> str:
 
 
 # Commands that read or write the installation's data; they must run as the data's owner.
-_DATA_COMMANDS = {"template", "ingest", "history", "seed", "status", "briefing", "user", "audit", "backup",
-                  "publish"}
+_DATA_COMMANDS = {"template", "ingest", "history", "seed", "status", "briefing", "user", "audit", "backup", "calendar",
+                  "golive", "remind", "publish"}
 
 
 def _data_owner_problem() -> str | None:
@@ -637,6 +771,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--lang", choices=["vi", "en"], default="vi")
     p.set_defaults(func=cmd_status)
+    p = sub.add_parser("remind", help="gửi thư nhắc nộp cho đơn vị chưa nộp / e-mail reminders (cron)")
+    p.add_argument("--dry-run", action="store_true", help="chỉ liệt kê, không gửi")
+    p.add_argument("--today", help="ngày chạy, dạng YYYY-MM-DD (mặc định: hôm nay; TRACKER_TODAY)")
+    p.add_argument("--db")
+    p.set_defaults(func=cmd_remind)
+    p = sub.add_parser("golive", help="bắt đầu sử dụng thật: rút toàn bộ dữ liệu minh họa / go live: demo data out")
+    p.add_argument("--yes", action="store_true", help="không hỏi lại")
+    p.add_argument("--db")
+    p.add_argument("--as", dest="as_user", help=argparse.SUPPRESS)
+    p.add_argument("--password-stdin", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--lang", choices=["vi", "en"], default="vi")
+    p.set_defaults(func=cmd_golive)
+    p = sub.add_parser("calendar", help="lịch báo cáo: kỳ đang mở, hạn nộp, đơn vị đã nộp / reporting calendar")
+    p.add_argument("--today", help="ngày xem lịch, dạng YYYY-MM-DD (mặc định: hôm nay; TRACKER_TODAY)")
+    p.add_argument("--db")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--lang", choices=["vi", "en"], default="vi")
+    p.set_defaults(func=cmd_calendar)
     p = sub.add_parser("briefing", help="bản trình chiếu PowerPoint của một địa phương / a unit's briefing deck")
     p.add_argument("--unit", required=True)
     p.add_argument("--period", help="chỉ dùng số liệu đến kỳ này, vd. 2026-Q3")
@@ -673,6 +825,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("name")
     q.add_argument("--role", required=True, choices=["viewer", "uploader", "admin"])
     q.add_argument("--unit", action="append", help="đơn vị được nộp (uploader), lặp lại được, vd. --unit khanh-hoa")
+    q.add_argument("--email", help="địa chỉ thư nhận nhắc nộp (tùy chọn)")
     q.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ một dòng stdin")
     q = user_sub.add_parser("remove", parents=[users_file], help="xóa người dùng / remove a user")
     q.add_argument("name")

@@ -242,6 +242,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "page.method": ("Phương pháp", "Method"),
     # "Thêm chương trình" page (views/programme.py)
     "page.programme": ("Thêm chương trình", "Add a programme"),
+    "page.golive": ("Bắt đầu sử dụng thật", "Go live"),
+    "up.demo_unit": ("{name} đang hiện dữ liệu minh họa. Khi lưu lần nộp thật này, mọi số minh họa của {name} thôi hiện "
+                     "(kể cả nếu sau này rút lần nộp thật).",
+                     "{name} still shows demo data. Once this real submission is stored, none of {name}'s demo figures "
+                     "is shown again (even if this submission is later withdrawn)."),
+    "up.offer_golive": ("Xóa toàn bộ dữ liệu minh họa một lần: Bắt đầu sử dụng thật", "Remove all demo data at once: Go live"),
     "prog.intro": (
         "Tải lên (hoặc dán) văn bản chương trình, kế hoạch thực hiện Nghị quyết 45-NQ/TW. Công cụ đề xuất các chỉ tiêu "
         "và nhiệm vụ kèm câu trích nguyên văn; không có gì được lưu khi chưa được duyệt.",

@@ -322,7 +322,7 @@ def _other(lang: str, langs: tuple[str, ...]) -> str:
 # --- the overview -------------------------------------------------------------------------------
 
 def _overview_page(cat: Catalogue, snap: Snapshot, units: list[str], lang: str, langs: tuple[str, ...]) -> Page:
-    cap = caption(cat, snap, lang, [])
+    cap = caption(cat, snap, lang, None)   # None: the demo mark wherever any unit still draws demo values
     counts = numeric_counts(snap, units)
     tasks = status_counts(snap, units)
     cards = unit_cards(cat, snap, lang, units)

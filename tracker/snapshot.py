@@ -70,7 +70,7 @@ def build_snapshot(store, catalogue: Catalogue, today: dt.date, previous: Snapsh
         else:
             wanted = sorted(units)
             data = (store.current_values(wanted), store.current_milestones(wanted), store.reported_periods(units=wanted),
-                    store.has_demo_data())
+                    _demo_units(store))
     if units is None:
         return _assess_all(catalogue, today, data, token, withdrawn)
     values, milestones, reported_part, demo = data
@@ -79,8 +79,8 @@ def build_snapshot(store, catalogue: Catalogue, today: dt.date, previous: Snapsh
     # Same order as a full pass: the catalogue's.
     results = {u: merged[u] for u in catalogue.jurisdictions if u in merged}
     reported = {u: p for u, p in previous.reported.items() if u not in units} | reported_part
-    return Snapshot(results=results, latest_period=latest_period(reported), demo=demo,
-                    reported=reported, today=today, token=token, withdrawn=withdrawn)
+    return Snapshot(results=results, latest_period=latest_period(reported), demo=bool(demo),
+                    reported=reported, today=today, token=token, withdrawn=withdrawn, demo_units=frozenset(demo))
 
 
 @functools.lru_cache(maxsize=8)
@@ -209,7 +209,14 @@ def load_snapshot(store, catalogue: Catalogue, today: dt.date, *, period: str | 
 
 
 def _read_all(store) -> tuple:
-    return store.current_values(), store.current_milestones(), store.reported_periods(), store.has_demo_data()
+    return store.current_values(), store.current_milestones(), store.reported_periods(), _demo_units(store)
+
+
+def _demo_units(store) -> set[str]:
+    """Units still drawing demo values (a store without per-unit knowledge: all or nothing)."""
+    if hasattr(store, "demo_units"):
+        return store.demo_units()
+    return {"*"} if store.has_demo_data() else set()
 
 
 def _assess_all(catalogue: Catalogue, today: dt.date, data: tuple, token: str = "", withdrawn: frozenset = frozenset(),
@@ -229,5 +236,5 @@ def _assess_all(catalogue: Catalogue, today: dt.date, data: tuple, token: str = 
         reported = {u: {p for p in codes if upto(p)} for u, codes in reported.items()}
         reported = {u: codes for u, codes in reported.items() if codes}
     results = assess_all(catalogue, observations, milestones, today)
-    return Snapshot(results=results, latest_period=latest_period(reported), demo=demo,
-                    reported=reported, today=today, token=token, withdrawn=withdrawn)
+    return Snapshot(results=results, latest_period=latest_period(reported), demo=bool(demo),
+                    reported=reported, today=today, token=token, withdrawn=withdrawn, demo_units=frozenset(demo))

@@ -242,9 +242,29 @@ def status_chip(status: str, lang: str) -> str:
     return f"<span class='nq-chip' style='background:{colour};color:{ink}'>{STATUS_ICONS.get(status, '')} {status_label(status, lang)}</span>"
 
 
-def demo_banner(snap, lang: str) -> None:
-    if snap.demo:
+def demo_banner(snap, lang: str, units: list[str] | None = None) -> None:
+    """Only where demo values are drawn: anywhere (units None), or on these units' pages."""
+    if snap.shows_demo(units):
         st.warning(t("app.demo_banner", lang), icon=":material/science:")
+
+
+def reporting_window(lang: str) -> None:
+    """For signed-in staff: the open report windows and how many units have submitted for each."""
+    user = current_user()
+    if user is None or user.role not in ("uploader", "admin"):
+        return
+    from tracker.completeness import completeness
+    from tracker.periods import today
+    from tracker.settings import load_settings
+    from tracker.upload_policy import calendar_notice
+
+    cal = load_settings().reporting_calendar
+    now = today()
+    notice = calendar_notice(cal, now, lang)
+    lines = list(notice.lines[:1]) if notice.state == "closed" else list(notice.lines)
+    lines += [completeness(catalogue(), store(), w).summary(lang) for w in cal.open_windows(now)
+              if w.period.is_quarter or w.period.is_year]
+    st.caption("  \n".join(lines))
 
 
 def empty_state(lang: str) -> None:

@@ -22,6 +22,7 @@ cat = ui.catalogue()
 st.title(t("page.overview", lang))
 live = ui.snapshot()
 ui.demo_banner(live, lang)
+ui.reporting_window(lang)
 if live.empty:
     ui.empty_state(lang)
     st.stop()

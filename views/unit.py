@@ -30,7 +30,7 @@ if unit != wanted:
 st.title(f"{t('page.unit', lang)}: {cat.name(unit, lang)}")
 for line in lineage_text(cat, unit, lang):
     st.caption(f":material/merge: {line}")
-ui.demo_banner(snap, lang)
+ui.demo_banner(snap, lang, [unit])
 if snap.empty:
     ui.empty_state(lang)
     st.stop()

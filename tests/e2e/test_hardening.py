@@ -19,7 +19,7 @@ import time
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.support import ROOT
 from tracker.server import free_port, wait_until_healthy
 from tracker.sessions import BIND_PATH, PLANTABLE_PATHS, ROUTE_BURST, SIGN_OUT_PATH
 
@@ -33,7 +33,7 @@ def _rss_mb(pid: int) -> float:
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
-    from tests.conftest import TODAY
+    from tests.support import TODAY
     from tracker.access import UserStore
 
     base = tmp_path_factory.mktemp("e2e_harden")
@@ -133,7 +133,8 @@ def test_sign_out_expires_every_plantable_path_and_a_doubled_cookie_is_refused(s
 
 
 def test_an_attack_from_one_client_never_locks_the_owner_out(server):
-    from tests.e2e.test_browser import CHROMIUM, LAUNCH_ARGS, _wait_ready
+    from tests.support.browser import CHROMIUM, LAUNCH_ARGS
+    from tests.support.browser import wait_ready as _wait_ready
 
     if not os.path.exists(CHROMIUM):
         pytest.skip("Debian's chromium is not installed")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
+import zipfile
 
 from openpyxl import load_workbook
 
@@ -69,3 +71,22 @@ def khanh_hoa_form(value: float) -> tuple[str, bytes, str]:
     stock = next(i for i in cat.indicators_for("khanh-hoa") if i.kind == "stock" and not i.sectors)
     content = fill_form(build_form(cat, "khanh-hoa", "2026-Q3"), {(stock.id, ""): value})
     return form_filename("khanh-hoa", "2026-Q3"), content, stock.id
+
+
+def rewrite_member(content: bytes, member: str, change) -> bytes:
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(content)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            dst.writestr(info, change(data) if info.filename == member else data)
+    return out.getvalue()
+
+
+def data_sheet_member(content: bytes) -> str:
+    with zipfile.ZipFile(io.BytesIO(content)) as zf:
+        wbxml = zf.read("xl/workbook.xml").decode()
+        rels = zf.read("xl/_rels/workbook.xml.rels").decode()
+    rid = re.search(r'<sheet[^>]*name="Số liệu"[^>]*r:id="(rId\d+)"', wbxml).group(1)
+    target = re.search(rf'<Relationship[^>]*Id="{rid}"[^>]*Target="([^"]+)"|Target="([^"]+)"[^>]*Id="{rid}"', rels)
+    path = target.group(1) or target.group(2)
+    return path.lstrip("/") if path.startswith("/") else "xl/" + path

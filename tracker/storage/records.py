@@ -64,6 +64,8 @@ AUDIT_EVENTS = {
     "user_enable": ("bật lại", "user enabled"),
     "user_unlock": ("mở khóa đăng nhập", "sign-in unlocked"),
     "backup": ("sao lưu", "backup"),
+    "remind": ("gửi thư nhắc nộp", "reminder sent"),
+    "golive": ("bắt đầu sử dụng thật (xóa dữ liệu minh họa)", "go-live (demo data removed)"),
     "programme_create": ("lưu chương trình mới", "programme saved"),
     "programme_add": ("thêm chỉ tiêu vào chương trình", "entries added to a programme"),
     "programme_edit": ("sửa chỉ tiêu của chương trình", "programme entry edited"),
