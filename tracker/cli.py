@@ -548,6 +548,38 @@ def cmd_brief(args) -> int:
     return EXIT_OK
 
 
+def cmd_publish(args) -> int:
+    """The static public site (tracker.publish) from the snapshot the leaders' pages read."""
+    from pathlib import Path
+
+    from tracker.catalogue import catalogue_key
+    from tracker.periods import today as today_
+    from tracker.publish import LANGS, PublishError, publish_site
+    from tracker.settings import load_settings
+    from tracker.snapshot import shared_snapshot
+    from tracker.store import database_exists
+
+    langs = tuple(dict.fromkeys(x.strip() for x in args.lang.split(",") if x.strip()))
+    if not langs or any(x not in LANGS for x in langs):
+        raise _UsageError(f"--lang: chọn vi, en hoặc vi,en (nhận được {args.lang!r}) / choose vi, en or vi,en")
+    cat = load_catalogue()
+    db = args.db or load_settings().database
+    if not database_exists(db):
+        raise _Refused(f"Chưa có cơ sở dữ liệu {db}; chạy `python -m tracker seed` hoặc nộp biểu mẫu trước. / no database yet")
+    with _store(args) as store:
+        snap = shared_snapshot(store, cat, today_(), None, catalogue_key=catalogue_key(), background=False)
+    try:
+        result = publish_site(cat, snap, Path(args.out), langs)
+    except PublishError as exc:
+        raise _Refused(str(exc)) from None
+    print(f"Đã xuất trang công khai vào {args.out}: {fmt_number(result.pages)} trang, vẽ lại {fmt_number(result.drawn)}, "
+          f"ghi {fmt_number(len(result.written))} tệp, xóa {fmt_number(len(result.removed))} tệp; "
+          f"tổng {fmt_number(result.files)} tệp, {fmt_number(result.bytes / 1e6, decimals=1)} MB. / "
+          f"Site written: {result.pages} pages, {result.drawn} drawn again, {len(result.written)} files written, "
+          f"{len(result.removed)} removed; {result.files} files in all.")
+    return EXIT_OK
+
+
 def cmd_audit(args) -> int:
     """The audit log, newest first."""
     with _store(args) as store:
@@ -709,7 +741,7 @@ def _busy_message(args, exc) -> str:
 
 # Commands that read or write the installation's data; they must run as the data's owner.
 _DATA_COMMANDS = {"template", "ingest", "history", "seed", "status", "briefing", "user", "audit", "backup", "calendar",
-                  "golive", "remind"}
+                  "golive", "remind", "publish"}
 
 
 def _data_owner_problem() -> str | None:
@@ -798,6 +830,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db")
     p.add_argument("--lang", choices=["vi", "en"], default="vi")
     p.set_defaults(func=cmd_brief)
+    p = sub.add_parser("publish", help="xuất trang công khai tĩnh (HTML, SVG, CSV) / write the static public site")
+    p.add_argument("--out", required=True, help="thư mục của trang, vd. site/ (chỉ ghi lại những trang đã thay đổi)")
+    p.add_argument("--lang", default="vi,en", help="ngôn ngữ, vd. vi,en (mặc định) hoặc vi")
+    p.add_argument("--db")
+    p.set_defaults(func=cmd_publish)
     p = sub.add_parser("audit", help="nhật ký kiểm tra: đăng nhập, nộp, rút, tài khoản / the audit log")
     p.add_argument("--limit", type=int, default=50, help="số mục mới nhất (mặc định 50)")
     p.add_argument("--user", help="chỉ một người dùng")
