@@ -15,3 +15,4 @@ bench:
 	.venv/bin/python bench/ingest.py
 	.venv/bin/python bench/render.py
 	.venv/bin/python bench/load.py
+	.venv/bin/python bench/publish.py

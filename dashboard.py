@@ -38,10 +38,16 @@ else:   # a bookmark to /nhap-so-lieu is told to sign in, not Streamlit's Englis
 staff.append(st.Page("views/history.py", title=t("page.history", lang), icon=":material/history:", url_path="lich-su"))
 if user is not None and user.role == "admin":
     staff.append(st.Page("views/programme.py", title=t("page.programme", lang), icon=":material/post_add:", url_path="them-chuong-trinh"))
+    staff.append(st.Page("views/golive.py", title=t("page.golive", lang), icon=":material/rocket_launch:", url_path="bat-dau-su-dung"))
 reference = [
     st.Page("views/catalogue.py", title=t("page.catalogue", lang), icon=":material/menu_book:", url_path="danh-muc"),
     st.Page("views/method.py", title=t("page.method", lang), icon=":material/functions:", url_path="phuong-phap"),
 ]
 nav = st.navigation({t("nav.progress", lang): pages, t("nav.data", lang): staff, t("nav.reference", lang): reference})
 st.sidebar.caption(t("app.title", lang))
-nav.run()
+if user is not None and user.role == "admin":
+    ui.damaged_programmes_notice(lang)
+try:
+    nav.run()
+except ui.DAMAGED_FILE_ERRORS as exc:   # a damaged database or catalogue: a sentence naming it, not a traceback
+    st.error(ui.damaged_file_message(exc, lang))

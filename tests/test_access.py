@@ -206,7 +206,7 @@ def run(monkeypatch, argv, stdin=""):
     return main(argv)
 
 
-def test_cli_add_list_passwd_remove(tmp_path, monkeypatch, capsys):
+def test_cli_add_list_passwd_remove(empty_env, tmp_path, monkeypatch, capsys):   # the audit rows go to its database
     users = str(tmp_path / "users.toml")
     assert run(monkeypatch, ["user", "add", "canbo", "--role", "uploader", "--unit", "khanh-hoa",
                              "--password-stdin", "--users", users], "mat-khau-2026\n") == 0
@@ -226,7 +226,7 @@ def test_cli_add_list_passwd_remove(tmp_path, monkeypatch, capsys):
     assert store.get("canbo") is None
 
 
-def test_cli_refusals_and_usage_errors(tmp_path, monkeypatch, capsys):
+def test_cli_refusals_and_usage_errors(empty_env, tmp_path, monkeypatch, capsys):   # the audit rows go to its database
     users = str(tmp_path / "users.toml")
     assert run(monkeypatch, ["user", "add", "x", "--role", "uploader", "--unit", "atlantis",
                              "--password-stdin", "--users", users], "mat-khau-2026\n") == 1
@@ -475,3 +475,54 @@ def test_change_own_password_checks_the_current_one_through_the_throttle(store):
                                   now=T0 + 120, audit=audit)
     assert d.allowed and user.epoch == 1 and ("user_passwd", "canbo") in audit.rows
     assert store.authenticate("canbo", "moi-2026-abc") is not None and store.authenticate("canbo", "mat-khau-2026") is None
+
+
+# --- issue 19 item 7: nobody keeps an account locked for others; item 14: NFC passwords -------------------
+
+def test_an_attack_from_one_client_never_makes_another_wait(store):
+    """A bounded attack loop: wrong passwords every half second for five minutes from one address keep
+    that address waiting and locked; the account's owner at another address, and a browser holding a
+    valid session of the account at the attacker's own address, sign in at every try."""
+    store.add_user("quantri2", "admin", "mat-khau-qt-2026")
+    throttle = Throttle(ThrottlePolicy(backoff_after=5, lock_after=10, lock_minutes=15, first_wait_s=2))
+    refused_attacker = owner_ok = device_ok = 0
+    for n in range(600):                                      # 600 × 0,5 s = 5 minutes
+        now = T0 + n * 0.5
+        attempt = sign_in(store, throttle, "quantri2", "doan-mo-%d" % n, client="198.51.100.7",
+                          client_trusted=True, now=now)
+        refused_attacker += attempt.code in ("wait", "locked")
+        if n % 20 == 10:                                      # the owner tries every 10 s: 30 tries
+            owner_ok += sign_in(store, throttle, "quantri2", "mat-khau-qt-2026", client="203.0.113.9",
+                                client_trusted=True, now=now + 0.1).ok
+            device_ok += sign_in(store, throttle, "quantri2", "mat-khau-qt-2026", client="198.51.100.7",
+                                 client_trusted=True, device="phien-1", now=now + 0.2).ok
+    assert refused_attacker > 550
+    assert (owner_ok, device_ok) == (30, 30)
+    # the attacker's address is locked for every account it tries, the owner's for none
+    assert sign_in(store, throttle, "khac", "x", client="198.51.100.7", client_trusted=True, now=T0 + 301).code == "locked"
+    assert throttle.gate(["user:quantri2|client:203.0.113.9", "client:203.0.113.9"], T0 + 301).allowed
+
+
+def test_without_a_known_client_the_account_is_throttled_but_a_known_device_is_not(store):
+    store.add_user("canbo9", "uploader", "mat-khau-c9-2026", units=("khanh-hoa",))
+    throttle = Throttle(ThrottlePolicy(backoff_after=2, lock_after=3))
+    for n in range(3):
+        sign_in(store, throttle, "canbo9", "sai-mat-khau", now=T0 + n * 10)
+    assert sign_in(store, throttle, "canbo9", "mat-khau-c9-2026", now=T0 + 40).code == "locked"
+    assert sign_in(store, throttle, "canbo9", "mat-khau-c9-2026", device="phien-2", now=T0 + 50).ok
+    # a peer address read without a trusted proxy counts per (account, address), never per address alone
+    for n in range(3):
+        sign_in(store, throttle, "a", "sai-mat-khau", client="192.0.2.1", now=T0 + n * 10)
+    assert sign_in(store, throttle, "a", "x", client="192.0.2.1", now=T0 + 40).code == "locked"
+    assert sign_in(store, throttle, "canbo9", "mat-khau-c9-2026", client="192.0.2.1", now=T0 + 60).ok
+
+
+def test_a_password_set_in_nfc_works_typed_in_nfd(store):
+    import unicodedata
+
+    password = "Mật khẩu đúng 2026"
+    store.add_user("canbo.nfc", "viewer", unicodedata.normalize("NFC", password))
+    assert store.authenticate("canbo.nfc", unicodedata.normalize("NFD", password)) is not None
+    store.add_user("canbo.nfd", "viewer", unicodedata.normalize("NFD", password))
+    assert store.authenticate("canbo.nfd", unicodedata.normalize("NFC", password)) is not None
+    assert store.authenticate("canbo.nfd", "Mat khau dung 2026") is None

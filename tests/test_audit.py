@@ -10,9 +10,8 @@ import stat
 
 import pytest
 
-from tests.test_pages import run as open_page
-from tests.test_pages import texts
-from tests.test_staff_pages import XLSX, own_copy, rerun  # noqa: F401 (own_copy is a fixture)
+from tests.support.pages import XLSX, rerun, texts
+from tests.support.pages import run as open_page
 from tracker.access import User, UserStore
 from tracker.catalogue import load_catalogue
 from tracker.cli import main

@@ -14,6 +14,7 @@ import shutil
 import struct
 import subprocess
 import unicodedata
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -99,6 +100,14 @@ def deck(cat, snap):
     return briefing.build_deck(cat, snap, "khanh-hoa", made_on=dt.date(2026, 10, 16))
 
 
+# Slides: title, the progress picture (one slide for three targets), summary, a chart per target,
+# the tasks (five a slide), sources.
+PICTURE = 1
+SUMMARY = 1 + PICTURE
+CHARTS = (SUMMARY + 1, SUMMARY + 2, SUMMARY + 3)
+TASKS = SUMMARY + 4
+
+
 def _titles(prs) -> list[str]:
     return [s.shapes.title.text_frame.text for s in prs.slides]
 
@@ -108,16 +117,17 @@ def test_deck_has_one_slide_per_part_in_order(cat, snap, deck):
     numeric = snap.results["khanh-hoa"]["numeric"]
     assert len(numeric) == 3
     milestone_slides = math.ceil(N_TASKS / briefing.MILESTONE_ROWS_PER_SLIDE)
-    assert milestone_slides == 2
-    assert len(prs.slides) == 1 + 1 + len(numeric) + milestone_slides + 1
+    assert milestone_slides == 3
+    assert len(prs.slides) == 1 + PICTURE + 1 + len(numeric) + milestone_slides + 1
     assert round(prs.slide_width / 914400, 2) == 13.33 and prs.slide_height == 914400 * 7.5
     titles = _titles(prs)
     assert titles[0] == "Khánh Hòa"
-    assert titles[1] == "Tổng hợp các chỉ tiêu"
-    assert set(titles[2:5]) == {"Số người có trình độ đại học trở lên", "Số bài báo khoa học quốc tế",
-                                "Tỷ lệ chi ngân sách cho khoa học"}
-    assert titles[5:7] == ["Nhiệm vụ có thời hạn", "Nhiệm vụ có thời hạn (tiếp)"]
-    assert titles[7] == "Nguồn văn bản và số liệu"
+    assert titles[1] == "Tiến độ các chỉ tiêu định lượng"       # the first content slide: the picture
+    assert titles[SUMMARY] == "Tổng hợp các chỉ tiêu"
+    assert set(titles[CHARTS[0]:CHARTS[-1] + 1]) == {"Số người có trình độ đại học trở lên", "Số bài báo khoa học quốc tế",
+                                                    "Tỷ lệ chi ngân sách cho khoa học"}
+    assert titles[TASKS:TASKS + 3] == ["Nhiệm vụ có thời hạn"] + ["Nhiệm vụ có thời hạn (tiếp)"] * 2
+    assert titles[TASKS + 3] == "Nguồn văn bản và số liệu"
 
 
 def test_title_slide_names_resolution_period_date_and_demo(deck):
@@ -131,18 +141,19 @@ def test_status_labels_appear_in_vietnamese_and_coloured(cat, snap, deck):
     from tracker.progress import status_label
 
     texts = briefing.slide_texts(deck)
-    summary = texts[1]
+    summary = texts[SUMMARY]
     for a in snap.results["khanh-hoa"]["numeric"]:
         assert status_label(a.status, "vi") in summary
-        assert a.explain("vi") in "\n".join(texts[2:5])      # in full: no note cut
-    stones = "\n".join(texts[5:7])
+        # whole clauses, two lines at 18 pt (the chart's own subtitle has it all)
+        assert briefing.status_line(a.explain("vi"), 170) in "\n".join(texts[CHARTS[0]:CHARTS[-1] + 1])
+    stones = "\n".join(texts[TASKS:TASKS + 3])
     statuses = {m.status for m in snap.results["khanh-hoa"]["milestones"]}
     assert {"done", "overdue"} <= statuses
     for s in statuses:
         assert status_label(s, "vi") in stones
     # the status cell's words carry the status colour
     prs = Presentation(io.BytesIO(deck))
-    table = next(sh for sh in prs.slides[1].shapes if sh.has_table).table
+    table = next(sh for sh in prs.slides[SUMMARY].shapes if sh.has_table).table
     for row in list(table.rows)[1:]:
         runs = row.cells[3].text_frame.paragraphs[0].runs
         label = runs[-1].text
@@ -165,12 +176,13 @@ def test_overdue_tasks_come_first(deck):
     from tracker.progress import status_label
 
     prs = Presentation(io.BytesIO(deck))
-    first = next(sh for sh in prs.slides[5].shapes if sh.has_table).table
+    first = next(sh for sh in prs.slides[TASKS].shapes if sh.has_table).table
     assert first.cell(1, 2).text_frame.text == "● " + status_label("overdue", "vi")
     assert "trễ" in first.cell(1, 3).text_frame.text
-    last = next(sh for sh in prs.slides[6].shapes if sh.has_table).table
+    middle = next(sh for sh in prs.slides[TASKS + 1].shapes if sh.has_table).table
+    last = next(sh for sh in prs.slides[TASKS + 2].shapes if sh.has_table).table
     assert last.cell(len(last.rows) - 1, 2).text_frame.text == "● " + status_label("done", "vi")
-    assert len(first.rows) - 1 + len(last.rows) - 1 == N_TASKS
+    assert len(first.rows) - 1 + len(middle.rows) - 1 + len(last.rows) - 1 == N_TASKS
 
 
 def test_demo_mark_on_every_slide_and_not_when_real(cat, deck):
@@ -208,9 +220,10 @@ def test_english_deck(cat, snap):
 
     texts = briefing.slide_texts(briefing.build_deck(cat, snap, "khanh-hoa", lang="en"))
     assert "Implementation of Resolution 45-NQ/TW" in texts[0] and "Data up to Q3/2026" in texts[0]
-    assert "Targets at a glance" in texts[1]
+    assert "Progress of the numeric targets" in texts[1]
+    assert "Targets at a glance" in texts[SUMMARY]
     for a in snap.results["khanh-hoa"]["numeric"]:
-        assert status_label(a.status, "en") in texts[1]
+        assert status_label(a.status, "en") in texts[SUMMARY]
     assert all("Demo data — not real figures" in t for t in texts)
 
 
@@ -225,12 +238,14 @@ def test_without_a_browser_chart_slides_carry_a_table_and_a_note(cat, snap, monk
     content = briefing.build_deck(cat, snap, "khanh-hoa")
     prs = Presentation(io.BytesIO(content))
     texts = briefing.slide_texts(content)
-    for k in (2, 3, 4):
+    for k in CHARTS:
         shapes = list(prs.slides[k].shapes)
         assert not any(s.shape_type == MSO_SHAPE_TYPE.PICTURE for s in shapes)
         assert any(s.has_table for s in shapes)
         assert "Không tạo được ảnh biểu đồ" in texts[k]
-    assert "90.000 người" in "\n".join(texts[2:5])
+    assert "90.000 người" in "\n".join(texts[CHARTS[0]:CHARTS[-1] + 1])
+    # the picture's slide carries its rows as a table too
+    assert any(s.has_table for s in prs.slides[1].shapes) and "Số bài báo khoa học quốc tế" in texts[1]
 
 
 def test_load_snapshot_limits_data_to_the_period(cat):
@@ -312,10 +327,10 @@ def test_export_keeps_the_footer_inside_the_picture(cat, snap):
 @needs_chromium
 def test_chart_slides_hold_the_picture(deck):
     prs = Presentation(io.BytesIO(deck))
-    for k in (2, 3, 4):
+    for k in (1,) + CHARTS:
         pictures = [s for s in prs.slides[k].shapes if s.shape_type == MSO_SHAPE_TYPE.PICTURE]
         assert len(pictures) == 1
-        assert _png_size(pictures[0].image.blob) == (2880, 1620)   # 960×540 at 3×: 14 pt text when shown
+        assert _png_size(pictures[0].image.blob) == (2880, 1620)   # 800×450 at 3,6×: 18 pt text when shown
 
 
 @needs_chromium
@@ -323,11 +338,17 @@ def test_pngs_zip_names_each_chart(cat, snap):
     import zipfile
 
     names = zipfile.ZipFile(io.BytesIO(briefing.unit_pngs_zip(cat, snap, "khanh-hoa"))).namelist()
-    assert sorted(names) == ["khanh-hoa_budget-share_2026-Q3.png", "khanh-hoa_graduates_2026-Q3.png",
-                             "khanh-hoa_papers_2026-Q3.png"]
+    assert names[0] == "khanh-hoa_tien-do_2026-Q3.png"           # the progress picture first
+    assert sorted(names[1:]) == ["khanh-hoa_budget-share_2026-Q3.png", "khanh-hoa_graduates_2026-Q3.png",
+                                 "khanh-hoa_papers_2026-Q3.png"]
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed; PDF check skipped")
+# Impress (libsdlo.so) reads .pptx; a machine with only LibreOffice Calc has soffice but cannot convert a deck.
+_IMPRESS = Path("/usr/lib/libreoffice/program/libsdlo.so")
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None or not _IMPRESS.exists(),
+                    reason="LibreOffice Impress not installed; PDF check skipped")
 def test_libreoffice_renders_the_deck_to_pdf(deck, tmp_path):
     path = tmp_path / "deck.pptx"
     path.write_bytes(deck)
@@ -369,19 +390,19 @@ def test_a_browser_that_will_not_start_is_reported_and_the_deck_still_builds(cat
         ok, why = briefing.png_export_available()
         assert not ok and why == str(err.value)
         texts = briefing.slide_texts(briefing.build_deck(cat, snap, "khanh-hoa", lang="en"))
-        assert "The chart image could not be made" in texts[2] and "did not start" in texts[2]
-        assert "không khởi động" not in texts[2]
+        assert "The chart image could not be made" in texts[CHARTS[0]] and "did not start" in texts[CHARTS[0]]
+        assert "không khởi động" not in texts[CHARTS[0]]
     finally:
         briefing._RENDERER.failure = None
 
 
 def test_a_chart_slide_says_whose_area_when_and_from_where(cat, snap, deck):
     """Pasted into another deck, a chart slide still names the territory, the period and the source."""
-    texts = briefing.slide_texts(deck)[2:5]
+    texts = briefing.slide_texts(deck)[CHARTS[0]:CHARTS[-1] + 1]
     for text in texts:
         assert "Khánh Hòa" in text and "Cập nhật:" in text and "Nguồn:" in text
     prs = Presentation(io.BytesIO(deck))
-    for slide in list(prs.slides)[2:5]:
+    for slide in list(prs.slides)[1:CHARTS[-1] + 1]:
         boxes = [s for s in slide.shapes if s.has_text_frame and s is not slide.shapes.title]
         bottoms = sorted((s.top + s.height) / 914400 for s in boxes)
         assert bottoms[-1] <= 7.5 + 1e-6                      # nothing runs off the slide

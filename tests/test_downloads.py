@@ -111,7 +111,7 @@ def test_no_page_writes_a_table_file_on_its_own():
 # --- the briefing deck ---------------------------------------------------------------------------
 
 def test_deck_tables_neutralise_formula_like_text_and_keep_negative_numbers_readable():
-    from tests.test_briefing import TODAY, _milestones
+    from tests.support import TODAY
     from tracker import briefing
     from tracker.catalogue import parse_catalogue
     from tracker.progress import assess_all
@@ -133,9 +133,12 @@ def test_deck_tables_neutralise_formula_like_text_and_keep_negative_numbers_read
 
     obs = pd.DataFrame([{"indicator_id": "khanh-hoa.growth", "unit": "khanh-hoa", "period": p, "sector": "", "value": v}
                         for p, v in (("2024", 1.0), ("2025", -3.2))])
+    milestones = pd.DataFrame([{"indicator_id": "khanh-hoa.task-00", "unit": "khanh-hoa", "period": "2026-Q2",
+                                "status": "done", "completed_on": dt.date(2025, 5, 2), "evidence": "Quyết định 1/QĐ"}])
     reported = {"khanh-hoa": set(obs["period"])}
-    snap = Snapshot(results=assess_all(cat, obs, _milestones(), TODAY), latest_period=latest_period(reported),
-                    demo=False, reported=reported, today=TODAY)
+    today = dt.date.fromisoformat(TODAY)
+    snap = Snapshot(results=assess_all(cat, obs, milestones, today), latest_period=latest_period(reported),
+                    demo=False, reported=reported, today=today)
     deck = briefing.build_deck(cat, snap, "khanh-hoa", made_on=dt.date(2026, 10, 16))
     texts = briefing.slide_texts(deck)
     summary, tasks = texts[1], "\n".join(t for t in texts if "Nhiệm vụ có thời hạn" in t)
@@ -149,7 +152,7 @@ def test_deck_tables_neutralise_formula_like_text_and_keep_negative_numbers_read
 @pytest.fixture
 def hostile_env(tmp_path, monkeypatch):
     """A database with one submission carrying hostile text everywhere, withdrawn with a Markdown reason."""
-    from tests.conftest import TODAY
+    from tests.support import TODAY
     from tracker.observation import MilestoneUpdate, Observation, ParsedForm
     from tracker.store import Store
 
@@ -173,7 +176,7 @@ def _markdown_sources(at) -> list[str]:
 
 
 def test_history_shows_a_withdrawal_reason_literally(hostile_env):
-    from tests.test_pages import run
+    from tests.support.pages import run
 
     at = run("views/history.py", user=VIEWER)   # names and reasons are for signed-in users
     frame = at.dataframe[0].value
@@ -187,7 +190,7 @@ def test_history_shows_a_withdrawal_reason_literally(hostile_env):
 
 
 def test_history_value_table_has_names_and_numbers(hostile_env):
-    from tests.test_pages import run
+    from tests.support.pages import run
 
     at = run("views/history.py", user=VIEWER)   # names and reasons are for signed-in users
     at.selectbox(key="hist_ind").set_value("khanh-hoa.st-enterprises")
@@ -200,7 +203,7 @@ def test_history_value_table_has_names_and_numbers(hostile_env):
 
 def test_signed_in_user_name_is_escaped_in_the_sidebar(hostile_env):
     """User names may hold '_' and '.', which Markdown reads ('a.__b__' would show a bold b)."""
-    from tests.test_pages import run
+    from tests.support.pages import run
     from tracker.access import User
     from tracker.ui import plain
 
@@ -221,7 +224,7 @@ def test_plain_escapes_markdown_and_html():
 # --- tables: numbers as numbers, names not codes, most urgent first --------------------------------
 
 def test_milestone_table_keeps_days_late_whole_on_screen_and_in_the_download(seeded_env):
-    from tests.test_pages import run
+    from tests.support.pages import run
 
     at = run("views/milestones.py")
     frame = at.dataframe[0].value

@@ -15,7 +15,7 @@ import math
 import pandas as pd
 import pytest
 
-from tests.conftest import TODAY
+from tests.support import TODAY
 from tracker.catalogue import load_catalogue
 from tracker.i18n import fmt_number, fmt_percent, fmt_value
 from tracker.observation import MilestoneUpdate, Observation, ParsedForm
@@ -158,14 +158,14 @@ def test_status_and_status_json_of_extreme_values(extreme, capsys):
     ("views/milestones.py", None), ("views/history.py", None), ("views/catalogue.py", None), ("views/method.py", None),
 ])
 def test_every_page_shows_extreme_values(extreme, page, params):
-    from tests.test_pages import run
+    from tests.support.pages import run
 
     at = run(page, params=params)   # run() asserts there was no exception
     assert not at.exception
 
 
 def test_every_unit_page_and_the_overview_table_in_english(extreme):
-    from tests.test_pages import run
+    from tests.support.pages import run
 
     at = run("views/overview.py", lang="en")
     at.toggle(key="overview_table").set_value(True)

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pytest
 
-from tests.test_progress import INDICATORS, JURISDICTIONS, DOCUMENTS, quarters, run  # noqa: F401
+from tests.support.catalogues import DOCUMENTS, INDICATORS, JURISDICTIONS, quarters, run  # noqa: F401
 from tracker import figures as F
 from tracker import summaries as S
 from tracker.catalogue import parse_catalogue

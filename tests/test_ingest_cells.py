@@ -173,12 +173,26 @@ DATA_STYLES = (
     '<number:text-style style:name="Nsection"><number:text-content/>'
     '<style:map style:condition="value()&gt;0" style:apply-style-name="NsectionP0"/>'
     '<style:map style:condition="value()&lt;0" style:apply-style-name="NsectionP1"/></number:text-style>'
+    # ";;;" as LibreOffice saves it: empty sections for positives and negatives, an empty style for zero
+    '<number:number-style style:name="NnothingP0" style:volatile="true"/>'
+    '<number:number-style style:name="NnothingP1" style:volatile="true"/>'
+    '<number:number-style style:name="Nnothing">'
+    '<style:map style:condition="value()&gt;0" style:apply-style-name="NnothingP0"/>'
+    '<style:map style:condition="value()&lt;0" style:apply-style-name="NnothingP1"/></number:number-style>'
+    # "0;-0;;@": positives and negatives shown, zero shown as nothing
+    '<number:number-style style:name="NzeroP0" style:volatile="true"><number:number number:decimal-places="0"/></number:number-style>'
+    '<number:number-style style:name="NzeroP1" style:volatile="true"><number:text>-</number:text>'
+    '<number:number number:decimal-places="0"/></number:number-style>'
+    '<number:number-style style:name="Nzero">'
+    '<style:map style:condition="value()&gt;0" style:apply-style-name="NzeroP0"/>'
+    '<style:map style:condition="value()&lt;0" style:apply-style-name="NzeroP1"/></number:number-style>'
 )
 CELL_STYLES = "".join(
     f'<style:style style:name="{name}" style:family="table-cell" style:parent-style-name="Default" '
     f'style:data-style-name="{data}"/>'
     for name, data in [("plain", "Nplain"), ("general", "Ngeneral"), ("pct", "Npct"), ("thousand", "Nthousand"), ("million", "Nmillion"),
-                       ("literal", "Nliteral"), ("date", "Ndate"), ("section", "Nsection")]
+                       ("literal", "Nliteral"), ("date", "Ndate"), ("section", "Nsection"), ("nothing", "Nnothing"),
+                       ("zero", "Nzero")]
 ) + '<style:style style:name="inherits" style:family="table-cell" style:parent-style-name="Percent"/>'
 # styles.xml: a named cell style "Percent" (as LibreOffice's own cell styles are) whose data style is percent
 STYLES_XML = (f'<?xml version="1.0" encoding="UTF-8"?><office:document-styles {NS}><office:styles>'
@@ -244,6 +258,51 @@ def test_ods_number_styles():
         "percent": {(0, 0), (0, 1), (0, 3), (0, 12)},
         "misleading": {(0, 4): "#,##0,", (0, 5): '0.0,," tr"', (0, 6): '0.0"%"', (0, 9): "-0,"},
         "dates": {(0, 7), (0, 8)}, "errors": {}, "formulas": set(), "merged": []}
+
+
+def test_ods_formats_that_show_nothing():
+    rows = _row(_cell(85000, "nothing"), _cell(-3, "nothing"), _cell(0, "zero"), _cell(5, "zero"), _cell(-5, "zero"),
+                _cell(0, "plain"))
+    cells = read_cells(_ods(rows), "ods", SHEET)
+    assert set(cells.blank_shown) == {(0, 0), (0, 1), (0, 2)}
+    assert cells.unseen(0, 2) == "format" and cells.unseen(0, 3) is None
+
+
+def test_ods_hidden_filtered_and_collapsed_rows_and_hidden_columns():
+    """table:visibility 'collapse' (hidden by hand or in a collapsed group) and 'filter' (an AutoFilter);
+    only rows that hold something are recorded, so LibreOffice's hidden tail of a million rows costs nothing."""
+    columns = ('<table:table-column table:number-columns-repeated="2"/>'
+               '<table:table-column table:visibility="collapse"/>'
+               '<table:table-column table:number-columns-repeated="16381"/>')
+    rows = (_row(_cell(1), _cell(2), _cell(3))
+            + _row(_cell(4), extra=' table:visibility="collapse"')
+            + _row(_cell(5), extra=' table:visibility="filter"')
+            + "<table:table-row-group>" + _row(_cell(6), extra=' table:visibility="collapse"') + "</table:table-row-group>"
+            + _row(EMPTY.format(3), extra=' table:visibility="collapse"')
+            + _row(EMPTY.format(16384), extra=' table:number-rows-repeated="1048000" table:visibility="collapse"'))
+    cells = read_cells(_ods(rows, columns), "ods", SHEET)
+    assert cells.hidden_rows == {1, 2, 3}
+    assert 2 in cells.hidden_cols and {0, 1, 3} & cells.hidden_cols == set()
+    assert [cells.unseen(0, c) for c in range(3)] == [None, None, "column"]
+    assert cells.unseen(1, 0) == "row"
+
+
+def test_xlsx_formats_that_show_nothing_and_hidden_rows():
+    from openpyxl import Workbook
+
+    wb = Workbook()
+    ws = wb.active
+    ws.title = SHEET
+    for col, (value, code) in enumerate([(85000, ";;;"), (0, "0;-0;;@"), (5, "0;-0;;@"), (-5, "0;;"), (7, "0.0")], 1):
+        ws.cell(1, col, value).number_format = code
+    ws.cell(3, 1, 1)
+    ws.row_dimensions[3].hidden = True
+    ws.column_dimensions["F"].hidden = True
+    buf = io.BytesIO()
+    wb.save(buf)
+    cells = read_cells(buf.getvalue(), "xlsx", SHEET)
+    assert cells.blank_shown == {(0, 0): ";;;", (0, 1): "0;-0;;@", (0, 3): "0;;"}
+    assert cells.hidden_rows == {2} and cells.hidden_cols == {5}
 
 
 def test_ods_styles_from_rows_and_columns():

@@ -18,7 +18,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from tests.test_ingest import _header
+from tests.support.forms import header as _header
 from tracker.catalogue import load_catalogue
 from tracker.ingest import read_form
 from tracker.ingest.values import bounds

@@ -13,7 +13,9 @@ import zipfile
 import pytest
 from openpyxl import load_workbook
 
-from tests.test_ingest import _header, _row_of, fill, read
+from tests.support.forms import fill, read
+from tests.support.forms import header as _header
+from tests.support.forms import row_of as _row_of
 from tracker.catalogue import load_catalogue
 from tracker.ingest import read_form
 from tracker.ingest.container import check_container
@@ -376,7 +378,7 @@ def test_text_fields_are_capped(cat, form, people, column, size, ok):
 def test_evidence_of_a_task_is_capped(cat, form):
     import datetime as dt
 
-    from tests.test_ingest import _header as header
+    from tests.support.forms import header
 
     def edit(wb):
         ms = wb[SHEET_MILESTONES]

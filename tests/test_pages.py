@@ -5,44 +5,9 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
+from tests.support import ROOT
+from tests.support.pages import TIMEOUT, run, signed_in, texts
 from tracker.access import User
-
-TIMEOUT = 60
-
-
-def signed_in(user: User):
-    """A session for `user`, added to the users file of the test's installation if it is not there
-    (the dashboard re-checks every session against that file on each run)."""
-    from tracker.access import UserStore, start_session
-    from tracker.settings import load_settings
-
-    store = UserStore(load_settings().users_file, rounds=4)
-    found = store.get(user.username) or store.add_user(user.username, user.role, "mat-khau-thu-nghiem", units=user.units)
-    return start_session(found)
-
-
-def run(page: str, user: User | None = None, lang: str | None = None, params: dict | None = None) -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
-    if user:
-        at.session_state["auth"] = signed_in(user)
-    if lang:
-        at.session_state["lang"] = lang
-    for k, v in (params or {}).items():
-        at.query_params[k] = v
-    at.run()
-    at.switch_page(page)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def texts(at: AppTest) -> str:
-    parts = [m.value for m in at.markdown] + [m.value for m in at.caption] + [t.value for t in at.title]
-    parts += [h.value for h in at.header] + [h.value for h in at.subheader] + [w.value for w in at.warning]
-    parts += [i.value for i in at.info] + [s.value for s in at.success] + [e.value for e in at.error]
-    parts += [str(m.label) + " " + str(m.value) for m in at.metric]
-    return "\n".join(str(p) for p in parts)
 
 
 def charts(at: AppTest) -> list:
@@ -62,8 +27,8 @@ def test_overview_shows_demo_statuses_and_matrix(seeded_env):
     assert "Tổng quan" in body
     assert "Dữ liệu minh họa" in body
     assert "Quý III/2026" in body
-    # No chart on a canvas: the ranked list and the matrix are page text.
-    assert not charts(at)
+    # The ranked list and the matrix are page text; the one chart is the chosen province's progress picture.
+    assert [c.key for c in charts(at)] == ["overview_picture"]
     assert "Chỉ tiêu cần chú ý" in body and "nq-matrix" in body and "Khánh Hòa" in body
     labels = [m.label for m in at.metric]
     assert "Đi ngược mục tiêu" in labels and "Chậm / cần tăng tốc" in labels and "Đã đạt / đúng tiến độ" in labels
@@ -74,7 +39,7 @@ def test_overview_ranked_list_is_worst_first_with_gap_rate_and_link(seeded_env):
 
     at = run("views/overview.py")
     entries = [m.value for m in at.markdown if "nq-chip" in m.value and "/dia-phuong?unit=" in m.value
-               and "nq-matrix" not in m.value]
+               and "nq-matrix" not in m.value and "nq-stack" not in m.value]
     assert entries, "the ranked list is empty on the demo data"
     ranks = []
     for e in entries:
@@ -223,7 +188,8 @@ def test_upload_page_offers_the_form_to_an_uploader(seeded_env):
     assert at.selectbox[0].options == ["Khánh Hòa"]
     assert "Quý III/2026" in at.selectbox[1].options
     assert at.get("file_uploader")
-    assert "mở để nộp đến hết ngày 30/10/2026" in texts(at)
+    # nd09 (the default): Quý III/2026 was due 18/09 and takes late uploads for 30 days after that
+    assert "mở để nộp đến hết ngày 18/10/2026" in texts(at)
 
 
 def test_status_json_agrees_with_the_overview(seeded_env, capsys):

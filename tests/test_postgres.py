@@ -1,7 +1,7 @@
 """The PostgreSQL store beyond what tests/test_store.py runs on both engines: choosing it in settings,
 its own migrations, the archive in the database, writers serialised on the change counter, what one
 process sees of another's commits, the snapshot saved for replicas, shared sign-in lockouts and its
-errors. Each test gets a new database in the throwaway cluster of tests/conftest.py."""
+errors. Each test gets a new database in the throwaway cluster of tests/support/postgres.py."""
 
 from __future__ import annotations
 
@@ -202,9 +202,10 @@ def test_the_cli_stores_and_reads_through_a_url(pg_url, tmp_path, monkeypatch, c
     from tracker.demo import fill_form
     from tracker.workbook import build_form
 
-    monkeypatch.setenv("TRACKER_DB", pg_url)
-    monkeypatch.setenv("TRACKER_USERS", str(tmp_path / "users.toml"))
-    monkeypatch.setenv("TRACKER_TODAY", "2026-10-15")
+    from tests.support.installation import installation
+
+    for k, v in installation(tmp_path, database=pg_url).items():   # archive and programmes under tmp_path too
+        monkeypatch.setenv(k, v)
     stock = next(i for i in load_catalogue().indicators_for("khanh-hoa") if i.kind == "stock" and not i.sectors)
     upload = tmp_path / "nq45_khanh-hoa_2026-Q3.xlsx"
     upload.write_bytes(fill_form(build_form(load_catalogue(), "khanh-hoa", "2026-Q3"), {(stock.id, ""): 4321}))
@@ -222,10 +223,12 @@ def test_the_cli_stores_and_reads_through_a_url(pg_url, tmp_path, monkeypatch, c
 
 # --- shared between replicas -----------------------------------------------------------------------
 
-def test_a_second_replica_starts_from_the_saved_snapshot(pg_url, monkeypatch):
+def test_a_second_replica_starts_from_the_saved_snapshot(pg_url, monkeypatch, tmp_path):
     """The first process assesses and saves; a second with nothing in memory loads it (no assessing),
     and after a commit re-assesses only the unit touched."""
     import tracker.snapshot as snapshot_module
+
+    monkeypatch.setenv("TRACKER_USERS", str(tmp_path / "users.toml"))   # the signing key beside it
     from tracker.catalogue import catalogue_key, load_catalogue
     from tracker.snapshot import shared_snapshot
 

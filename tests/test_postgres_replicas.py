@@ -10,49 +10,25 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
 import subprocess
 import sys
 import time
-from pathlib import Path
+from contextlib import ExitStack
 
-import pytest
+from tests.support import ROOT, TODAY
+from tests.support.browser import CHROMIUM, LAUNCH_ARGS, needs_chromium
+from tests.support.browser import wait_ready as _wait_ready
+from tests.support.installation import child_env, cli, installation
+from tests.support.servers import running_server
 
-from tests.conftest import ROOT, TODAY
-from tests.e2e.test_browser import CHROMIUM, LAUNCH_ARGS, _wait_ready
-from tracker.server import free_port, wait_until_healthy
-
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (make test installs it)")
+pytestmark = needs_chromium
 
 UNITS = ("khanh-hoa", "bac-ninh", "can-tho", "ha-noi")
 BASE_VALUE = 8761    # + n: values no demo form carries
 
 
-def _cli(env, *args, timeout=600) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "tracker", *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=timeout)
-
-
 def _ok(done) -> None:
     assert done.returncode == 0, f"{done.args}\n{done.stdout[-3000:]}\n{done.stderr[-3000:]}"
-
-
-def _serve(env, log_path: Path) -> tuple[subprocess.Popen, str, object]:
-    port = free_port()
-    log = log_path.open("w+")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port), "--server.address",
-         "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    return proc, f"http://127.0.0.1:{port}", log
-
-
-def _wait_up(proc, url, log) -> None:
-    if wait_until_healthy(url, proc, timeout=240):
-        return
-    log.seek(0)
-    raise RuntimeError(f"streamlit at {url} did not start: " + log.read()[-2000:])
 
 
 def _form_codes(content: bytes) -> list[str]:
@@ -104,9 +80,8 @@ def test_two_servers_and_four_concurrent_ingests_share_one_postgres(postgres, tm
     from tracker.snapshot import catalogue_digest, snapshot_from_bytes
     from tracker.store import Store
     url = postgres.new_database("replicas")
-    env = {**os.environ, "TRACKER_DB": url, "TRACKER_USERS": str(tmp_path / "users.toml"), "TRACKER_TODAY": TODAY,
-           "PYTHONPATH": str(ROOT)}
-    _ok(_cli(env, "seed", "--if-empty"))
+    env = child_env(installation(tmp_path, database=url))
+    _ok(cli(env, "seed", "--if-empty"))
     with Store(url) as store:
         seeded = len(store.submissions())
     assert seeded > 0
@@ -121,10 +96,10 @@ def test_two_servers_and_four_concurrent_ingests_share_one_postgres(postgres, tm
         forms[unit] = path
     targets = {unit: indicator for unit, (indicator, _) in targets.items()}
 
-    servers = [_serve(env, tmp_path / f"streamlit-{n}.log") for n in range(2)]
-    try:
-        for proc, base, log in servers:
-            _wait_up(proc, base, log)
+    with ExitStack() as stack:
+        servers = [stack.enter_context(running_server("dashboard.py", env, log=tmp_path / f"streamlit-{n}.log", timeout=240))
+                   for n in range(2)]
+        urls = [server.url for server in servers]
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
             context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="vi-VN")
@@ -138,7 +113,7 @@ def test_two_servers_and_four_concurrent_ingests_share_one_postgres(postgres, tm
                 return page.locator("[data-testid=stMain]").inner_text()
 
             # Both servers have read and assessed the database before the ingests.
-            before = [overview(page, base) for page, (_, base, _) in zip(pages, servers)]
+            before = [overview(page, base) for page, base in zip(pages, urls)]
             assert before[0] == before[1]
 
             # Four ingests at once, each its own process; every one is stored.
@@ -160,18 +135,18 @@ def test_two_servers_and_four_concurrent_ingests_share_one_postgres(postgres, tm
                 token = store.last_change()
 
             # Both servers noticed the change (the counter in the database) and show the same thing.
-            after = [overview(page, base) for page, (_, base, _) in zip(pages, servers)]
+            after = [overview(page, base) for page, base in zip(pages, urls)]
             assert after[0] == after[1]
-            for page, (_, base, _) in zip(pages, servers):
+            for page, base in zip(pages, urls):
                 page.goto(base + "/dia-phuong?unit=" + next(iter(targets)))
                 page.get_by_text(f"{BASE_VALUE // 1000}.{BASE_VALUE % 1000:03d}", exact=False).first.wait_for()
             context.close()
             browser.close()
-        assert all(proc.poll() is None for proc, _, _ in servers)
+        assert all(server.proc.poll() is None for server in servers)
 
         # The statuses the servers assessed (saved in the database for the latest change) are the
         # statuses `status --json` computes on its own.
-        status = _cli(env, "status", "--json")
+        status = cli(env, "status", "--json")
         _ok(status)
         from_cli = _statuses(json.loads(status.stdout)["units"])
         with Store(url) as store:   # saved in the background by whichever server assessed it first
@@ -186,11 +161,3 @@ def test_two_servers_and_four_concurrent_ingests_share_one_postgres(postgres, tm
         assert from_servers == from_cli
         for n, (unit, indicator) in enumerate(targets.items()):
             assert from_cli[(unit, indicator, "")][1] == BASE_VALUE + n
-    finally:
-        for proc, _, log in servers:
-            proc.terminate()
-            try:
-                proc.wait(30)
-            except subprocess.TimeoutExpired:
-                proc.kill()
-            log.close()

@@ -11,7 +11,6 @@ from tracker import sessions
 from tracker.access import UserStore, resume_session
 from tracker.sessions import BIND_SECONDS, SessionStore, digest, same_origin
 from tracker.store import Store
-from tests.test_staff_pages import own_copy  # noqa: F401 (a fixture)
 
 T0 = 1_800_000_000.0
 
@@ -24,8 +23,8 @@ def web(request, tmp_path):
         yield SessionStore(store)
 
 
-def _bound(web, username="canbo", epoch=0, now=T0) -> tuple[str, str]:
-    sid, bind = web.begin(username, epoch, now=now)
+def _bound(web, username="canbo", epoch=0, now=T0, account="") -> tuple[str, str]:
+    sid, bind = web.begin(username, epoch, account=account, now=now)
     token = web.bind(bind, now=now + 1)
     assert token is not None
     return sid, token
@@ -90,7 +89,7 @@ def test_revocation_and_idle_through_the_users_file(web, tmp_path):
     """What the dashboard does with a found session: resume it against the users file (tracker.access)."""
     users = UserStore(tmp_path / "users.toml", rounds=4)
     user = users.add_user("canbo", "uploader", "mat-khau-kh-2026", units=("khanh-hoa",))
-    _, token = _bound(web, "canbo", user.epoch, now=T0)
+    _, token = _bound(web, "canbo", user.epoch, now=T0, account=user.uid)
     found = web.find(token).as_tab_session()
     assert resume_session(found, users, now=T0 + 60, idle_minutes=60)[2] == "ok"
     assert resume_session(found, users, now=T0 + 62 * 60, idle_minutes=60)[2] == "idle"
@@ -112,10 +111,14 @@ def test_same_origin():
 class _Answer:
     def __init__(self, status: int, headers: list[tuple[bytes, bytes]]):
         self.status_code = status
-        self.set_cookie = "; ".join(v.decode() for k, v in headers if k.lower() == b"set-cookie")
+        self.all_set_cookies = [v.decode() for k, v in headers if k.lower() == b"set-cookie"]
+        self.set_cookie = "; ".join(self.all_set_cookies)
 
     def cookie(self) -> str:
         return self.set_cookie.split(";")[0].split("=", 1)[1]
+
+    def cookies(self) -> list[str]:
+        return self.all_set_cookies
 
 
 class _Client:
@@ -126,7 +129,8 @@ class _Client:
 
         self.app = Starlette(routes=sessions.routes())
 
-    def post(self, path: str, body: str = "", headers: dict | None = None, cookie: str | None = None) -> _Answer:
+    def post(self, path: str, body: str = "", headers: dict | None = None, cookie: str | None = None,
+             client: str = "127.0.0.1") -> _Answer:
         import asyncio
 
         raw = [(b"host", b"nq45.test")] + [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
@@ -134,7 +138,7 @@ class _Client:
             raw.append((b"cookie", f"{sessions.COOKIE_NAME}={cookie}".encode()))
         scope = {"type": "http", "http_version": "1.1", "method": "POST", "scheme": "http", "path": path,
                  "raw_path": path.encode(), "query_string": b"", "root_path": "", "headers": raw,
-                 "client": ("127.0.0.1", 50000), "server": ("nq45.test", 80)}
+                 "client": (client, 50000), "server": ("nq45.test", 80)}
         sent: list[dict] = []
 
         async def receive():
@@ -153,6 +157,7 @@ def client(tmp_path, monkeypatch):
     monkeypatch.setenv("TRACKER_DB", str(tmp_path / "data" / "t.duckdb"))
     monkeypatch.setenv("TRACKER_USERS", str(tmp_path / "data" / "users.toml"))
     monkeypatch.setattr(sessions, "_route_store", None)
+    monkeypatch.setattr(sessions, "_budget", sessions.RouteBudget())
     (tmp_path / "data").mkdir()
     yield _Client()
     monkeypatch.setattr(sessions, "_route_store", None)
@@ -176,6 +181,47 @@ def test_cookie_is_secure_behind_a_tls_proxy(client):
     _, bind = sessions._sessions_for_routes().begin("canbo", 0)
     done = client.post(sessions.BIND_PATH, bind, {"Origin": "http://nq45.test", "X-Forwarded-Proto": "https"})
     assert "Secure" in done.set_cookie
+    # issue 19 item 9: over https the name carries the __Host- prefix (Path=/, no Domain)
+    assert done.set_cookie.startswith("__Host-nq45_session=") and "Path=/" in done.set_cookie
+    assert "Domain" not in done.set_cookie
+
+
+def test_sign_out_expires_the_name_at_every_plantable_path_and_a_doubled_cookie_is_refused(client):
+    out = client.post(sessions.SIGN_OUT_PATH, headers={"Origin": "http://nq45.test"})
+    expired = {c.split("Path=")[1].split(";")[0] for c in out.cookies() if c.startswith("nq45_session=")}
+    assert expired == set(sessions.PLANTABLE_PATHS) and "/_stcore/stream" in expired
+    web = sessions._sessions_for_routes()
+    _, bind = web.begin("canbo", 0)
+    token = client.post(sessions.BIND_PATH, bind, {"Origin": "http://nq45.test"}).cookie()
+    planted = {"Origin": "http://nq45.test", "Cookie": f"nq45_session={token}; nq45_session=PLANTEDPLANTEDPLANTED00"}
+    assert client.post(sessions.SIGN_OUT_PATH, headers=planted).status_code == 400
+    assert sessions.session_cookie(planted["Cookie"]) == (None, True)
+    assert sessions.session_cookie(f"a=1; nq45_session={token}") == (token, False)
+    assert sessions.session_cookie(f"__Host-nq45_session={token}; nq45_session={token}")[1]
+
+
+def test_bind_reads_at_most_a_token_and_the_routes_have_a_budget_per_client(client):
+    web = sessions._sessions_for_routes()
+    _, bind = web.begin("canbo", 0)
+    big = client.post(sessions.BIND_PATH, bind + "x" * 10_000, {"Origin": "http://nq45.test"})
+    assert big.status_code == 413
+    declared = client.post(sessions.BIND_PATH, "", {"Origin": "http://nq45.test", "Content-Length": "1000000000"})
+    assert declared.status_code == 413
+    answers = [client.post(sessions.SIGN_OUT_PATH, headers={"Origin": "http://nq45.test"}, client="192.0.2.5").status_code
+               for _ in range(sessions.ROUTE_BURST + 5)]
+    assert answers[:sessions.ROUTE_BURST] == [204] * sessions.ROUTE_BURST and set(answers[sessions.ROUTE_BURST:]) == {429}
+    # another client is not held back by that one
+    assert client.post(sessions.BIND_PATH, bind, {"Origin": "http://nq45.test"}, client="192.0.2.6").status_code == 204
+
+
+def test_a_token_that_names_nothing_costs_no_write(web, monkeypatch):
+    writes = []
+    run = web.store._rows
+    monkeypatch.setattr(web.store, "_rows", lambda sql, params=(), write=False: (writes.append(sql) if write else None)
+                        or run(sql, params, write=write))
+    assert web.bind("A" * 43) is None and web.bind("x" * 5000) is None
+    web.end(token="B" * 43)
+    assert writes == []
 
 
 def test_sign_out_route_ends_the_session_and_clears_the_cookie(client):
@@ -201,8 +247,7 @@ def _pending_rows() -> list[tuple]:
 
 
 def test_page_sign_in_begins_a_session_for_the_browser_and_sign_out_ends_it(own_copy, monkeypatch):
-    from tests.test_sign_in_pages import dashboard, signed_in_as, try_sign_in, users
-    from tests.test_staff_pages import rerun
+    from tests.support.pages import dashboard, rerun, signed_in_as, try_sign_in, users
 
     monkeypatch.setattr(sessions, "ROUTES_MOUNTED", True)
     users().add_user("canbo.cookie1", "uploader", "mat-khau-c1-2026", units=("khanh-hoa",))
@@ -220,8 +265,7 @@ def test_page_sign_in_begins_a_session_for_the_browser_and_sign_out_ends_it(own_
 
 
 def test_a_session_ended_in_another_tab_signs_this_tab_out(own_copy, monkeypatch):
-    from tests.test_sign_in_pages import dashboard, signed_in_as, try_sign_in, users
-    from tests.test_staff_pages import rerun
+    from tests.support.pages import dashboard, rerun, signed_in_as, try_sign_in, users
 
     monkeypatch.setattr(sessions, "ROUTES_MOUNTED", True)
     users().add_user("canbo.cookie2", "uploader", "mat-khau-c2-2026", units=("khanh-hoa",))
@@ -238,10 +282,52 @@ def test_a_session_ended_in_another_tab_signs_this_tab_out(own_copy, monkeypatch
 
 
 def test_without_the_routes_a_sign_in_stays_with_the_tab(own_copy):
-    from tests.test_sign_in_pages import dashboard, signed_in_as, try_sign_in, users
+    from tests.support.pages import dashboard, signed_in_as, try_sign_in, users
 
     assert sessions.ROUTES_MOUNTED is False                  # `streamlit run dashboard.py`
     users().add_user("canbo.cookie3", "uploader", "mat-khau-c3-2026", units=("khanh-hoa",))
     at = try_sign_in(dashboard(), "canbo.cookie3", "mat-khau-c3-2026")
     assert signed_in_as(at) == "canbo.cookie3"
     assert "web_session" not in at.session_state and _pending_rows() == []
+
+
+# --- issue 19 item 6: a removed account's cookie never comes back under the same name ---------------------
+
+def test_a_user_name_created_again_is_another_account_and_removal_ends_its_web_sessions(web, tmp_path, monkeypatch):
+    from tracker.cli import main
+
+    users = UserStore(tmp_path / "users.toml", rounds=4)
+    users.add_user("quantri.a", "admin", "mat-khau-qa-2026")
+    users.add_user("canbo.cu", "uploader", "mat-khau-cu-2026", units=("khanh-hoa",))
+    old = users.get("canbo.cu")
+    assert len(old.uid) == 32
+    sid, bind = web.begin("canbo.cu", old.epoch, account=old.uid, now=T0)
+    token = web.bind(bind, now=T0 + 1)
+    found = web.find(token)
+    assert found.account == old.uid
+    assert resume_session(found.as_tab_session(), users, now=T0 + 2)[2] == "ok"
+    # removed, then the same name created again, now as an admin, at epoch 0 like the old one
+    users.remove_user("canbo.cu")
+    users.add_user("canbo.cu", "admin", "mat-khau-moi-2026")
+    assert users.get("canbo.cu").uid != old.uid and users.get("canbo.cu").epoch == old.epoch
+    assert resume_session(found.as_tab_session(), users, now=T0 + 3)[:2] == (None, None)
+    assert resume_session(found.as_tab_session(), users, now=T0 + 3)[2] == "removed"
+    # the CLI's remove deletes the account's web sessions
+    if "Postgres" in type(web.store).__name__:
+        return   # the CLI below works on the DuckDB file of its settings
+    monkeypatch.setenv("TRACKER_USERS", str(tmp_path / "users.toml"))
+    monkeypatch.setenv("TRACKER_DB", str(tmp_path / "t.duckdb"))
+    assert main(["user", "remove", "canbo.cu"]) == 0
+    assert web.find(token) is None and web.count() == 0
+
+
+def test_a_session_of_before_identities_still_resumes_for_its_account(tmp_path):
+    """A users file and sessions written before identities were given: no uid on either side."""
+    users = UserStore(tmp_path / "users.toml", rounds=4)
+    (tmp_path / "users.toml").write_text(
+        '[users."canbo"]\nrole = "viewer"\nunits = []\npassword_hash = "%s"\n'
+        % __import__("bcrypt").hashpw(b"mat-khau-2026", __import__("bcrypt").gensalt(4)).decode(), encoding="utf-8")
+    from tracker.access import Session
+
+    assert users.get("canbo").uid == ""
+    assert resume_session(Session("canbo", 0, T0, T0), users, now=T0 + 1)[2] == "ok"

@@ -61,6 +61,17 @@ def test_environment_wins_over_the_file(monkeypatch, tmp_path):
     assert s.users_file == tmp_path / "env-users.toml"
 
 
+def test_a_database_from_the_environment_keeps_its_folders_beside_it(monkeypatch, tmp_path):
+    """Archive, added programmes and demo forms follow $TRACKER_DB, so a database elsewhere (a test's,
+    a trial's) never writes into the repository's data/; the settings file still wins for each."""
+    monkeypatch.delenv("TRACKER_CATALOGUE_DIR", raising=False)
+    monkeypatch.setenv("TRACKER_DB", str(tmp_path / "trial" / "t.duckdb"))
+    s = load_settings(write(tmp_path, ""))
+    assert (s.archive_dir, s.catalogue_dir, s.demo_dir) == tuple(tmp_path / "trial" / n for n in ("archive", "catalogue", "demo"))
+    s = load_settings(write(tmp_path, 'demo_dir = "/srv/demo"\n'))
+    assert s.demo_dir == Path("/srv/demo") and s.archive_dir == tmp_path / "trial" / "archive"
+
+
 def test_settings_are_frozen():
     with pytest.raises(Exception):
         Settings().lock_days = 1  # type: ignore[misc]

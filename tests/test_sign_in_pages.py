@@ -10,19 +10,13 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from tests.conftest import ROOT
-from tests.test_pages import TIMEOUT, signed_in, texts
-from tests.test_pages import run as open_page
-from tests.test_staff_pages import XLSX, khanh_hoa_form, own_copy, rerun  # noqa: F401 (own_copy is a fixture)
-from tracker.access import User, UserStore
+from tests.support import ROOT
+from tests.support.forms import khanh_hoa_form
+from tests.support.pages import XLSX, dashboard, rerun, signed_in_as, texts, try_sign_in, users
+from tests.support.pages import run as open_page
+from tracker.access import User
 
 KH = ("khanh-hoa",)
-
-
-def users() -> UserStore:
-    from tracker.settings import load_settings
-
-    return UserStore(load_settings().users_file, rounds=4)
 
 
 def submissions() -> list:
@@ -34,30 +28,8 @@ def submissions() -> list:
         return [(x.id, x.status) for x in store.submissions()]
 
 
-def dashboard() -> AppTest:
-    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def try_sign_in(at: AppTest, name: str, password: str) -> AppTest:
-    at.text_input(key="login_user").input(name)
-    at.text_input(key="login_password").input(password)
-    next(b for b in at.button if b.label == "Đăng nhập").click()
-    return rerun(at)
-
-
 def sidebar(at: AppTest) -> str:
     return texts(at)
-
-
-def signed_in_as(at: AppTest) -> str | None:
-    """Who the tab is signed in as: the session kept, and the sign-out button shown."""
-    session = at.session_state["auth"] if "auth" in at.session_state else None
-    shown = any(b.label == "Đăng xuất" for b in at.button)
-    assert shown == (session is not None)
-    return session.username if session else None
 
 
 def test_wrong_password_is_refused_and_the_field_emptied_then_the_right_one_signs_in(own_copy):

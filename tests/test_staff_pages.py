@@ -3,47 +3,13 @@ refusal, and withdrawal on the history page. Each test works on its own copy of 
 
 from __future__ import annotations
 
-import shutil
-from pathlib import Path
-
-import pytest
-from streamlit.testing.v1 import AppTest
-
-from tests.test_pages import run as open_page
-from tests.test_pages import texts
+from tests.support.forms import khanh_hoa_form
+from tests.support.pages import XLSX, rerun, texts
+from tests.support.pages import run as open_page
 from tracker.access import User
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 KH_UPLOADER = User("canbo.kh", "uploader", ("khanh-hoa",), "")
 ADMIN = User("quantri", "admin", (), "")
-
-
-@pytest.fixture
-def own_copy(seeded, tmp_path, monkeypatch) -> Path:
-    """A private copy of the seeded installation, so that what a test stores stays in that test."""
-    dest = tmp_path / "install"
-    shutil.copytree(Path(seeded["TRACKER_DB"]).parent, dest)
-    monkeypatch.setenv("TRACKER_DB", str(dest / "tracker.duckdb"))
-    monkeypatch.setenv("TRACKER_USERS", str(dest / "users.toml"))
-    monkeypatch.setenv("TRACKER_TODAY", seeded["TRACKER_TODAY"])
-    return dest
-
-
-def rerun(at: AppTest) -> AppTest:
-    at.run()
-    assert not at.exception, [e.value for e in at.exception]
-    return at
-
-
-def khanh_hoa_form(value: float) -> tuple[str, bytes, str]:
-    from tracker.catalogue import load_catalogue
-    from tracker.demo import fill_form
-    from tracker.workbook import build_form, form_filename
-
-    cat = load_catalogue()
-    stock = next(i for i in cat.indicators_for("khanh-hoa") if i.kind == "stock" and not i.sectors)
-    content = fill_form(build_form(cat, "khanh-hoa", "2026-Q3"), {(stock.id, ""): value})
-    return form_filename("khanh-hoa", "2026-Q3"), content, stock.id
 
 
 def submission_count(user: User | None = None) -> int:

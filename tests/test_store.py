@@ -62,7 +62,8 @@ def test_commit_and_query_round_trip(store):
 
     current = store.current_observations()
     assert list(current.columns) == ["indicator_id", "unit", "period", "sector", "value", "note", "source", "territory",
-                                     "submission_id", "recorded_at", "uploaded_by", "is_demo"]
+                                     "value_status", "submission_id", "recorded_at", "uploaded_by", "is_demo"]
+    assert set(current["value_status"]) == {"official"}
     by_id = current.set_index("indicator_id")
     assert by_id.loc["sci.enterprises", "value"] == 120
     assert by_id.loc["sci.enterprises", "note"] == "ước tính"
@@ -682,7 +683,7 @@ def test_current_values_agrees_with_current_observations(tmp_path):
         store.commit(ParsedForm("f.xlsx", hashlib.sha256(content).hexdigest(), "khanh-hoa", "*", observations=obs),
                      content, user="t")
     lean = store.current_values().sort_values(["period"]).reset_index(drop=True)
-    full = store.current_observations()[["indicator_id", "unit", "period", "sector", "value"]]
+    full = store.current_observations()[["indicator_id", "unit", "period", "sector", "value", "value_status"]]
     full = full.sort_values(["period"]).reset_index(drop=True)
     assert lean.to_dict("records") == full.to_dict("records")
     assert lean.loc[lean.period == "2026-Q1", "value"].item() == 3.0

@@ -40,7 +40,7 @@ def test_unit_page_says_where_the_series_breaks(seeded, tmp_path, monkeypatch):
     import shutil
     from pathlib import Path
 
-    from tests.test_pages import run, texts
+    from tests.support.pages import run, texts
 
     dest = tmp_path / "install"
     shutil.copytree(Path(seeded["TRACKER_DB"]).parent, dest)

@@ -109,12 +109,11 @@ def test_the_production_server_warms_up_freezes_and_serves_the_overview(seeded_e
     import re
     import time
 
-    from bench.streamlit_client import Server, view
+    from bench.streamlit_client import view
+    from tests.support.servers import running_server
 
-    monkeypatch.setenv("BENCH_SERVER_LOG", str(tmp_path))   # the server's log goes there
-    with Server(env=dict(seeded_env)) as server:
-        server.wait_ready(timeout=120)
-        ms, received = asyncio.run(view(server.url, timeout=120, expect="Tổng quan"))
+    with running_server("tracker.server", seeded_env, log=tmp_path / "server.log", timeout=120) as server:
+        ms, received = asyncio.run(view(server.stream_url, timeout=120, expect="Tổng quan"))
         deadline = time.monotonic() + 60
         found = None
         while time.monotonic() < deadline and found is None:

@@ -8,6 +8,7 @@ import io
 import pytest
 from openpyxl import load_workbook
 
+from tests.support.forms import header as _header
 from tracker.catalogue import load_catalogue
 from tracker.workbook import (FORM_VERSION, SHEET_DATA, SHEET_INSTRUCTIONS, SHEET_META, SHEET_MILESTONES,
                               build_bulk_form, build_form, data_rows, form_filename)
@@ -20,14 +21,6 @@ def cat():
 
 def _open(content: bytes):
     return load_workbook(io.BytesIO(content))
-
-
-def _header(ws) -> tuple[int, dict[str, int]]:
-    for row in ws.iter_rows(min_row=1, max_row=10):
-        labels = {str(c.value).strip(): c.column for c in row if c.value}
-        if "Mã chỉ tiêu" in labels:
-            return row[0].row, labels
-    raise AssertionError("no header")
 
 
 def _codes(ws) -> list[tuple[str, str]]:
@@ -121,7 +114,7 @@ def test_columns_locking_and_validation(cat):
     ws = _open(build_form(cat, unit, "2026-Q3", previous={"bac-giang.university-graduates": 81234}))[SHEET_DATA]
     hr, cols = _header(ws)
     assert list(cols) == ["Mã chỉ tiêu", "Lĩnh vực", "Tên chỉ tiêu", "Đơn vị tính", "Mục tiêu 2030", "Kỳ trước",
-                          "Giá trị", "Phạm vi số liệu", "Ghi chú", "Nguồn số liệu"]
+                          "Giá trị", "Loại số liệu", "Phạm vi số liệu", "Ghi chú", "Nguồn số liệu"]
     assert ws.cell(hr, 1).font.b and ws.cell(hr, 1).fill.fgColor.rgb.endswith("1F4E78")
     assert ws.freeze_panes and int(ws.freeze_panes.lstrip("ABCDEFGHIJ")) == hr + 1
     assert ws.protection.sheet and not ws.protection.password
@@ -130,8 +123,12 @@ def test_columns_locking_and_validation(cat):
     assert "90.000" in ws.cell(row, cols["Mục tiêu 2030"]).value
     assert ws.cell(row, cols["Mã chỉ tiêu"]).protection.locked
     assert ws.cell(row, cols["Kỳ trước"]).protection.locked
-    for label in ("Giá trị", "Phạm vi số liệu", "Ghi chú", "Nguồn số liệu"):
+    for label in ("Giá trị", "Loại số liệu", "Phạm vi số liệu", "Ghi chú", "Nguồn số liệu"):
         assert not ws.cell(row, cols[label]).protection.locked
+    # the kind of figure: a drop-down, official for a form made without a report window
+    assert ws.cell(row, cols["Loại số liệu"]).value == "Chính thức"
+    status_letter = ws.cell(row, cols["Loại số liệu"]).column_letter
+    assert any(f"{status_letter}{row}" in dv.sqref and "Ước tính" in dv.formula1 for dv in ws.data_validations.dataValidation)
     # an inherited target asks for the old area's figure, and offers "not separable"
     assert "địa bàn tỉnh Bắc Giang cũ" in ws.cell(row, cols["Tên chỉ tiêu"]).value
     assert ws.cell(row, cols["Phạm vi số liệu"]).value == "Địa bàn của chỉ tiêu"
@@ -243,7 +240,11 @@ def test_the_form_prints_with_fitted_rows_a_one_page_guide_and_a_signature_block
     assert guide.print_area and guide.print_area.startswith("'Hướng dẫn'!$A$1:$B$")
     long_step = next(r for r in range(1, guide.max_row + 1) if len(str(guide.cell(r, 1).value or "")) > 150)
     assert guide.cell(long_step, 1).alignment.wrap_text and guide.row_dimensions[long_step].height >= 30
-    for name, last_col in ((SHEET_DATA, "J"), (SHEET_MILESTONES, "G")):
+    from openpyxl.utils import get_column_letter
+    from tracker.workbook import DATA_COLUMNS, MILESTONE_COLUMNS
+
+    for name, last_col in ((SHEET_DATA, get_column_letter(len(DATA_COLUMNS))),
+                           (SHEET_MILESTONES, get_column_letter(len(MILESTONE_COLUMNS)))):
         ws = wb[name]
         hr, cols = _header(ws)
         assert ws.print_area.endswith(f"$A$1:${last_col}${ws.max_row}")

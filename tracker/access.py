@@ -3,14 +3,16 @@
 Roles: viewer (every page but upload), uploader (upload and withdraw for its own units only),
 admin (all units, users, and periods after they lock).
 
-Period locks follow DHIS2's "expiry days": a quarter or year can be reported once it has ended,
-stays open for `lock_days` days after its last day, and is then locked; only an admin may upload
-or withdraw for a locked period. Nobody may report a period that has not ended yet.
+Period locks follow the reporting calendar (tracker/calendar.py): a quarter or year can be reported
+once its window opens (under "nd09" on the data cut-off day, under "calendar" when it has ended),
+stays open `lock_days` days after the deadline, and is then locked; only an admin may upload or
+withdraw for a locked period. Nobody may report a period whose window has not opened.
 
 The permission checks are pure functions returning a Decision that says why, in both languages,
 so the dashboard and the command line show the same sentence.
 
-Sign-in is throttled (per account, and per client when the client's address can be trusted) and a
+Sign-in is throttled per (account, client) where the client is known, else per account, and a browser
+that holds a valid session of the account keeps its own counter (throttle_keys); a
 signed-in session is re-checked on every page run against the users file: a removed, disabled or
 re-passworded account is signed out at its next click, role and units are read fresh, and a
 session idle for longer than the setting ends.
@@ -29,6 +31,7 @@ import tempfile
 import threading
 import time
 import tomllib
+import unicodedata
 from collections import OrderedDict
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -37,16 +40,24 @@ from typing import Callable, Protocol
 
 import bcrypt
 
+from tracker.calendar import Calendar
 from tracker.i18n import fmt_date
 from tracker.periods import Period, parse_period
 
 ROLES = ("viewer", "uploader", "admin")
 ADMIN_USERNAME = "admin"
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # bcrypt only looks at the first 72 bytes; a longer password would silently match its prefix.
 MAX_PASSWORD_BYTES = 72
 MIN_PASSWORD_CHARS = 8
 DEFAULT_ROUNDS = 12
 _USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
+
+
+def normalise_text(text: str) -> str:
+    """Unicode NFC: text typed with combining marks (Unikey's "Unicode tổ hợp", macOS) and the same text
+    typed precomposed are one string, so a password set one way works typed the other."""
+    return unicodedata.normalize("NFC", text) if isinstance(text, str) else text
 
 
 class UserError(ValueError):
@@ -66,6 +77,12 @@ class User:
     epoch: int = 0
     # When an admin last lifted a sign-in lock (`tracker user unlock`); failures before it are forgiven.
     unlocked_at: dt.datetime | None = None
+    # A random identity given at creation and held by the account's sessions: a user name removed and
+    # created again (even as an admin) is another account, and no session of the old one resumes.
+    # Empty for accounts created before identities were given.
+    uid: str = ""
+    # Where reminders go (`tracker remind`); optional.
+    email: str = ""
 
 
 @dataclass(frozen=True)
@@ -85,7 +102,7 @@ def _check_password(password: str) -> bytes:
     if not isinstance(password, str) or len(password) < MIN_PASSWORD_CHARS:
         raise UserError(f"Mật khẩu phải có ít nhất {MIN_PASSWORD_CHARS} ký tự. "
                         f"/ The password must have at least {MIN_PASSWORD_CHARS} characters.")
-    raw = password.encode("utf-8")
+    raw = normalise_text(password).encode("utf-8")
     if len(raw) > MAX_PASSWORD_BYTES:
         raise UserError(
             f"Mật khẩu quá dài: {len(raw)} byte, tối đa {MAX_PASSWORD_BYTES} byte (chữ có dấu chiếm 2–3 byte mỗi ký tự). "
@@ -142,6 +159,11 @@ class UserStore:
             disabled = entry.get("disabled", False) if isinstance(entry, dict) else None
             epoch = entry.get("epoch", 0) if isinstance(entry, dict) else None
             unlocked = entry.get("unlocked_at") if isinstance(entry, dict) else None
+            uid = entry.get("uid", "") if isinstance(entry, dict) else None
+            email = entry.get("email", "") if isinstance(entry, dict) else None
+            if not isinstance(uid, str) or not isinstance(email, str):
+                raise UserError(f"Tệp người dùng {self.path}: mục '{name}' không hợp lệ "
+                                f"/ the users file has an invalid entry '{name}'")
             if role not in ROLES or not isinstance(units, list) or not all(isinstance(u, str) for u in units) \
                     or not isinstance(hashed, str) or not hashed.startswith("$2") or not isinstance(disabled, bool) \
                     or isinstance(epoch, bool) or not isinstance(epoch, int) \
@@ -150,7 +172,7 @@ class UserStore:
                                 f"/ the users file has an invalid entry '{name}'")
             if unlocked is not None and unlocked.tzinfo is None:
                 unlocked = unlocked.replace(tzinfo=dt.UTC)
-            users[name] = User(name, role, tuple(units), hashed, disabled, epoch, unlocked)
+            users[name] = User(name, role, tuple(units), hashed, disabled, epoch, unlocked, uid, email)
         return users
 
     def get(self, username: str) -> User | None:
@@ -187,12 +209,16 @@ class UserStore:
                       f"role = {_toml_string(user.role)}",
                       f"units = [{', '.join(_toml_string(u) for u in user.units)}]",
                       f"password_hash = {_toml_string(user.password_hash)}"]
+            if user.uid:
+                lines.append(f"uid = {_toml_string(user.uid)}")
             if user.disabled:
                 lines.append("disabled = true")
             if user.epoch:
                 lines.append(f"epoch = {int(user.epoch)}")
             if user.unlocked_at is not None:
                 lines.append(f"unlocked_at = {user.unlocked_at.astimezone(dt.UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}")
+            if user.email:
+                lines.append(f"email = {_toml_string(user.email)}")
             lines.append("")
         fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)  # mkstemp creates it 0600
         try:
@@ -209,7 +235,7 @@ class UserStore:
     def _hash(self, password: str) -> str:
         return bcrypt.hashpw(_check_password(password), bcrypt.gensalt(self.rounds)).decode("ascii")
 
-    def add_user(self, username: str, role: str, password: str, units=()) -> User:
+    def add_user(self, username: str, role: str, password: str, units=(), email: str = "") -> User:
         if not isinstance(username, str) or not _USERNAME.match(username):
             raise UserError(f"Tên đăng nhập '{username}' không hợp lệ: chỉ dùng chữ thường không dấu, số, '.', '_', '-' "
                             f"(tối đa 64 ký tự). / Invalid user name: use a-z, 0-9, '.', '_', '-' (up to 64).")
@@ -223,7 +249,10 @@ class UserStore:
         if role != "uploader" and units:
             raise UserError(f"Chỉ vai trò uploader mới gắn với đơn vị; vai trò {role} không nhận --unit. "
                             f"/ Only uploaders are scoped to units; role {role} takes no --unit.")
-        user = User(username, role, units, self._hash(password))
+        email = (email or "").strip()
+        if email and not _EMAIL.match(email):
+            raise UserError(f"Địa chỉ thư '{email}' không hợp lệ / not an e-mail address")
+        user = User(username, role, units, self._hash(password), uid=secrets.token_hex(16), email=email)
         with self._locked():
             users = self._read()
             if username in users:
@@ -284,13 +313,19 @@ class UserStore:
         """The user if the password is right, else None. An unknown user or an over-long password
         costs the same bcrypt check, so timing does not reveal which user names exist. A disabled
         account is returned as it is (the caller refuses it, after the same check)."""
-        user = self._read().get(username) if isinstance(username, str) else None
-        raw = password.encode("utf-8") if isinstance(password, str) else b""
+        user = self._read().get(normalise_text(username)) if isinstance(username, str) else None
+        raw = normalise_text(password).encode("utf-8") if isinstance(password, str) else b""
         usable = 0 < len(raw) <= MAX_PASSWORD_BYTES
         if user is None or not usable:
             bcrypt.checkpw(raw[:MAX_PASSWORD_BYTES] or b"x", _dummy_hash(self.rounds))
             return None
-        return user if bcrypt.checkpw(raw, user.password_hash.encode("ascii")) else None
+        if bcrypt.checkpw(raw, user.password_hash.encode("ascii")):
+            return user
+        # A password set before passwords were normalised, typed the same way again (not NFC): its own bytes.
+        typed = password.encode("utf-8")
+        if typed != raw and len(typed) <= MAX_PASSWORD_BYTES and bcrypt.checkpw(typed, user.password_hash.encode("ascii")):
+            return user
+        return None
 
 
 @functools.cache
@@ -298,6 +333,36 @@ def _dummy_hash(rounds: int) -> bytes:
     """One hash per process and cost, built once: rebuilding it on every attempt made an unknown
     user name take a hash *and* a check, twice the time of a wrong password."""
     return bcrypt.hashpw(b"not a real password", bcrypt.gensalt(rounds))
+
+
+def users_file_problem(store: UserStore, *, has_data: Callable[[], bool] | bool = False,
+                       error: Exception | None = None, lang: str = "vi") -> str | None:
+    """Why nobody can sign in with this users file, naming it and what to do; None when it is usable.
+
+    A file that cannot be read (a syntax error, an unknown role) signs nobody in rather than guessing. A
+    file that is there but holds no account, or none at all while the database holds data, means the
+    accounts were lost: a new admin is never made silently then (ensure_admin is for a first run only)."""
+    path = store.path
+    if error is not None:
+        detail = str(error).split(" / ")[-1] if lang == "en" else str(error).split(" / ")[0]
+        if lang == "en":
+            return (f"The users file {path} is damaged ({detail}), so nobody can sign in; the pages stay open to read. "
+                    "An administrator should restore it from the backup, or fix it with `python -m tracker user list` "
+                    "and `python -m tracker user add`.")
+        return (f"Tệp tài khoản {path} bị hỏng ({detail}) nên chưa ai đăng nhập được; các trang xem vẫn mở. Quản trị viên "
+                "hãy khôi phục tệp từ bản sao lưu, hoặc sửa bằng `python -m tracker user list` và `python -m tracker user add`.")
+    if store.list_users():
+        return None
+    data = has_data() if callable(has_data) else has_data
+    if not path.exists() and not data:
+        return None   # a first run: ensure_admin makes the first admin
+    if lang == "en":
+        return (f"The users file {path} holds no account{' although the database holds data' if data else ''}, so nobody "
+                "can sign in and no new admin is made on its own. Restore the file from the backup, or add an admin: "
+                "`python -m tracker user add NAME --role admin`.")
+    return (f"Tệp tài khoản {path} không có tài khoản nào{' trong khi cơ sở dữ liệu đã có số liệu' if data else ''}, nên chưa "
+            "ai đăng nhập được và hệ thống không tự tạo quản trị viên mới. Hãy khôi phục tệp từ bản sao lưu, hoặc tạo quản "
+            "trị viên: `python -m tracker user add TÊN --role admin`.")
 
 
 def ensure_admin(store: UserStore) -> str | None:
@@ -517,25 +582,48 @@ class SignIn:
 Audit = Callable[[str, str, str], None]
 
 
+def throttle_keys(name: str, client: str | None = None, *, client_trusted: bool = False,
+                  device: str | None = None) -> list[str]:
+    """The failure counters one attempt is checked against and adds to.
+
+    Per (account, client) where the client is known, so that an attacker failing at an account from one
+    address never makes anyone else wait; plus per client when its address comes through a trusted proxy
+    (one client trying many accounts), never per bare peer address, which behind an undeclared proxy is
+    everyone's. A browser holding a valid session of that account (a known device) has its own counter.
+    With no client known (the command line, tests), per account only."""
+    if device:
+        return [f"user:{name}|device:{device}"]
+    if client:
+        return [f"user:{name}|client:{client}"] + ([f"client:{client}"] if client_trusted else [])
+    return [f"user:{name}"]
+
+
 def sign_in(users: UserStore, throttle: Throttle, username: str, password: str, *, client: str | None = None,
-            now: float | None = None, audit: Audit | None = None) -> SignIn:
-    """Check a password through the throttle. A refusal by the gate costs no bcrypt check."""
+            client_trusted: bool = False, device: str | None = None, now: float | None = None,
+            audit: Audit | None = None) -> SignIn:
+    """Check a password through the throttle. A refusal by the gate costs no bcrypt check.
+
+    ``client`` is the address the attempt came from (None when unknown), ``client_trusted`` whether it was
+    read through a trusted proxy, ``device`` the id of a valid web session of this account that the browser
+    already holds (see throttle_keys)."""
     now = time.time() if now is None else now
-    name = (username or "").strip()
-    keys = [f"user:{name}"] + ([f"client:{client}"] if client else [])
+    name = normalise_text(username or "").strip()
+    keys = throttle_keys(name, client, client_trusted=client_trusted, device=device)
     known = users.get(name) if name else None
-    forgiven = {keys[0]: known.unlocked_at.timestamp()} if known is not None and known.unlocked_at else {}
+    forgiven = {k: known.unlocked_at.timestamp() for k in keys if k.startswith("user:")} \
+        if known is not None and known.unlocked_at else {}
     gate = throttle.gate(keys, now, forgiven)
     if not gate.allowed:
         return SignIn(gate.code, None, gate, now)
     found = users.authenticate(name, password)
+    where = f"client={client}" if client else ("device" if device else "")
     if found is None:
         after = throttle.failed(keys, now)
         if audit:
-            audit("signin_failed", name, f"client={client}" if client else "")
+            audit("signin_failed", name, where)
             if after.code == "locked":
                 audit("signin_locked", name, f"{after.failures} lần sai / failures; {after.lock_minutes} phút / min"
-                      + (f"; client={client}" if client else ""))
+                      + (f"; {where}" if where else ""))
         return SignIn("failed", None, None if after.allowed else after, now)
     throttle.succeeded(keys[0])
     if found.disabled:
@@ -543,7 +631,7 @@ def sign_in(users: UserStore, throttle: Throttle, username: str, password: str, 
             audit("signin_failed", name, "tài khoản bị vô hiệu hóa / account disabled")
         return SignIn("disabled", None, None, now)
     if audit:
-        audit("signin_ok", name, f"client={client}" if client else "")
+        audit("signin_ok", name, where)
     return SignIn("ok", found, None, now)
 
 
@@ -555,11 +643,12 @@ class Session:
     epoch: int
     started_at: float
     last_seen: float
+    account: str = ""      # the account's identity (User.uid) when the session began
 
 
 def start_session(user: User, now: float | None = None) -> Session:
     now = time.time() if now is None else now
-    return Session(user.username, user.epoch, now, now)
+    return Session(user.username, user.epoch, now, now, user.uid)
 
 
 def resume_session(session: Session | None, users: UserStore, *, now: float | None = None,
@@ -576,8 +665,8 @@ def resume_session(session: Session | None, users: UserStore, *, now: float | No
         user = users.get(session.username)
     except UserError:
         return None, None, "removed"  # an unreadable users file signs everybody out rather than trusting the tab
-    if user is None:
-        return None, None, "removed"
+    if user is None or user.uid != session.account:
+        return None, None, "removed"   # gone, or the name now belongs to another account
     if user.disabled:
         return None, None, "disabled"
     if user.epoch != session.epoch:
@@ -654,13 +743,19 @@ def _period(period: str | Period) -> Period:
     return period if isinstance(period, Period) else parse_period(period)
 
 
-def period_lock_state(period: str | Period, today: dt.date, lock_days: int) -> tuple[str, dt.date]:
-    """("not_ended" | "open" | "locked", closes_on): closes_on is the last day uploads are open."""
-    p = _period(period)
-    closes_on = p.end() + dt.timedelta(days=lock_days)
-    if not p.has_ended(today):
-        return "not_ended", closes_on
-    return ("open" if today <= closes_on else "locked"), closes_on
+def period_lock_state(period: str | Period, today: dt.date, lock_days: int,
+                      calendar: Calendar | None = None) -> tuple[str, dt.date]:
+    """("not_ended" | "open" | "locked", closes_on): closes_on is the last day uploads are open.
+
+    "not_ended" means the period's window has not opened yet. Without a calendar: the "calendar"
+    preset with `lock_days` (a period opens when it ends)."""
+    window = _calendar(calendar, lock_days).window(_period(period))
+    state = window.state(today)
+    return {"not_open": "not_ended", "late": "open"}.get(state, state), window.closes
+
+
+def _calendar(calendar: Calendar | None, lock_days: int) -> Calendar:
+    return calendar if calendar is not None else Calendar("calendar", lock_days=lock_days)
 
 
 def _unit_name(unit: str, lang: str) -> str:
@@ -713,7 +808,14 @@ def _span(p: Period, lang: str) -> str:
     return "quý" if p.is_quarter else "năm"
 
 
-def _not_ended(p: Period) -> Decision:
+def _not_ended(p: Period, calendar: Calendar) -> Decision:
+    if calendar.preset != "calendar":
+        w = calendar.window(p)
+        return _refuse("period_not_ended",
+                       f"Kỳ {p.label('vi')} chưa mở để nộp: số liệu tính đến hết ngày {fmt_date(w.data_to, 'vi')}; "
+                       f"kỳ mở từ {fmt_date(w.opens, 'vi')}, hạn nộp {fmt_date(w.due, 'vi')}.",
+                       f"Period {p.label('en')} is not open yet: its data run to {fmt_date(w.data_to, 'en')}; "
+                       f"it opens on {fmt_date(w.opens, 'en')} and is due {fmt_date(w.due, 'en')}.")
     first = p.end() + dt.timedelta(days=1)
     return _refuse("period_not_ended",
                    f"Kỳ {p.label('vi')} chưa kết thúc (kết thúc ngày {fmt_date(p.end(), 'vi')}); chưa ai được báo cáo "
@@ -722,23 +824,29 @@ def _not_ended(p: Period) -> Decision:
                    f"report data for it yet. Uploads open on {fmt_date(first, 'en')}.")
 
 
-def _locked_text(p: Period, closes_on: dt.date, lock_days: int) -> tuple[str, str]:
+def _locked_text(p: Period, closes_on: dt.date, lock_days: int, calendar: Calendar | None = None) -> tuple[str, str]:
     since = closes_on + dt.timedelta(days=1)
+    if calendar is not None and calendar.preset != "calendar":
+        due = calendar.window(p).due
+        return (f"Kỳ {p.label('vi')} đã khóa từ {fmt_date(since, 'vi')} (hạn nộp {fmt_date(due, 'vi')}; kỳ chỉ mở để "
+                f"nộp muộn đến hết {lock_days} ngày sau hạn, tức ngày {fmt_date(closes_on, 'vi')}).",
+                f"Period {p.label('en')} has been locked since {fmt_date(since, 'en')} (due {fmt_date(due, 'en')}; late "
+                f"uploads were accepted for {lock_days} days after that, until the end of {fmt_date(closes_on, 'en')}).")
     return (f"Kỳ {p.label('vi')} đã khóa từ {fmt_date(since, 'vi')} (kỳ chỉ mở để nộp đến hết {lock_days} ngày "
             f"sau khi kết thúc {_span(p, 'vi')}, tức ngày {fmt_date(closes_on, 'vi')}).",
             f"Period {p.label('en')} has been locked since {fmt_date(since, 'en')} (it stays open for {lock_days} days "
             f"after {_span(p, 'en')} ends, until the end of {fmt_date(closes_on, 'en')}).")
 
 
-def _locked(p: Period, closes_on: dt.date, lock_days: int) -> Decision:
-    vi, en = _locked_text(p, closes_on, lock_days)
+def _locked(p: Period, closes_on: dt.date, lock_days: int, calendar: Calendar | None = None) -> Decision:
+    vi, en = _locked_text(p, closes_on, lock_days, calendar)
     return _refuse("period_locked",
                    vi + " Chỉ quản trị viên mới được tải lên hoặc rút số liệu của kỳ này.",
                    en + " Only an administrator can upload or withdraw data for this period.")
 
 
-def _admin_override(p: Period, closes_on: dt.date, lock_days: int) -> Decision:
-    vi, en = _locked_text(p, closes_on, lock_days)
+def _admin_override(p: Period, closes_on: dt.date, lock_days: int, calendar: Calendar | None = None) -> Decision:
+    vi, en = _locked_text(p, closes_on, lock_days, calendar)
     return Decision(True, "admin_override", vi + " Bạn là quản trị viên nên vẫn được thay đổi; hãy ghi rõ lý do.",
                     en + " You are an administrator, so you may still change it; please record why.")
 
@@ -764,7 +872,10 @@ def can_manage_users(user: User | None) -> Decision:
     return _OK
 
 
-def can_upload(user: User | None, unit: str, period: str | Period, today: dt.date, lock_days: int) -> Decision:
+def can_upload(user: User | None, unit: str, period: str | Period, today: dt.date, lock_days: int,
+               calendar: Calendar | None = None) -> Decision:
+    """Without a calendar: the "calendar" preset with `lock_days` (settings.reporting_calendar is the
+    installation's)."""
     if user is None:
         return _not_signed_in()
     if user.role == "viewer":
@@ -777,16 +888,23 @@ def can_upload(user: User | None, unit: str, period: str | Period, today: dt.dat
         p = _period(period)
     except ValueError:
         return _bad_period(period)
-    state, closes_on = period_lock_state(p, today, lock_days)
+    if not (p.is_quarter or p.is_year):
+        return _refuse("report_only_period",
+                       f"{p.label('vi')} là kỳ báo cáo tổng hợp; số liệu được nộp theo quý hoặc theo năm "
+                       f"(báo cáo {p.label('vi')} lấy số của quý cuối kỳ).",
+                       f"The {p.label('en')} is a summary report; figures are uploaded per quarter or per year.")
+    cal = _calendar(calendar, lock_days)
+    state, closes_on = period_lock_state(p, today, lock_days, cal)
     if state == "not_ended":
-        return _not_ended(p)
+        return _not_ended(p, cal)
     if state == "locked":
-        return _admin_override(p, closes_on, lock_days) if user.role == "admin" else _locked(p, closes_on, lock_days)
+        return (_admin_override(p, closes_on, lock_days, calendar) if user.role == "admin"
+                else _locked(p, closes_on, lock_days, calendar))
     return _OK
 
 
 def can_withdraw(user: User | None, submission_unit: str, submission_period: str | Period, uploaded_by: str,
-                 today: dt.date, lock_days: int) -> Decision:
+                 today: dt.date, lock_days: int, calendar: Calendar | None = None) -> Decision:
     """Admins always; an uploader only its own submissions, for its own units, until the period locks."""
     if user is None:
         return _not_signed_in()
@@ -808,8 +926,8 @@ def can_withdraw(user: User | None, submission_unit: str, submission_period: str
         p = _period(submission_period)
     except ValueError:
         return _bad_period(submission_period)
-    state, closes_on = period_lock_state(p, today, lock_days)
-    # A submission for a period that has not ended cannot normally exist; withdrawing it only removes data.
+    state, closes_on = period_lock_state(p, today, lock_days, calendar)
+    # A submission for a period that has not opened cannot normally exist; withdrawing it only removes data.
     if state == "locked":
-        return _locked(p, closes_on, lock_days)
+        return _locked(p, closes_on, lock_days, calendar)
     return _OK

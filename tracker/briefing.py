@@ -31,6 +31,7 @@ from tracker.core.statuses import colour as status_colour
 from tracker.figures import INK, MUTED, progress_figure, slide_figure
 from tracker.i18n import fmt_date, fmt_target, fmt_value
 from tracker.periods import parse_period
+from tracker.picture import document_head, document_line, goal_words, has_chart, not_charted, picture_rows, unit_documents
 from tracker.summaries import Snapshot, caption, chart_filename, milestone_rows, target_label, unit_label
 
 # Debian's Chromium; BROWSER_PATH (choreographer's own variable) points elsewhere when needed.
@@ -41,15 +42,21 @@ RETRY_AFTER_S = 300
 # Tabs rendering side by side. Measured: a second tab adds ~1.7 s to the browser start and saves only
 # ~0.08 s per figure (0.44 → 0.36 s), which a deck of a few charts never earns back.
 TABS = 1
-# Charts on slides are laid out at 960×540 CSS px and drawn at 3×: 2880×1620 pixels. Shown 5 inches
-# high, a 22 px text is 14,7 pt: readable when projected (figures.slide_figure).
-SLIDE_CHART = {"width": 960, "height": 540, "scale": 3}
+# Charts on slides are laid out at 800×450 CSS px and drawn at 3,6×: 2880×1620 pixels. Shown 4,35
+# inches high, a CSS px is 0,696 pt, so the charts' 26 px texts are 18 pt (figures.slide_figure):
+# nothing a projector shows is smaller.
+SLIDE_CHART = {"width": 800, "height": 450, "scale": 3.6}
+SLIDE_FONT_PX = 26
+CHART_H_IN = 4.35
+# The smallest text on any slide: what a projected room reads from the back.
+MIN_PT = 18
+PICTURE_ROWS_PER_SLIDE = 4
 
 SLIDE_W_IN, SLIDE_H_IN = 13.333, 7.5
 FONT = "Arial"
 DEMO_RED = "C92A2A"
-SUMMARY_ROWS_PER_SLIDE = 9
-MILESTONE_ROWS_PER_SLIDE = 9
+SUMMARY_ROWS_PER_SLIDE = 5
+MILESTONE_ROWS_PER_SLIDE = 5
 
 TEXT = {
     "deck.subtitle": ("Tình hình thực hiện Nghị quyết 45-NQ/TW", "Implementation of Resolution 45-NQ/TW"),
@@ -59,6 +66,11 @@ TEXT = {
     "deck.demo_big": ("DỮ LIỆU MINH HỌA", "DEMO DATA"),
     "deck.demo_mark": ("Dữ liệu minh họa — không phải số liệu thật", "Demo data — not real figures"),
     "deck.summary": ("Tổng hợp các chỉ tiêu", "Targets at a glance"),
+    "deck.picture": ("Tiến độ các chỉ tiêu định lượng", "Progress of the numeric targets"),
+    "deck.picture_none": ("Chưa có chỉ tiêu nào đủ số liệu để vẽ tiến độ.", "No target has the figures to draw its progress yet."),
+    "deck.picture_how": ("Thanh: đã đi được bao nhiêu từ mức xuất phát đến mục tiêu (100 %); vạch đen: mức cần đạt đến nay.",
+                         "Bar: how far from the starting value to the target (100 %); black tick: where it should be by now."),
+    "deck.footer": ("Cập nhật: {period} · Nguồn: {docs}", "Updated: {period} · Source: {docs}"),
     "deck.continued": (" (tiếp)", " (continued)"),
     "deck.col.target": ("Chỉ tiêu", "Target"),
     "deck.col.latest": ("Số liệu mới nhất", "Latest"),
@@ -275,6 +287,15 @@ def figures_png(figs: list, width: int = 1600, height: int = 900, scale: float =
     return _RENDERER.render([(_fit_for_export(f, width, height), opts) for f in figs])
 
 
+def figure_image(fig, width: int = 1600, height: int = 900, fmt: str = "svg", scale: float = 1) -> bytes:
+    """One figure in another format ("svg" for the PDF brief: its words stay text)."""
+    why = _why_unavailable()
+    if why:
+        raise why
+    opts = {"format": fmt, "width": width, "height": height, "scale": scale}
+    return _RENDERER.render([(_fit_for_export(fig, width, height), opts)])[0]
+
+
 def figure_png(fig, width: int = 1600, height: int = 900, scale: float = 2) -> bytes:
     """PNG of one figure: 1600×900 at scale 2 gives a 3200×1800 image for a 16:9 slide."""
     return figures_png([fig], width, height, scale)[0]
@@ -301,6 +322,8 @@ def unit_charts(catalogue: Catalogue, snapshot: Snapshot, unit: str, lang: str =
     res = snapshot.results.get(unit, {"numeric": [], "milestones": []})
     items = []
     for a in res["numeric"]:
+        if not has_chart(a):   # unmeasured, replaced or no value yet: listed by name, never an empty chart
+            continue
         ind = catalogue.indicator(a.indicator_id)
         name = target_label(catalogue, a.indicator_id, a.sector, lang)
         sector_name = name.split(" — ", 1)[1] if a.sector and " — " in name else ""
@@ -314,11 +337,17 @@ def unit_charts(catalogue: Catalogue, snapshot: Snapshot, unit: str, lang: str =
 
 def unit_pngs_zip(catalogue: Catalogue, snapshot: Snapshot, unit: str, *, lang: str = "vi") -> bytes:
     """A zip of the unit's chart PNGs (1600×900 at scale 2), one per numeric target."""
+    from tracker.brief import picture_figure
+
     items = unit_charts(catalogue, snapshot, unit, lang)
-    pngs = figures_png([i.figure for i in items])
+    picture = picture_figure(catalogue, snapshot, unit, lang)
+    # The picture first, as tall as its rows need (a slide's 900 px would squeeze a long list).
+    first = figures_png([picture], 1600, max(900, int(picture.layout.height or 900)))
+    pngs = first + figures_png([i.figure for i in items])
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:  # PNGs are compressed already
-        for item, png in zip(items, pngs):
+        zf.writestr(f"{unit}_tien-do_{snapshot.latest_period or 'chua-co-so-lieu'}.png", pngs[0])
+        for item, png in zip(items, pngs[1:]):
             zf.writestr(f"{item.file_name}.png", png)
     return buf.getvalue()
 
@@ -441,7 +470,7 @@ class _Deck:
         frame.vertical_anchor = MSO_ANCHOR.MIDDLE
         _write(frame, title, title_size, bold=True, align=PP_ALIGN.LEFT)
         if self.demo:
-            _box(slide, SLIDE_W_IN - 5.3, 0.04, 5.1, 0.32, _t("deck.demo_mark", self.lang), 11, bold=True,
+            _box(slide, SLIDE_W_IN - 7.3, 0.0, 7.1, 0.4, _t("deck.demo_mark", self.lang), MIN_PT, bold=True,
                  colour=DEMO_RED, align=PP_ALIGN.RIGHT)
         return slide
 
@@ -476,9 +505,26 @@ class _Deck:
         return table
 
     def bytes(self) -> bytes:
+        _tag_language(self.prs, "en-US" if self.lang == "en" else "vi-VN")
         buf = io.BytesIO()
         self.prs.save(buf)
         return buf.getvalue()
+
+
+def _tag_language(prs, tag: str) -> None:
+    """Every run, paragraph end and placeholder of every slide says its language (``a:rPr lang``), so
+    PowerPoint checks Vietnamese spelling as Vietnamese instead of underlining every word."""
+    from pptx.oxml.ns import qn
+
+    for slide in prs.slides:
+        for element in slide._element.iter(qn("a:r"), qn("a:fld")):
+            rpr = element.find(qn("a:rPr"))
+            if rpr is None:
+                rpr = element.makeelement(qn("a:rPr"), {})
+                element.insert(0, rpr)
+            rpr.set("lang", tag)
+        for end in slide._element.iter(qn("a:endParaRPr")):
+            end.set("lang", tag)
 
 
 def _status(status: str, lang: str) -> tuple[str, str]:
@@ -499,7 +545,7 @@ def build_deck(catalogue: Catalogue, snapshot: Snapshot, unit: str, *, lang: str
     from pptx.util import Inches
 
     made_on = made_on or snapshot.today
-    deck = _Deck(lang, snapshot.demo)
+    deck = _Deck(lang, snapshot.shows_demo([unit]))
     unit_name = unit_label(catalogue, unit, lang)
     period_text = (_t("deck.data_to", lang, period=parse_period(snapshot.latest_period).label(lang))
                    if snapshot.latest_period else _t("deck.no_data", lang))
@@ -509,35 +555,42 @@ def build_deck(catalogue: Catalogue, snapshot: Snapshot, unit: str, *, lang: str
     slide = deck.slide(unit_name, title_top=2.0, title_size=40, title_height=1.3)
     lines = [[(_t("deck.subtitle", lang), {"size": 26, "bold": True, "colour": "#1f4e79"})],
              [(period_text, {"size": 22})],
-             [(_t("deck.made_on", lang, date=fmt_date(made_on, lang)), {"size": 16, "colour": MUTED})]]
-    if snapshot.demo:
+             [(_t("deck.made_on", lang, date=fmt_date(made_on, lang)), {"size": MIN_PT, "colour": MUTED})]]
+    if snapshot.shows_demo([unit]):
         lines.append([(_t("deck.demo_big", lang), {"size": 28, "bold": True, "colour": DEMO_RED})])
     _box(slide, 0.5, 3.4, SLIDE_W_IN - 1.0, 3.0, lines, 20)
+
+    # The progress picture first: every numeric target at a glance, then what has no chart, by name.
+    footer = _t("deck.footer", lang, period=parse_period(snapshot.latest_period).label(lang) if snapshot.latest_period
+                else "—", docs=document_line(catalogue, unit, lang))
+    _picture_slides(deck, catalogue, snapshot, unit, lang, footer)
 
     # Summary
     summary = []
     for a in res["numeric"]:
+        if a.status in ("unmeasured", "replaced"):   # listed on the picture's slide
+            continue
         ind = catalogue.indicator(a.indicator_id)
         # "(Quý III/2026)" for a quarter's value, "(Năm 2025)" for a year's: never a quarter passed off as a year.
         latest = fmt_value(a.latest_value, ind.unit, lang) + (
             f" ({parse_period(a.latest_period).label(lang)})" if a.latest_period else "")
-        summary.append([target_label(catalogue, a.indicator_id, a.sector, lang), latest, fmt_target(ind, lang),
+        summary.append([target_label(catalogue, a.indicator_id, a.sector, lang), latest, goal_words(ind, lang),
                         _status(a.status, lang)])
     header = [_t("deck.col.target", lang), _t("deck.col.latest", lang), _t("deck.col.goal", lang),
               _t("deck.col.status", lang)]
     for k, page in enumerate(_pages(summary, SUMMARY_ROWS_PER_SLIDE)):
         slide = deck.slide(_t("deck.summary", lang) + (_t("deck.continued", lang) if k else ""))
         if page:
-            deck.table(slide, header, page, [5.6, 2.3, 2.3, 2.13], size=13)
+            deck.table(slide, header, page, [5.2, 2.5, 2.5, 2.13], size=MIN_PT)
         else:
-            _box(slide, 0.5, 1.5, 12.3, 0.6, _t("deck.no_numeric", lang), 18, colour=MUTED)
+            _box(slide, 0.5, 1.5, 12.3, 0.6, _t("deck.no_numeric", lang), MIN_PT, colour=MUTED)
 
     # One chart per numeric target
     items = unit_charts(catalogue, snapshot, unit, lang)
     pngs: list[bytes | None] = [None] * len(items)
     why = ""
     try:
-        pngs = list(figures_png([slide_figure(i.figure) for i in items], **SLIDE_CHART))
+        pngs = list(figures_png([slide_figure(i.figure, SLIDE_FONT_PX) for i in items], **SLIDE_CHART))
     except PngExportUnavailable as exc:
         why = exc.message(lang)
     except Exception as exc:  # a browser that failed mid-way: the deck still ships, with tables
@@ -545,25 +598,24 @@ def build_deck(catalogue: Catalogue, snapshot: Snapshot, unit: str, *, lang: str
     for item, png in zip(items, pngs):
         # A slide pasted into another deck still says whose target it is, as of when, and from where.
         # Two lines at most: the longest names of the documents (about 160 characters) fit at 18 pt.
-        slide = deck.slide(item.name, title_size=22 if len(item.name) <= 90 else 18, title_top=0.38,
-                           title_height=0.66)
+        slide = deck.slide(item.name, title_size=24 if len(item.name) <= 80 else MIN_PT, title_top=0.38,
+                           title_height=0.62)
         if item.place:
-            _box(slide, 0.5, 1.05, SLIDE_W_IN - 1.0, 0.28, [[(item.place, {"bold": True, "colour": MUTED})]], 13)
+            _box(slide, 0.5, 1.0, SLIDE_W_IN - 1.0, 0.32, [[(item.place, {"bold": True, "colour": MUTED})]], MIN_PT)
         a = item.assessment
         label, colour = _status(a.status, lang)
         if png is not None:
-            height = 4.8   # chart text 22 px of 960 stays above 14 pt on the slide
+            height = CHART_H_IN   # chart text 26 px of 800 is 18 pt on the slide
             width = height * 16 / 9
             slide.shapes.add_picture(io.BytesIO(png), Inches((SLIDE_W_IN - width) / 2), Inches(1.33),
                                      Inches(width), Inches(height))
         else:
             _chart_as_table(deck, slide, item, lang, why)
-        # The one status on the slide (the picture has none), in full: no note is cut.
-        _box(slide, 0.5, 6.15, SLIDE_W_IN - 1.0, 0.9,
-             [[(f"● {label}: ", {"bold": True, "colour": colour}), (a.explain(lang), {})]], 14)
-        footer = _footer_text(item.figure)
-        if footer:
-            _box(slide, 0.5, 7.05, SLIDE_W_IN - 1.0, 0.4, [[(footer, {"colour": MUTED})]], 10.5)
+        # The one status on the slide (the picture has none); at 18 pt two lines hold its head, whole clauses.
+        _box(slide, 0.5, 5.72, SLIDE_W_IN - 1.0, 0.9,
+             [[(f"● {label}: ", {"bold": True, "colour": colour}), (status_line(a.explain(lang), 170), {})]], MIN_PT)
+        # The programme's number and date, and the period, as every chart's own footer says.
+        _box(slide, 0.5, 6.72, SLIDE_W_IN - 1.0, 0.7, [[(footer, {"colour": MUTED})]], MIN_PT)
 
     # Tasks, overdue first
     stones = milestone_rows(catalogue, snapshot, lang, [unit])
@@ -580,36 +632,59 @@ def build_deck(catalogue: Catalogue, snapshot: Snapshot, unit: str, *, lang: str
             rows.append([r["name"], r["due_text"], (r["status_label"], status_colour(r["status"], MUTED)), note])
         for k, page in enumerate(_pages(rows, MILESTONE_ROWS_PER_SLIDE)):
             slide = deck.slide(_t("deck.milestones", lang) + (_t("deck.continued", lang) if k else ""))
-            deck.table(slide, header, page, [6.0, 2.5, 1.9, 1.93], size=12)
+            deck.table(slide, header, page, [5.6, 2.6, 2.1, 2.03], size=MIN_PT)
 
     # Sources
     slide = deck.slide(_t("deck.sources", lang))
-    docs = []
-    for ind in catalogue.indicators_for(unit):
-        doc = catalogue.document_of(ind)
-        if doc not in docs:
-            docs.append(doc)
     lines = []
-    for doc in docs:
-        head = " ".join(x for x in (doc.kind, (("số " if lang != "en" else "No. ") + doc.number) if doc.number else "") if x)
-        when = ((" ngày " if lang != "en" else " of ") + fmt_date(doc.date, lang)) if doc.date else ""
-        lines.append([(f"• {head}{when}", {"bold": True}), (f" — {doc.issuer}: ", {}), (doc.title, {"italic": True})])
+    for doc in unit_documents(catalogue, unit):
+        lines.append([(f"• {document_head(doc, lang)}", {"bold": True}), (f" — {doc.issuer}: ", {}),
+                      (doc.title, {"italic": True})])
     lines.append([("", {})])
-    lines.append([(_t("deck.data_source", lang), {"colour": MUTED, "size": 14})])
-    lines.append([(_t("deck.made_on", lang, date=fmt_date(made_on, lang)) + " · " + period_text, {"colour": MUTED, "size": 14})])
-    _box(slide, 0.5, 1.35, SLIDE_W_IN - 1.0, 5.6, lines, 16, align=PP_ALIGN.LEFT)
+    lines.append([(_t("deck.data_source", lang), {"colour": MUTED, "size": MIN_PT})])
+    lines.append([(_t("deck.made_on", lang, date=fmt_date(made_on, lang)) + " · " + period_text, {"colour": MUTED, "size": MIN_PT})])
+    _box(slide, 0.5, 1.35, SLIDE_W_IN - 1.0, 5.6, lines, MIN_PT, align=PP_ALIGN.LEFT)
     return deck.bytes()
 
 
-def _footer_text(fig) -> str:
-    """The chart's "Cập nhật: … · Nguồn: …" line as plain text (the slide picture leaves it out)."""
-    import re
+def _picture_slides(deck: _Deck, catalogue: Catalogue, snapshot: Snapshot, unit: str, lang: str, footer: str) -> None:
+    """The progress picture, four targets a slide, and the targets with no chart as lines by name."""
+    from pptx.util import Inches
 
-    from tracker.figures import for_screen
+    from tracker.figures import progress_picture
 
-    meta, _ = for_screen(fig)
-    text = re.sub(r"<br\s*/?>", " · ", str(meta.get("footer") or ""))
-    return re.sub(r"<[^>]+>", "", text).strip()
+    rows = picture_rows(catalogue, snapshot, unit, lang)
+    pages = _pages(rows, PICTURE_ROWS_PER_SLIDE)
+    cap = caption(catalogue, snapshot, lang, [unit])
+    figs = [slide_figure(progress_picture(page, unit_name="", caption=cap, name_chars=48, row_px=100), SLIDE_FONT_PX)
+            for page in pages if page]
+    for fig in figs:   # the picture's own names above their bars: 18 pt as well
+        for note in fig.layout.annotations:
+            if note.name == "target_name":
+                note.yshift = 24
+    pngs: list = [None] * len(figs)
+    try:
+        pngs = figures_png(figs, **SLIDE_CHART)
+    except Exception as exc:  # no browser: the rows go in as a table below
+        print(f"NQ45 Tracker: progress picture slide as a table ({type(exc).__name__}: {exc})", flush=True)
+    missing = not_charted(catalogue, snapshot, unit, lang)
+    for k, page in enumerate(pages):
+        slide = deck.slide(_t("deck.picture", lang) + (_t("deck.continued", lang) if k else ""))
+        if not page:
+            _box(slide, 0.5, 1.4, 12.3, 0.6, _t("deck.picture_none", lang), MIN_PT, colour=MUTED)
+        elif pngs[k] is not None:
+            width = CHART_H_IN * 16 / 9
+            slide.shapes.add_picture(io.BytesIO(pngs[k]), Inches((SLIDE_W_IN - width) / 2), Inches(1.25),
+                                     Inches(width), Inches(CHART_H_IN))
+        else:
+            deck.table(slide, [_t("deck.col.target", lang), _t("deck.col.status", lang), "%"],
+                       [[r.name, _status(r.status, lang), f"{round(100 * r.share)} %"] for r in page],
+                       [7.6, 3.0, 1.73], top=1.3, size=MIN_PT)
+        notes = [[(_t("deck.picture_how", lang), {"colour": MUTED})]]
+        if k == len(pages) - 1:
+            notes += [[(f"{label}: ", {"bold": True}), (names, {})] for label, names in missing.lines(lang)]
+        _box(slide, 0.5, 5.62, SLIDE_W_IN - 1.0, 1.1, notes, MIN_PT)
+        _box(slide, 0.5, 6.85, SLIDE_W_IN - 1.0, 0.6, [[(footer, {"colour": MUTED})]], MIN_PT)
 
 
 def _chart_as_table(deck: _Deck, slide, item: ChartItem, lang: str, why: str) -> None:
@@ -622,8 +697,8 @@ def _chart_as_table(deck: _Deck, slide, item: ChartItem, lang: str, why: str) ->
     projection = getattr(a, "projection", None)
     if projection is not None and getattr(target, "year", None):
         rows.append([_t("deck.projection", lang, year=target.year), fmt_value(projection, ind.unit, lang)])
-    deck.table(slide, [_t("deck.col.year", lang), _t("deck.col.value", lang)], rows[:10], [2.4, 3.6], size=13)
-    _box(slide, 7.0, 1.35, 5.8, 3.0, [[(_t("deck.no_chart", lang, why=why), {"italic": True})]], 13, colour=MUTED)
+    deck.table(slide, [_t("deck.col.year", lang), _t("deck.col.value", lang)], rows[:8], [2.4, 3.6], size=MIN_PT)
+    _box(slide, 7.0, 1.35, 5.8, 3.0, [[(_t("deck.no_chart", lang, why=why), {"italic": True})]], MIN_PT, colour=MUTED)
 
 
 def slide_texts(content: bytes) -> list[str]:

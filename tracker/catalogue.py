@@ -11,6 +11,7 @@ import datetime as dt
 import functools
 import gc
 import os
+import re
 import threading
 from pathlib import Path
 from typing import Annotated, Literal, Union
@@ -49,9 +50,30 @@ class Names(Strict):
         return self.en if lang == "en" else self.vi
 
 
+# Names typed by admins (a unit, a document's issuer) are shown on every page, often inside Markdown:
+# a character that Markdown or HTML acts on ("![x](http://…)" makes every visitor's browser fetch it,
+# "$…$" is typeset, "<b>" …) is refused, so that no page has to remember to escape them.
+_MARKUP = re.compile(r"[<>\[\]`*_|\\$~{}]|\]\(|^\s*[#>=+-]|[\x00-\x1f\x7f]")
+
+
+def _plain_name(text: str) -> str:
+    found = _MARKUP.search(text)
+    if found:
+        raise ValueError(f"name {text[:60]!r} contains {found.group(0)!r}: names are plain text (no Markdown, HTML "
+                         "or control characters)")
+    return text
+
+
 class Jurisdiction(Strict):
-    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)
     name: Names
+
+    @field_validator("name")
+    @classmethod
+    def _plain(cls, v: "Names") -> "Names":
+        _plain_name(v.vi)
+        _plain_name(v.en)
+        return v
     level: Level
     parent: str | None = None
     valid_from: dt.date | None = None
@@ -83,9 +105,14 @@ class Territory(Strict):
 
 
 class Document(Strict):
-    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$")
+    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=160)
     jurisdiction: str
     issuer: str
+
+    @field_validator("issuer")
+    @classmethod
+    def _plain_issuer(cls, v: str) -> str:
+        return _plain_name(v)
     kind: str
     number: str | None = None
     date: dt.date | None = None
@@ -301,6 +328,9 @@ class CatalogueError(ValueError):
 
 
 class Catalogue:
+    # Programme files left out because they are damaged: (path, problems); see read_with_programmes.
+    skipped_programmes: list = []
+
     def __init__(self, data: CatalogueFile):
         self.jurisdictions = {j.id: j for j in data.jurisdictions}
         self.documents = {d.id: d for d in data.documents}
@@ -647,14 +677,28 @@ def content_hash(paths: list[Path]) -> str:
     return h.hexdigest()
 
 
+# A parsed catalogue is a few megabytes; a cache file past this is not one.
+_CACHE_MAX_BYTES = 512_000_000
+
+
 def _read_cached(file: Path, digest: str) -> Catalogue | None:
+    """The kept catalogue, or None. Only a regular file of this user, not writable by others, in a folder
+    likewise, is unpickled (tracker.signing.read_owned): a pickle planted in a cache folder others can write
+    to would run code in every dashboard process, and a FIFO there would hang the start."""
     import pickle
 
+    from tracker import signing
+
     try:
-        with file.open("rb") as f:
-            stored = pickle.load(f)
+        data = signing.read_owned(file, _CACHE_MAX_BYTES)
     except FileNotFoundError:
         return None
+    except OSError as exc:
+        print(f"NQ45 Tracker: bộ nhớ đệm danh mục không được dùng, đọc lại YAML / catalogue cache not used: {exc}",
+              flush=True)
+        return None
+    try:
+        stored = pickle.loads(data)
     except Exception:   # truncated, from another version of a library: parse the YAML instead
         return None
     if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == digest and isinstance(stored[1], Catalogue)):
@@ -668,10 +712,11 @@ def _write_cached(file: Path, digest: str, catalogue: Catalogue) -> None:
 
     try:
         file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)   # owner-only, like the rest of data/
+        blob = pickle.dumps((digest, catalogue), protocol=pickle.HIGHEST_PROTOCOL)
         fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".catalogue-", suffix=".part")
         try:
             with os.fdopen(fd, "wb") as f:   # mkstemp: owner-only
-                pickle.dump((digest, catalogue), f, protocol=pickle.HIGHEST_PROTOCOL)
+                f.write(blob)
             os.replace(tmp, file)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
@@ -733,7 +778,25 @@ def programme_files() -> list[Path]:
         folder = catalogue_dir()
     except SettingsError:
         return []
-    return sorted(folder.glob("*.yaml")) if folder.is_dir() else []
+    if not folder.is_dir():
+        return []
+    _clean_parts(folder)
+    return sorted(folder.glob("*.yaml"))
+
+
+_cleaned: set[str] = set()
+
+
+def _clean_parts(folder: Path) -> None:
+    """Once per process: remove the ``.part`` files a save cut short (a full disk, a power cut) left."""
+    if str(folder) in _cleaned:
+        return
+    _cleaned.add(str(folder))
+    for part in folder.glob("*.part"):
+        try:
+            part.unlink()
+        except OSError:
+            pass
 
 
 def catalogue_key(path: Path | str | None = None) -> tuple:
@@ -772,14 +835,38 @@ def read_with_programmes(main_path: Path, extra_paths: list[Path]) -> Catalogue:
     file is named in the error (each is checked with indicators.yaml alone first)."""
     main = _read_yaml(main_path)
     parse_catalogue(main, main_path)
-    extras = []
+    extras, skipped = [], []
     for p in extra_paths:
-        raw = _read_yaml(p)
-        if not isinstance(raw, dict) or set(raw) - set(PROGRAMME_KEYS):
-            raise CatalogueError(p, [f"a programme file holds only {', '.join(PROGRAMME_KEYS)}"])
-        parse_catalogue(merge_programmes(main, extras + [raw]), p)
+        # A damaged programme (a file cut short by a power cut, edited by hand) is left out and named;
+        # indicators.yaml and every other programme stay up. A broken indicators.yaml still raises.
+        try:
+            raw = _read_yaml(p)
+            if not isinstance(raw, dict) or set(raw) - set(PROGRAMME_KEYS):
+                raise CatalogueError(p, [f"a programme file holds only {', '.join(PROGRAMME_KEYS)}"])
+            parse_catalogue(merge_programmes(main, extras + [raw]), p)
+        except CatalogueError as exc:
+            skipped.append((str(p), list(exc.problems)))
+            continue
+        except (OSError, UnicodeDecodeError) as exc:
+            skipped.append((str(p), [f"{type(exc).__name__}: {exc}"]))
+            continue
         extras.append(raw)
-    return parse_catalogue(merge_programmes(main, extras), extra_paths[-1])
+    catalogue = parse_catalogue(merge_programmes(main, extras), extra_paths[-1] if extras else main_path)
+    catalogue.skipped_programmes = skipped
+    return catalogue
+
+
+def skipped_programme_notice(catalogue: "Catalogue", lang: str = "vi") -> str | None:
+    """A sentence naming the programme files left out because they are damaged, and what to do."""
+    skipped = getattr(catalogue, "skipped_programmes", None) or []
+    if not skipped:
+        return None
+    names = "; ".join(f"{Path(p).name} ({problems[0] if problems else '?'})" for p, problems in skipped)
+    if lang == "en":
+        return (f"Programme file(s) damaged and left out: {names}. The rest of the site works. An administrator should "
+                "restore the file from the backup (or remove it and add the programme again on the «Thêm chương trình» page).")
+    return (f"Tệp chương trình bị hỏng nên tạm không dùng: {names}. Các phần khác vẫn hoạt động bình thường. Quản trị viên "
+            "hãy khôi phục tệp từ bản sao lưu (hoặc xóa tệp và thêm lại chương trình ở trang «Thêm chương trình»).")
 
 
 # A verbatim copy of ../shared/seeds, so that a clone on its own can still check every quote.

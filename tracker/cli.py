@@ -113,7 +113,8 @@ def cmd_template(args) -> int:
         with _store(args) as store:
             previous = store.previous_values(unit, period.code)
     out = Path(args.out or form_filename(unit, period.code))
-    out.write_bytes(build_form(cat, unit, period.code, previous))
+    out.write_bytes(build_form(cat, unit, period.code, previous,
+                               window=load_settings().reporting_calendar.window(period)))
     print(f"Đã tạo biểu mẫu {out} — {cat.name(unit)}, {period.label()} / form written")
     return EXIT_OK
 
@@ -167,6 +168,19 @@ def _audit_writer(args):
     return write
 
 
+def _end_web_sessions_of(args, username: str) -> int:
+    """Delete a removed account's web sessions (their cookies name nothing any more); its new identity
+    would refuse them anyway, so a database that cannot be reached now is said, not fatal."""
+    from tracker.sessions import SessionStore
+
+    try:
+        with _store(args) as store:
+            return SessionStore(store).end_account(username)
+    except Exception as exc:  # noqa: BLE001 — the account is removed already; its sessions no longer resume
+        print(f"(phiên trên trình duyệt chưa xóa được / browser sessions not deleted: {exc})", file=sys.stderr)
+        return 0
+
+
 def cmd_ingest(args) -> int:
     from pathlib import Path
 
@@ -186,20 +200,22 @@ def cmd_ingest(args) -> int:
     content = path.read_bytes()
     with _store(args) as store:
         parsed = read_form(content, path.name, cat, today=today, previous=store.previous_values,
-                           max_bytes=settings.upload_max_mb * 1_000_000)
-        print(parsed.report.render(lang))
+                           max_bytes=settings.upload_max_mb * 1_000_000, calendar=settings.reporting_calendar)
         if not parsed.ok:
+            print(parsed.report.render(lang))
             print(("Refused: fix the errors above and send the file again; nothing was stored." if lang == "en" else
                    "Không nhận tệp: hãy sửa các lỗi trên rồi gửi lại; chưa có gì được lưu."), file=sys.stderr)
             return EXIT_REFUSED
+        # The rights before the report: "no errors" must never be the first word of a refusal.
         overrides = []
         for unit, period in sorted({(o.unit, o.period) for o in parsed.observations} | {(m.unit, m.period) for m in parsed.milestones}):
-            decision = can_upload(user, unit, period, today, settings.lock_days)
+            decision = can_upload(user, unit, period, today, settings.lock_days, settings.reporting_calendar)
             if not decision.allowed:
                 print(decision.message_en if lang == "en" else decision.message_vi, file=sys.stderr)
                 return EXIT_REFUSED
             if decision.code == "admin_override":
                 overrides.append(decision)
+        print(parsed.report.render(lang))
         reason = (args.reason or "").strip()
         if overrides and not reason and not args.dry_run:
             print(overrides[0].message_en if lang == "en" else overrides[0].message_vi, file=sys.stderr)
@@ -308,16 +324,22 @@ def cmd_status(args) -> int:
     if args.unit:
         _unit_or_usage(cat, args.unit)
     lang = args.lang
+    from tracker.value_kinds import kind_of, word
+
     with _store(args) as store:
         snap = load_snapshot(store, cat, today_())   # the same computation the pages use
+        current = store.current_observations(units=[args.unit] if args.unit else None)
     result, demo = snap.results, snap.demo
     units = [args.unit] if args.unit else list(result)
     if args.json:
         def with_territory(u, item):     # whose territory the target covers: "Bắc Ninh — địa bàn tỉnh Bắc Giang cũ"
             ind = cat.indicator(item.indicator_id)
-            return {**item.to_dict(), "territory": {k: cat.territory_label(ind, u, k) for k in ("vi", "en")}}
+            out = {**item.to_dict(), "territory": {k: cat.territory_label(ind, u, k) for k in ("vi", "en")}}
+            if hasattr(item, "latest_period"):   # what kind of figure the latest value is
+                out["value_status"] = kind_of(current, item.indicator_id, u, item.sector, item.latest_period)
+            return out
 
-        out = {"demo": demo, "units": {u: {"numeric": [with_territory(u, a) for a in result[u]["numeric"]],
+        out = {"demo": demo, "demo_units": sorted(snap.demo_units), "units": {u: {"numeric": [with_territory(u, a) for a in result[u]["numeric"]],
                                            "milestones": [with_territory(u, m) for m in result[u]["milestones"]]}
                                        for u in units if u in result}}
         print(json.dumps(out, ensure_ascii=False, indent=2, default=str))
@@ -333,7 +355,12 @@ def cmd_status(args) -> int:
         for a in result[u]["numeric"]:
             ind = cat.indicator(a.indicator_id)
             name = ind.name.get(lang) + (f" [{a.sector}]" if a.sector else "")
-            print(f"{status_label(a.status, lang):<20} {name}")
+            kind = kind_of(current, a.indicator_id, u, a.sector, a.latest_period)
+            judged = ""
+            if kind in ("estimate", "preliminary"):
+                judged = (f" — judged on a {word(kind, 'en')} figure" if lang == "en" else
+                          f" — đánh giá theo số {word(kind, 'vi')}")
+            print(f"{status_label(a.status, lang):<20} {name}{judged}")
             print(textwrap.fill(a.explain(lang), 100, initial_indent="    ", subsequent_indent="    "))
         for m in result[u]["milestones"]:
             ind = cat.indicator(m.indicator_id)
@@ -341,25 +368,154 @@ def cmd_status(args) -> int:
     return EXIT_OK
 
 
-def cmd_briefing(args) -> int:
-    """A unit's PowerPoint briefing from the current data (optionally as of a period)."""
-    from pathlib import Path
+def cmd_calendar(args) -> int:
+    """The periods open now, the next window, each deadline, and how complete the open windows are."""
+    import datetime as dt
 
-    from tracker.briefing import build_deck, close_png_renderer, deck_filename, slide_texts
+    from tracker.calendar import next_window_line, window_line
+    from tracker.completeness import completeness
+    from tracker.i18n import fmt_date
     from tracker.periods import today as today_
+    from tracker.settings import load_settings
+    from tracker.store import database_exists
+
+    lang = args.lang
+    try:
+        day = dt.date.fromisoformat(args.today) if args.today else today_()
+    except ValueError:
+        raise _UsageError(f"ngày không hợp lệ: {args.today!r} (dạng YYYY-MM-DD) / not a date") from None
+    settings = load_settings()
+    cal = settings.reporting_calendar
+    windows = cal.open_windows(day)
+    upcoming = cal.next_window(day)
+    db = args.db or settings.database
+    cat = load_catalogue()
+    done = {}
+    if database_exists(db):
+        with _store(args) as store:
+            done = {w.period.code: completeness(cat, store, w) for w in windows}
+    if args.json:
+        out = {"calendar": cal.preset, "today": day.isoformat(),
+               "open": [{**w.to_dict(day), "completeness": done[w.period.code].to_dict() if w.period.code in done else None}
+                        for w in windows],
+               "next": upcoming.to_dict()}
+        print(json.dumps(out, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    preset = {"nd09": ("Nghị định 09/2019/NĐ-CP, Điều 12", "Decree 09/2019, Article 12"),
+              "calendar": ("quý, năm dương lịch", "calendar quarters and years")}[cal.preset]
+    print((f"Reporting calendar: {cal.preset} ({preset[1]}); today {fmt_date(day, 'en')}" if lang == "en" else
+           f"Lịch báo cáo: {cal.preset} ({preset[0]}); hôm nay {fmt_date(day, 'vi')}"))
+    if not windows:
+        print("No period is open for upload now." if lang == "en" else "Hiện chưa có kỳ nào mở để nộp.")
+    for w in windows:
+        late = w.state(day) == "late"
+        print(f"- {w.period.label(lang)}: {window_line(w, lang)}; " + (
+            (f"late uploads until {fmt_date(w.closes, 'en')}" if late else f"open until {fmt_date(w.closes, 'en')}")
+            if lang == "en" else
+            (f"quá hạn, còn nhận nộp muộn đến hết {fmt_date(w.closes, 'vi')}" if late else
+             f"mở đến hết {fmt_date(w.closes, 'vi')}")))
+        if w.period.code in done:
+            c = done[w.period.code]
+            print(f"    {c.summary(lang)}")
+            for u in c.units:
+                state = {"missing": ("chưa nộp", "not yet"), "on_time": ("đúng hạn", "on time"),
+                         "late": ("muộn", "late")}[u.state()][lang == "en"]
+                when = f" {fmt_date(u.submitted_on, lang)}" if u.submitted_on else ""
+                print(f"      {cat.name(u.unit, lang)}: {state}{when}")
+                if u.agencies and u.submitted_on:   # which lead agencies' targets are still empty
+                    waiting = [a for a, submitted in u.agencies.items() if not submitted]
+                    print(f"        " + (f"lead agencies with data: {len(u.agencies) - len(waiting)}/{len(u.agencies)}"
+                                         if lang == "en" else
+                                         f"cơ quan chủ trì đã có số liệu: {len(u.agencies) - len(waiting)}/{len(u.agencies)}")
+                          + "".join(f"\n          " + ("not yet: " if lang == "en" else "chưa có: ") + a for a in waiting))
+    print(("Next: " if lang == "en" else "Tiếp theo: ") + next_window_line(upcoming, lang))
+    return EXIT_OK
+
+
+def cmd_remind(args) -> int:
+    """E-mail the uploaders of units that have not submitted, remind_days before a deadline and the day after."""
+    import datetime as dt
+
+    from tracker.access import UserStore
+    from tracker.periods import today as today_
+    from tracker.reminders import pending, send_all
+    from tracker.settings import load_settings
+
+    try:
+        day = dt.date.fromisoformat(args.today) if args.today else today_()
+    except ValueError:
+        raise _UsageError(f"ngày không hợp lệ: {args.today!r} (dạng YYYY-MM-DD) / not a date") from None
+    settings = load_settings()
+    cat = load_catalogue()
+    users = UserStore(settings.users_file).list_users()
+    with _store(args) as store:
+        due = pending(cat, store, users, settings.reporting_calendar, day, settings.remind_days)
+        for r in due:
+            print(f"{'(chạy thử) ' if args.dry_run else ''}{r.window.period.label()} "
+                  f"{'trước hạn' if r.kind == 'before' else 'quá hạn'}: {cat.name(r.unit)} → {r.username} <{r.email}>")
+        if not due:
+            print("Hôm nay không có thư nhắc nào cần gửi. / No reminder is due today.")
+            return EXIT_OK
+        if args.dry_run:
+            return EXIT_OK
+        try:
+            sent = send_all(due, settings, cat, store, who=f"local:{_login()}")
+        except (OSError, ValueError) as exc:
+            raise _Refused(f"Không gửi được thư nhắc / reminders not sent: {exc}") from None
+    print(f"Đã gửi {sent} thư nhắc. / {sent} reminders sent.")
+    return EXIT_OK
+
+
+def cmd_golive(args) -> int:
+    """End the demo: every demo submission withdrawn in one audited transaction, after saying what goes."""
+    from tracker.golive import done_message, golive_plan
+
+    lang = args.lang
+    cat = load_catalogue()
+    who, _ = _operator(args)
+    with _store(args) as store:
+        plan = golive_plan(store)
+        print(plan.describe(lambda u: cat.name(u, lang) if u in cat.jurisdictions else u, lang))
+        if plan.nothing_to_do:
+            return EXIT_OK
+        if not args.yes:
+            if not sys.stdin.isatty():
+                raise _Refused("Chưa làm gì: thêm --yes để xác nhận khi chạy không có bàn phím. / Nothing done: add --yes.")
+            answer = input("Gõ 'co' để xác nhận / type 'co' to confirm: ").strip().lower()
+            if answer not in ("co", "có", "yes", "y"):
+                print("Đã hủy; chưa có gì thay đổi. / Cancelled; nothing changed.")
+                return EXIT_REFUSED
+        ids = store.golive(user=who)
+    print(done_message(len(ids), lang))
+    return EXIT_OK
+
+
+def _unit_snapshot(args):
+    """(catalogue, unit, period or None, snapshot) for a unit's briefing or brief, from the database
+    as it stands (optionally as of ``--period``); a usage error for an unknown unit or period."""
+    from tracker.periods import today as today_
+    from tracker.settings import load_settings
     from tracker.snapshot import load_snapshot
+    from tracker.store import database_exists
 
     cat = load_catalogue()
     unit = _unit_or_usage(cat, args.unit)
     period = _period_or_usage(args.period).code if args.period else None
-    from tracker.settings import load_settings
-    from tracker.store import database_exists
-
     db = args.db or load_settings().database
     if not database_exists(db):
         raise _Refused(f"Chưa có cơ sở dữ liệu {db}; chạy `python -m tracker seed` hoặc nộp biểu mẫu trước. / no database yet")
     with _store(args) as store:
         snap = load_snapshot(store, cat, today_(), period=period)
+    return cat, unit, period, snap
+
+
+def cmd_briefing(args) -> int:
+    """A unit's PowerPoint briefing from the current data (optionally as of a period)."""
+    from pathlib import Path
+
+    from tracker.briefing import build_deck, close_png_renderer, deck_filename, slide_texts
+
+    cat, unit, period, snap = _unit_snapshot(args)
     try:
         content = build_deck(cat, snap, unit, lang=args.lang)
     finally:
@@ -369,6 +525,58 @@ def cmd_briefing(args) -> int:
     out.write_bytes(content)
     n = len(slide_texts(content))
     print(f"Đã tạo bản trình chiếu {out} — {n} trang / deck written: {n} slides")
+    return EXIT_OK
+
+
+def cmd_brief(args) -> int:
+    """A unit's one-to-two-page A4 brief as PDF (optionally as of a period)."""
+    from pathlib import Path
+
+    from tracker.brief import BriefUnavailable, brief_filename, build_brief
+    from tracker.briefing import close_png_renderer
+
+    cat, unit, period, snap = _unit_snapshot(args)
+    try:
+        content = build_brief(cat, snap, unit, lang=args.lang)
+    except BriefUnavailable as exc:
+        raise _Refused(str(exc)) from None
+    finally:
+        close_png_renderer()   # before interpreter exit, as for the deck
+    out = Path(args.out or brief_filename(unit, period or snap.latest_period))
+    out.write_bytes(content)
+    print(f"Đã tạo bản tóm tắt PDF {out} / brief written: {out}")
+    return EXIT_OK
+
+
+def cmd_publish(args) -> int:
+    """The static public site (tracker.publish) from the snapshot the leaders' pages read."""
+    from pathlib import Path
+
+    from tracker.catalogue import catalogue_key
+    from tracker.periods import today as today_
+    from tracker.publish import LANGS, PublishError, publish_site
+    from tracker.settings import load_settings
+    from tracker.snapshot import shared_snapshot
+    from tracker.store import database_exists
+
+    langs = tuple(dict.fromkeys(x.strip() for x in args.lang.split(",") if x.strip()))
+    if not langs or any(x not in LANGS for x in langs):
+        raise _UsageError(f"--lang: chọn vi, en hoặc vi,en (nhận được {args.lang!r}) / choose vi, en or vi,en")
+    cat = load_catalogue()
+    db = args.db or load_settings().database
+    if not database_exists(db):
+        raise _Refused(f"Chưa có cơ sở dữ liệu {db}; chạy `python -m tracker seed` hoặc nộp biểu mẫu trước. / no database yet")
+    with _store(args) as store:
+        snap = shared_snapshot(store, cat, today_(), None, catalogue_key=catalogue_key(), background=False)
+    try:
+        result = publish_site(cat, snap, Path(args.out), langs)
+    except PublishError as exc:
+        raise _Refused(str(exc)) from None
+    print(f"Đã xuất trang công khai vào {args.out}: {fmt_number(result.pages)} trang, vẽ lại {fmt_number(result.drawn)}, "
+          f"ghi {fmt_number(len(result.written))} tệp, xóa {fmt_number(len(result.removed))} tệp; "
+          f"tổng {fmt_number(result.files)} tệp, {fmt_number(result.bytes / 1e6, decimals=1)} MB. / "
+          f"Site written: {result.pages} pages, {result.drawn} drawn again, {len(result.written)} files written, "
+          f"{len(result.removed)} removed; {result.files} files in all.")
     return EXIT_OK
 
 
@@ -474,7 +682,7 @@ def cmd_user(args) -> int:
                                    f"/ unknown unit")
             if store.get(args.name):  # say so before asking for a password
                 raise UserError(f"Người dùng '{args.name}' đã tồn tại. / User '{args.name}' already exists.")
-            user = store.add_user(args.name, args.role, _read_password(args), units=args.unit or ())
+            user = store.add_user(args.name, args.role, _read_password(args), units=args.unit or (), email=args.email or "")
             _audit_writer(args)("user_add", user.username, f"{user.role} {', '.join(user.units)} — bởi / by {_login()}")
             print(f"Đã tạo người dùng {user.username} ({user.role}) / user added")
             return EXIT_OK
@@ -482,6 +690,9 @@ def cmd_user(args) -> int:
             store.remove_user(args.name)
             _audit_writer(args)("user_remove", args.name, f"bởi / by {_login()}")
             print(f"Đã xóa người dùng {args.name} / user removed")
+            ended = _end_web_sessions_of(args, args.name)
+            if ended:
+                print(f"Đã đóng {ended} phiên đăng nhập trên trình duyệt / {ended} browser session(s) ended")
             return EXIT_OK
         if args.user_action in ("disable", "enable"):
             store.set_disabled(args.name, args.user_action == "disable")
@@ -529,7 +740,8 @@ def _busy_message(args, exc) -> str:
 
 
 # Commands that read or write the installation's data; they must run as the data's owner.
-_DATA_COMMANDS = {"template", "ingest", "history", "seed", "status", "briefing", "user", "audit", "backup"}
+_DATA_COMMANDS = {"template", "ingest", "history", "seed", "status", "briefing", "user", "audit", "backup", "calendar",
+                  "golive", "remind", "publish"}
 
 
 def _data_owner_problem() -> str | None:
@@ -586,6 +798,24 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--lang", choices=["vi", "en"], default="vi")
     p.set_defaults(func=cmd_status)
+    p = sub.add_parser("remind", help="gửi thư nhắc nộp cho đơn vị chưa nộp / e-mail reminders (cron)")
+    p.add_argument("--dry-run", action="store_true", help="chỉ liệt kê, không gửi")
+    p.add_argument("--today", help="ngày chạy, dạng YYYY-MM-DD (mặc định: hôm nay; TRACKER_TODAY)")
+    p.add_argument("--db")
+    p.set_defaults(func=cmd_remind)
+    p = sub.add_parser("golive", help="bắt đầu sử dụng thật: rút toàn bộ dữ liệu minh họa / go live: demo data out")
+    p.add_argument("--yes", action="store_true", help="không hỏi lại")
+    p.add_argument("--db")
+    p.add_argument("--as", dest="as_user", help=argparse.SUPPRESS)
+    p.add_argument("--password-stdin", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--lang", choices=["vi", "en"], default="vi")
+    p.set_defaults(func=cmd_golive)
+    p = sub.add_parser("calendar", help="lịch báo cáo: kỳ đang mở, hạn nộp, đơn vị đã nộp / reporting calendar")
+    p.add_argument("--today", help="ngày xem lịch, dạng YYYY-MM-DD (mặc định: hôm nay; TRACKER_TODAY)")
+    p.add_argument("--db")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--lang", choices=["vi", "en"], default="vi")
+    p.set_defaults(func=cmd_calendar)
     p = sub.add_parser("briefing", help="bản trình chiếu PowerPoint của một địa phương / a unit's briefing deck")
     p.add_argument("--unit", required=True)
     p.add_argument("--period", help="chỉ dùng số liệu đến kỳ này, vd. 2026-Q3")
@@ -593,6 +823,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--db")
     p.add_argument("--lang", choices=["vi", "en"], default="vi")
     p.set_defaults(func=cmd_briefing)
+    p = sub.add_parser("brief", help="bản tóm tắt PDF khổ A4 của một địa phương / a unit's A4 PDF brief")
+    p.add_argument("--unit", required=True)
+    p.add_argument("--period", help="chỉ dùng số liệu đến kỳ này, vd. 2026-Q3")
+    p.add_argument("--out", help="tệp ra (mặc định nq45_<unit>_<period>.pdf)")
+    p.add_argument("--db")
+    p.add_argument("--lang", choices=["vi", "en"], default="vi")
+    p.set_defaults(func=cmd_brief)
+    p = sub.add_parser("publish", help="xuất trang công khai tĩnh (HTML, SVG, CSV) / write the static public site")
+    p.add_argument("--out", required=True, help="thư mục của trang, vd. site/ (chỉ ghi lại những trang đã thay đổi)")
+    p.add_argument("--lang", default="vi,en", help="ngôn ngữ, vd. vi,en (mặc định) hoặc vi")
+    p.add_argument("--db")
+    p.set_defaults(func=cmd_publish)
     p = sub.add_parser("audit", help="nhật ký kiểm tra: đăng nhập, nộp, rút, tài khoản / the audit log")
     p.add_argument("--limit", type=int, default=50, help="số mục mới nhất (mặc định 50)")
     p.add_argument("--user", help="chỉ một người dùng")
@@ -617,6 +859,7 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("name")
     q.add_argument("--role", required=True, choices=["viewer", "uploader", "admin"])
     q.add_argument("--unit", action="append", help="đơn vị được nộp (uploader), lặp lại được, vd. --unit khanh-hoa")
+    q.add_argument("--email", help="địa chỉ thư nhận nhắc nộp (tùy chọn)")
     q.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ một dòng stdin")
     q = user_sub.add_parser("remove", parents=[users_file], help="xóa người dùng / remove a user")
     q.add_argument("name")
@@ -632,6 +875,33 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+class _NoTraceback(__import__("logging").Formatter):
+    def formatException(self, ei) -> str:  # noqa: N802 — logging's name
+        return ""
+
+    def format(self, record) -> str:
+        record.exc_text = ""
+        saved, record.exc_info = record.exc_info, None
+        try:
+            return super().format(record)
+        finally:
+            record.exc_info = saved
+
+
+def _sentences_not_tracebacks() -> None:
+    """A log record at the terminal is one line: Python's last-resort handler would print the traceback of
+    an exception the command has already turned into a sentence (an unreadable upload)."""
+    import logging
+
+    root = logging.getLogger()
+    if root.handlers:
+        return
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setLevel(logging.ERROR)
+    handler.setFormatter(_NoTraceback("(nhật ký / log: %(message)s)"))
+    root.addHandler(handler)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -643,6 +913,7 @@ def main(argv: list[str] | None = None) -> int:
         if problem:
             print(problem, file=sys.stderr)
             return EXIT_REFUSED
+    _sentences_not_tracebacks()
     # Every file a command creates (database, archive, users file, backup) is owner-only.
     umask = os.umask(0o077)
     try:

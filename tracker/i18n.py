@@ -106,6 +106,22 @@ STRINGS: dict[str, tuple[str, str]] = {
     "unit.png_browser": ("Vẫn có thể lưu từng biểu đồ bằng nút máy ảnh ở góc trên bên phải biểu đồ.",
                          "Each chart can still be saved with the camera button at its top right."),
     "app.presentation_exit": ("Thoát chế độ trình chiếu", "Leave presentation mode"),
+    # --- the progress picture, presentation, the PDF brief (issue 23, items 2-5)
+    "pic.title": ("Tiến độ các chỉ tiêu định lượng", "Progress of the numeric targets"),
+    "pic.choose": ("Địa phương", "Unit"),
+    "pic.worst": ("Cần chú ý nhất", "Most in need of attention"),
+    "pic.worst_none": ("Không có chỉ tiêu nào đi ngược, chậm hoặc cần tăng tốc.", "No target is behind."),
+    "pic.open_unit": ("Mở trang {unit}", "Open the {unit} page"),
+    "pic.no_bars": ("Chưa có chỉ tiêu nào đủ số liệu để vẽ tiến độ.", "No target has the figures to draw its progress yet."),
+    "present.prev": ("Biểu đồ trước", "Previous chart"),
+    "present.next": ("Biểu đồ sau", "Next chart"),
+    "present.position": ("Biểu đồ {k}/{n}", "Chart {k} of {n}"),
+    "present.keys": ("Phím ← → để chuyển biểu đồ.", "Keys ← → step through the charts."),
+    "present.demo": ("DỮ LIỆU MINH HỌA", "DEMO DATA"),
+    "brief.make": ("Tạo bản PDF", "Make the PDF"),
+    "brief.making": ("Đang tạo bản PDF…", "Making the PDF…"),
+    "brief.download": ("Tải PDF", "Download PDF"),
+    "brief.failed": ("Không tạo được bản PDF: {why}", "The PDF could not be made: {why}"),
     # upload
     "up.sign_in_to_confirm": ("Phiên làm việc đã hết hạn. Tệp đã kiểm tra vẫn được giữ: hãy đăng nhập lại ở thanh bên rồi bấm Xác nhận.",
                              "Your session has ended. The checked file is kept: sign in again in the sidebar, then confirm."),
@@ -259,6 +275,12 @@ STRINGS: dict[str, tuple[str, str]] = {
     "page.method": ("Phương pháp", "Method"),
     # "Thêm chương trình" page (views/programme.py)
     "page.programme": ("Thêm chương trình", "Add a programme"),
+    "page.golive": ("Bắt đầu sử dụng thật", "Go live"),
+    "up.demo_unit": ("{name} đang hiện dữ liệu minh họa. Khi lưu lần nộp thật này, mọi số minh họa của {name} thôi hiện "
+                     "(kể cả nếu sau này rút lần nộp thật).",
+                     "{name} still shows demo data. Once this real submission is stored, none of {name}'s demo figures "
+                     "is shown again (even if this submission is later withdrawn)."),
+    "up.offer_golive": ("Xóa toàn bộ dữ liệu minh họa một lần: Bắt đầu sử dụng thật", "Remove all demo data at once: Go live"),
     "prog.intro": (
         "Tải lên (hoặc dán) văn bản chương trình, kế hoạch thực hiện Nghị quyết 45-NQ/TW. Công cụ đề xuất các chỉ tiêu "
         "và nhiệm vụ kèm câu trích nguyên văn; không có gì được lưu khi chưa được duyệt.",

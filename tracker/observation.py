@@ -8,6 +8,11 @@ from dataclasses import dataclass, field
 from tracker.report import ValidationReport
 
 MILESTONE_STATUSES = ("not_started", "in_progress", "done")
+# What kind of figure a value is (issue 20): an estimate (ước tính / ước thực hiện), preliminary (sơ bộ)
+# or official (chính thức). For one indicator, unit, period and sector the current value is the best
+# kind present, and the latest upload within that kind.
+VALUE_STATUSES = ("estimate", "preliminary", "official")
+VALUE_STATUS_RANK = {s: n for n, s in enumerate(VALUE_STATUSES, 1)}
 
 
 @dataclass(frozen=True)
@@ -22,6 +27,7 @@ class Observation:
     # "target": the area the target was set for (for an inherited target, the old province's area);
     # "whole": the reporting unit's whole area today, given where the old area cannot be separated.
     territory: str = "target"
+    value_status: str = "official"
 
 
 TERRITORIES = ("target", "whole")

@@ -63,11 +63,29 @@ def document_slug(kind: str, number: str | None, date: dt.date | None) -> str:
     return "-".join(parts)
 
 
+# Ids name files (the programme's YAML and text): a file name has at most 255 bytes.
+MAX_UNIT_ID = 64
+
+
 def _atomic_write(path: Path, text: str) -> None:
+    """Write whole or not at all: the bytes reach the disk (fsync) before the rename, as the archive's do,
+    and the rename reaches it too; a failed write (a full disk) leaves no ``.part`` behind."""
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(path.name + ".part")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
+    try:
+        with open(tmp, "w", encoding="utf-8") as out:
+            out.write(text)
+            out.flush()
+            os.fsync(out.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+    folder = os.open(path.parent, os.O_RDONLY)
+    try:
+        os.fsync(folder)
+    finally:
+        os.close(folder)
 
 
 def _log(folder: Path, doc_id: str, who: str, action: str, ids: list[str], reason: str | None = None,
@@ -140,6 +158,21 @@ def clean_text(value) -> str:
 
 def _text(value) -> str:
     return clean_text(value)
+
+
+def write_failed(folder: Path, exc: OSError) -> SaveIssue:
+    """A save the disk refused (full, read-only): nothing half-written is kept."""
+    import errno
+
+    if exc.errno == errno.ENOSPC:
+        return _issue("disk_full", f"Ổ đĩa đầy nên chưa lưu được chương trình (thư mục {folder}); chưa có gì thay đổi. Hãy báo "
+                      "quản trị hệ thống giải phóng dung lượng rồi lưu lại.",
+                      f"The disk is full, so the programme was not saved (folder {folder}); nothing changed. Ask the system "
+                      "administrator to free space, then save again.")
+    return _issue("write_failed", f"Không ghi được chương trình vào thư mục {folder} ({exc.strerror or exc}); chưa có gì thay đổi. "
+                  "Hãy báo quản trị hệ thống kiểm tra quyền ghi của thư mục.",
+                  f"The programme could not be written to {folder} ({exc.strerror or exc}); nothing changed. Ask the system "
+                  "administrator to check the folder's permissions.")
 
 
 def _issue(code, vi, en, row=None) -> SaveIssue:
@@ -280,6 +313,11 @@ def save_programme(*, main_path: Path, folder: Path, text: str, rows: list[dict]
     if new_unit:
         new_unit = dict(new_unit, name={k: clean_text(v) for k, v in new_unit["name"].items()})
     unit = clean_text(unit)
+    if not re.fullmatch(r"[a-z0-9]+(-[a-z0-9]+)*", unit or "") or len(unit) > MAX_UNIT_ID:
+        return SaveResult(None, [], [_issue("bad_unit_id", f"Mã đơn vị “{(unit or '')[:40]}…” không hợp lệ: tối đa {MAX_UNIT_ID} ký tự, chỉ "
+                                            "chữ thường không dấu, số và dấu “-” (ví dụ: khanh-hoa).",
+                                            f"Unit id “{(unit or '')[:40]}…” is not valid: at most {MAX_UNIT_ID} characters, lower-case "
+                                            "letters without accents, digits and “-” (e.g. khanh-hoa).")])
     doc_date = _date(document.get("date"))
     doc_slug = document_slug(_text(document.get("kind")) or "Chương trình", _text(document.get("number")), doc_date)
     doc_id = f"{unit}-{doc_slug}"
@@ -324,11 +362,14 @@ def save_programme(*, main_path: Path, folder: Path, text: str, rows: list[dict]
         problems = _validate(main_path, folder, doc_id, data)
     if problems:
         return SaveResult(None, [], [_issue("invalid", p, p) for p in problems])
-    folder.mkdir(parents=True, exist_ok=True)
-    if not existing:
-        _atomic_write(folder / data["documents"][0]["file"], text)
-    _atomic_write(path, "# Added on the «Thêm chương trình» page; ids never change, entries are retired, not deleted.\n"
-                  + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=110))
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        if not existing:
+            _atomic_write(folder / data["documents"][0]["file"], text)
+        _atomic_write(path, "# Added on the «Thêm chương trình» page; ids never change, entries are retired, not deleted.\n"
+                      + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=110))
+    except OSError as exc:
+        return SaveResult(None, [], [write_failed(folder, exc)])
     ids = [e["id"] for e in entries]
     _log(folder, doc_id, who, action, ids)
     if audit:

@@ -50,6 +50,29 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()
     # Programmes added on the "Thêm chương trình" page: one YAML file per document, its text beside it.
     catalogue_dir: Path = ROOT / "data" / "catalogue"
+    # Reporting calendar (tracker/calendar.py): "nd09" (Nghị định 09/2019 cut-off windows) or
+    # "calendar" (calendar quarters and years, opened when they end).
+    calendar: str = "nd09"
+    # nd09: the report is due on this day of the period's last month; the lock comes lock_days later.
+    due_day: int = 18
+    # Whom to ask for a late upload (a name, office, telephone or e-mail), shown on the upload page.
+    contact: str = ""
+    # Reminder e-mails go this many days before the deadline, and again the day after it.
+    remind_days: int = 3
+    # Outgoing mail; the password comes from $TRACKER_SMTP_PASSWORD, never from this file.
+    smtp_host: str = ""
+    smtp_port: int = 25
+    smtp_user: str = ""
+    smtp_from: str = ""
+    # The dashboard's address as users reach it, for the link in reminders.
+    base_url: str = ""
+
+    @property
+    def reporting_calendar(self):
+        """The tracker.calendar.Calendar these settings describe."""
+        from tracker.calendar import Calendar
+
+        return Calendar(self.calendar, self.due_day, self.lock_days)
 
     @property
     def database(self) -> str:
@@ -61,7 +84,9 @@ _PATH_KEYS = {"db_path", "archive_dir", "users_file", "demo_dir", "catalogue_dir
 _URL_PREFIXES = ("postgresql://", "postgres://")
 # key -> smallest allowed value
 _INT_KEYS = {"upload_max_mb": 1, "lock_days": 0, "idle_minutes": 0, "signin_backoff_after": 1,
-             "signin_lock_after": 1, "signin_lock_minutes": 1}
+             "signin_lock_after": 1, "signin_lock_minutes": 1, "due_day": 15, "remind_days": 0, "smtp_port": 1}
+_INT_MAX = {"due_day": 28, "smtp_port": 65535}
+_TEXT_KEYS = {"contact", "smtp_host", "smtp_user", "smtp_from", "base_url"}
 _KNOWN = [f.name for f in fields(Settings)]
 _ENV = {"db_path": "TRACKER_DB", "users_file": "TRACKER_USERS"}
 
@@ -86,7 +111,21 @@ def _check(key: str, value, source: Path):
         if value < _INT_KEYS[key]:
             raise SettingsError(f"{source}: khóa '{key}' phải lớn hơn hoặc bằng {_INT_KEYS[key]} "
                                 f"/ key '{key}' must be at least {_INT_KEYS[key]}")
+        if key in _INT_MAX and value > _INT_MAX[key]:
+            raise SettingsError(f"{source}: khóa '{key}' phải nhỏ hơn hoặc bằng {_INT_MAX[key]} "
+                                f"/ key '{key}' must be at most {_INT_MAX[key]}")
         return value
+    if key == "calendar":
+        from tracker.calendar import PRESETS
+
+        if value not in PRESETS:
+            raise SettingsError(f"{source}: khóa 'calendar' phải là \"nd09\" (Nghị định 09/2019) hoặc \"calendar\" "
+                                f"(quý, năm dương lịch) / key 'calendar' must be \"nd09\" or \"calendar\"")
+        return value
+    if key in _TEXT_KEYS:
+        if not isinstance(value, str):
+            raise SettingsError(f"{source}: khóa '{key}' phải là một chuỗi / key '{key}' must be a string")
+        return value.strip()
     if key == "trusted_proxies":
         import ipaddress
 
@@ -157,6 +196,9 @@ def load_settings(path: str | Path | None = None) -> Settings:
     elif db_file_from_env and "catalogue_dir" not in values:
         # Likewise the programmes added to its catalogue.
         values["catalogue_dir"] = values["db_path"].parent / "catalogue"
+    if db_file_from_env and "demo_dir" not in values:
+        # And the demo forms `seed` writes for it (else a seeded temp database wrote into data/demo).
+        values["demo_dir"] = values["db_path"].parent / "demo"
     settings = Settings(**values)
     if settings.signin_lock_after < settings.signin_backoff_after:
         raise SettingsError(f"{source}: 'signin_lock_after' phải lớn hơn hoặc bằng 'signin_backoff_after' "

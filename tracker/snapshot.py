@@ -70,7 +70,7 @@ def build_snapshot(store, catalogue: Catalogue, today: dt.date, previous: Snapsh
         else:
             wanted = sorted(units)
             data = (store.current_values(wanted), store.current_milestones(wanted), store.reported_periods(units=wanted),
-                    store.has_demo_data())
+                    _demo_units(store))
     if units is None:
         return _assess_all(catalogue, today, data, token, withdrawn)
     values, milestones, reported_part, demo = data
@@ -79,8 +79,8 @@ def build_snapshot(store, catalogue: Catalogue, today: dt.date, previous: Snapsh
     # Same order as a full pass: the catalogue's.
     results = {u: merged[u] for u in catalogue.jurisdictions if u in merged}
     reported = {u: p for u, p in previous.reported.items() if u not in units} | reported_part
-    return Snapshot(results=results, latest_period=latest_period(reported), demo=demo,
-                    reported=reported, today=today, token=token, withdrawn=withdrawn)
+    return Snapshot(results=results, latest_period=latest_period(reported), demo=bool(demo),
+                    reported=reported, today=today, token=token, withdrawn=withdrawn, demo_units=frozenset(demo))
 
 
 @functools.lru_cache(maxsize=8)
@@ -113,16 +113,34 @@ class _SnapshotUnpickler(pickle.Unpickler):
         return self.catalogue.indicator(ident)
 
 
+# A saved snapshot unpacks to tens of megabytes for a national catalogue; past this it is not one.
+MAX_SNAPSHOT_BYTES = 1_000_000_000
+
+
 def snapshot_bytes(snap: Snapshot) -> bytes:
+    """The snapshot pickled, compressed and signed with the owner-only key (tracker.signing)."""
+    from tracker import signing
+
     buffer = io.BytesIO()
     _SnapshotPickler(buffer, protocol=5).dump(snap)
-    return zlib.compress(buffer.getvalue(), 1)
+    return signing.sign(zlib.compress(buffer.getvalue(), 1))
 
 
-def snapshot_from_bytes(data: bytes, catalogue: Catalogue) -> Snapshot | None:
-    """The saved snapshot, or None when it cannot be read back (saved by another version of the software)."""
+def snapshot_from_bytes(data: bytes, catalogue: Catalogue, *, max_bytes: int = MAX_SNAPSHOT_BYTES) -> Snapshot | None:
+    """The saved snapshot, or None when it cannot be read back: not signed with this installation's key
+    (a row written by someone else is never unpickled), unpacking past ``max_bytes``, or saved by another
+    version of the software."""
+    from tracker import signing
+
+    packed = signing.verify(bytes(data))
+    if packed is None:
+        return None
     try:
-        snap = _SnapshotUnpickler(io.BytesIO(zlib.decompress(data)), catalogue).load()
+        inflate = zlib.decompressobj()
+        raw = inflate.decompress(packed, max_bytes)
+        if inflate.unconsumed_tail or not inflate.eof:
+            return None
+        snap = _SnapshotUnpickler(io.BytesIO(raw), catalogue).load()
     except Exception:
         return None
     return snap if isinstance(snap, Snapshot) else None
@@ -131,10 +149,10 @@ def snapshot_from_bytes(data: bytes, catalogue: Catalogue) -> Snapshot | None:
 _saving = threading.Lock()   # one save at a time per process; a change made meanwhile saves again
 
 
-def _save(store, digest: str, today: dt.date, snap: Snapshot) -> None:
+def _save(store, digest: str, today: dt.date, snap: Snapshot, replace: bool = False) -> None:
     try:
-        if not store.snapshot_saved(digest, today, snap.token):   # another replica was first
-            store.save_snapshot(digest, today, snap.token, snapshot_bytes(snap))
+        if replace or not store.snapshot_saved(digest, today, snap.token):   # another replica was first
+            store.save_snapshot(digest, today, snap.token, snapshot_bytes(snap), replace=replace)
     except Exception as exc:   # the page has its snapshot; only a restart's head start is lost
         print(f"NQ45 Tracker: snapshot not saved: {exc}", flush=True)
     finally:
@@ -153,26 +171,28 @@ def shared_snapshot(store, catalogue: Catalogue, today: dt.date, previous: Snaps
     The DuckDB store keeps none (writing it would take the file's write lock on page views): there
     this is build_snapshot.
 
-    The saved bytes are a pickle: the database is trusted like the server's own files (whoever can
-    write to it can change every figure already). A snapshot that cannot be read back is ignored.
+    The saved bytes are a pickle signed with the installation's owner-only key (tracker.signing), so a
+    row written by anyone without it is never unpickled; one that cannot be read back is replaced.
     """
     saved = getattr(store, "saved_snapshot", None)
     if saved is None:
         return build_snapshot(store, catalogue, today, previous)
     digest = catalogue_digest(catalogue_key)
+    unreadable = False
     if previous is None:
         found = saved(digest, today)
         if found is not None:
             previous = snapshot_from_bytes(found[1], catalogue)
+            unreadable = previous is None
             if previous is not None and previous.today != today:
                 previous = None
     snap = build_snapshot(store, catalogue, today, previous)
-    if snap is not previous and _saving.acquire(blocking=not background):
+    if (snap is not previous or unreadable) and _saving.acquire(blocking=not background):
         if background:
-            threading.Thread(target=_save, args=(store, digest, today, snap), name="nq45-save-snapshot",
+            threading.Thread(target=_save, args=(store, digest, today, snap, unreadable), name="nq45-save-snapshot",
                              daemon=True).start()
         else:
-            _save(store, digest, today, snap)
+            _save(store, digest, today, snap, unreadable)
     return snap
 
 
@@ -189,7 +209,14 @@ def load_snapshot(store, catalogue: Catalogue, today: dt.date, *, period: str | 
 
 
 def _read_all(store) -> tuple:
-    return store.current_values(), store.current_milestones(), store.reported_periods(), store.has_demo_data()
+    return store.current_values(), store.current_milestones(), store.reported_periods(), _demo_units(store)
+
+
+def _demo_units(store) -> set[str]:
+    """Units still drawing demo values (a store without per-unit knowledge: all or nothing)."""
+    if hasattr(store, "demo_units"):
+        return store.demo_units()
+    return {"*"} if store.has_demo_data() else set()
 
 
 def _assess_all(catalogue: Catalogue, today: dt.date, data: tuple, token: str = "", withdrawn: frozenset = frozenset(),
@@ -209,5 +236,5 @@ def _assess_all(catalogue: Catalogue, today: dt.date, data: tuple, token: str = 
         reported = {u: {p for p in codes if upto(p)} for u, codes in reported.items()}
         reported = {u: codes for u, codes in reported.items() if codes}
     results = assess_all(catalogue, observations, milestones, today)
-    return Snapshot(results=results, latest_period=latest_period(reported), demo=demo,
-                    reported=reported, today=today, token=token, withdrawn=withdrawn)
+    return Snapshot(results=results, latest_period=latest_period(reported), demo=bool(demo),
+                    reported=reported, today=today, token=token, withdrawn=withdrawn, demo_units=frozenset(demo))

@@ -32,10 +32,17 @@ class Snapshot:
     today: dt.date
     token: str = ""          # the store's last_change() the data were read at
     withdrawn: frozenset = frozenset()  # ids of withdrawn submissions at that time
+    demo_units: frozenset = frozenset()  # units whose current values include demo ones
 
     @property
     def empty(self) -> bool:
         return self.latest_period is None
+
+    def shows_demo(self, units: list[str] | None = None) -> bool:
+        """Whether what is drawn for these units (None: anywhere) includes demo values."""
+        if units is None or not self.demo_units or "*" in self.demo_units:   # not known per unit
+            return self.demo
+        return any(u in self.demo_units for u in units)
 
 
 # Derived figures per snapshot: a snapshot never changes once made, and at a national scale (tens
@@ -102,7 +109,7 @@ def caption(cat: Catalogue, snapshot: Snapshot, lang: str, units: list[str] | No
         docs = [f"văn bản thực hiện NQ 45-NQ/TW của {len(docs)} địa phương (xem Danh mục chỉ tiêu)" if lang != "en"
                 else f"the Resolution 45 implementation documents of {len(docs)} units (see the catalogue)"] if docs else []
     source = ("; ".join(docs) + " · " if docs else "") + ("Số liệu: " if lang != "en" else "Data: ") + data
-    return Caption(updated=updated, source=source, demo=snapshot.demo, lang=lang)
+    return Caption(updated=updated, source=source, demo=snapshot.shows_demo(units), lang=lang)
 
 
 def unit_label(cat: Catalogue, unit: str, lang: str) -> str:

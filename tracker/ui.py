@@ -39,6 +39,48 @@ def catalogue():
     return load_catalogue()
 
 
+def damaged_programmes_notice(lang: str) -> None:
+    """For admins: the programme files left out of the catalogue because they are damaged."""
+    from tracker.catalogue import skipped_programme_notice
+
+    try:
+        notice = skipped_programme_notice(catalogue(), lang)
+    except Exception:   # the page itself will say what is wrong with the catalogue
+        return
+    if notice:
+        st.warning(notice)
+
+
+def _damaged_file_errors() -> tuple:
+    from tracker.catalogue import CatalogueError
+    from tracker.store import StoreError
+
+    return (StoreError, CatalogueError)
+
+
+def damaged_file_message(exc: Exception, lang: str) -> str:
+    """What a visitor is told when the database or the catalogue cannot be read: the file, and what to do."""
+    from tracker.catalogue import CatalogueError
+
+    if isinstance(exc, CatalogueError):
+        problems = "; ".join(getattr(exc, "problems", [])[:3]) or str(exc)
+        if lang == "en":
+            return (f"The catalogue file {getattr(exc, 'path', '')} cannot be read ({problems}). An administrator should "
+                    "restore it from the backup or the repository; nothing stored has been lost.")
+        return (f"Không đọc được tệp danh mục {getattr(exc, 'path', '')} ({problems}). Quản trị viên hãy khôi phục tệp từ bản "
+                "sao lưu hoặc từ kho mã; số liệu đã lưu không bị mất.")
+    what = exc.message(lang) if hasattr(exc, "message") else str(exc)
+    if lang == "en":
+        return (f"The database cannot be used now: {what}. If the file is damaged, an administrator should stop the server "
+                "and restore the last backup (`python -m tracker backup` makes them); the uploaded files are kept in the archive.")
+    return (f"Hiện chưa dùng được cơ sở dữ liệu: {what}. Nếu tệp bị hỏng, quản trị viên hãy dừng máy chủ và khôi phục bản "
+            "sao lưu gần nhất (tạo bằng `python -m tracker backup`); các tệp đã nộp vẫn được giữ trong kho lưu trữ.")
+
+
+# Errors of a damaged file that a page cannot recover from (dashboard.py shows damaged_file_message).
+DAMAGED_FILE_ERRORS = _damaged_file_errors()
+
+
 # --- data: one shared store, results cached per database change --------------------------------
 
 # cache_resource so that the schema is checked (and migrated) once per server process; the Store
@@ -159,7 +201,20 @@ PAGE_CSS = """<style>
           max-width:18rem; z-index:1;}
 .nq-matrix td a {text-decoration:none; color:inherit; display:block;}
 .nq-matrix .nq-v {color:#52606d; font-size:0.8rem;}
+.nq-anchor {scroll-margin-top:4.5rem; height:0;}
+/* One layout for wide screens, another for phones: a matrix or a task table becomes a stacked list. */
+.st-key-nq_phone_only {display:none;}
+.nq-stack {list-style:none; padding:0; margin:0;}
+.nq-stack li {border-bottom:1px solid #e4e7eb; padding:0.45rem 0; line-height:1.4;}
+.nq-stack li a {text-decoration:none; color:inherit;}
+.nq-stack .nq-v {color:#52606d; font-size:0.85rem; display:block;}
+.nq-worst {margin:0.1rem 0 0.6rem 0; padding:0; list-style:none;}
+.nq-worst li {white-space:nowrap; overflow:hidden; text-overflow:ellipsis; padding:0.15rem 0;}
+.nq-worst li a {color:inherit;}
+.nq-notcharted {color:#52606d; font-size:0.92rem; margin:0.15rem 0;}
 @media (max-width: 640px) {
+  .st-key-nq_phone_only {display:block;}
+  .st-key-nq_wide_only {display:none;}
   [data-testid="stMetricValue"] {font-size:1.6rem;}
   [data-testid="stMetricLabel"] p {font-size:0.8rem;}
   .nq-matrix td:first-child, .nq-matrix th:first-child {min-width:8rem; max-width:10rem;}
@@ -171,7 +226,63 @@ PAGE_CSS = """<style>
   .st-key-nq_tiles [data-testid="stColumn"] {width:calc(50% - 0.5rem) !important; flex:1 1 calc(50% - 0.5rem) !important;
           min-width:calc(50% - 0.5rem) !important;}
 }
+/* Printing a page (Ctrl+P, "Lưu dưới dạng PDF"): no sidebar, sign-in box, toolbar or buttons; the page
+   as wide as the paper; each chart scaled to the A4 width by PRINT_SCRIPT, so 2030 stays in view. */
+@media print {
+  [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
+  [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"], footer,
+  .stDownloadButton, .stButton, [data-testid="stExpander"], .modebar-container, .st-key-nq_present_nav
+      {display:none !important;}
+  [data-testid="stMain"], [data-testid="stAppViewContainer"] {margin-left:0 !important; padding:0 !important;}
+  .block-container {max-width:100% !important; padding:0 !important;}
+  .stPlotlyChart, .element-container:has(.stPlotlyChart) {break-inside:avoid; overflow:visible !important;}
+  .st-key-nq_phone_only {display:none !important;} .st-key-nq_wide_only {display:block !important;}
+  .nq-scroll {overflow:visible;}
+}
 </style>"""
+
+# The printable width of an A4 page at 96 CSS px per inch: 210 mm less two 12 mm margins.
+PRINT_WIDTH_PX = 700
+
+# A chart keeps the width it was laid out at on screen; printed, the paper is narrower and the right
+# end (the target year) was cut off. Zoom scales the whole chart (vector text stays text) to the page.
+PRINT_SCRIPT = """<script>
+(function () {
+  if (window.__nqPrintFit) return;
+  window.__nqPrintFit = true;
+  function fit(on) {
+    document.querySelectorAll('.stPlotlyChart').forEach(function (box) {
+      box.style.zoom = '';
+      if (!on) return;
+      var plot = box.querySelector('.js-plotly-plot');
+      var w = plot ? plot.getBoundingClientRect().width : 0;
+      if (w > %(width)d) box.style.zoom = (%(width)d / w).toFixed(4);
+    });
+  }
+  var mq = window.matchMedia('print');
+  mq.addEventListener('change', function (e) { fit(e.matches); });
+  window.addEventListener('beforeprint', function () { fit(true); });
+  window.addEventListener('afterprint', function () { fit(false); });
+})();
+</script>""" % {"width": PRINT_WIDTH_PX}
+
+# A link to one chart (#c-khanh-hoa-papers) is followed before the charts above it have their height,
+# and the browser lands on an earlier chart: once the page stops growing, scroll to it again.
+SCROLL_SCRIPT = """<script>
+(function () {
+  var id = decodeURIComponent((window.location.hash || '').slice(1));
+  if (!id || window.__nqScrolled === id) return;
+  var last = -1, still = 0, tries = 0;
+  var timer = setInterval(function () {
+    var el = document.getElementById(id), h = document.body.scrollHeight;
+    still = (h === last) ? still + 1 : 0; last = h; tries += 1;
+    if ((el && still >= 3) || tries > 60) {
+      clearInterval(timer);
+      if (el) { el.scrollIntoView({block: 'start'}); window.__nqScrolled = id; }
+    }
+  }, 250);
+})();
+</script>"""
 
 
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
@@ -186,6 +297,52 @@ def sign_in_to_upload() -> None:
 
 def page_style() -> None:
     st.markdown(PAGE_CSS, unsafe_allow_html=True)
+    st.html(PRINT_SCRIPT, unsafe_allow_javascript=True)
+
+
+def scroll_to_link() -> None:
+    """After the page has drawn its charts, bring the chart the link names (#…) into view."""
+    st.html(SCROLL_SCRIPT, unsafe_allow_javascript=True)
+
+
+def wide_only():
+    """A container shown on screens wider than a phone (and printed)."""
+    return st.container(key="nq_wide_only")
+
+
+def phone_only():
+    """A container shown on phones only (≤ 640 px), in place of wide_only's content."""
+    return st.container(key="nq_phone_only")
+
+
+def not_charted(lines: list[tuple[str, str]]) -> None:
+    """Targets with nothing to draw, one line per reason, never an empty chart."""
+    for label, names in lines:
+        st.markdown(f"<div class='nq-notcharted'><b>{plain_html(label)}:</b> {plain_html(names)}</div>",
+                    unsafe_allow_html=True)
+
+
+def plain_html(text) -> str:
+    import html
+
+    return html.escape("" if text is None else str(text))
+
+
+def chosen_unit(units: list[str]) -> str | None:
+    """The province the visitor chose: ?unit= in the link, else the one chosen earlier in this session.
+    An unknown code in the link is returned as it is (the page says so)."""
+    wanted = st.query_params.get("unit")
+    if wanted:
+        return wanted
+    kept = st.session_state.get("nq_unit")
+    return kept if kept in units else None
+
+
+def keep_unit(unit: str) -> None:
+    """Remember the chosen province in the link and the session (shared by the overview and the unit page)."""
+    st.session_state["nq_unit"] = unit
+    if st.query_params.get("unit") != unit:
+        st.query_params["unit"] = unit
 
 
 def status_chip(status: str, lang: str) -> str:
@@ -218,9 +375,29 @@ def uploader_chrome(lang: str, max_mb: int) -> None:
 </style>""", unsafe_allow_html=True)
 
 
-def demo_banner(snap, lang: str) -> None:
-    if snap.demo:
+def demo_banner(snap, lang: str, units: list[str] | None = None) -> None:
+    """Only where demo values are drawn: anywhere (units None), or on these units' pages."""
+    if snap.shows_demo(units):
         st.warning(t("app.demo_banner", lang), icon=":material/science:")
+
+
+def reporting_window(lang: str) -> None:
+    """For signed-in staff: the open report windows and how many units have submitted for each."""
+    user = current_user()
+    if user is None or user.role not in ("uploader", "admin"):
+        return
+    from tracker.completeness import completeness
+    from tracker.periods import today
+    from tracker.settings import load_settings
+    from tracker.upload_policy import calendar_notice
+
+    cal = load_settings().reporting_calendar
+    now = today()
+    notice = calendar_notice(cal, now, lang)
+    lines = list(notice.lines[:1]) if notice.state == "closed" else list(notice.lines)
+    lines += [completeness(catalogue(), store(), w).summary(lang) for w in cal.open_windows(now)
+              if w.period.is_quarter or w.period.is_year]
+    st.caption("  \n".join(lines))
 
 
 def empty_state(lang: str) -> None:
@@ -233,18 +410,41 @@ def empty_state(lang: str) -> None:
         st.caption(t("app.empty_sign_in", lang))
 
 
-def chart(fig, file_name: str, key: str | None = None, anchor: str | None = None, height: int | None = None) -> None:
+def chart(fig, file_name: str, key: str | None = None, anchor: str | None = None, height: int | None = None,
+          short_title: bool = False, present: bool = False) -> None:
     """A figure on screen: its title and status as page text (wraps on a phone), the chart sized by
-    its container, the footer as a caption, and a button for the whole figure as a slide-sized PNG."""
+    its container, the footer as a caption, and a button for the whole figure as a slide-sized PNG.
+
+    ``short_title``: on one unit's page the unit is said once at the top, so the title drops it (the
+    PNG keeps it). ``present``: the chart fills the screen's height below its title (presentation mode).
+    """
     from tracker.figures import for_screen
 
     meta, screen = for_screen(fig, height)
-    if meta.get("title"):
-        st.subheader(plain(meta["title"]), anchor=anchor or False)   # names may come from an admin-added programme
+    title = meta.get("screen_title") if short_title and meta.get("screen_title") else meta.get("title")
+    if anchor:
+        # The anchor is an element of its own just above the title, so a link lands on this chart's
+        # title (Streamlit's heading anchors are placed after the page settles, too late for #links).
+        st.markdown(f"<div id='{anchor}' class='nq-anchor'></div>", unsafe_allow_html=True)
+    if title:
+        st.subheader(plain(title), anchor=False)   # names may come from an admin-added programme
     if meta.get("subtitle"):
         st.markdown(f"<div class='nq-subtitle'>{meta['subtitle']}</div>", unsafe_allow_html=True)
     server_png = _png_available()
-    st.plotly_chart(screen, width="stretch", key=key, config={
+    if present:
+        screen.update_layout(height=None, autosize=True)
+        # The chart's box gets the screen's height less what stands above it: the exit button, the
+        # steps and the title (14rem), and the subtitle's lines, counted at 140 characters a line
+        # (a 1280 px screen holds about 150 at this size).
+        import math
+        import re
+
+        parts = re.split(r"<br\s*/?>", meta.get("subtitle") or "")
+        lines = sum(max(1, math.ceil(len(re.sub(r"<[^>]+>", "", p)) / 140)) for p in parts if p.strip())
+        st.markdown(f"<style>.st-key-nq_present_chart_{key} {{height: max(260px, calc(100vh - {14 + 1.5 * lines:.1f}rem))"
+                    " !important;}</style>", unsafe_allow_html=True)
+    box = st.container(key=f"nq_present_chart_{key}") if present else st.container()
+    box.plotly_chart(screen, width="stretch", height="stretch" if present else "content", key=key, config={
         "displaylogo": False, "responsive": True,
         # The camera would save the screen figure, without its title and source; the button below
         # saves the whole still. Without a server-side renderer the camera is the fallback.
@@ -392,17 +592,56 @@ def throttle():
     return _throttle(s.signin_backoff_after, s.signin_lock_after, s.signin_lock_minutes)
 
 
-def _client() -> str | None:
+def _client() -> tuple[str | None, bool]:
+    """(address the request came from, whether it was read through a trusted proxy); (None, False) when
+    unknown. Without trusted proxies the peer address is still used for the (account, client) counter:
+    behind an undeclared proxy it is everyone's, which makes that counter the account's, as before."""
     from tracker.access import client_address
     from tracker.settings import load_settings
 
     trusted = load_settings().trusted_proxies
-    if not trusted:
-        return None
     try:
-        return client_address(st.context.ip_address, st.context.headers.get("X-Forwarded-For"), trusted)
+        if trusted:
+            return client_address(st.context.ip_address, st.context.headers.get("X-Forwarded-For"), trusted), True
+        peer = st.context.ip_address
+        if peer is not None and not isinstance(peer, str):
+            return None, False        # no real request (AppTest): per account only
+        return (peer or "127.0.0.1"), False   # Streamlit reports a loopback peer as None
     except Exception:  # no request context (tests): per account only
+        return None, False
+
+
+def _cookie_token() -> str | None:
+    """The session token this browser's request carries; None when none, or when the session cookie is
+    there twice (one planted from another port of the host: refused rather than guessed at)."""
+    from tracker import sessions
+
+    try:
+        raw = st.context.headers.get("Cookie")
+        if raw is None:   # no raw header: the parsed cookies (one value a name)
+            cookies = st.context.cookies
+            raw = "; ".join(f"{k}={cookies[k]}" for k in (sessions.COOKIE_NAME, sessions.SECURE_COOKIE_NAME) if k in cookies)
+    except Exception:   # no browser request (tests)
         return None
+    token, twice = sessions.session_cookie(raw)
+    return None if twice else token
+
+
+def _known_device(name: str) -> str | None:
+    """The id of a valid web session of account ``name`` whose cookie this browser holds, else None."""
+    from tracker.access import resume_session
+
+    web = web_sessions()
+    if web is None or not name:
+        return None
+    token = _cookie_token()
+    if not token:
+        return None
+    found = _web_call(lambda: web.find(token), "find")
+    if found is None or found.username != name:
+        return None
+    user, _, _ = resume_session(found.as_tab_session(), users(), idle_minutes=0)
+    return found.id if user is not None else None
 
 
 def audit(event: str, username: str, detail: str = "") -> None:
@@ -444,10 +683,7 @@ def _session_from_cookie(idle: int):
     web = web_sessions()
     if web is None:
         return None
-    try:
-        token = st.context.cookies.get(sessions.COOKIE_NAME)
-    except Exception:   # no browser request (tests)
-        return None
+    token = _cookie_token()
     if not isinstance(token, str) or not token or st.session_state.get("web_cookie_seen") == sessions.digest(token):
         return None
     st.session_state["web_cookie_seen"] = sessions.digest(token)
@@ -493,7 +729,8 @@ def _begin_web_session(user) -> None:
     web = web_sessions()
     if web is None:
         return
-    began = _web_call(lambda: web.begin(user.username, user.epoch, idle_minutes=load_settings().idle_minutes), "begin")
+    began = _web_call(lambda: web.begin(user.username, user.epoch, account=user.uid,
+                                        idle_minutes=load_settings().idle_minutes), "begin")
     if began is not None:
         st.session_state["web_session"] = (began[0], time.time())
         st.session_state["web_bind"] = (began[1], time.time())
@@ -571,10 +808,14 @@ def _attempt_sign_in() -> None:
     """The sign-in form's callback: runs before the page, so it can empty the password field."""
     from tracker.access import sign_in, start_session
 
-    name = (st.session_state.get("login_user") or "").strip()
+    from tracker.access import normalise_text
+
+    name = normalise_text(st.session_state.get("login_user") or "").strip()
     secret = st.session_state.get("login_password") or ""
     st.session_state["login_password"] = ""  # a failed attempt must not leave the password typed in
-    result = sign_in(users(), throttle(), name, secret, client=_client(), audit=audit)
+    client, trusted = _client()
+    result = sign_in(users(), throttle(), name, secret, client=client, client_trusted=trusted,
+                     device=_known_device(name), audit=audit)
     if result.ok:
         st.session_state["auth"] = start_session(result.user)
         _begin_web_session(result.user)
@@ -613,14 +854,30 @@ def _sign_out() -> None:
         audit("sign_out", session.username)
 
 
+def _has_data() -> bool:
+    """Whether the database holds any submission (an emptied users file must not make a new admin then)."""
+    try:
+        return bool(store().submissions())
+    except Exception:   # an unreadable database: take it that there is data, never make an admin
+        return True
+
+
 def login_box(lang: str) -> None:
     """Sign in / out in the sidebar. On a first run with no users, an admin is created and its
     password printed once in the terminal that started the dashboard."""
-    from tracker.access import ensure_admin, signed_out_message
+    from tracker.access import UserError, ensure_admin, signed_out_message, users_file_problem
     from tracker.settings import load_settings
 
     store_ = users()
-    password = ensure_admin(store_)
+    try:
+        problem = users_file_problem(store_, has_data=_has_data, lang=lang)
+        password = None if problem else ensure_admin(store_)
+    except UserError as exc:
+        problem = users_file_problem(store_, error=exc, lang=lang)
+        password = None
+    if problem:   # a damaged or emptied users file: nobody signs in, every page still shows
+        st.sidebar.container(border=True).error(problem)
+        return
     if password:
         print("=" * 72, flush=True)
         print(f"NQ45 Tracker: tài khoản quản trị đầu tiên / first admin: admin  mật khẩu / password: {password}", flush=True)
@@ -666,20 +923,53 @@ def presentation_mode(lang: str) -> bool:
             st.query_params["present"] = "1"
             st.rerun()
         return False
+    # A chart fills the screen below its title and status line, never more: each chart container
+    # (ui.chart(present=True)) is given the height left, and Plotly lays the figure out in it, so the
+    # x axis with its years and every bar's base stay on screen.
     st.markdown(
         """<style>
         [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
         [data-testid="stToolbar"], [data-testid="stDecoration"], footer {display: none !important;}
-        .block-container {padding-top: 1rem !important; max-width: 100% !important;}
-        .stPlotlyChart {min-height: 78vh;}
-        h1 {font-size: 2.6rem !important;}
+        .block-container {padding-top: 0.6rem !important; padding-bottom: 1rem !important; max-width: 100% !important;}
+        .st-key-present_exit button, .st-key-nq_present_nav button {min-height: 2rem; padding: 0.1rem 0.6rem;}
+        /* The chart's box is given its height by ui.chart (the screen less what stands above it). */
+        [class*="st-key-nq_present_chart_"] {flex: 0 0 auto !important;}
+        [class*="st-key-nq_present_chart_"] .stPlotlyChart {height: 100% !important;}
+        h1 {font-size: 2.2rem !important;}
         </style>""",
         unsafe_allow_html=True,
     )
-    if st.button("✕ " + t("app.presentation_exit", lang), key="present_exit"):
+    if st.button("✕ " + t("app.presentation_exit", lang), key="present_exit", type="tertiary"):
         del st.query_params["present"]
         st.rerun()
     return True
+
+
+def presenting() -> bool:
+    return st.query_params.get("present") == "1"
+
+
+def present_step(count: int, lang: str, key: str, demo: bool = False) -> int:
+    """Which of ``count`` charts presentation mode shows now (0-based), with buttons to step and the
+    arrow keys (Streamlit's button shortcuts) doing the same."""
+    state = f"nq_present_{key}"
+    k = min(max(0, st.session_state.get(state, 0)), max(0, count - 1))
+
+    def move(step: int) -> None:
+        st.session_state[state] = min(max(0, k + step), max(0, count - 1))
+
+    nav = st.container(key="nq_present_nav", horizontal=True, vertical_alignment="center")
+    nav.button("← " + t("present.prev", lang), key=f"{state}_prev", on_click=move, args=(-1,), disabled=k == 0,
+               shortcut="Left")
+    nav.markdown(f"**{t('present.position', lang, k=k + 1, n=count)}**")
+    nav.button(t("present.next", lang) + " →", key=f"{state}_next", on_click=move, args=(1,),
+               disabled=k >= count - 1, shortcut="Right")
+    nav.caption(t("present.keys", lang))
+    if demo:   # the banner is left out to give the chart the screen; the mark is not
+        nav.markdown(f"<span style='color:#c92a2a;font-weight:700'>{plain_html(t('present.demo', lang))}</span>",
+                     unsafe_allow_html=True)
+    st.session_state[state] = k
+    return k
 
 
 def briefing_buttons(unit: str, snap, lang: str) -> None:
@@ -691,14 +981,28 @@ def briefing_buttons(unit: str, snap, lang: str) -> None:
         if not ok:
             st.warning(why if lang != "en" else why)
             st.caption(t("unit.png_browser", lang))
-        if st.button(t("unit.make_deck", lang), key="make_deck"):
-            with st.spinner(t("unit.making_deck", lang)):
+        from tracker import brief
+
+        deck_col, pdf_col = st.columns(2)
+        if deck_col.button(t("unit.make_deck", lang), key="make_deck", icon=":material/slideshow:"):
+            with deck_col, st.spinner(t("unit.making_deck", lang)):
                 st.session_state[f"deck_{unit}"] = briefing.build_deck(catalogue(), snap, unit, lang=lang)
         deck = st.session_state.get(f"deck_{unit}")
         if deck:
-            st.download_button(t("unit.deck", lang), deck, file_name=f"nq45_{unit}_{snap.latest_period}.pptx",
-                               mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
-                               key="deck_download")
+            deck_col.download_button(t("unit.deck", lang), deck, file_name=f"nq45_{unit}_{snap.latest_period}.pptx",
+                                     mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                                     key="deck_download")
+        # The A4 brief beside the deck (tracker.brief): made on the server, its text searchable.
+        if pdf_col.button(t("brief.make", lang), key="make_pdf", icon=":material/picture_as_pdf:"):
+            with pdf_col, st.spinner(t("brief.making", lang)):
+                try:
+                    st.session_state[f"pdf_{unit}"] = brief.build_brief(catalogue(), snap, unit, lang=lang)
+                except brief.BriefUnavailable as exc:
+                    pdf_col.error(t("brief.failed", lang, why=exc.message(lang)))
+        pdf = st.session_state.get(f"pdf_{unit}")
+        if pdf:
+            pdf_col.download_button(t("brief.download", lang), pdf, file_name=brief.brief_filename(unit, snap.latest_period),
+                                    mime="application/pdf", key="pdf_download", icon=":material/download:")
         if ok and st.button(t("unit.make_pngs", lang), key="make_pngs"):
             with st.spinner(t("unit.making_pngs", lang)):
                 st.session_state[f"pngs_{unit}"] = briefing.unit_pngs_zip(catalogue(), snap, unit, lang=lang)

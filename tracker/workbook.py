@@ -67,11 +67,19 @@ COLUMN_LABELS: dict[str, tuple[str, str]] = {
     "status": ("Trạng thái", "Status"),
     "completed_on": ("Ngày hoàn thành", "Completion date"),
     "evidence": ("Minh chứng", "Evidence"),
+    "value_status": ("Loại số liệu", "Kind of figure"),
 }
-DATA_COLUMNS = ("code", "sector", "name", "measure", "target", "previous", "value", "scope", "note", "source")
-BULK_COLUMNS = ("code", "sector", "unit", "period", "value", "note", "source")
+DATA_COLUMNS = ("code", "sector", "name", "measure", "target", "previous", "value", "value_status", "scope", "note",
+                "source")
+BULK_COLUMNS = ("code", "sector", "unit", "period", "value", "note", "source")  # "Loại số liệu" may be added
 MILESTONE_COLUMNS = ("code", "task", "agency", "due", "status", "completed_on", "evidence")
-FILL_COLUMNS = {"value", "note", "source", "status", "completed_on", "evidence"}
+FILL_COLUMNS = {"value", "value_status", "note", "source", "status", "completed_on", "evidence"}
+# value status code -> (label in the Vietnamese form, label in the English form)
+VALUE_STATUS_LABELS: dict[str, tuple[str, str]] = {
+    "estimate": ("Ước tính", "Estimate"),
+    "preliminary": ("Sơ bộ", "Preliminary"),
+    "official": ("Chính thức", "Official"),
+}
 
 # A target set for an area that has since changed (Bắc Giang's, reported by Bắc Ninh) asks for the figure of
 # that area; where the office cannot separate it, it says so and gives the whole unit's figure, which is
@@ -97,7 +105,7 @@ INSTRUCTION_KEYS: dict[str, tuple[str, str]] = {
 
 _WIDTHS = {"code": 34, "sector": 16, "unit": 16, "period": 11, "name": 52, "measure": 13, "target": 30,
            "previous": 13, "value": 15, "scope": 24, "note": 28, "source": 28, "task": 60, "agency": 30, "due": 26,
-           "status": 18, "completed_on": 16, "evidence": 30}
+           "status": 18, "completed_on": 16, "evidence": 30, "value_status": 14}
 _HEADER_FILL = PatternFill("solid", fgColor="1F4E78")
 _HEADER_FONT = Font(bold=True, color="FFFFFF")
 _FILL_FILL = PatternFill("solid", fgColor="FFF2CC")  # the cells to fill, pale yellow
@@ -298,7 +306,8 @@ def _validation(key: str, low: str, high: str | None, lang: str) -> DataValidati
     return dv
 
 
-def _instructions(wb: Workbook, catalogue: Catalogue, unit: str, period: str, lang: str, bulk: bool = False) -> None:
+def _instructions(wb: Workbook, catalogue: Catalogue, unit: str, period: str, lang: str, bulk: bool = False,
+                  window=None) -> None:
     ws = wb.active
     ws.title = SHEET_INSTRUCTIONS
     p = parse_period(period) if not bulk else None
@@ -313,6 +322,10 @@ def _instructions(wb: Workbook, catalogue: Catalogue, unit: str, period: str, la
         (INSTRUCTION_KEYS["period"][lang == "en"], p.code if p else "*"),
         (INSTRUCTION_KEYS["form_version"][lang == "en"], FORM_VERSION),
     ]
+    if window is not None:
+        from tracker.calendar import window_line
+
+        lines.insert(2, ("Thời hạn" if lang != "en" else "Window", window_line(window, lang)))
     for n, (key, value) in enumerate(lines, 3):
         ws.cell(n, 1, key).font = Font(bold=True)
         ws.cell(n, 2, value)
@@ -351,16 +364,22 @@ def _instructions(wb: Workbook, catalogue: Catalogue, unit: str, period: str, la
 
 
 def build_form(catalogue: Catalogue, unit: str, period: str, previous: dict[str, float] | None = None,
-               lang: str = "vi") -> bytes:
-    """The form ``unit`` fills for ``period`` ("2026-Q3" or "2026"), as .xlsx bytes."""
+               lang: str = "vi", window=None) -> bytes:
+    """The form ``unit`` fills for ``period`` ("2026-Q3" or "2026"), as .xlsx bytes.
+
+    ``window`` (tracker.calendar.Window): the report's data window and deadline, said on the form."""
     previous = previous or {}
     p = parse_period(period)
     unit_name = catalogue.name(unit, lang)
     wb = Workbook()
-    _instructions(wb, catalogue, unit, p.code, lang)
+    _instructions(wb, catalogue, unit, p.code, lang, window=window)
     title = (f"Biểu báo cáo số liệu thực hiện Nghị quyết 45-NQ/TW — {unit_name} — {p.label('vi')}" if lang != "en"
              else f"Resolution 45-NQ/TW progress report — {unit_name} — {p.label('en')}")
     span = f"{p.start():%d/%m/%Y} – {p.end():%d/%m/%Y}"
+    if window is not None:
+        from tracker.calendar import window_line
+
+        span = window_line(window, lang)
 
     # --- data -----------------------------------------------------------------------------------
     ws = wb.create_sheet(SHEET_DATA)
@@ -372,6 +391,10 @@ def build_form(catalogue: Catalogue, unit: str, period: str, previous: dict[str,
     data_widths = {n: _WIDTHS[f] for f, n in col.items()}
     rules: dict[str, tuple[DataValidation, list[str]]] = {}
     scope_cells: list[str] = []
+    # A report whose data window closes before the period ends (Decree 09: the 14th of its last month)
+    # carries estimates ("ước thực hiện") unless the clerk says otherwise; after the period, official.
+    default_status = "estimate" if window is not None and window.data_to < p.end() else "official"
+    status_label = VALUE_STATUS_LABELS[default_status][lang == "en"]
     row = _HEADER_ROW
     for ind, sector, sector_name in data_rows(catalogue, unit, p.code):
         row += 1
@@ -387,7 +410,7 @@ def build_form(catalogue: Catalogue, unit: str, period: str, previous: dict[str,
         prev = previous.get(ind.id) if not sector else None
         values = {"code": ind.id, "sector": sector or None, "name": name, "measure": ind.unit_label(lang),
                   "target": fmt_target(ind, lang), "previous": prev, "value": None,
-                  "scope": SCOPE_LABELS["target"][lang == "en"] if old_area else None, "note": None, "source": None}
+                  "value_status": status_label, "scope": SCOPE_LABELS["target"][lang == "en"] if old_area else None, "note": None, "source": None}
         _fit_row(ws, row, {n: values[f] for f, n in col.items()}, data_widths)
         for field, n in col.items():
             cell = _put(ws, row, n, values[field])
@@ -406,6 +429,14 @@ def build_form(catalogue: Catalogue, unit: str, period: str, previous: dict[str,
         rules[key][1].append(f"{get_column_letter(col['value'])}{row}")
         if old_area:
             scope_cells.append(f"{get_column_letter(col['scope'])}{row}")
+    if row > _HEADER_ROW:
+        status_dv = DataValidation(type="list", allow_blank=False, formula1='"' + ",".join(
+            labels[lang == "en"] for labels in VALUE_STATUS_LABELS.values()) + '"')
+        status_dv.showErrorMessage = True
+        status_dv.error = ("Chọn trong danh sách." if lang != "en" else "Pick one from the list.")
+        ws.add_data_validation(status_dv)
+        letter = get_column_letter(col["value_status"])
+        status_dv.add(f"{letter}{_HEADER_ROW + 1}:{letter}{row}")
     if scope_cells:
         scope_dv = DataValidation(type="list", allow_blank=True, formula1='"' + ",".join(
             labels[lang == "en"] for labels in SCOPE_LABELS.values()) + '"')

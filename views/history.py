@@ -79,7 +79,8 @@ elif sub.status == "withdrawn":
 elif user is None:
     st.caption(t("hist.sign_in_to_withdraw", lang))
 else:
-    decision = can_withdraw(user, sub.unit, sub.period, sub.uploaded_by, today(), settings.lock_days)
+    decision = can_withdraw(user, sub.unit, sub.period, sub.uploaded_by, today(), settings.lock_days,
+                            settings.reporting_calendar)
     if not decision.allowed:
         st.text(decision.message_en if lang == "en" else decision.message_vi)
     else:

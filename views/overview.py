@@ -1,10 +1,12 @@
-"""Tổng quan: who is behind and by how much — tiles, the ranked list, what changed, unit cards, matrix."""
+"""Tổng quan: who is behind and by how much — the worst items first (a phone's first screen), tiles,
+the chosen province's progress picture, the ranked list, what changed, unit cards, matrix."""
 
 import html
 
 import streamlit as st
 
 from tracker import ui
+from tracker.brief import picture_figure
 from tracker.i18n import t
 from tracker.periods import parse_period
 from tracker.progress import overdue_units
@@ -22,6 +24,7 @@ cat = ui.catalogue()
 st.title(t("page.overview", lang))
 live = ui.snapshot()
 ui.demo_banner(live, lang)
+ui.reporting_window(lang)
 if live.empty:
     ui.empty_state(lang)
     st.stop()
@@ -30,14 +33,37 @@ if live.empty:
 quarters = reported_quarters(live)
 if live.latest_period not in quarters:
     quarters.insert(0, live.latest_period)
-c1, _ = st.columns([1, 2])
+units = cat.units_with_targets()
+worst_box = st.container(key="nq_worst")   # filled below, once the quarter is chosen: first on the screen
+c1, c2, _ = st.columns([1, 1, 1])
 as_of = c1.selectbox(t("ov.as_of", lang), quarters, index=0, key="as_of",
                      format_func=lambda p: parse_period(p).label(lang))
 snap = ui.snapshot_at(as_of, live)
 period_label = parse_period(as_of).label(lang)
+# The province whose progress picture is shown: the link's ?unit=, else the one chosen earlier in this
+# session, else the one with most targets behind. Kept in the link and the session, as on its own page.
+chosen = ui.chosen_unit(units)
+default_unit = matrix_units(snap, units, limit=1)[0][:1] or units[:1]
+unit = c2.selectbox(t("pic.choose", lang), units, index=units.index(chosen) if chosen in units else
+                    units.index(default_unit[0]) if default_unit else 0, format_func=lambda u: unit_label(cat, u, lang),
+                    key="overview_unit")
+# An unknown ?unit= is left in the link for the unit page to name; any real choice is kept.
+if unit is not None and (chosen in units or unit != (default_unit[0] if default_unit else None)):
+    ui.keep_unit(unit)
 st.caption(t("ov.intro", lang, period=period_label))
 
-units = cat.units_with_targets()
+with worst_box:
+    # One line each, worst first: what a leader reads on a phone before scrolling.
+    worst = attention_rows(cat, snap, lang, units, limit=3)
+    st.markdown(f"**{t('pic.worst', lang)}**")
+    if worst:
+        st.markdown("<ul class='nq-worst'>" + "".join(
+            # The province's short name: one line on a phone has room for the target too.
+            f"<li>{r['icon']} <b>{html.escape(cat.name(r['unit'], lang))}</b>: <a href='{r['link']}' target='_self'>"
+            f"{html.escape(r['target_name'])}</a> — {html.escape(r['status_label'])}, "
+            f"{html.escape(r['latest_text'])}</li>" for r in worst) + "</ul>", unsafe_allow_html=True)
+    else:
+        st.caption(t("pic.worst_none", lang))
 counts = numeric_counts(snap, units)
 previous_code = parse_period(as_of).previous().code if parse_period(as_of).is_quarter else None
 before = ui.snapshot_at(previous_code, live) if previous_code else None
@@ -62,6 +88,17 @@ tiles[4].metric(t("ov.overdue", lang), tasks["overdue"])
 if counts["direction"]:
     st.caption(f"**{t('ov.direction', lang)}:** " + t("ov.direction_help", lang, right=counts["direction_right"],
                                                         wrong=counts["direction_wrong"], n=counts["direction"]))
+
+# --- the chosen province's progress picture
+if unit is not None:
+    picture = picture_figure(cat, snap, unit, lang, screen=True)
+    if picture.data:
+        ui.chart(picture, f"{unit}_tien-do_{as_of}", key="overview_picture", anchor="tien-do",
+                 present=ui.presenting())
+    else:
+        st.caption(t("pic.no_bars", lang))
+    st.page_link("views/unit.py", label=t("pic.open_unit", lang, unit=cat.name(unit, lang)),
+                 icon=":material/location_on:", query_params={"unit": unit, **({"lang": "en"} if lang == "en" else {})})
 
 # --- the ranked list: worst first, every entry in page text (nothing drawn on a canvas)
 st.header(t("ov.attention", lang), anchor="can-chu-y")
@@ -158,8 +195,18 @@ for name, cells in matrix["rows"]:
         tds.append(f"<td><a href='{c['link']}' target='_self' title='{html.escape(c['target'])}'>"
                    f"{ui.status_chip(c['status'], lang)}<div class='nq-v'>{html.escape(c['value'])}</div></a></td>")
     body.append(f"<tr><td>{html.escape(name)}</td>{''.join(tds)}</tr>")
-st.markdown(f"<div class='nq-scroll'><table class='nq-matrix'><thead><tr><th></th>{head}</tr></thead>"
-            f"<tbody>{''.join(body)}</tbody></table></div>", unsafe_allow_html=True)
+with ui.wide_only():
+    st.markdown(f"<div class='nq-scroll'><table class='nq-matrix'><thead><tr><th></th>{head}</tr></thead>"
+                f"<tbody>{''.join(body)}</tbody></table></div>", unsafe_allow_html=True)
+with ui.phone_only():
+    # A phone shows 1½ columns of a matrix: the same cells as a stacked list, a target and its units.
+    items = []
+    for name, cells in matrix["rows"]:
+        lines = "".join(f"<span class='nq-v'><a href='{c['link']}' target='_self'>{ui.status_chip(c['status'], lang)} "
+                        f"{html.escape(uname)}{': ' + html.escape(c['value']) if c['value'] else ''}</a></span>"
+                        for u, uname in matrix["units"] if (c := cells.get(u)) is not None)
+        items.append(f"<li><b>{html.escape(name)}</b>{lines}</li>")
+    st.markdown(f"<ul class='nq-stack'>{''.join(items)}</ul>", unsafe_allow_html=True)
 
 st.subheader(t("ov.late_title", lang))
 late = overdue_units(live.reported, cat.reporting_units(), live.today)

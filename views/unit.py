@@ -1,11 +1,15 @@
-"""Địa phương: one unit's targets — headline cards, a progress chart per target, its tasks, its lineage."""
+"""Địa phương: one unit's targets — headline cards, the progress picture, a chart per target, its tasks."""
+
+import html
 
 import streamlit as st
 
 from tracker import ui
+from tracker.brief import picture_figure
 from tracker.catalogue import lineage_text
 from tracker.figures import milestone_timeline, progress_figure
 from tracker.i18n import t
+from tracker.picture import has_chart, not_charted
 from tracker.summaries import (caption, chart_anchor, chart_filename, headline, is_direction, milestone_rows,
                                milestone_table, target_label, unit_label, whole_unit_figures)
 
@@ -14,29 +18,68 @@ cat = ui.catalogue()
 snap = ui.snapshot()
 
 units = [u for u in cat.jurisdictions if cat.indicators_for(u)]
-wanted = st.query_params.get("unit")
+wanted = ui.chosen_unit(units)
 unknown = bool(wanted) and wanted not in units
 # A mistyped or old link says so, and no unit is shown in its place.
 index = units.index(wanted) if wanted in units else (None if unknown else 0)
 if unknown:
     st.warning(t("unit.unknown", lang, unit=wanted))
-unit = st.selectbox(t("unit.choose", lang), units, index=index, format_func=lambda u: unit_label(cat, u, lang),
-                    placeholder=t("unit.choose", lang))
+present = ui.presenting()
+if present and not unknown:
+    # The screen is the chart's: the unit comes from the link, and each chart's title names it.
+    unit = units[index]
+else:
+    unit = st.selectbox(t("unit.choose", lang), units, index=index, format_func=lambda u: unit_label(cat, u, lang),
+                        placeholder=t("unit.choose", lang))
 if unit is None:
     st.stop()
-if unit != wanted:
-    st.query_params["unit"] = unit
+ui.keep_unit(unit)
 
-st.title(f"{t('page.unit', lang)}: {cat.name(unit, lang)}")
-for line in lineage_text(cat, unit, lang):
-    st.caption(f":material/merge: {line}")
-ui.demo_banner(snap, lang)
+if present and not snap.empty:
+    present_screen = True
+else:
+    present_screen = False
+    st.title(f"{t('page.unit', lang)}: {cat.name(unit, lang)}")
+if not present_screen:
+    for line in lineage_text(cat, unit, lang):
+        st.caption(f":material/merge: {line}")
+    ui.demo_banner(snap, lang, [unit])
 if snap.empty:
     ui.empty_state(lang)
     st.stop()
 
 cap = caption(cat, snap, lang, [unit])
 res = snap.results.get(unit, {"numeric": [], "milestones": []})
+period = snap.latest_period
+missing = not_charted(cat, snap, unit, lang)
+own = {i.id for i in cat.own_indicators(unit)}
+# Direction-only goals last, in their own group: they have no number to be on track towards.
+# Targets with nothing to draw (unmeasured, replaced, no value yet) are listed, never drawn empty.
+numeric = [a for a in res["numeric"] if not is_direction(a) and has_chart(a)]
+directions = [a for a in res["numeric"] if is_direction(a) and has_chart(a)]
+
+
+def target_chart(a):
+    ind = cat.indicator(a.indicator_id)
+    sector_name = target_label(cat, a.indicator_id, a.sector, lang).split(" — ", 1)[1] if a.sector else ""
+    # "Bắc Ninh — địa bàn tỉnh Bắc Giang cũ": the still's title says whose territory the target covers.
+    return progress_figure(ind, a, unit_name=cat.territory_label(ind, unit, lang), caption=cap, sector_name=sector_name)
+
+
+if present:
+    # One whole chart per screen: the progress picture, then each target's chart, stepping with buttons and keys.
+    items = [("picture", None)] + [("target", a) for a in numeric + directions]
+    k = ui.present_step(len(items), lang, key=unit, demo=snap.shows_demo([unit]))
+    kind, a = items[k]
+    # Titles keep the unit here: the page's own title is left out to give the chart the screen.
+    if kind == "picture":
+        ui.chart(picture_figure(cat, snap, unit, lang, screen=True), f"{unit}_tien-do_{period}", key="present_picture",
+                 present=True)
+    else:
+        ui.chart(target_chart(a), chart_filename(unit, a.indicator_id, a.sector, period),
+                 key=f"present_{a.indicator_id}_{a.sector}", present=True)
+    st.stop()
+
 head = headline(snap, unit)
 cards = [(t("ov.moving_away", lang), head["moving_away"]), (t("ov.slow", lang), head["slow"]),
          (t("ov.good", lang), head["good"]), (t("ov.unknown", lang), head["unknown"]),
@@ -49,28 +92,27 @@ if head["direction"]:
 
 ui.briefing_buttons(unit, snap, lang)
 
+# --- the progress picture: every numeric target at a glance
+if numeric:
+    ui.chart(picture_figure(cat, snap, unit, lang, screen=True), f"{unit}_tien-do_{period}", key="unit_picture",
+             anchor="tien-do", short_title=True)
+ui.not_charted(missing.lines(lang))
+
 st.header(t("unit.targets", lang))
 if not res["numeric"]:
     st.info(t("unit.no_targets", lang))
-own = {i.id for i in cat.own_indicators(unit)}
 shown_inherited = set()
-# Direction-only goals last, in their own group: they have no number to be on track towards.
-numeric = [a for a in res["numeric"] if not is_direction(a)]
-directions = [a for a in res["numeric"] if is_direction(a)]
 # Figures of the whole unit where an old area could not be separated: kept, shown, never judged.
 whole_unit = whole_unit_figures(cat, ui.store().current_observations(units=[unit]), lang)
-for k, a in enumerate(numeric + directions):
+for a in numeric + directions:
     ind = cat.indicator(a.indicator_id)
     if directions and a is directions[0]:
         st.header(t("unit.direction", lang))
     if ind.id not in own and ind.jurisdiction not in shown_inherited:
         shown_inherited.add(ind.jurisdiction)
         st.subheader(t("unit.inherited", lang, name=cat.name(ind.jurisdiction, lang)))
-    sector_name = target_label(cat, a.indicator_id, a.sector, lang).split(" — ", 1)[1] if a.sector else ""
-    # "Bắc Ninh — địa bàn tỉnh Bắc Giang cũ": the title says whose territory the target covers.
-    fig = progress_figure(ind, a, unit_name=cat.territory_label(ind, unit, lang), caption=cap, sector_name=sector_name)
-    ui.chart(fig, chart_filename(unit, a.indicator_id, a.sector, snap.latest_period), key=f"fig_{a.indicator_id}_{a.sector}",
-             anchor=chart_anchor(a.indicator_id, a.sector))
+    ui.chart(target_chart(a), chart_filename(unit, a.indicator_id, a.sector, period), key=f"fig_{a.indicator_id}_{a.sector}",
+             anchor=chart_anchor(a.indicator_id, a.sector), short_title=True)
     if (a.indicator_id, a.sector) in whole_unit:
         st.info(whole_unit[(a.indicator_id, a.sector)], icon=":material/call_split:")
 
@@ -79,8 +121,18 @@ rows = milestone_rows(cat, snap, lang, [unit])
 if not rows:
     st.info(t("unit.no_tasks", lang))
 else:
-    fig = milestone_timeline(rows, title=f"{cat.name(unit, lang)} — {t('ms.timeline', lang)}", caption=cap, today=snap.today)
-    ui.chart(fig, f"{unit}_nhiem-vu_{snap.latest_period}", key="unit_timeline")
+    fig = milestone_timeline(rows, title=f"{cat.name(unit, lang)} — {t('ms.timeline', lang)}", caption=cap,
+                             today=snap.today, with_unit=False)
+    ui.chart(fig, f"{unit}_nhiem-vu_{period}", key="unit_timeline", short_title=True)
     table = milestone_table(rows, lang)
-    ui.table(table, lang)
-    ui.downloads(table, f"{unit}_nhiem-vu_{snap.latest_period}", lang, key="unit_tasks")
+    with ui.wide_only():
+        ui.table(table, lang)
+    with ui.phone_only():
+        # A phone gets the tasks as a stacked list: name, status and deadline, one entry each.
+        st.markdown("<ul class='nq-stack'>" + "".join(
+            f"<li>{ui.status_chip(r['status'], lang)} {html.escape(r['name'])}"
+            f"<span class='nq-v'>{html.escape(r['due_text'] or '')}"
+            + (f" · {html.escape(r['reported'])}" if r.get("reported") else "") + "</span></li>" for r in rows)
+            + "</ul>", unsafe_allow_html=True)
+    ui.downloads(table, f"{unit}_nhiem-vu_{period}", lang, key="unit_tasks")
+ui.scroll_to_link()

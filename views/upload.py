@@ -5,13 +5,15 @@ import streamlit as st
 
 from tracker import ui
 from tracker.access import can_upload, period_lock_state
+from tracker.completeness import completeness
 from tracker.changes import counts, preview, preview_rows
 from tracker.i18n import fmt_date, t
 from tracker.report import sentences
 from tracker.ingest import read_form
 from tracker.store import StoreError
-from tracker.periods import Period, latest_ended_quarter, parse_period, today
+from tracker.periods import parse_period, today
 from tracker.settings import load_settings
+from tracker.upload_policy import calendar_notice, late_contact
 from tracker.workbook import build_form, form_filename
 
 lang = ui.lang()
@@ -37,28 +39,34 @@ if not allowed:
     st.error(t("up.no_units", lang))
     st.stop()
 
-last = latest_ended_quarter(now)
-periods = [last]
-for _ in range(7):
-    periods.append(periods[-1].previous())
-periods += [Period(y) for y in range(now.year - 1, 2023, -1)]
-periods.sort(reverse=True)
-
+cal = settings.reporting_calendar
+notice = calendar_notice(cal, now, lang)
+# The calendar first: what is open now and until when, or when the next window opens.
+(st.info if notice.state == "open" else st.warning)("  \n".join(notice.lines))
+codes = [p.code for p in notice.periods]
 c1, c2 = st.columns(2)
 unit = c1.selectbox(t("up.unit", lang), allowed, format_func=lambda u: cat.name(u, lang), key="up_unit")
-period = c2.selectbox(t("up.period", lang), [p.code for p in periods], format_func=lambda p: parse_period(p).label(lang),
-                      key="up_period")
-state, closes = period_lock_state(period, now, settings.lock_days)
-decision = can_upload(user_for_view, unit, period, now, settings.lock_days)
+period = c2.selectbox(t("up.period", lang), codes, index=codes.index(notice.default_period.code)
+                      if notice.default_period.code in codes else 0,
+                      format_func=lambda p: parse_period(p).label(lang), key="up_period")
+window = cal.window(parse_period(period))
+st.caption(completeness(cat, store, window).summary(lang))
+state, closes = period_lock_state(period, now, settings.lock_days, cal)
+decision = can_upload(user_for_view, unit, period, now, settings.lock_days, cal)
 if state == "open":
     st.caption(t("up.open_until", lang, date=fmt_date(closes, lang)))
 if not decision.allowed:
     st.warning(decision.message_en if lang == "en" else decision.message_vi)
+    if decision.code == "period_locked":
+        st.caption(late_contact(settings.contact, lang))
 
 st.subheader(t("up.step1", lang))
-form = build_form(cat, unit, period, store.previous_values(unit, period))
+form = build_form(cat, unit, period, store.previous_values(unit, period), window=window)
 st.download_button(t("up.download_form", lang), form, file_name=form_filename(unit, period),
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="form_download")
+if not decision.allowed:
+    # The lock (or a window not yet open) is said before any file is read; the form stays for preparing.
+    st.stop()
 
 st.subheader(t("up.step2", lang))
 receipt = st.session_state.get("up_receipt")
@@ -86,7 +94,7 @@ if cache_key not in st.session_state:
     st.session_state[cache_key] = read_form(
         content, upload.name, cat, today=now, previous=store.previous_values,
         expected_units=None if user_for_view.role == "admin" else set(user_for_view.units),
-        max_bytes=settings.upload_max_mb * 1_000_000,
+        max_bytes=settings.upload_max_mb * 1_000_000, calendar=cal,
         progress=lambda fraction, stage: bar.progress(min(fraction, 1.0), text=t(f"up.stage.{stage}", lang)))
     bar.empty()
 parsed = st.session_state[cache_key]
@@ -104,7 +112,7 @@ if not parsed.ok:
     st.stop()
 refusals, overrides = [], []
 for u, p in sorted({(o.unit, o.period) for o in parsed.observations} | {(m.unit, m.period) for m in parsed.milestones}):
-    d = can_upload(user_for_view, u, p, now, settings.lock_days)
+    d = can_upload(user_for_view, u, p, now, settings.lock_days, cal)
     if not d.allowed:
         refusals.append(d.message_en if lang == "en" else d.message_vi)
     elif d.code == "admin_override":
@@ -127,6 +135,11 @@ for col, key in zip(cols, ("new", "changed", "unchanged", "milestone")):
     col.metric(t(f"up.count.{key}", lang), n[key])
 st.dataframe(pd.DataFrame(preview_rows(changes, cat, lang)), hide_index=True, width="stretch")
 
+touched = {o.unit for o in parsed.observations} | {m.unit for m in parsed.milestones}
+for demo_unit in sorted(touched & store.demo_units()):
+    st.warning(t("up.demo_unit", lang, name=cat.name(demo_unit, lang) if demo_unit in cat.jurisdictions else demo_unit))
+if touched & store.demo_units() and user_for_view.role == "admin":
+    st.page_link("views/golive.py", label=t("up.offer_golive", lang), icon=":material/rocket_launch:")
 checked = True
 if parsed.report.warnings:
     checked = st.checkbox(t("up.checked_warnings", lang, n=len(parsed.report.warnings)), key=f"ack_{cache_key}")

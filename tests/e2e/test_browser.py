@@ -8,102 +8,11 @@ then is refused a Bắc Giang form; a viewer finds no upload page. Screenshots g
 from __future__ import annotations
 
 import io
-import os
-import subprocess
-import sys
-from contextlib import contextmanager
-from pathlib import Path
 
-import pytest
+from tests.support.browser import needs_chromium
+from tests.support.browser import sign_in as _sign_in
 
-from tests.conftest import ROOT
-from tracker.server import free_port, wait_until_healthy
-
-CHROMIUM = "/usr/bin/chromium"
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (make test installs it)")
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
-               "--disable-component-update", "--disable-sync", "--disable-dev-shm-usage"]
-
-
-
-
-@contextmanager
-def serve_dashboard(base: Path, extra_env: dict | None = None, users=()):
-    """The dashboard served by the production entry (tracker.server, app.py) on a free port, over its own demo database
-    in ``base`` (seeded by the real first-run command; the server process owns that file); ``users``: (name, role,
-    password, units) added before it starts."""
-    from tests.conftest import TODAY
-    from tracker.access import UserStore
-
-    seeded = {"TRACKER_DB": str(base / "tracker.duckdb"), "TRACKER_USERS": str(base / "users.toml"),
-              "TRACKER_TODAY": TODAY, **(extra_env or {})}
-    env = {**os.environ, **seeded, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-m", "tracker", "seed", "--if-empty"], cwd=ROOT, env=env,
-                          capture_output=True, text=True)
-    assert done.returncode == 0, done.stdout + done.stderr
-    assert "mật khẩu / password:" in done.stdout   # the first admin's password is printed once
-    store = UserStore(seeded["TRACKER_USERS"])
-    for name, role, password, units in users:
-        store.add_user(name, role, password, units=units)
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tracker.server", "--server.port", str(port),   # as `make run`: app.py
-         "--server.headless", "true", "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    if not wait_until_healthy(url, proc, timeout=60):
-        proc.kill()
-        raise RuntimeError("streamlit did not start: " + proc.stdout.read().decode(errors="replace")[-2000:])
-    try:
-        yield {"url": url, **seeded}
-    finally:
-        proc.terminate()
-        try:
-            proc.wait(10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    with serve_dashboard(tmp_path_factory.mktemp("e2e"), users=[
-            ("canbo.khanhhoa", "uploader", "mat-khau-kh-2026", ("khanh-hoa",)),
-            ("lanhdao", "viewer", "mat-khau-ld-2026", ())]) as served:
-        yield served
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1600, "height": 1000}, accept_downloads=True, locale="vi-VN")
-    pg = context.new_page()
-    pg.set_default_timeout(60_000)
-    yield pg
-    context.close()
-
-
-def _wait_ready(page):
-    page.wait_for_selector('[data-testid="stApp"]')
-    page.wait_for_function("() => !document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=60_000)
-    page.wait_for_timeout(500)
-
-
-def _sign_in(page, url, user, password):
-    page.goto(url)
-    _wait_ready(page)
-    page.get_by_label("Tên đăng nhập").fill(user)
-    page.get_by_label("Mật khẩu").fill(password)
-    page.get_by_role("button", name="Đăng nhập").click()
-    page.get_by_text(f"Đang đăng nhập: {user}").wait_for()
+pytestmark = needs_chromium
 
 
 def test_leader_sees_overview_and_unit_page(server, page, output_dir):
@@ -118,7 +27,9 @@ def test_leader_sees_overview_and_unit_page(server, page, output_dir):
     page.goto(server["url"] + "/dia-phuong?unit=khanh-hoa")
     page.get_by_role("heading", name="Địa phương: Khánh Hòa").wait_for()
     page.locator(".js-plotly-plot").nth(1).wait_for()
-    text = page.locator(".js-plotly-plot").first.inner_text()
+    # First the progress picture of every numeric target, then one chart per target.
+    assert "Mục tiêu" in page.locator(".js-plotly-plot").first.inner_text()
+    text = page.locator(".js-plotly-plot").nth(1).inner_text()
     # On screen the chart's title, status and source are page text around it (they wrap on a phone).
     assert "Mục tiêu 2030" in text and "Cập nhật: Quý III/2026" in page.inner_text("body")
     page.screenshot(path=str(output_dir / "e2e_unit_khanh-hoa.png"), full_page=True)

@@ -9,26 +9,25 @@ Before issue 14 the server held the file for its whole life and each of these co
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from tests.conftest import ROOT, TODAY
-from tests.e2e.test_browser import CHROMIUM, LAUNCH_ARGS, _wait_ready
-from tracker.server import free_port, wait_until_healthy
+from tests.support import ROOT
+from tests.support.browser import CHROMIUM, LAUNCH_ARGS, needs_chromium
+from tests.support.browser import wait_ready as _wait_ready
+from tests.support.installation import child_env, cli, installation
+from tests.support.servers import running_server
 
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed (make test installs it)")
+pytestmark = needs_chromium
 
 VALUE = 8765          # a value no demo form carries
 SHOWN = "8.765"       # as the unit page writes it
 
 
 def _cli(env, *args, timeout=240) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "tracker", *args], cwd=ROOT, env=env, capture_output=True, text=True,
-                          timeout=timeout)
+    return cli(env, *args, timeout=timeout)
 
 
 def _ok(done: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
@@ -41,28 +40,10 @@ def _ok(done: subprocess.CompletedProcess) -> subprocess.CompletedProcess:
 def running(tmp_path_factory):
     """A seeded installation in a temp folder and the dashboard serving it on a free port."""
     base = tmp_path_factory.mktemp("concurrent")
-    env = {**os.environ, "TRACKER_DB": str(base / "tracker.duckdb"), "TRACKER_USERS": str(base / "users.toml"),
-           "TRACKER_TODAY": TODAY, "PYTHONPATH": str(ROOT)}
+    env = child_env(installation(base))
     _ok(_cli(env, "seed", "--if-empty", timeout=600))
-    port = free_port()
-    log = (base / "streamlit.log").open("w+")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port), "--server.address",
-         "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    if not wait_until_healthy(url, proc, timeout=120):
-        proc.kill()
-        log.seek(0)
-        raise RuntimeError("streamlit did not start: " + log.read()[-2000:])
-    yield {"url": url, "env": env, "base": base, "proc": proc}
-    proc.terminate()
-    try:
-        proc.wait(15)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+    with running_server("dashboard.py", env, log=base / "streamlit.log", timeout=120) as server:
+        yield {"url": server.url, "env": env, "base": base, "proc": server.proc}
 
 
 @pytest.fixture(scope="module")

@@ -1,11 +1,15 @@
 """Every page is laid out for a laptop, a small laptop and a phone, measured in a real browser.
 
-At 1440×900, 1280×800 and 390×844 (Playwright driving Debian's /usr/bin/chromium) every page is
+At 1920×1080, 1440×900, 1280×800 and 390×844 (Playwright driving Debian's /usr/bin/chromium) every page is
 opened and, in every Plotly chart, every text element (ticks, labels, annotations, legend) must lie
 inside its SVG and no two may overlap — the demo watermark excepted, it is meant to lie under the
 rest. A chart's plot area must keep at least half its width (no squashed charts on a phone), the
 page must not scroll sideways, and the overview's ranked list entries must not be cut. Screenshots
 go to test-output/layout/ for a person to look at.
+
+Presentation mode must show each chart whole on one screen (stepped with the arrow keys), printing
+must drop the sidebar and fit every chart to the A4 width, and on a phone the overview's first screen
+names the worst items.
 
 Set LAYOUT_URL=http://127.0.0.1:8501 to measure a dashboard that is already running.
 """
@@ -17,10 +21,12 @@ import time
 
 import pytest
 
-from tests.conftest import OUTPUT
-from tests.e2e.test_browser import CHROMIUM, LAUNCH_ARGS, pytestmark, server  # noqa: F401  (skip, fixture)
+from tests.support import OUTPUT
+from tests.support.browser import CHROMIUM, LAUNCH_ARGS, needs_chromium
 
-SIZES = [(1440, 900), (1280, 800), (390, 844)]
+pytestmark = needs_chromium
+
+SIZES = [(1920, 1080), (1440, 900), (1280, 800), (390, 844)]
 PAGES = {
     "tong-quan": "/tong-quan",
     "dia-phuong-khanh-hoa": "/dia-phuong?unit=khanh-hoa",
@@ -166,6 +172,127 @@ def test_every_page_is_laid_out_without_overlap_or_clipping(base_url, chromium, 
         page.close()
     assert charts_seen, "no chart was measured"
     assert not problems, "\n".join(problems)
+
+
+def _chart_problems(page, where: str) -> list[str]:
+    problems = []
+    for chart in page.evaluate(MEASURE_CHARTS):
+        texts = [t for t in chart["texts"] if not any(w in t["text"] for w in WATERMARKS)]
+        for a, b in overlaps(texts):
+            problems.append(f"{where} chart {chart['index']}: '{a}' overlaps '{b}'")
+        for text in outside(texts, chart["box"]):
+            problems.append(f"{where} chart {chart['index']}: '{text}' lies outside the chart")
+    return problems
+
+
+@pytest.mark.parametrize("width,height", [(1920, 1080), (1440, 900), (1280, 800)], ids=["1920", "1440", "1280"])
+def test_presentation_mode_shows_each_chart_whole_on_one_screen(base_url, chromium, width, height):
+    """Every chart of a unit in turn, stepped with the right arrow key: one chart on the screen, its
+    whole box (x axis and years included) inside the window, nothing overlapping or cut."""
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page = chromium.new_page(viewport={"width": width, "height": height})
+    problems = []
+    try:
+        page.goto(base_url + "/dia-phuong?unit=khanh-hoa&present=1")
+        _settle(page)
+        body = page.inner_text("body")
+        total = int(body.split("Biểu đồ 1/")[1].split()[0])
+        assert total >= 3, body[:300]
+        seen = set()
+        for k in range(total):
+            charts = page.evaluate(MEASURE_CHARTS)
+            where = f"presentation {width}x{height} step {k + 1}"
+            if len(charts) != 1:
+                problems.append(f"{where}: {len(charts)} charts on the screen")
+            for chart in charts:
+                if chart["box"]["bottom"] > height + 1 or chart["box"]["top"] < 0:
+                    problems.append(f"{where}: chart box {chart['box']['top']:.0f}–{chart['box']['bottom']:.0f} px "
+                                    f"is not inside the {height} px window")
+            # which chart this is: its title (the page text above it)
+            seen.add(page.evaluate("Array.from(document.querySelectorAll('[data-testid=stMain] h3')).map(h => h.innerText).join('|')"))
+            problems += _chart_problems(page, where)
+            if k in (0, 1):
+                page.screenshot(path=str(SHOTS / f"presentation-{k + 1}_{width}x{height}.png"))
+            if k < total - 1:
+                page.keyboard.press("ArrowRight")
+                _settle(page)
+                if f"Biểu đồ {k + 2}/{total}" not in page.inner_text("body"):
+                    problems.append(f"{where}: the right arrow key did not step to chart {k + 2}")
+        assert len(seen) == total, "stepping showed the same chart twice"
+    finally:
+        page.close()
+    assert not problems, "\n".join(problems)
+
+
+@pytest.mark.parametrize("path", ["/dia-phuong?unit=khanh-hoa", "/tong-quan?unit=khanh-hoa"], ids=["unit", "overview"])
+def test_print_drops_the_sidebar_and_fits_charts_to_a4(base_url, chromium, path):
+    """Printed (print media): no sidebar nor sign-in box, every chart at most the A4 width with all its
+    texts inside — the target year 2030 included."""
+    from tracker.ui import PRINT_WIDTH_PX
+
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page = chromium.new_page(viewport={"width": 1280, "height": 800})
+    try:
+        page.goto(base_url + path)
+        _settle(page)
+        page.emulate_media(media="print")
+        time.sleep(1.5)
+        name = path.strip("/").split("?")[0]
+        page.screenshot(path=str(SHOTS / f"print-{name}_1280x800.png"))
+        assert not page.locator("[data-testid='stSidebar']").is_visible()
+        assert not page.get_by_text("Đăng nhập").first.is_visible() if page.get_by_text("Đăng nhập").count() else True
+        charts = page.evaluate(MEASURE_CHARTS)
+        assert charts
+        problems = _chart_problems(page, f"print {path}")
+        for chart in charts:
+            if chart["box"]["width"] > PRINT_WIDTH_PX + 2:
+                problems.append(f"print {path} chart {chart['index']}: {chart['box']['width']:.0f} px wide")
+        if "dia-phuong" in path:
+            years = [t["text"] for c in charts for t in c["texts"]]
+            assert "2030" in years, "the target year is not in view on the printed charts"
+        assert not problems, "\n".join(problems)
+        page.emulate_media(media="screen")
+    finally:
+        page.close()
+
+
+def test_phone_first_screen_names_the_worst_items(base_url, chromium):
+    """At 390 px the overview's first screen (844 px) names the worst two or three targets, each on one line."""
+    page = chromium.new_page(viewport={"width": 390, "height": 844})
+    try:
+        page.goto(base_url + "/tong-quan")
+        _settle(page)
+        items = page.evaluate("""() => Array.from(document.querySelectorAll('ul.nq-worst li')).map(li => {
+            const r = li.getBoundingClientRect();
+            return {text: li.innerText, top: r.top, bottom: r.bottom, height: r.height,
+                    line: parseFloat(getComputedStyle(li).lineHeight) || 24}; })""")
+        assert 2 <= len(items) <= 3, items
+        for item in items:
+            assert item["bottom"] <= 844, f"below the first screen: {item}"
+            assert item["height"] < 2 * item["line"] + 8, f"more than one line: {item}"
+        # The matrix is a stacked list on a phone, not 1½ columns of a table.
+        assert not page.locator(".nq-matrix").first.is_visible()
+        assert page.locator("ul.nq-stack").first.count() == 1
+    finally:
+        page.close()
+
+
+def test_a_target_link_lands_on_its_own_chart(base_url, chromium):
+    """From the overview's ranked list, a target's link opens its unit page scrolled to that target's chart."""
+    page = chromium.new_page(viewport={"width": 1280, "height": 800})
+    try:
+        page.goto(base_url + "/tong-quan")
+        _settle(page)
+        link = page.locator("[class*='st-key-nq_entry_'] a").nth(1)
+        name, href = link.inner_text(), link.get_attribute("href")
+        anchor = href.split("#", 1)[1]
+        page.goto(base_url + href)
+        _settle(page)
+        time.sleep(2)   # the page scrolls once it stops growing (ui.SCROLL_SCRIPT)
+        top = page.evaluate(f"document.getElementById('{anchor}').getBoundingClientRect().top")
+        assert 0 <= top <= 200, f"the chart of {name!r} is at {top:.0f} px, not at the top of the window"
+    finally:
+        page.close()
 
 
 def test_small_visible_items(base_url, chromium):

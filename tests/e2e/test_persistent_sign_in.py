@@ -5,53 +5,31 @@ reload; signing out ends it too."""
 
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
 import time
 
 import pytest
 
-from tests.conftest import ROOT
-from tests.e2e.test_browser import _sign_in, _wait_ready, browser, page, pytestmark  # noqa: F401
-from tests.e2e.test_revocation import _cli
-from tracker.server import free_port, wait_until_healthy
+from tests.support.browser import needs_chromium
+from tests.support.browser import sign_in as _sign_in
+from tests.support.browser import wait_ready as _wait_ready
+from tests.support.installation import cli, tracker_variables
+from tests.support.servers import served_demo
 from tracker.sessions import COOKIE_NAME
+
+pytestmark = needs_chromium
 
 
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     """The production server on a free port over its own demo database, started like `make run`."""
-    from tests.conftest import TODAY
-    from tracker.access import UserStore
+    accounts = [("canbo.khanhhoa", "uploader", "mat-khau-kh-2026", ("khanh-hoa",)),
+                ("canbo.tamthoi", "uploader", "mat-khau-tt-2026", ("khanh-hoa",))]
+    with served_demo(tmp_path_factory.mktemp("e2e_cookie"), accounts) as served:
+        yield served
 
-    base = tmp_path_factory.mktemp("e2e_cookie")
-    seeded = {"TRACKER_DB": str(base / "tracker.duckdb"), "TRACKER_USERS": str(base / "users.toml"),
-              "TRACKER_TODAY": TODAY}
-    env = {**os.environ, **seeded, "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-m", "tracker", "seed", "--if-empty"], cwd=ROOT, env=env,
-                          capture_output=True, text=True)
-    assert done.returncode == 0, done.stdout + done.stderr
-    users = UserStore(seeded["TRACKER_USERS"])
-    users.add_user("canbo.khanhhoa", "uploader", "mat-khau-kh-2026", units=("khanh-hoa",))
-    users.add_user("canbo.tamthoi", "uploader", "mat-khau-tt-2026", units=("khanh-hoa",))
-    port = free_port()
-    log = open(base / "server.log", "wb")
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tracker.server", "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    if not wait_until_healthy(url, proc, timeout=60):
-        proc.kill()
-        raise RuntimeError("server did not start: " + (base / "server.log").read_text(errors="replace")[-2000:])
-    yield {"url": url, **seeded}
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
-    log.close()
+
+def _cli(server, *args, input=None):
+    return cli(tracker_variables(server), *args, input=input)
 
 
 def _session_cookie(context, timeout: float = 15.0) -> dict | None:
@@ -104,10 +82,7 @@ def test_sign_in_survives_reload_and_new_tab_until_removed(server, page, output_
 def test_password_change_through_the_cli_ends_the_cookie_session(server, page):
     _sign_in(page, server["url"], "canbo.khanhhoa", "mat-khau-kh-2026")
     assert _session_cookie(page.context) is not None
-    env = {**os.environ, "TRACKER_DB": server["TRACKER_DB"], "TRACKER_USERS": server["TRACKER_USERS"],
-           "TRACKER_TODAY": server["TRACKER_TODAY"], "PYTHONPATH": str(ROOT)}
-    done = subprocess.run([sys.executable, "-m", "tracker", "user", "passwd", "canbo.khanhhoa", "--password-stdin"],
-                          cwd=ROOT, env=env, input="mat-khau-kh-2027\n", capture_output=True, text=True)
+    done = _cli(server, "user", "passwd", "canbo.khanhhoa", "--password-stdin", input="mat-khau-kh-2027\n")
     assert done.returncode == 0, done.stdout + done.stderr
     page.reload()
     _signed_out(page)

@@ -9,9 +9,12 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.e2e.test_browser import CHROMIUM, _sign_in, _wait_ready, browser, page, serve_dashboard  # noqa: F401 (fixtures)
+from tests.support.browser import needs_chromium
+from tests.support.browser import sign_in as _sign_in
+from tests.support.browser import wait_ready as _wait_ready
+from tests.support.servers import served_demo
 
-pytestmark = pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
+pytestmark = needs_chromium
 
 TEXT = """KẾ HOẠCH
 thực hiện Nghị quyết số 45-NQ/TW của Ban Chấp hành Trung ương về đội ngũ trí thức
@@ -25,8 +28,8 @@ Tăng cường tuyên truyền về vai trò của đội ngũ trí thức trong
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     base = tmp_path_factory.mktemp("e2e_programme")
-    with serve_dashboard(base, {"TRACKER_CATALOGUE_DIR": str(base / "catalogue")},
-                         users=[("quantri.e2e", "admin", "mat-khau-qt-2026", ())]) as served:
+    with served_demo(base, [("quantri.e2e", "admin", "mat-khau-qt-2026", ())],
+                     {"TRACKER_CATALOGUE_DIR": str(base / "catalogue")}) as served:
         yield served
 
 

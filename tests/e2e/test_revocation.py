@@ -4,18 +4,17 @@ refused: signed out, nothing stored."""
 
 from __future__ import annotations
 
-import os
 import subprocess
-import sys
 
-from tests.conftest import ROOT
-from tests.e2e.test_browser import _sign_in, browser, page, pytestmark, server  # noqa: F401 (fixtures, skip mark)
+from tests.support.browser import needs_chromium
+from tests.support.browser import sign_in as _sign_in
+from tests.support.installation import cli, tracker_variables
+
+pytestmark = needs_chromium
 
 
 def _cli(server, *args) -> subprocess.CompletedProcess:
-    env = {**os.environ, "TRACKER_DB": server["TRACKER_DB"], "TRACKER_USERS": server["TRACKER_USERS"],
-           "TRACKER_TODAY": server["TRACKER_TODAY"], "PYTHONPATH": str(ROOT)}
-    return subprocess.run([sys.executable, "-m", "tracker", *args], cwd=ROOT, env=env, capture_output=True, text=True)
+    return cli(tracker_variables(server), *args)
 
 
 def _submission_count(server) -> int:

@@ -40,11 +40,12 @@ __all__ = ["ERROR_CODES", "WARNING_CODES", "MAX_ISSUES_PER_CODE", "column_letter
 def read_form(content: bytes, file_name: str, catalogue: Catalogue, *, today: dt.date | None = None,
               previous: Previous = None, expected_units: set[str] | None = None,
               max_bytes: int = 10_000_000, max_uncompressed: int = MAX_UNCOMPRESSED,
-              progress: Callable[[float, str], None] | None = None) -> ParsedForm:
+              progress: Callable[[float, str], None] | None = None, calendar=None) -> ParsedForm:
     """Read and check an uploaded form. Never raises; look at ``result.report`` (and ``result.ok``).
 
     ``progress(fraction, stage)`` is called as the reading goes on (stages: open, cells, rows, check), for
-    a progress bar on slow (bulk) files.
+    a progress bar on slow (bulk) files. ``calendar`` (tracker.calendar.Calendar) says from when a
+    period may be reported; without it a period must have ended.
     """
     content = bytes(content or b"")
     parsed = ParsedForm(file_name=file_name, sha256=hashlib.sha256(content).hexdigest())
@@ -60,7 +61,8 @@ def read_form(content: bytes, file_name: str, catalogue: Catalogue, *, today: dt
         kind = check_container(content, file_name or "", issues, max_bytes, max_uncompressed)
         if kind is not None:
             with collector.paused():
-                Reader(parsed, content, kind, catalogue, today, previous, expected_units, issues, report_progress).read()
+                Reader(parsed, content, kind, catalogue, today, previous, expected_units, issues, report_progress,
+                       calendar).read()
     except Exception as exc:  # noqa: BLE001 — a reader that raises would take the upload page down with it
         _unreadable(parsed, exc)
         return parsed
@@ -79,8 +81,8 @@ def _unreadable(parsed: ParsedForm, exc: Exception) -> None:
     name = type(exc).__name__
     parsed.observations, parsed.milestones = [], []
     if name == "PasswordError":
-        parsed.report.error("encrypted", "Tệp được đặt mật khẩu nên không đọc được. Hãy bỏ mật khẩu, lưu lại rồi nộp.",
-                            "The file is password-protected. Remove the password, save and upload again.")
+        parsed.report.error("encrypted", "Tệp có mật khẩu nên không đọc được. Hãy bỏ mật khẩu, lưu lại rồi nộp.",
+                            "The file has a password. Remove the password, save and upload again.")
     elif name in ("CalamineError", "ZipError", "XmlError", "BadZipFile"):
         parsed.report.error("corrupt_file", f"Tệp bị hỏng, không đọc được ({name}). Hãy mở tệp trong Excel, lưu lại dưới dạng .xlsx rồi nộp.",
                             f"The file is damaged and cannot be read ({name}: {exc}). Open it in Excel, save as .xlsx and upload again.")

@@ -24,9 +24,14 @@ def bulk_rows(reader, sheet: Sheet, cells: SheetCells) -> None:
     cols = sheet.columns
     c_code, c_value, c_unit, c_period = cols["code"], cols["value"], cols["unit"], cols["period"]
     c_sector, c_note, c_source = cols.get("sector"), cols.get("note"), cols.get("source")
+    c_status = cols.get("value_status")   # optional: without it every figure is official
+    from tracker.ingest.form import read_value_status   # form.py reads bulk sheets through this module
     letters = {k: sheet.letter(k) for k in cols}
     special = cells.errors.keys() | cells.formulas | cells.percent | cells.misleading.keys() | cells.dates
     special_rows = {r for r, c in special if c == c_value}
+    # rows where the value cell is not seen: checked for filled rows only, the loop stays tight
+    unseen_rows = cells.hidden_rows | {r for r, c in cells.blank_shown if c == c_value}
+    value_hidden = c_value in cells.hidden_cols
     indicators = {i.id: i for i in reader.cat.indicators}
     fast = {i.id: (bounds(i), is_percent(i.unit)) for i in reader.cat.indicators}
     periods: dict[str, str | None] = {}        # as written -> period code, None when refused
@@ -60,6 +65,9 @@ def bulk_rows(reader, sheet: Sheet, cells: SheetCells) -> None:
             continue
         code = row[c_code]
         code = code.strip() if code.__class__ is str_ else text(code)
+        if (value_hidden or r in unseen_rows) and reader.unseen(sheet, cells, r, c_value,
+                                                                 (f"chỉ tiêu “{code}”", f"indicator “{code}”")):
+            continue
         unit = row[c_unit]
         unit = unit.strip() if unit.__class__ is str_ else text(unit)
         raw_period = row[c_period]
@@ -112,9 +120,14 @@ def bulk_rows(reader, sheet: Sheet, cells: SheetCells) -> None:
             if check_text(note, "Ghi chú", "Note", issues, sheet.name, r + 1, letters.get("note")) is None or \
                     check_text(source, "Nguồn số liệu", "Data source", issues, sheet.name, r + 1, letters.get("source")) is None:
                 continue
+        value_status = "official"
+        if c_status is not None and row[c_status] not in ("", None):
+            value_status = read_value_status(row[c_status], issues, sheet.name, r + 1, letters["value_status"])
+            if value_status is None:
+                continue
         append(Observation(code, unit, period, value, sector,
                            note.strip() if note.__class__ is str_ else text(note),
-                           source.strip() if source.__class__ is str_ else text(source)))
+                           source.strip() if source.__class__ is str_ else text(source), "target", value_status))
         append_row(r + 1)
         # The previous value of the same series, for files ordered by period (the usual case);
         # anything else is checked afterwards in period order.

@@ -9,7 +9,14 @@ Excel or LibreOffice sees more, and the tracker must store what they see, or ref
 - a number shown as a date or a time;
 - an error cell (#DIV/0!, #N/A, #REF!, #VALUE! …), which calamine reads as blank or as text;
 - a formula saved without a calculated value (a file written by a program, never opened);
-- merged ranges (only the top-left cell holds a value; the others read blank).
+- merged ranges (only the top-left cell holds a value; the others read blank);
+- hidden rows and columns: hidden by hand, by an AutoFilter, in a collapsed group, or of zero height or
+  width — a value there is stored by a reader but not seen by a person (``hidden_rows``, ``hidden_cols``);
+- a number shown through a format whose section for that value is empty (``;;;``, ``0;-0;;@`` for a zero):
+  the cell looks blank and holds a figure (``blank_shown``).
+
+In an .xlsx the row and cell references (``r="G5"``) may be left out (the format allows it and some
+writers do): rows and cells are then placed by their order, as Excel and python-calamine place them.
 
 ``read_cells(content, kind, sheet)`` returns a :class:`SheetCells` for one sheet, for every size of sheet.
 When the facts cannot be read, it raises :class:`CellsUnreadable` with the reason, and the upload is
@@ -39,6 +46,19 @@ class SheetCells:
     errors: dict[Cell, str] = field(default_factory=dict)  # error cells → "#DIV/0!"
     formulas: set[Cell] = field(default_factory=set)       # formulas saved without a calculated value
     merged: list[tuple[int, int, int, int]] = field(default_factory=list)  # (row0, col0, row1, col1) inclusive
+    hidden_rows: set[int] = field(default_factory=set)     # rows a person does not see (hidden, filtered, collapsed)
+    hidden_cols: set[int] = field(default_factory=set)     # columns likewise
+    blank_shown: dict[Cell, str] = field(default_factory=dict)  # numeric, shown as nothing → format code
+
+    def unseen(self, row: int, col: int) -> str | None:
+        """'row', 'column' or 'format' when a person reading the sheet does not see cell (row, col)."""
+        if row in self.hidden_rows:
+            return "row"
+        if col in self.hidden_cols:
+            return "column"
+        if (row, col) in self.blank_shown:
+            return "format"
+        return None
 
     def merged_at(self, row: int, col: int) -> tuple[int, int, int, int] | None:
         """The merged range that covers (row, col), if any."""
@@ -94,6 +114,55 @@ def classify_format(code: str) -> str | None:
     return None
 
 
+_CONDITION = re.compile(r"\[(<=|>=|<>|<|>|=)")
+_NOTHING = re.compile(r'\[[^\]]*\]|""|_.|\s')
+
+
+def format_sections(code: str) -> list[str]:
+    """The sections of a format code split at the semicolons outside quotes and escapes."""
+    parts, current, i = [], [], 0
+    while i < len(code):
+        ch = code[i]
+        if ch == '"':
+            end = code.find('"', i + 1)
+            end = len(code) - 1 if end < 0 else end
+            current.append(code[i:end + 1])
+            i = end + 1
+            continue
+        if ch == "\\":
+            current.append(code[i:i + 2])
+            i += 2
+            continue
+        if ch == ";":
+            parts.append("".join(current))
+            current = []
+        else:
+            current.append(ch)
+        i += 1
+    parts.append("".join(current))
+    return parts
+
+
+def may_show_nothing(code: str) -> bool:
+    """Whether some number is shown as nothing through this format (one of its number sections is empty)."""
+    sections = format_sections(code or "")
+    return any(not _NOTHING.sub("", s) and (len(sections) > 1 or bool(s)) for s in sections[:3])
+
+
+def shows_nothing(code: str, value: float) -> bool:
+    """Whether ``value`` is shown as nothing through the format ``code`` (Excel's rule: one section for
+    every number; two: zero and positives, negatives; three or four: positives, negatives, zero, [text])."""
+    sections = format_sections(code or "")
+    if len(sections) < 2 or any(_CONDITION.search(s) for s in sections[:3]):
+        # one section always shows the number; sections with their own conditions are not guessed
+        return len(sections) == 1 and not _NOTHING.sub("", sections[0]) and bool(sections[0])
+    if len(sections) == 2:
+        section = sections[0] if value >= 0 else sections[1]
+    else:
+        section = sections[0] if value > 0 else sections[1] if value < 0 else sections[2]
+    return not _NOTHING.sub("", section)
+
+
 # --- xlsx ------------------------------------------------------------------------------------------------
 
 def _xml(zf: zipfile.ZipFile, name: str) -> ET.Element | None:
@@ -107,16 +176,18 @@ def _local(tag: str) -> str:
     return tag.rsplit("}", 1)[-1]
 
 
-def _xlsx_styles(zf: zipfile.ZipFile) -> dict[int, tuple[str, str]]:
-    """Style index → (class, format code) for the styles whose format is not plain."""
+def _xlsx_styles(zf: zipfile.ZipFile) -> tuple[dict[int, tuple[str, str]], dict[int, str]]:
+    """Style index → (class, format code) for the styles whose format is not plain, and style index →
+    format code for the styles that show some numbers as nothing."""
     root = _xml(zf, "xl/styles.xml")
     if root is None:
-        return {}
+        return {}, {}
     codes: dict[int, str] = {}
     for el in root.iter():
         if _local(el.tag) == "numFmt":
             codes[int(el.get("numFmtId", "-1"))] = el.get("formatCode", "")
     out: dict[int, tuple[str, str]] = {}
+    blank: dict[int, str] = {}
     for el in root.iter():
         if _local(el.tag) != "cellXfs":
             continue
@@ -125,6 +196,8 @@ def _xlsx_styles(zf: zipfile.ZipFile) -> dict[int, tuple[str, str]]:
             if fmt in codes:
                 code = codes[fmt]
                 kind = classify_format(code)
+                if may_show_nothing(code):
+                    blank[n] = code
             elif fmt in _BUILTIN_PERCENT:
                 code, kind = ("0%" if fmt == 9 else "0.00%"), "percent"
             elif fmt in _BUILTIN_DATES:
@@ -134,7 +207,7 @@ def _xlsx_styles(zf: zipfile.ZipFile) -> dict[int, tuple[str, str]]:
             if kind:
                 out[n] = (kind, code)
         break
-    return out
+    return out, blank
 
 
 def _xlsx_sheet_path(zf: zipfile.ZipFile, sheet_name: str) -> str:
@@ -151,12 +224,25 @@ def _xlsx_sheet_path(zf: zipfile.ZipFile, sheet_name: str) -> str:
     raise CellsUnreadable(f"sheet {sheet_name!r} is not in the workbook")
 
 
-_CELL = re.compile(rb"<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+# A row's opening tag or a whole cell, in document order: cells without a reference are placed by it.
+_ROW_OR_CELL = re.compile(rb"<row\b([^>]*?)/?>|<c\b([^>]*?)(?:/>|>(.*?)</c>)", re.S)
+_ROW_TAG = re.compile(rb"<row\b([^>]*?)/?>")
+_ROW_NUMBER = re.compile(rb'\br="(\d+)"')
 _REF = re.compile(rb'\br="([A-Z]+)(\d+)"')
 _STYLE = re.compile(rb'\bs="(\d+)"')
 _TYPE = re.compile(rb'\bt="(\w+)"')
 _VALUE = re.compile(rb"<v>([^<]*)</v>")
 _MERGE = re.compile(rb'<mergeCell\b[^>]*\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+_COL = re.compile(rb"<col\b([^>]*?)/?>")
+_HIDDEN = re.compile(rb'\bhidden="(?:1|true)"')
+_ZERO_HEIGHT = re.compile(rb'\bht="0(?:\.0*)?"')
+_ZERO_WIDTH = re.compile(rb'\bwidth="0(?:\.0*)?"')
+_MIN = re.compile(rb'\bmin="(\d+)"')
+_MAX = re.compile(rb'\bmax="(\d+)"')
+# Rows of zero height by default (sheetFormatPr zeroHeight): every row not given a height is hidden.
+_ZERO_HEIGHT_DEFAULT = re.compile(rb'<sheetFormatPr\b[^>]*\bzeroHeight="(?:1|true)"')
+_CUSTOM_HEIGHT = re.compile(rb'\bht="[^"]*[1-9][^"]*"')
+_MAX_HIDDEN_SPAN = 20_000      # a hidden range wider than this is the rest of the sheet, past any data
 
 
 def _col_index(letters: bytes) -> int:
@@ -164,6 +250,26 @@ def _col_index(letters: bytes) -> int:
     for ch in letters:
         n = n * 26 + ch - 64
     return n - 1
+
+
+def _row_hidden(attrs: bytes, zero_default: bool) -> bool:
+    if _HIDDEN.search(attrs) or _ZERO_HEIGHT.search(attrs):
+        return True
+    return zero_default and not _CUSTOM_HEIGHT.search(attrs)
+
+
+def _xlsx_hidden_cols(data: bytes, out: SheetCells) -> None:
+    head = data[:data.find(b"<sheetData")] if b"<sheetData" in data else data
+    for m in _COL.finditer(head):
+        attrs = m.group(1)
+        if not (_HIDDEN.search(attrs) or _ZERO_WIDTH.search(attrs)):
+            continue
+        lo, hi = _MIN.search(attrs), _MAX.search(attrs)
+        if not lo:
+            continue
+        first = int(lo.group(1)) - 1
+        last = int(hi.group(1)) - 1 if hi else first
+        out.hidden_cols.update(range(first, min(last, first + _MAX_HIDDEN_SPAN) + 1))
 
 
 def _xlsx(content: bytes, sheet_name: str) -> SheetCells:
@@ -174,21 +280,40 @@ def _xlsx(content: bytes, sheet_name: str) -> SheetCells:
             data = zf.read(path)
         except KeyError:
             raise CellsUnreadable(f"sheet file {path} is missing") from None
-        styles = _xlsx_styles(zf) if b' s="' in data else {}
+        styles, blank = _xlsx_styles(zf) if b' s="' in data else ({}, {})
     for m in _MERGE.finditer(data):
         c0, r0 = _col_index(m.group(1)), int(m.group(2)) - 1
         c1, r1 = (_col_index(m.group(3)), int(m.group(4)) - 1) if m.group(3) else (c0, r0)
         out.merged.append((r0, c0, r1, c1))
+    _xlsx_hidden_cols(data, out)
+    zero_default = bool(_ZERO_HEIGHT_DEFAULT.search(data))
     # Scanning every cell of a 100 MB sheet costs seconds: only when something to find is there at all.
-    wanted = [b' s="%d"' % n for n in styles]
+    wanted = [b' s="%d"' % n for n in set(styles) | set(blank)]
     if not (b't="e"' in data or b"<f" in data or any(w in data for w in wanted)):
+        if zero_default or _HIDDEN.search(data) or _ZERO_HEIGHT.search(data):
+            row = -1
+            for m in _ROW_TAG.finditer(data):
+                number = _ROW_NUMBER.search(m.group(1))
+                row = int(number.group(1)) - 1 if number else row + 1
+                if _row_hidden(m.group(1), zero_default):
+                    out.hidden_rows.add(row)
         return out
-    for m in _CELL.finditer(data):
-        attrs, inner = m.group(1), m.group(2) or b""
-        ref = _REF.search(attrs)
-        if not ref:
+    row, col = -1, -1
+    for m in _ROW_OR_CELL.finditer(data):
+        row_attrs = m.group(1)
+        if row_attrs is not None:
+            number = _ROW_NUMBER.search(row_attrs)
+            row, col = (int(number.group(1)) - 1 if number else row + 1), -1
+            if _row_hidden(row_attrs, zero_default):
+                out.hidden_rows.add(row)
             continue
-        key = (int(ref.group(2)) - 1, _col_index(ref.group(1)))
+        attrs, inner = m.group(2), m.group(3) or b""
+        ref = _REF.search(attrs)
+        if ref:
+            row, col = int(ref.group(2)) - 1, _col_index(ref.group(1))
+        else:
+            col += 1            # a cell without its reference: the next column of the row
+        key = (row, col)
         kind = _TYPE.search(attrs)
         kind = kind.group(1) if kind else b"n"
         value = _VALUE.search(inner)
@@ -198,10 +323,21 @@ def _xlsx(content: bytes, sheet_name: str) -> SheetCells:
         if b"<f" in inner and (value is None or not value.group(1)):
             out.formulas.add(key)
             continue
-        if kind != b"n" or not styles:
+        if kind != b"n" or not (styles or blank):
             continue
         style = _STYLE.search(attrs)
-        look = styles.get(int(style.group(1))) if style else None
+        if style is None:
+            continue
+        index = int(style.group(1))
+        code = blank.get(index)
+        if code is not None and value is not None:
+            try:
+                number = float(value.group(1))
+            except ValueError:
+                number = None
+            if number is not None and shows_nothing(code, number):
+                out.blank_shown[key] = code
+        look = styles.get(index)
         if look is None:
             continue
         if look[0] == "percent":
@@ -267,16 +403,37 @@ class _OdsStyles:
         self._looks[cell_style] = look
         return look
 
-    def has_number_format(self, cell_style: str | None) -> bool:
-        """Whether the style sets a number format other than General. LibreOffice shows a value of type
-        percentage through such a format, and as a percent only when the style has none (checked with
-        LibreOffice 7.4: 0.295 of type percentage shows 0.30 through "0.00" and 29.5% through General)."""
+    def _data_name(self, cell_style: str | None) -> str | None:
         name, seen, data = cell_style, set(), None
         while name and name not in seen and data is None:
             seen.add(name)
             parent, data = self.cell_styles.get(name, (None, None))
             name = parent
-        el = self.data_styles.get(data or self.default_data_style or "")
+        return data or self.default_data_style
+
+    def blank_code(self, cell_style: str | None, value: float) -> str | None:
+        """The format code when a number ``value`` in a cell of this style is shown as nothing, else None."""
+        name = self._data_name(cell_style)
+        el = self.data_styles.get(name or "")
+        if el is None:
+            return None
+        for _ in range(4):      # a section may itself have sections; a loop of them is cut short
+            section = next((m.get(_STYLE_NS + "apply-style-name") for m in el if _local(m.tag) == "map"
+                            and _ods_condition(m.get(_STYLE_NS + "condition", ""), value)), None)
+            if section is None or section not in self.data_styles:
+                break
+            el = self.data_styles[section]
+        if _local(el.tag) == "text-style" or any(_local(c.tag) in _ODS_SHOWN for c in el):
+            return None
+        if any(_local(c.tag) == "text" and "".join(c.itertext()).strip() for c in el):
+            return None
+        return _ods_code(el) if _ods_code(el) != _local(el.tag) else ";;;"
+
+    def has_number_format(self, cell_style: str | None) -> bool:
+        """Whether the style sets a number format other than General. LibreOffice shows a value of type
+        percentage through such a format, and as a percent only when the style has none (checked with
+        LibreOffice 7.4: 0.295 of type percentage shows 0.30 through "0.00" and 29.5% through General)."""
+        el = self.data_styles.get(self._data_name(cell_style) or "")
         return el is not None and not _ods_general(el)
 
     def _data_look(self, name: str | None, seen: set[str]) -> tuple[str, str] | None:
@@ -301,6 +458,21 @@ class _OdsStyles:
                 if found and found[0] == kind:
                     return found
         return None
+
+
+_ODS_SHOWN = {"number", "scientific-number", "fraction", "currency-symbol", "day", "month", "year", "hours", "minutes",
+              "seconds", "day-of-week", "quarter", "week-of-year", "era", "am-pm", "boolean", "text-content"}
+_ODS_CONDITION = re.compile(r"^\s*value\(\)\s*(<=|>=|!=|<>|<|>|=)\s*(-?[0-9.]+(?:[eE][-+]?\d+)?)\s*$")
+
+
+def _ods_condition(condition: str, value: float) -> bool:
+    """Whether a style:map condition such as 'value()>0' holds for ``value``; an unknown one does not."""
+    m = _ODS_CONDITION.match(condition)
+    if not m:
+        return False
+    op, bound = m.group(1), float(m.group(2))
+    return {"<": value < bound, "<=": value <= bound, ">": value > bound, ">=": value >= bound,
+            "=": value == bound, "!=": value != bound, "<>": value != bound}[op]
 
 
 def _ods_general(el: ET.Element) -> bool:
@@ -415,6 +587,9 @@ _A_DEFAULT_STYLE = _TABLE + "default-cell-style-name"
 _A_VALUE_TYPE = _OFFICE + "value-type"
 _A_CALC_TYPE = _CALCEXT + "value-type"
 _A_FORMULA = _TABLE + "formula"
+_A_VISIBILITY = _TABLE + "visibility"
+_A_VALUE = _OFFICE + "value"
+_ODS_HIDDEN = ("collapse", "filter")     # hidden by hand or in a collapsed group; hidden by a filter
 
 
 class _OdsSheet:
@@ -435,6 +610,8 @@ class _OdsSheet:
         self.row_facts: list[tuple[str, int, object]] = []
         self.pending: tuple[int, int, str] | None = None        # (column, repeats, 'error' | 'formula')
         self.facts = 0
+        self.row_hidden = False
+        self.row_has_value = False
 
     def read(self, fh) -> SheetCells | None:
         out: SheetCells | None = None
@@ -463,6 +640,8 @@ class _OdsSheet:
                         attrs = el.attrib
                         self.row_reps = _ods_repeat(attrs, _A_REPEAT_ROWS)
                         self.row_style = attrs.get(_A_DEFAULT_STYLE)
+                        self.row_hidden = attrs.get(_A_VISIBILITY) in _ODS_HIDDEN
+                        self.row_has_value = False
                         self.col = 0
                 elif what == _T_TABLE:
                     if out is not None:
@@ -475,6 +654,8 @@ class _OdsSheet:
                 elif what == _T_COLUMN and out is not None and not nested:
                     n = _ods_repeat(el.attrib, _A_REPEAT_COLS)
                     self.columns.append((self.col_count, self.col_count + n - 1, el.get(_A_DEFAULT_STYLE)))
+                    if el.get(_A_VISIBILITY) in _ODS_HIDDEN:
+                        out.hidden_cols.update(range(self.col_count, self.col_count + min(n, _MAX_HIDDEN_SPAN)))
                     self.col_count += n
                 continue
             # end
@@ -490,6 +671,11 @@ class _OdsSheet:
                         for r in range(self.row, self.row + self.row_reps):
                             _ods_put(out, r, self.row_facts)
                         self.row_facts = []
+                    if self.row_hidden and self.row_has_value:
+                        # only rows holding something matter; they are each written out, or repeated as few
+                        if len(out.hidden_rows) + self.row_reps > _ODS_MAX_FACTS:
+                            raise CellsUnreadable(f"more than {_ODS_MAX_FACTS} hidden rows with values")
+                        out.hidden_rows.update(range(self.row, self.row + self.row_reps))
                     self.row += self.row_reps
                 el.clear()
                 if containers:
@@ -518,17 +704,28 @@ class _OdsSheet:
                 facts.extend(("merged", c, (rows, cols)) for c in range(col, col + reps))
         if attrs.get(_A_CALC_TYPE) == "error":
             self.pending = (col, reps, "error")
+            self.row_has_value = True
             return
         value_type = attrs.get(_A_VALUE_TYPE)
         if value_type is None:
             if _A_FORMULA in attrs:
                 self.pending = (col, reps, "formula")
+                self.row_has_value = True
             return
+        self.row_has_value = True
         if value_type not in _ODS_NUMERIC_TYPES:
             return
         style = attrs.get(_A_STYLE) or self.row_style
         if style is None:
             style = next((s for first, last, s in self.columns if first <= col <= last), None)
+        if value_type in ("float", "percentage", "currency") and self.styles.data_styles:
+            try:
+                number = float(attrs.get(_A_VALUE, "nan"))
+            except ValueError:
+                number = float("nan")
+            blank = self.styles.blank_code(style, number) if number == number else None
+            if blank is not None:
+                facts.extend(("blank", c, blank) for c in range(col, col + reps))
         look = self.styles.look(style)
         if look and look[0] == "misleading":
             kind, extra = "misleading", look[1]
@@ -566,6 +763,8 @@ def _ods_put(out: SheetCells, row: int, facts: list[tuple[str, int, object]]) ->
             out.errors[key] = str(extra)
         elif kind == "formula":
             out.formulas.add(key)
+        elif kind == "blank":
+            out.blank_shown[key] = str(extra)
         elif kind == "merged":
             rows, cols = extra  # type: ignore[misc]
             out.merged.append((row, col, row + rows - 1, col + cols - 1))

@@ -80,15 +80,16 @@ def check_container(content: bytes, file_name: str, issues: CappedIssues, max_by
                          "Hãy nộp biểu mẫu Excel đã tải về.",
                          "This zip file is not an Excel (.xlsx) or LibreOffice (.ods) workbook. Upload the downloaded Excel form.")
             return None
+        if is_ods and "META-INF/manifest.xml" in names and \
+                b"encryption-data" in zipfile.ZipFile(io.BytesIO(content)).read("META-INF/manifest.xml"):
+            _encrypted(issues, ods=True)
+            return None
         if "xl/workbook.bin" in names:
             return "xlsb"
         return "xlsx" if is_xlsx else "ods"
     if content[:8] == _OLE_MAGIC:
         if _ENCRYPTED_STREAM in content:
-            issues.error("encrypted", "Tệp được đặt mật khẩu nên không đọc được. Hãy mở tệp, bỏ mật khẩu "
-                         "(File → Info → Protect Workbook → Encrypt with Password, xóa mật khẩu), lưu lại rồi nộp.",
-                         "The file is password-protected. Open it, remove the password (File → Info → Protect Workbook → "
-                         "Encrypt with Password, clear it), save and upload again.")
+            _encrypted(issues)
             return None
         if any(stream in content for stream in _VBA_STREAMS):
             issues.error("macro_enabled", "Tệp Excel cũ (.xls) này có macro nên không được nhận. Hãy lưu lại dưới dạng "
@@ -100,3 +101,15 @@ def check_container(content: bytes, file_name: str, issues: CappedIssues, max_by
                  "Hãy nộp biểu mẫu Excel (.xlsx) đã tải về và điền.",
                  "The file is not a spreadsheet (perhaps text, PDF or an image renamed to .xlsx). Upload the filled Excel (.xlsx) form.")
     return None
+
+
+def _encrypted(issues: CappedIssues, ods: bool = False) -> None:
+    """A password-protected workbook: an OLE EncryptedPackage (.xlsx) or an ODF manifest with encryption data."""
+    how_vi = ("Tệp → Lưu thành, bỏ chọn “Lưu với mật khẩu”" if ods else
+              "File → Info → Protect Workbook → Encrypt with Password, xóa mật khẩu")
+    how_en = ("File → Save As, untick “Save with password”" if ods else
+              "File → Info → Protect Workbook → Encrypt with Password, clear it")
+    issues.error("encrypted", f"Tệp có mật khẩu (đã được mã hóa) nên không đọc được. Hãy mở tệp, bỏ mật khẩu ({how_vi}), "
+                 "lưu lại rồi nộp.",
+                 f"The file has a password (it is encrypted) and cannot be read. Open it, remove the password ({how_en}), "
+                 "save and upload again.")

@@ -22,7 +22,7 @@ from tracker.ingest.values import cell_value, check_text, jump_warning, target_w
 from tracker.observation import MILESTONE_STATUSES, MilestoneUpdate, Observation, ParsedForm
 from tracker.periods import Period, parse_period
 from tracker.workbook import (ACCEPTED_FORM_VERSIONS, BULK_KIND, COLUMN_LABELS, FORM_KIND, FORM_VERSION, SCOPE_LABELS,
-                              SHEET_DATA, SHEET_META, STATUS_LABELS)
+                              SHEET_DATA, SHEET_META, STATUS_LABELS, VALUE_STATUS_LABELS)
 
 Previous = dict[str, float] | Callable[[str, str], dict[str, float]] | None
 Progress = Callable[[float, str], None]
@@ -36,6 +36,23 @@ _FREQ_VI = {"quarter": "quý", "year": "năm"}
 _SCOPE_BY_LABEL = {normalise(label): code for code, labels in SCOPE_LABELS.items() for label in labels}
 _SCOPE_BY_LABEL.update({code: code for code in SCOPE_LABELS})
 _SCOPE_HINT = ", ".join(f"“{vi}”" for vi, _ in SCOPE_LABELS.values())
+_VALUE_STATUS_BY_LABEL = {normalise(label): code for code, labels in VALUE_STATUS_LABELS.items() for label in labels}
+_VALUE_STATUS_BY_LABEL.update({code: code for code in VALUE_STATUS_LABELS})
+_VALUE_STATUS_HINT = ", ".join(f"“{vi}”" for vi, _ in VALUE_STATUS_LABELS.values())
+
+
+def read_value_status(raw, issues, sheet: str, row: int, letter: str) -> str | None:
+    """'estimate', 'preliminary' or 'official' from a "Loại số liệu" cell; None after an error (a blank
+    cell is refused: the form fills it, and a cleared one is a question only the clerk can answer)."""
+    shown = text(raw)
+    found = _VALUE_STATUS_BY_LABEL.get(normalise(shown)) if shown else None
+    if found is None:
+        issues.error("bad_value_status",
+                     f"Loại số liệu “{shown[:60]}” không hợp lệ. Chọn trong danh sách: {_VALUE_STATUS_HINT}." if shown else
+                     f"Chưa chọn loại số liệu. Chọn trong danh sách: {_VALUE_STATUS_HINT}.",
+                     f"Kind of figure “{shown[:60]}” is not valid; pick Estimate, Preliminary or Official." if shown else
+                     "No kind of figure chosen; pick Estimate, Preliminary or Official.", sheet, row, letter)
+    return found
 
 
 def _date(cell) -> dt.date | None | str:
@@ -66,8 +83,10 @@ def _blank(cell) -> bool:
 
 class Reader:
     def __init__(self, parsed: ParsedForm, content: bytes, kind: str, catalogue: Catalogue, today: dt.date,
-                 previous: Previous, expected_units: set[str] | None, issues: CappedIssues, progress: Progress):
+                 previous: Previous, expected_units: set[str] | None, issues: CappedIssues, progress: Progress,
+                 calendar=None):
         self.parsed, self.content, self.kind, self.cat, self.today = parsed, content, kind, catalogue, today
+        self.calendar = calendar
         self.previous, self.expected_units, self.issues, self.progress = previous, expected_units, issues, progress
         self._unit_checked: dict[str, bool] = {}
         self._allowed: dict[str, set[str]] = {}
@@ -123,7 +142,15 @@ class Reader:
             self.issues.error("bad_period", f"Kỳ báo cáo “{raw}” không đúng dạng. Ghi theo dạng 2026-Q3 (quý) hoặc 2026 (năm).",
                               f"Period “{raw}” is not valid. Write 2026-Q3 for a quarter or 2026 for a year.", sheet, row, column)
             return None
-        if period.end() >= self.today:
+        if self.calendar is not None and self.calendar.preset != "calendar":
+            window = self.calendar.window(period)
+            if window.opens > self.today:
+                self.issues.error("period_not_ended", f"{period.label()} chưa mở để nộp (số liệu tính đến hết ngày "
+                                  f"{window.data_to:%d/%m/%Y}, mở từ {window.opens:%d/%m/%Y}). Hãy tải biểu mẫu của kỳ trước.",
+                                  f"{period.label('en')} is not open yet (data to {window.data_to}, opens {window.opens}). "
+                                  "Download the form for an earlier period.", sheet, row, column)
+                return None
+        elif period.end() >= self.today:
             self.issues.error("period_not_ended", f"{period.label()} chưa kết thúc (hết ngày {period.end():%d/%m/%Y}); "
                               "chỉ báo cáo kỳ đã kết thúc. Hãy tải biểu mẫu của kỳ trước.",
                               f"{period.label('en')} has not ended yet (ends {period.end()}); only ended periods can be reported. "
@@ -229,6 +256,37 @@ class Reader:
                               "value, the others read as blank. Unmerge them, fill each row and upload again.",
                               sheet.name, r0 + 1, column_letter(hit[0]))
         return found
+
+    def unseen(self, sheet: Sheet, cells: SheetCells, r: int, c: int, label: tuple[str, str]) -> bool:
+        """Refuse a filled cell that a person reading the sheet does not see (True when refused).
+
+        Refused rather than accepted with a warning: the figure would be stored although nobody checking the
+        sheet, on screen or printed, saw it, and the clerk's fix is one step (unhide, look, send again)."""
+        why = cells.unseen(r, c)
+        if why is None:
+            return False
+        place = f"{column_letter(c)}{r + 1}"
+        vi_what, en_what = label
+        if why == "row":
+            vi = (f"Ô {place} ({vi_what}) có giá trị nhưng dòng {r + 1} đang bị ẩn (ẩn dòng, bộ lọc AutoFilter hoặc nhóm "
+                  "đang thu gọn), nên người đọc trang tính không thấy. Hãy bỏ ẩn (Unhide), bỏ lọc, mở nhóm, kiểm tra lại "
+                  "số liệu rồi nộp.")
+            en = (f"Cell {place} ({en_what}) holds a value but row {r + 1} is hidden (hidden row, AutoFilter or a "
+                  "collapsed group), so a person reading the sheet does not see it. Unhide the row, clear the filter, "
+                  "expand the group, check the figures and upload again.")
+        elif why == "column":
+            vi = (f"Ô {place} ({vi_what}) có giá trị nhưng cột {column_letter(c)} đang bị ẩn, nên người đọc trang tính "
+                  "không thấy. Hãy bỏ ẩn cột (Unhide), kiểm tra lại số liệu rồi nộp.")
+            en = (f"Cell {place} ({en_what}) holds a value but column {column_letter(c)} is hidden, so a person reading "
+                  "the sheet does not see it. Unhide the column, check the figures and upload again.")
+        else:
+            code = cells.blank_shown[(r, c)]
+            vi = (f"Ô {place} ({vi_what}) trông trống nhưng có giá trị: định dạng số “{code}” không hiển thị con số này. "
+                  "Đặt lại định dạng số thông thường (Format Cells → Number), kiểm tra lại rồi nộp.")
+            en = (f"Cell {place} ({en_what}) looks blank but holds a value: its number format “{code}” shows nothing "
+                  "for it. Set a plain number format (Format Cells → Number), check and upload again.")
+        self.issues.error("unseen_value", vi, en, sheet.name, r + 1, column_letter(c))
+        return True
 
     # -- the workbook --
 
@@ -357,6 +415,8 @@ class Reader:
         c_code, c_value = cols["code"], cols["value"]
         c_sector, c_note, c_source = cols.get("sector"), cols.get("note"), cols.get("source")
         c_scope = cols.get("scope")
+        # Forms made before value statuses have no such column: their figures are official.
+        c_status = cols.get("value_status")
         code_letter, value_letter = sheet.letter("code"), sheet.letter("value")
         sector_letter = sheet.letter("sector") if c_sector is not None else code_letter
         previous = self.previous_for(unit, period.code)
@@ -372,6 +432,8 @@ class Reader:
             if not filled:
                 continue
             code = text(row[c_code])
+            if self.unseen(sheet, cells, r, c_value, (f"chỉ tiêu “{code}”", f"indicator “{code}”")):
+                continue
             if not code:
                 self.issues.error("unknown_indicator", "Dòng có giá trị nhưng không có mã chỉ tiêu. Điền giá trị vào đúng dòng của chỉ tiêu.",
                                   "A value with no indicator code. Put the value on the indicator's own row.", sheet.name, r + 1, code_letter)
@@ -399,11 +461,15 @@ class Reader:
                 if c_scope is not None else "target"
             if territory is None:
                 continue
+            value_status = read_value_status(row[c_status], self.issues, sheet.name, r + 1, sheet.letter("value_status")) \
+                if c_status is not None else "official"
+            if value_status is None:
+                continue
             if not sector and code in previous:
                 jump_warning(ind, value, float(previous[code]), self.issues, sheet.name, r + 1, value_letter)
             if territory == "target":
                 target_warning(ind, value, self.issues, sheet.name, r + 1, value_letter)
-            out.append(Observation(code, unit, period.code, value, sector, note, source, territory))
+            out.append(Observation(code, unit, period.code, value, sector, note, source, territory, value_status))
 
     def territory(self, ind: Indicator, unit: str, raw, sheet: str, row: int, letter: str) -> str | None:
         """'target' or 'whole' from the "Phạm vi số liệu" cell (blank: the target's area); None after an error."""
@@ -472,6 +538,9 @@ class Reader:
             if any((r, c) in cells.errors for c in fill):
                 continue
             code = text(row[cols["code"]])
+            if any(self.unseen(sheet, cells, r, c, (f"nhiệm vụ “{code}”", f"task “{code}”"))
+                   for c in fill if not _blank(row[c])):
+                continue
             if not code:
                 self.issues.error("unknown_indicator", "Dòng có trạng thái nhưng không có mã nhiệm vụ.", "A status with no task code.",
                                   name, r + 1, letter["code"])

@@ -10,8 +10,8 @@ ERROR_CODES = (
     "unreadable", "check_failed", "not_our_form", "old_form", "ambiguous_sheet", "ambiguous_column",
     "missing_header_column", "wrong_unit", "bad_period", "period_mismatch", "wrong_frequency", "period_not_ended",
     "unknown_indicator", "retired_indicator", "indicator_not_for_unit", "unknown_sector", "duplicate_indicator", "not_a_number",
-    "error_cell", "merged_cell", "misleading_format", "negative_value", "over_100_percent", "out_of_range",
-    "text_too_long", "bad_scope", "bad_status", "bad_date", "empty_form",
+    "error_cell", "merged_cell", "misleading_format", "unseen_value", "negative_value", "over_100_percent", "out_of_range",
+    "text_too_long", "bad_scope", "bad_value_status", "bad_status", "bad_date", "empty_form",
 )
 WARNING_CODES = ("implausible_jump", "implausible_value", "date_ignored", "too_many_issues")
 

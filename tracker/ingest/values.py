@@ -152,9 +152,12 @@ def check_bounds(value: float, ind: Indicator, issues: CappedIssues, sheet: str,
 
 def check_text(value, field_vi: str, field_en: str, issues: CappedIssues, sheet: str, row: int, letter: str) -> str | None:
     """Text of a note, source or evidence cell; None after an error when it is too long."""
+    import unicodedata
+
     from tracker.ingest.layout import text
 
-    s = text(value)
+    # NFC: a note typed with combining marks (Unikey "Unicode tổ hợp", macOS) is stored and counted as typed precomposed
+    s = unicodedata.normalize("NFC", text(value))
     if len(s) > MAX_TEXT:
         issues.error("text_too_long", f"Ô “{field_vi}” dài {fmt_number(len(s))} ký tự, tối đa {fmt_number(MAX_TEXT)}. "
                      "Rút gọn (ghi số văn bản, đường dẫn) rồi nộp lại.",

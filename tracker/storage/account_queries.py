@@ -37,11 +37,21 @@ class AccountQueries:
     # --- web sessions (tracker.sessions: digests of tokens only; times in Unix seconds) ---------
 
     def add_web_session(self, session_id: str, bind_hash: str, bind_expires: float, username: str, epoch: int,
-                        now: float) -> None:
-        """A session waiting for its browser to spend the binding token."""
-        self._rows("INSERT INTO web_sessions (id, token_hash, bind_hash, bind_expires, username, epoch, created_at, last_seen) "
-                   "VALUES (?, NULL, ?, ?, ?, ?, ?, ?)", [session_id, bind_hash, bind_expires, username, int(epoch), now, now],
-                   write=True)
+                        now: float, account: str = "") -> None:
+        """A session waiting for its browser to spend the binding token; ``account`` is the account's
+        random identity (a user name removed and created again is another account)."""
+        self._rows("INSERT INTO web_sessions (id, token_hash, bind_hash, bind_expires, username, epoch, created_at, last_seen, "
+                   "account) VALUES (?, NULL, ?, ?, ?, ?, ?, ?, ?)",
+                   [session_id, bind_hash, bind_expires, username, int(epoch), now, now, account], write=True)
+
+    def web_session_bindable(self, bind_hash: str, now: float) -> bool:
+        """Whether a binding token is waiting and valid at ``now`` (a read: the route takes no sign-in)."""
+        return bool(self._rows("SELECT id FROM web_sessions WHERE bind_hash = ? AND token_hash IS NULL AND bind_expires >= ?",
+                               [bind_hash, now]))
+
+    def end_web_sessions_of(self, username: str) -> int:
+        """Drop every session of an account (it was removed); how many there were."""
+        return len(self._rows("DELETE FROM web_sessions WHERE username = ? RETURNING id", [username], write=True))
 
     def bind_web_session(self, bind_hash: str, token_hash: str, now: float) -> bool:
         """Spend a binding token still valid at ``now`` for the session token; one statement checks and
@@ -51,8 +61,8 @@ class AccountQueries:
                                [token_hash, now, bind_hash, now], write=True))
 
     def find_web_session(self, token_hash: str) -> tuple | None:
-        """(id, username, epoch, created_at, last_seen) of the bound session with this token, or None."""
-        rows = self._rows("SELECT id, username, epoch, created_at, last_seen FROM web_sessions "
+        """(id, username, epoch, created_at, last_seen, account) of the bound session with this token, or None."""
+        rows = self._rows("SELECT id, username, epoch, created_at, last_seen, account FROM web_sessions "
                           "WHERE token_hash = ? AND bind_hash IS NULL", [token_hash])
         return rows[0] if rows else None
 

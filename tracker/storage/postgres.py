@@ -35,7 +35,8 @@ import pandas as pd
 
 from tracker.storage import schema
 from tracker.storage.dialect import PostgresDialect
-from tracker.storage.queries import NOT_WITHDRAWN, Store
+from tracker.storage.queries import DEMO_STILL_SHOWN, NOT_WITHDRAWN, Store
+from tracker.storage.schema import VALUE_RANK
 from tracker.storage.records import URL_PREFIXES, StoreError, utc_naive
 
 __all__ = ["PG_MIGRATIONS", "SNAPSHOT_KEEP_DAYS", "PostgresFailureLog", "PostgresStore", "is_url", "redacted"]
@@ -219,12 +220,13 @@ class PostgresStore(Store):
 
         where, params = self._filters("o", units)
         query = self.dialect.sql(f"""
-            SELECT indicator_id, unit, period, sector, value FROM (
+            SELECT indicator_id, unit, period, sector, value, value_status FROM (
                 SELECT DISTINCT ON (o.indicator_id, o.unit, o.period, o.sector)
-                       o.indicator_id, o.unit, o.period, o.sector, o.value, o.territory
-                FROM observations o
-                WHERE {NOT_WITHDRAWN.format(alias="o")} {where}
-                ORDER BY o.indicator_id, o.unit, o.period, o.sector, o.submission_id DESC) c
+                       o.indicator_id, o.unit, o.period, o.sector, o.value, o.value_status, o.territory
+                FROM observations o JOIN submissions s ON s.id = o.submission_id
+                WHERE {NOT_WITHDRAWN.format(alias="o")} AND {DEMO_STILL_SHOWN.format(submission="s", alias="o")} {where}
+                ORDER BY o.indicator_id, o.unit, o.period, o.sector, {VALUE_RANK.format(alias="o")} DESC,
+                         o.submission_id DESC) c
             WHERE territory = 'target'""")
         buffer = io.BytesIO()
         with self._connection() as cur:
@@ -233,7 +235,7 @@ class PostgresStore(Store):
             with cur.copy(f"COPY ({statement}) TO STDOUT (FORMAT csv, HEADER)") as copy:
                 for chunk in copy:
                     buffer.write(chunk)
-        names = ["indicator_id", "unit", "period", "sector", "value"]
+        names = ["indicator_id", "unit", "period", "sector", "value", "value_status"]
         types = {n: pa.string() for n in names} | {"value": pa.float64()}
         table = pacsv.read_csv(pa.BufferReader(buffer.getvalue()),
                                convert_options=pacsv.ConvertOptions(column_types=types, strings_can_be_null=False,
@@ -260,10 +262,14 @@ class PostgresStore(Store):
         return self._rows("SELECT EXISTS (SELECT 1 FROM snapshots WHERE catalogue_key = ? AND today = ? AND token = ?)",
                           [catalogue_key, today, token])[0][0]
 
-    def save_snapshot(self, catalogue_key: str, today: dt.date, token: str, data: bytes) -> None:
-        """Keep this snapshot, replacing older ones of the catalogue and day (and any older than two days)."""
+    def save_snapshot(self, catalogue_key: str, today: dt.date, token: str, data: bytes, *, replace: bool = False) -> None:
+        """Keep this snapshot, replacing older ones of the catalogue and day (and any older than two days);
+        ``replace`` also replaces a row of the same token (one that failed to load)."""
         now = utc_naive(None)
         with self._connection(write=True) as cur:   # not a change of data: no writers' row, never waits for a commit
+            if replace:
+                self._run(cur, "DELETE FROM snapshots WHERE catalogue_key = ? AND today = ? AND token = ?",
+                          [catalogue_key, today, token])
             self._run(cur, "DELETE FROM snapshots WHERE (catalogue_key = ? AND today = ? AND token <> ?) OR made_at < ?",
                       [catalogue_key, today, token, now - dt.timedelta(days=SNAPSHOT_KEEP_DAYS)])
             self._run(cur, "INSERT INTO snapshots VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",

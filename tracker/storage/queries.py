@@ -36,6 +36,7 @@ from tracker.storage.records import (
     CommitResult,
     StoreError,
     archive_suffix,
+    disk_full,
     period_columns,
     period_key,
     utc_naive,
@@ -46,6 +47,13 @@ DEFAULT_LOCK_TIMEOUT = 5.0  # seconds to wait for another process to release the
 # The submission's rows that still count: its submission not withdrawn (``{alias}`` names the row).
 NOT_WITHDRAWN = "NOT EXISTS (SELECT 1 FROM withdrawals w WHERE w.submission_id = {alias}.submission_id)"
 _LIVE_SUBMISSION = "NOT EXISTS (SELECT 1 FROM withdrawals w WHERE w.submission_id = s.id)"
+# Units that have received a real (not demo) submission, withdrawn or not: from then on their demo rows
+# are never current again (issue 20), so withdrawing the real one cannot bring a demo value back.
+REAL_UNITS = """(SELECT unit FROM submissions WHERE NOT is_demo AND unit <> '*'
+    UNION SELECT ro.unit FROM observations ro WHERE ro.submission_id IN (SELECT id FROM submissions WHERE NOT is_demo AND unit = '*')
+    UNION SELECT rm.unit FROM milestone_updates rm WHERE rm.submission_id IN (SELECT id FROM submissions WHERE NOT is_demo AND unit = '*'))"""
+DEMO_STILL_SHOWN = "NOT ({submission}.is_demo AND {alias}.unit IN " + REAL_UNITS + ")"
+GOLIVE_REASON = "Bắt đầu sử dụng thật: xóa dữ liệu minh họa / go-live: demo data removed"
 
 _SUBMISSION_SELECT = (
     "SELECT " + ", ".join(f"s.{c}" for c in schema.SUBMISSION_COLUMNS)
@@ -277,6 +285,18 @@ class Store(AccountQueries):
                 self._keep_file(cur, archive_name, content)
         except _Duplicate as dup:
             return CommitResult(int(dup.args[0]), True, 0, 0)
+        except StoreError:
+            raise
+        except Exception as exc:
+            if disk_full(exc):   # the transaction rolled back: nothing of this upload is stored
+                where = repr(self)
+                raise StoreError(
+                    f"Ổ đĩa đầy nên chưa lưu được số liệu ({where}); chưa có gì được lưu, tệp đã kiểm tra vẫn giữ ở đây. "
+                    "Hãy báo quản trị hệ thống giải phóng dung lượng rồi bấm «Xác nhận lưu» lại",
+                    f"The disk is full, so the figures were not stored ({where}); nothing was stored and the checked "
+                    "file is kept here. Ask the system administrator to free space, then press Confirm again",
+                    code="disk_full", place=where) from exc
+            raise
         return CommitResult(submission_id, False, len(observations), len(milestones))
 
     @staticmethod
@@ -377,7 +397,37 @@ class Store(AccountQueries):
         return bool(self._rows(f"SELECT NOT EXISTS (SELECT 1 FROM submissions s WHERE {_LIVE_SUBMISSION})")[0][0])
 
     def has_demo_data(self) -> bool:
-        return bool(self._rows(f"SELECT EXISTS (SELECT 1 FROM submissions s WHERE s.is_demo AND {_LIVE_SUBMISSION})")[0][0])
+        """Whether any demo value is still current somewhere (a unit that has real data shows none)."""
+        return bool(self.demo_units())
+
+    def demo_units(self) -> set[str]:
+        """Units whose pages still draw demo values: live demo rows in units without real submissions."""
+        sql = f"""
+            SELECT DISTINCT o.unit FROM observations o JOIN submissions s ON s.id = o.submission_id
+            WHERE s.is_demo AND {_LIVE_SUBMISSION} AND o.unit NOT IN {REAL_UNITS}
+            UNION SELECT DISTINCT m.unit FROM milestone_updates m JOIN submissions s ON s.id = m.submission_id
+            WHERE s.is_demo AND {_LIVE_SUBMISSION} AND m.unit NOT IN {REAL_UNITS}"""
+        return {r[0] for r in self._rows(sql)}
+
+    def golive(self, *, user: str, now: dt.datetime | None = None) -> list[int]:
+        """End the demo: every demo submission not yet withdrawn is withdrawn, in one transaction, audited
+        (event "golive"); files and rows stay (archive kept). Real submissions are not touched. Running it
+        again withdraws nothing and writes no audit row. The ids withdrawn."""
+        self._refuse_read_only()
+        if not user:
+            raise ValueError("Thiếu người thực hiện. / Who is going live must be given.")
+        at = utc_naive(now)
+        with self._connection(write=True) as cur:
+            ids = [r[0] for r in self._run(cur, f"SELECT s.id FROM submissions s WHERE s.is_demo AND {_LIVE_SUBMISSION} "
+                                                 "ORDER BY s.id").fetchall()]
+            if not ids:
+                return []
+            self._count_change(cur)
+            for submission_id in ids:
+                self._run(cur, "INSERT INTO withdrawals VALUES (?, ?, ?, ?)", [submission_id, user, at, GOLIVE_REASON])
+            self._audit_on(cur, at, user, "golive", f"{len(ids)} lần nộp minh họa đã rút / demo submissions withdrawn: "
+                                                     f"#{ids[0]}–#{ids[-1]}")
+        return ids
 
     def observation_count(self) -> int:
         """Value rows of accepted, not withdrawn submissions (superseded revisions included)."""
@@ -398,16 +448,18 @@ class Store(AccountQueries):
     # --- current values ------------------------------------------------------------------------
 
     def current_observations(self, units: list[str] | None = None, indicator_ids: list[str] | None = None) -> pd.DataFrame:
-        """The latest value per (indicator_id, unit, period, sector) among submissions not withdrawn."""
+        """The current value per (indicator_id, unit, period, sector) among submissions not withdrawn: the
+        best kind present (official > preliminary > estimate), the latest upload within that kind."""
         where, params = self._filters("o", units, indicator_ids)
         row = ", ".join([f"o.{c}" for c in schema.OBSERVATION_FIELDS] + ["o.submission_id", "o.recorded_at",
                                                                          "s.uploaded_by", "s.is_demo"])
         sql = f"""
             SELECT {", ".join(schema.OBSERVATION_COLUMNS)} FROM (
                 SELECT {row}, row_number() OVER (PARTITION BY o.indicator_id, o.unit, o.period, o.sector
-                                                 ORDER BY o.recorded_at DESC, o.submission_id DESC) AS newest
+                                                 ORDER BY {schema.VALUE_RANK.format(alias="o")} DESC, o.recorded_at DESC,
+                                                          o.submission_id DESC) AS newest
                 FROM observations o JOIN submissions s ON s.id = o.submission_id
-                WHERE {NOT_WITHDRAWN.format(alias="o")} {where}) c
+                WHERE {NOT_WITHDRAWN.format(alias="o")} AND {DEMO_STILL_SHOWN.format(submission="s", alias="o")} {where}) c
             WHERE newest = 1
             ORDER BY unit, indicator_id, period_key, sector"""
         return self._frame(sql, params, schema.OBSERVATION_COLUMNS)
@@ -422,7 +474,7 @@ class Store(AccountQueries):
                 SELECT {row}, row_number() OVER (PARTITION BY m.indicator_id, m.unit
                                                  ORDER BY m.period_key DESC, m.recorded_at DESC, m.submission_id DESC) AS newest
                 FROM milestone_updates m JOIN submissions s ON s.id = m.submission_id
-                WHERE {NOT_WITHDRAWN.format(alias="m")} {where}) c
+                WHERE {NOT_WITHDRAWN.format(alias="m")} AND {DEMO_STILL_SHOWN.format(submission="s", alias="m")} {where}) c
             WHERE newest = 1
             ORDER BY unit, indicator_id"""
         frame = self._frame(sql, params, schema.MILESTONE_COLUMNS)
@@ -441,7 +493,7 @@ class Store(AccountQueries):
             where.append("o.period = ?")
             params.append(parse_period(period).code)
         sql = f"""
-            SELECT o.period, o.unit, o.sector, o.value, o.note, o.submission_id, s.file_name, s.uploaded_by, o.recorded_at,
+            SELECT o.period, o.unit, o.sector, o.value, o.value_status, o.note, o.submission_id, s.file_name, s.uploaded_by, o.recorded_at,
                    w.submission_id IS NOT NULL AS withdrawn
             FROM observations o JOIN submissions s ON s.id = o.submission_id
                  LEFT JOIN withdrawals w ON w.submission_id = o.submission_id

@@ -64,6 +64,8 @@ AUDIT_EVENTS = {
     "user_enable": ("bật lại", "user enabled"),
     "user_unlock": ("mở khóa đăng nhập", "sign-in unlocked"),
     "backup": ("sao lưu", "backup"),
+    "remind": ("gửi thư nhắc nộp", "reminder sent"),
+    "golive": ("bắt đầu sử dụng thật (xóa dữ liệu minh họa)", "go-live (demo data removed)"),
     "programme_create": ("lưu chương trình mới", "programme saved"),
     "programme_add": ("thêm chỉ tiêu vào chương trình", "entries added to a programme"),
     "programme_edit": ("sửa chỉ tiêu của chương trình", "programme entry edited"),
@@ -123,3 +125,15 @@ def utc_naive(now: dt.datetime | None) -> dt.datetime:
 def archive_suffix(file_name: str) -> str:
     suffix = Path(file_name or "").suffix.lower()
     return suffix if re.fullmatch(r"\.[a-z0-9]{1,8}", suffix) else ".xlsx"
+
+
+def disk_full(exc: BaseException | None) -> bool:
+    """A full disk, as the OS (ENOSPC) or a database engine (its own error text) reports it."""
+    import errno
+
+    while exc is not None:
+        if getattr(exc, "errno", None) == errno.ENOSPC or "no space left on device" in str(exc).lower() \
+                or "disk full" in str(exc).lower():
+            return True
+        exc = exc.__cause__ or exc.__context__
+    return False

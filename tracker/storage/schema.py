@@ -165,7 +165,21 @@ STEPS: list[Step] = [
             last_seen {float} NOT NULL
         )""",
     ),
+    # Issue 19, item 6: the account's random identity (tracker.access.User.uid) held by its sessions, so
+    # that a user name removed and created again is not let back in by the old account's cookie. Rows of
+    # before have none and match only an account of before (no identity either).
+    step(
+        """ALTER TABLE web_sessions ADD COLUMN account {text}""",
+    ),
+    # Issue 20: what kind of figure each value is. Values stored before were the only figure there was:
+    # official.
+    step(
+        """ALTER TABLE observations ADD COLUMN value_status {text} DEFAULT 'official'""",
+        """UPDATE observations SET value_status = 'official' WHERE value_status IS NULL""",
+    ),
 ]
+# Ranks value statuses in SQL (tracker.observation.VALUE_STATUS_RANK): the best kind present is current.
+VALUE_RANK = "(CASE {alias}.value_status WHEN 'official' THEN 3 WHEN 'preliminary' THEN 2 ELSE 1 END)"
 
 
 def migrations(engine: str) -> list[list[str]]:
@@ -186,15 +200,16 @@ def migrations(engine: str) -> list[list[str]]:
 
 # Written from each Observation of a form (period_key is derived from period); read back by
 # current_observations with the submission's columns after them.
-OBSERVATION_FIELDS = ("indicator_id", "unit", "period", "period_key", "sector", "value", "note", "source", "territory")
+OBSERVATION_FIELDS = ("indicator_id", "unit", "period", "period_key", "sector", "value", "note", "source", "territory",
+                      "value_status")
 MILESTONE_FIELDS = ("indicator_id", "unit", "period", "period_key", "status", "completed_on", "evidence")
 # Of each row read back, from its submission.
 ROW_ORIGIN = ("submission_id", "recorded_at", "uploaded_by", "is_demo")
 
 OBSERVATION_COLUMNS = [c for c in OBSERVATION_FIELDS if c != "period_key"] + list(ROW_ORIGIN)
 MILESTONE_COLUMNS = [c for c in MILESTONE_FIELDS if c != "period_key"] + list(ROW_ORIGIN)
-HISTORY_COLUMNS = ["period", "unit", "sector", "value", "note", "submission_id", "file_name", "uploaded_by",
-                   "recorded_at", "withdrawn"]
+HISTORY_COLUMNS = ["period", "unit", "sector", "value", "value_status", "note", "submission_id", "file_name",
+                   "uploaded_by", "recorded_at", "withdrawn"]
 # pandas types of the frames read back (DuckDB's reads carry them already; PostgreSQL's rows get them).
 FRAME_TYPES = {"value": "float64", "submission_id": "int64", "is_demo": "bool", "withdrawn": "bool",
                "recorded_at": "datetime64[us]"}
