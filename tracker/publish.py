@@ -32,7 +32,8 @@ from pathlib import Path
 
 from tracker.catalogue import Catalogue, lineage_text
 from tracker.downloads import table_csv
-from tracker.figures import STATUS_COLOURS, progress_spec
+from tracker.core import statuses
+from tracker.figures import progress_spec
 from tracker.i18n import fmt_date, fmt_number, t
 from tracker.periods import parse_period
 from tracker.progress import status_label
@@ -203,7 +204,7 @@ def _table_html(rows: list[dict], lang: str, links: list[str] | None = None) -> 
 
 
 def _chip(status: str, lang: str) -> str:
-    return f'<span class="chip" style="background:{STATUS_COLOURS.get(status, "#52606d")}">{_e(status_label(status, lang))}</span>'
+    return f'<span class="chip" style="background:{statuses.colour(status)}">{_e(status_label(status, lang))}</span>'
 
 
 def _document(lang: str, title: str, body: str, *, depth: int, other: str, demo: bool) -> bytes:
