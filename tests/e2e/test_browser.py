@@ -62,6 +62,8 @@ def test_uploader_round_trip_and_refusal(server, page, output_dir, tmp_path):
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
     page.get_by_text("4. Xem trước thay đổi").wait_for()
     page.get_by_text("Giá trị thay đổi").wait_for()
+    # The Confirm button is drawn after the warnings' check box: once it is there, the box is too (if any).
+    page.get_by_role("button", name="Xác nhận lưu").wait_for()
     warning_box = page.get_by_text("Tôi đã kiểm tra", exact=False)
     if warning_box.count():
         warning_box.first.click()
@@ -82,6 +84,8 @@ def test_uploader_round_trip_and_refusal(server, page, output_dir, tmp_path):
     other.write_bytes(fill_form(build_form(cat, "bac-giang", "2025-Q2"), {(bg.id, ""): 100}))
     page.get_by_role("link", name="Nhập số liệu").click()
     page.get_by_role("heading", name="Nhập số liệu").wait_for()
+    # the receipt of the saved file stands where the form was, until the clerk asks for another
+    page.get_by_role("button", name="Nộp tệp khác").click()
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(other))
     page.get_by_text("Tệp bị từ chối", exact=False).wait_for()
     page.screenshot(path=str(output_dir / "e2e_upload_refused.png"), full_page=True)
