@@ -141,7 +141,8 @@ def test_deck_tables_neutralise_formula_like_text_and_keep_negative_numbers_read
                     demo=False, reported=reported, today=today)
     deck = briefing.build_deck(cat, snap, "khanh-hoa", made_on=dt.date(2026, 10, 16))
     texts = briefing.slide_texts(deck)
-    summary, tasks = texts[1], "\n".join(t for t in texts if "Nhiệm vụ có thời hạn" in t)
+    summary = next(t for t in texts if "Tổng hợp các chỉ tiêu" in t)   # the progress picture comes first
+    tasks = "\n".join(t for t in texts if "Nhiệm vụ có thời hạn" in t)
     assert "'=HYPERLINK(\"http://x\")" in summary
     assert "\u22123,2 %/năm" in summary and "'-3,2" not in summary and "'\u2212" not in summary
     assert "'@cmd nhiệm vụ" in tasks
