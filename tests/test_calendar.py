@@ -210,7 +210,7 @@ def test_ingest_before_the_window_opens_is_refused(install, tmp_path):
 
 
 def test_upload_page_says_nothing_is_open_and_offers_the_next_form(install, monkeypatch):
-    from tests.test_pages import run, texts
+    from tests.support.pages import run, texts
 
     monkeypatch.setenv("TRACKER_TODAY", "2026-12-03")
     at = run("views/upload.py", UPLOADER)
@@ -222,7 +222,7 @@ def test_upload_page_says_nothing_is_open_and_offers_the_next_form(install, monk
 
 
 def test_upload_page_on_16_december_opens_q4(install):
-    from tests.test_pages import run, texts
+    from tests.support.pages import run, texts
 
     at = run("views/upload.py", UPLOADER)
     body = texts(at)
@@ -232,7 +232,7 @@ def test_upload_page_on_16_december_opens_q4(install):
 
 
 def test_locked_period_names_whom_to_ask(install, monkeypatch, tmp_path):
-    from tests.test_pages import run, texts
+    from tests.support.pages import run, texts
 
     settings = tmp_path / "settings.toml"
     settings.write_text('contact = "Phòng KH-TC, Sở KH&CN"\n', encoding="utf-8")
@@ -245,7 +245,7 @@ def test_locked_period_names_whom_to_ask(install, monkeypatch, tmp_path):
 
 
 def test_overview_shows_staff_the_open_window_and_completeness(install):
-    from tests.test_pages import run, texts
+    from tests.support.pages import run, texts
 
     assert "0/5 đơn vị đã nộp Quý IV/2026" in texts(run("views/overview.py", UPLOADER))
     assert "đơn vị đã nộp" not in texts(run("views/overview.py"))      # not for visitors

@@ -94,7 +94,7 @@ def test_withdrawing_the_real_submission_never_brings_demo_back(install, tmp_pat
 
 
 def test_unit_page_banner_only_where_demo_is_drawn(install, tmp_path):
-    from tests.test_pages import run, texts
+    from tests.support.pages import run, texts
 
     assert cli(install, "ingest", str(real_q3_form(tmp_path, install, "khanh-hoa", 4321))).returncode == 0
     demo_word = "minh họa"
@@ -103,7 +103,7 @@ def test_unit_page_banner_only_where_demo_is_drawn(install, tmp_path):
 
 
 def test_admin_page_goes_live_after_saying_what_goes(install):
-    from tests.test_pages import run, texts
+    from tests.support.pages import run, texts
 
     at = run("views/golive.py", ADMIN)
     assert "Sẽ rút 59 lần nộp minh họa" in texts(at)

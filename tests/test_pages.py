@@ -6,19 +6,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from tests.support import ROOT
-from tests.support.pages import TIMEOUT, run, signed_in, texts
+from tests.support.pages import TIMEOUT, charts, run, signed_in, spec, texts
 from tracker.access import User
-
-
-def charts(at: AppTest) -> list:
-    return at.get("plotly_chart")
-
-
-def spec(chart) -> str:
-    """A chart's Plotly JSON with its Vietnamese text readable (the proto escapes it)."""
-    import json
-
-    return json.dumps(json.loads(chart.proto.spec), ensure_ascii=False)
 
 
 def test_overview_shows_demo_statuses_and_matrix(seeded_env):

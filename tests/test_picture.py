@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.test_pages import charts, run, spec, texts
+from tests.support.pages import charts, run, spec, texts
 
 CHROMIUM = Path("/usr/bin/chromium")
 needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chromium is not installed (make test installs it)")

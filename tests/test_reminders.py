@@ -41,6 +41,7 @@ def smtp():
 def install(seeded, tmp_path, smtp) -> dict:
     dest = tmp_path / "install"
     shutil.copytree(Path(seeded["TRACKER_DB"]).parent, dest)
+    (dest / "users.toml").unlink(missing_ok=True)   # accounts other tests added to the shared demo are not ours
     settings = tmp_path / "settings.toml"
     settings.write_text(f'smtp_host = "127.0.0.1"\nsmtp_port = {smtp[0]}\nsmtp_from = "nq45@tinh.gov.vn"\n'
                         'base_url = "https://nq45.tinh.gov.vn"\nremind_days = 3\n', encoding="utf-8")

@@ -135,6 +135,8 @@ def test_anonymous_history_shows_no_names_reasons_or_files(own_copy):
     at.text_input(key="withdraw_reason").input("Nộp nhầm kỳ — lý do riêng")
     at.button[[b.label for b in at.button].index("Rút lần nộp này")].click()
     rerun(at)
+    at.button(key="withdraw_confirm").click()   # the page states the effect and asks once more
+    rerun(at)
     assert at.get("download_button")  # the admin gets the original
 
     anon = open_page("views/history.py", None)

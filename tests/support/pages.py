@@ -78,3 +78,14 @@ def signed_in_as(at: AppTest) -> str | None:
     shown = any(b.label == "Đăng xuất" for b in at.button)
     assert shown == (session is not None)
     return session.username if session else None
+
+
+def charts(at: AppTest) -> list:
+    return at.get("plotly_chart")
+
+
+def spec(chart) -> str:
+    """A chart's Plotly JSON with its Vietnamese text readable (the proto escapes it)."""
+    import json
+
+    return json.dumps(json.loads(chart.proto.spec), ensure_ascii=False)
