@@ -15,6 +15,8 @@ import sys
 import time
 from contextlib import ExitStack
 
+import pytest
+
 from tests.support import ROOT, TODAY
 from tests.support.browser import CHROMIUM, LAUNCH_ARGS, needs_chromium
 from tests.support.browser import wait_ready as _wait_ready
