@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from tests.support.browser import needs_chromium
 from tests.support.browser import sign_in as _sign_in
@@ -34,17 +35,23 @@ def server(tmp_path_factory):
 
 
 def _choose(page, label: str, text: str) -> None:
-    box = page.get_by_role("combobox", name=label, exact=True)
-    box.click()
-    box.fill(text)
-    page.get_by_role("option").filter(has_text=text).first.click()
+    # A select box drawn by a rerun that is still arriving can lose the typed filter or show the options of
+    # before: type again until the wanted option is offered (it was flaky under load with one attempt).
+    option = page.get_by_role("option").filter(has_text=text).first
+    for attempt in range(5):
+        _wait_ready(page)
+        box = page.get_by_role("combobox", name=label, exact=True).last
+        box.click()
+        box.fill(text)
+        try:
+            option.wait_for(timeout=10_000)
+            break
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+    option.click()
     _wait_ready(page)
 
 
-# Since the hardening, measures and picture merges the saved entry no longer appears in the rename
-# picker of this browser flow (the AppTest of the same flow passes); open, named in the closing note.
-@pytest.mark.xfail(reason="after this round's merges the renamed entry is not offered in the browser; to be fixed",
-                   strict=False)
 def test_admin_adds_a_missed_row_saves_and_renames_it(server, page, output_dir):
     _sign_in(page, server["url"], "quantri.e2e", "mat-khau-qt-2026")
     page.get_by_role("link", name="Thêm chương trình").click()
@@ -77,7 +84,9 @@ def test_admin_adds_a_missed_row_saves_and_renames_it(server, page, output_dir):
     assert entry["quote"].startswith("Tăng cường tuyên truyền về vai trò của đội ngũ trí thức")
     doc_id = saved.stem
 
+    _wait_ready(page)
     page.get_by_text(f"({doc_id})", exact=False).click()
+    _wait_ready(page)
     _choose(page, "Chỉ tiêu", "Tuyên truyền về vai trò trí thức")
     name = page.get_by_label("Tên", exact=True).last
     name.fill("Tuyên truyền về vai trò của đội ngũ trí thức")
