@@ -452,10 +452,15 @@ def cmd_calendar(args) -> int:
                          "late": ("muộn", "late")}[u.state()][lang == "en"]
                 when = f" {fmt_date(u.submitted_on, lang)}" if u.submitted_on else ""
                 print(f"      {cat.name(u.unit, lang)}: {state}{when}")
-                # Departments with their own forms always; bodies named on tasks once the unit has sent something.
-                shown = [a for a in u.agencies if a.id or u.submitted_on]
-                for a in shown:
+                for a in u.departments():        # departments with forms of their own (issue 21)
                     print(f"        {a.line(lang)}")
+                bodies = [a for a in u.agencies if not a.id]
+                if bodies and u.submitted_on:    # bodies named on tasks: whose targets are still empty
+                    waiting = [a.name(lang) for a in bodies if not a.submitted]
+                    print(f"        " + (f"lead agencies with data: {len(bodies) - len(waiting)}/{len(bodies)}"
+                                         if lang == "en" else
+                                         f"cơ quan chủ trì đã có số liệu: {len(bodies) - len(waiting)}/{len(bodies)}")
+                          + "".join(f"\n          " + ("not yet: " if lang == "en" else "chưa có: ") + a for a in waiting))
     print(("Next: " if lang == "en" else "Tiếp theo: ") + next_window_line(upcoming, lang))
     return EXIT_OK
 

@@ -67,9 +67,14 @@ class AgencyReturn:
         return self.name_en if lang == "en" else self.name_vi
 
     def line(self, lang: str = "vi") -> str:
-        """"Sở KH&CN: đã nộp 15/12/2026 (đúng hạn)" / "Sở Nội vụ: chưa nộp"."""
+        """"Sở KH&CN: đã nộp 15/12/2026 (đúng hạn)" / "Sở Nội vụ: chưa nộp"; a body named on tasks only does not
+        submit forms of its own: "… : đã có số liệu" / "chưa có số liệu"."""
         from tracker.i18n import fmt_date
 
+        if self.id is None:
+            has = self.submitted_on is not None
+            return f"{self.name(lang)}: " + (("has figures" if has else "no figures yet") if lang == "en" else
+                                             ("đã có số liệu" if has else "chưa có số liệu"))
         if self.submitted_on is None:
             return f"{self.name(lang)}: {'not yet submitted' if lang == 'en' else 'chưa nộp'}"
         when = fmt_date(self.submitted_on, lang)
@@ -93,9 +98,13 @@ class UnitReturn:
             return "missing"
         return "on_time" if self.on_time else "late"
 
+    def departments(self) -> list[AgencyReturn]:
+        """The agencies with an id: departments that submit forms of their own."""
+        return [a for a in self.agencies if a.id]
+
     def agency_line(self, lang: str = "vi") -> str:
-        """"Sở KH&CN: đã nộp …; Sở Nội vụ: chưa nộp" ('' when the unit's targets name no agency)."""
-        return "; ".join(a.line(lang) for a in self.agencies)
+        """"Sở KH&CN: đã nộp …; Sở Nội vụ: chưa nộp" ('' when no target of the unit names a department)."""
+        return "; ".join(a.line(lang) for a in self.departments())
 
 
 @dataclass(frozen=True)
