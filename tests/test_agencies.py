@@ -258,3 +258,23 @@ def test_template_agencies_and_calendar_through_the_cli(tmp_path):
                                      "submitted": False, "state": "missing", "submitted_on": None}
     text = cli(env, "calendar").stdout
     assert "Sở Nội vụ: chưa nộp" in text and "Sở Khoa học và Công nghệ: đã nộp" in text
+
+
+def test_the_upload_page_offers_each_agencys_form(tmp_path, monkeypatch):
+    from tests.support.pages import run, texts
+    from tracker.access import User
+
+    for k, v in installation(tmp_path, today="2026-12-16").items():
+        monkeypatch.setenv(k, v)
+    install_programme(tmp_path / "catalogue")
+    at = run("views/upload.py", User("canbo.bn", "uploader", (UNIT, "khanh-hoa"), ""))
+    # A unit whose targets name no agency shows no choice: the whole form, as before.
+    assert at.selectbox(key="up_unit").value == "khanh-hoa"
+    assert not [s for s in at.selectbox if s.key == "up_agency"] and at.get("download_button")
+    at.selectbox(key="up_unit").select(UNIT).run()
+    choice = at.selectbox(key="up_agency")
+    assert choice.options == ["Cả đơn vị (mọi chỉ tiêu)", "Sở Khoa học và Công nghệ", "Sở Nội vụ"]
+    choice.select("so-khcn").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Biểu mẫu của Sở Khoa học và Công nghệ: chỉ gồm các chỉ tiêu cơ quan này chủ trì." in texts(at)
+    assert at.get("download_button")
