@@ -49,7 +49,6 @@ def test_an_agency_id_names_the_agency_from_the_table(cat):
 @pytest.mark.parametrize("change, problem", [
     (lambda p: p["indicators"][0].update(agency_id="so-tai-chinh"), "agency_id: 'so-tai-chinh' is not in the agencies table"),
     (lambda p: p["indicators"][0].pop("agency_quote"), "give agency_quote"),
-    (lambda p: p["indicators"][2].update(agency={"vi": "Sở Tài chính", "en": "Finance"}), "given by agency_id"),
     (lambda p: p["indicators"][0].update(agency={"vi": "Sở KH&CN", "en": "DOST"}), "differs from agencies table"),
     (lambda p: p["agencies"].append(dict(p["agencies"][0])), "duplicate id for bac-ninh"),
     (lambda p: p["agencies"][1].update(jurisdiction="ha-noi"), "unknown jurisdiction 'ha-noi'"),
@@ -60,6 +59,16 @@ def test_a_wrong_agency_is_refused_naming_the_entry(change, problem):
     with pytest.raises(CatalogueError) as err:
         catalogue_with_programme(broken)
     assert any(problem in p for p in err.value.problems), err.value.problems
+
+
+def test_an_agency_named_without_an_id_stays_a_name(cat):
+    """Programmes saved before agency ids may name a body on a numeric target: still loaded (never skipped as
+    damaged), shown as a name, and no form of its own."""
+    older = programme()
+    older["indicators"][2]["agency"] = {"vi": "Sở Tài chính", "en": "Department of Finance"}
+    loaded = catalogue_with_programme(older)
+    assert loaded.indicator(PAPERS).agency.vi == "Sở Tài chính"
+    assert [a.id for a in loaded.agencies_for(UNIT)] == ["so-khcn", "so-noi-vu"]
 
 
 def test_a_saved_programme_file_carries_its_agencies(tmp_path, monkeypatch):

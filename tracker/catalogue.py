@@ -300,8 +300,6 @@ class Indicator(Strict):
             raise ValueError("agency_quote: give agency_id, the agency the words name")
         if self.agency_id and not self.agency_quote:
             raise ValueError("agency_id: give agency_quote, the document's words that name the agency")
-        if self.agency is not None and self.agency_id is None and not self.is_milestone:
-            raise ValueError("agency: a numeric target's lead agency is given by agency_id (the agencies table)")
         return self
 
     @property
