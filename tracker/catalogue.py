@@ -132,6 +132,22 @@ class Concept(Strict):
     definition: Names
 
 
+class Agency(Strict):
+    """A department of a unit that leads some of its targets and may report them on its own form (issue 21):
+    ``id`` is the stable slug forms, accounts (``user add --agency``) and submissions name it by."""
+
+    id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)
+    jurisdiction: str
+    name: Names
+
+    @field_validator("name")
+    @classmethod
+    def _plain(cls, v: "Names") -> "Names":
+        _plain_name(v.vi)
+        _plain_name(v.en)
+        return v
+
+
 class Baseline(Strict):
     value: float
     year: int = Field(ge=2000, le=2030)
@@ -233,6 +249,11 @@ class Indicator(Strict):
     sectors: list[Sector] = Field(default_factory=list)
     # Who is responsible (milestones; the agency named in the document).
     agency: Names | None = None
+    # The lead agency of a target as an id of the agencies table (its unit's); ``agency`` is then filled
+    # from the table. Given only where the document names the agency, and ``agency_quote`` holds the
+    # document's words that name it, in the quote's sentence or paragraph (tests/test_agencies.py checks).
+    agency_id: str | None = Field(default=None, pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)
+    agency_quote: str | None = None
     # How quarters roll up for a direction-only target: counted per period or a level.
     rollup: Literal["flow", "stock"] | None = None
     # How often it is reported: "quarter" or "year" (by default shares, growth and ranks are yearly).
@@ -275,6 +296,10 @@ class Indicator(Strict):
             raise ValueError("retired: a retired entry needs a note saying why")
         if not self.measurable and not (self.is_numeric or self.kind == "direction"):
             raise ValueError("measurable: only a numeric or directional goal can lack a statistic")
+        if self.agency_quote and not self.agency_id:
+            raise ValueError("agency_quote: give agency_id, the agency the words name")
+        if self.agency_id and not self.agency_quote:
+            raise ValueError("agency_id: give agency_quote, the document's words that name the agency")
         return self
 
     @property
@@ -316,6 +341,7 @@ class CatalogueFile(Strict):
     documents: list[Document]
     indicators: list[Indicator]
     concepts: list[Concept] = Field(default_factory=list)
+    agencies: list[Agency] = Field(default_factory=list)
 
 
 class CatalogueError(ValueError):
@@ -335,6 +361,8 @@ class Catalogue:
         self.jurisdictions = {j.id: j for j in data.jurisdictions}
         self.documents = {d.id: d for d in data.documents}
         self.concepts = {c.id: c for c in getattr(data, "concepts", None) or []}
+        # (unit, agency id) -> Agency: the departments that lead some targets (issue 21).
+        self.agencies = {(a.jurisdiction, a.id): a for a in getattr(data, "agencies", None) or []}
         # Entries retired before any value was stored are kept in the file (ids never return) but
         # nowhere else: every page, form and deck reads ``indicators``.
         self.hidden_indicators = [i for i in data.indicators if i.hidden]
@@ -413,7 +441,8 @@ class Catalogue:
             jurisdictions=[j for j in self.jurisdictions.values() if j.id in keep],
             documents=list(self.documents.values()),
             indicators=[i for i in self.indicators if i.jurisdiction in keep],
-            concepts=list(self.concepts.values())))
+            concepts=list(self.concepts.values()),
+            agencies=[a for a in getattr(self, "agencies", {}).values() if a.jurisdiction in keep]))
 
     def indicators_for(self, unit: str) -> list[Indicator]:
         """Targets a unit reports on: its own and those it inherited from merged units."""
@@ -469,6 +498,24 @@ class Catalogue:
         that no statistic measures (those are listed on pages, never asked for)."""
         return [i for i in self.indicators_for(unit) if i.assessable]
 
+    # --- Lead agencies (issue 21) -----------------------------------------------------------
+
+    def agencies_for(self, unit: str) -> list[Agency]:
+        """The agencies leading some of the targets ``unit`` reports (its own and inherited ones), one per
+        id, in catalogue order; [] for a unit whose targets name none (it reports on one whole form)."""
+        table = getattr(self, "agencies", {})
+        found: dict[str, Agency] = {}
+        for ind in self.reportable_indicators_for(unit):
+            if ind.agency_id and ind.agency_id not in found:
+                found[ind.agency_id] = table.get((ind.jurisdiction, ind.agency_id)) or Agency(
+                    id=ind.agency_id, jurisdiction=ind.jurisdiction,
+                    name=ind.agency or Names(vi=ind.agency_id, en=ind.agency_id))
+        return list(found.values())
+
+    def agency(self, unit: str, agency_id: str) -> Agency | None:
+        """``unit``'s agency of that id (one leading a target it reports), or None."""
+        return next((a for a in self.agencies_for(unit) if a.id == agency_id), None)
+
     # --- Territory ------------------------------------------------------------------------
 
     def territory_of(self, indicator: Indicator) -> Territory | None:
@@ -514,7 +561,8 @@ class Catalogue:
 
 def _place(raw: dict, loc: tuple) -> str:
     """Turn a pydantic location into 'indicators[3] (bac-giang.x) → target.value'."""
-    if len(loc) >= 2 and loc[0] in ("jurisdictions", "documents", "indicators", "concepts") and isinstance(loc[1], int):
+    if len(loc) >= 2 and loc[0] in ("jurisdictions", "documents", "indicators", "concepts", "agencies") \
+            and isinstance(loc[1], int):
         section, index = loc[0], loc[1]
         entry = raw.get(section, [])[index] if isinstance(raw.get(section), list) else None
         ident = entry.get("id") if isinstance(entry, dict) else None
@@ -577,6 +625,32 @@ def parse_catalogue(raw: object, path: Path | str = "indicators.yaml") -> Catalo
         if c.id in seen:
             problems.append(f"concepts[{n}] (id: {c.id}) → id: duplicate id")
         seen.add(c.id)
+    agency_table: dict[tuple[str, str], Agency] = {}
+    for n, a in enumerate(data.agencies):
+        if a.jurisdiction not in jur_ids:
+            problems.append(f"agencies[{n}] (id: {a.id}) → jurisdiction: unknown jurisdiction {a.jurisdiction!r}")
+        if (a.jurisdiction, a.id) in agency_table:
+            problems.append(f"agencies[{n}] (id: {a.id}) → id: duplicate id for {a.jurisdiction}")
+        agency_table[(a.jurisdiction, a.id)] = a
+    with_agency = []
+    for n, i in enumerate(data.indicators):
+        if i.agency_id is None:
+            continue
+        a = agency_table.get((i.jurisdiction, i.agency_id))
+        if a is None:
+            problems.append(f"indicators[{n}] (id: {i.id}) → agency_id: {i.agency_id!r} is not in the agencies table "
+                            f"of {i.jurisdiction}")
+        elif i.agency is not None and i.agency != a.name:
+            problems.append(f"indicators[{n}] (id: {i.id}) → agency: differs from agencies table entry {a.id!r} "
+                            "(give agency_id alone)")
+        else:
+            with_agency.append((n, a))
+    if with_agency and not problems:
+        # The agency's names come from the table, so a page never shows two spellings of one department.
+        indicators = list(data.indicators)
+        for n, a in with_agency:
+            indicators[n] = indicators[n].model_copy(update={"agency": a.name})
+        data = data.model_copy(update={"indicators": indicators})
     by_id = {i.id: i for i in data.indicators}
     concept_units: dict[str, tuple[str, str, str]] = {}
     for n, i in enumerate(data.indicators):
@@ -767,7 +841,7 @@ def load_catalogue(path: Path | str | None = None) -> Catalogue:
 # Each is one YAML file in the catalogue folder (settings.catalogue_dir) with the same keys as
 # indicators.yaml, its source text beside it; loaded together with indicators.yaml.
 
-PROGRAMME_KEYS = ("jurisdictions", "documents", "indicators", "concepts")
+PROGRAMME_KEYS = ("jurisdictions", "documents", "indicators", "concepts", "agencies")
 
 
 def programme_files() -> list[Path]:

@@ -112,10 +112,40 @@ def cmd_template(args) -> int:
     if database_exists(args.db or load_settings().database):
         with _store(args) as store:
             previous = store.previous_values(unit, period.code)
-    out = Path(args.out or form_filename(unit, period.code))
+    agency = getattr(args, "agency", None)
+    if agency is not None and cat.agency(unit, agency) is None:
+        from tracker.agencies import unknown_agency_message
+
+        raise _UsageError(unknown_agency_message(cat, unit, agency) + " / " + unknown_agency_message(cat, unit, agency, "en"))
+    out = Path(args.out or form_filename(unit, period.code, agency))
     out.write_bytes(build_form(cat, unit, period.code, previous,
-                               window=load_settings().reporting_calendar.window(period)))
-    print(f"Đã tạo biểu mẫu {out} — {cat.name(unit)}, {period.label()} / form written")
+                               window=load_settings().reporting_calendar.window(period), agency=agency))
+    who = f" — {cat.agency(unit, agency).name.vi}" if agency else ""
+    print(f"Đã tạo biểu mẫu {out} — {cat.name(unit)}{who}, {period.label()} / form written")
+    return EXIT_OK
+
+
+def cmd_agencies(args) -> int:
+    """The lead agencies of each unit and the targets they report (their ids are what `user add --agency` takes)."""
+    from tracker.agencies import agency_listing
+
+    cat = load_catalogue()
+    units = [_unit_or_usage(cat, args.unit)] if args.unit else None
+    rows = agency_listing(cat, units, args.lang)
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    if not rows:
+        where = cat.name(units[0], args.lang) if units else None
+        print((f"{where}: no target names a lead agency; the unit reports on one whole form." if where else
+               "No target names a lead agency; every unit reports on one whole form.") if args.lang == "en" else
+              (f"{where}: không chỉ tiêu nào ghi cơ quan chủ trì; đơn vị nộp một biểu mẫu chung." if where else
+               "Không chỉ tiêu nào ghi cơ quan chủ trì; mỗi đơn vị nộp một biểu mẫu chung."))
+        return EXIT_OK
+    for row in rows:
+        print(f"{row['unit_name']} ({row['unit']}) — {row['name']} [{row['agency']}]")
+        for target in row["targets"]:
+            print(f"    {target['id']}: {target['name']}")
     return EXIT_OK
 
 
@@ -422,11 +452,14 @@ def cmd_calendar(args) -> int:
                          "late": ("muộn", "late")}[u.state()][lang == "en"]
                 when = f" {fmt_date(u.submitted_on, lang)}" if u.submitted_on else ""
                 print(f"      {cat.name(u.unit, lang)}: {state}{when}")
-                if u.agencies and u.submitted_on:   # which lead agencies' targets are still empty
-                    waiting = [a for a, submitted in u.agencies.items() if not submitted]
-                    print(f"        " + (f"lead agencies with data: {len(u.agencies) - len(waiting)}/{len(u.agencies)}"
+                for a in u.departments():        # departments with forms of their own (issue 21)
+                    print(f"        {a.line(lang)}")
+                bodies = [a for a in u.agencies if not a.id]
+                if bodies and u.submitted_on:    # bodies named on tasks: whose targets are still empty
+                    waiting = [a.name(lang) for a in bodies if not a.submitted]
+                    print(f"        " + (f"lead agencies with data: {len(bodies) - len(waiting)}/{len(bodies)}"
                                          if lang == "en" else
-                                         f"cơ quan chủ trì đã có số liệu: {len(u.agencies) - len(waiting)}/{len(u.agencies)}")
+                                         f"cơ quan chủ trì đã có số liệu: {len(bodies) - len(waiting)}/{len(bodies)}")
                           + "".join(f"\n          " + ("not yet: " if lang == "en" else "chưa có: ") + a for a in waiting))
     print(("Next: " if lang == "en" else "Tiếp theo: ") + next_window_line(upcoming, lang))
     return EXIT_OK
@@ -769,7 +802,13 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--period", required=True, help="vd. 2026-Q3 hoặc 2026")
     p.add_argument("--out", help="tệp ra (mặc định nq45_<unit>_<period>.xlsx)")
     p.add_argument("--db", help="cơ sở dữ liệu (mặc định data/tracker.duckdb; TRACKER_DB)")
+    p.add_argument("--agency", help="biểu mẫu của một cơ quan chủ trì (mã: python -m tracker agencies) / one agency's form")
     p.set_defaults(func=cmd_template)
+    p = sub.add_parser("agencies", help="cơ quan chủ trì và chỉ tiêu của từng cơ quan / lead agencies and their targets")
+    p.add_argument("--unit", help="chỉ một địa phương, vd. bac-ninh")
+    p.add_argument("--json", action="store_true", help="in dạng JSON")
+    p.add_argument("--lang", choices=["vi", "en"], default="vi")
+    p.set_defaults(func=cmd_agencies)
 
     p = sub.add_parser("ingest", help="nộp một biểu mẫu đã điền / ingest a filled form")
     p.add_argument("file")

@@ -442,6 +442,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "busy.history": ("Chưa đọc được lịch sử nộp.", "The history could not be read yet."),
     "busy.page": ("Cơ sở dữ liệu đang bận ghi số liệu mới (đã chờ {s} giây). Hãy tải lại trang sau ít giây.",
                   "The database is busy storing new data (waited {s} s). Reload the page in a few seconds."),
+    # --- agencies ---
+    "up.form_for": ("Biểu mẫu của", "Form for"),
+    "up.whole_unit": ("Cả đơn vị (mọi chỉ tiêu)", "The whole unit (every target)"),
+    "up.agency_form": ("Biểu mẫu của {agency}: chỉ gồm các chỉ tiêu cơ quan này chủ trì.",
+                       "{agency}'s form: only the targets this agency leads."),
+    "up.agency_unknown": ("Tài khoản được giao cơ quan “{agency}”, nhưng cơ quan này không chủ trì chỉ tiêu nào của {unit}.",
+                          "The account is tied to agency “{agency}”, which leads none of {unit}'s targets."),
 }
 
 

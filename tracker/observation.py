@@ -52,6 +52,8 @@ class ParsedForm:
     unit: str | None = None
     period: str | None = None
     form_version: str | None = None
+    # The agency whose form this is (an agency id of the unit, issue 21); None: the whole unit's form.
+    agency: str | None = None
     observations: list[Observation] = field(default_factory=list)
     milestones: list[MilestoneUpdate] = field(default_factory=list)
     report: ValidationReport = field(default_factory=ValidationReport)

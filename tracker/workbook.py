@@ -101,6 +101,8 @@ INSTRUCTION_KEYS: dict[str, tuple[str, str]] = {
     "unit": ("Mã đơn vị", "Unit code"),
     "period": ("Mã kỳ báo cáo", "Period code"),
     "form_version": ("Phiên bản biểu mẫu", "Form version"),
+    # Only on an agency's form (issue 21): the department whose targets the form holds.
+    "agency": ("Mã cơ quan", "Agency code"),
 }
 
 _WIDTHS = {"code": 34, "sector": 16, "unit": 16, "period": 11, "name": 52, "measure": 13, "target": 30,
@@ -115,8 +117,8 @@ _WRAP = Alignment(wrap_text=True, vertical="top")
 _TITLE_ROW, _SUBTITLE_ROW, _MARKER_ROW, _HEADER_ROW = 1, 2, 3, 4
 
 
-def form_filename(unit: str, period: str) -> str:
-    return f"nq45_{unit}_{parse_period(period).code}.xlsx"
+def form_filename(unit: str, period: str, agency: str | None = None) -> str:
+    return f"nq45_{unit}_{agency + '_' if agency else ''}{parse_period(period).code}.xlsx"
 
 
 def label(field: str, lang: str = "vi") -> str:
@@ -129,11 +131,17 @@ def fits_period(indicator: Indicator, period_code: str) -> bool:
     return (indicator.reporting_frequency == "quarter") == parse_period(period_code).is_quarter
 
 
-def data_rows(catalogue: Catalogue, unit: str, period: str) -> list[tuple[Indicator, str, str]]:
-    """(indicator, sector id, sector name) for each row of the data sheet, in catalogue order."""
+def _for_agency(indicator: Indicator, agency: str | None) -> bool:
+    """Whether a form for ``agency`` (None: the whole unit's form) carries this target."""
+    return agency is None or indicator.agency_id == agency
+
+
+def data_rows(catalogue: Catalogue, unit: str, period: str, agency: str | None = None) -> list[tuple[Indicator, str, str]]:
+    """(indicator, sector id, sector name) for each row of the data sheet, in catalogue order; with ``agency``,
+    only the targets that agency leads."""
     rows = []
     for ind in catalogue.reportable_indicators_for(unit):
-        if not (ind.is_numeric or ind.kind == "direction") or not fits_period(ind, period):
+        if not (ind.is_numeric or ind.kind == "direction") or not fits_period(ind, period) or not _for_agency(ind, agency):
             continue
         if ind.sectors:
             rows.extend((ind, s.id, s.name.vi) for s in ind.sectors)
@@ -142,8 +150,9 @@ def data_rows(catalogue: Catalogue, unit: str, period: str) -> list[tuple[Indica
     return rows
 
 
-def milestone_rows(catalogue: Catalogue, unit: str, period: str) -> list[Indicator]:
-    return [i for i in catalogue.reportable_indicators_for(unit) if i.is_milestone and fits_period(i, period)]
+def milestone_rows(catalogue: Catalogue, unit: str, period: str, agency: str | None = None) -> list[Indicator]:
+    return [i for i in catalogue.reportable_indicators_for(unit)
+            if i.is_milestone and fits_period(i, period) and _for_agency(i, agency)]
 
 
 def _put(ws, row: int, col: int, value):
@@ -307,7 +316,7 @@ def _validation(key: str, low: str, high: str | None, lang: str) -> DataValidati
 
 
 def _instructions(wb: Workbook, catalogue: Catalogue, unit: str, period: str, lang: str, bulk: bool = False,
-                  window=None) -> None:
+                  window=None, agency=None) -> None:
     ws = wb.active
     ws.title = SHEET_INSTRUCTIONS
     p = parse_period(period) if not bulk else None
@@ -322,6 +331,9 @@ def _instructions(wb: Workbook, catalogue: Catalogue, unit: str, period: str, la
         (INSTRUCTION_KEYS["period"][lang == "en"], p.code if p else "*"),
         (INSTRUCTION_KEYS["form_version"][lang == "en"], FORM_VERSION),
     ]
+    if agency is not None:
+        lines.insert(1, ("Cơ quan chủ trì" if lang != "en" else "Lead agency", agency.name.get(lang)))
+        lines.append((INSTRUCTION_KEYS["agency"][lang == "en"], agency.id))
     if window is not None:
         from tracker.calendar import window_line
 
@@ -364,15 +376,25 @@ def _instructions(wb: Workbook, catalogue: Catalogue, unit: str, period: str, la
 
 
 def build_form(catalogue: Catalogue, unit: str, period: str, previous: dict[str, float] | None = None,
-               lang: str = "vi", window=None) -> bytes:
+               lang: str = "vi", window=None, agency: str | None = None) -> bytes:
     """The form ``unit`` fills for ``period`` ("2026-Q3" or "2026"), as .xlsx bytes.
 
-    ``window`` (tracker.calendar.Window): the report's data window and deadline, said on the form."""
+    ``window`` (tracker.calendar.Window): the report's data window and deadline, said on the form.
+    ``agency``: an agency id of the unit (Catalogue.agencies_for): the form holds only the targets it leads
+    and names it in its metadata; None: the whole unit's form. An id that leads none raises ValueError."""
     previous = previous or {}
     p = parse_period(period)
     unit_name = catalogue.name(unit, lang)
+    lead = None
+    if agency is not None:
+        from tracker.agencies import unknown_agency_message
+
+        lead = catalogue.agency(unit, agency)
+        if lead is None:
+            raise ValueError(unknown_agency_message(catalogue, unit, agency, lang))
+        unit_name = f"{unit_name} — {lead.name.get(lang)}"
     wb = Workbook()
-    _instructions(wb, catalogue, unit, p.code, lang, window=window)
+    _instructions(wb, catalogue, unit, p.code, lang, window=window, agency=lead)
     title = (f"Biểu báo cáo số liệu thực hiện Nghị quyết 45-NQ/TW — {unit_name} — {p.label('vi')}" if lang != "en"
              else f"Resolution 45-NQ/TW progress report — {unit_name} — {p.label('en')}")
     span = f"{p.start():%d/%m/%Y} – {p.end():%d/%m/%Y}"
@@ -396,7 +418,7 @@ def build_form(catalogue: Catalogue, unit: str, period: str, previous: dict[str,
     default_status = "estimate" if window is not None and window.data_to < p.end() else "official"
     status_label = VALUE_STATUS_LABELS[default_status][lang == "en"]
     row = _HEADER_ROW
-    for ind, sector, sector_name in data_rows(catalogue, unit, p.code):
+    for ind, sector, sector_name in data_rows(catalogue, unit, p.code, agency):
         row += 1
         name = ind.name.get(lang)
         if sector:
@@ -476,7 +498,7 @@ def build_form(catalogue: Catalogue, unit: str, period: str, previous: dict[str,
     ms.add_data_validation(status_dv)
     ms.add_data_validation(date_dv)
     row = _HEADER_ROW
-    for ind in milestone_rows(catalogue, unit, p.code):
+    for ind in milestone_rows(catalogue, unit, p.code, agency):
         row += 1
         name = ind.name.get(lang)
         if catalogue.covers_old_territory(ind, unit):
@@ -502,9 +524,12 @@ def build_form(catalogue: Catalogue, unit: str, period: str, previous: dict[str,
     _print_setup(ms, last, len(MILESTONE_COLUMNS))
     _protect(ms)
 
-    _meta_sheet(wb, {"form": FORM_KIND, "unit": unit, "period": p.code,
-                     "frequency": "quarter" if p.is_quarter else "year", "form_version": FORM_VERSION,
-                     "created_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()})
+    meta = {"form": FORM_KIND, "unit": unit, "period": p.code,
+            "frequency": "quarter" if p.is_quarter else "year", "form_version": FORM_VERSION,
+            "created_at": dt.datetime.now(dt.timezone.utc).replace(microsecond=0).isoformat()}
+    if agency is not None:
+        meta["agency"] = agency
+    _meta_sheet(wb, meta)
     # Sheets cannot be renamed, moved or deleted; the reader relies on their names.
     wb.security = WorkbookProtection(lockStructure=True)
     out = io.BytesIO()

@@ -50,6 +50,19 @@ period = c2.selectbox(t("up.period", lang), codes, index=codes.index(notice.defa
                       if notice.default_period.code in codes else 0,
                       format_func=lambda p: parse_period(p).label(lang), key="up_period")
 window = cal.window(parse_period(period))
+# --- agencies (issue 21): an uploader tied to an agency gets that agency's form; others may pick one ---
+own_agency = getattr(user_for_view, "agency", None) if user_for_view.role != "admin" else None
+unit_agencies = [a.id for a in cat.agencies_for(unit)]
+if own_agency is not None and own_agency not in unit_agencies:
+    st.error(t("up.agency_unknown", lang, agency=own_agency, unit=cat.name(unit, lang)))
+    st.stop()
+agency = own_agency if own_agency is not None else (st.selectbox(
+    t("up.form_for", lang), [None, *unit_agencies], key="up_agency",
+    format_func=lambda a: t("up.whole_unit", lang) if a is None else cat.agency(unit, a).name.get(lang))
+    if unit_agencies else None)
+if agency is not None:
+    st.caption(t("up.agency_form", lang, agency=cat.agency(unit, agency).name.get(lang)))
+# --- end agencies ---
 st.caption(completeness(cat, store, window).summary(lang))
 state, closes = period_lock_state(period, now, settings.lock_days, cal)
 decision = can_upload(user_for_view, unit, period, now, settings.lock_days, cal)
@@ -61,8 +74,8 @@ if not decision.allowed:
         st.caption(late_contact(settings.contact, lang))
 
 st.subheader(t("up.step1", lang))
-form = build_form(cat, unit, period, store.previous_values(unit, period), window=window)
-st.download_button(t("up.download_form", lang), form, file_name=form_filename(unit, period),
+form = build_form(cat, unit, period, store.previous_values(unit, period), window=window, agency=agency)
+st.download_button(t("up.download_form", lang), form, file_name=form_filename(unit, period, agency),
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="form_download")
 if not decision.allowed:
     # The lock (or a window not yet open) is said before any file is read; the form stays for preparing.
@@ -94,7 +107,7 @@ if cache_key not in st.session_state:
     st.session_state[cache_key] = read_form(
         content, upload.name, cat, today=now, previous=store.previous_values,
         expected_units=None if user_for_view.role == "admin" else set(user_for_view.units),
-        max_bytes=settings.upload_max_mb * 1_000_000, calendar=cal,
+        max_bytes=settings.upload_max_mb * 1_000_000, calendar=cal, expected_agency=own_agency,
         progress=lambda fraction, stage: bar.progress(min(fraction, 1.0), text=t(f"up.stage.{stage}", lang)))
     bar.empty()
 parsed = st.session_state[cache_key]

@@ -40,12 +40,14 @@ __all__ = ["ERROR_CODES", "WARNING_CODES", "MAX_ISSUES_PER_CODE", "column_letter
 def read_form(content: bytes, file_name: str, catalogue: Catalogue, *, today: dt.date | None = None,
               previous: Previous = None, expected_units: set[str] | None = None,
               max_bytes: int = 10_000_000, max_uncompressed: int = MAX_UNCOMPRESSED,
-              progress: Callable[[float, str], None] | None = None, calendar=None) -> ParsedForm:
+              progress: Callable[[float, str], None] | None = None, calendar=None,
+              expected_agency: str | None = None) -> ParsedForm:
     """Read and check an uploaded form. Never raises; look at ``result.report`` (and ``result.ok``).
 
     ``progress(fraction, stage)`` is called as the reading goes on (stages: open, cells, rows, check), for
     a progress bar on slow (bulk) files. ``calendar`` (tracker.calendar.Calendar) says from when a
-    period may be reported; without it a period must have ended.
+    period may be reported; without it a period must have ended. ``expected_agency``: the agency an
+    uploader is scoped to (issue 21); then only that agency's form is taken.
     """
     content = bytes(content or b"")
     parsed = ParsedForm(file_name=file_name, sha256=hashlib.sha256(content).hexdigest())
@@ -62,7 +64,7 @@ def read_form(content: bytes, file_name: str, catalogue: Catalogue, *, today: dt
         if kind is not None:
             with collector.paused():
                 Reader(parsed, content, kind, catalogue, today, previous, expected_units, issues, report_progress,
-                       calendar).read()
+                       calendar, expected_agency=expected_agency).read()
     except Exception as exc:  # noqa: BLE001 — a reader that raises would take the upload page down with it
         _unreadable(parsed, exc)
         return parsed

@@ -84,9 +84,10 @@ def _blank(cell) -> bool:
 class Reader:
     def __init__(self, parsed: ParsedForm, content: bytes, kind: str, catalogue: Catalogue, today: dt.date,
                  previous: Previous, expected_units: set[str] | None, issues: CappedIssues, progress: Progress,
-                 calendar=None):
+                 calendar=None, expected_agency: str | None = None):
         self.parsed, self.content, self.kind, self.cat, self.today = parsed, content, kind, catalogue, today
         self.calendar = calendar
+        self.expected_agency = expected_agency
         self.previous, self.expected_units, self.issues, self.progress = previous, expected_units, issues, progress
         self._unit_checked: dict[str, bool] = {}
         self._allowed: dict[str, set[str]] = {}
@@ -408,7 +409,64 @@ class Reader:
             return None
         if not self.check_unit(parsed.unit or "", period, place):
             return None
+        if not self.form_agency(meta):
+            return None
         return self.check_period(parsed.period, place)
+
+    def form_agency(self, meta) -> bool:
+        """The agency an agency's form was made for (issue 21), hidden and visible copies agreeing and the id
+        leading some of the unit's targets; False after an error. A whole unit's form has none."""
+        from tracker.agencies import unknown_agency_message
+
+        parsed, place = self.parsed, meta.place
+        own = meta.values.get("agency") or None
+        shown = meta.visible.get("agency") or None
+        if meta.place == SHEET_META and shown != own:
+            self.issues.error("agency_mismatch", f"Trang hướng dẫn ghi mã cơ quan “{shown or ''}”, nhưng biểu mẫu được tạo "
+                              f"{'cho “' + own + '”' if own else 'chung cho cả đơn vị'}. Không sửa mã cơ quan: hãy tải biểu mẫu "
+                              "của đúng cơ quan ở trang “Nhập số liệu”.",
+                              f"The instructions sheet shows agency “{shown or ''}”, but the form was made "
+                              f"{'for “' + own + '”' if own else 'for the whole unit'}. Do not change it: download the right "
+                              "agency's form from the Upload page.", "Hướng dẫn")
+            return False
+        if self.expected_agency is not None and own != self.expected_agency:
+            lead = self.cat.agency(parsed.unit, self.expected_agency)
+            name_vi = lead.name.vi if lead else self.expected_agency
+            name_en = lead.name.en if lead else self.expected_agency
+            what_vi = f"của cơ quan “{own}”" if own else "là biểu mẫu chung của cả đơn vị"
+            what_en = f"agency “{own}”'s form" if own else "the whole unit's form"
+            self.issues.error("wrong_agency", f"Tài khoản của bạn nộp số liệu cho {name_vi}, nhưng biểu mẫu này {what_vi}. "
+                              f"Hãy tải và điền biểu mẫu của {name_vi} ở trang “Nhập số liệu”.",
+                              f"Your account reports for {name_en}, but this form is {what_en}. Download and fill "
+                              f"{name_en}'s form on the Upload page.", place)
+            return False
+        if own is None:
+            return True
+        if self.cat.agency(parsed.unit, own) is None:
+            self.issues.error("unknown_agency", unknown_agency_message(self.cat, parsed.unit, own, "vi")
+                              + " Hãy tải lại biểu mẫu ở trang “Nhập số liệu”.",
+                              unknown_agency_message(self.cat, parsed.unit, own, "en") + " Download the form again.", place)
+            return False
+        parsed.agency = own
+        return True
+
+    def check_agency(self, ind: Indicator, sheet: str, row: int, column: str) -> bool:
+        """On an agency's form, a value or status for another agency's target (or the whole unit's) is refused,
+        naming its cell: one department must not overwrite what another reports."""
+        agency = self.parsed.agency
+        if agency is None or ind.agency_id == agency:
+            return True
+        cat, unit = self.cat, self.parsed.unit
+        mine = cat.agency(unit, agency)
+        other = cat.agency(unit, ind.agency_id) if ind.agency_id else None
+        whose_vi = f"của {other.name.vi}" if other else "của đơn vị (không thuộc cơ quan chủ trì nào)"
+        whose_en = f"led by {other.name.en}" if other else "the whole unit's (no lead agency)"
+        self.issues.error("indicator_not_for_agency",
+                          f"Ô {column}{row}: chỉ tiêu “{ind.id}” là chỉ tiêu {whose_vi}, không thuộc biểu mẫu của "
+                          f"{mine.name.vi if mine else agency}. Xóa giá trị ở ô này; cơ quan chủ trì chỉ tiêu đó nộp trong biểu mẫu của mình.",
+                          f"Cell {column}{row}: “{ind.id}” is {whose_en}, not part of {mine.name.en if mine else agency}'s form. "
+                          "Clear this cell; that target is reported on its own agency's form.", sheet, row, column)
+        return False
 
     def form_rows(self, sheet: Sheet, cells: SheetCells, unit: str, period: Period) -> None:
         cols = sheet.columns
@@ -439,7 +497,7 @@ class Reader:
                                   "A value with no indicator code. Put the value on the indicator's own row.", sheet.name, r + 1, code_letter)
                 continue
             ind = self.check_indicator(code, unit, sheet.name, r + 1, code_letter, milestone=False, period=period)
-            if ind is None:
+            if ind is None or not self.check_agency(ind, sheet.name, r + 1, column_letter(c_value)):
                 continue
             sector = text(row[c_sector]) if c_sector is not None else ""
             if not self.sector_ok(ind, sector, sheet.name, r + 1, sector_letter):
@@ -552,7 +610,7 @@ class Reader:
                 if row_period is None or not self.check_unit(row_unit, row_period, name, r + 1, letter["unit"]):
                     continue
             ind = self.check_indicator(code, row_unit, name, r + 1, letter["code"], milestone=True)
-            if ind is None:
+            if ind is None or (not bulk and not self.check_agency(ind, name, r + 1, column_letter(cols["status"]))):
                 continue
             key = (code, row_unit, row_period.code)
             if key in seen:

@@ -12,6 +12,8 @@ ERROR_CODES = (
     "unknown_indicator", "retired_indicator", "indicator_not_for_unit", "unknown_sector", "duplicate_indicator", "not_a_number",
     "error_cell", "merged_cell", "misleading_format", "unseen_value", "negative_value", "over_100_percent", "out_of_range",
     "text_too_long", "bad_scope", "bad_value_status", "bad_status", "bad_date", "empty_form",
+    # an agency's form (issue 21)
+    "agency_mismatch", "unknown_agency", "wrong_agency", "indicator_not_for_agency",
 )
 WARNING_CODES = ("implausible_jump", "implausible_value", "date_ignored", "too_many_issues")
 
