@@ -87,6 +87,9 @@ def test_visible_units_follow_public_pages():
     assert visible_units(User("canbo", "uploader", ("khanh-hoa",)), UNITS, internal) == list(UNITS)
     assert may_see_pages(None, open_) and not may_see_pages(None, internal) and may_see_pages(viewer, internal)
     assert home_units(viewer, UNITS) == ["bac-ninh"] and home_units(None, UNITS) == []
+    merged = lambda units: set(units) | ({"bac-giang"} if "bac-ninh" in units else set())   # noqa: E731
+    assert visible_units(viewer, ("bac-giang", "khanh-hoa", "bac-ninh"), internal, merged) == ["bac-giang", "bac-ninh"]
+    assert home_units(viewer, ("bac-giang", "khanh-hoa", "bac-ninh"), merged) == ["bac-ninh", "bac-giang"]
 
 
 def test_public_pages_setting(tmp_path):

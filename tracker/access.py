@@ -989,18 +989,26 @@ def public_pages_setting(settings) -> str:
     return getattr(settings, "public_pages", "all") if settings is not None else "all"
 
 
-def visible_units(user: User | None, all_units, settings=None) -> list[str]:
+def _own_and_related(user: User, related: Callable | None) -> set[str]:
+    # A unit's targets may have been set by the units merged into it (Bắc Giang's are Bắc Ninh's now):
+    # `related(units)` (Catalogue.lineage_group) gives those too.
+    return set(related(user.units)) if related is not None else set(user.units)
+
+
+def visible_units(user: User | None, all_units, settings=None, related: Callable | None = None) -> list[str]:
     """The units whose figures this visitor may see, in the order of `all_units`.
 
     With public_pages = "all" everybody sees every unit. With "none" (an internal installation) an
-    anonymous visitor sees none, a viewer tied to units only those, every other signed-in user all."""
+    anonymous visitor sees none, a viewer tied to units only those (and the units merged into them,
+    given `related`), every other signed-in user all."""
     units = list(all_units)
     if public_pages_setting(settings) != "none":
         return units
     if user is None or user.role not in ROLES:
         return []
     if user.role == "viewer" and user.units:
-        return [u for u in units if u in user.units]
+        mine = _own_and_related(user, related)
+        return [u for u in units if u in mine]
     return units
 
 
@@ -1009,12 +1017,14 @@ def may_see_pages(user: User | None, settings=None) -> bool:
     return public_pages_setting(settings) != "none" or (user is not None and user.role in ROLES)
 
 
-def home_units(user: User | None, all_units) -> list[str]:
-    """The units an overview opens on: the signed-in user's own units (those among `all_units`), else none
-    (the overview's usual first unit)."""
-    if user is None:
+def home_units(user: User | None, all_units, related: Callable | None = None) -> list[str]:
+    """The units an overview opens on: the signed-in user's own units among `all_units` first, then the
+    units merged into them (given `related`); none for anonymous visitors and admins."""
+    if user is None or not user.units:
         return []
-    return [u for u in all_units if u in user.units]
+    units = list(all_units)
+    mine = _own_and_related(user, related)
+    return [u for u in units if u in user.units] + [u for u in units if u in mine and u not in user.units]
 
 
 def can_upload(user: User | None, unit: str, period: str | Period, today: dt.date, lock_days: int,

@@ -548,7 +548,7 @@ def visible_units(units: list[str]) -> list[str]:
     from tracker.access import visible_units as allowed
     from tracker.settings import load_settings
 
-    return allowed(current_user(), units, load_settings())
+    return allowed(current_user(), units, load_settings(), related=catalogue().lineage_group)
 
 
 def may_see_pages(user) -> bool:
@@ -563,7 +563,7 @@ def own_units(units: list[str]) -> list[str]:
     """The signed-in user's own units among `units` (what their overview opens on)."""
     from tracker.access import home_units
 
-    return home_units(current_user(), units)
+    return home_units(current_user(), units, related=catalogue().lineage_group)
 
 
 def users():
