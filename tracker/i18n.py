@@ -472,6 +472,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "acc.role": ("Vai trò", "Role"),
     "acc.units": ("Đơn vị (bắt buộc với người nhập và người duyệt; tùy chọn với người xem)",
                   "Units (required for uploaders and approvers; optional for viewers)"),
+    "acc.choose_units": ("Chọn đơn vị", "Choose units"),
     "acc.agency": ("Cơ quan (chỉ người nhập số liệu, tùy chọn; ví dụ so-khcn)",
                    "Agency (uploaders only, optional; e.g. so-khcn)"),
     "acc.email": ("Thư điện tử nhận nhắc nộp (tùy chọn)", "E-mail for reminders (optional)"),

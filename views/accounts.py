@@ -100,7 +100,8 @@ st.subheader(t("acc.add", lang))
 with st.form("acc_add"):
     st.text_input(t("acc.name", lang), key="acc_new_name")
     st.selectbox(t("acc.role", lang), ROLES, index=0, format_func=lambda r: t(f"role.{r}", lang), key="acc_new_role")
-    st.multiselect(t("acc.units", lang), units, format_func=unit_name, key="acc_new_units")
+    st.multiselect(t("acc.units", lang), units, format_func=unit_name, key="acc_new_units",
+                   placeholder=t("acc.choose_units", lang))
     st.text_input(t("acc.agency", lang), key="acc_new_agency")
     st.text_input(t("acc.email", lang), key="acc_new_email")
     st.text_input(t("acc.password", lang), type="password", key="acc_new_password")
@@ -119,7 +120,8 @@ if accounts:
                                     acc_edit_agency=chosen.agency or "")
         with st.form("acc_scope"):
             st.selectbox(t("acc.role", lang), ROLES, format_func=lambda r: t(f"role.{r}", lang), key="acc_edit_role")
-            st.multiselect(t("acc.units", lang), units, format_func=unit_name, key="acc_edit_units")
+            st.multiselect(t("acc.units", lang), units, format_func=unit_name, key="acc_edit_units",
+                           placeholder=t("acc.choose_units", lang))
             st.text_input(t("acc.agency", lang), key="acc_edit_agency")
             st.form_submit_button(t("acc.save_scope", lang), on_click=save_scope, args=(name,))
         c1, c2 = st.columns(2)

@@ -209,7 +209,7 @@ with ui.phone_only():
     st.markdown(f"<ul class='nq-stack'>{''.join(items)}</ul>", unsafe_allow_html=True)
 
 st.subheader(t("ov.late_title", lang))
-late = overdue_units(live.reported, cat.reporting_units(), live.today)
+late = overdue_units(live.reported, ui.visible_units(cat.reporting_units()), live.today)
 if late:
     for unit, period in late:
         st.markdown("- " + t("ov.late_row", lang, unit=unit_label(cat, unit, lang), period=parse_period(period).label(lang)))
