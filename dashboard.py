@@ -21,6 +21,12 @@ user = ui.current_user()
 # Signed out by the idle timeout with a checked upload waiting: the upload page stays, so that the
 # file is kept until the user signs in again and confirms.
 returning = ui.returning_user() if user is None else None
+internal_only = not ui.may_see_pages(user)
+if internal_only and returning is None:
+    # public_pages = "none": nothing but the sign-in box and why, before any page (and figure) is built.
+    st.title(t("app.title", lang))
+    st.info(t("auth.internal", lang), icon=":material/lock:")
+    st.stop()
 
 pages = [
     st.Page("views/overview.py", title=t("page.overview", lang), icon=":material/dashboard:", url_path="trang-chu", default=True),
@@ -37,13 +43,18 @@ else:   # a bookmark to /nhap-so-lieu is told to sign in, not Streamlit's Englis
     staff.append(st.Page(ui.sign_in_to_upload, title=t("page.upload", lang), url_path="nhap-so-lieu", visibility="hidden"))
 staff.append(st.Page("views/history.py", title=t("page.history", lang), icon=":material/history:", url_path="lich-su"))
 if user is not None and user.role == "admin":
+    staff.append(st.Page("views/accounts.py", title=t("page.accounts", lang), icon=":material/manage_accounts:", url_path="tai-khoan"))
+    staff.append(st.Page("views/audit.py", title=t("page.audit", lang), icon=":material/policy:", url_path="nhat-ky"))
     staff.append(st.Page("views/programme.py", title=t("page.programme", lang), icon=":material/post_add:", url_path="them-chuong-trinh"))
     staff.append(st.Page("views/golive.py", title=t("page.golive", lang), icon=":material/rocket_launch:", url_path="bat-dau-su-dung"))
 reference = [
     st.Page("views/catalogue.py", title=t("page.catalogue", lang), icon=":material/menu_book:", url_path="danh-muc"),
     st.Page("views/method.py", title=t("page.method", lang), icon=":material/functions:", url_path="phuong-phap"),
 ]
-nav = st.navigation({t("nav.progress", lang): pages, t("nav.data", lang): staff, t("nav.reference", lang): reference})
+if internal_only:   # signed out by the idle timeout with a checked upload: only the upload page, to sign in again
+    pages, staff, reference = [], [p for p in staff if p.url_path == "nhap-so-lieu"], []
+sections = {t("nav.progress", lang): pages, t("nav.data", lang): staff, t("nav.reference", lang): reference}
+nav = st.navigation({name: entries for name, entries in sections.items() if entries})
 st.sidebar.caption(t("app.title", lang))
 if user is not None and user.role == "admin":
     ui.damaged_programmes_notice(lang)

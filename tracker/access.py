@@ -1,7 +1,10 @@
 """Who may do what: user accounts (a TOML file of bcrypt hashes) and the permission rules.
 
-Roles: viewer (every page but upload), uploader (upload and withdraw for its own units only),
-admin (all units, users, and periods after they lock).
+Roles: viewer (the progress pages; optionally tied to units, which their overview opens on and, on an
+installation whose pages are not public, the only units they see), uploader (upload and withdraw for its
+own units only, optionally for one agency of them), approver (approves or returns its units'
+submissions), admin (all units, users, and periods after they lock). Account changes themselves are
+decided in tracker/accounts.py, which both the page and the command line call.
 
 Period locks follow the reporting calendar (tracker/calendar.py): a quarter or year can be reported
 once its window opens (under "nd09" on the data cut-off day, under "calendar" when it has ended),
@@ -44,7 +47,12 @@ from tracker.calendar import Calendar
 from tracker.i18n import fmt_date
 from tracker.periods import Period, parse_period
 
-ROLES = ("viewer", "uploader", "admin")
+ROLES = ("viewer", "uploader", "approver", "admin")
+# Roles tied to units: uploaders and approvers must have at least one, viewers may; admins have all.
+UNIT_ROLES = ("viewer", "uploader", "approver")
+UNITS_REQUIRED = ("uploader", "approver")
+# An agency id (catalogue side: the agencies work), e.g. "so-khcn".
+_AGENCY = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 ADMIN_USERNAME = "admin"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # bcrypt only looks at the first 72 bytes; a longer password would silently match its prefix.
@@ -83,6 +91,8 @@ class User:
     uid: str = ""
     # Where reminders go (`tracker remind`); optional.
     email: str = ""
+    # The agency (department) an uploader reports for within its units, e.g. "so-khcn"; None: all of them.
+    agency: str | None = None
 
 
 @dataclass(frozen=True)
@@ -113,6 +123,32 @@ def _check_password(password: str) -> bytes:
 def _toml_string(text: str) -> str:
     # A JSON string with ASCII escapes is a valid TOML basic string.
     return json.dumps(text, ensure_ascii=True)
+
+
+def check_scope(role: str, units=(), agency: str | None = None) -> tuple[tuple[str, ...], str | None]:
+    """(units, agency) as stored for this role, or UserError saying what is wrong.
+
+    Uploaders and approvers need at least one unit, viewers may have some, admins have none (they have
+    all). An agency is a slug such as "so-khcn", for uploaders only."""
+    if role not in ROLES:
+        raise UserError(f"Vai trò '{role}' không hợp lệ; chọn một trong: {', '.join(ROLES)} "
+                        f"/ unknown role; choose one of {', '.join(ROLES)}")
+    units = tuple(dict.fromkeys(units or ()))
+    if role in UNITS_REQUIRED and not units:
+        what = ("Cán bộ nhập số liệu (uploader)" if role == "uploader" else "Người duyệt số liệu (approver)")
+        raise UserError(f"{what} cần ít nhất một đơn vị (--unit). / An {role} needs at least one unit (--unit).")
+    if role not in UNIT_ROLES and units:
+        raise UserError(f"Quản trị viên làm việc với mọi đơn vị; vai trò {role} không nhận --unit. "
+                        f"/ Administrators have every unit; role {role} takes no --unit.")
+    agency = (agency or "").strip() or None
+    if agency is not None:
+        if not _AGENCY.match(agency):
+            raise UserError(f"Mã cơ quan '{agency}' không hợp lệ: chỉ dùng chữ thường không dấu, số và '-', "
+                            f"ví dụ so-khcn. / Invalid agency id: use a-z, 0-9 and '-', e.g. so-khcn.")
+        if role != "uploader":
+            raise UserError(f"Chỉ cán bộ nhập số liệu (uploader) mới gắn với một cơ quan; vai trò {role} không nhận "
+                            f"--agency. / Only uploaders are tied to an agency; role {role} takes no --agency.")
+    return units, agency
 
 
 class UserStore:
@@ -161,7 +197,9 @@ class UserStore:
             unlocked = entry.get("unlocked_at") if isinstance(entry, dict) else None
             uid = entry.get("uid", "") if isinstance(entry, dict) else None
             email = entry.get("email", "") if isinstance(entry, dict) else None
-            if not isinstance(uid, str) or not isinstance(email, str):
+            agency = entry.get("agency") if isinstance(entry, dict) else None
+            if not isinstance(uid, str) or not isinstance(email, str) \
+                    or not (agency is None or (isinstance(agency, str) and _AGENCY.match(agency))):
                 raise UserError(f"Tệp người dùng {self.path}: mục '{name}' không hợp lệ "
                                 f"/ the users file has an invalid entry '{name}'")
             if role not in ROLES or not isinstance(units, list) or not all(isinstance(u, str) for u in units) \
@@ -172,7 +210,7 @@ class UserStore:
                                 f"/ the users file has an invalid entry '{name}'")
             if unlocked is not None and unlocked.tzinfo is None:
                 unlocked = unlocked.replace(tzinfo=dt.UTC)
-            users[name] = User(name, role, tuple(units), hashed, disabled, epoch, unlocked, uid, email)
+            users[name] = User(name, role, tuple(units), hashed, disabled, epoch, unlocked, uid, email, agency)
         return users
 
     def get(self, username: str) -> User | None:
@@ -219,6 +257,8 @@ class UserStore:
                 lines.append(f"unlocked_at = {user.unlocked_at.astimezone(dt.UTC).strftime('%Y-%m-%dT%H:%M:%SZ')}")
             if user.email:
                 lines.append(f"email = {_toml_string(user.email)}")
+            if user.agency:
+                lines.append(f"agency = {_toml_string(user.agency)}")
             lines.append("")
         fd, tmp = tempfile.mkstemp(prefix=f".{self.path.name}.", dir=self.path.parent)  # mkstemp creates it 0600
         try:
@@ -235,24 +275,16 @@ class UserStore:
     def _hash(self, password: str) -> str:
         return bcrypt.hashpw(_check_password(password), bcrypt.gensalt(self.rounds)).decode("ascii")
 
-    def add_user(self, username: str, role: str, password: str, units=(), email: str = "") -> User:
+    def add_user(self, username: str, role: str, password: str, units=(), email: str = "",
+                 agency: str | None = None) -> User:
         if not isinstance(username, str) or not _USERNAME.match(username):
             raise UserError(f"Tên đăng nhập '{username}' không hợp lệ: chỉ dùng chữ thường không dấu, số, '.', '_', '-' "
                             f"(tối đa 64 ký tự). / Invalid user name: use a-z, 0-9, '.', '_', '-' (up to 64).")
-        if role not in ROLES:
-            raise UserError(f"Vai trò '{role}' không hợp lệ; chọn một trong: {', '.join(ROLES)} "
-                            f"/ unknown role; choose one of {', '.join(ROLES)}")
-        units = tuple(dict.fromkeys(units))
-        if role == "uploader" and not units:
-            raise UserError("Cán bộ nhập số liệu (uploader) cần ít nhất một đơn vị (--unit). "
-                            "/ An uploader needs at least one unit (--unit).")
-        if role != "uploader" and units:
-            raise UserError(f"Chỉ vai trò uploader mới gắn với đơn vị; vai trò {role} không nhận --unit. "
-                            f"/ Only uploaders are scoped to units; role {role} takes no --unit.")
+        units, agency = check_scope(role, units, agency)
         email = (email or "").strip()
         if email and not _EMAIL.match(email):
             raise UserError(f"Địa chỉ thư '{email}' không hợp lệ / not an e-mail address")
-        user = User(username, role, units, self._hash(password), uid=secrets.token_hex(16), email=email)
+        user = User(username, role, units, self._hash(password), uid=secrets.token_hex(16), email=email, agency=agency)
         with self._locked():
             users = self._read()
             if username in users:
@@ -260,6 +292,31 @@ class UserStore:
             users[username] = user
             self._write(users)
         return user
+
+    def set_scope(self, username: str, *, role: str | None = None, units=None, agency: str | None | type = ...) -> User:
+        """Change an account's role, units and/or agency (what is not given stays); checked together, so
+        that a role and the units it needs change in one step. The last enabled admin keeps its role."""
+        with self._locked():
+            users = self._read()
+            if username not in users:
+                raise UserError(f"Không có người dùng '{username}'. / No user '{username}'.")
+            old = users[username]
+            new_role = old.role if role is None else role
+            new_units = old.units if units is None else units
+            new_agency = old.agency if agency is ... else agency
+            # A role change drops what the new role cannot hold, unless it was given in the same step.
+            if new_role == "admin" and units is None:
+                new_units = ()
+            if new_role != "uploader" and agency is ...:
+                new_agency = None
+            new_units, new_agency = check_scope(new_role, new_units, new_agency)
+            if old.role == "admin" and new_role != "admin" and not old.disabled \
+                    and sum(u.role == "admin" and not u.disabled for u in users.values()) == 1:
+                raise UserError("Không thể đổi vai trò của quản trị viên cuối cùng còn hoạt động; hãy tạo quản trị viên "
+                                "khác trước. / Cannot change the role of the last enabled admin; add another admin first.")
+            users[username] = replace(old, role=new_role, units=new_units, agency=new_agency)
+            self._write(users)
+            return users[username]
 
     def remove_user(self, username: str) -> None:
         with self._locked():
@@ -730,7 +787,7 @@ def can_download_original(user: User | None, unit: str) -> Decision:
         return _not_signed_in()
     if user.role == "admin":
         return _OK
-    if user.role == "uploader" and unit in user.units:
+    if user.role in ("uploader", "approver") and unit in user.units:
         return _OK
     return _refuse("original_not_allowed",
                    "Tệp gốc chỉ dành cho cán bộ của đơn vị đó và quản trị viên.",
@@ -872,18 +929,111 @@ def can_manage_users(user: User | None) -> Decision:
     return _OK
 
 
-def can_upload(user: User | None, unit: str, period: str | Period, today: dt.date, lock_days: int,
-               calendar: Calendar | None = None) -> Decision:
-    """Without a calendar: the "calendar" preset with `lock_days` (settings.reporting_calendar is the
-    installation's)."""
+def _no_upload_role(user: User) -> Decision:
+    if user.role == "approver":
+        return _refuse("role_approver",
+                       f"Tài khoản {user.username} là người duyệt số liệu; người duyệt không tự nộp hay rút số liệu "
+                       "(để việc duyệt luôn do một người khác với người nộp).",
+                       f"Account {user.username} approves figures; approvers do not upload or withdraw them "
+                       "(so that a submission is always checked by someone else).")
+    return _viewer(user)
+
+
+def may_upload(user: User | None, unit: str, agency: str | None = None) -> Decision:
+    """Whether this user may upload a form for `unit` (and `agency`: None is the whole unit's form),
+    whatever the period: admins any; uploaders their units, and only their agency's form when tied to one."""
     if user is None:
         return _not_signed_in()
-    if user.role == "viewer":
-        return _viewer(user)
     if user.role not in ROLES:
         return _unknown_role(user)
-    if user.role == "uploader" and unit not in user.units:
+    if user.role in ("viewer", "approver"):
+        return _no_upload_role(user)
+    if user.role == "admin":
+        return _OK
+    if unit not in user.units:
         return _other_unit(user, unit)
+    if user.agency and agency != user.agency:
+        return _refuse("agency_not_allowed",
+                       f"Tài khoản {user.username} chỉ nộp số liệu của cơ quan {user.agency}; biểu mẫu này là của "
+                       f"{agency or 'cả đơn vị'}.",
+                       f"Account {user.username} only uploads the figures of agency {user.agency}; this form is for "
+                       f"{agency or 'the whole unit'}.")
+    return _OK
+
+
+def may_approve(user: User | None, unit: str) -> Decision:
+    """Whether this user may approve or return `unit`'s submissions: admins any, approvers their units.
+    (Four eyes — not one's own submission — is the approval's rule, tracker/approval.py.)"""
+    if user is None:
+        return _not_signed_in()
+    if user.role not in ROLES:
+        return _unknown_role(user)
+    if user.role == "admin":
+        return _OK
+    if user.role == "approver" and unit in user.units:
+        return _OK
+    if user.role == "approver":
+        own_vi = ", ".join(_unit_name(u, "vi") for u in user.units)
+        own_en = ", ".join(_unit_name(u, "en") for u in user.units)
+        return _refuse("unit_not_allowed",
+                       f"Tài khoản {user.username} chỉ duyệt số liệu của: {own_vi}; không duyệt {_unit_name(unit, 'vi')}.",
+                       f"Account {user.username} only approves the figures of: {own_en}; not {_unit_name(unit, 'en')}.")
+    return _refuse("approver_only",
+                   f"Tài khoản {user.username} không có quyền duyệt số liệu; việc duyệt dành cho người duyệt của đơn vị "
+                   "và quản trị viên.",
+                   f"Account {user.username} cannot approve figures; approving is for the unit's approvers and "
+                   "administrators.")
+
+
+def public_pages_setting(settings) -> str:
+    return getattr(settings, "public_pages", "all") if settings is not None else "all"
+
+
+def _own_and_related(user: User, related: Callable | None) -> set[str]:
+    # A unit's targets may have been set by the units merged into it (Bắc Giang's are Bắc Ninh's now):
+    # `related(units)` (Catalogue.lineage_group) gives those too.
+    return set(related(user.units)) if related is not None else set(user.units)
+
+
+def visible_units(user: User | None, all_units, settings=None, related: Callable | None = None) -> list[str]:
+    """The units whose figures this visitor may see, in the order of `all_units`.
+
+    With public_pages = "all" everybody sees every unit. With "none" (an internal installation) an
+    anonymous visitor sees none, a viewer tied to units only those (and the units merged into them,
+    given `related`), every other signed-in user all."""
+    units = list(all_units)
+    if public_pages_setting(settings) != "none":
+        return units
+    if user is None or user.role not in ROLES:
+        return []
+    if user.role == "viewer" and user.units:
+        mine = _own_and_related(user, related)
+        return [u for u in units if u in mine]
+    return units
+
+
+def may_see_pages(user: User | None, settings=None) -> bool:
+    """Whether the progress pages open at all: always on a public installation, else signed in."""
+    return public_pages_setting(settings) != "none" or (user is not None and user.role in ROLES)
+
+
+def home_units(user: User | None, all_units, related: Callable | None = None) -> list[str]:
+    """The units an overview opens on: the signed-in user's own units among `all_units` first, then the
+    units merged into them (given `related`); none for anonymous visitors and admins."""
+    if user is None or not user.units:
+        return []
+    units = list(all_units)
+    mine = _own_and_related(user, related)
+    return [u for u in units if u in user.units] + [u for u in units if u in mine and u not in user.units]
+
+
+def can_upload(user: User | None, unit: str, period: str | Period, today: dt.date, lock_days: int,
+               calendar: Calendar | None = None, *, agency: str | None = None) -> Decision:
+    """Without a calendar: the "calendar" preset with `lock_days` (settings.reporting_calendar is the
+    installation's). `agency`: the form's agency (None: the whole unit's form), see may_upload."""
+    scope = may_upload(user, unit, agency)
+    if not scope.allowed:
+        return scope
     try:
         p = _period(period)
     except ValueError:
@@ -908,8 +1058,8 @@ def can_withdraw(user: User | None, submission_unit: str, submission_period: str
     """Admins always; an uploader only its own submissions, for its own units, until the period locks."""
     if user is None:
         return _not_signed_in()
-    if user.role == "viewer":
-        return _viewer(user)
+    if user.role in ("viewer", "approver"):
+        return _no_upload_role(user)
     if user.role not in ROLES:
         return _unknown_role(user)
     if user.role == "admin":

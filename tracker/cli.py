@@ -687,12 +687,40 @@ def _read_password(args) -> str:
     return first
 
 
+def _account_desk(args, users, *, check_units: bool):
+    """The one place account changes are decided (tracker.accounts), acting as the server's operator;
+    the catalogue is read only when units are given (they must be its units)."""
+    from tracker.accounts import AccountDesk
+
+    return AccountDesk(users, actor=_login(), audit=_audit_writer(args),
+                       end_sessions=lambda name: _end_web_sessions_of(args, name),
+                       known_units=load_catalogue().jurisdictions if check_units else None)
+
+
+def _done(result) -> None:
+    """Print an account change's result, or refuse with its sentence (exit 1)."""
+    if not result.ok:
+        raise _Refused(f"{result.message_vi} / {result.message_en}")
+    print(f"{result.message_vi} / {result.message_en}")
+    if result.password:
+        print(f"Mật khẩu (chỉ hiện một lần) / password (shown once): {result.password}")
+    if result.sessions_ended:
+        print(f"Đã đóng {result.sessions_ended} phiên đăng nhập trên trình duyệt / "
+              f"{result.sessions_ended} browser session(s) ended")
+
+
+def _new_password(args) -> str | None:
+    """None with --generate-password (the desk makes one and it is printed once), else read."""
+    return None if getattr(args, "generate_password", False) else _read_password(args)
+
+
 def cmd_user(args) -> int:
-    """Accounts: add, remove, list, passwd. Refusals (UserError) are sentences, exit 1."""
+    """Accounts: add, set, remove, list, passwd, disable, enable, unlock — each decided by tracker.accounts.
+    Refusals are sentences, exit 1."""
     from tracker.access import UserError
 
     if not getattr(args, "user_action", None):
-        raise _UsageError("thiếu thao tác: add, remove, list, passwd, disable, enable hoặc unlock / missing action")
+        raise _UsageError("thiếu thao tác: add, set, remove, list, passwd, disable, enable hoặc unlock / missing action")
     store = _user_store(args)
     try:
         if args.user_action == "list":
@@ -701,53 +729,40 @@ def cmd_user(args) -> int:
                 print(f"Chưa có người dùng nào trong {store.path}. / No users yet.")
                 return EXIT_OK
             width = max(len("Tên / name"), *(len(u.username) for u in users))
-            print(f"{'Tên / name':<{width}}  {'Vai trò / role':<14}  Đơn vị / units")
+            print(f"{'Tên / name':<{width}}  {'Vai trò / role':<14}  {'Trạng thái / state':<18}  Đơn vị / units")
             for u in users:
-                units = ", ".join(u.units) if u.units else ("(tất cả / all)" if u.role == "admin" else "-")
-                print(f"{u.username:<{width}}  {u.role:<14}  {units}")
-            return EXIT_OK
-        if args.user_action == "add":
-            if args.unit:
-                known = load_catalogue().jurisdictions
-                unknown = [u for u in args.unit if u not in known]
-                if unknown:
-                    raise _Refused(f"Không có địa phương: {', '.join(unknown)}. Chọn trong: {', '.join(sorted(known))} "
-                                   f"/ unknown unit")
-            if store.get(args.name):  # say so before asking for a password
-                raise UserError(f"Người dùng '{args.name}' đã tồn tại. / User '{args.name}' already exists.")
-            user = store.add_user(args.name, args.role, _read_password(args), units=args.unit or (), email=args.email or "")
-            _audit_writer(args)("user_add", user.username, f"{user.role} {', '.join(user.units)} — bởi / by {_login()}")
-            print(f"Đã tạo người dùng {user.username} ({user.role}) / user added")
-            return EXIT_OK
-        if args.user_action == "remove":
-            store.remove_user(args.name)
-            _audit_writer(args)("user_remove", args.name, f"bởi / by {_login()}")
-            print(f"Đã xóa người dùng {args.name} / user removed")
-            ended = _end_web_sessions_of(args, args.name)
-            if ended:
-                print(f"Đã đóng {ended} phiên đăng nhập trên trình duyệt / {ended} browser session(s) ended")
-            return EXIT_OK
-        if args.user_action in ("disable", "enable"):
-            store.set_disabled(args.name, args.user_action == "disable")
-            _audit_writer(args)(f"user_{args.user_action}", args.name, f"bởi / by {_login()}")
-            print(f"Đã vô hiệu hóa {args.name}; các phiên đang mở kết thúc ở lần bấm tiếp theo / user disabled"
-                  if args.user_action == "disable" else f"Đã bật lại {args.name} / user enabled")
-            return EXIT_OK
-        if args.user_action == "unlock":
-            store.unlock(args.name)
-            _audit_writer(args)("user_unlock", args.name, f"bởi / by {_login()}")
-            print(f"Đã mở khóa đăng nhập cho {args.name} / sign-in lock lifted")
-            return EXIT_OK
-        if args.user_action == "passwd":
-            if not store.get(args.name):
-                raise UserError(f"Không có người dùng '{args.name}'. / No user '{args.name}'.")
-            store.set_password(args.name, _read_password(args))
-            _audit_writer(args)("user_passwd", args.name, f"bởi / by {_login()}")
-            print(f"Đã đổi mật khẩu của {args.name} / password changed")
+                units = ", ".join(u.units) if u.units else ("(tất cả / all)" if u.role in ("admin", "viewer") else "-")
+                state = "vô hiệu / disabled" if u.disabled else "hoạt động / active"
+                print(f"{u.username:<{width}}  {u.role:<14}  {state:<18}  {units}" + (f"  [{u.agency}]" if u.agency else ""))
             return EXIT_OK
     except UserError as exc:
         raise _Refused(str(exc)) from None
-    raise _UsageError(f"thao tác không hợp lệ: {args.user_action}")
+    desk = _account_desk(args, store, check_units=bool(getattr(args, "unit", None)))
+    action = args.user_action
+    if action == "add":
+        refused = desk.check_add(args.name, args.role, args.unit or (), args.agency)
+        if refused:   # said before asking for a password
+            _done(refused)
+        _done(desk.add(args.name, args.role, units=args.unit or (), agency=args.agency, email=args.email or "",
+                       password=_new_password(args)))
+    elif action == "set":
+        if args.role is None and args.unit is None and args.agency is None and not args.no_agency:
+            raise _UsageError("user set cần ít nhất một trong --role, --unit, --agency, --no-agency / nothing to change")
+        agency = None if args.no_agency else (args.agency if args.agency is not None else ...)
+        _done(desk.set_scope(args.name, role=args.role, units=args.unit, agency=agency))
+    elif action == "remove":
+        _done(desk.remove(args.name))
+    elif action in ("disable", "enable"):
+        _done(desk.set_disabled(args.name, action == "disable"))
+    elif action == "unlock":
+        _done(desk.unlock(args.name))
+    elif action == "passwd":
+        if not store.get(args.name):
+            raise _Refused(f"Không có người dùng '{args.name}'. / No user '{args.name}'.")
+        _done(desk.reset_password(args.name, _new_password(args)))
+    else:
+        raise _UsageError(f"thao tác không hợp lệ: {action}")
+    return EXIT_OK
 
 
 def _lang(args) -> str:
@@ -896,16 +911,28 @@ def build_parser() -> argparse.ArgumentParser:
     users_file.add_argument("--users", help="tệp người dùng (mặc định data/users.toml; TRACKER_USERS)")
     q = user_sub.add_parser("add", parents=[users_file], help="thêm người dùng / add a user")
     q.add_argument("name")
-    q.add_argument("--role", required=True, choices=["viewer", "uploader", "admin"])
-    q.add_argument("--unit", action="append", help="đơn vị được nộp (uploader), lặp lại được, vd. --unit khanh-hoa")
+    q.add_argument("--role", required=True, choices=["viewer", "uploader", "approver", "admin"])
+    q.add_argument("--unit", action="append",
+                   help="đơn vị (uploader, approver: bắt buộc; viewer: tùy chọn), lặp lại được, vd. --unit khanh-hoa")
+    q.add_argument("--agency", help="cơ quan mà cán bộ nhập số liệu nộp thay, vd. so-khcn (uploader, tùy chọn)")
     q.add_argument("--email", help="địa chỉ thư nhận nhắc nộp (tùy chọn)")
-    q.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ một dòng stdin")
+    secret = q.add_mutually_exclusive_group()
+    secret.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ một dòng stdin")
+    secret.add_argument("--generate-password", action="store_true", help="tạo mật khẩu ngẫu nhiên, in ra một lần")
+    q = user_sub.add_parser("set", parents=[users_file], help="đổi vai trò, đơn vị, cơ quan / change role, units, agency")
+    q.add_argument("name")
+    q.add_argument("--role", choices=["viewer", "uploader", "approver", "admin"])
+    q.add_argument("--unit", action="append", help="danh sách đơn vị mới (thay cho danh sách cũ), lặp lại được")
+    q.add_argument("--agency", help="cơ quan mới, vd. so-khcn")
+    q.add_argument("--no-agency", action="store_true", help="bỏ cơ quan (nộp cho cả đơn vị)")
     q = user_sub.add_parser("remove", parents=[users_file], help="xóa người dùng / remove a user")
     q.add_argument("name")
     q = user_sub.add_parser("list", parents=[users_file], help="danh sách người dùng / list users")
     q = user_sub.add_parser("passwd", parents=[users_file], help="đổi mật khẩu / change a password")
     q.add_argument("name")
-    q.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ một dòng stdin")
+    secret = q.add_mutually_exclusive_group()
+    secret.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ một dòng stdin")
+    secret.add_argument("--generate-password", action="store_true", help="tạo mật khẩu ngẫu nhiên, in ra một lần")
     for action, text in (("disable", "vô hiệu hóa (các phiên đang mở kết thúc) / disable"),
                          ("enable", "bật lại / enable again"),
                          ("unlock", "mở khóa đăng nhập sau nhiều lần sai / lift a sign-in lock")):

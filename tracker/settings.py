@@ -66,6 +66,9 @@ class Settings:
     smtp_from: str = ""
     # The dashboard's address as users reach it, for the link in reminders.
     base_url: str = ""
+    # Who sees the progress pages: "all" (anyone, signed in or not) or "none" (an internal, "nội bộ"
+    # installation: every page needs sign-in, and a viewer tied to units sees only those units).
+    public_pages: str = "all"
 
     @property
     def reporting_calendar(self):
@@ -143,6 +146,11 @@ def _check(key: str, value, source: Path):
         if not isinstance(value, str) or (value and not value.startswith(_URL_PREFIXES)):
             raise SettingsError(f"{source}: khóa 'db_url' phải là địa chỉ PostgreSQL dạng \"postgresql://người_dùng@máy/csdl\" "
                                 f"/ key 'db_url' must be a PostgreSQL URL such as \"postgresql://user@host/db\"")
+        return value
+    if key == "public_pages":
+        if value not in ("all", "none"):
+            raise SettingsError(f"{source}: khóa 'public_pages' phải là \"all\" (ai cũng xem được) hoặc \"none\" "
+                                f"(phải đăng nhập mới xem) / key 'public_pages' must be \"all\" or \"none\"")
         return value
     if key == "default_lang":
         if value not in LANGS:

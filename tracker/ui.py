@@ -329,13 +329,16 @@ def plain_html(text) -> str:
 
 
 def chosen_unit(units: list[str]) -> str | None:
-    """The province the visitor chose: ?unit= in the link, else the one chosen earlier in this session.
+    """The province the visitor chose: ?unit= in the link, else the one chosen earlier in this session,
+    else the signed-in user's first own unit (a viewer tied to Bắc Ninh opens on Bắc Ninh).
     An unknown code in the link is returned as it is (the page says so)."""
     wanted = st.query_params.get("unit")
     if wanted:
         return wanted
     kept = st.session_state.get("nq_unit")
-    return kept if kept in units else None
+    if kept in units:
+        return kept
+    return next(iter(own_units(units)), None)
 
 
 def keep_unit(unit: str) -> None:
@@ -538,6 +541,30 @@ def plain(text) -> str:
 
 
 # --- who is using the dashboard -----------------------------------------------------------------
+
+def visible_units(units: list[str]) -> list[str]:
+    """The units of `units` the visitor may see (tracker.access.visible_units: all of them, except on an
+    installation with public_pages = "none", where a viewer tied to units sees only those)."""
+    from tracker.access import visible_units as allowed
+    from tracker.settings import load_settings
+
+    return allowed(current_user(), units, load_settings(), related=catalogue().lineage_group)
+
+
+def may_see_pages(user) -> bool:
+    """Whether this visitor may open the progress pages (public_pages, tracker.access.may_see_pages)."""
+    from tracker.access import may_see_pages as allowed
+    from tracker.settings import load_settings
+
+    return allowed(user, load_settings())
+
+
+def own_units(units: list[str]) -> list[str]:
+    """The signed-in user's own units among `units` (what their overview opens on)."""
+    from tracker.access import home_units
+
+    return home_units(current_user(), units, related=catalogue().lineage_group)
+
 
 def users():
     from tracker.access import UserStore

@@ -24,7 +24,11 @@ if not shared:
 slug = st.selectbox(t("compare.choose", lang), list(shared), format_func=lambda c: cat.concepts[c].name.get(lang))
 concept = cat.concepts[slug]
 st.caption(concept.definition.get(lang))
-ids = shared[slug]
+visible = set(ui.visible_units(cat.units_with_targets()))   # public_pages = "none": a tied viewer's own
+ids = [i for i in shared[slug] if cat.indicator(i).jurisdiction in visible]
+if not ids:
+    st.info(t("acc.no_visible_units", lang))
+    st.stop()
 ind = cat.indicator(ids[0])
 units = [cat.indicator(i).jurisdiction for i in ids]
 series = compare_series(cat, snap, ids, lang)

@@ -13,7 +13,7 @@ snap = ui.snapshot()
 st.title(t("page.milestones", lang))
 ui.demo_banner(snap, lang)
 
-all_rows = milestone_rows(cat, snap, lang, cat.units_with_targets())
+all_rows = milestone_rows(cat, snap, lang, ui.visible_units(cat.units_with_targets()))  # public_pages = "none": own units
 units = list(dict.fromkeys(r["unit"] for r in all_rows))
 agencies = sorted({r["agency"] for r in all_rows if r["agency"]})
 c1, c2 = st.columns(2)

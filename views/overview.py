@@ -33,7 +33,7 @@ if live.empty:
 quarters = reported_quarters(live)
 if live.latest_period not in quarters:
     quarters.insert(0, live.latest_period)
-units = cat.units_with_targets()
+units = ui.visible_units(cat.units_with_targets())   # public_pages = "none": a tied viewer's own
 worst_box = st.container(key="nq_worst")   # filled below, once the quarter is chosen: first on the screen
 c1, c2, _ = st.columns([1, 1, 1])
 as_of = c1.selectbox(t("ov.as_of", lang), quarters, index=0, key="as_of",
@@ -209,7 +209,7 @@ with ui.phone_only():
     st.markdown(f"<ul class='nq-stack'>{''.join(items)}</ul>", unsafe_allow_html=True)
 
 st.subheader(t("ov.late_title", lang))
-late = overdue_units(live.reported, cat.reporting_units(), live.today)
+late = overdue_units(live.reported, ui.visible_units(cat.reporting_units()), live.today)
 if late:
     for unit, period in late:
         st.markdown("- " + t("ov.late_row", lang, unit=unit_label(cat, unit, lang), period=parse_period(period).label(lang)))

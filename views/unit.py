@@ -17,7 +17,10 @@ lang = ui.lang()
 cat = ui.catalogue()
 snap = ui.snapshot()
 
-units = [u for u in cat.jurisdictions if cat.indicators_for(u)]
+units = ui.visible_units([u for u in cat.jurisdictions if cat.indicators_for(u)])   # public_pages = "none": own units
+if not units:
+    st.info(t("acc.no_visible_units", lang))
+    st.stop()
 wanted = ui.chosen_unit(units)
 unknown = bool(wanted) and wanted not in units
 # A mistyped or old link says so, and no unit is shown in its place.

@@ -70,6 +70,10 @@ AUDIT_EVENTS = {
     "programme_add": ("thêm chỉ tiêu vào chương trình", "entries added to a programme"),
     "programme_edit": ("sửa chỉ tiêu của chương trình", "programme entry edited"),
     "programme_retire": ("ngừng theo dõi chỉ tiêu", "programme entries retired"),
+    # --- accounts (tracker/accounts.py) ---
+    "user_role": ("đổi vai trò", "role changed"),
+    "user_units": ("đổi đơn vị", "units changed"),
+    "user_agency": ("đổi cơ quan", "agency changed"),
 }
 
 
