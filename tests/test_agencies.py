@@ -287,3 +287,28 @@ def test_the_upload_page_offers_each_agencys_form(tmp_path, monkeypatch):
     assert not at.exception, [e.value for e in at.exception]
     assert "Biểu mẫu của Sở Khoa học và Công nghệ: chỉ gồm các chỉ tiêu cơ quan này chủ trì." in texts(at)
     assert at.get("download_button")
+
+
+def test_an_uploader_tied_to_an_agency_sends_its_form_and_not_the_whole_one(tmp_path):
+    """The account's agency (tracker.access) and the form's (tracker.ingest) meet in `ingest --as`."""
+    from tracker.demo import fill_form
+
+    env = installation(tmp_path / "install", today="2026-12-16")
+    install_programme(tmp_path / "install" / "catalogue")
+    added = cli(env, "user", "add", "canbo.khcn", "--role", "uploader", "--unit", UNIT, "--agency", "so-khcn",
+                "--password-stdin", input="mat-khau-khcn-2026\n")
+    assert added.returncode == 0, added.stdout + added.stderr
+    forms = {}
+    for agency in ("so-khcn", None):
+        blank = tmp_path / f"{agency or 'whole'}.xlsx"
+        made = cli(env, "template", "--unit", UNIT, "--period", "2026-Q4", "--out", str(blank),
+                   *(("--agency", agency) if agency else ()))
+        assert made.returncode == 0, made.stderr
+        forms[agency] = tmp_path / f"{agency or 'whole'}-filled.xlsx"
+        forms[agency].write_bytes(fill_form(blank.read_bytes(), {(ST, ""): 50}))
+
+    whole = cli(env, "ingest", str(forms[None]), "--as", "canbo.khcn", "--password-stdin", input="mat-khau-khcn-2026\n")
+    assert whole.returncode == 1, whole.stdout + whole.stderr
+    assert "Sở Khoa học và Công nghệ" in whole.stdout + whole.stderr or "so-khcn" in whole.stdout + whole.stderr
+    own = cli(env, "ingest", str(forms["so-khcn"]), "--as", "canbo.khcn", "--password-stdin", input="mat-khau-khcn-2026\n")
+    assert own.returncode == 0, own.stdout + own.stderr

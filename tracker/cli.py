@@ -230,7 +230,8 @@ def cmd_ingest(args) -> int:
     content = path.read_bytes()
     with _store(args) as store:
         parsed = read_form(content, path.name, cat, today=today, previous=store.previous_values,
-                           max_bytes=settings.upload_max_mb * 1_000_000, calendar=settings.reporting_calendar)
+                           max_bytes=settings.upload_max_mb * 1_000_000, calendar=settings.reporting_calendar,
+                           expected_agency=getattr(user, "agency", None) or None)
         if not parsed.ok:
             print(parsed.report.render(lang))
             print(("Refused: fix the errors above and send the file again; nothing was stored." if lang == "en" else
@@ -239,7 +240,8 @@ def cmd_ingest(args) -> int:
         # The rights before the report: "no errors" must never be the first word of a refusal.
         overrides = []
         for unit, period in sorted({(o.unit, o.period) for o in parsed.observations} | {(m.unit, m.period) for m in parsed.milestones}):
-            decision = can_upload(user, unit, period, today, settings.lock_days, settings.reporting_calendar)
+            decision = can_upload(user, unit, period, today, settings.lock_days, settings.reporting_calendar,
+                                  agency=parsed.agency)
             if not decision.allowed:
                 print(decision.message_en if lang == "en" else decision.message_vi, file=sys.stderr)
                 return EXIT_REFUSED

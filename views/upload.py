@@ -65,7 +65,7 @@ if agency is not None:
 # --- end agencies ---
 st.caption(completeness(cat, store, window).summary(lang))
 state, closes = period_lock_state(period, now, settings.lock_days, cal)
-decision = can_upload(user_for_view, unit, period, now, settings.lock_days, cal)
+decision = can_upload(user_for_view, unit, period, now, settings.lock_days, cal, agency=agency)
 if state == "open":
     st.caption(t("up.open_until", lang, date=fmt_date(closes, lang)))
 if not decision.allowed:
@@ -125,7 +125,7 @@ if not parsed.ok:
     st.stop()
 refusals, overrides = [], []
 for u, p in sorted({(o.unit, o.period) for o in parsed.observations} | {(m.unit, m.period) for m in parsed.milestones}):
-    d = can_upload(user_for_view, u, p, now, settings.lock_days, cal)
+    d = can_upload(user_for_view, u, p, now, settings.lock_days, cal, agency=parsed.agency)
     if not d.allowed:
         refusals.append(d.message_en if lang == "en" else d.message_vi)
     elif d.code == "admin_override":
