@@ -640,7 +640,8 @@ def _parse_files(paths: list[Path]) -> Catalogue:
 # catalogue); unpickling the validated result takes a fraction of that. The file is named by the hash
 # of the bytes of every catalogue file and of the modules that shape it (model_sources: a changed
 # model must not read an old pickle), and holds that hash again: a file that does not match, or does
-# not load, is ignored and the YAML parsed as before. It is written only by this process, owner-only, in the data folder.
+# not load, is ignored and the YAML parsed as before. It is written only by this process, owner-only,
+# in the data folder.
 
 CACHE_FORMAT = 1
 
