@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import pickle
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -154,3 +155,81 @@ def test_cross_checks_look_ids_up_instead_of_scanning(monkeypatch):
     assert len(catalogue.jurisdictions) > 300 and len(references) > 100
     # Scanning the list of units would cost over 300 comparisons per reference.
     assert CountingId.comparisons <= 4 * len(references)
+
+
+# --- the key covers the code that shapes the catalogue, not catalogue.py alone ----------------------
+
+def copy_sources(root) -> tuple:
+    """The catalogue's shaping modules copied under ``root`` as they lie in the repository, and their
+    import closure computed there."""
+    from tracker.module_sources import ROOT, import_closure
+
+    for source in cat_module.model_sources():
+        target = root / source.relative_to(ROOT)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy(source, target)
+    return import_closure("tracker.catalogue", root)
+
+
+def test_the_key_covers_every_tracker_module_parsing_loads():
+    """Whatever a fresh process has loaded of tracker once it has parsed the catalogue is in the key:
+    the models it imports (core/measures.py …), the packages on the way, imports made inside functions, the
+    cache code of load_catalogue."""
+    import subprocess
+    import sys
+
+    from tracker.module_sources import ROOT
+
+    script = ("import sys\nimport tracker.catalogue as c\nc.load_catalogue()\n"
+              "print('\\n'.join(m.__file__ for n, m in list(sys.modules.items())"
+              " if n.split('.')[0] == 'tracker' and getattr(m, '__file__', None)))")
+    run = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr
+    loaded = {Path(p).resolve() for p in run.stdout.split()}
+    keyed = set(cat_module.model_sources())
+    assert loaded and loaded <= keyed, sorted(map(str, loaded - keyed))
+    for must in ("tracker/catalogue.py", "tracker/core/measures.py", "tracker/collector.py", "tracker/__init__.py"):
+        assert ROOT / must in keyed
+
+
+def test_changing_any_shaping_module_changes_the_key(tmp_path):
+    main = tmp_path / "indicators.yaml"
+    shutil.copy(DEFAULT_PATH, main)
+    sources = copy_sources(tmp_path / "code")
+    assert len(sources) == len(cat_module.model_sources()) >= 5
+    assert content_hash([main]) == content_hash([main], cat_module.model_sources())   # the default is the closure
+    before = content_hash([main], sources)
+    assert before == content_hash([main], sources)
+    for source in sources:
+        code = source.read_bytes()
+        source.write_bytes(code + b"\n# an edit\n")
+        assert content_hash([main], sources) != before, source
+        source.write_bytes(code)
+    assert content_hash([main], sources) == before
+
+
+def test_a_changed_model_parses_again_instead_of_loading_the_old_copy(files, tmp_path, monkeypatch):
+    main, cache, parsed = files
+    sources = copy_sources(tmp_path / "code")
+    monkeypatch.setattr(cat_module, "model_sources", lambda: sources)
+    parse_once([main])
+    parse_once([main])
+    assert len(parsed) == 1
+    measures = next(s for s in sources if s.name == "measures.py")
+    measures.write_text(measures.read_text(encoding="utf-8") + "\n# a changed unit of measure\n", encoding="utf-8")
+    parse_once([main])
+    assert len(parsed) == 2 and len(list(cache.glob("catalogue-*.pickle"))) == 1
+
+
+def test_the_closure_follows_imports_at_the_top_inside_functions_and_relative(tmp_path):
+    from tracker.module_sources import import_closure
+
+    pkg = tmp_path / "pkg"
+    (pkg / "sub").mkdir(parents=True)
+    files = {"__init__.py": "", "a.py": "import json\nfrom pkg.b import thing\n",
+             "b.py": "thing = 1\n\ndef later():\n    from . import c\n", "c.py": "import pkg.sub.d\n",
+             "sub/__init__.py": "", "sub/d.py": "from ..e import *\n", "e.py": "", "unrelated.py": ""}
+    for name, text in files.items():
+        (pkg / name).write_text(text, encoding="utf-8")
+    got = {p.relative_to(pkg).as_posix() for p in import_closure("pkg.a", tmp_path)}
+    assert got == {"__init__.py", "a.py", "b.py", "c.py", "sub/__init__.py", "sub/d.py", "e.py"}

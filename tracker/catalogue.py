@@ -712,9 +712,10 @@ def _parse_files(paths: list[Path]) -> Catalogue:
 # --- The parsed catalogue kept on disk --------------------------------------------------------------
 # Parsing and validating the YAML is most of a fresh server's start (tens of seconds for a national
 # catalogue); unpickling the validated result takes a fraction of that. The file is named by the hash
-# of the bytes of every catalogue file and of this module (a changed model must not read an old
-# pickle), and holds that hash again: a file that does not match, or does not load, is ignored and the
-# YAML parsed as before. It is written only by this process, owner-only, in the data folder.
+# of the bytes of every catalogue file and of the modules that shape it (model_sources: a changed
+# model must not read an old pickle), and holds that hash again: a file that does not match, or does
+# not load, is ignored and the YAML parsed as before. It is written only by this process, owner-only,
+# in the data folder.
 
 CACHE_FORMAT = 1
 
@@ -733,14 +734,26 @@ def cache_dir() -> Path:
         return ROOT / "data" / "cache"
 
 
-def content_hash(paths: list[Path]) -> str:
-    """sha256 over this module's source, pydantic's version and every catalogue file's name and bytes."""
+def model_sources() -> tuple[Path, ...]:
+    """The source files that shape a parsed catalogue: this module and every tracker module it imports,
+    transitively (computed from the imports, so a model moved or newly imported is never left out)."""
+    from tracker.module_sources import import_closure
+
+    return import_closure(__name__)
+
+
+def content_hash(paths: list[Path], sources: tuple[Path, ...] | None = None) -> str:
+    """sha256 over pydantic's version, the name and bytes of each of ``sources`` (default: model_sources())
+    and every catalogue file's name and bytes."""
     import hashlib
 
     import pydantic
 
     h = hashlib.sha256(f"{CACHE_FORMAT}|{pydantic.VERSION}|".encode())
-    h.update(Path(__file__).read_bytes())
+    for source in model_sources() if sources is None else sources:
+        code = source.read_bytes()
+        h.update(f"|{source.parent.name}/{source.name}|{len(code)}|".encode())
+        h.update(code)
     for p in paths:
         try:
             data = p.read_bytes()
