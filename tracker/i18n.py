@@ -442,6 +442,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "busy.history": ("Chưa đọc được lịch sử nộp.", "The history could not be read yet."),
     "busy.page": ("Cơ sở dữ liệu đang bận ghi số liệu mới (đã chờ {s} giây). Hãy tải lại trang sau ít giây.",
                   "The database is busy storing new data (waited {s} s). Reload the page in a few seconds."),
+    # --- picture ---
+    # Streamlit's own chrome in the page's language (tracker.ui: CSS text in place of its words).
+    "up.limit_kinds": ("Tối đa {mb} MB mỗi tệp · {kinds}", "Up to {mb} MB per file · {kinds}"),
+    "up.choose_another": ("Chọn tệp khác", "Choose another file"),
+    "chrome.stop": ("Dừng", "Stop"),
+    "chrome.stopping": ("Đang dừng…", "Stopping…"),
+    "chrome.enter_submit": ("Nhấn Enter để gửi", "Press Enter to submit"),
+    "chrome.enter_apply": ("Nhấn Enter để áp dụng", "Press Enter to apply"),
+    "chrome.ctrl_enter_apply": ("Nhấn Ctrl+Enter để áp dụng", "Press Ctrl+Enter to apply"),
 }
 
 

@@ -317,3 +317,77 @@ def test_small_visible_items(base_url, chromium):
         assert "Không có địa phương mã “khong-co”" in body and "Địa phương: Lâm Đồng" not in body
     finally:
         page.close()
+
+
+# What a person reads in the file box: each element's own text (not its children's) and the CSS text
+# put before or after it, with the element's box; Streamlit's words hidden by font-size 0 do not count.
+READ_UPLOADER = """() => {
+  const zone = document.querySelector('.st-key-uploader [data-testid=stFileUploaderDropzone]');
+  const out = [];
+  const box = e => { const r = e.getBoundingClientRect(); return {left: r.left, top: r.top, right: r.right, bottom: r.bottom}; };
+  zone.querySelectorAll('*').forEach(e => {
+    const style = getComputedStyle(e);
+    if (e.closest('[data-testid=stIconMaterial], svg') || e.getClientRects().length === 0) return;
+    const own = Array.from(e.childNodes).filter(n => n.nodeType === 3).map(n => n.textContent).join('').trim();
+    if (own && parseFloat(style.fontSize) > 0 && style.display !== 'none') out.push({text: own, ...box(e)});
+    ['::before', '::after'].forEach(p => {
+      const c = getComputedStyle(e, p).content;
+      if (c && c !== 'none' && c !== 'normal' && c !== '""') {
+        const text = c.startsWith('"') ? c.slice(1, -1) : (c.startsWith('attr(') ? e.getAttribute(c.slice(5, -1)) : c);
+        out.push({text: text, pseudo: p, ...box(e)});
+      }
+    });
+  });
+  const chip = zone.querySelector('[data-testid=stFileChipName]');
+  const buttons = Array.from(zone.querySelectorAll('button')).map(b => ({text: b.getAttribute('aria-label') || b.innerText, ...box(b)}));
+  return {words: out, buttons: buttons, chip: chip ? {text: chip.getAttribute('title'), ...box(chip)} : null};
+}"""
+STREAMLIT_ENGLISH = ("Upload", "per file", "Browse", "Drag and drop", "XLSM", "Add files")
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_file_box_reads_cleanly_before_and_after_a_file_is_chosen(base_url, chromium, width, tmp_path):
+    """The upload box in Vietnamese: no word of Streamlit's English, the button says «Chọn tệp»; once a
+    file is chosen, its whole name and its size the Vietnamese way, and no text on the chip's remove
+    button (CSS meant for the choose button once wrote «Chọn tệp» over the file name)."""
+    from tests.support.browser import sign_in
+    from tests.support.forms import khanh_hoa_form
+
+    name, content, _ = khanh_hoa_form(1234.0)
+    (tmp_path / name).write_bytes(content)
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        sign_in(page, base_url, "canbo.khanhhoa", "mat-khau-kh-2026")
+        page.get_by_role("link", name="Nhập số liệu").first.click()
+        page.locator("[data-testid=stFileUploaderDropzoneInput]").wait_for(state="attached")
+        page.set_viewport_size({"width": width, "height": 900})
+        _settle(page)
+        before = page.evaluate(READ_UPLOADER)
+        said = " ".join(w["text"] for w in before["words"])
+        assert not [w for w in STREAMLIT_ENGLISH if w in said], said
+        assert "Chọn tệp" in said and "Kéo thả tệp vào đây" in said and "MB mỗi tệp" in said, said
+
+        page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(str(tmp_path / name))
+        page.locator("[data-testid=stFileChipName]").wait_for()
+        _settle(page)
+        zone = page.locator(".st-key-uploader [data-testid=stFileUploaderDropzone]")
+        zone.scroll_into_view_if_needed()
+        zone.screenshot(path=str(SHOTS / f"upload-chosen_{width}.png"))
+        after = page.evaluate(READ_UPLOADER)
+        said = " ".join(w["text"] for w in after["words"])
+        assert not [w for w in STREAMLIT_ENGLISH if w in said], said
+        assert name in said, f"the whole file name is not shown: {said}"
+        size = f"{len(content) / 1024:.0f}"
+        assert f"{size} KB" in said or f"{size}," in said, said   # '14 KB' / '14,4 KB', never '14.4KB'
+        remove = [b for b in after["buttons"] if b["text"].startswith("Remove")]
+        assert remove, after["buttons"]
+        pseudo_on_remove = [w for w in after["words"] if w.get("pseudo") and w["left"] >= remove[0]["left"] - 0.5
+                            and w["right"] <= remove[0]["right"] + 0.5 and w["top"] >= remove[0]["top"] - 0.5
+                            and w["bottom"] <= remove[0]["bottom"] + 0.5]
+        assert not pseudo_on_remove, f"text on the remove button: {pseudo_on_remove}"
+        for a, b in [(after["chip"], remove[0])] + [(after["chip"], o) for o in after["buttons"] if o is not remove[0]]:
+            assert overlaps([a, b]) == [], f"{a['text']!r} overlaps {b['text']!r}"
+    finally:
+        context.close()
