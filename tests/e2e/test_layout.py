@@ -57,9 +57,21 @@ MEASURE_CHARTS = """() => Array.from(document.querySelectorAll('.js-plotly-plot'
     if (r.width < 1 || r.height < 1) return;
     texts.push({text: content, left: r.left, top: r.top, right: r.right, bottom: r.bottom});
   });
+  // The progress picture's ticks ("where it should be by now"): Plotly's line-ns markers, a path "M0,hV-h".
+  const ticks = [];
+  plot.querySelectorAll('.scatterlayer path.point').forEach(p => {
+    if (!/^M0,[-\d.]+V[-\d.]+$/.test(p.getAttribute('d') || '')) return;
+    const r = p.getBoundingClientRect();
+    ticks.push({text: 'tick', left: r.left, top: r.top, right: r.right, bottom: r.bottom});
+  });
   return {index: k, box: {left: box.left, top: box.top, right: box.right, bottom: box.bottom, width: box.width},
-          plotWidth: drag ? drag.getBoundingClientRect().width : null, texts: texts};
+          plotWidth: drag ? drag.getBoundingClientRect().width : null, texts: texts, ticks: ticks};
 })"""
+
+
+def tick_covers(chart: dict) -> list[str]:
+    """Texts that a progress-picture tick stands on (a bar's value label once covered it)."""
+    return [t["text"] for tick in chart.get("ticks", []) for t in chart["texts"] if overlaps([tick, t])]
 
 # The ranked list's entries (bordered containers holding a status chip and a link): not cut.
 MEASURE_ENTRIES = """() => Array.from(document.querySelectorAll('[class*="st-key-nq_entry_"]'))
@@ -151,6 +163,8 @@ def test_every_page_is_laid_out_without_overlap_or_clipping(base_url, chromium, 
                     problems.append(f"{where}: '{a}' overlaps '{b}'")
                 for text in outside(texts, chart["box"]):
                     problems.append(f"{where}: '{text}' lies outside the chart")
+                for text in tick_covers(chart):
+                    problems.append(f"{where}: a tick stands on '{text}'")
                 if chart["plotWidth"] is not None and chart["plotWidth"] < 0.5 * chart["box"]["width"]:
                     problems.append(f"{where}: plot area {chart['plotWidth']:.0f} px of {chart['box']['width']:.0f} px")
             if name.startswith("tong-quan"):
@@ -182,6 +196,8 @@ def _chart_problems(page, where: str) -> list[str]:
             problems.append(f"{where} chart {chart['index']}: '{a}' overlaps '{b}'")
         for text in outside(texts, chart["box"]):
             problems.append(f"{where} chart {chart['index']}: '{text}' lies outside the chart")
+        for text in tick_covers(chart):
+            problems.append(f"{where} chart {chart['index']}: a tick stands on '{text}'")
     return problems
 
 
