@@ -182,6 +182,9 @@ def snapshot_at(period: str, current):
     return _snapshot_at(period, current.token, current.today.isoformat(), catalogue_key())
 
 
+# The printable width of an A4 page at 96 CSS px per inch: 210 mm less two 12 mm margins.
+PRINT_WIDTH_PX = 700
+
 # Reflow on phones without a second layout: Streamlit stacks columns below 640 px; these rules make
 # the tiles compact there and keep wide tables scrolling inside their box instead of squashing.
 PAGE_CSS = """<style>
@@ -236,26 +239,42 @@ PAGE_CSS = """<style>
   [data-testid="stMain"], [data-testid="stAppViewContainer"] {margin-left:0 !important; padding:0 !important;}
   .block-container {max-width:100% !important; padding:0 !important;}
   .stPlotlyChart, .element-container:has(.stPlotlyChart) {break-inside:avoid; overflow:visible !important;}
+  .stPlotlyChart {max-width:__PRINT_WIDTH__px !important;}
   .st-key-nq_phone_only {display:none !important;} .st-key-nq_wide_only {display:block !important;}
   .nq-scroll {overflow:visible;}
 }
-</style>"""
+</style>""".replace("__PRINT_WIDTH__", str(PRINT_WIDTH_PX))
 
-# The printable width of an A4 page at 96 CSS px per inch: 210 mm less two 12 mm margins.
-PRINT_WIDTH_PX = 700
-
-# A chart keeps the width it was laid out at on screen; printed, the paper is narrower and the right
-# end (the target year) was cut off. Zoom scales the whole chart (vector text stays text) to the page.
+# A chart keeps the width it was laid out at on screen; printed, the paper is narrower or wider: a chart
+# laid out on a wide screen lost its right end (2030), one laid out on a phone printed at half the page.
+# Before printing (Ctrl+P fires beforeprint; a print-media switch fires the media query) each chart is laid
+# out again by Plotly at the A4 width, text staying text; afterwards at its box's width again. Zoom is the
+# fallback where Plotly's global is missing (it only shrinks, so a phone's chart stays narrow there).
 PRINT_SCRIPT = """<script>
 (function () {
   if (window.__nqPrintFit) return;
   window.__nqPrintFit = true;
+  var printing = false;
   function fit(on) {
+    if (on === printing) return;
+    printing = on;
     document.querySelectorAll('.stPlotlyChart').forEach(function (box) {
+      var plot = box.querySelector('.js-plotly-plot');
+      if (!plot) return;
+      if (window.Plotly && window.Plotly.relayout && plot._fullLayout) {
+        // The boxes too: Streamlit lays its chart out again at its element's width after any relayout.
+        box.style.zoom = '';
+        [box, box.closest('[data-testid=stElementContainer]')].forEach(function (el) {
+          if (!el) return;
+          el.style.width = on ? '%(width)dpx' : '';
+          el.style.maxWidth = on ? '%(width)dpx' : '';
+        });
+        window.Plotly.relayout(plot, {width: on ? %(width)d : (box.clientWidth || plot._fullLayout.width)});
+        return;
+      }
       box.style.zoom = '';
       if (!on) return;
-      var plot = box.querySelector('.js-plotly-plot');
-      var w = plot ? plot.getBoundingClientRect().width : 0;
+      var w = plot.getBoundingClientRect().width;
       if (w > %(width)d) box.style.zoom = (%(width)d / w).toFixed(4);
     });
   }
