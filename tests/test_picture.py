@@ -307,3 +307,15 @@ def test_catalogue_page_names_a_replaced_targets_successor_by_name(seeded_env, l
     import re
 
     assert not [v for v in states if re.search(r"[a-z]+(-[a-z]+)*\.[a-z0-9]+(-[a-z0-9]+)+", v)], states
+
+
+def test_streamlit_chrome_words_are_swapped_on_vietnamese_pages_only():
+    """Stop, the Enter hints and the chart toolbar's tooltips: CSS text in Vietnamese; English pages keep Streamlit's."""
+    from tracker.ui import PLOTLY_TITLES, streamlit_chrome_css
+
+    css = streamlit_chrome_css("vi")
+    assert 'stStatusWidget"] button::after {content:"Dừng"' in css and '"Đang dừng…"' in css
+    assert '[data-testid="stForm"] [data-testid="InputInstructions"] > span:first-child::after {content:"Nhấn Enter để gửi"' in css
+    for en, vi in PLOTLY_TITLES.items():
+        assert f'[data-title="{en}"]::after {{content:"{vi}" !important;}}' in css
+    assert streamlit_chrome_css("en") == ""
