@@ -73,6 +73,34 @@ def test_picture_rows_and_lists_on_the_demo(demo):
     assert "khanh-hoa." not in json.dumps(lines, ensure_ascii=False)
 
 
+def _row(share, expected, status="acceleration", k=0):
+    from tracker.picture import PictureRow
+
+    return PictureRow(f"x.t{k}", "", f"Chỉ tiêu {k}", status, share, expected, "3 %", "trên 5 % (2030)", "2 % (2024)", f"c-x-t{k}")
+
+
+@pytest.mark.parametrize("share,expected", [(0.48, 0.5), (0.5, 0.5), (0.52, 0.5), (0.0, 0.02), (1.49, 1.6), (0.3, None)])
+def test_a_bar_value_never_covers_its_tick(share, expected):
+    """The value label starts to the right of both the bar's end and the tick, by a gap wider than the
+    tick's half-width, at any scale: in pixels, label left = x + LABEL_GAP_PX > tick right = tick + 1,5 px."""
+    from tracker.figures import LABEL_GAP_PX, TICK_LINE_PX, Caption, progress_picture
+
+    fig = progress_picture([_row(share, expected)], unit_name="Khánh Hòa", caption=Caption("Quý III/2026", "nguồn"))
+    [label] = [a for a in fig.layout.annotations if a.name == "bar_value"]
+    assert label.xanchor == "left" and label.xref == "x" and label.y == 0
+    bar = next(d for d in fig.data if d.type == "bar")
+    assert not bar.text and bar.textposition is None        # no second, bar-drawn copy of the value
+    assert label.x >= bar.x[0]                               # after the bar's end
+    ticks = [d for d in fig.data if d.type == "scatter"]
+    if expected is None:
+        assert not ticks
+        return
+    tick_x = ticks[0].x[0]
+    # the tick spans [tick_x − w/2, tick_x + w/2] px; the label starts at label.x + xshift px
+    assert label.x >= tick_x and label.xshift > TICK_LINE_PX / 2 + 2 and LABEL_GAP_PX == label.xshift
+    assert ticks[0].marker.line.width == TICK_LINE_PX
+
+
 def test_progress_picture_figure(demo):
     from tracker.brief import picture_figure
     from tracker.core.statuses import LOOKS
@@ -262,3 +290,32 @@ def test_document_line_has_number_and_date(demo):
     doc = docs[0]
     line = document_line(cat, doc.jurisdiction, "vi")
     assert f"số {doc.number}" in line and "ngày " in line
+
+
+@pytest.mark.parametrize("lang,said", [("vi", "Chỉ tiêu đã thay thế bằng «Tỷ lệ chi đầu tư cho khoa học"),
+                                       ("en", "Replaced target, by «")])
+def test_catalogue_page_names_a_replaced_targets_successor_by_name(seeded_env, lang, said):
+    from tracker.i18n import t
+
+    at = run("views/catalogue.py", lang=lang)
+    assert not at.exception
+    column = t("cat.col.state", lang)
+    states = [v for df in at.dataframe if column in df.value.columns for v in df.value[column] if v]
+    replaced = [v for v in states if v.startswith(said.split("«")[0])]
+    assert replaced and any(v.startswith(said) for v in replaced), replaced
+    # the successor's name, never its id ("khanh-hoa.st-investment-share")
+    import re
+
+    assert not [v for v in states if re.search(r"[a-z]+(-[a-z]+)*\.[a-z0-9]+(-[a-z0-9]+)+", v)], states
+
+
+def test_streamlit_chrome_words_are_swapped_on_vietnamese_pages_only():
+    """Stop, the Enter hints and the chart toolbar's tooltips: CSS text in Vietnamese; English pages keep Streamlit's."""
+    from tracker.ui import PLOTLY_TITLES, streamlit_chrome_css
+
+    css = streamlit_chrome_css("vi")
+    assert 'stStatusWidget"] button::after {content:"Dừng"' in css and '"Đang dừng…"' in css
+    assert '[data-testid="stForm"] [data-testid="InputInstructions"] > span:first-child::after {content:"Nhấn Enter để gửi"' in css
+    for en, vi in PLOTLY_TITLES.items():
+        assert f'[data-title="{en}"]::after {{content:"{vi}" !important;}}' in css
+    assert streamlit_chrome_css("en") == ""

@@ -467,6 +467,20 @@ def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1].rstrip(" ,;:—-") + "…"
 
 
+# The progress picture's tick is a vertical line 3 px wide; a bar's value label starts this many pixels to
+# the right of the bar's end or of the tick, whichever is further right.
+TICK_LINE_PX = 3
+LABEL_GAP_PX = 8
+
+
+def picture_label_x(row) -> float:
+    """Where a progress-picture bar's value label starts (before LABEL_GAP_PX): the bar's end or the tick."""
+    from tracker.picture import BAR_CAP
+
+    end = min(BAR_CAP, max(0.0, row.share))
+    return max(end, min(BAR_CAP, max(0.0, row.expected))) if row.expected is not None else end
+
+
 def progress_picture(rows: list, *, unit_name: str, caption: Caption, not_charted=None, name_chars: int = 46,
                      row_px: int = 58, wrap: int | None = None) -> go.Figure:
     """One unit's numeric targets as horizontal bars: how far along from the start to the target
@@ -495,8 +509,6 @@ def progress_picture(rows: list, *, unit_name: str, caption: Caption, not_charte
         data.append({"type": "bar", "orientation": "h", "y": [k for k, _ in picked],
                      "x": [min(BAR_CAP, max(0.0, r.share)) for _, r in picked], "width": 0.34,
                      "marker": {"color": status_colour(status)}, "name": label,
-                     "text": [f"{pct(r.share)} {status_icon(status)}" for _, r in picked],
-                     "textposition": "outside", "cliponaxis": False, "textfont": {"size": 14, "color": INK},
                      "hovertext": [f"{r.name}<br>{label} · " + ("đã đi được " if lang != "en" else "done ")
                                    + f"{pct(r.share)}<br>" + ("Xuất phát" if lang != "en" else "Start")
                                    + f": {r.start_text} · " + ("Mới nhất" if lang != "en" else "Latest")
@@ -507,8 +519,14 @@ def progress_picture(rows: list, *, unit_name: str, caption: Caption, not_charte
         tick_name = "Mức cần đạt đến nay" if lang != "en" else "Where it should be by now"
         data.append({"type": "scatter", "mode": "markers", "x": [min(BAR_CAP, max(0.0, r.expected)) for _, r in ticks],
                      "y": [k for k, _ in ticks], "name": tick_name,
-                     "marker": {"symbol": "line-ns", "size": 20, "line": {"width": 3, "color": INK}},
+                     "marker": {"symbol": "line-ns", "size": 20, "line": {"width": TICK_LINE_PX, "color": INK}},
                      "hovertext": [f"{tick_name}: {pct(r.expected)}" for _, r in ticks], "hoverinfo": "text"})
+    # Each bar's value is written after the bar's end or after its tick, whichever is further right: a tick
+    # just past the bar's end never lies under the written value (the bar's own "outside" text covered it).
+    for k, r in enumerate(rows):
+        annotations.append({"text": f"{pct(r.share)} {status_icon(r.status)}", "x": picture_label_x(r), "xref": "x",
+                            "y": k, "yref": "y", "xanchor": "left", "yanchor": "middle", "xshift": LABEL_GAP_PX,
+                            "showarrow": False, "font": {"size": 14, "color": INK}, "name": "bar_value"})
     if wrap:
         row_px = max(row_px, 78)
     for k, r in enumerate(rows):

@@ -513,6 +513,15 @@ STRINGS: dict[str, tuple[str, str]] = {
     "aud.any_unit": ("(mọi đơn vị)", "(any unit)"),
     "aud.count": ("{n} mục (trong {total} mục gần nhất).", "{n} entries (of the latest {total})."),
     "aud.empty": ("Không có mục nào khớp bộ lọc.", "No entry matches the filters."),
+    # --- picture ---
+    # Streamlit's own chrome in the page's language (tracker.ui: CSS text in place of its words).
+    "up.limit_kinds": ("Tối đa {mb} MB mỗi tệp · {kinds}", "Up to {mb} MB per file · {kinds}"),
+    "up.choose_another": ("Chọn tệp khác", "Choose another file"),
+    "chrome.stop": ("Dừng", "Stop"),
+    "chrome.stopping": ("Đang dừng…", "Stopping…"),
+    "chrome.enter_submit": ("Nhấn Enter để gửi", "Press Enter to submit"),
+    "chrome.enter_apply": ("Nhấn Enter để áp dụng", "Press Enter to apply"),
+    "chrome.ctrl_enter_apply": ("Nhấn Ctrl+Enter để áp dụng", "Press Ctrl+Enter to apply"),
 }
 
 

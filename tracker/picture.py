@@ -133,6 +133,23 @@ def replaced_name(cat: Catalogue, indicator, lang: str) -> str:
     return name + (f" (đã thay thế bằng «{new_name}»)" if lang != "en" else f" (replaced by «{new_name}»)")
 
 
+def entry_state_text(cat: Catalogue, indicator, lang: str) -> str:
+    """The catalogue page's state of an entry: a retired one names what replaced it by NAME
+    ("Chỉ tiêu đã thay thế bằng «…»"), never by its internal id; others as tracker.catalogue says."""
+    from tracker.catalogue import entry_state
+
+    if not indicator.retired:
+        return entry_state(indicator, lang)
+    new = getattr(indicator, "replaced_by", None)
+    try:
+        new_name = cat.indicator(new).name.get(lang) if new else None
+    except (KeyError, ValueError):
+        new_name = None
+    if new_name is None:
+        return "Chỉ tiêu đã thay thế" if lang != "en" else "Replaced target"
+    return (f"Chỉ tiêu đã thay thế bằng «{new_name}»" if lang != "en" else f"Replaced target, by «{new_name}»")
+
+
 def not_charted(cat: Catalogue, snapshot, unit: str, lang: str) -> NotCharted:
     """What the unit's pages, stills and decks list in a line instead of drawing an empty chart."""
     from tracker.summaries import target_label

@@ -182,6 +182,9 @@ def snapshot_at(period: str, current):
     return _snapshot_at(period, current.token, current.today.isoformat(), catalogue_key())
 
 
+# The printable width of an A4 page at 96 CSS px per inch: 210 mm less two 12 mm margins.
+PRINT_WIDTH_PX = 700
+
 # Reflow on phones without a second layout: Streamlit stacks columns below 640 px; these rules make
 # the tiles compact there and keep wide tables scrolling inside their box instead of squashing.
 PAGE_CSS = """<style>
@@ -236,26 +239,42 @@ PAGE_CSS = """<style>
   [data-testid="stMain"], [data-testid="stAppViewContainer"] {margin-left:0 !important; padding:0 !important;}
   .block-container {max-width:100% !important; padding:0 !important;}
   .stPlotlyChart, .element-container:has(.stPlotlyChart) {break-inside:avoid; overflow:visible !important;}
+  .stPlotlyChart {max-width:__PRINT_WIDTH__px !important;}
   .st-key-nq_phone_only {display:none !important;} .st-key-nq_wide_only {display:block !important;}
   .nq-scroll {overflow:visible;}
 }
-</style>"""
+</style>""".replace("__PRINT_WIDTH__", str(PRINT_WIDTH_PX))
 
-# The printable width of an A4 page at 96 CSS px per inch: 210 mm less two 12 mm margins.
-PRINT_WIDTH_PX = 700
-
-# A chart keeps the width it was laid out at on screen; printed, the paper is narrower and the right
-# end (the target year) was cut off. Zoom scales the whole chart (vector text stays text) to the page.
+# A chart keeps the width it was laid out at on screen; printed, the paper is narrower or wider: a chart
+# laid out on a wide screen lost its right end (2030), one laid out on a phone printed at half the page.
+# Before printing (Ctrl+P fires beforeprint; a print-media switch fires the media query) each chart is laid
+# out again by Plotly at the A4 width, text staying text; afterwards at its box's width again. Zoom is the
+# fallback where Plotly's global is missing (it only shrinks, so a phone's chart stays narrow there).
 PRINT_SCRIPT = """<script>
 (function () {
   if (window.__nqPrintFit) return;
   window.__nqPrintFit = true;
+  var printing = false;
   function fit(on) {
+    if (on === printing) return;
+    printing = on;
     document.querySelectorAll('.stPlotlyChart').forEach(function (box) {
+      var plot = box.querySelector('.js-plotly-plot');
+      if (!plot) return;
+      if (window.Plotly && window.Plotly.relayout && plot._fullLayout) {
+        // The boxes too: Streamlit lays its chart out again at its element's width after any relayout.
+        box.style.zoom = '';
+        [box, box.closest('[data-testid=stElementContainer]')].forEach(function (el) {
+          if (!el) return;
+          el.style.width = on ? '%(width)dpx' : '';
+          el.style.maxWidth = on ? '%(width)dpx' : '';
+        });
+        window.Plotly.relayout(plot, {width: on ? %(width)d : (box.clientWidth || plot._fullLayout.width)});
+        return;
+      }
       box.style.zoom = '';
       if (!on) return;
-      var plot = box.querySelector('.js-plotly-plot');
-      var w = plot ? plot.getBoundingClientRect().width : 0;
+      var w = plot.getBoundingClientRect().width;
       if (w > %(width)d) box.style.zoom = (%(width)d / w).toFixed(4);
     });
   }
@@ -285,6 +304,46 @@ SCROLL_SCRIPT = """<script>
 </script>"""
 
 
+def css_text(text: str) -> str:
+    """``text`` as a CSS string literal (for ``content:``): quotes and backslashes escaped, no line breaks."""
+    return '"' + str(text).replace("\\", "\\\\").replace('"', '\\"').replace("\n", " ") + '"'
+
+
+# Plotly's toolbar tooltips are CSS text drawn from each button's data-title (plotly.js puts
+# `content: attr(data-title)` on ::after), so the words can be swapped per button; Streamlit loads no
+# Plotly locale. Keys: plotly.js's own titles of the buttons these charts can show.
+PLOTLY_TITLES = {
+    "Zoom": "Phóng to vùng chọn", "Pan": "Kéo biểu đồ", "Zoom in": "Phóng to", "Zoom out": "Thu nhỏ",
+    "Autoscale": "Tự co giãn", "Reset axes": "Trục như ban đầu", "Download plot as a png": "Tải ảnh PNG",
+    "Toggle Spike Lines": "Bật/tắt đường dóng", "Show closest data on hover": "Số liệu gần nhất khi trỏ chuột",
+    "Compare data on hover": "So sánh số liệu khi trỏ chuột", "Reset view": "Khung nhìn như ban đầu",
+    "Box Select": "Chọn theo khung", "Lasso Select": "Chọn tự do",
+}
+
+
+def streamlit_chrome_css(lang: str) -> str:
+    """Streamlit's and Plotly's own English words on a Vietnamese page, swapped for CSS text where their
+    markup allows it (Streamlit 1.67): the running indicator's "Stop" button, the "Press Enter to
+    submit form / apply" hints under text fields, and the charts' toolbar tooltips. What cannot be
+    swapped (aria-labels, the data grid's tooltips, the connection-lost box) is listed in the README."""
+    if lang == "en":
+        return ""
+    hint = '[data-testid="InputInstructions"] > span:first-child'
+    rules = [
+        # The running indicator: "Stop" while a page runs, "Stopping..." once pressed (the button is disabled).
+        '[data-testid="stStatusWidget"] button, [data-testid="stStatusWidget"] button * {font-size:0 !important;}',
+        f'[data-testid="stStatusWidget"] button::after {{content:{css_text(t("chrome.stop", lang))}; font-size:0.875rem;}}',
+        f'[data-testid="stStatusWidget"] button:disabled::after {{content:{css_text(t("chrome.stopping", lang))};}}',
+        f'{hint} {{font-size:0 !important;}}',
+        f'{hint}::after {{content:{css_text(t("chrome.enter_apply", lang))}; font-size:0.75rem;}}',
+        f'[data-testid="stForm"] {hint}::after {{content:{css_text(t("chrome.enter_submit", lang))};}}',
+        f'[data-testid="stTextArea"] {hint}::after {{content:{css_text(t("chrome.ctrl_enter_apply", lang))};}}',
+    ]
+    rules += [f'.js-plotly-plot .plotly .modebar-btn[data-title={css_text(en)}]::after {{content:{css_text(vi)} !important;}}'
+              for en, vi in PLOTLY_TITLES.items()]
+    return "<style>\n" + "\n".join(rules) + "\n</style>"
+
+
 ASSETS = Path(__file__).resolve().parent.parent / "assets"
 
 
@@ -296,7 +355,7 @@ def sign_in_to_upload() -> None:
 
 
 def page_style() -> None:
-    st.markdown(PAGE_CSS, unsafe_allow_html=True)
+    st.markdown(PAGE_CSS + streamlit_chrome_css(lang()), unsafe_allow_html=True)
     st.html(PRINT_SCRIPT, unsafe_allow_javascript=True)
 
 
@@ -362,19 +421,43 @@ def status_chip(status: str, lang: str) -> str:
     return f"<span class='nq-chip' style='background:{look.colour};color:{ink}'>{text}</span>"
 
 
-def uploader_chrome(lang: str, max_mb: int) -> None:
-    """Streamlit's file uploader in the page's language: its own words ("Drag and drop file here", "Limit
-    … per file", "Browse files"/"Upload") cannot be set, so they are hidden and replaced by CSS text."""
-    if lang == "en":
-        return
-    drop, limit, button = (t("up.drop_here", lang), t("up.limit", lang, mb=max_mb), t("up.choose_button", lang))
+def file_size_text(size: int, lang: str) -> str:
+    """A file's size the page's way: '14,4 KB', '2,5 MB' (Streamlit's own '14.4KB' reads as 144 in Vietnamese)."""
+    from tracker.i18n import fmt_number
+
+    if size < 1024 * 1024:
+        return f"{fmt_number(size / 1024, lang, decimals=1)} KB"
+    return f"{fmt_number(size / (1024 * 1024), lang, decimals=1)} MB"
+
+
+def uploader_chrome(lang: str, max_mb: int, kinds: str = ".xlsx, .xls, .ods", key: str = "uploader") -> None:
+    """Streamlit's file uploader in the page's language. Its own words ("Upload", "10MB per file • XLSX,
+    XLSM…", the chosen file's "14.4KB") cannot be set, so they are hidden and replaced by CSS text
+    (Streamlit 1.67's markup): before a file is chosen, the button's word and the two lines beside it;
+    after, the chip shows the whole file name (Streamlit cuts it to "nq45_k...026-Q3.xlsx") and the size
+    written the page's way, and the "+" button says what it does. Every rule names the one element it
+    changes: a rule on every button of the box put "Chọn tệp" on the chip's remove button, over the name.
+    English pages get the same rules, so that the instruction ("press Choose a file") names the button."""
+    drop, limit = t("up.drop_here", lang), t("up.limit_kinds", lang, mb=max_mb, kinds=kinds)
+    button, another = t("up.choose_button", lang), t("up.choose_another", lang)
+    chosen = st.session_state.get(key)
+    chosen = chosen[0] if isinstance(chosen, list) and chosen else chosen
+    size = file_size_text(chosen.size, lang) if getattr(chosen, "size", None) is not None else ""
+    zone = f".st-key-{key} [data-testid=\"stFileUploaderDropzone\"]"
     st.markdown(f"""<style>
-[data-testid="stFileUploaderDropzoneInstructions"] > div > span, [data-testid="stFileUploaderDropzoneInstructions"] > div > small
-  {{display:none;}}
-[data-testid="stFileUploaderDropzoneInstructions"] > div::before {{content:"{drop}"; display:block;}}
-[data-testid="stFileUploaderDropzoneInstructions"] > div::after {{content:"{limit}"; display:block; font-size:0.8em; opacity:0.7;}}
-[data-testid="stFileUploaderDropzone"] button {{font-size:0;}}
-[data-testid="stFileUploaderDropzone"] button::after {{content:"{button}"; font-size:0.9rem;}}
+{zone} [data-testid="stFileUploaderDropzoneInstructions"] > div > span,
+{zone} [data-testid="stFileUploaderDropzoneInstructions"] > div > small {{display:none;}}
+{zone} [data-testid="stFileUploaderDropzoneInstructions"] > div::before {{content:{css_text(drop)}; display:block;}}
+{zone} [data-testid="stFileUploaderDropzoneInstructions"] > div::after {{content:{css_text(limit)}; display:block;
+  font-size:0.8em; opacity:0.7;}}
+{zone} > span > button [data-testid="stMarkdownContainer"] {{display:none;}}
+{zone} > span > button span[data-has-shortcut]::after {{content:{css_text(button)};}}
+{zone} [data-testid="stFileChipName"] {{font-size:0 !important; white-space:normal; overflow-wrap:anywhere;}}
+{zone} [data-testid="stFileChipName"]::after {{content:attr(title); font-size:0.875rem;}}
+{zone} [data-testid="stFileChipName"] + div {{font-size:0 !important;}}
+{zone} [data-testid="stFileChipName"] + div::after {{content:{css_text(size)}; font-size:0.75rem;}}
+{zone} button[data-testid="stBaseButton-borderlessIcon"] span[data-has-shortcut]::after {{content:{css_text(another)};
+  font-size:0.875rem; margin-left:0.25rem; white-space:nowrap;}}
 </style>""", unsafe_allow_html=True)
 
 

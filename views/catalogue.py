@@ -6,6 +6,7 @@ import streamlit as st
 from tracker import ui
 from tracker.catalogue import catalogue_rows, lineage_text
 from tracker.i18n import t
+from tracker.picture import entry_state_text
 
 lang = ui.lang()
 cat = ui.catalogue()
@@ -37,6 +38,9 @@ for unit in dict.fromkeys(r["unit"] for r in rows):
         st.caption(f"{t('cat.territory', lang)}: {unit_rows[0]['territory']}")
     numeric = [r for r in unit_rows if r["kind_code"] != "milestone"]
     tasks = [r for r in unit_rows if r["kind_code"] == "milestone"]
+    # A replaced entry names its successor by name, not by its id (tracker.picture).
+    for r in unit_rows:
+        r["state"] = entry_state_text(cat, cat.indicator(r["id"]), lang)
     if numeric:
         frame = pd.DataFrame(numeric)[["id", "name", "kind", "target", "measure", "state", "section", "quote"]]
         frame = frame.rename(columns={**labels, "measure": labels["unit"], "state": t("cat.col.state", lang)})

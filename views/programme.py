@@ -50,6 +50,7 @@ def has_values(ident: str) -> bool:
 # --- 1. the text ----------------------------------------------------------------------------
 # One limit: the server's (settings upload_max_mb), never more than the reader accepts.
 max_mb = min(settings.upload_max_mb, MAX_BYTES // (1024 * 1024))
+ui.uploader_chrome(lang, max_mb, kinds=".docx, .doc, .pdf, .txt", key="prog_upload")   # Streamlit's words in the page's language
 upload = st.file_uploader(t("prog.upload", lang), type=["docx", "doc", "pdf", "txt"], max_upload_size=max_mb,
                           help=t("prog.upload_help", lang, mb=max_mb), key="prog_upload")
 pasted = st.text_area(t("prog.paste", lang), height=120, key="prog_paste")

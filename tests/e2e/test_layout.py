@@ -57,9 +57,21 @@ MEASURE_CHARTS = """() => Array.from(document.querySelectorAll('.js-plotly-plot'
     if (r.width < 1 || r.height < 1) return;
     texts.push({text: content, left: r.left, top: r.top, right: r.right, bottom: r.bottom});
   });
+  // The progress picture's ticks ("where it should be by now"): Plotly's line-ns markers, a path "M0,hV-h".
+  const ticks = [];
+  plot.querySelectorAll('.scatterlayer path.point').forEach(p => {
+    if (!/^M0,[-\\d.]+V[-\\d.]+$/.test(p.getAttribute('d') || '')) return;
+    const r = p.getBoundingClientRect();
+    ticks.push({text: 'tick', left: r.left, top: r.top, right: r.right, bottom: r.bottom});
+  });
   return {index: k, box: {left: box.left, top: box.top, right: box.right, bottom: box.bottom, width: box.width},
-          plotWidth: drag ? drag.getBoundingClientRect().width : null, texts: texts};
+          plotWidth: drag ? drag.getBoundingClientRect().width : null, texts: texts, ticks: ticks};
 })"""
+
+
+def tick_covers(chart: dict) -> list[str]:
+    """Texts that a progress-picture tick stands on (a bar's value label once covered it)."""
+    return [t["text"] for tick in chart.get("ticks", []) for t in chart["texts"] if overlaps([tick, t])]
 
 # The ranked list's entries (bordered containers holding a status chip and a link): not cut.
 MEASURE_ENTRIES = """() => Array.from(document.querySelectorAll('[class*="st-key-nq_entry_"]'))
@@ -151,6 +163,8 @@ def test_every_page_is_laid_out_without_overlap_or_clipping(base_url, chromium, 
                     problems.append(f"{where}: '{a}' overlaps '{b}'")
                 for text in outside(texts, chart["box"]):
                     problems.append(f"{where}: '{text}' lies outside the chart")
+                for text in tick_covers(chart):
+                    problems.append(f"{where}: a tick stands on '{text}'")
                 if chart["plotWidth"] is not None and chart["plotWidth"] < 0.5 * chart["box"]["width"]:
                     problems.append(f"{where}: plot area {chart['plotWidth']:.0f} px of {chart['box']['width']:.0f} px")
             if name.startswith("tong-quan"):
@@ -182,6 +196,8 @@ def _chart_problems(page, where: str) -> list[str]:
             problems.append(f"{where} chart {chart['index']}: '{a}' overlaps '{b}'")
         for text in outside(texts, chart["box"]):
             problems.append(f"{where} chart {chart['index']}: '{text}' lies outside the chart")
+        for text in tick_covers(chart):
+            problems.append(f"{where} chart {chart['index']}: a tick stands on '{text}'")
     return problems
 
 
@@ -224,29 +240,33 @@ def test_presentation_mode_shows_each_chart_whole_on_one_screen(base_url, chromi
     assert not problems, "\n".join(problems)
 
 
-@pytest.mark.parametrize("path", ["/dia-phuong?unit=khanh-hoa", "/tong-quan?unit=khanh-hoa"], ids=["unit", "overview"])
-def test_print_drops_the_sidebar_and_fits_charts_to_a4(base_url, chromium, path):
-    """Printed (print media): no sidebar nor sign-in box, every chart at most the A4 width with all its
-    texts inside — the target year 2030 included."""
+@pytest.mark.parametrize("path,width", [("/dia-phuong?unit=khanh-hoa", 1280), ("/tong-quan?unit=khanh-hoa", 1280),
+                                        ("/dia-phuong?unit=khanh-hoa", 390), ("/dia-phuong?unit=khanh-hoa", 1920)],
+                         ids=["unit", "overview", "unit-from-phone", "unit-from-1920"])
+def test_print_drops_the_sidebar_and_fits_charts_to_a4(base_url, chromium, path, width):
+    """Printed (print media): no sidebar nor sign-in box, every chart the A4 width (not more: the right
+    end with 2030 was cut; not half of it: a chart laid out on a phone printed at half the page), all
+    its texts inside — the target year 2030 included."""
     from tracker.ui import PRINT_WIDTH_PX
 
     SHOTS.mkdir(parents=True, exist_ok=True)
-    page = chromium.new_page(viewport={"width": 1280, "height": 800})
+    page = chromium.new_page(viewport={"width": width, "height": 800})
     try:
         page.goto(base_url + path)
         _settle(page)
         page.emulate_media(media="print")
         time.sleep(1.5)
         name = path.strip("/").split("?")[0]
-        page.screenshot(path=str(SHOTS / f"print-{name}_1280x800.png"))
+        page.screenshot(path=str(SHOTS / f"print-{name}_{width}x800.png"))
         assert not page.locator("[data-testid='stSidebar']").is_visible()
         assert not page.get_by_text("Đăng nhập").first.is_visible() if page.get_by_text("Đăng nhập").count() else True
         charts = page.evaluate(MEASURE_CHARTS)
         assert charts
         problems = _chart_problems(page, f"print {path}")
         for chart in charts:
-            if chart["box"]["width"] > PRINT_WIDTH_PX + 2:
-                problems.append(f"print {path} chart {chart['index']}: {chart['box']['width']:.0f} px wide")
+            if not 0.95 * PRINT_WIDTH_PX <= chart["box"]["width"] <= PRINT_WIDTH_PX + 2:
+                problems.append(f"print {path} at {width} px chart {chart['index']}: {chart['box']['width']:.0f} px wide, "
+                                f"not the A4 width ({PRINT_WIDTH_PX} px)")
         if "dia-phuong" in path:
             years = [t["text"] for c in charts for t in c["texts"]]
             assert "2030" in years, "the target year is not in view on the printed charts"
@@ -317,3 +337,77 @@ def test_small_visible_items(base_url, chromium):
         assert "Không có địa phương mã “khong-co”" in body and "Địa phương: Lâm Đồng" not in body
     finally:
         page.close()
+
+
+# What a person reads in the file box: each element's own text (not its children's) and the CSS text
+# put before or after it, with the element's box; Streamlit's words hidden by font-size 0 do not count.
+READ_UPLOADER = """() => {
+  const zone = document.querySelector('.st-key-uploader [data-testid=stFileUploaderDropzone]');
+  const out = [];
+  const box = e => { const r = e.getBoundingClientRect(); return {left: r.left, top: r.top, right: r.right, bottom: r.bottom}; };
+  zone.querySelectorAll('*').forEach(e => {
+    const style = getComputedStyle(e);
+    if (e.closest('[data-testid=stIconMaterial], svg') || e.getClientRects().length === 0) return;
+    const own = Array.from(e.childNodes).filter(n => n.nodeType === 3).map(n => n.textContent).join('').trim();
+    if (own && parseFloat(style.fontSize) > 0 && style.display !== 'none') out.push({text: own, ...box(e)});
+    ['::before', '::after'].forEach(p => {
+      const c = getComputedStyle(e, p).content;
+      if (c && c !== 'none' && c !== 'normal' && c !== '""') {
+        const text = c.startsWith('"') ? c.slice(1, -1) : (c.startsWith('attr(') ? e.getAttribute(c.slice(5, -1)) : c);
+        out.push({text: text, pseudo: p, ...box(e)});
+      }
+    });
+  });
+  const chip = zone.querySelector('[data-testid=stFileChipName]');
+  const buttons = Array.from(zone.querySelectorAll('button')).map(b => ({text: b.getAttribute('aria-label') || b.innerText, ...box(b)}));
+  return {words: out, buttons: buttons, chip: chip ? {text: chip.getAttribute('title'), ...box(chip)} : null};
+}"""
+STREAMLIT_ENGLISH = ("Upload", "per file", "Browse", "Drag and drop", "XLSM", "Add files")
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_the_file_box_reads_cleanly_before_and_after_a_file_is_chosen(base_url, chromium, width, tmp_path):
+    """The upload box in Vietnamese: no word of Streamlit's English, the button says «Chọn tệp»; once a
+    file is chosen, its whole name and its size the Vietnamese way, and no text on the chip's remove
+    button (CSS meant for the choose button once wrote «Chọn tệp» over the file name)."""
+    from tests.support.browser import sign_in
+    from tests.support.forms import khanh_hoa_form
+
+    name, content, _ = khanh_hoa_form(1234.0)
+    (tmp_path / name).write_bytes(content)
+    context = chromium.new_context(viewport={"width": 1280, "height": 900})
+    page = context.new_page()
+    page.set_default_timeout(60_000)
+    try:
+        sign_in(page, base_url, "canbo.khanhhoa", "mat-khau-kh-2026")
+        page.get_by_role("link", name="Nhập số liệu").first.click()
+        page.locator("[data-testid=stFileUploaderDropzoneInput]").wait_for(state="attached")
+        page.set_viewport_size({"width": width, "height": 900})
+        _settle(page)
+        before = page.evaluate(READ_UPLOADER)
+        said = " ".join(w["text"] for w in before["words"])
+        assert not [w for w in STREAMLIT_ENGLISH if w in said], said
+        assert "Chọn tệp" in said and "Kéo thả tệp vào đây" in said and "MB mỗi tệp" in said, said
+
+        page.locator("[data-testid=stFileUploaderDropzoneInput]").set_input_files(str(tmp_path / name))
+        page.locator("[data-testid=stFileChipName]").wait_for()
+        _settle(page)
+        zone = page.locator(".st-key-uploader [data-testid=stFileUploaderDropzone]")
+        zone.scroll_into_view_if_needed()
+        zone.screenshot(path=str(SHOTS / f"upload-chosen_{width}.png"))
+        after = page.evaluate(READ_UPLOADER)
+        said = " ".join(w["text"] for w in after["words"])
+        assert not [w for w in STREAMLIT_ENGLISH if w in said], said
+        assert name in said, f"the whole file name is not shown: {said}"
+        size = f"{len(content) / 1024:.0f}"
+        assert f"{size} KB" in said or f"{size}," in said, said   # '14 KB' / '14,4 KB', never '14.4KB'
+        remove = [b for b in after["buttons"] if b["text"].startswith("Remove")]
+        assert remove, after["buttons"]
+        pseudo_on_remove = [w for w in after["words"] if w.get("pseudo") and w["left"] >= remove[0]["left"] - 0.5
+                            and w["right"] <= remove[0]["right"] + 0.5 and w["top"] >= remove[0]["top"] - 0.5
+                            and w["bottom"] <= remove[0]["bottom"] + 0.5]
+        assert not pseudo_on_remove, f"text on the remove button: {pseudo_on_remove}"
+        for a, b in [(after["chip"], remove[0])] + [(after["chip"], o) for o in after["buttons"] if o is not remove[0]]:
+            assert overlaps([a, b]) == [], f"{a['text']!r} overlaps {b['text']!r}"
+    finally:
+        context.close()
