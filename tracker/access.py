@@ -44,7 +44,9 @@ from tracker.calendar import Calendar
 from tracker.i18n import fmt_date
 from tracker.periods import Period, parse_period
 
-ROLES = ("viewer", "uploader", "admin")
+ROLES = ("viewer", "uploader", "approver", "admin")
+# Roles tied to units (issue 21: an approver approves the submissions of its units; tracker.approval).
+UNIT_ROLES = ("uploader", "approver")
 ADMIN_USERNAME = "admin"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 # bcrypt only looks at the first 72 bytes; a longer password would silently match its prefix.
@@ -243,12 +245,12 @@ class UserStore:
             raise UserError(f"Vai trò '{role}' không hợp lệ; chọn một trong: {', '.join(ROLES)} "
                             f"/ unknown role; choose one of {', '.join(ROLES)}")
         units = tuple(dict.fromkeys(units))
-        if role == "uploader" and not units:
-            raise UserError("Cán bộ nhập số liệu (uploader) cần ít nhất một đơn vị (--unit). "
-                            "/ An uploader needs at least one unit (--unit).")
-        if role != "uploader" and units:
-            raise UserError(f"Chỉ vai trò uploader mới gắn với đơn vị; vai trò {role} không nhận --unit. "
-                            f"/ Only uploaders are scoped to units; role {role} takes no --unit.")
+        if role in UNIT_ROLES and not units:
+            raise UserError(f"Vai trò {role} cần ít nhất một đơn vị (--unit). "
+                            f"/ The role {role} needs at least one unit (--unit).")
+        if role not in UNIT_ROLES and units:
+            raise UserError(f"Chỉ vai trò uploader và approver mới gắn với đơn vị; vai trò {role} không nhận --unit. "
+                            f"/ Only uploaders and approvers are scoped to units; role {role} takes no --unit.")
         email = (email or "").strip()
         if email and not _EMAIL.match(email):
             raise UserError(f"Địa chỉ thư '{email}' không hợp lệ / not an e-mail address")
@@ -882,7 +884,7 @@ def can_upload(user: User | None, unit: str, period: str | Period, today: dt.dat
         return _viewer(user)
     if user.role not in ROLES:
         return _unknown_role(user)
-    if user.role == "uploader" and unit not in user.units:
+    if user.role in UNIT_ROLES and unit not in user.units:
         return _other_unit(user, unit)
     try:
         p = _period(period)

@@ -857,7 +857,7 @@ def build_parser() -> argparse.ArgumentParser:
     users_file.add_argument("--users", help="tệp người dùng (mặc định data/users.toml; TRACKER_USERS)")
     q = user_sub.add_parser("add", parents=[users_file], help="thêm người dùng / add a user")
     q.add_argument("name")
-    q.add_argument("--role", required=True, choices=["viewer", "uploader", "admin"])
+    q.add_argument("--role", required=True, choices=["viewer", "uploader", "approver", "admin"])
     q.add_argument("--unit", action="append", help="đơn vị được nộp (uploader), lặp lại được, vd. --unit khanh-hoa")
     q.add_argument("--email", help="địa chỉ thư nhận nhắc nộp (tùy chọn)")
     q.add_argument("--password-stdin", action="store_true", help="đọc mật khẩu từ một dòng stdin")
