@@ -79,7 +79,9 @@ def may_decide(user: User | None, submission: Submission, *, admins: int | Colle
         return _refuse("withdrawn", f"Lần nộp #{submission.id} đã được rút; không còn gì để duyệt.",
                        f"Submission #{submission.id} was withdrawn; there is nothing to decide.")
     if submission.approval != "submitted":
-        vi, en = STATE_WORDS.get(submission.approval, (submission.approval, submission.approval))
+        vi, en = {"approved": ("đã được duyệt", "already approved"),
+                  "returned": ("đã bị trả lại", "already returned")}.get(submission.approval,
+                                                                          (submission.approval, submission.approval))
         return _refuse("not_pending", f"Lần nộp #{submission.id} {vi}; chỉ lần nộp đang chờ duyệt mới được duyệt hoặc trả lại.",
                        f"Submission #{submission.id} is {en}; only a submission awaiting approval can be decided.")
     wanted = set(units) if units is not None else {submission.unit}
