@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from tests.support.forms import khanh_hoa_form
-from tests.support.pages import XLSX, rerun, texts
+from tests.support.pages import XLSX, charts, rerun, spec, texts
 from tests.support.pages import run as open_page
 from tracker.access import User
 
@@ -55,6 +55,13 @@ def test_upload_waits_then_the_approver_approves(approving):
     assert _own_states(at)[0] == "chờ duyệt"
     before = _stored(indicator_id)
     assert 4321 not in before                                        # not current before approval
+    # The unit's clerk sees the pending point apart ("chờ duyệt", its own trace); a visitor does not.
+    staff = open_page("views/unit.py", KH_UPLOADER, params={"unit": "khanh-hoa"})
+    pending_specs = [spec(c) for c in charts(staff) if "chờ duyệt" in spec(c)]
+    assert pending_specs and '"diamond-open"' in pending_specs[0] and "Quý III/2026: 4.321" in pending_specs[0]
+    assert "lãnh đạo chưa thấy" in texts(staff)
+    public = open_page("views/unit.py", None, params={"unit": "khanh-hoa"})
+    assert not any("chờ duyệt" in spec(c) for c in charts(public)) and "4.321" not in texts(public)
 
     page = open_page("views/approval.py", KH_APPROVER)
     body = texts(page)
