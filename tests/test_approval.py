@@ -225,3 +225,17 @@ def test_decide_gives_values_never_exceptions(tmp_path):
         assert returned.ok and approval.state_label(returned.submission) == "bị trả lại: Thiếu số quý III"
         form_of = approval.submitted_form(store, _pending(store, content=b"third"))
         assert [(o.indicator_id, o.value) for o in form_of.observations] == [("a", 1.0)]
+
+
+def test_approvers_carry_units_and_upload_only_for_them(tmp_path):
+    from tracker.access import UserError, UserStore, can_download_original, can_upload
+
+    users = UserStore(tmp_path / "users.toml", rounds=4)
+    with pytest.raises(UserError, match="--unit"):
+        users.add_user("duyet", "approver", "mat-khau-dai-du")
+    approver = users.add_user("duyet", "approver", "mat-khau-dai-du", units=[KH])
+    assert users.get("duyet").units == (KH,) and users.get("duyet").role == "approver"
+    today = dt.date(2026, 10, 15)
+    assert can_upload(approver, "bac-ninh", "2026-Q3", today, 30).code == "unit_not_allowed"
+    assert can_upload(approver, KH, "2026-Q3", today, 30).allowed
+    assert can_download_original(approver, KH).allowed and not can_download_original(approver, "bac-ninh").allowed

@@ -732,7 +732,7 @@ def can_download_original(user: User | None, unit: str) -> Decision:
         return _not_signed_in()
     if user.role == "admin":
         return _OK
-    if user.role == "uploader" and unit in user.units:
+    if user.role in UNIT_ROLES and unit in user.units:   # an approver reads the file it approves
         return _OK
     return _refuse("original_not_allowed",
                    "Tệp gốc chỉ dành cho cán bộ của đơn vị đó và quản trị viên.",
