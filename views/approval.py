@@ -78,7 +78,8 @@ for sub in pending:
         elif approve or give_back:
             outcome = approval.decide(store, user, sub.id, "approved" if approve else "returned", admins=admins,
                                       reason=reason or None)
+            # The message carries the reason typed here: shown as text, never read as Markdown.
             if outcome.ok:
-                st.session_state["ap_done"] = outcome.message(lang)
+                st.session_state["ap_done"] = ui.plain(outcome.message(lang))
                 st.rerun()
-            st.error(outcome.message(lang))
+            st.error(ui.plain(outcome.message(lang)))

@@ -6,6 +6,7 @@ the clerk reads the reason. Every step waits for its text; no sleeps."""
 from __future__ import annotations
 
 import pytest
+from playwright.sync_api import expect
 
 from tests.support.browser import CHROMIUM, LAUNCH_ARGS, needs_chromium, wait_ready
 from tests.support.browser import sign_in as _sign_in
@@ -56,12 +57,22 @@ def _upload(tab, tmp_path, value: int, name: str) -> None:
     upload = tmp_path / name
     upload.write_bytes(fill_form(form.read_bytes(), {(stock.id, ""): value}))
     tab.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(upload))
-    tab.get_by_role("button", name="Xác nhận lưu").wait_for()
-    ticks = tab.get_by_text("Tôi đã kiểm tra", exact=False)
-    if ticks.count():
-        ticks.first.click()
-    tab.get_by_role("button", name="Xác nhận lưu").click()
-    tab.get_by_text("Đã nộp — chờ duyệt", exact=False).wait_for()
+    # Both values are far from the previous one and the target: the warnings' box is there to tick (waited
+    # for, not counted: it is drawn after the preview), then Confirm is enabled (click waits for that).
+    tab.get_by_text("4. Xem trước thay đổi").wait_for()
+    wait_ready(tab)   # the preview's run has finished: a tick now is not lost to a run still going
+    tab.get_by_text("Tôi đã kiểm tra", exact=False).first.click()
+    wait_ready(tab)
+    confirm = tab.get_by_role("button", name="Xác nhận lưu")
+    expect(confirm).to_be_enabled()
+    confirm.click()
+    try:
+        tab.get_by_text("Đã nộp — chờ duyệt", exact=False).wait_for()
+    except Exception:
+        from tests.support import OUTPUT
+
+        tab.screenshot(path=str(OUTPUT / f"e2e_approval_upload_failed_{name}.png"), full_page=True)
+        raise
 
 
 def _public_unit_text(chromium, url: str, shown: str | None = None) -> str:
@@ -124,7 +135,8 @@ def test_clerk_uploads_approver_approves_public_page_shows_it_returned_never(app
         clerk.reload()
         wait_ready(clerk)
         clerk.get_by_role("link", name="Nhập số liệu").click()
-        clerk.get_by_text("bị trả lại: Số doanh nghiệp chưa khớp", exact=False).first.wait_for()
+        # The list is a data grid drawn on a canvas; its cells are in the page for readers, not visible.
+        clerk.get_by_text("bị trả lại: Số doanh nghiệp chưa khớp", exact=False).first.wait_for(state="attached")
         clerk.screenshot(path=str(output_dir / "e2e_approval_clerk_sees_reason.png"), full_page=True)
     finally:
         context.close()
