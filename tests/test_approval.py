@@ -239,3 +239,17 @@ def test_approvers_carry_units_and_upload_only_for_them(tmp_path):
     assert can_upload(approver, "bac-ninh", "2026-Q3", today, 30).code == "unit_not_allowed"
     assert can_upload(approver, KH, "2026-Q3", today, 30).allowed
     assert can_download_original(approver, KH).allowed and not can_download_original(approver, "bac-ninh").allowed
+
+
+def test_a_bulk_submission_waits_for_approvers_of_every_unit_it_carries(tmp_path):
+    with Store(tmp_path / "b.duckdb") as store:
+        content = b"bulk"
+        parsed = ParsedForm("bulk.xlsx", hashlib.sha256(content).hexdigest(), "*", "*",
+                            observations=[Observation("a", KH, "2026-Q3", 1.0), Observation("a", "bac-ninh", "2026-Q3", 2.0)])
+        sub = store.submission(store.commit(parsed, content, user="clerk", approval="submitted").submission_id)
+        assert [s.id for s in store.pending_submissions(["bac-ninh"])] == [sub.id]
+        assert approval.submission_units(store, sub) == {KH, "bac-ninh"}
+        only_kh = approval.decide(store, User("duyet", "approver", (KH,)), sub.id, "approved", admins=1)
+        assert (only_kh.ok, only_kh.code) == (False, "other_unit")
+        both = approval.decide(store, User("duyet2", "approver", (KH, "bac-ninh")), sub.id, "approved", admins=1)
+        assert both.ok and sorted(store.current_values()["unit"]) == ["bac-ninh", KH]

@@ -123,3 +123,11 @@ def test_empty_state(approving):
     page = open_page("views/approval.py", KH_APPROVER)
     assert any(i.value == "Không có lần nộp nào chờ duyệt." for i in page.info)
     assert "Duyệt số liệu" in texts(page)
+
+
+def test_the_page_in_english(approving):
+    _upload(4321)
+    page = open_page("views/approval.py", KH_APPROVER, lang="en")
+    body = texts(page)
+    assert "Approve figures" in body and "Stored (approved) against this submission" in body
+    assert [b.label for b in page.button if (b.key or "").startswith("ap_")] == ["Approve", "Return"]
