@@ -41,6 +41,8 @@ if (user or returning) is not None and (user or returning).role in ("uploader", 
     staff.append(st.Page("views/upload.py", title=t("page.upload", lang), icon=":material/upload_file:", url_path="nhap-so-lieu"))
 else:   # a bookmark to /nhap-so-lieu is told to sign in, not Streamlit's English "Page not found"
     staff.append(st.Page(ui.sign_in_to_upload, title=t("page.upload", lang), url_path="nhap-so-lieu", visibility="hidden"))
+if user is not None and user.role in ("approver", "admin"):   # issue 21: figures checked before leaders see them
+    staff.append(st.Page("views/approval.py", title=t("page.approval", lang), icon=":material/fact_check:", url_path="duyet-so-lieu"))
 staff.append(st.Page("views/history.py", title=t("page.history", lang), icon=":material/history:", url_path="lich-su"))
 if user is not None and user.role == "admin":
     staff.append(st.Page("views/accounts.py", title=t("page.accounts", lang), icon=":material/manage_accounts:", url_path="tai-khoan"))

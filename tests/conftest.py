@@ -38,6 +38,10 @@ def pytest_configure(config):
         "TRACKER_SETTINGS": str(_session_base / "settings.toml"),
         # One catalogue cache for the session (its tests set their own).
         "TRACKER_CACHE_DIR": str(_session_base / "cache"),
+        # Issue 21 made approval the default; the tests written before it expect an upload to be current
+        # at once, as an installation with `approval = false` has it. The approval tests turn it on
+        # (tests/test_approval*.py, tests/e2e/test_approval_flow.py), child processes inherit either.
+        "TRACKER_APPROVAL": "false",
     })
 
 

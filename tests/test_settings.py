@@ -11,7 +11,7 @@ from tracker.settings import ROOT, Settings, SettingsError, data_owner_problem, 
 
 @pytest.fixture(autouse=True)
 def clean_env(monkeypatch):
-    for var in ("TRACKER_DB", "TRACKER_USERS", "TRACKER_SETTINGS"):
+    for var in ("TRACKER_DB", "TRACKER_USERS", "TRACKER_SETTINGS", "TRACKER_APPROVAL"):
         monkeypatch.delenv(var, raising=False)
 
 
@@ -109,6 +109,18 @@ def test_example_file_documents_every_key_with_the_defaults():
     text = example.read_text(encoding="utf-8")
     for key in Settings.__dataclass_fields__:
         assert f"\n{key} = " in text
+
+
+def test_approval_is_on_by_default_and_a_file_or_the_environment_turns_it_off(tmp_path, monkeypatch):
+    assert load_settings(write(tmp_path, "")).approval is True
+    assert load_settings(write(tmp_path, "approval = false\n")).approval is False
+    with pytest.raises(SettingsError, match="approval"):
+        load_settings(write(tmp_path, 'approval = "no"\n'))
+    monkeypatch.setenv("TRACKER_APPROVAL", "true")
+    assert load_settings(write(tmp_path, "approval = false\n")).approval is True
+    monkeypatch.setenv("TRACKER_APPROVAL", "maybe")
+    with pytest.raises(SettingsError, match="TRACKER_APPROVAL"):
+        load_settings(write(tmp_path, ""))
 
 
 # --- sign-in settings and the data folder (issue 13) ---------------------------------------------

@@ -64,9 +64,11 @@ def test_each_engine_keeps_its_version_numbers():
     """DuckDB files are at 4 and PostgreSQL databases at 5 with the steps as they were: a step marked for
     one engine is not counted on the other, and an engine-only statement is left out of the other's step."""
     duck, pg = schema.migrations(schema.DUCKDB), schema.migrations(schema.POSTGRES)
-    # + issue 19 item 6's step on both engines (web_sessions.account), then issue 20's (value_status)
-    assert len(duck) == 6 and len(pg) == 7 and "account" in duck[4][0] and "account" in pg[5][0]
+    # + issue 19 item 6's step on both engines (web_sessions.account), then issue 20's (value_status),
+    # then issue 21's (approval on submissions)
+    assert len(duck) == 7 and len(pg) == 8 and "account" in duck[4][0] and "account" in pg[5][0]
     assert "value_status" in duck[5][0] and "value_status" in pg[6][0]
+    assert "approval" in duck[6][0] and "approval" in pg[7][0]
     assert "web_sessions" in duck[3][0] and "web_sessions" in pg[4][0] and "archive_files" in pg[3][0]
     assert duck[0][1] == "CREATE SEQUENCE submission_ids START 1" and not any("SEQUENCE" in s for s in pg[0])
     assert all("{" not in s for step in duck + pg for s in step)   # every engine word filled in

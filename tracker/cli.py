@@ -259,10 +259,16 @@ def cmd_ingest(args) -> int:
         if args.dry_run:
             print(("Dry run — would store: " if lang == "en" else "Chạy thử — sẽ lưu: ") + counts)
             return EXIT_OK
-        result = store.commit(parsed, content, user=who, **({"reason": reason} if overrides else {}))
+        from tracker.approval import initial_state
+
+        state = initial_state(settings)
+        result = store.commit(parsed, content, user=who, approval=state, **({"reason": reason} if overrides else {}))
         if result.duplicate:
             print((f"This file was already accepted (submission #{result.submission_id}); nothing stored again." if lang == "en"
                    else f"Tệp này đã được nhận trước đây (lần nộp #{result.submission_id}); không lưu lại."))
+        elif state == "submitted":   # issue 21: current once an approver of the unit approves it
+            print((f"Submission #{result.submission_id} submitted, awaiting approval: " if lang == "en"
+                   else f"Lần nộp #{result.submission_id} đã nộp, chờ duyệt: ") + counts)
         else:
             print((f"Accepted as submission #{result.submission_id}: " if lang == "en" else f"Đã lưu lần nộp #{result.submission_id}: ") + counts)
     return EXIT_OK
@@ -296,9 +302,12 @@ def cmd_history(args) -> int:
         print(f"{'#':>4}  {'Đơn vị':<14} {'Kỳ':<8} {'Người nộp':<16} {'Thời điểm':<19}  {'Số liệu':>7} {'Nhiệm vụ':>8}  {'Trạng thái':<10} Tệp")
         for s in subs:
             status = {"accepted": "đã nhận", "withdrawn": "đã rút"}.get(s.status, s.status)
+            if s.status != "withdrawn" and s.approval != "approved":   # issue 21: chờ duyệt / bị trả lại
+                status = {"submitted": "chờ duyệt", "returned": "bị trả lại"}.get(s.approval, s.approval)
             print(f"{s.id:>4}  {s.unit:<14} {s.period:<8} {s.uploaded_by:<16} {s.uploaded_at:%Y-%m-%d %H:%M:%S}  "
                   f"{s.observation_count:>7} {s.milestone_count:>8}  {status:<10} {s.file_name}"
-                  + (f"  — rút bởi {s.withdrawn_by}: {s.withdraw_reason}" if s.withdrawn_by else ""))
+                  + (f"  — rút bởi {s.withdrawn_by}: {s.withdraw_reason}" if s.withdrawn_by else "")
+                  + (f"  — trả lại bởi {s.decided_by}: {s.decision_reason}" if s.approval == "returned" else ""))
     return EXIT_OK
 
 
@@ -361,6 +370,7 @@ def cmd_status(args) -> int:
     with _store(args) as store:
         snap = load_snapshot(store, cat, today_())   # the same computation the pages use
         current = store.current_observations(units=[args.unit] if args.unit else None)
+        pending_json = _pending_json(store, [args.unit] if args.unit else None) if args.json and args.pending else None
     result, demo = snap.results, snap.demo
     units = [args.unit] if args.unit else list(result)
     if args.json:
@@ -374,6 +384,8 @@ def cmd_status(args) -> int:
         out = {"demo": demo, "demo_units": sorted(snap.demo_units), "units": {u: {"numeric": [with_territory(u, a) for a in result[u]["numeric"]],
                                            "milestones": [with_territory(u, m) for m in result[u]["milestones"]]}
                                        for u in units if u in result}}
+        if args.pending:   # issue 21: what waits for approval, apart from what a leader sees
+            out["pending"] = pending_json
         print(json.dumps(out, ensure_ascii=False, indent=2, default=str))
         return EXIT_OK
     if demo:
@@ -397,6 +409,49 @@ def cmd_status(args) -> int:
         for m in result[u]["milestones"]:
             ind = cat.indicator(m.indicator_id)
             print(f"{status_label(m.status, lang):<20} {ind.name.get(lang)}")
+    return EXIT_OK
+
+
+def _pending_json(store, units) -> dict:
+    """Figures of submissions awaiting approval, per unit, each marked "approval": "pending"."""
+    rows = store.pending_observations(units)
+    tasks = store.pending_milestones(units)
+    out: dict[str, dict[str, list]] = {}
+    for r in rows.to_dict("records"):
+        out.setdefault(r["unit"], {"numeric": [], "milestones": []})["numeric"].append(
+            {"indicator_id": r["indicator_id"], "period": r["period"], "sector": r["sector"], "value": float(r["value"]),
+             "value_status": r["value_status"], "submission_id": int(r["submission_id"]),
+             "uploaded_by": r["uploaded_by"], "approval": "pending"})
+    for r in tasks.to_dict("records"):
+        out.setdefault(r["unit"], {"numeric": [], "milestones": []})["milestones"].append(
+            {"indicator_id": r["indicator_id"], "period": r["period"], "status": r["status"],
+             "completed_on": r["completed_on"], "submission_id": int(r["submission_id"]),
+             "uploaded_by": r["uploaded_by"], "approval": "pending"})
+    return out
+
+
+def cmd_decide(args) -> int:
+    """`approve ID` / `return ID --reason "…"`: the approver's decision, by the rules of tracker.approval
+    (the page calls the same). --as USER signs in as ingest does; without it the server's operator acts
+    as an admin."""
+    from tracker.access import UserError, UserStore
+    from tracker.approval import admin_count, decide
+    from tracker.settings import load_settings
+
+    lang = args.lang
+    decision = "approved" if args.command == "approve" else "returned"
+    if decision == "returned" and not (args.reason or "").strip():
+        raise _UsageError("return cần --reason \"lý do\" (người nộp sẽ thấy) / return needs --reason \"why\"")
+    _, user = _operator(args)
+    try:
+        admins = admin_count(UserStore(load_settings().users_file).list_users())
+    except UserError as exc:
+        raise _Refused(str(exc)) from None
+    with _store(args) as store:
+        outcome = decide(store, user, args.id, decision, admins=admins, reason=args.reason)
+    if not outcome.ok:
+        raise _Refused(outcome.message_en if lang == "en" else f"{outcome.message_vi} / {outcome.message_en}")
+    print(outcome.message(lang))
     return EXIT_OK
 
 
@@ -791,7 +846,7 @@ def _busy_message(args, exc) -> str:
 
 # Commands that read or write the installation's data; they must run as the data's owner.
 _DATA_COMMANDS = {"template", "ingest", "history", "seed", "status", "briefing", "user", "audit", "backup", "calendar",
-                  "golive", "remind", "publish"}
+                  "golive", "remind", "publish", "approve", "return"}
 
 
 def _data_owner_problem() -> str | None:
@@ -852,8 +907,19 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--unit")
     p.add_argument("--db")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--pending", action="store_true", help="với --json: thêm số liệu đang chờ duyệt / add figures awaiting approval")
     p.add_argument("--lang", choices=["vi", "en"], default="vi")
     p.set_defaults(func=cmd_status)
+    for name, text in (("approve", "duyệt một lần nộp đang chờ duyệt / approve a submission"),
+                       ("return", "trả lại một lần nộp đang chờ duyệt, kèm lý do / return a submission, with a reason")):
+        p = sub.add_parser(name, help=text)
+        p.add_argument("id", type=int, help="số lần nộp, vd. 12 (xem `history`)")
+        p.add_argument("--reason", required=name == "return", help="lý do (bắt buộc khi trả lại; người nộp sẽ thấy)")
+        p.add_argument("--db")
+        p.add_argument("--as", dest="as_user", help="người duyệt; hỏi mật khẩu của người đó")
+        p.add_argument("--password-stdin", action="store_true", help="với --as: đọc mật khẩu từ một dòng stdin")
+        p.add_argument("--lang", choices=["vi", "en"], default="vi")
+        p.set_defaults(func=cmd_decide)
     p = sub.add_parser("remind", help="gửi thư nhắc nộp cho đơn vị chưa nộp / e-mail reminders (cron)")
     p.add_argument("--dry-run", action="store_true", help="chỉ liệt kê, không gửi")
     p.add_argument("--today", help="ngày chạy, dạng YYYY-MM-DD (mặc định: hôm nay; TRACKER_TODAY)")

@@ -564,3 +564,34 @@ def progress_picture(rows: list, *, unit_name: str, caption: Caption, not_charte
     layout["margin"]["l"] = 20
     layout["bargap"] = 0.5
     return go.Figure({"data": data, "layout": layout})
+
+
+# Figures awaiting approval (issue 21): an open diamond of their own colour, never the actuals' marker.
+PENDING = "#b26a00"
+
+
+def add_pending_points(fig: go.Figure, rows, indicator, lang: str = "vi") -> go.Figure:
+    """Draw the figures of one target awaiting approval apart, on a progress figure: their own trace
+    (open diamonds, legend word "chờ duyệt") beside the approved series, which stays as it is.
+
+    ``rows``: Store.pending_observations rows of this target (its indicator, unit and sector); a
+    quarter is drawn at its year, as the approved series is. Only the pending trace is put in the
+    legend. No rows: the figure unchanged."""
+    from tracker.i18n import t
+    from tracker.periods import parse_period
+
+    if rows is None or len(rows) == 0:
+        return fig
+    word = t("pending.legend", lang)
+    periods = [parse_period(str(p)) for p in rows["period"]]
+    values = [float(v) for v in rows["value"]]
+    for trace in fig.data:   # the approved series keeps its direct labels; the legend names the pending points
+        if trace.showlegend is None:
+            trace.showlegend = False
+    fig.add_trace(go.Scatter(
+        x=[p.year for p in periods], y=values, mode="markers", name=word, showlegend=True,
+        marker={"symbol": "diamond-open", "size": 14, "color": PENDING, "line": {"width": 2.5, "color": PENDING}},
+        hovertext=[f"{p.label(lang)}: {value_text(v, indicator.unit, lang)} — {word}" for p, v in zip(periods, values)],
+        hoverinfo="text"))
+    fig.update_layout(showlegend=True)
+    return fig

@@ -522,6 +522,43 @@ STRINGS: dict[str, tuple[str, str]] = {
     "chrome.enter_submit": ("Nhấn Enter để gửi", "Press Enter to submit"),
     "chrome.enter_apply": ("Nhấn Enter để áp dụng", "Press Enter to apply"),
     "chrome.ctrl_enter_apply": ("Nhấn Ctrl+Enter để áp dụng", "Press Ctrl+Enter to apply"),
+    # --- approval ---
+    "page.approval": ("Duyệt số liệu", "Approve figures"),
+    "role.approver": ("duyệt số liệu", "approver"),
+    "ap.intro": ("Mỗi lần nộp dưới đây đang chờ duyệt: số liệu chỉ hiện với lãnh đạo và trên các trang công khai "
+                 "sau khi được duyệt. Trả lại thì ghi lý do; người nộp thấy lý do đó.",
+                 "Each submission below awaits approval: its figures reach leaders and the public pages only once "
+                 "approved. Returning one needs a reason, which the uploader sees."),
+    "ap.not_allowed": ("Trang này dành cho người duyệt (approver) của đơn vị và quản trị viên.",
+                       "This page is for the units' approvers and administrators."),
+    "ap.setting_off": ("Cài đặt approval = false: lần nộp mới hiện ngay, không chờ duyệt.",
+                       "Setting approval = false: new uploads are current at once, without approval."),
+    "ap.empty": ("Không có lần nộp nào chờ duyệt.", "No submission is awaiting approval."),
+    "ap.heading": ("Lần nộp #{id} — {unit} · {period}", "Submission #{id} — {unit} · {period}"),
+    "ap.meta": ("Người nộp **{by}** · lúc {at} · tệp “{file}” · {agency}",
+                "Uploaded by **{by}** · at {at} · file “{file}” · {agency}"),
+    "ap.whole_unit": ("cả đơn vị", "the whole unit"),
+    "ap.agency": ("cơ quan: {agency}", "agency: {agency}"),
+    "ap.preview": ("Đang lưu (đã duyệt) so với lần nộp này", "Stored (approved) against this submission"),
+    "ap.no_warnings": ("Báo cáo kiểm tra không có cảnh báo.", "The check report has no warnings."),
+    "ap.warnings": ("Cảnh báo của báo cáo kiểm tra ({n}):", "Warnings of the check report ({n}):"),
+    "ap.reason": ("Lý do trả lại (người nộp sẽ thấy)", "Reason for returning (the uploader sees it)"),
+    "ap.approve": ("Duyệt", "Approve"),
+    "ap.return": ("Trả lại", "Return"),
+    "ap.reason_required": ("Cần ghi lý do trả lại để người nộp biết cần sửa gì.",
+                           "A reason for returning is required, so that the uploader knows what to fix."),
+    "up.submitted_title": ("Đã nộp — chờ duyệt", "Submitted — awaiting approval"),
+    "up.submitted": ("Lần nộp #{id}: {obs} số liệu, {ms} nhiệm vụ. Số liệu hiện với lãnh đạo sau khi người duyệt "
+                     "của đơn vị duyệt; nếu bị trả lại, lý do hiện ở danh sách bên dưới.",
+                     "Submission #{id}: {obs} values, {ms} tasks. The figures reach leaders once an approver of the "
+                     "unit approves them; if returned, the reason shows in the list below."),
+    "up.my_submissions": ("Các lần nộp của bạn", "Your submissions"),
+    "up.col.state": ("Trạng thái", "State"),
+    "pending.legend": ("chờ duyệt", "awaiting approval"),
+    "pending.caption": ("Điểm «chờ duyệt» là số liệu đã nộp nhưng chưa được duyệt; chỉ cán bộ và người duyệt của đơn vị "
+                        "thấy, lãnh đạo chưa thấy.",
+                        "Points marked “awaiting approval” are figures submitted but not yet approved; only the unit's "
+                        "staff and approvers see them, leaders do not yet."),
 }
 
 

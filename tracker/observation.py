@@ -57,6 +57,7 @@ class ParsedForm:
     observations: list[Observation] = field(default_factory=list)
     milestones: list[MilestoneUpdate] = field(default_factory=list)
     report: ValidationReport = field(default_factory=ValidationReport)
+    agency: str | None = None      # the department that filled the form (None: the whole unit)
 
     @property
     def ok(self) -> bool:
@@ -81,3 +82,9 @@ class Submission:
     withdraw_reason: str | None = None
     is_demo: bool = False
     override_reason: str | None = None  # why an admin wrote into a locked period
+    # Issue 21: 'submitted' (waiting for an approver), 'approved' (current) or 'returned' (with the reason).
+    approval: str = "approved"
+    decided_by: str | None = None
+    decided_at: dt.datetime | None = None
+    decision_reason: str | None = None
+    agency: str | None = None           # the department that filled the form (None: the whole unit)

@@ -69,6 +69,9 @@ class Settings:
     # Who sees the progress pages: "all" (anyone, signed in or not) or "none" (an internal, "nội bộ"
     # installation: every page needs sign-in, and a viewer tied to units sees only those units).
     public_pages: str = "all"
+    # Issue 21: uploads wait for an approver of the unit ("Duyệt số liệu") before anyone else sees them;
+    # false: an upload is current the moment it is saved (the behaviour before). $TRACKER_APPROVAL overrides.
+    approval: bool = True
 
     @property
     def reporting_calendar(self):
@@ -92,6 +95,8 @@ _INT_MAX = {"due_day": 28, "smtp_port": 65535}
 _TEXT_KEYS = {"contact", "smtp_host", "smtp_user", "smtp_from", "base_url"}
 _KNOWN = [f.name for f in fields(Settings)]
 _ENV = {"db_path": "TRACKER_DB", "users_file": "TRACKER_USERS"}
+_BOOL_KEYS = {"approval"}
+_BOOL_WORDS = {"true": True, "1": True, "yes": True, "false": False, "0": False, "no": False}
 
 
 def _resolve(value: str) -> Path:
@@ -117,6 +122,10 @@ def _check(key: str, value, source: Path):
         if key in _INT_MAX and value > _INT_MAX[key]:
             raise SettingsError(f"{source}: khóa '{key}' phải nhỏ hơn hoặc bằng {_INT_MAX[key]} "
                                 f"/ key '{key}' must be at most {_INT_MAX[key]}")
+        return value
+    if key in _BOOL_KEYS:
+        if not isinstance(value, bool):
+            raise SettingsError(f"{source}: khóa '{key}' phải là true hoặc false / key '{key}' must be true or false")
         return value
     if key == "calendar":
         from tracker.calendar import PRESETS
@@ -199,6 +208,11 @@ def load_settings(path: str | Path | None = None) -> Settings:
     if db_file_from_env and "archive_dir" not in values:
         # A database elsewhere keeps its archive beside it, not in the repository's data/.
         values["archive_dir"] = values["db_path"].parent / "archive"
+    if os.environ.get("TRACKER_APPROVAL"):
+        word = os.environ["TRACKER_APPROVAL"].strip().lower()
+        if word not in _BOOL_WORDS:
+            raise SettingsError("TRACKER_APPROVAL phải là true hoặc false / TRACKER_APPROVAL must be true or false")
+        values["approval"] = _BOOL_WORDS[word]
     if os.environ.get("TRACKER_CATALOGUE_DIR"):
         values["catalogue_dir"] = Path(os.environ["TRACKER_CATALOGUE_DIR"]).expanduser()
     elif db_file_from_env and "catalogue_dir" not in values:

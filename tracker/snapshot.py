@@ -57,11 +57,12 @@ def build_snapshot(store, catalogue: Catalogue, today: dt.date, previous: Snapsh
         token = store.last_change()
         if previous is not None and previous.token == token and previous.today == today:
             return previous   # the common case on every page view: one small query
-        withdrawn = store.withdrawn_ids()
+        withdrawn = _state_marks(store)
         before, now = _token_parts(previous.token) if previous is not None else None, _token_parts(token)
         units = None
         if not (previous is None or previous.today != today or before is None or now is None or before[0] != now[0]):
-            touched = store.units_touched(after_id=before[1], submission_ids=withdrawn ^ previous.withdrawn)
+            changed = {abs(mark) for mark in withdrawn ^ previous.withdrawn}
+            touched = store.units_touched(after_id=before[1], submission_ids=changed)
             units = catalogue.lineage_group(touched)
             if len(units) > PARTIAL_MAX_SHARE * max(1, len(catalogue.jurisdictions)):
                 units = None
@@ -81,6 +82,17 @@ def build_snapshot(store, catalogue: Catalogue, today: dt.date, previous: Snapsh
     reported = {u: p for u, p in previous.reported.items() if u not in units} | reported_part
     return Snapshot(results=results, latest_period=latest_period(reported), demo=bool(demo),
                     reported=reported, today=today, token=token, withdrawn=withdrawn, demo_units=frozenset(demo))
+
+
+def _state_marks(store) -> frozenset[int]:
+    """What has happened to submissions stored earlier, as the snapshot's ``withdrawn`` set keeps it:
+    the id of each withdrawn submission, and minus the id of each one an approver approved or returned
+    (issue 21). Two snapshots' marks differ exactly where a submission of before changed state, so a
+    decision on an old submission is assessed again like a withdrawal (an approval then a withdrawal
+    shows as two marks). Stand-in stores without approvals give their withdrawals only."""
+    marks = store.withdrawn_ids()
+    decided = getattr(store, "decided_ids", None)
+    return marks | frozenset(-i for i in decided()) if decided is not None else marks
 
 
 @functools.lru_cache(maxsize=8)

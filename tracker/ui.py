@@ -470,7 +470,7 @@ def demo_banner(snap, lang: str, units: list[str] | None = None) -> None:
 def reporting_window(lang: str) -> None:
     """For signed-in staff: the open report windows and how many units have submitted for each."""
     user = current_user()
-    if user is None or user.role not in ("uploader", "admin"):
+    if user is None or user.role not in ("uploader", "approver", "admin"):
         return
     from tracker.completeness import completeness
     from tracker.periods import today

@@ -7,7 +7,7 @@ import streamlit as st
 from tracker import ui
 from tracker.brief import picture_figure
 from tracker.catalogue import lineage_text
-from tracker.figures import milestone_timeline, progress_figure
+from tracker.figures import add_pending_points, milestone_timeline, progress_figure
 from tracker.i18n import t
 from tracker.picture import has_chart, not_charted
 from tracker.summaries import (caption, chart_anchor, chart_filename, headline, is_direction, milestone_rows,
@@ -62,11 +62,22 @@ numeric = [a for a in res["numeric"] if not is_direction(a) and has_chart(a)]
 directions = [a for a in res["numeric"] if is_direction(a) and has_chart(a)]
 
 
+# Issue 21: the unit's uploaders and approvers (and admins) also see figures awaiting approval, drawn apart.
+viewer = ui.current_user()
+sees_pending = viewer is not None and (viewer.role == "admin" or (viewer.role in ("uploader", "approver")
+                                                                    and unit in viewer.units))
+pending = ui.store().pending_observations([unit]) if sees_pending else None
+
+
 def target_chart(a):
     ind = cat.indicator(a.indicator_id)
     sector_name = target_label(cat, a.indicator_id, a.sector, lang).split(" — ", 1)[1] if a.sector else ""
     # "Bắc Ninh — địa bàn tỉnh Bắc Giang cũ": the still's title says whose territory the target covers.
-    return progress_figure(ind, a, unit_name=cat.territory_label(ind, unit, lang), caption=cap, sector_name=sector_name)
+    fig = progress_figure(ind, a, unit_name=cat.territory_label(ind, unit, lang), caption=cap, sector_name=sector_name)
+    if pending is not None and not pending.empty:
+        fig = add_pending_points(fig, pending[(pending["indicator_id"] == a.indicator_id)
+                                              & (pending["sector"] == (a.sector or ""))], ind, lang)
+    return fig
 
 
 if present:
@@ -102,6 +113,8 @@ if numeric:
 ui.not_charted(missing.lines(lang))
 
 st.header(t("unit.targets", lang))
+if pending is not None and not pending.empty:
+    st.caption(t("pending.caption", lang))
 if not res["numeric"]:
     st.info(t("unit.no_targets", lang))
 shown_inherited = set()

@@ -4,6 +4,7 @@ import pandas as pd
 import streamlit as st
 
 from tracker import ui
+from tracker.approval import initial_state, state_label
 from tracker.access import can_upload, period_lock_state
 from tracker.completeness import completeness
 from tracker.changes import counts, preview, preview_rows
@@ -73,6 +74,15 @@ if not decision.allowed:
     if decision.code == "period_locked":
         st.caption(late_contact(settings.contact, lang))
 
+# Issue 21: the uploader's own submissions of this unit with their state (chờ duyệt / đã duyệt / bị trả lại: lý do).
+own = [s for s in store.submissions(unit=unit) if s.uploaded_by == user_for_view.username and not s.is_demo][:10]
+if own:
+    st.subheader(t("up.my_submissions", lang))
+    st.dataframe(pd.DataFrame([{"#": s.id, t("up.period", lang): parse_period(s.period).label(lang) if s.period != "*"
+                                else t("hist.several", lang), t("hist.col.at", lang): fmt_date(s.uploaded_at, lang),
+                                t("hist.col.file", lang): s.file_name, t("up.col.state", lang): state_label(s, lang)}
+                               for s in own]), hide_index=True, width="stretch", key="up_own")
+
 st.subheader(t("up.step1", lang))
 form = build_form(cat, unit, period, store.previous_values(unit, period), window=window, agency=agency)
 st.download_button(t("up.download_form", lang), form, file_name=form_filename(unit, period, agency),
@@ -84,7 +94,11 @@ if not decision.allowed:
 st.subheader(t("up.step2", lang))
 receipt = st.session_state.get("up_receipt")
 if receipt:   # after saving, the receipt stands where the form was: nothing left to confirm twice
-    st.success(f"**{t('up.receipt_title', lang)}** — " + t("up.saved", lang, id=receipt["id"], obs=receipt["obs"], ms=receipt["ms"]))
+    if receipt.get("approval") == "submitted":   # issue 21: waiting for an approver of the unit
+        st.success(f"**{t('up.submitted_title', lang)}** — " + t("up.submitted", lang, id=receipt["id"], obs=receipt["obs"],
+                                                                  ms=receipt["ms"]))
+    else:
+        st.success(f"**{t('up.receipt_title', lang)}** — " + t("up.saved", lang, id=receipt["id"], obs=receipt["obs"], ms=receipt["ms"]))
     st.markdown(t("up.receipt", lang, **receipt))
     st.page_link("views/unit.py", label=t("up.see_unit", lang, name=receipt["unit"]), icon=":material/location_on:",
                  query_params={"unit": receipt["unit_code"]})
@@ -171,7 +185,9 @@ if cancel:
 if confirm and user is not None and not (overrides and not override_reason):
     try:
         with st.spinner(t("up.saving", lang)):
-            result = store.commit(parsed, content, user=user.username, **({"reason": override_reason} if overrides else {}))
+            state = initial_state(settings)
+            result = store.commit(parsed, content, user=user.username, approval=state,
+                                  **({"reason": override_reason} if overrides else {}))
     except StoreError as exc:
         # Nothing was stored; the checked file stays here so that Confirm can simply be pressed again.
         st.error(t("up.not_saved", lang, why=exc.message(lang)))
@@ -185,5 +201,5 @@ if confirm and user is not None and not (overrides and not override_reason):
         "id": result.submission_id, "obs": result.observations, "ms": result.milestones, "file": upload.name,
         "unit": cat.name(shown_unit, lang), "unit_code": shown_unit, "by": user.username,
         "period": parse_period(parsed.period).label(lang) if parsed.period not in (None, "*") else t("hist.several", lang),
-        "at": fmt_date(now, lang)}
+        "at": fmt_date(now, lang), "approval": state}
     st.rerun()

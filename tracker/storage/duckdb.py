@@ -45,8 +45,9 @@ from tracker.storage.records import MEMORY, StoreError, default_db_path
 
 MIGRATIONS = schema.migrations(schema.DUCKDB)
 
-# Submissions that still count (DuckDB's anti join, the measured path of current_values).
-_LIVE = "SELECT s.* FROM submissions s ANTI JOIN withdrawals w ON w.submission_id = s.id"
+# Submissions that still count: approved and not withdrawn (DuckDB's anti join, the measured path of
+# current_values).
+_LIVE = "SELECT s.* FROM submissions s ANTI JOIN withdrawals w ON w.submission_id = s.id WHERE s.approval = 'approved'"
 
 
 class _FileGate:
@@ -268,10 +269,12 @@ class DuckDBStore(Store):
         return path if path.exists() else None
 
     def last_change(self) -> str:
-        """Changes whenever anything is written (and when the file is replaced by another database)."""
+        """Changes whenever anything is written (and when the file is replaced by another database): a
+        commit, a withdrawal, an approver's decision."""
         row = self._rows("""SELECT (SELECT database_id FROM store_info LIMIT 1),
                                    (SELECT coalesce(max(id), 0) FROM submissions), (SELECT count(*) FROM submissions),
-                                   (SELECT count(*) FROM withdrawals)""")[0]
+                                   (SELECT count(*) FROM withdrawals),
+                                   (SELECT count(decided_at) FROM submissions)""")[0]   # approvals, returns
         return ":".join(str(x) for x in row)
 
     def current_values(self, units: list[str] | None = None) -> pd.DataFrame:

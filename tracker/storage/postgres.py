@@ -35,7 +35,7 @@ import pandas as pd
 
 from tracker.storage import schema
 from tracker.storage.dialect import PostgresDialect
-from tracker.storage.queries import DEMO_STILL_SHOWN, NOT_WITHDRAWN, Store
+from tracker.storage.queries import APPROVED, DEMO_STILL_SHOWN, NOT_WITHDRAWN, Store
 from tracker.storage.schema import VALUE_RANK
 from tracker.storage.records import URL_PREFIXES, StoreError, utc_naive
 
@@ -224,7 +224,8 @@ class PostgresStore(Store):
                 SELECT DISTINCT ON (o.indicator_id, o.unit, o.period, o.sector)
                        o.indicator_id, o.unit, o.period, o.sector, o.value, o.value_status, o.territory
                 FROM observations o JOIN submissions s ON s.id = o.submission_id
-                WHERE {NOT_WITHDRAWN.format(alias="o")} AND {DEMO_STILL_SHOWN.format(submission="s", alias="o")} {where}
+                WHERE {NOT_WITHDRAWN.format(alias="o")} AND {APPROVED.format(submission="s")}
+                      AND {DEMO_STILL_SHOWN.format(submission="s", alias="o")} {where}
                 ORDER BY o.indicator_id, o.unit, o.period, o.sector, {VALUE_RANK.format(alias="o")} DESC,
                          o.submission_id DESC) c
             WHERE territory = 'target'""")

@@ -47,12 +47,22 @@ DEFAULT_LOCK_TIMEOUT = 5.0  # seconds to wait for another process to release the
 # The submission's rows that still count: its submission not withdrawn (``{alias}`` names the row).
 NOT_WITHDRAWN = "NOT EXISTS (SELECT 1 FROM withdrawals w WHERE w.submission_id = {alias}.submission_id)"
 _LIVE_SUBMISSION = "NOT EXISTS (SELECT 1 FROM withdrawals w WHERE w.submission_id = s.id)"
-# Units that have received a real (not demo) submission, withdrawn or not: from then on their demo rows
-# are never current again (issue 20), so withdrawing the real one cannot bring a demo value back.
-REAL_UNITS = """(SELECT unit FROM submissions WHERE NOT is_demo AND unit <> '*'
-    UNION SELECT ro.unit FROM observations ro WHERE ro.submission_id IN (SELECT id FROM submissions WHERE NOT is_demo AND unit = '*')
-    UNION SELECT rm.unit FROM milestone_updates rm WHERE rm.submission_id IN (SELECT id FROM submissions WHERE NOT is_demo AND unit = '*'))"""
+# Only approved submissions are current (issue 21); a submission is approved when it is stored with the
+# approval step off, or when an approver approves it ({submission} names the submissions row).
+APPROVED = "{submission}.approval = 'approved'"
+# Units that have received an approved real (not demo) submission, withdrawn later or not: from then on
+# their demo rows are never current again (issue 20), so withdrawing the real one cannot bring a demo
+# value back. A submission waiting for approval, or returned, does not hide the demo values (issue 21).
+REAL_UNITS = """(SELECT unit FROM submissions WHERE NOT is_demo AND approval = 'approved' AND unit <> '*'
+    UNION SELECT ro.unit FROM observations ro WHERE ro.submission_id IN
+        (SELECT id FROM submissions WHERE NOT is_demo AND approval = 'approved' AND unit = '*')
+    UNION SELECT rm.unit FROM milestone_updates rm WHERE rm.submission_id IN
+        (SELECT id FROM submissions WHERE NOT is_demo AND approval = 'approved' AND unit = '*'))"""
 DEMO_STILL_SHOWN = "NOT ({submission}.is_demo AND {alias}.unit IN " + REAL_UNITS + ")"
+# The same file is "already stored" while a submission of it counts or waits: a returned one does not
+# stop the uploader from sending the file again.
+_NOT_RETURNED = "s.approval <> 'returned'"
+DECISIONS = ("approved", "returned")
 GOLIVE_REASON = "Bắt đầu sử dụng thật: xóa dữ liệu minh họa / go-live: demo data removed"
 
 _SUBMISSION_SELECT = (
@@ -241,12 +251,16 @@ class Store(AccountQueries):
             raise StoreError("Kho dữ liệu mở ở chế độ chỉ đọc", "The store is open read-only", code="read_only", place=repr(self))
 
     def commit(self, parsed: ParsedForm, content: bytes, *, user: str, is_demo: bool = False,
-               now: dt.datetime | None = None, reason: str | None = None) -> CommitResult:
+               now: dt.datetime | None = None, reason: str | None = None, approval: str = "approved") -> CommitResult:
         """Store an accepted upload whole, or recognise it as a file already accepted.
 
-        ``reason``: why an admin writes into a locked period; kept with the submission and in the audit log."""
+        ``reason``: why an admin writes into a locked period; kept with the submission and in the audit log.
+        ``approval``: 'approved' (current at once) or 'submitted' (waiting for an approver; see
+        tracker.approval.initial_state)."""
         if not parsed.ok:
             raise ValueError("Tệp có lỗi không được lưu. / A form with errors is not stored.")
+        if approval not in ("approved", "submitted"):
+            raise ValueError(f"Trạng thái duyệt không hợp lệ / unknown approval state: {approval!r}")
         self._refuse_read_only()
         if not user:
             raise ValueError("Thiếu người nộp. / Who is uploading must be given.")
@@ -265,12 +279,13 @@ class Store(AccountQueries):
         row = {"file_name": parsed.file_name, "sha256": sha256, "archive_name": archive_name, "uploaded_by": user,
                "uploaded_at": recorded_at, "unit": unit, "period": period, "form_version": parsed.form_version,
                "observation_count": len(observations), "milestone_count": len(milestones),
-               "report_json": parsed.report.to_json(), "is_demo": is_demo, "override_reason": override}
+               "report_json": parsed.report.to_json(), "is_demo": is_demo, "override_reason": override,
+               "approval": approval, "agency": getattr(parsed, "agency", None) or None}
         try:
             with self._connection(write=True) as cur:
                 self._count_change(cur)
                 existing = self._run(cur, f"SELECT id FROM submissions s WHERE s.sha256 = ? AND {_LIVE_SUBMISSION} "
-                                          "ORDER BY id LIMIT 1", [sha256]).fetchone()
+                                          f"AND {_NOT_RETURNED} ORDER BY id LIMIT 1", [sha256]).fetchone()
                 if existing:
                     raise _Duplicate(existing[0])   # rolls back everything, the change count too
                 submission_id = self._run(
@@ -279,7 +294,8 @@ class Store(AccountQueries):
                 if not is_demo:
                     self._audit_on(cur, recorded_at, user, "upload_override" if override else "upload",
                                    f"#{submission_id} {unit} {period} {parsed.file_name}"
-                                   + (f" — lý do / reason: {override}" if override else ""))
+                                   + (f" — lý do / reason: {override}" if override else "")
+                                   + (" — chờ duyệt / awaiting approval" if approval == "submitted" else ""))
                 self._insert_observations(cur, submission_id, observations, recorded_at)
                 self._insert_milestones(cur, submission_id, milestones, recorded_at)
                 self._keep_file(cur, archive_name, content)
@@ -359,6 +375,45 @@ class Store(AccountQueries):
             self._audit_on(cur, at, user, "withdraw", f"#{submission_id}: {reason.strip()}")
         return self.submission(submission_id)
 
+    def decide(self, submission_id: int, decision: str, *, user: str, reason: str | None = None,
+               now: dt.datetime | None = None) -> Submission:
+        """An approver's decision on a submission waiting for approval: 'approved' (its rows become
+        current) or 'returned' (never current; ``reason`` required, shown to the uploader). Only from
+        'submitted', only once; the decision is written on the submission row (who, when, why), counted
+        as a change and audited ("approve" / "return"). Refusals are ValueError "vi / en" sentences;
+        who may decide is tracker.approval's rule, not the store's."""
+        self._refuse_read_only()
+        if decision not in DECISIONS:
+            raise ValueError(f"Quyết định không hợp lệ / unknown decision: {decision!r}")
+        if not user:
+            raise ValueError("Thiếu người duyệt. / Who is deciding must be given.")
+        why = (reason or "").strip() or None
+        if decision == "returned" and why is None:
+            raise ValueError("Cần ghi lý do trả lại để người nộp biết cần sửa gì. / "
+                             "A reason for returning is required, so that the uploader knows what to fix.")
+        at = utc_naive(now)
+        with self._connection(write=True) as cur:
+            self._count_change(cur)
+            found = self._run(cur, "SELECT s.approval, w.submission_id FROM submissions s LEFT JOIN withdrawals w "
+                                   "ON w.submission_id = s.id WHERE s.id = ?", [submission_id]).fetchone()
+            if found is None:
+                raise ValueError(f"Không có lần nộp #{submission_id}. / No submission #{submission_id}.")
+            if found[1] is not None:
+                raise ValueError(f"Lần nộp #{submission_id} đã được rút; không còn gì để duyệt. "
+                                 f"/ Submission #{submission_id} was withdrawn; there is nothing to decide.")
+            if found[0] != "submitted":
+                state_vi = {"approved": "đã được duyệt", "returned": "đã bị trả lại"}.get(found[0], found[0])
+                state_en = {"approved": "already approved", "returned": "already returned"}.get(found[0], found[0])
+                raise ValueError(f"Lần nộp #{submission_id} {state_vi}; chỉ lần nộp đang chờ duyệt mới được duyệt hoặc trả lại. "
+                                 f"/ Submission #{submission_id} is {state_en}; only a submission awaiting approval can be decided.")
+            # The one update in place of this store: the decision belongs to the submission row (its rows
+            # stay as they were stored; nothing is deleted).
+            self._run(cur, "UPDATE submissions SET approval = ?, decided_by = ?, decided_at = ?, decision_reason = ? "
+                           "WHERE id = ?", [decision, user, at, why, submission_id])
+            self._audit_on(cur, at, user, "approve" if decision == "approved" else "return",
+                           f"#{submission_id}" + (f": {why}" if why else ""))
+        return self.submission(submission_id)
+
     # --- submissions ---------------------------------------------------------------------------
 
     @staticmethod
@@ -388,8 +443,8 @@ class Store(AccountQueries):
 
     def find_by_sha256(self, sha256: str) -> Submission | None:
         """The accepted (not withdrawn) submission of this file, if any."""
-        rows = self._rows(_SUBMISSION_SELECT + " WHERE s.sha256 = ? AND w.submission_id IS NULL ORDER BY s.id LIMIT 1",
-                          [sha256.lower()])
+        rows = self._rows(_SUBMISSION_SELECT + f" WHERE s.sha256 = ? AND w.submission_id IS NULL AND {_NOT_RETURNED} "
+                                               "ORDER BY s.id LIMIT 1", [sha256.lower()])
         return self._submission(rows[0]) if rows else None
 
     def is_empty(self) -> bool:
@@ -436,6 +491,10 @@ class Store(AccountQueries):
     def withdrawn_ids(self) -> frozenset[int]:
         return frozenset(r[0] for r in self._rows("SELECT submission_id FROM withdrawals"))
 
+    def decided_ids(self) -> frozenset[int]:
+        """Submissions an approver has approved or returned (their state changed after they were stored)."""
+        return frozenset(r[0] for r in self._rows("SELECT id FROM submissions WHERE decided_at IS NOT NULL"))
+
     def units_touched(self, *, after_id: int, submission_ids=()) -> set[str]:
         """Units with values or task updates in submissions after ``after_id`` or in ``submission_ids``."""
         ids = [int(i) for i in submission_ids]
@@ -459,7 +518,8 @@ class Store(AccountQueries):
                                                  ORDER BY {schema.VALUE_RANK.format(alias="o")} DESC, o.recorded_at DESC,
                                                           o.submission_id DESC) AS newest
                 FROM observations o JOIN submissions s ON s.id = o.submission_id
-                WHERE {NOT_WITHDRAWN.format(alias="o")} AND {DEMO_STILL_SHOWN.format(submission="s", alias="o")} {where}) c
+                WHERE {NOT_WITHDRAWN.format(alias="o")} AND {APPROVED.format(submission="s")}
+                      AND {DEMO_STILL_SHOWN.format(submission="s", alias="o")} {where}) c
             WHERE newest = 1
             ORDER BY unit, indicator_id, period_key, sector"""
         return self._frame(sql, params, schema.OBSERVATION_COLUMNS)
@@ -474,7 +534,8 @@ class Store(AccountQueries):
                 SELECT {row}, row_number() OVER (PARTITION BY m.indicator_id, m.unit
                                                  ORDER BY m.period_key DESC, m.recorded_at DESC, m.submission_id DESC) AS newest
                 FROM milestone_updates m JOIN submissions s ON s.id = m.submission_id
-                WHERE {NOT_WITHDRAWN.format(alias="m")} AND {DEMO_STILL_SHOWN.format(submission="s", alias="m")} {where}) c
+                WHERE {NOT_WITHDRAWN.format(alias="m")} AND {APPROVED.format(submission="s")}
+                      AND {DEMO_STILL_SHOWN.format(submission="s", alias="m")} {where}) c
             WHERE newest = 1
             ORDER BY unit, indicator_id"""
         frame = self._frame(sql, params, schema.MILESTONE_COLUMNS)
@@ -508,8 +569,9 @@ class Store(AccountQueries):
                 SELECT o.indicator_id, o.period_key, o.value,
                        row_number() OVER (PARTITION BY o.indicator_id, o.period
                                           ORDER BY o.recorded_at DESC, o.submission_id DESC) AS newest
-                FROM observations o
-                WHERE {NOT_WITHDRAWN.format(alias="o")} AND o.unit = ? AND o.sector = '' AND o.period_key < ?),
+                FROM observations o JOIN submissions s ON s.id = o.submission_id
+                WHERE {NOT_WITHDRAWN.format(alias="o")} AND {APPROVED.format(submission="s")}
+                      AND o.unit = ? AND o.sector = '' AND o.period_key < ?),
             latest AS (
                 SELECT indicator_id, value, row_number() OVER (PARTITION BY indicator_id ORDER BY period_key DESC) AS newest
                 FROM current_rows WHERE newest = 1)
@@ -523,6 +585,54 @@ class Store(AccountQueries):
             SELECT r.unit, array_agg(DISTINCT r.period) FROM (
                 SELECT unit, period, submission_id FROM observations
                 UNION ALL SELECT unit, period, submission_id FROM milestone_updates) r
-            WHERE {NOT_WITHDRAWN.format(alias="r")} {where}
+            WHERE {NOT_WITHDRAWN.format(alias="r")}
+                  AND r.submission_id IN (SELECT id FROM submissions WHERE approval = 'approved') {where}
             GROUP BY r.unit"""
         return {u: set(periods) for u, periods in self._rows(sql, params)}
+
+    # --- waiting for approval ------------------------------------------------------------------
+
+    def pending_observations(self, units: list[str] | None = None, submission_id: int | None = None) -> pd.DataFrame:
+        """Every value row of the submissions waiting for approval (not withdrawn), for their uploaders and
+        approvers to see apart ("chờ duyệt"); never part of the current values. Columns as
+        current_observations'; ordered by unit, indicator, period, sector, then submission."""
+        where, params = self._filters("o", units)
+        if submission_id is not None:
+            where += " AND o.submission_id = ?"
+            params.append(int(submission_id))
+        row = ", ".join([f"o.{c}" for c in schema.OBSERVATION_FIELDS if c != "period_key"]
+                        + ["o.submission_id", "o.recorded_at", "s.uploaded_by", "s.is_demo"])
+        sql = f"""
+            SELECT {row} FROM observations o JOIN submissions s ON s.id = o.submission_id
+            WHERE s.approval = 'submitted' AND {NOT_WITHDRAWN.format(alias="o")} {where}
+            ORDER BY o.unit, o.indicator_id, o.period_key, o.sector, o.submission_id"""
+        return self._frame(sql, params, schema.OBSERVATION_COLUMNS)
+
+    def pending_milestones(self, units: list[str] | None = None, submission_id: int | None = None) -> pd.DataFrame:
+        """Every task update of the submissions waiting for approval (not withdrawn); columns as current_milestones'."""
+        where, params = self._filters("m", units)
+        if submission_id is not None:
+            where += " AND m.submission_id = ?"
+            params.append(int(submission_id))
+        row = ", ".join([f"m.{c}" for c in schema.MILESTONE_FIELDS if c != "period_key"]
+                        + ["m.submission_id", "m.recorded_at", "s.uploaded_by", "s.is_demo"])
+        sql = f"""
+            SELECT {row} FROM milestone_updates m JOIN submissions s ON s.id = m.submission_id
+            WHERE s.approval = 'submitted' AND {NOT_WITHDRAWN.format(alias="m")} {where}
+            ORDER BY m.unit, m.indicator_id, m.period_key, m.submission_id"""
+        frame = self._frame(sql, params, schema.MILESTONE_COLUMNS)
+        frame["completed_on"] = pd.Series([None if d is None or pd.isna(d) else pd.Timestamp(d).date()
+                                           for d in frame["completed_on"]], index=frame.index, dtype=object)
+        return frame
+
+    def pending_submissions(self, units: list[str] | None = None) -> list[Submission]:
+        """Submissions waiting for approval (not withdrawn), oldest first; a bulk one matches a unit it carries rows for."""
+        where, params = "", []
+        if units is not None:
+            listed = [self.dialect.in_list(f"{a}.unit") for a in ("s", "o", "m")]
+            where = f""" AND ({listed[0]}
+                OR EXISTS (SELECT 1 FROM observations o WHERE o.submission_id = s.id AND {listed[1]})
+                OR EXISTS (SELECT 1 FROM milestone_updates m WHERE m.submission_id = s.id AND {listed[2]}))"""
+            params = [list(units)] * 3
+        sql = _SUBMISSION_SELECT + " WHERE s.approval = 'submitted' AND w.submission_id IS NULL" + where + " ORDER BY s.id"
+        return [self._submission(r) for r in self._rows(sql, params)]

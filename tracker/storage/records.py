@@ -57,6 +57,8 @@ AUDIT_EVENTS = {
     "upload": ("nộp số liệu", "upload"),
     "upload_override": ("nộp vào kỳ đã khóa", "upload into a locked period"),
     "withdraw": ("rút lần nộp", "withdrawal"),
+    "approve": ("duyệt lần nộp", "submission approved"),
+    "return": ("trả lại lần nộp", "submission returned"),
     "user_add": ("thêm người dùng", "user added"),
     "user_remove": ("xóa người dùng", "user removed"),
     "user_passwd": ("đổi mật khẩu", "password changed"),

@@ -177,6 +177,17 @@ STEPS: list[Step] = [
         """ALTER TABLE observations ADD COLUMN value_status {text} DEFAULT 'official'""",
         """UPDATE observations SET value_status = 'official' WHERE value_status IS NULL""",
     ),
+    # Issue 21: a submission is 'submitted' (waiting for an approver), 'approved' or 'returned' (with the
+    # reason the uploader sees); only approved ones are current. Rows of before were current the moment
+    # they were stored: approved. agency: the department that filled the form (NULL: the whole unit).
+    step(
+        """ALTER TABLE submissions ADD COLUMN approval {text} DEFAULT 'approved'""",
+        """UPDATE submissions SET approval = 'approved' WHERE approval IS NULL""",
+        """ALTER TABLE submissions ADD COLUMN decided_by {text}""",
+        """ALTER TABLE submissions ADD COLUMN decided_at TIMESTAMP""",
+        """ALTER TABLE submissions ADD COLUMN decision_reason {text}""",
+        """ALTER TABLE submissions ADD COLUMN agency {text}""",
+    ),
 ]
 # Ranks value statuses in SQL (tracker.observation.VALUE_STATUS_RANK): the best kind present is current.
 VALUE_RANK = "(CASE {alias}.value_status WHEN 'official' THEN 3 WHEN 'preliminary' THEN 2 ELSE 1 END)"
@@ -218,4 +229,7 @@ FRAME_TYPES = {"value": "float64", "submission_id": "int64", "is_demo": "bool", 
 SUBMISSION_COLUMNS = ("id", "file_name", "sha256", "uploaded_by", "uploaded_at", "unit", "period",
                       "observation_count", "milestone_count")
 SUBMISSION_TAIL = ("report_json",)                    # after the status
-SUBMISSION_EXTRA = ("is_demo", "override_reason")     # after the withdrawal's columns
+SUBMISSION_EXTRA = ("is_demo", "override_reason", "approval", "decided_by", "decided_at", "decision_reason",
+                    "agency")                          # after the withdrawal's columns
+# A submission's approval states (issue 21): waiting for an approver, approved (current), returned.
+APPROVAL_STATES = ("submitted", "approved", "returned")
