@@ -227,7 +227,7 @@ def test_decide_gives_values_never_exceptions(tmp_path):
         assert [(o.indicator_id, o.value) for o in form_of.observations] == [("a", 1.0)]
 
 
-def test_approvers_carry_units_and_upload_only_for_them(tmp_path):
+def test_approvers_carry_units_and_never_upload(tmp_path):
     from tracker.access import UserError, UserStore, can_download_original, can_upload
 
     users = UserStore(tmp_path / "users.toml", rounds=4)
@@ -236,8 +236,8 @@ def test_approvers_carry_units_and_upload_only_for_them(tmp_path):
     approver = users.add_user("duyet", "approver", "mat-khau-dai-du", units=[KH])
     assert users.get("duyet").units == (KH,) and users.get("duyet").role == "approver"
     today = dt.date(2026, 10, 15)
-    assert can_upload(approver, "bac-ninh", "2026-Q3", today, 30).code == "unit_not_allowed"
-    assert can_upload(approver, KH, "2026-Q3", today, 30).allowed
+    assert can_upload(approver, "bac-ninh", "2026-Q3", today, 30).code == "role_approver"
+    assert can_upload(approver, KH, "2026-Q3", today, 30).code == "role_approver"
     assert can_download_original(approver, KH).allowed and not can_download_original(approver, "bac-ninh").allowed
 
 

@@ -88,10 +88,15 @@ def test_clerk_ingests_approver_approves_or_returns(env, tmp_path):
 
 
 def test_four_eyes_from_the_command_line(env, tmp_path):
-    # An approver's own upload: someone else decides. The approver of the unit uploads, too.
+    # An approver does not upload (tracker.access: the check is always someone else's).
     form = _filled(env, tmp_path, 11, "own")
-    _run(env, "ingest", str(form), "--as", "duyet", "--password-stdin", password=PASSWORD)
-    refused = _run(env, "approve", "1", "--as", "duyet", "--password-stdin", password=PASSWORD, ok=1)
+    refused = _run(env, "ingest", str(form), "--as", "duyet", "--password-stdin", password=PASSWORD, ok=1)
+    assert "người duyệt không tự nộp" in refused.stderr
+    # An admin's own upload, with a second admin on the installation: the other admin decides.
+    for name in ("quantri", "quantri2"):
+        _run(env, "user", "add", name, "--role", "admin", "--password-stdin", password=PASSWORD)
+    _run(env, "ingest", str(form), "--as", "quantri", "--password-stdin", password=PASSWORD)
+    refused = _run(env, "approve", "1", "--as", "quantri", "--password-stdin", password=PASSWORD, ok=1)
     assert "bốn mắt" in refused.stderr
     # The server's operator acts as an admin (no --as), as for ingest.
     assert "Đã duyệt lần nộp #1" in _run(env, "approve", "1").stdout
