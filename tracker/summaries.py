@@ -33,6 +33,15 @@ class Snapshot:
     token: str = ""          # the store's last_change() the data were read at
     withdrawn: frozenset = frozenset()  # ids of withdrawn submissions at that time
     demo_units: frozenset = frozenset()  # units whose current values include demo ones
+    # unit -> {(indicator, sector, period): "estimate" | "preliminary"}: the current figures that are not
+    # official (tracker.value_kinds.not_official), read with the values the statuses were computed from.
+    kinds: dict | None = None
+
+    def kind(self, indicator_id: str, sector: str, period: str | None) -> str | None:
+        """'estimate' / 'preliminary' for a current figure that is not official, else None."""
+        from tracker.value_kinds import lookup
+
+        return lookup(self.kinds, indicator_id, sector, period)
 
     @property
     def empty(self) -> bool:
