@@ -250,11 +250,15 @@ def cmd_history(args) -> int:
             if rows.empty:
                 print("Chưa có số liệu nào cho chỉ tiêu này. / No values yet.")
                 return EXIT_OK
-            print(f"{'Kỳ':<9} {'Lĩnh vực':<12} {'Giá trị':>14}  {'Lần nộp':>7}  {'Người nộp':<16} {'Thời điểm':<19}  Tệp")
+            from tracker.downloads import value_status_cell
+
+            print(f"{'Kỳ':<9} {'Lĩnh vực':<12} {'Giá trị':>14}  {'Loại số liệu':<12}  {'Lần nộp':>7}  {'Người nộp':<16} "
+                  f"{'Thời điểm':<19}  Tệp")
             for r in rows.itertuples():
                 mark = "  (đã rút / withdrawn)" if r.withdrawn else ""
-                print(f"{r.period:<9} {r.sector or '-':<12} {fmt_number(r.value):>14}  #{r.submission_id:<6}  {r.uploaded_by:<16} "
-                      f"{r.recorded_at:%Y-%m-%d %H:%M:%S}  {r.file_name}{mark}")
+                kind = value_status_cell(getattr(r, "value_status", None), "vi")   # ước tính / sơ bộ / chính thức
+                print(f"{r.period:<9} {r.sector or '-':<12} {fmt_number(r.value):>14}  {kind:<12}  #{r.submission_id:<6}  "
+                      f"{r.uploaded_by:<16} {r.recorded_at:%Y-%m-%d %H:%M:%S}  {r.file_name}{mark}")
             return EXIT_OK
         subs = store.submissions(unit=args.unit)
         if not subs:

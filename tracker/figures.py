@@ -349,6 +349,8 @@ def progress_spec(indicator, assessment, *, unit_name: str, caption: Caption, se
     name = indicator.name.get(lang) + (f" — {sector_name}" if sector_name else "")
     layout = _layout(f"{unit_name} — {name}", subtitle, caption, 560)
     layout["meta"]["screen_title"] = name
+    if kinds:
+        layout["meta"]["kinds"] = dict(kinds)   # period → kind, for what is drawn from the figure (a deck's table)
     layout["annotations"] = annotations + layout["annotations"]
     layout["xaxis"].update(xaxis)
     ytitle = indicator.unit_label(lang)

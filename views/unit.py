@@ -10,6 +10,7 @@ from tracker.catalogue import lineage_text
 from tracker.figures import milestone_timeline, progress_figure
 from tracker.i18n import t
 from tracker.picture import has_chart, not_charted
+from tracker.value_kinds import of_series
 from tracker.summaries import (caption, chart_anchor, chart_filename, headline, is_direction, milestone_rows,
                                milestone_table, target_label, unit_label, whole_unit_figures)
 
@@ -63,7 +64,8 @@ def target_chart(a):
     ind = cat.indicator(a.indicator_id)
     sector_name = target_label(cat, a.indicator_id, a.sector, lang).split(" — ", 1)[1] if a.sector else ""
     # "Bắc Ninh — địa bàn tỉnh Bắc Giang cũ": the still's title says whose territory the target covers.
-    return progress_figure(ind, a, unit_name=cat.territory_label(ind, unit, lang), caption=cap, sector_name=sector_name)
+    return progress_figure(ind, a, unit_name=cat.territory_label(ind, unit, lang), caption=cap, sector_name=sector_name,
+                           kinds=of_series(snap.kinds, a))   # estimates drawn hollow, with their word
 
 
 if present:
