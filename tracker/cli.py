@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pathlib
 import sys
 import textwrap
 
@@ -451,6 +452,18 @@ def cmd_remind(args) -> int:
         raise _UsageError(f"ngày không hợp lệ: {args.today!r} (dạng YYYY-MM-DD) / not a date") from None
     settings = load_settings()
     cat = load_catalogue()
+    if args.letter:   # the reminder letter for signature instead of e-mails (tracker/letter.py)
+        from tracker.letter import letter_content, reminder_letter
+
+        with _store(args) as store:
+            content = letter_content(cat, store, settings.reporting_calendar, day)
+        try:
+            pathlib.Path(args.letter).write_bytes(reminder_letter(content, settings))
+        except OSError as exc:
+            raise _Refused(f"Không ghi được công văn vào {args.letter} / letter not written: {exc}") from None
+        print(f"Đã ghi công văn đôn đốc {content.window.period.label()} ({len(content.late)} đơn vị chưa nộp) vào "
+              f"{args.letter}. / Reminder letter written: {len(content.late)} units late.")
+        return EXIT_OK
     users = UserStore(settings.users_file).list_users()
     with _store(args) as store:
         due = pending(cat, store, users, settings.reporting_calendar, day, settings.remind_days)
@@ -805,6 +818,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("remind", help="gửi thư nhắc nộp cho đơn vị chưa nộp / e-mail reminders (cron)")
     p.add_argument("--dry-run", action="store_true", help="chỉ liệt kê, không gửi")
     p.add_argument("--today", help="ngày chạy, dạng YYYY-MM-DD (mặc định: hôm nay; TRACKER_TODAY)")
+    p.add_argument("--letter", metavar="OUT.docx", help="ghi công văn đôn đốc (.docx) thay vì gửi thư / write the letter")
     p.add_argument("--db")
     p.set_defaults(func=cmd_remind)
     p = sub.add_parser("golive", help="bắt đầu sử dụng thật: rút toàn bộ dữ liệu minh họa / go live: demo data out")

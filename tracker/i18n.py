@@ -442,6 +442,13 @@ STRINGS: dict[str, tuple[str, str]] = {
     "busy.history": ("Chưa đọc được lịch sử nộp.", "The history could not be read yet."),
     "busy.page": ("Cơ sở dữ liệu đang bận ghi số liệu mới (đã chờ {s} giây). Hãy tải lại trang sau ít giây.",
                   "The database is busy storing new data (waited {s} s). Reload the page in a few seconds."),
+    # --- valuestatus ---
+    "letter.download": ("Tải công văn đôn đốc {period} ({n} đơn vị chưa nộp, .docx)",
+                        "Download the reminder letter for {period} ({n} units late, .docx)"),
+    "letter.help": ("Văn bản theo thể thức Nghị định 30/2020/NĐ-CP, để trình ký; cơ quan ban hành, ký hiệu, địa danh "
+                    "và người ký lấy từ các khóa letter_* trong settings.toml.",
+                    "A letter in the Decree 30/2020 layout, for signature; the issuing body, symbol, place and "
+                    "signer come from the letter_* keys of settings.toml."),
 }
 
 
