@@ -136,3 +136,17 @@ def test_libreoffice_renders_the_letter(one_unit_in, cat, tmp_path):
     if text:   # lines may wrap where Times New Roman is missing (DejaVu Serif is wider): words, not lines
         words = " ".join(text.split())
         assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in words and "Lâm Đồng" in words and "Nơi nhận:" in words
+
+
+def test_admins_download_the_letter_on_the_upload_page(one_unit_in, tmp_path, monkeypatch):
+    from tests.support.pages import run as open_page
+    from tracker.access import User
+
+    monkeypatch.setenv("TRACKER_DB", str(one_unit_in))
+    monkeypatch.setenv("TRACKER_USERS", str(tmp_path / "users.toml"))
+    monkeypatch.setenv("TRACKER_TODAY", TODAY.isoformat())
+    admin = open_page("views/upload.py", User("quantri", "admin", (), ""))
+    buttons = [b for b in admin.get("download_button") if "công văn đôn đốc" in b.proto.label]
+    assert len(buttons) == 1 and "Quý IV/2026" in buttons[0].proto.label and "đơn vị chưa nộp" in buttons[0].proto.label
+    clerk = open_page("views/upload.py", User("canbo.kh", "uploader", ("khanh-hoa",), ""))
+    assert not [b for b in clerk.get("download_button") if "công văn" in b.proto.label]

@@ -176,3 +176,29 @@ def test_history_unit_page_and_downloads_say_which_kind(tmp_path, cat, monkeypat
     specs = [json.loads(c.proto.spec) for c in unit.get("plotly_chart")]
     drawn = [s for s in specs if any("diamond-open-dot" in str(tr.get("marker", {}).get("symbol")) for tr in s["data"])]
     assert drawn and "90 " in str(drawn[0]["data"][0]["text"]) and "(sơ bộ)" in str(drawn[0]["data"][0]["text"])
+
+
+def test_the_snapshot_forgets_an_estimate_once_the_official_figure_is_in(tmp_path, cat):
+    """The incremental update (only the touched units assessed again) keeps the kinds of the others and
+    takes the touched unit's afresh: February's official figure replaces December's estimate."""
+    from tracker.snapshot import build_snapshot
+
+    ind = stock(cat).id
+    with Store(tmp_path / "k.duckdb") as store:
+        other_unit = "bac-ninh"   # Bắc Giang's graduates target, reported by its successor
+        other_ind = cat.indicator("bac-giang.university-graduates")
+        other = fill_form(build_form(cat, other_unit, "2026-Q4", window=ND09.window(Period(2026, 4))), {(other_ind.id, ""): 5})
+        other_parsed = read_form(other, "nq45_bac-ninh_2026-Q4.xlsx", cat, today=dt.date(2026, 12, 16), calendar=ND09)
+        assert other_parsed.ok, other_parsed.report.render()
+        store.commit(other_parsed, other, user="canbo.ld", now=dt.datetime(2026, 12, 16, 3))
+        content, parsed = form(cat, 100, status="Ước tính")
+        store.commit(parsed, content, user="canbo", now=dt.datetime(2026, 12, 16, 4))
+        before = build_snapshot(store, cat, dt.date(2027, 2, 10))
+        assert before.kind(ind, "", "2026-Q4") == "estimate" and before.kind(ind, "", "2026") == "estimate"
+        assert before.kind(other_ind.id, "", "2026-Q4") == "estimate"     # the nd09 default of a Q4 form
+        content, parsed = form(cat, 111, status="Chính thức")
+        store.commit(parsed, content, user="canbo", now=dt.datetime(2027, 2, 10, 4))
+        after = build_snapshot(store, cat, dt.date(2027, 2, 10), previous=before)
+    assert after.results["bac-ninh"] is before.results["bac-ninh"]     # the incremental path: Bắc Ninh reused
+    assert after is not before and after.kind(ind, "", "2026-Q4") is None and after.kind(ind, "", "2026") is None
+    assert after.kind(other_ind.id, "", "2026-Q4") == "estimate"         # kept: Bắc Ninh was not touched

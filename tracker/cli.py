@@ -329,7 +329,7 @@ def cmd_status(args) -> int:
     if args.unit:
         _unit_or_usage(cat, args.unit)
     lang = args.lang
-    from tracker.value_kinds import kind_of, word
+    from tracker.value_kinds import judged_words, kind_of
 
     with _store(args) as store:
         snap = load_snapshot(store, cat, today_())   # the same computation the pages use
@@ -361,10 +361,7 @@ def cmd_status(args) -> int:
             ind = cat.indicator(a.indicator_id)
             name = ind.name.get(lang) + (f" [{a.sector}]" if a.sector else "")
             kind = kind_of(current, a.indicator_id, u, a.sector, a.latest_period)
-            judged = ""
-            if kind in ("estimate", "preliminary"):
-                judged = (f" — judged on a {word(kind, 'en')} figure" if lang == "en" else
-                          f" — đánh giá theo số {word(kind, 'vi')}")
+            judged = f" — {judged_words(kind, lang)}" if judged_words(kind, lang) else ""
             print(f"{status_label(a.status, lang):<20} {name}{judged}")
             print(textwrap.fill(a.explain(lang), 100, initial_indent="    ", subsequent_indent="    "))
         for m in result[u]["milestones"]:
