@@ -110,3 +110,14 @@ def test_the_static_site_draws_estimates_hollow(cat):
     svg_bars = render_svg(F.progress_spec(bars.indicator, bars, unit_name="Bắc Giang", caption=CAP,
                                           kinds={"2025": "preliminary"}), "vi")
     assert "<pattern" in svg_bars and 'data-kind="preliminary"' in svg_bars
+
+
+def test_the_compare_chart_marks_estimates_too():
+    series = [{"unit_name": "Khánh Hòa", "points": [(2025, 10, False, None), (2026, 12, False, "estimate")],
+               "target_value": 20, "target_year": 2030, "status": "on_track"},
+              {"unit_name": "Bắc Giang", "points": [(2025, 9, False), (2026, 11, True)],
+               "target_value": 20, "target_year": 2030, "status": "on_track"}]
+    fig = F.compare_figure(series, indicator_name="Doanh nghiệp KH&CN", unit="enterprise", caption=CAP)
+    assert list(fig.data[0].marker.symbol) == ["circle", "diamond-open"] and "(ước tính)" in fig.data[0].hovertext[1]
+    assert set(fig.data[2].marker.symbol) == {"circle"}     # no kinds (old callers): as before
+    assert "◇ ước tính: chưa phải số chính thức" in fig.layout.meta["subtitle"]

@@ -409,7 +409,8 @@ def _wrap(text: str, width: int, max_lines: int = 4) -> str:
 def compare_figure(series: list[dict], *, indicator_name: str, unit: str, caption: Caption) -> go.Figure:
     """One indicator across units: each unit's yearly values and its own target.
 
-    ``series``: dicts with unit_name, points [(year, value, partial)], target_value, target_year, status.
+    ``series``: dicts with unit_name, points [(year, value, partial[, kind])], target_value, target_year,
+    status; a kind ("estimate", "preliminary") draws the point as on the unit page (hollow diamonds).
     Targets are listed in the subtitle (two units with the same target would print two labels on
     one spot); each unit's target is a star of its colour. Partial years are open markers, as on
     the unit page.
@@ -420,19 +421,26 @@ def compare_figure(series: list[dict], *, indicator_name: str, unit: str, captio
     data = []
     targets = []
     any_partial = False
+    kinds_seen: list[str] = []
     for k, s in enumerate(series):
         colour = palette[k % len(palette)]
         pts = s["points"]
         xs = [p[0] for p in pts]
         ys = [p[1] for p in pts]
         flags = [bool(p[2]) if len(p) > 2 else False for p in pts]
+        soft = [p[3] if len(p) > 3 and p[3] in KIND_SYMBOLS else None for p in pts]
         any_partial = any_partial or any(flags)
+        kinds_seen += [k for k in soft if k]
         data.append({"type": "scatter", "x": xs, "y": ys, "mode": "lines+markers", "name": s["unit_name"],
                      "line": {"color": colour, "width": 3},
-                     "marker": {"size": 10, "color": ["white" if f else colour for f in flags],
+                     "marker": {"size": [14 if k else 10 for k in soft],
+                                "symbol": [KIND_SYMBOLS[k][0] if k else "circle" for k in soft],
+                                "color": ["white" if f or k else colour for f, k in zip(flags, soft)],
                                 "line": {"color": colour, "width": 2}},
+                     "meta": {"value_status": [k or "official" for k in soft]},
                      "hovertext": [f"{s['unit_name']} {x}: {value_text(y, unit, lang)}" + (partial_note if f else "")
-                                   for x, y, f in zip(xs, ys, flags)], "hoverinfo": "text"})
+                                   + (f" ({kind_word(k, lang)})" if k else "")
+                                   for x, y, f, k in zip(xs, ys, flags, soft)], "hoverinfo": "text"})
         if s.get("target_value") is not None:
             words = f"{value_text(s['target_value'], unit, lang)} ({s['target_year']})"
             targets.append(f"<span style='color:{colour}'>★</span> {s['unit_name']}: {words}")
@@ -445,6 +453,7 @@ def compare_figure(series: list[dict], *, indicator_name: str, unit: str, captio
         "So sánh giữa các địa phương cùng chỉ tiêu" if lang != "en" else "Across the units that share this target")
     if any_partial:
         subtitle += "<br>○ " + ("năm chưa đủ quý (điểm rỗng)" if lang != "en" else "partial year (open marker)")
+    subtitle += kinds_legend(kinds_seen, False, lang)
     # Taller with more units: on a phone the legend wraps to a line per unit above the plot.
     layout = _layout(indicator_name, subtitle, caption, 560 + 30 * len(series))
     layout["showlegend"] = True

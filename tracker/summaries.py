@@ -314,7 +314,9 @@ def compare_series(cat: Catalogue, snapshot: Snapshot, indicator_ids: list[str],
             out.append({
                 "unit": ind.jurisdiction,
                 "unit_name": unit_label(cat, ind.jurisdiction, lang) + (f" — {a.sector}" if a.sector else ""),
-                "points": [(p.year, p.value, p.partial) for p in a.series],
+                # (year, value, partial, kind): kind "estimate" / "preliminary" where the figure is not official
+                "points": [(p.year, p.value, p.partial, snapshot.kind(ind_id, a.sector, p.period or str(p.year)))
+                           for p in a.series],
                 "target_value": getattr(target, "value", None), "target_year": target.year,
                 "status": a.status, "explain": a.explain(lang),
             })
