@@ -59,7 +59,7 @@ def test_the_snapshot_carries_the_kinds_and_keeps_them_apart_per_unit(tmp_path):
 
 # --- charts ---------------------------------------------------------------------------------------------
 
-def test_estimate_points_are_hollow_diamonds_preliminary_dotted_official_solid(cat):
+def test_estimate_points_are_hollow_diamonds_preliminary_crossed_official_solid(cat):
     points = [("2024", 22), ("2025", 24), ("2026", 26)]
     a = run(cat, "enterprises", points)
     kinds = of_series(not_official(with_kinds([("enterprises", p, v) for p, v in points],
@@ -67,8 +67,9 @@ def test_estimate_points_are_hollow_diamonds_preliminary_dotted_official_solid(c
     assert kinds == {"2025": "preliminary", "2026": "estimate"}
     spec = F.progress_spec(a.indicator, a, unit_name="Bắc Giang", caption=CAP, kinds=kinds)
     actual = spec["data"][0]
-    assert actual["marker"]["symbol"] == ["circle", "diamond-open-dot", "diamond-open"]
+    assert actual["marker"]["symbol"] == ["circle", "diamond-cross", "diamond"]
     assert actual["marker"]["color"][0] == F.ACTUAL and actual["marker"]["color"][2] == "white"
+    assert actual["marker"]["line"]["color"] == F.ACTUAL     # the outline that makes a white diamond visible
     assert actual["meta"]["value_status"] == ["official", "preliminary", "estimate"]
     assert actual["text"][-1] == "26 doanh nghiệp (ước tính)"         # the latest value's label says so
     assert "(sơ bộ)" in actual["hovertext"][1] and "(ước tính)" not in actual["hovertext"][0]
@@ -118,6 +119,6 @@ def test_the_compare_chart_marks_estimates_too():
               {"unit_name": "Bắc Giang", "points": [(2025, 9, False), (2026, 11, True)],
                "target_value": 20, "target_year": 2030, "status": "on_track"}]
     fig = F.compare_figure(series, indicator_name="Doanh nghiệp KH&CN", unit="enterprise", caption=CAP)
-    assert list(fig.data[0].marker.symbol) == ["circle", "diamond-open"] and "(ước tính)" in fig.data[0].hovertext[1]
+    assert list(fig.data[0].marker.symbol) == ["circle", "diamond"] and "(ước tính)" in fig.data[0].hovertext[1]
     assert set(fig.data[2].marker.symbol) == {"circle"}     # no kinds (old callers): as before
     assert "◇ ước tính: chưa phải số chính thức" in fig.layout.meta["subtitle"]

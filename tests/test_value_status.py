@@ -174,7 +174,7 @@ def test_history_unit_page_and_downloads_say_which_kind(tmp_path, cat, monkeypat
     import json
 
     specs = [json.loads(c.proto.spec) for c in unit.get("plotly_chart")]
-    drawn = [s for s in specs if any("diamond-open-dot" in str(tr.get("marker", {}).get("symbol")) for tr in s["data"])]
+    drawn = [s for s in specs if any("diamond-cross" in str(tr.get("marker", {}).get("symbol")) for tr in s["data"])]
     assert drawn and "90 " in str(drawn[0]["data"][0]["text"]) and "(sơ bộ)" in str(drawn[0]["data"][0]["text"])
 
 

@@ -220,7 +220,7 @@ def progress_spec(indicator, assessment, *, unit_name: str, caption: Caption, se
 
     ``kinds``: period → "estimate" | "preliminary" for the points that are not official
     (tracker.value_kinds.of_series): an estimate is drawn as a hollow diamond (a hollow bar), a
-    preliminary figure as a diamond with a dot (a cross-hatched bar), each with its word in the hover,
+    preliminary figure as a diamond with a cross (a cross-hatched bar), each with its word in the hover,
     in the latest value's label and in a legend line under the status.
     """
     lang = caption.lang
@@ -280,7 +280,7 @@ def progress_spec(indicator, assessment, *, unit_name: str, caption: Caption, se
         data.append({"type": "scatter", "x": [p.year for p in series], "y": [p.value for p in series],
                      "mode": "lines+markers+text", "name": "Thực tế" if lang != "en" else "Actual",
                      "line": {"color": ACTUAL, "width": 3}, "cliponaxis": False,
-                     "marker": {"size": [15 if kind(p) else 11 for p in series], "line": {"color": ACTUAL, "width": 2},
+                     "marker": {"size": [17 if kind(p) else 11 for p in series], "line": {"color": ACTUAL, "width": 2},
                                 "symbol": [KIND_SYMBOLS[kind(p)][0] if kind(p) else "circle" for p in series],
                                 "color": [("white" if (p.partial or getattr(p, "provisional", False) or kind(p)) else ACTUAL)
                                           for p in series]},

@@ -216,14 +216,15 @@ def render_svg(spec: dict, lang: str, label: str = "") -> str:
                 if symbol == "star":
                     parts.append(f'<polygon points="{_star(x, y, size / 2 + 1)}" fill="{fill}"/>')
                 elif str(symbol).startswith("diamond"):
-                    # Figures that are not official (tracker.value_kinds.SYMBOLS): hollow, a dot for preliminary.
+                    # Figures that are not official (tracker.value_kinds.SYMBOLS): hollow, a cross for preliminary.
                     kind = kinds[k] if isinstance(kinds, list) and k < len(kinds) else None
                     tag = f' data-kind="{html.escape(kind, quote=True)}"' if kind else ""
                     r = size / 2 * 0.8
                     parts.append(f'<polygon points="{x:.1f},{y - r:.1f} {x + r:.1f},{y:.1f} {x:.1f},{y + r:.1f} '
                                  f'{x - r:.1f},{y:.1f}" fill="#fff" stroke="{edge}" stroke-width="2"{tag}/>')
-                    if str(symbol).endswith("-dot"):
-                        parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="1.8" fill="{edge}"/>')
+                    if str(symbol).endswith("-cross"):
+                        parts.append(f'<path d="M{x:.1f},{y - r:.1f} V{y + r:.1f} M{x - r:.1f},{y:.1f} H{x + r:.1f}" '
+                                     f'stroke="{edge}" stroke-width="1.5"/>')
                 else:
                     parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{size / 2 * 0.8:.1f}" fill="{fill}" '
                                  f'stroke="{edge}" stroke-width="2"/>')

@@ -16,10 +16,12 @@ from tracker.periods import parse_period
 
 WORDS = {"estimate": ("ước tính", "estimate"), "preliminary": ("sơ bộ", "preliminary"),
          "official": ("chính thức", "official")}
-# What a chart draws for each kind that is not official (tracker.figures, tracker.svg_chart): a hollow
-# diamond for an estimate, a diamond with a dot for a preliminary figure; official points stay solid
-# circles. Diamonds, not open circles: an open circle already means "a part of the year" on every chart.
-SYMBOLS = {"estimate": ("diamond-open", "◇"), "preliminary": ("diamond-open-dot", "◈")}
+# What a chart draws for each kind that is not official (tracker.figures, tracker.svg_chart), and the
+# legend's sign: a hollow (white) diamond for an estimate, a diamond with a cross for a preliminary
+# figure; official points stay solid circles. Diamonds, not open circles: an open circle already means
+# "a part of the year" on every chart. (Plotly's "-open" symbols take the fill colour for their stroke,
+# so a white one vanishes: the diamonds are filled white with the series' colour as their outline.)
+SYMBOLS = {"estimate": ("diamond", "◇"), "preliminary": ("diamond-cross", "◈")}
 NOT_OFFICIAL = ("estimate", "preliminary")
 
 
