@@ -202,3 +202,17 @@ def test_the_snapshot_forgets_an_estimate_once_the_official_figure_is_in(tmp_pat
     assert after.results["bac-ninh"] is before.results["bac-ninh"]     # the incremental path: Bắc Ninh reused
     assert after is not before and after.kind(ind, "", "2026-Q4") is None and after.kind(ind, "", "2026") is None
     assert after.kind(other_ind.id, "", "2026-Q4") == "estimate"         # kept: Bắc Ninh was not touched
+
+
+def test_postgres_gives_the_snapshot_the_same_kinds(pg_url, cat):
+    """The PostgreSQL store's current values carry value_status too: the snapshot reads the same kinds."""
+    from tracker.snapshot import build_snapshot
+
+    with Store(pg_url) as store:
+        content, parsed = form(cat, 100, status="Ước tính")
+        store.commit(parsed, content, user="canbo", now=dt.datetime(2026, 12, 16, 4))
+        snap = build_snapshot(store, cat, dt.date(2026, 12, 16))
+        assert snap.kind(stock(cat).id, "", "2026-Q4") == "estimate"
+        content, parsed = form(cat, 111, status="Chính thức")
+        store.commit(parsed, content, user="canbo", now=dt.datetime(2027, 2, 10, 4))
+        assert build_snapshot(store, cat, dt.date(2027, 2, 10), previous=snap).kind(stock(cat).id, "", "2026-Q4") is None
