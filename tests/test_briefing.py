@@ -408,3 +408,29 @@ def test_a_chart_slide_says_whose_area_when_and_from_where(cat, snap, deck):
         assert bottoms[-1] <= 7.5 + 1e-6                      # nothing runs off the slide
         title = slide.shapes.title
         assert all(s.top >= title.top + title.height - 1 for s in boxes if s.top > 914400 * 0.9)
+
+
+def test_the_deck_says_which_figures_are_estimates(cat, monkeypatch):
+    """Issue 20: the summary's latest value and the chart slide of a target drawn with an estimate carry
+    its word; a slide whose chart has only official figures carries none (built without a browser: the
+    charts' marks are checked in test_value_kinds_shown)."""
+    from tracker.progress import assess_all
+    from tracker.value_kinds import not_official
+
+    monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
+    monkeypatch.setattr(briefing, "DEFAULT_BROWSER", "/nonexistent/chromium")
+    monkeypatch.setattr(briefing.shutil, "which", lambda name: None)
+    obs = _observations()
+    obs["value_status"] = ["estimate" if (i, p) == ("khanh-hoa.graduates", "2026-Q3") else "official"
+                           for i, p in zip(obs["indicator_id"], obs["period"])]
+    reported = {"khanh-hoa": set(obs["period"])}
+    snap = Snapshot(results=assess_all(cat, obs, _milestones(), TODAY), latest_period=latest_period(reported),
+                    demo=False, reported=reported, today=TODAY, kinds=not_official(obs))
+    texts = briefing.slide_texts(briefing.build_deck(cat, snap, "khanh-hoa", made_on=TODAY))
+    summary = next(t for t in texts if "Tổng hợp các chỉ tiêu" in t)
+    assert "74.000 người (ước tính) (Quý III/2026)" in summary
+    graduates = next(t for t in texts if t.startswith("Số người có trình độ đại học trở lên"))
+    assert "◇ số ước tính" in graduates and "đánh giá theo số ước tính" in graduates
+    assert "74.000 người (ước tính)" in graduates            # the chart drawn as a table says it as well
+    papers = next(t for t in texts if t.startswith("Số bài báo khoa học quốc tế"))
+    assert "ước tính" not in papers

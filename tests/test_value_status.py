@@ -130,3 +130,92 @@ def test_status_says_which_kind_of_figure(tmp_path, cat, monkeypatch, capsys):
     assert (row["latest_period"], row["value_status"]) == ("2026-Q4", "estimate")
     assert main(["status", "--unit", "khanh-hoa"]) == 0
     assert "đánh giá theo số ước tính" in capsys.readouterr().out
+
+
+def test_history_unit_page_and_downloads_say_which_kind(tmp_path, cat, monkeypatch, capsys):
+    """The history (CLI and page) lists the kind of each stored value; the unit page draws the estimate
+    hollow; the overview's download has the "Loại số liệu" column (issue 20, item 4)."""
+    from tests.support.pages import run as open_page
+    from tracker.access import User
+    from tracker.cli import main
+    from tracker.downloads import table_csv
+    from tracker.snapshot import load_snapshot
+    from tracker.summaries import matrix_rows, status_table
+
+    db = tmp_path / "h.duckdb"
+    monkeypatch.setenv("TRACKER_DB", str(db))
+    monkeypatch.setenv("TRACKER_USERS", str(tmp_path / "users.toml"))
+    monkeypatch.setenv("TRACKER_TODAY", "2026-12-16")
+    with Store(db) as store:
+        content, parsed = form(cat, 100, status="Ước tính")
+        store.commit(parsed, content, user="canbo")
+        content, parsed = form(cat, 90, status="Sơ bộ")
+        store.commit(parsed, content, user="canbo")   # preliminary outranks the estimate
+        snap = load_snapshot(store, cat, dt.date(2026, 12, 16))
+    assert snap.kind(stock(cat).id, "", "2026-Q4") == "preliminary"
+
+    assert main(["history", "--unit", "khanh-hoa", "--indicator", stock(cat).id]) == 0
+    lines = [line for line in capsys.readouterr().out.splitlines() if line.startswith("2026-Q4")]
+    assert len(lines) == 2 and "ước tính" in lines[0] and "sơ bộ" in lines[1]
+
+    rows = status_table(matrix_rows(cat, snap, "vi", ["khanh-hoa"]), "vi")
+    row = next(r for r in rows if r["Số liệu mới nhất"] == 90)
+    assert row["Loại số liệu"] == "sơ bộ"
+    assert {r["Loại số liệu"] for r in rows if r["Số liệu mới nhất"] is None} <= {""}
+    csv = table_csv(rows).decode("utf-8-sig")
+    assert "Loại số liệu" in csv.splitlines()[0] and "sơ bộ" in csv
+    en = status_table(matrix_rows(cat, snap, "en", ["khanh-hoa"]), "en")
+    assert next(r for r in en if r["Latest value"] == 90)["Value status"] == "preliminary"
+
+    hist = open_page("views/history.py", User("quantri", "admin", (), ""))
+    hist.selectbox(key="hist_ind").set_value(stock(cat).id)
+    hist.run()
+    values = next(d.value for d in hist.dataframe if "Giá trị" in d.value.columns)   # the value's revisions
+    assert sorted(values["Loại số liệu"]) == ["sơ bộ", "ước tính"]
+
+    unit = open_page("views/unit.py", None, params={"unit": "khanh-hoa"})
+    import json
+
+    specs = [json.loads(c.proto.spec) for c in unit.get("plotly_chart")]
+    drawn = [s for s in specs if any("diamond-cross" in str(tr.get("marker", {}).get("symbol")) for tr in s["data"])]
+    assert drawn and "90 " in str(drawn[0]["data"][0]["text"]) and "(sơ bộ)" in str(drawn[0]["data"][0]["text"])
+
+
+def test_the_snapshot_forgets_an_estimate_once_the_official_figure_is_in(tmp_path, cat):
+    """The incremental update (only the touched units assessed again) keeps the kinds of the others and
+    takes the touched unit's afresh: February's official figure replaces December's estimate."""
+    from tracker.snapshot import build_snapshot
+
+    ind = stock(cat).id
+    with Store(tmp_path / "k.duckdb") as store:
+        other_unit = "bac-ninh"   # Bắc Giang's graduates target, reported by its successor
+        other_ind = cat.indicator("bac-giang.university-graduates")
+        other = fill_form(build_form(cat, other_unit, "2026-Q4", window=ND09.window(Period(2026, 4))), {(other_ind.id, ""): 5})
+        other_parsed = read_form(other, "nq45_bac-ninh_2026-Q4.xlsx", cat, today=dt.date(2026, 12, 16), calendar=ND09)
+        assert other_parsed.ok, other_parsed.report.render()
+        store.commit(other_parsed, other, user="canbo.ld", now=dt.datetime(2026, 12, 16, 3))
+        content, parsed = form(cat, 100, status="Ước tính")
+        store.commit(parsed, content, user="canbo", now=dt.datetime(2026, 12, 16, 4))
+        before = build_snapshot(store, cat, dt.date(2027, 2, 10))
+        assert before.kind(ind, "", "2026-Q4") == "estimate" and before.kind(ind, "", "2026") == "estimate"
+        assert before.kind(other_ind.id, "", "2026-Q4") == "estimate"     # the nd09 default of a Q4 form
+        content, parsed = form(cat, 111, status="Chính thức")
+        store.commit(parsed, content, user="canbo", now=dt.datetime(2027, 2, 10, 4))
+        after = build_snapshot(store, cat, dt.date(2027, 2, 10), previous=before)
+    assert after.results["bac-ninh"] is before.results["bac-ninh"]     # the incremental path: Bắc Ninh reused
+    assert after is not before and after.kind(ind, "", "2026-Q4") is None and after.kind(ind, "", "2026") is None
+    assert after.kind(other_ind.id, "", "2026-Q4") == "estimate"         # kept: Bắc Ninh was not touched
+
+
+def test_postgres_gives_the_snapshot_the_same_kinds(pg_url, cat):
+    """The PostgreSQL store's current values carry value_status too: the snapshot reads the same kinds."""
+    from tracker.snapshot import build_snapshot
+
+    with Store(pg_url) as store:
+        content, parsed = form(cat, 100, status="Ước tính")
+        store.commit(parsed, content, user="canbo", now=dt.datetime(2026, 12, 16, 4))
+        snap = build_snapshot(store, cat, dt.date(2026, 12, 16))
+        assert snap.kind(stock(cat).id, "", "2026-Q4") == "estimate"
+        content, parsed = form(cat, 111, status="Chính thức")
+        store.commit(parsed, content, user="canbo", now=dt.datetime(2027, 2, 10, 4))
+        assert build_snapshot(store, cat, dt.date(2027, 2, 10), previous=snap).kind(stock(cat).id, "", "2026-Q4") is None

@@ -33,6 +33,7 @@ from tracker.i18n import fmt_date, fmt_target, fmt_value
 from tracker.periods import parse_period
 from tracker.picture import document_head, document_line, goal_words, has_chart, not_charted, picture_rows, unit_documents
 from tracker.summaries import Snapshot, caption, chart_filename, milestone_rows, target_label, unit_label
+from tracker.value_kinds import NOT_OFFICIAL, SYMBOLS, judged_words, of_series, with_kind
 
 # Debian's Chromium; BROWSER_PATH (choreographer's own variable) points elsewhere when needed.
 DEFAULT_BROWSER = "/usr/bin/chromium"
@@ -93,6 +94,10 @@ TEXT = {
     "deck.col.year": ("Năm", "Year"),
     "deck.col.value": ("Giá trị", "Value"),
     "deck.partial": (" (chưa đủ năm)", " (partial year)"),
+    "deck.kind.estimate": ("số ước tính (hình thoi rỗng, cột rỗng), chưa phải số chính thức",
+                           "estimate (hollow diamond or bar), not yet official"),
+    "deck.kind.preliminary": ("số sơ bộ (hình thoi có chữ thập, cột gạch ô), chưa phải số chính thức",
+                              "preliminary figure (diamond with a cross, cross-hatched bar), not yet official"),
     "deck.projection": ("Dự báo {year}", "Projection {year}"),
     "png.no_kaleido": ("Chưa cài gói kaleido nên không xuất được ảnh biểu đồ trên máy chủ.",
                        "The kaleido package is not installed, so charts cannot be exported as images on the server."),
@@ -329,7 +334,7 @@ def unit_charts(catalogue: Catalogue, snapshot: Snapshot, unit: str, lang: str =
         sector_name = name.split(" — ", 1)[1] if a.sector and " — " in name else ""
         # The title says whose territory the target covers ("Bắc Ninh — địa bàn tỉnh Bắc Giang cũ").
         fig = progress_figure(ind, a, unit_name=catalogue.territory_label(ind, unit, lang), caption=cap,
-                              sector_name=sector_name)
+                              sector_name=sector_name, kinds=of_series(snapshot.kinds, a))
         items.append(ChartItem(a, ind, name, chart_filename(unit, a.indicator_id, a.sector, snapshot.latest_period), fig,
                                catalogue.territory_label(ind, unit, lang)))
     return items
@@ -572,7 +577,9 @@ def build_deck(catalogue: Catalogue, snapshot: Snapshot, unit: str, *, lang: str
             continue
         ind = catalogue.indicator(a.indicator_id)
         # "(Quý III/2026)" for a quarter's value, "(Năm 2025)" for a year's: never a quarter passed off as a year.
-        latest = fmt_value(a.latest_value, ind.unit, lang) + (
+        # "1.234 người (ước tính) (Quý IV/2026)": a figure that is not official says so on the slide too.
+        latest = with_kind(fmt_value(a.latest_value, ind.unit, lang), snapshot.kind(a.indicator_id, a.sector,
+                                                                                   a.latest_period), lang) + (
             f" ({parse_period(a.latest_period).label(lang)})" if a.latest_period else "")
         summary.append([target_label(catalogue, a.indicator_id, a.sector, lang), latest, goal_words(ind, lang),
                         _status(a.status, lang)])
@@ -614,8 +621,13 @@ def build_deck(catalogue: Catalogue, snapshot: Snapshot, unit: str, *, lang: str
         # The one status on the slide (the picture has none); at 18 pt two lines hold its head, whole clauses.
         _box(slide, 0.5, 5.72, SLIDE_W_IN - 1.0, 0.9,
              [[(f"● {label}: ", {"bold": True, "colour": colour}), (status_line(a.explain(lang), 170), {})]], MIN_PT)
-        # The programme's number and date, and the period, as every chart's own footer says.
-        _box(slide, 0.5, 6.72, SLIDE_W_IN - 1.0, 0.7, [[(footer, {"colour": MUTED})]], MIN_PT)
+        # The programme's number and date, and the period, as every chart's own footer says; before it,
+        # the kinds of figure that are not official where the chart draws some (the slide's chart has
+        # no subtitle, so its legend word is here).
+        kinds = of_series(snapshot.kinds, a)
+        note = kinds_footnote(kinds, judged_words(snapshot.kind(a.indicator_id, a.sector, a.latest_period), lang), lang)
+        lines = ([[(note, {"colour": MUTED, "italic": True})]] if note else []) + [[(footer, {"colour": MUTED})]]
+        _box(slide, 0.5, 6.5 if note else 6.72, SLIDE_W_IN - 1.0, 0.92 if note else 0.7, lines, MIN_PT)
 
     # Tasks, overdue first
     stones = milestone_rows(catalogue, snapshot, lang, [unit])
@@ -687,11 +699,22 @@ def _picture_slides(deck: _Deck, catalogue: Catalogue, snapshot: Snapshot, unit:
         _box(slide, 0.5, 6.85, SLIDE_W_IN - 1.0, 0.6, [[(footer, {"colour": MUTED})]], MIN_PT)
 
 
+def kinds_footnote(kinds: dict, judged: str, lang: str) -> str:
+    """'◇ Điểm rỗng hình thoi: số ước tính, chưa phải số chính thức; đánh giá theo số ước tính' for a
+    chart drawing figures that are not official; '' when all are official."""
+    present = [k for k in NOT_OFFICIAL if k in kinds.values()]
+    if not present:
+        return ""
+    words = " · ".join(f"{SYMBOLS[k][1]} {_t('deck.kind.' + k, lang)}" for k in present)
+    return words + (f"; {judged}" if judged else "")
+
+
 def _chart_as_table(deck: _Deck, slide, item: ChartItem, lang: str, why: str) -> None:
     """When no picture can be made: the yearly values, the target and the projection as a table."""
     a, ind = item.assessment, item.indicator
-    rows = [[str(p.year), fmt_value(p.value, ind.unit, lang) + (_t("deck.partial", lang) if p.partial else "")]
-            for p in a.series]
+    kinds = (item.figure.layout.meta or {}).get("kinds", {}) if item.figure is not None else {}
+    rows = [[str(p.year), with_kind(fmt_value(p.value, ind.unit, lang), kinds.get(p.period or str(p.year)), lang)
+             + (_t("deck.partial", lang) if p.partial else "")] for p in a.series]
     target = ind.target
     rows.append([_t("deck.col.goal", lang), fmt_target(ind, lang)])
     projection = getattr(a, "projection", None)

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import pathlib
 import sys
 import textwrap
 
@@ -288,11 +289,15 @@ def cmd_history(args) -> int:
             if rows.empty:
                 print("Chưa có số liệu nào cho chỉ tiêu này. / No values yet.")
                 return EXIT_OK
-            print(f"{'Kỳ':<9} {'Lĩnh vực':<12} {'Giá trị':>14}  {'Lần nộp':>7}  {'Người nộp':<16} {'Thời điểm':<19}  Tệp")
+            from tracker.downloads import value_status_cell
+
+            print(f"{'Kỳ':<9} {'Lĩnh vực':<12} {'Giá trị':>14}  {'Loại số liệu':<12}  {'Lần nộp':>7}  {'Người nộp':<16} "
+                  f"{'Thời điểm':<19}  Tệp")
             for r in rows.itertuples():
                 mark = "  (đã rút / withdrawn)" if r.withdrawn else ""
-                print(f"{r.period:<9} {r.sector or '-':<12} {fmt_number(r.value):>14}  #{r.submission_id:<6}  {r.uploaded_by:<16} "
-                      f"{r.recorded_at:%Y-%m-%d %H:%M:%S}  {r.file_name}{mark}")
+                kind = value_status_cell(getattr(r, "value_status", None), "vi")   # ước tính / sơ bộ / chính thức
+                print(f"{r.period:<9} {r.sector or '-':<12} {fmt_number(r.value):>14}  {kind:<12}  #{r.submission_id:<6}  "
+                      f"{r.uploaded_by:<16} {r.recorded_at:%Y-%m-%d %H:%M:%S}  {r.file_name}{mark}")
             return EXIT_OK
         subs = store.submissions(unit=args.unit)
         if not subs:
@@ -365,7 +370,7 @@ def cmd_status(args) -> int:
     if args.unit:
         _unit_or_usage(cat, args.unit)
     lang = args.lang
-    from tracker.value_kinds import kind_of, word
+    from tracker.value_kinds import judged_words, kind_of
 
     with _store(args) as store:
         snap = load_snapshot(store, cat, today_())   # the same computation the pages use
@@ -400,10 +405,7 @@ def cmd_status(args) -> int:
             ind = cat.indicator(a.indicator_id)
             name = ind.name.get(lang) + (f" [{a.sector}]" if a.sector else "")
             kind = kind_of(current, a.indicator_id, u, a.sector, a.latest_period)
-            judged = ""
-            if kind in ("estimate", "preliminary"):
-                judged = (f" — judged on a {word(kind, 'en')} figure" if lang == "en" else
-                          f" — đánh giá theo số {word(kind, 'vi')}")
+            judged = f" — {judged_words(kind, lang)}" if judged_words(kind, lang) else ""
             print(f"{status_label(a.status, lang):<20} {name}{judged}")
             print(textwrap.fill(a.explain(lang), 100, initial_indent="    ", subsequent_indent="    "))
         for m in result[u]["milestones"]:
@@ -537,6 +539,18 @@ def cmd_remind(args) -> int:
         raise _UsageError(f"ngày không hợp lệ: {args.today!r} (dạng YYYY-MM-DD) / not a date") from None
     settings = load_settings()
     cat = load_catalogue()
+    if args.letter:   # the reminder letter for signature instead of e-mails (tracker/letter.py)
+        from tracker.letter import letter_content, reminder_letter
+
+        with _store(args) as store:
+            content = letter_content(cat, store, settings.reporting_calendar, day)
+        try:
+            pathlib.Path(args.letter).write_bytes(reminder_letter(content, settings))
+        except OSError as exc:
+            raise _Refused(f"Không ghi được công văn vào {args.letter} / letter not written: {exc}") from None
+        print(f"Đã ghi công văn đôn đốc {content.window.period.label()} ({len(content.late)} đơn vị chưa nộp) vào "
+              f"{args.letter}. / Reminder letter written: {len(content.late)} units late.")
+        return EXIT_OK
     users = UserStore(settings.users_file).list_users()
     with _store(args) as store:
         due = pending(cat, store, users, settings.reporting_calendar, day, settings.remind_days)
@@ -923,6 +937,7 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("remind", help="gửi thư nhắc nộp cho đơn vị chưa nộp / e-mail reminders (cron)")
     p.add_argument("--dry-run", action="store_true", help="chỉ liệt kê, không gửi")
     p.add_argument("--today", help="ngày chạy, dạng YYYY-MM-DD (mặc định: hôm nay; TRACKER_TODAY)")
+    p.add_argument("--letter", metavar="OUT.docx", help="ghi công văn đôn đốc (.docx) thay vì gửi thư / write the letter")
     p.add_argument("--db")
     p.set_defaults(func=cmd_remind)
     p = sub.add_parser("golive", help="bắt đầu sử dụng thật: rút toàn bộ dữ liệu minh họa / go live: demo data out")

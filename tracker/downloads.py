@@ -34,6 +34,21 @@ XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 Rows = list[dict] | pd.DataFrame | Callable[[], "list[dict] | pd.DataFrame"]
 
+# The column every download of figures carries (issue 20): which kind each figure is, in words.
+VALUE_STATUS_COLUMN = ("Loại số liệu", "Value status")
+
+
+def value_status_header(lang: str) -> str:
+    return VALUE_STATUS_COLUMN[lang == "en"]
+
+
+def value_status_cell(kind: str | None, lang: str, has_value: bool = True) -> str:
+    """'ước tính' / 'sơ bộ' / 'chính thức' for a figure's row ('' where the row has no figure). A stored
+    value without a kind is official: every figure of before the kinds were kept was."""
+    from tracker.value_kinds import word
+
+    return word(kind or "official", lang) if has_value else ""
+
 
 def is_formula_like(text: str) -> bool:
     """Would a spreadsheet read this text as a formula (or a DDE command)?"""

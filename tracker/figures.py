@@ -18,6 +18,10 @@ from tracker.core.measures import is_whole
 from tracker.core.statuses import Status
 from tracker.core.statuses import colour as status_colour
 from tracker.i18n import fmt_date, fmt_number, fmt_value
+from tracker.value_kinds import NOT_OFFICIAL as KIND_ORDER
+from tracker.value_kinds import SYMBOLS as KIND_SYMBOLS
+from tracker.value_kinds import judged_words, with_kind
+from tracker.value_kinds import word as kind_word
 
 INK = "#1f2933"
 MUTED = "#52606d"
@@ -84,7 +88,7 @@ def _layout(title: str, subtitle: str, caption: Caption, height: int) -> dict:
         "title": {"text": f"<b>{title}</b><br><span style='font-size:17px;color:{MUTED}'>{subtitle}</span>",
                   "x": 0.01, "xanchor": "left", "y": 0.97, "yanchor": "top", "font": {"size": 24, "color": INK}},
         # On a page the text wraps by itself: line breaks only before a note ("* …", "○ …").
-        "meta": {"title": title, "subtitle": re.sub(r"<br>(?![*○] )", " ", subtitle), "footer": caption.footer()},
+        "meta": {"title": title, "subtitle": re.sub(r"<br>(?![*○◇◈] )", " ", subtitle), "footer": caption.footer()},
         "font": {"family": FONT, "size": 16, "color": INK},
         "separators": ",." if caption.lang != "en" else ".,",
         # No stock template: copying one costs ~60 ms a figure, and a unit page draws twenty.
@@ -197,12 +201,15 @@ def _place_labels(points: list[tuple[int, float]], bars: bool, target_value, tar
     return "top", "top", latest, merged
 
 
-def progress_figure(indicator, assessment, *, unit_name: str, caption: Caption, sector_name: str = "") -> go.Figure:
+def progress_figure(indicator, assessment, *, unit_name: str, caption: Caption, sector_name: str = "",
+                    kinds: dict | None = None) -> go.Figure:
     """Actuals by year, the target, the projection to the target year, and the status (progress_spec as a Figure)."""
-    return go.Figure(progress_spec(indicator, assessment, unit_name=unit_name, caption=caption, sector_name=sector_name))
+    return go.Figure(progress_spec(indicator, assessment, unit_name=unit_name, caption=caption, sector_name=sector_name,
+                                   kinds=kinds))
 
 
-def progress_spec(indicator, assessment, *, unit_name: str, caption: Caption, sector_name: str = "") -> dict:
+def progress_spec(indicator, assessment, *, unit_name: str, caption: Caption, sector_name: str = "",
+                  kinds: dict | None = None) -> dict:
     """progress_figure's content as the plain {"data", "layout"} dict Plotly is given: what the static
     site (tracker.publish) draws as SVG itself, without Plotly's validation (~10 ms a figure).
 
@@ -210,8 +217,14 @@ def progress_spec(indicator, assessment, *, unit_name: str, caption: Caption, se
     object API (add_scatter, update_xaxes …) costs ~20 ms a figure against ~3 ms this way.
     Labels are direct (no legend): the latest value at its point, the target on its line, the
     projection at its end.
+
+    ``kinds``: period → "estimate" | "preliminary" for the points that are not official
+    (tracker.value_kinds.of_series): an estimate is drawn as a hollow diamond (a hollow bar), a
+    preliminary figure as a diamond with a cross (a cross-hatched bar), each with its word in the hover,
+    in the latest value's label and in a legend line under the status.
     """
     lang = caption.lang
+    kinds = kinds or {}
     unit = indicator.unit
     series = list(assessment.series)
     data: list[dict] = []
@@ -227,31 +240,53 @@ def progress_spec(indicator, assessment, *, unit_name: str, caption: Caption, se
         [(p.year, p.value) for p in series], indicator.rollup_kind == "flow", target_value,
         getattr(target, "year", None), proj, rank)
 
+    def kind(p) -> str | None:
+        return kinds.get(p.period or str(p.year))
+
     def hover(points, note=""):
-        return [f"{p.year}: {value_text(p.value, unit, lang)}" + (partial_note if p.partial else note) for p in points]
+        return [f"{p.year}: {value_text(p.value, unit, lang)}" + (partial_note if p.partial else note)
+                + (f" ({kind_word(kind(p), lang)})" if kind(p) else "") for p in points]
 
     if indicator.rollup_kind == "flow":
-        data.append({"type": "bar", "x": [p.year for p in whole], "y": [p.value for p in whole],
+        # An estimate's or a preliminary year's bar is drawn apart, whatever else it is (partial or whole).
+        firm = [p for p in whole if not kind(p)]
+        soft = {k: [p for p in series if kind(p) == k] for k in KIND_ORDER}
+        hatched = [p for p in partial if not kind(p)]
+        data.append({"type": "bar", "x": [p.year for p in firm], "y": [p.value for p in firm],
                      "name": "Thực tế" if lang != "en" else "Actual", "marker": {"color": ACTUAL},
-                     "text": [fmt_number(p.value, lang) for p in whole], "textposition": "outside",
-                     "cliponaxis": False, "hovertext": hover(whole), "hoverinfo": "text"})
-        if partial:
-            data.append({"type": "bar", "x": [p.year for p in partial], "y": [p.value for p in partial],
+                     "text": [fmt_number(p.value, lang) for p in firm], "textposition": "outside",
+                     "cliponaxis": False, "hovertext": hover(firm), "hoverinfo": "text"})
+        for k, points in soft.items():
+            if points:
+                data.append({"type": "bar", "x": [p.year for p in points], "y": [p.value for p in points],
+                             "name": kind_word(k, lang).capitalize(), "meta": {"value_status": k},
+                             "marker": {"color": "white", "line": {"color": ACTUAL, "width": 2},
+                                        **({"pattern": {"shape": "x", "fgcolor": ACTUAL, "bgcolor": "white", "size": 9,
+                                                        "solidity": 0.2}} if k == "preliminary" else {})},
+                             "text": [with_kind(fmt_number(p.value, lang) + ("*" if p.partial else ""), k, lang)
+                                      for p in points],
+                             "textposition": "outside", "cliponaxis": False, "hovertext": hover(points),
+                             "hoverinfo": "text"})
+        if hatched:
+            data.append({"type": "bar", "x": [p.year for p in hatched], "y": [p.value for p in hatched],
                          "name": "Năm chưa đủ quý" if lang != "en" else "Partial year",
                          "marker": {"color": "white", "line": {"color": ACTUAL, "width": 2},
                                     "pattern": {"shape": "/", "fgcolor": ACTUAL, "bgcolor": "white", "size": 9,
                                                 "solidity": 0.25}},
-                         "text": [fmt_number(p.value, lang) + "*" for p in partial], "textposition": "outside",
-                         "cliponaxis": False, "hovertext": hover(partial), "hoverinfo": "text"})
+                         "text": [fmt_number(p.value, lang) + "*" for p in hatched], "textposition": "outside",
+                         "cliponaxis": False, "hovertext": hover(hatched), "hoverinfo": "text"})
     else:
         last = len(series) - 1
         data.append({"type": "scatter", "x": [p.year for p in series], "y": [p.value for p in series],
                      "mode": "lines+markers+text", "name": "Thực tế" if lang != "en" else "Actual",
                      "line": {"color": ACTUAL, "width": 3}, "cliponaxis": False,
-                     "marker": {"size": 11, "line": {"color": ACTUAL, "width": 2},
-                                "color": [("white" if (p.partial or getattr(p, "provisional", False)) else ACTUAL) for p in series]},
-                     "text": [value_text(p.value, unit, lang) + ("*" if p.partial else "") if k == last else ""
-                              for k, p in enumerate(series)],
+                     "marker": {"size": [17 if kind(p) else 11 for p in series], "line": {"color": ACTUAL, "width": 2},
+                                "symbol": [KIND_SYMBOLS[kind(p)][0] if kind(p) else "circle" for p in series],
+                                "color": [("white" if (p.partial or getattr(p, "provisional", False) or kind(p)) else ACTUAL)
+                                          for p in series]},
+                     "meta": {"value_status": [kind(p) or "official" for p in series]},
+                     "text": [with_kind(value_text(p.value, unit, lang) + ("*" if p.partial else ""), kind(p), lang)
+                              if k == last else "" for k, p in enumerate(series)],
                      # Centred on the point, unless it is the first year (the axis is close on its
                      # left) or the last year on the axis (its right edge is close).
                      "textposition": f"{latest_side} " + ("right" if len(series) <= 1 else "left" if (
@@ -309,9 +344,13 @@ def progress_spec(indicator, assessment, *, unit_name: str, caption: Caption, se
     elif any(p.partial for p in series):
         subtitle += "<br>* " + ("số liệu đến quý gần nhất, chưa đủ năm (điểm rỗng)" if lang != "en"
                                 else "figure to the latest quarter, not a whole year (open marker)")
+    subtitle += kinds_legend([kind(p) for p in series], indicator.rollup_kind == "flow", lang,
+                             judged_words(kind(series[-1]) if series else None, lang))
     name = indicator.name.get(lang) + (f" — {sector_name}" if sector_name else "")
     layout = _layout(f"{unit_name} — {name}", subtitle, caption, 560)
     layout["meta"]["screen_title"] = name
+    if kinds:
+        layout["meta"]["kinds"] = dict(kinds)   # period → kind, for what is drawn from the figure (a deck's table)
     layout["annotations"] = annotations + layout["annotations"]
     layout["xaxis"].update(xaxis)
     ytitle = indicator.unit_label(lang)
@@ -325,6 +364,24 @@ def progress_spec(indicator, assessment, *, unit_name: str, caption: Caption, se
         if top <= 10:
             layout["yaxis"]["dtick"] = 1
     return {"data": data, "layout": layout}
+
+
+def kinds_legend(kinds: list, bars: bool, lang: str, judged: str = "") -> str:
+    """The legend line of the kinds of figure a chart draws ("◇ ước tính · ◈ sơ bộ: chưa phải số chính
+    thức"), and that the status rests on one when its latest value is not official; "" when all are."""
+    present = [k for k in KIND_ORDER if k in kinds]
+    if not present:
+        return ""
+    if bars:
+        marks = {"estimate": "cột rỗng" if lang != "en" else "hollow bar",
+                 "preliminary": "cột gạch chéo ô" if lang != "en" else "cross-hatched bar"}
+        words = " · ".join(f"{KIND_SYMBOLS[k][1]} {kind_word(k, lang)} ({marks[k]})" for k in present)
+    else:
+        words = " · ".join(f"{KIND_SYMBOLS[k][1]} {kind_word(k, lang)}" for k in present)
+    words += ": chưa phải số chính thức" if lang != "en" else ": not yet official"
+    if judged:
+        words += f"; {judged}"
+    return "<br>" + words   # a line of its own, kept as one on a page (see _layout's meta)
 
 
 def _target_words(indicator, lang: str) -> str:
@@ -352,7 +409,8 @@ def _wrap(text: str, width: int, max_lines: int = 4) -> str:
 def compare_figure(series: list[dict], *, indicator_name: str, unit: str, caption: Caption) -> go.Figure:
     """One indicator across units: each unit's yearly values and its own target.
 
-    ``series``: dicts with unit_name, points [(year, value, partial)], target_value, target_year, status.
+    ``series``: dicts with unit_name, points [(year, value, partial[, kind])], target_value, target_year,
+    status; a kind ("estimate", "preliminary") draws the point as on the unit page (hollow diamonds).
     Targets are listed in the subtitle (two units with the same target would print two labels on
     one spot); each unit's target is a star of its colour. Partial years are open markers, as on
     the unit page.
@@ -363,19 +421,26 @@ def compare_figure(series: list[dict], *, indicator_name: str, unit: str, captio
     data = []
     targets = []
     any_partial = False
+    kinds_seen: list[str] = []
     for k, s in enumerate(series):
         colour = palette[k % len(palette)]
         pts = s["points"]
         xs = [p[0] for p in pts]
         ys = [p[1] for p in pts]
         flags = [bool(p[2]) if len(p) > 2 else False for p in pts]
+        soft = [p[3] if len(p) > 3 and p[3] in KIND_SYMBOLS else None for p in pts]
         any_partial = any_partial or any(flags)
+        kinds_seen += [k for k in soft if k]
         data.append({"type": "scatter", "x": xs, "y": ys, "mode": "lines+markers", "name": s["unit_name"],
                      "line": {"color": colour, "width": 3},
-                     "marker": {"size": 10, "color": ["white" if f else colour for f in flags],
+                     "marker": {"size": [14 if k else 10 for k in soft],
+                                "symbol": [KIND_SYMBOLS[k][0] if k else "circle" for k in soft],
+                                "color": ["white" if f or k else colour for f, k in zip(flags, soft)],
                                 "line": {"color": colour, "width": 2}},
+                     "meta": {"value_status": [k or "official" for k in soft]},
                      "hovertext": [f"{s['unit_name']} {x}: {value_text(y, unit, lang)}" + (partial_note if f else "")
-                                   for x, y, f in zip(xs, ys, flags)], "hoverinfo": "text"})
+                                   + (f" ({kind_word(k, lang)})" if k else "")
+                                   for x, y, f, k in zip(xs, ys, flags, soft)], "hoverinfo": "text"})
         if s.get("target_value") is not None:
             words = f"{value_text(s['target_value'], unit, lang)} ({s['target_year']})"
             targets.append(f"<span style='color:{colour}'>★</span> {s['unit_name']}: {words}")
@@ -388,6 +453,7 @@ def compare_figure(series: list[dict], *, indicator_name: str, unit: str, captio
         "So sánh giữa các địa phương cùng chỉ tiêu" if lang != "en" else "Across the units that share this target")
     if any_partial:
         subtitle += "<br>○ " + ("năm chưa đủ quý (điểm rỗng)" if lang != "en" else "partial year (open marker)")
+    subtitle += kinds_legend(kinds_seen, False, lang)
     # Taller with more units: on a phone the legend wraps to a line per unit above the plot.
     layout = _layout(indicator_name, subtitle, caption, 560 + 30 * len(series))
     layout["showlegend"] = True

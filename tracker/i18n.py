@@ -559,6 +559,13 @@ STRINGS: dict[str, tuple[str, str]] = {
                         "thấy, lãnh đạo chưa thấy.",
                         "Points marked “awaiting approval” are figures submitted but not yet approved; only the unit's "
                         "staff and approvers see them, leaders do not yet."),
+    # --- valuestatus ---
+    "letter.download": ("Tải công văn đôn đốc {period} ({n} đơn vị chưa nộp, .docx)",
+                        "Download the reminder letter for {period} ({n} units late, .docx)"),
+    "letter.help": ("Văn bản theo thể thức Nghị định 30/2020/NĐ-CP, để trình ký; cơ quan ban hành, ký hiệu, địa danh "
+                    "và người ký lấy từ các khóa letter_* trong settings.toml.",
+                    "A letter in the Decree 30/2020 layout, for signature; the issuing body, symbol, place and "
+                    "signer come from the letter_* keys of settings.toml."),
 }
 
 

@@ -34,6 +34,7 @@ from tracker.catalogue import Catalogue, lineage_text
 from tracker.downloads import table_csv
 from tracker.core import statuses
 from tracker.figures import progress_spec
+from tracker.value_kinds import of_series
 from tracker.i18n import fmt_date, fmt_number, t
 from tracker.periods import parse_period
 from tracker.progress import status_label
@@ -46,7 +47,8 @@ MANIFEST = "manifest.json"
 LANGS = ("vi", "en")
 ATTENTION_SHOWN = 60
 # Code whose output is drawn on the pages: a change to any of them draws every page again.
-_DRAWING_CODE = ("publish.py", "svg_chart.py", "figures.py", "summaries.py", "i18n.py", "progress.py", "catalogue.py")
+_DRAWING_CODE = ("publish.py", "svg_chart.py", "figures.py", "summaries.py", "i18n.py", "progress.py", "catalogue.py",
+                 "value_kinds.py")
 
 WORDS = {
     "site": ("NQ45 — Theo dõi thực hiện chỉ tiêu đến năm 2030", "NQ45 — Progress towards the 2030 targets"),
@@ -236,6 +238,8 @@ def _unit_state(cat: Catalogue, snap: Snapshot, unit: str) -> str:
     res = snap.results.get(unit, {"numeric": [], "milestones": []})
     state = tuple((_assessment_state(a), _indicator_state(cat.indicator(a.indicator_id)))
                   for a in res["numeric"] + res["milestones"])
+    # An estimate replaced by an official figure of the same value changes the page (its marks and words).
+    state += tuple(sorted(of_series(snap.kinds, a).items()) for a in res["numeric"])
     return hashlib.sha256(repr(state).encode("utf-8")).hexdigest()
 
 
@@ -274,7 +278,8 @@ def _unit_page(cat: Catalogue, snap: Snapshot, unit: str, lang: str, langs: tupl
                 inherited.add(ind.jurisdiction)
                 parts.append(f"<h3>{_e(t('unit.inherited', lang, name=cat.name(ind.jurisdiction, lang)))}</h3>")
             sector = target_label(cat, a.indicator_id, a.sector, lang).split(" — ", 1)[1] if a.sector else ""
-            spec = progress_spec(ind, a, unit_name=cat.territory_label(ind, unit, lang), caption=cap, sector_name=sector)
+            spec = progress_spec(ind, a, unit_name=cat.territory_label(ind, unit, lang), caption=cap, sector_name=sector,
+                                 kinds=of_series(snap.kinds, a))
             meta = spec["layout"]["meta"]
             parts.append(f'<section class="chart" id="{chart_anchor(a.indicator_id, a.sector)}">'
                          f'<h3>{_e(meta["title"])}</h3><p class="sub">{safe_html(meta["subtitle"])}</p>'
@@ -333,7 +338,7 @@ def _overview_page(cat: Catalogue, snap: Snapshot, units: list[str], lang: str, 
     shown = set(units)
     behind = tuple((u, cat.territory_label(cat.indicator(a.indicator_id), u, lang),
                     target_label(cat, a.indicator_id, a.sector, lang), _assessment_state(a),
-                    _indicator_state(cat.indicator(a.indicator_id)))
+                    _indicator_state(cat.indicator(a.indicator_id)), snap.kind(a.indicator_id, a.sector, a.latest_period))
                    for u, res in snap.results.items() if u in shown for a in res["numeric"]
                    if a.status in BEHIND and not is_direction(a))
     fingerprint = _fingerprint("overview", lang, langs, cap, snap.latest_period, counts, tasks, cards, behind)

@@ -72,6 +72,13 @@ class Settings:
     # Issue 21: uploads wait for an approver of the unit ("Duyệt số liệu") before anyone else sees them;
     # false: an upload is current the moment it is saved (the behaviour before). $TRACKER_APPROVAL overrides.
     approval: bool = True
+    # --- valuestatus: the reminder letter ("công văn đôn đốc", tracker/letter.py); empty: a dotted blank.
+    letter_authority: str = ""      # the body above the issuer ("UBND TỈNH LÂM ĐỒNG")
+    letter_issuer: str = ""         # the issuing body ("SỞ KHOA HỌC VÀ CÔNG NGHỆ")
+    letter_symbol: str = ""         # the letter's symbol after its number ("SKHCN-KHTC")
+    letter_place: str = ""          # the place before the date ("Lâm Đồng")
+    letter_signer_title: str = ""   # "GIÁM ĐỐC", "KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC"
+    letter_signer: str = ""         # the signer's name
 
     @property
     def reporting_calendar(self):
@@ -92,7 +99,8 @@ _URL_PREFIXES = ("postgresql://", "postgres://")
 _INT_KEYS = {"upload_max_mb": 1, "lock_days": 0, "idle_minutes": 0, "signin_backoff_after": 1,
              "signin_lock_after": 1, "signin_lock_minutes": 1, "due_day": 15, "remind_days": 0, "smtp_port": 1}
 _INT_MAX = {"due_day": 28, "smtp_port": 65535}
-_TEXT_KEYS = {"contact", "smtp_host", "smtp_user", "smtp_from", "base_url"}
+_TEXT_KEYS = {"contact", "smtp_host", "smtp_user", "smtp_from", "base_url",
+              "letter_authority", "letter_issuer", "letter_symbol", "letter_place", "letter_signer_title", "letter_signer"}
 _KNOWN = [f.name for f in fields(Settings)]
 _ENV = {"db_path": "TRACKER_DB", "users_file": "TRACKER_USERS"}
 _BOOL_KEYS = {"approval"}

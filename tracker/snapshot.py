@@ -22,6 +22,7 @@ from tracker.catalogue import Catalogue, Indicator
 from tracker.periods import parse_period
 from tracker.progress import assess_all
 from tracker.summaries import Snapshot, latest_period
+from tracker.value_kinds import not_official   # valuestatus
 
 # Above this share of the units touched, one full pass is cheaper than a partial one.
 PARTIAL_MAX_SHARE = 0.25
@@ -80,8 +81,10 @@ def build_snapshot(store, catalogue: Catalogue, today: dt.date, previous: Snapsh
     # Same order as a full pass: the catalogue's.
     results = {u: merged[u] for u in catalogue.jurisdictions if u in merged}
     reported = {u: p for u, p in previous.reported.items() if u not in units} | reported_part
+    kinds = {u: k for u, k in (previous.kinds or {}).items() if u not in units} | not_official(values)  # valuestatus
     return Snapshot(results=results, latest_period=latest_period(reported), demo=bool(demo),
-                    reported=reported, today=today, token=token, withdrawn=withdrawn, demo_units=frozenset(demo))
+                    reported=reported, today=today, token=token, withdrawn=withdrawn, demo_units=frozenset(demo),
+                    kinds=kinds)
 
 
 def _state_marks(store) -> frozenset[int]:
@@ -249,4 +252,5 @@ def _assess_all(catalogue: Catalogue, today: dt.date, data: tuple, token: str = 
         reported = {u: codes for u, codes in reported.items() if codes}
     results = assess_all(catalogue, observations, milestones, today)
     return Snapshot(results=results, latest_period=latest_period(reported), demo=bool(demo),
-                    reported=reported, today=today, token=token, withdrawn=withdrawn, demo_units=frozenset(demo))
+                    reported=reported, today=today, token=token, withdrawn=withdrawn, demo_units=frozenset(demo),
+                    kinds=not_official(observations))   # valuestatus: which figures are not official

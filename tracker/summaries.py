@@ -16,9 +16,11 @@ from tracker.catalogue import Catalogue
 from tracker.core.measures import MEASURES
 from tracker.core.statuses import (BEHIND, DIRECTION_GOODNESS, GOOD, GOODNESS, LOOKS, MILESTONE_ORDER, NUMERIC_ORDER,
                                    Status)
+from tracker.downloads import value_status_cell, value_status_header
 from tracker.figures import Caption
 from tracker.i18n import fmt_date, fmt_number, fmt_target, fmt_value, in_sentence
 from tracker.periods import parse_period
+from tracker.value_kinds import judged_words, with_kind
 
 
 @dataclass(frozen=True)
@@ -33,6 +35,15 @@ class Snapshot:
     token: str = ""          # the store's last_change() the data were read at
     withdrawn: frozenset = frozenset()  # ids of withdrawn submissions at that time
     demo_units: frozenset = frozenset()  # units whose current values include demo ones
+    # unit -> {(indicator, sector, period): "estimate" | "preliminary"}: the current figures that are not
+    # official (tracker.value_kinds.not_official), read with the values the statuses were computed from.
+    kinds: dict | None = None
+
+    def kind(self, indicator_id: str, sector: str, period: str | None) -> str | None:
+        """'estimate' / 'preliminary' for a current figure that is not official, else None."""
+        from tracker.value_kinds import lookup
+
+        return lookup(self.kinds, indicator_id, sector, period)
 
     @property
     def empty(self) -> bool:
@@ -140,19 +151,32 @@ def matrix_rows(cat: Catalogue, snapshot: Snapshot, lang: str, units: list[str] 
             continue
         for a in res["numeric"]:
             ind = cat.indicator(a.indicator_id)
+            kind = snapshot.kind(a.indicator_id, a.sector, a.latest_period)   # None: official (or no value)
             rows.append({
                 "unit": unit, "unit_name": unit_label(cat, unit, lang), "indicator_id": a.indicator_id,
                 "territory": cat.territory_label(ind, unit, lang),
                 "sector": a.sector, "target_name": target_label(cat, a.indicator_id, a.sector, lang),
                 "row_key": ind.slug + (f"/{a.sector}" if a.sector else ""),
                 "status": a.status, "status_label": status_label(a.status, lang),
-                "value_text": fmt_value(a.latest_value, ind.unit, lang) + (f" ({a.latest_year})" if a.latest_year else ""),
-                "target_text": fmt_target(ind, lang), "explain": a.explain(lang),
+                # "1.234 người (ước tính) (2026)": a figure that is not official says so, for leaders too.
+                "value_text": with_kind(fmt_value(a.latest_value, ind.unit, lang), kind, lang)
+                + (f" ({a.latest_year})" if a.latest_year else ""),
+                "target_text": fmt_target(ind, lang), "explain": with_judged(a.explain(lang), kind, lang),
+                "value_status": kind or ("official" if a.latest_value is not None else None),
                 # The same as numbers, for tables that are downloaded and computed with.
                 "latest_value": a.latest_value, "latest_period": a.latest_period, "measure": measure_label(ind.unit, lang),
                 "target_value": a.target_value, "target_year": a.target_year,
             })
     return rows
+
+
+def with_judged(text: str, kind: str | None, lang: str) -> str:
+    """A status's reason, with "đánh giá theo số ước tính" when the latest figure is not official
+    (tracker.progress's explanation does not know the kinds: they are read from the store beside it)."""
+    said = judged_words(kind, lang)
+    if not said:
+        return text
+    return f"{text.rstrip('. ')} ({said})." if text.endswith(".") else f"{text} ({said})"
 
 
 def measure_label(unit: str, lang: str) -> str:
@@ -252,6 +276,7 @@ def status_table(rows: list[dict], lang: str) -> list[dict]:
         ("Latest value" if en else "Số liệu mới nhất"): r.get("latest_value"),
         ("Unit of measure" if en else "Đơn vị tính"): r.get("measure", ""),
         ("Period" if en else "Kỳ số liệu"): period_label(r.get("latest_period"), lang),
+        value_status_header(lang): value_status_cell(r.get("value_status"), lang, r.get("latest_value") is not None),
         ("Goal" if en else "Mục tiêu"): r["target_text"],
         ("Goal value" if en else "Giá trị mục tiêu"): r.get("target_value"),
         ("Goal year" if en else "Năm mục tiêu"): r.get("target_year"),
@@ -289,7 +314,9 @@ def compare_series(cat: Catalogue, snapshot: Snapshot, indicator_ids: list[str],
             out.append({
                 "unit": ind.jurisdiction,
                 "unit_name": unit_label(cat, ind.jurisdiction, lang) + (f" — {a.sector}" if a.sector else ""),
-                "points": [(p.year, p.value, p.partial) for p in a.series],
+                # (year, value, partial, kind): kind "estimate" / "preliminary" where the figure is not official
+                "points": [(p.year, p.value, p.partial, snapshot.kind(ind_id, a.sector, p.period or str(p.year)))
+                           for p in a.series],
                 "target_value": getattr(target, "value", None), "target_year": target.year,
                 "status": a.status, "explain": a.explain(lang),
             })
@@ -502,6 +529,7 @@ def attention_rows(cat: Catalogue, snapshot: Snapshot, lang: str, units: list[st
     for unit, a in found[:limit]:
         ind = cat.indicator(a.indicator_id)
         period = parse_period(a.latest_period).label(lang) if a.latest_period else "—"
+        kind = snapshot.kind(a.indicator_id, a.sector, a.latest_period)
         rows.append({
             # the area the target covers ("Khánh Hòa — địa bàn tỉnh Khánh Hòa trước 01/7/2025"), as every title says it
             "unit": unit, "unit_name": cat.territory_label(ind, unit, lang) if cat.covers_old_territory(ind, unit)
@@ -509,8 +537,9 @@ def attention_rows(cat: Catalogue, snapshot: Snapshot, lang: str, units: list[st
             "target_name": target_label(cat, a.indicator_id, a.sector, lang), "status": a.status,
             "status_label": status_label(a.status, lang), "icon": STATUS_ICONS[a.status],
             "target_text": fmt_target(ind, lang),
-            "latest_text": f"{fmt_value(a.latest_value, ind.unit, lang)} ({period})",
-            "gap_text": gap_text(a, lang), "rate_text": rate_text(a, lang), "reason": _reason(a, lang),
+            "latest_text": f"{with_kind(fmt_value(a.latest_value, ind.unit, lang), kind, lang)} ({period})",
+            "gap_text": gap_text(a, lang), "rate_text": rate_text(a, lang), "reason": with_judged(_reason(a, lang), kind, lang),
+            "value_status": kind or "official",
             "link": unit_link(unit, lang, chart_anchor(a.indicator_id, a.sector)),
         })
     return rows
@@ -607,6 +636,7 @@ def matrix_table(cat: Catalogue, snapshot: Snapshot, lang: str, units: list[str]
                     and a.latest_value is not None and a.target_value):
                 value = f"{fmt_number(100 * a.latest_value / a.target_value, lang, 0)} % " + \
                     ("mục tiêu" if lang != "en" else "of target")
+            value = with_kind(value, snapshot.kind(a.indicator_id, a.sector, a.latest_period), lang)
             cells.setdefault(key, {})[unit] = {
                 "status": a.status, "label": status_label(a.status, lang), "icon": STATUS_ICONS.get(a.status, ""),
                 "value": value, "link": unit_link(unit, lang, chart_anchor(a.indicator_id, a.sector)),

@@ -3,7 +3,8 @@
 Kaleido (Plotly's own SVG/PNG writer) starts a headless browser and took 3,4 s a chart on this
 2-core machine under load (bench/publish.py prints the figure): the site's ~73 000 charts at 1 401
 units would take days. This module draws the subset of a figure spec that tracker.figures.progress_spec
-produces — bars, lines, markers (circles, stars), dotted/dashed lines, text labels, annotations on
+produces — bars (hatched ones too), lines, markers (circles, stars, the hollow diamonds of figures that
+are not official), dotted/dashed lines, text labels, annotations on
 the data axes and the demo watermark — from the same {"data", "layout"} dict, so the titles, the
 target labels and the projection are the dashboard's own words.
 
@@ -85,6 +86,10 @@ def _finite(values) -> list[float]:
     return out
 
 
+# Plotly's bar pattern shapes the static site draws, by the name their <pattern> id carries.
+_HATCH = {"/": "slash", "x": "cross"}
+
+
 def _dash(line: dict) -> str:
     return {"dot": ' stroke-dasharray="2 4"', "dash": ' stroke-dasharray="7 5"'}.get(line.get("dash"), "")
 
@@ -159,6 +164,19 @@ def render_svg(spec: dict, lang: str, label: str = "") -> str:
         marker = tr.get("marker", {})
         fill = marker.get("color", "#1f4e79")
         edge = (marker.get("line") or {}).get("color")
+        kind = (tr.get("meta") or {}).get("value_status") if isinstance(tr.get("meta"), dict) else None
+        pattern = marker.get("pattern") or {}
+        if pattern.get("shape") in _HATCH:
+            # A hatched bar (a partial year "/", a preliminary figure "x"): the pattern's id names its
+            # shape and colour, so the same definition repeated by several charts of one page is one.
+            ink = pattern.get("fgcolor", edge or "#1f4e79")
+            pid = f"nq-hatch-{_HATCH[pattern['shape']]}-{ink.lstrip('#')}"
+            lines = "".join(f'<path d="{d}" stroke="{html.escape(ink, quote=True)}" stroke-width="1.5"/>'
+                            for d in (("M0,8 L8,0",) if pattern["shape"] == "/" else ("M0,8 L8,0", "M0,0 L8,8")))
+            parts.append(f'<defs><pattern id="{html.escape(pid, quote=True)}" width="8" height="8" '
+                         f'patternUnits="userSpaceOnUse"><rect width="8" height="8" fill="#fff"/>{lines}</pattern></defs>')
+            fill = f"url(#{pid})"
+        tag = f' data-kind="{html.escape(kind, quote=True)}"' if kind else ""
         base = py(max(lo, 0.0))
         for x, y, text in zip(tr.get("x", []), tr.get("y", []), tr.get("text") or [""] * len(tr.get("x", []))):
             if not _finite([x, y]) or len(_finite([x, y])) < 2:
@@ -166,7 +184,7 @@ def render_svg(spec: dict, lang: str, label: str = "") -> str:
             top = py(y)
             stroke = f' stroke="{edge}" stroke-width="2"' if edge else ""
             parts.append(f'<rect x="{px(x) - bar_w / 2:.1f}" y="{min(top, base):.1f}" width="{bar_w:.1f}" '
-                         f'height="{abs(base - top):.1f}" fill="{fill}"{stroke}/>')
+                         f'height="{abs(base - top):.1f}" fill="{fill}"{stroke}{tag}/>')
             if text:
                 parts.append(_text(px(x), min(top, base), plain_lines(text), anchor="middle", size=11, colour="#1f2933"))
     for tr in data:
@@ -186,14 +204,27 @@ def render_svg(spec: dict, lang: str, label: str = "") -> str:
         if "markers" in mode:
             sizes = marker.get("size", 8)
             fills = marker.get("color", colour)
+            symbols = marker.get("symbol", "circle")
+            kinds = (tr.get("meta") or {}).get("value_status") if isinstance(tr.get("meta"), dict) else None
             edge = (marker.get("line") or {}).get("color", colour)
             for k, (x, y) in enumerate(points):
                 size = sizes[k] if isinstance(sizes, list) else sizes
                 fill = fills[k] if isinstance(fills, list) else fills
+                symbol = symbols[k] if isinstance(symbols, list) else symbols
                 if not size:
                     continue
-                if marker.get("symbol") == "star":
+                if symbol == "star":
                     parts.append(f'<polygon points="{_star(x, y, size / 2 + 1)}" fill="{fill}"/>')
+                elif str(symbol).startswith("diamond"):
+                    # Figures that are not official (tracker.value_kinds.SYMBOLS): hollow, a cross for preliminary.
+                    kind = kinds[k] if isinstance(kinds, list) and k < len(kinds) else None
+                    tag = f' data-kind="{html.escape(kind, quote=True)}"' if kind else ""
+                    r = size / 2 * 0.8
+                    parts.append(f'<polygon points="{x:.1f},{y - r:.1f} {x + r:.1f},{y:.1f} {x:.1f},{y + r:.1f} '
+                                 f'{x - r:.1f},{y:.1f}" fill="#fff" stroke="{edge}" stroke-width="2"{tag}/>')
+                    if str(symbol).endswith("-cross"):
+                        parts.append(f'<path d="M{x:.1f},{y - r:.1f} V{y + r:.1f} M{x - r:.1f},{y:.1f} H{x + r:.1f}" '
+                                     f'stroke="{edge}" stroke-width="1.5"/>')
                 else:
                     parts.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{size / 2 * 0.8:.1f}" fill="{fill}" '
                                  f'stroke="{edge}" stroke-width="2"/>')

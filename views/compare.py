@@ -6,6 +6,7 @@ from tracker import ui
 from tracker.figures import compare_figure
 from tracker.i18n import t
 from tracker.progress import status_label
+from tracker.downloads import value_status_cell, value_status_header
 from tracker.summaries import NUMERIC_ORDER, caption, compare_series, measure_label, shared_targets
 
 lang = ui.lang()
@@ -39,6 +40,8 @@ table = [{("Unit" if lang == "en" else "Địa phương"): s["unit_name"],
           ("Latest value" if lang == "en" else "Số liệu mới nhất"): s["points"][-1][1] if s["points"] else None,
           ("Unit of measure" if lang == "en" else "Đơn vị tính"): measure_label(ind.unit, lang),
           ("Year" if lang == "en" else "Năm"): s["points"][-1][0] if s["points"] else None,
+          # valuestatus: ước tính / sơ bộ / chính thức of the latest value
+          value_status_header(lang): value_status_cell(s["points"][-1][3], lang) if s["points"] else "",
           ("Why" if lang == "en" else "Căn cứ"): s["explain"]}
          for s in sorted(series, key=lambda s: NUMERIC_ORDER.index(s["status"]) if s["status"] in NUMERIC_ORDER else 99)]
 ui.table(table, lang)

@@ -6,6 +6,7 @@ from tracker import ui
 from tracker.access import can_download_original, can_see_names, can_withdraw
 from tracker.catalogue import UNITS
 from tracker.changes import withdrawal_effect, withdrawal_statement
+from tracker.downloads import value_status_cell, value_status_header
 from tracker.i18n import fmt_date, t
 from tracker.periods import parse_period, today
 from tracker.settings import load_settings
@@ -137,6 +138,7 @@ else:
         t("hist.col.sector", lang): sectors.get(r["sector"], r["sector"] or ""),
         t("hist.col.value", lang): r["value"],
         t("hist.col.measure", lang): measure,
+        value_status_header(lang): value_status_cell(r.get("value_status"), lang),   # ước tính / sơ bộ / chính thức
         t("hist.col.note", lang): r.get("note") or "",
         "#": r["submission_id"],
         t("hist.col.by", lang): r["uploaded_by"],

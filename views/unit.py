@@ -10,6 +10,7 @@ from tracker.catalogue import lineage_text
 from tracker.figures import add_pending_points, milestone_timeline, progress_figure
 from tracker.i18n import t
 from tracker.picture import has_chart, not_charted
+from tracker.value_kinds import of_series
 from tracker.summaries import (caption, chart_anchor, chart_filename, headline, is_direction, milestone_rows,
                                milestone_table, target_label, unit_label, whole_unit_figures)
 
@@ -73,7 +74,8 @@ def target_chart(a):
     ind = cat.indicator(a.indicator_id)
     sector_name = target_label(cat, a.indicator_id, a.sector, lang).split(" — ", 1)[1] if a.sector else ""
     # "Bắc Ninh — địa bàn tỉnh Bắc Giang cũ": the still's title says whose territory the target covers.
-    fig = progress_figure(ind, a, unit_name=cat.territory_label(ind, unit, lang), caption=cap, sector_name=sector_name)
+    fig = progress_figure(ind, a, unit_name=cat.territory_label(ind, unit, lang), caption=cap, sector_name=sector_name,
+                          kinds=of_series(snap.kinds, a))   # estimates drawn hollow, with their word
     if pending is not None and not pending.empty:
         fig = add_pending_points(fig, pending[(pending["indicator_id"] == a.indicator_id)
                                               & (pending["sector"] == (a.sector or ""))], ind, lang)

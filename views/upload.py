@@ -64,7 +64,16 @@ agency = own_agency if own_agency is not None else (st.selectbox(
 if agency is not None:
     st.caption(t("up.agency_form", lang, agency=cat.agency(unit, agency).name.get(lang)))
 # --- end agencies ---
-st.caption(completeness(cat, store, window).summary(lang))
+done = completeness(cat, store, window)
+st.caption(done.summary(lang))
+if user is not None and user.role == "admin" and (window.period.is_quarter or window.period.is_year):
+    # valuestatus: the reminder letter ("công văn đôn đốc") listing the units still missing, for signature
+    from tracker.letter import DOCX_MIME, letter_content, letter_filename, reminder_letter
+
+    letter = letter_content(cat, store, cal, now, done=done)
+    st.download_button(t("letter.download", lang, period=window.period.label(lang), n=len(letter.late)),
+                       lambda: reminder_letter(letter, settings), file_name=letter_filename(letter), mime=DOCX_MIME,
+                       help=t("letter.help", lang), key="letter_download", icon=":material/description:")
 state, closes = period_lock_state(period, now, settings.lock_days, cal)
 decision = can_upload(user_for_view, unit, period, now, settings.lock_days, cal, agency=agency)
 if state == "open":
