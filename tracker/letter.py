@@ -86,7 +86,7 @@ def late_units(cat: Catalogue, done: Completeness, today: dt.date) -> list[LateU
             missing = f"Chưa nộp báo cáo số liệu {label} ({n} chỉ tiêu)"
             out.append(LateUnit(r.unit, name, missing, deadline))
     for r in done.units:
-        lacking = [a for a, ok in r.agencies.items() if not ok]
+        lacking = [a.name_vi for a in r.agencies if not a.submitted]
         if r.submitted_on is not None and lacking:
             name = cat.name(r.unit, "vi") if r.unit in cat.jurisdictions else r.unit
             out.append(LateUnit(r.unit, name, f"Đã nộp, còn thiếu số liệu của: {', '.join(lacking)}", deadline))
