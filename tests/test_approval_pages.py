@@ -131,3 +131,20 @@ def test_the_page_in_english(approving):
     body = texts(page)
     assert "Approve figures" in body and "Stored (approved) against this submission" in body
     assert [b.label for b in page.button if (b.key or "").startswith("ap_")] == ["Approve", "Return"]
+
+
+def test_the_history_shows_pending_and_returned_figures_only_to_the_units_staff(approving):
+    # Leaders and the public read approved figures only, on the history page too; the clerk sees the
+    # pending value marked "chờ duyệt".
+    _, indicator_id = _upload(4321)
+
+    def values_of(user) -> list[tuple]:
+        at = open_page("views/history.py", user)
+        at.selectbox(key="hist_ind").set_value(indicator_id)
+        rerun(at)
+        [table] = [d.value for d in at.dataframe if "Giá trị" in d.value.columns]
+        return list(zip(table["Giá trị"], table["Trạng thái"]))
+
+    assert "4.321" not in [v for v, _ in values_of(None)]
+    assert ("4.321", "chờ duyệt") in values_of(KH_UPLOADER)
+    assert "4.321" not in [v for v, _ in values_of(User("canbo.bn", "uploader", ("bac-ninh",), ""))]

@@ -105,6 +105,17 @@ def may_decide(user: User | None, submission: Submission, *, admins: int | Colle
     return Decision(True, "ok")
 
 
+def sees_pending(user: User | None, unit: str | None) -> bool:
+    """Whether ``user`` sees figures not (yet) approved of ``unit`` — pending ones, marked "chờ duyệt", and
+    returned ones in the history: an admin any unit, the unit's uploaders and approvers theirs; leaders,
+    viewers and the public never (they see approved figures only)."""
+    if user is None:
+        return False
+    if user.role == "admin":
+        return True
+    return user.role in ("uploader", "approver") and unit is not None and unit in user.units
+
+
 def pending_for(user: User | None, store) -> list[Submission]:
     """The submissions awaiting approval that ``user`` sees: an admin all of them, an approver or an
     uploader those of their units, anyone else none. Oldest first."""

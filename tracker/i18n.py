@@ -555,6 +555,8 @@ STRINGS: dict[str, tuple[str, str]] = {
     "up.my_submissions": ("Các lần nộp của bạn", "Your submissions"),
     "up.col.state": ("Trạng thái", "State"),
     "pending.legend": ("chờ duyệt", "awaiting approval"),
+    "hist.approval.submitted": ("chờ duyệt", "awaiting approval"),
+    "hist.approval.returned": ("bị trả lại", "returned"),
     "pending.caption": ("Điểm «chờ duyệt» là số liệu đã nộp nhưng chưa được duyệt; chỉ cán bộ và người duyệt của đơn vị "
                         "thấy, lãnh đạo chưa thấy.",
                         "Points marked “awaiting approval” are figures submitted but not yet approved; only the unit's "

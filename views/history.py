@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from tracker import ui
+from tracker import approval, ui
 from tracker.access import can_download_original, can_see_names, can_withdraw
 from tracker.catalogue import UNITS
 from tracker.changes import withdrawal_effect, withdrawal_statement
@@ -37,10 +37,12 @@ def period_label(code) -> str:
         return t("hist.several", lang) if code in (None, "*") else str(code)
 
 
-units = [u for u in cat.jurisdictions if cat.indicators_for(u)]
+units = ui.visible_units([u for u in cat.jurisdictions if cat.indicators_for(u)])
 unit = st.selectbox(t("hist.unit", lang), [None] + units, format_func=lambda u: t("hist.all", lang) if u is None else cat.name(u, lang),
                     key="hist_unit")
 subs = store.submissions(unit=unit)
+if unit is None and len(units) < len([u for u in cat.jurisdictions if cat.indicators_for(u)]):
+    subs = [s for s in subs if s.unit in units]   # a viewer tied to units on an internal installation
 if not subs:
     st.info(t("hist.empty", lang))
     st.stop()
@@ -52,6 +54,8 @@ table = [{
     t("hist.col.by", lang): s.uploaded_by, t("hist.col.at", lang): s.uploaded_at,
     t("hist.col.file", lang): s.file_name, t("hist.col.values", lang): s.observation_count,
     t("hist.col.tasks", lang): s.milestone_count, t("hist.col.status", lang): status_words.get(s.status, s.status)
+    + (" · " + t(f"hist.approval.{s.approval}", lang) + (f": {s.decision_reason}" if names and s.decision_reason else "")
+       if (s.approval or "approved") != "approved" else "")
     + (" · " + t("app.demo_tag", lang) if s.is_demo else ""),
     t("hist.col.withdrawn_by", lang): s.withdrawn_by or "", t("hist.col.withdrawn_at", lang): s.withdrawn_at,
     t("hist.col.reason", lang): s.withdraw_reason or "",
@@ -125,6 +129,10 @@ ind_id = c1.selectbox(t("hist.indicator", lang), ids,
                       format_func=lambda i: f"{cat.indicator(i).name.get(lang)} ({unit_name(cat.indicator(i).jurisdiction)})",
                       key="hist_ind")
 rows = store.value_history(ind_id, unit)
+if not rows.empty:
+    # Only approved figures for leaders and the public; pending and returned ones for whom may see them.
+    rows = rows[rows["unit"].isin(units) & ((rows["approval"].fillna("approved") == "approved")
+                                            | rows["unit"].map(lambda u: approval.sees_pending(user, u)))]
 if rows.empty:
     st.info(t("hist.no_values", lang))
 else:
@@ -144,7 +152,9 @@ else:
         t("hist.col.by", lang): r["uploaded_by"],
         t("hist.col.at", lang): r["recorded_at"].to_pydatetime() if hasattr(r["recorded_at"], "to_pydatetime") else r["recorded_at"],
         t("hist.col.file", lang): r["file_name"],
-        t("hist.col.status", lang): t("hist.withdrawn", lang) if r["withdrawn"] else t("hist.accepted", lang),
+        t("hist.col.status", lang): (t("hist.withdrawn", lang) if r["withdrawn"] else t("hist.accepted", lang)
+                                     if (r.get("approval") or "approved") == "approved"
+                                     else t(f"hist.approval.{r['approval']}", lang)),
     } for r in records]
     if not names:
         view = [{k: v for k, v in row.items() if k not in PRIVATE} for row in view]

@@ -4,7 +4,7 @@ import html
 
 import streamlit as st
 
-from tracker import ui
+from tracker import approval, ui
 from tracker.brief import picture_figure
 from tracker.catalogue import lineage_text
 from tracker.figures import add_pending_points, milestone_timeline, progress_figure
@@ -65,8 +65,7 @@ directions = [a for a in res["numeric"] if is_direction(a) and has_chart(a)]
 
 # Issue 21: the unit's uploaders and approvers (and admins) also see figures awaiting approval, drawn apart.
 viewer = ui.current_user()
-sees_pending = viewer is not None and (viewer.role == "admin" or (viewer.role in ("uploader", "approver")
-                                                                    and unit in viewer.units))
+sees_pending = approval.sees_pending(viewer, unit)
 pending = ui.store().pending_observations([unit]) if sees_pending else None
 
 

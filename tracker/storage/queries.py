@@ -545,7 +545,8 @@ class Store(AccountQueries):
         return frame
 
     def value_history(self, indicator_id: str, unit: str | None = None, period: str | None = None) -> pd.DataFrame:
-        """Every revision of one indicator's values, withdrawn ones included and flagged."""
+        """Every revision of one indicator's values, withdrawn ones included and flagged, each with its
+        submission's approval state (the caller shows pending and returned ones only to whom may see them)."""
         where, params = ["o.indicator_id = ?"], [indicator_id]
         if unit is not None:
             where.append("o.unit = ?")
@@ -555,7 +556,7 @@ class Store(AccountQueries):
             params.append(parse_period(period).code)
         sql = f"""
             SELECT o.period, o.unit, o.sector, o.value, o.value_status, o.note, o.submission_id, s.file_name, s.uploaded_by, o.recorded_at,
-                   w.submission_id IS NOT NULL AS withdrawn
+                   w.submission_id IS NOT NULL AS withdrawn, s.approval
             FROM observations o JOIN submissions s ON s.id = o.submission_id
                  LEFT JOIN withdrawals w ON w.submission_id = o.submission_id
             WHERE {" AND ".join(where)}

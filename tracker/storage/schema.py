@@ -220,7 +220,7 @@ ROW_ORIGIN = ("submission_id", "recorded_at", "uploaded_by", "is_demo")
 OBSERVATION_COLUMNS = [c for c in OBSERVATION_FIELDS if c != "period_key"] + list(ROW_ORIGIN)
 MILESTONE_COLUMNS = [c for c in MILESTONE_FIELDS if c != "period_key"] + list(ROW_ORIGIN)
 HISTORY_COLUMNS = ["period", "unit", "sector", "value", "value_status", "note", "submission_id", "file_name",
-                   "uploaded_by", "recorded_at", "withdrawn"]
+                   "uploaded_by", "recorded_at", "withdrawn", "approval"]
 # pandas types of the frames read back (DuckDB's reads carry them already; PostgreSQL's rows get them).
 FRAME_TYPES = {"value": "float64", "submission_id": "int64", "is_demo": "bool", "withdrawn": "bool",
                "recorded_at": "datetime64[us]"}
