@@ -10,7 +10,9 @@ import contextlib
 import datetime as dt
 import functools
 import gc
+import io
 import os
+import pickle
 import re
 import threading
 from pathlib import Path
@@ -766,24 +768,16 @@ def _cache_file(digest: str) -> Path:
 _CACHE_MAX_BYTES = 512_000_000
 
 
-class _YamlValuesUnpickler:
-    """pickle.Unpickler that builds only what yaml's safe loader makes: the builtins pickle writes
-    without naming a class, and the datetime classes of YAML timestamps."""
+class _YamlValuesUnpickler(pickle.Unpickler):
+    """Builds only what yaml's safe loader makes: the builtins pickle writes without naming a class, and
+    the datetime classes of YAML timestamps. Any other class refuses the whole file."""
 
     ALLOWED = {("datetime", "date"), ("datetime", "datetime"), ("datetime", "timezone"), ("datetime", "timedelta")}
 
-    @classmethod
-    def loads(cls, data: bytes):
-        import io
-        import pickle
-
-        class Restricted(pickle.Unpickler):
-            def find_class(self, module, name):
-                if (module, name) not in cls.ALLOWED:
-                    raise pickle.UnpicklingError(f"{module}.{name} is not a YAML value")
-                return super().find_class(module, name)
-
-        return Restricted(io.BytesIO(data)).load()
+    def find_class(self, module, name):
+        if (module, name) not in self.ALLOWED:
+            raise pickle.UnpicklingError(f"{module}.{name} is not a YAML value")
+        return super().find_class(module, name)
 
 
 def _read_cached(file: Path, digest: str) -> tuple[bool, object]:
@@ -801,7 +795,7 @@ def _read_cached(file: Path, digest: str) -> tuple[bool, object]:
               flush=True)
         return False, None
     try:
-        stored = _YamlValuesUnpickler.loads(data)
+        stored = _YamlValuesUnpickler(io.BytesIO(data)).load()
     except Exception:   # truncated, damaged, planted, from another format: read the YAML instead
         return False, None
     if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == digest):
@@ -810,7 +804,6 @@ def _read_cached(file: Path, digest: str) -> tuple[bool, object]:
 
 
 def _write_cached(file: Path, digest: str, values: object) -> None:
-    import pickle
     import tempfile
 
     try:
