@@ -233,3 +233,91 @@ def test_the_closure_follows_imports_at_the_top_inside_functions_and_relative(tm
         (pkg / name).write_text(text, encoding="utf-8")
     got = {p.relative_to(pkg).as_posix() for p in import_closure("pkg.a", tmp_path)}
     assert got == {"__init__.py", "a.py", "b.py", "c.py", "sub/__init__.py", "sub/d.py", "e.py"}
+
+
+# --- one kept copy per file: a programme saved reads only its own YAML (issue 24 goal 3) ------------
+
+def programme(unit: str, name: str) -> str:
+    return (f"jurisdictions:\n- id: {unit}\n  name: {{vi: \"{name}\", en: \"{unit}\"}}\n  level: province\n"
+            "documents: []\nindicators: []\n")
+
+
+def test_a_changed_programme_reads_only_its_own_yaml(files, tmp_path):
+    main, cache, parsed = files
+    first, second = tmp_path / "a-mot.yaml", tmp_path / "b-hai.yaml"
+    first.write_text(programme("thu-mot", "Tỉnh Thử Một"), encoding="utf-8")
+    second.write_text(programme("thu-hai", "Tỉnh Thử Hai"), encoding="utf-8")
+    before = parse_once([main, first, second])
+    assert sorted(p[0].name for p in parsed) == ["a-mot.yaml", "b-hai.yaml", "indicators.yaml"]
+    assert len(list(cache.glob("catalogue-*.pickle"))) == 3
+    second.write_text(programme("thu-hai", "Tỉnh Thử Hai (sửa)"), encoding="utf-8")
+    parsed.clear()
+    after = parse_once([main, first, second])
+    assert [p[0].name for p in parsed] == ["b-hai.yaml"]            # neither indicators.yaml nor a-mot.yaml
+    assert after.name("thu-hai") == "Tỉnh Thử Hai (sửa)" and before.name("thu-hai") == "Tỉnh Thử Hai"
+    assert ids(after) == ids(before) and after.name("thu-mot") == "Tỉnh Thử Một"
+    assert len(list(cache.glob("catalogue-*.pickle"))) == 3          # the old copy of b-hai.yaml is gone
+    parsed.clear()
+    parse_once([main, first])                                          # a programme removed: nothing read
+    assert parsed == [] and len(list(cache.glob("catalogue-*.pickle"))) == 2
+
+
+def test_the_kept_copy_is_validated_on_every_load(files, monkeypatch):
+    """The copy holds the YAML's values, not validated models: a load from it is checked like a load
+    from the YAML, so a rule that changed (or a model) applies without a stale copy being trusted."""
+    main, _, parsed = files
+    parse_once([main])
+    validated = []
+    original = cat_module.CatalogueFile.model_validate
+    monkeypatch.setattr(cat_module.CatalogueFile, "model_validate",
+                        staticmethod(lambda data: validated.append(1) or original(data)))
+    assert parse_once([main]).indicators
+    assert len(parsed) == 1 and validated == [1]
+
+
+def test_a_damaged_programme_is_left_out_from_its_kept_copy_too(files, tmp_path):
+    main, cache, parsed = files
+    good, bad = tmp_path / "a-tot.yaml", tmp_path / "b-hong.yaml"
+    good.write_text(programme("thu-mot", "Tỉnh Thử Một"), encoding="utf-8")
+    bad.write_text(programme("thu-mot", "Lặp lại"), encoding="utf-8")   # a unit id given twice
+    for _ in range(2):
+        catalogue = parse_once([main, good, bad])
+        assert catalogue.name("thu-mot") == "Tỉnh Thử Một"
+        assert [Path(p).name for p, _ in catalogue.skipped_programmes] == ["b-hong.yaml"]
+        assert "duplicate id" in catalogue.skipped_programmes[0][1][0]
+    assert len(parsed) == 3                                            # the second load read no YAML
+    assert parse_once([main, good]).skipped_programmes == []
+
+
+class _Planted:
+    def __init__(self, marker):
+        self.marker = str(marker)
+
+    def __reduce__(self):
+        return (open, (self.marker, "w"))
+
+
+def test_an_owner_only_copy_holding_anything_but_yaml_values_is_not_built(files, tmp_path):
+    """Even a file that passes the owner check, with the right digest, is unpickled only as far as YAML
+    values go: a class (here one whose loading would write a file) makes it ignored."""
+    main, cache, parsed = files
+    marker = tmp_path / "planted-code-ran"
+    digest = content_hash([main])
+    cache.mkdir(mode=0o700)
+    copy = cache / f"catalogue-{digest[:32]}.pickle"
+    copy.write_bytes(pickle.dumps((digest, {"jurisdictions": [_Planted(marker)]})))
+    copy.chmod(0o600)
+    assert parse_once([main]).indicators
+    assert not marker.exists() and len(parsed) == 1
+
+
+def test_the_key_changes_when_a_file_is_put_back_with_its_old_time(tmp_path, monkeypatch):
+    import os
+
+    main = tmp_path / "indicators.yaml"
+    shutil.copy(DEFAULT_PATH, main)
+    before = cat_module.catalogue_key(main)
+    stamp = main.stat().st_mtime_ns
+    main.write_text(main.read_text(encoding="utf-8") + "\n# restored from another backup\n", encoding="utf-8")
+    os.utime(main, ns=(stamp, stamp))
+    assert cat_module.catalogue_key(main) != before

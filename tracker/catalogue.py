@@ -10,7 +10,9 @@ import contextlib
 import datetime as dt
 import functools
 import gc
+import io
 import os
+import pickle
 import re
 import threading
 from pathlib import Path
@@ -691,37 +693,31 @@ def _area_changed(jurs: dict[str, Jurisdiction], doc: Document, merged_into: dic
 
 
 def read_catalogue(path: Path | str = DEFAULT_PATH) -> Catalogue:
+    """The catalogue of one file, read from its YAML (nothing kept on disk: parse_once does that)."""
     path = Path(path)
-    try:
-        # libyaml's loader when PyYAML has it: large (benchmark) catalogues load in seconds, not minutes
-        raw = yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
-    except FileNotFoundError:
-        raise CatalogueError(path, ["file not found"]) from None
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
-        raise CatalogueError(path, [f"{where}not valid YAML ({getattr(exc, 'problem', exc)})"]) from None
-    return parse_catalogue(raw, path)
+    return parse_catalogue(_read_yaml(path), path)
 
 
-def _parse_files(paths: list[Path]) -> Catalogue:
-    main, *extra = paths
-    return read_catalogue(main) if not extra else read_with_programmes(main, extra)
+# --- The parsed YAML kept on disk, one copy per catalogue file --------------------------------------
+# Reading YAML is most of a fresh server's start: libyaml scans fast, but PyYAML builds every node and
+# value in Python (about 10 s for the benchmark's 29 MB file on this machine, against 0,3 s to unpickle
+# what it produced). Validation and the cross-checks (1–2 s for 36 000 targets) run on every load, from
+# the YAML or from the kept copy alike: nothing validated before is trusted, and a changed model takes
+# effect without a stale copy to invalidate. The copy is kept per file, so a programme saved on the page
+# reads only its own YAML, not indicators.yaml or a national catalogue beside it.
+#
+# Each kept file is named by the hash of the file's name and bytes and of the modules that shape the
+# result (model_sources; the YAML reader lives in this module), and holds that hash again: a file that
+# does not match, or does not load, is ignored and the YAML read as before. What it holds is only what
+# PyYAML's safe loader makes (dicts, lists, strings, numbers, dates), and the unpickler refuses any other
+# class, so even a planted file could not run code; it is also read only when owner-only
+# (tracker.signing.read_owned), written only by this process, in the data folder.
 
-
-# --- The parsed catalogue kept on disk --------------------------------------------------------------
-# Parsing and validating the YAML is most of a fresh server's start (tens of seconds for a national
-# catalogue); unpickling the validated result takes a fraction of that. The file is named by the hash
-# of the bytes of every catalogue file and of the modules that shape it (model_sources: a changed
-# model must not read an old pickle), and holds that hash again: a file that does not match, or does
-# not load, is ignored and the YAML parsed as before. It is written only by this process, owner-only,
-# in the data folder.
-
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 def cache_dir() -> Path:
-    """Where parsed catalogues are kept: $TRACKER_CACHE_DIR, else a ``cache`` folder beside the
+    """Where parsed catalogue files are kept: $TRACKER_CACHE_DIR, else a ``cache`` folder beside the
     catalogue folder (data/cache by default)."""
     env = os.environ.get("TRACKER_CACHE_DIR")
     if env:
@@ -743,13 +739,13 @@ def model_sources() -> tuple[Path, ...]:
 
 
 def content_hash(paths: list[Path], sources: tuple[Path, ...] | None = None) -> str:
-    """sha256 over pydantic's version, the name and bytes of each of ``sources`` (default: model_sources())
-    and every catalogue file's name and bytes."""
+    """sha256 over PyYAML's and pydantic's versions, the name and bytes of each of ``sources`` (default:
+    model_sources()) and every catalogue file's name and bytes."""
     import hashlib
 
     import pydantic
 
-    h = hashlib.sha256(f"{CACHE_FORMAT}|{pydantic.VERSION}|".encode())
+    h = hashlib.sha256(f"{CACHE_FORMAT}|{yaml.__version__}|{yaml.__with_libyaml__}|{pydantic.VERSION}|".encode())
     for source in model_sources() if sources is None else sources:
         code = source.read_bytes()
         h.update(f"|{source.parent.name}/{source.name}|{len(code)}|".encode())
@@ -764,42 +760,55 @@ def content_hash(paths: list[Path], sources: tuple[Path, ...] | None = None) -> 
     return h.hexdigest()
 
 
-# A parsed catalogue is a few megabytes; a cache file past this is not one.
+def _cache_file(digest: str) -> Path:
+    return cache_dir() / f"catalogue-{digest[:32]}.pickle"
+
+
+# The parsed YAML of a national catalogue is tens of megabytes; a kept file past this is not one.
 _CACHE_MAX_BYTES = 512_000_000
 
 
-def _read_cached(file: Path, digest: str) -> Catalogue | None:
-    """The kept catalogue, or None. Only a regular file of this user, not writable by others, in a folder
-    likewise, is unpickled (tracker.signing.read_owned): a pickle planted in a cache folder others can write
-    to would run code in every dashboard process, and a FIFO there would hang the start."""
-    import pickle
+class _YamlValuesUnpickler(pickle.Unpickler):
+    """Builds only what yaml's safe loader makes: the builtins pickle writes without naming a class, and
+    the datetime classes of YAML timestamps. Any other class refuses the whole file."""
 
+    ALLOWED = {("datetime", "date"), ("datetime", "datetime"), ("datetime", "timezone"), ("datetime", "timedelta")}
+
+    def find_class(self, module, name):
+        if (module, name) not in self.ALLOWED:
+            raise pickle.UnpicklingError(f"{module}.{name} is not a YAML value")
+        return super().find_class(module, name)
+
+
+def _read_cached(file: Path, digest: str) -> tuple[bool, object]:
+    """(True, the kept YAML values) or (False, None). Only a regular file of this user, not writable by
+    others, in a folder likewise, is read (tracker.signing.read_owned): a FIFO there would hang the start,
+    and a file others could write is not this process's."""
     from tracker import signing
 
     try:
         data = signing.read_owned(file, _CACHE_MAX_BYTES)
     except FileNotFoundError:
-        return None
+        return False, None
     except OSError as exc:
         print(f"NQ45 Tracker: bộ nhớ đệm danh mục không được dùng, đọc lại YAML / catalogue cache not used: {exc}",
               flush=True)
-        return None
+        return False, None
     try:
-        stored = pickle.loads(data)
-    except Exception:   # truncated, from another version of a library: parse the YAML instead
-        return None
-    if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == digest and isinstance(stored[1], Catalogue)):
-        return None
-    return stored[1]
+        stored = _YamlValuesUnpickler(io.BytesIO(data)).load()
+    except Exception:   # truncated, damaged, planted, from another format: read the YAML instead
+        return False, None
+    if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == digest):
+        return False, None
+    return True, stored[1]
 
 
-def _write_cached(file: Path, digest: str, catalogue: Catalogue) -> None:
-    import pickle
+def _write_cached(file: Path, digest: str, values: object) -> None:
     import tempfile
 
     try:
         file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)   # owner-only, like the rest of data/
-        blob = pickle.dumps((digest, catalogue), protocol=pickle.HIGHEST_PROTOCOL)
+        blob = pickle.dumps((digest, values), protocol=pickle.HIGHEST_PROTOCOL)
         fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".catalogue-", suffix=".part")
         try:
             with os.fdopen(fd, "wb") as f:   # mkstemp: owner-only
@@ -808,31 +817,57 @@ def _write_cached(file: Path, digest: str, catalogue: Catalogue) -> None:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        for old in file.parent.glob("catalogue-*.pickle"):   # earlier versions are never read again
-            if old != file:
+    except OSError:
+        pass   # a read-only data folder: the next start reads the YAML again, nothing else changes
+
+
+def _drop_unused_copies(kept: set[Path]) -> None:
+    """Remove the kept copies of files no longer in the catalogue or of their earlier versions."""
+    try:
+        for old in cache_dir().glob("catalogue-*.pickle"):
+            if old not in kept:
                 old.unlink(missing_ok=True)
     except OSError:
-        pass   # a read-only data folder: the next start parses the YAML again, nothing else changes
+        pass
+
+
+def _parse_files(paths: list[Path]) -> list[object]:
+    """The YAML of each of ``paths``, read from the files (CatalogueError for one that cannot be)."""
+    return [_read_yaml(p) for p in paths]
+
+
+def _yaml_values(path: Path, used: set[Path] | None = None) -> object:
+    """The YAML of ``path``: the kept copy when it matches the file's bytes, else read and kept. A file
+    that cannot be read raises CatalogueError as reading it does; nothing is kept for it."""
+    digest = content_hash([path])
+    file = _cache_file(digest)
+    if used is not None:
+        used.add(file)
+    found, values = _read_cached(file, digest)
+    if found:
+        return values
+    values = _parse_files([path])[0]
+    _write_cached(file, digest, values)
+    return values
 
 
 def parse_once(paths: list[Path]) -> Catalogue:
-    """The catalogue made of ``paths``, read from the parsed copy kept on disk when it matches their
-    bytes, else parsed (and validated) from the YAML and kept for next time. Broken files raise
-    CatalogueError exactly as parsing does; nothing is kept for them."""
-    digest = content_hash(paths)
-    file = cache_dir() / f"catalogue-{digest[:32]}.pickle"
+    """The catalogue made of ``paths`` (indicators.yaml first, then the programmes), each file's YAML read
+    from its copy kept on disk when that matches its bytes, and everything validated. Broken files raise
+    CatalogueError exactly as parsing does (a damaged programme is left out and named); nothing is kept
+    for them."""
+    main, *extra = paths
+    used: set[Path] = set()
     with collector.paused():
-        cached = _read_cached(file, digest)
-        if cached is not None:
-            return cached
-        catalogue = _parse_files(paths)
-    _write_cached(file, digest, catalogue)
+        if extra:
+            catalogue = read_with_programmes(main, extra, read=lambda p: _yaml_values(p, used))
+        else:
+            catalogue = parse_catalogue(_yaml_values(main, used), main)
+    _drop_unused_copies(used)
     return catalogue
 
 
-
-
-@functools.lru_cache(maxsize=4)
+@functools.lru_cache(maxsize=2)   # this process's catalogue, and one other (a CLI's --catalogue)
 def _cached(key: tuple) -> Catalogue:
     return parse_once([Path(p) for p, _ in key])
 
@@ -844,7 +879,8 @@ _loading = threading.Lock()
 def load_catalogue(path: Path | str | None = None) -> Catalogue:
     """The catalogue at ``path`` (default: indicators.yaml, or $TRACKER_CATALOGUE) with the programmes
     added through the dashboard (data/catalogue/*.yaml), cached per version of every one of those files:
-    in this process by their modification times, on disk by their bytes (parse_once)."""
+    in this process by their names, modification times and sizes (catalogue_key: a programme saved by
+    any process is seen at this process's next call), on disk by their bytes (parse_once)."""
     key = catalogue_key(path)
     with _loading:
         return _cached(key)
@@ -887,19 +923,23 @@ def _clean_parts(folder: Path) -> None:
 
 
 def catalogue_key(path: Path | str | None = None) -> tuple:
-    """((file, mtime), …) of every catalogue file: what caches and snapshots are keyed on."""
+    """((file, (mtime, size)), …) of every catalogue file: what caches and snapshots are keyed on. Read
+    afresh on each call (a stat per file), so a programme saved, edited or removed by any process, or a
+    file put back from a backup with its old time but other bytes, changes the key at the next call."""
     main = Path(path or os.environ.get("TRACKER_CATALOGUE") or DEFAULT_PATH)
     key = []
     for f in [main, *programme_files()]:
         try:
-            key.append((str(f), f.stat().st_mtime_ns))
+            st = f.stat()
         except FileNotFoundError:
             raise CatalogueError(f, ["file not found"]) from None
+        key.append((str(f), (st.st_mtime_ns, st.st_size)))
     return tuple(key)
 
 
 def _read_yaml(path: Path) -> object:
     try:
+        # libyaml's loader when PyYAML has it (the wheels do: yaml.__with_libyaml__), PyYAML's own otherwise
         return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
     except FileNotFoundError:
         raise CatalogueError(path, ["file not found"]) from None
@@ -917,19 +957,35 @@ def merge_programmes(main: dict, extras: list[dict]) -> dict:
     return merged
 
 
-def read_with_programmes(main_path: Path, extra_paths: list[Path]) -> Catalogue:
+def _programme_values(path: Path, read) -> dict:
+    raw = read(path)
+    if not isinstance(raw, dict) or set(raw) - set(PROGRAMME_KEYS):
+        raise CatalogueError(path, [f"a programme file holds only {', '.join(PROGRAMME_KEYS)}"])
+    return raw
+
+
+def read_with_programmes(main_path: Path, extra_paths: list[Path], read=None) -> Catalogue:
     """indicators.yaml and the saved programmes validated as one catalogue; a broken programme
-    file is named in the error (each is checked with indicators.yaml alone first)."""
-    main = _read_yaml(main_path)
+    file is named in the error (each is checked with indicators.yaml alone first). ``read`` gives a
+    file's YAML (default: read from the file; parse_once passes its kept copies)."""
+    read = read or _read_yaml
+    try:
+        # Usually every file is sound: one validation of the whole, instead of one per programme.
+        main = read(main_path)
+        extras = [_programme_values(p, read) for p in extra_paths]
+        catalogue = parse_catalogue(merge_programmes(main, extras), extra_paths[-1] if extras else main_path)
+        catalogue.skipped_programmes = []
+        return catalogue
+    except (CatalogueError, OSError, UnicodeDecodeError):
+        pass   # something is wrong: find what, file by file, as below
+    main = read(main_path)
     parse_catalogue(main, main_path)
     extras, skipped = [], []
     for p in extra_paths:
         # A damaged programme (a file cut short by a power cut, edited by hand) is left out and named;
         # indicators.yaml and every other programme stay up. A broken indicators.yaml still raises.
         try:
-            raw = _read_yaml(p)
-            if not isinstance(raw, dict) or set(raw) - set(PROGRAMME_KEYS):
-                raise CatalogueError(p, [f"a programme file holds only {', '.join(PROGRAMME_KEYS)}"])
+            raw = _programme_values(p, read)
             parse_catalogue(merge_programmes(main, extras + [raw]), p)
         except CatalogueError as exc:
             skipped.append((str(p), list(exc.problems)))
