@@ -58,7 +58,7 @@ def test_upload_waits_then_the_approver_approves(approving):
     # The unit's clerk sees the pending point apart ("chờ duyệt", its own trace); a visitor does not.
     staff = open_page("views/unit.py", KH_UPLOADER, params={"unit": "khanh-hoa"})
     pending_specs = [spec(c) for c in charts(staff) if "chờ duyệt" in spec(c)]
-    assert pending_specs and '"diamond-open"' in pending_specs[0] and "Quý III/2026: 4.321" in pending_specs[0]
+    assert pending_specs and '"hourglass-open"' in pending_specs[0] and "Quý III/2026: 4.321" in pending_specs[0]
     assert "lãnh đạo chưa thấy" in texts(staff)
     public = open_page("views/unit.py", None, params={"unit": "khanh-hoa"})
     assert not any("chờ duyệt" in spec(c) for c in charts(public)) and "4.321" not in texts(public)

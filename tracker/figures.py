@@ -632,13 +632,14 @@ def progress_picture(rows: list, *, unit_name: str, caption: Caption, not_charte
     return go.Figure({"data": data, "layout": layout})
 
 
-# Figures awaiting approval (issue 21): an open diamond of their own colour, never the actuals' marker.
+# Figures awaiting approval (issue 21): an open hourglass of their own colour — not the actuals' circle and
+# not the estimates' diamond, so that each mark has one meaning.
 PENDING = "#b26a00"
 
 
 def add_pending_points(fig: go.Figure, rows, indicator, lang: str = "vi") -> go.Figure:
     """Draw the figures of one target awaiting approval apart, on a progress figure: their own trace
-    (open diamonds, legend word "chờ duyệt") beside the approved series, which stays as it is.
+    (open hourglasses, legend word "chờ duyệt") beside the approved series, which stays as it is.
 
     ``rows``: Store.pending_observations rows of this target (its indicator, unit and sector); a
     quarter is drawn at its year, as the approved series is. Only the pending trace is put in the
@@ -656,7 +657,7 @@ def add_pending_points(fig: go.Figure, rows, indicator, lang: str = "vi") -> go.
             trace.showlegend = False
     fig.add_trace(go.Scatter(
         x=[p.year for p in periods], y=values, mode="markers", name=word, showlegend=True,
-        marker={"symbol": "diamond-open", "size": 14, "color": PENDING, "line": {"width": 2.5, "color": PENDING}},
+        marker={"symbol": "hourglass-open", "size": 14, "color": PENDING, "line": {"width": 2.5, "color": PENDING}},
         hovertext=[f"{p.label(lang)}: {value_text(v, indicator.unit, lang)} — {word}" for p, v in zip(periods, values)],
         hoverinfo="text"))
     fig.update_layout(showlegend=True)
