@@ -1033,14 +1033,16 @@ def presentation_mode(lang: str) -> bool:
         """<style>
         [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
         [data-testid="stToolbar"], [data-testid="stDecoration"], footer {display: none !important;}
-        .block-container {padding-top: 0.6rem !important; padding-bottom: 0.6rem !important; max-width: 100% !important;
+        .block-container {padding-top: 0.6rem !important; max-width: 100% !important;
+          padding-bottom: 1rem !important;   /* the last caption's paragraph margin (1rem) runs past its box */
           height: 100vh; box-sizing: border-box;}
         .block-container > [data-testid="stVerticalBlock"] {height: 100%;}
+        .block-container > [data-testid="stVerticalBlock"] > * {flex-shrink: 0 !important;}   /* the chart gives way, not the caption */
         /* Elements that only carry a style or a script take no room (each would cost a gap). */
         .block-container > [data-testid="stVerticalBlock"] > .stElementContainer:not(:has(p, h1, h2, h3, button, li, img,
           .nq-subtitle, .stAlert, .js-plotly-plot)) {display: none;}
         .st-key-present_exit button, .st-key-nq_present_nav button {min-height: 2rem; padding: 0.1rem 0.6rem;}
-        [data-testid="stLayoutWrapper"]:has(> [class*="st-key-nq_present_chart_"]) {flex: 1 1 0 !important; min-height: 240px;}
+        .block-container [data-testid="stLayoutWrapper"]:has(> [class*="st-key-nq_present_chart_"]) {flex: 1 1 0 !important; min-height: 240px;}
         [class*="st-key-nq_present_chart_"] {height: 100% !important;}
         [class*="st-key-nq_present_chart_"] > .stElementContainer,
         [class*="st-key-nq_present_chart_"] [data-testid="stFullScreenFrame"],
