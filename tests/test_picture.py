@@ -169,7 +169,7 @@ def test_overview_names_the_worst_items_first(seeded_env):
 
 def test_presentation_mode_shows_one_whole_chart_and_steps(seeded_env):
     at = run("views/unit.py", params={"unit": "khanh-hoa", "present": "1"})
-    assert [c.key for c in charts(at)] == ["present_picture"]
+    assert [c.key for c in charts(at)] == ["present_picture_0"]
     assert "Biểu đồ 1/" in texts(at)
     at.button(key="nq_present_khanh-hoa_next").click().run()
     assert not at.exception
@@ -179,7 +179,7 @@ def test_presentation_mode_shows_one_whole_chart_and_steps(seeded_env):
     # The chart fills its box (the box gets the screen's height in CSS), never a cut fixed height.
     assert json.loads(charts(at)[0].proto.spec)["layout"].get("height") is None
     at.button(key="nq_present_khanh-hoa_prev").click().run()
-    assert [c.key for c in charts(at)] == ["present_picture"]
+    assert [c.key for c in charts(at)] == ["present_picture_0"]
 
 
 # --- the PDF brief -----------------------------------------------------------------------------------

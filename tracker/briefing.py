@@ -34,6 +34,7 @@ from tracker.periods import parse_period
 from tracker.picture import document_head, document_line, goal_words, has_chart, not_charted, picture_rows, unit_documents
 from tracker.summaries import Snapshot, caption, chart_filename, milestone_rows, target_label, unit_label
 from tracker.value_kinds import NOT_OFFICIAL, SYMBOLS, judged_words, of_series, with_kind
+from tracker.textfit import box_lines, lines_that_fit
 
 # Debian's Chromium; BROWSER_PATH (choreographer's own variable) points elsewhere when needed.
 DEFAULT_BROWSER = "/usr/bin/chromium"
@@ -693,10 +694,25 @@ def _picture_slides(deck: _Deck, catalogue: Catalogue, snapshot: Snapshot, unit:
                        [[r.name, _status(r.status, lang), f"{round(100 * r.share)} %"] for r in page],
                        [7.6, 3.0, 1.73], top=1.3, size=MIN_PT)
         notes = [[(_t("deck.picture_how", lang), {"colour": MUTED})]]
-        if k == len(pages) - 1:
-            notes += [[(f"{label}: ", {"bold": True}), (names, {})] for label, names in missing.lines(lang)]
-        _box(slide, 0.5, 5.62, SLIDE_W_IN - 1.0, 1.1, notes, MIN_PT)
+        lists = [[(f"{label}: ", {"bold": True}), (names, {})] for label, names in missing.lines(lang)] if k == len(pages) - 1 else []
+        # The lists stay under the picture only if their measured lines fit the box above the footer; else
+        # they get slides of their own (text never runs under the footer, and stays at 18 pt).
+        fits = box_lines(notes + lists, SLIDE_W_IN - 1.0, MIN_PT) <= lines_that_fit(1.1, MIN_PT)
+        _box(slide, 0.5, 5.62, SLIDE_W_IN - 1.0, 1.1, notes + (lists if fits else []), MIN_PT)
         _box(slide, 0.5, 6.85, SLIDE_W_IN - 1.0, 0.6, [[(footer, {"colour": MUTED})]], MIN_PT)
+    for part in ([] if fits else _fill(lists, SLIDE_W_IN - 1.0, 5.3)):
+        _box(deck.slide(_t("deck.picture", lang) + _t("deck.continued", lang)), 0.5, 1.4, SLIDE_W_IN - 1.0, 5.3, part, MIN_PT)
+        _box(deck.prs.slides[-1], 0.5, 6.85, SLIDE_W_IN - 1.0, 0.6, [[(footer, {"colour": MUTED})]], MIN_PT)
+
+
+def _fill(paragraphs: list, width_in: float, height_in: float) -> list[list]:
+    """Paragraphs in groups whose measured lines fit a box ``width_in`` × ``height_in`` at MIN_PT."""
+    groups, room = [[]], lines_that_fit(height_in, MIN_PT)
+    for para in paragraphs:
+        if groups[-1] and box_lines(groups[-1] + [para], width_in, MIN_PT) > room:
+            groups.append([])
+        groups[-1].append(para)
+    return [g for g in groups if g]
 
 
 def kinds_footnote(kinds: dict, judged: str, lang: str) -> str:

@@ -518,17 +518,9 @@ def chart(fig, file_name: str, key: str | None = None, anchor: str | None = None
         st.markdown(f"<div class='nq-subtitle'>{meta['subtitle']}</div>", unsafe_allow_html=True)
     server_png = _png_available()
     if present:
+        # The chart's box takes the height the window has left (presentation_mode's CSS: a column of
+        # the window's height), and Plotly lays the figure out in it.
         screen.update_layout(height=None, autosize=True)
-        # The chart's box gets the screen's height less what stands above it: the exit button, the
-        # steps and the title (14rem), and the subtitle's lines, counted at 140 characters a line
-        # (a 1280 px screen holds about 150 at this size).
-        import math
-        import re
-
-        parts = re.split(r"<br\s*/?>", meta.get("subtitle") or "")
-        lines = sum(max(1, math.ceil(len(re.sub(r"<[^>]+>", "", p)) / 140)) for p in parts if p.strip())
-        st.markdown(f"<style>.st-key-nq_present_chart_{key} {{height: max(260px, calc(100vh - {14 + 1.5 * lines:.1f}rem))"
-                    " !important;}</style>", unsafe_allow_html=True)
     box = st.container(key=f"nq_present_chart_{key}") if present else st.container()
     box.plotly_chart(screen, width="stretch", height="stretch" if present else "content", key=key, config={
         "displaylogo": False, "responsive": True,
@@ -539,7 +531,7 @@ def chart(fig, file_name: str, key: str | None = None, anchor: str | None = None
     })
     if meta.get("footer"):
         st.caption(meta["footer"].replace("<br>", " · ").replace("<b>", "**").replace("</b>", "**"))
-    if server_png:
+    if server_png and not present:   # a projected screen is the chart's; the PNG is on the page
         from tracker import briefing
 
         st.download_button(t("app.download_png", lang()), lambda: briefing.figure_png(fig), file_name=f"{file_name}.png",
@@ -1033,17 +1025,27 @@ def presentation_mode(lang: str) -> bool:
             st.query_params["present"] = "1"
             st.rerun()
         return False
-    # A chart fills the screen below its title and status line, never more: each chart container
-    # (ui.chart(present=True)) is given the height left, and Plotly lays the figure out in it, so the
-    # x axis with its years and every bar's base stay on screen.
+    # A chart fills the screen below its title and status line, never more: the page is one column of
+    # the window's height, the chart's box (ui.chart(present=True)) takes what the exit button, the
+    # steps, the title, the subtitle and the caption leave, and Plotly lays the figure out in it. So the
+    # x axis with its years, every bar's base and the caption stay inside the window, whatever its size.
     st.markdown(
         """<style>
         [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], header[data-testid="stHeader"],
         [data-testid="stToolbar"], [data-testid="stDecoration"], footer {display: none !important;}
-        .block-container {padding-top: 0.6rem !important; padding-bottom: 1rem !important; max-width: 100% !important;}
+        .block-container {padding-top: 0.6rem !important; max-width: 100% !important;
+          padding-bottom: 1rem !important;   /* the last caption's paragraph margin (1rem) runs past its box */
+          height: 100vh; box-sizing: border-box;}
+        .block-container > [data-testid="stVerticalBlock"] {height: 100%;}
+        .block-container > [data-testid="stVerticalBlock"] > * {flex-shrink: 0 !important;}   /* the chart gives way, not the caption */
+        /* Elements that only carry a style or a script take no room (each would cost a gap). */
+        .block-container > [data-testid="stVerticalBlock"] > .stElementContainer:not(:has(p, h1, h2, h3, button, li, img,
+          .nq-subtitle, .stAlert, .js-plotly-plot)) {display: none;}
         .st-key-present_exit button, .st-key-nq_present_nav button {min-height: 2rem; padding: 0.1rem 0.6rem;}
-        /* The chart's box is given its height by ui.chart (the screen less what stands above it). */
-        [class*="st-key-nq_present_chart_"] {flex: 0 0 auto !important;}
+        .block-container [data-testid="stLayoutWrapper"]:has(> [class*="st-key-nq_present_chart_"]) {flex: 1 1 0 !important; min-height: 240px;}
+        [class*="st-key-nq_present_chart_"] {height: 100% !important;}
+        [class*="st-key-nq_present_chart_"] > .stElementContainer,
+        [class*="st-key-nq_present_chart_"] [data-testid="stFullScreenFrame"],
         [class*="st-key-nq_present_chart_"] .stPlotlyChart {height: 100% !important;}
         h1 {font-size: 2.2rem !important;}
         </style>""",

@@ -9,6 +9,7 @@ from tracker import ui
 from tracker.brief import picture_figure
 from tracker.i18n import t
 from tracker.periods import parse_period
+from tracker.presenting import part_count, presentation_pictures
 from tracker.progress import overdue_units
 from tracker.summaries import (STATUS_ICONS, attention_count, attention_rows, matrix_rows, matrix_table, matrix_units, numeric_counts,
                                reported_quarters, status_changes, status_counts, status_table, target_label, unit_cards,
@@ -21,8 +22,31 @@ ATTENTION_MORE = 60
 
 lang = ui.lang()
 cat = ui.catalogue()
-st.title(t("page.overview", lang))
 live = ui.snapshot()
+units = ui.visible_units(cat.units_with_targets())   # public_pages = "none": a tied viewer's own
+if ui.presenting() and not live.empty:
+    # One whole chart per screen: each province's progress picture in turn (a long one in parts), from
+    # the chosen province on, stepping with the buttons and the arrow keys as on a unit page. The quarter
+    # chosen before presenting is kept (its widget is not drawn, so Streamlit would forget it).
+    as_of = st.session_state.setdefault("nq_present_as_of", st.session_state.get("as_of") or live.latest_period)
+    snap = ui.snapshot_at(as_of, live)
+    steps = [(u, part) for u in units for part in range(part_count(cat, snap, u, lang))]
+    if not steps:
+        st.info(t("pic.no_bars", lang))
+        st.stop()
+    chosen = ui.chosen_unit(units)
+    st.session_state.setdefault("nq_present_overview", next((k for k, (u, _) in enumerate(steps) if u == chosen), 0))
+    # The step's callbacks have run: the province about to be shown says whether its figures are demo ones.
+    shown = steps[min(max(0, st.session_state["nq_present_overview"]), len(steps) - 1)][0]
+    k = ui.present_step(len(steps), lang, key="overview", demo=snap.shows_demo([shown]))
+    unit, part = steps[k]
+    ui.keep_unit(unit)   # leaving presentation mode shows the province last presented
+    ui.chart(presentation_pictures(cat, snap, unit, lang, only=part)[0], f"{unit}_tien-do_{as_of}",
+             key=f"present_overview_{k}", present=True)
+    st.stop()
+for left in ("nq_present_as_of", "nq_present_overview"):   # presenting again starts at the chosen province
+    st.session_state.pop(left, None)
+st.title(t("page.overview", lang))
 ui.demo_banner(live, lang)
 ui.reporting_window(lang)
 if live.empty:
@@ -33,7 +57,6 @@ if live.empty:
 quarters = reported_quarters(live)
 if live.latest_period not in quarters:
     quarters.insert(0, live.latest_period)
-units = ui.visible_units(cat.units_with_targets())   # public_pages = "none": a tied viewer's own
 worst_box = st.container(key="nq_worst")   # filled below, once the quarter is chosen: first on the screen
 c1, c2, _ = st.columns([1, 1, 1])
 as_of = c1.selectbox(t("ov.as_of", lang), quarters, index=0, key="as_of",

@@ -11,6 +11,7 @@ from tracker.figures import add_pending_points, milestone_timeline, progress_fig
 from tracker.i18n import t
 from tracker.picture import has_chart, not_charted
 from tracker.value_kinds import of_series
+from tracker.presenting import presentation_pictures
 from tracker.summaries import (caption, chart_anchor, chart_filename, headline, is_direction, milestone_rows,
                                milestone_table, target_label, unit_label, whole_unit_figures)
 
@@ -82,17 +83,21 @@ def target_chart(a):
 
 
 if present:
-    # One whole chart per screen: the progress picture, then each target's chart, stepping with buttons and keys.
-    items = [("picture", None)] + [("target", a) for a in numeric + directions]
+    # One whole chart per screen: the progress picture (in parts that fit the window), then each target's
+    # chart, stepping with buttons and keys.
+    items = ([("picture", fig) for fig in presentation_pictures(cat, snap, unit, lang)]
+             + [("target", a) for a in numeric + directions])
+    if not items:
+        st.info(t("unit.no_targets", lang))
+        st.stop()
     k = ui.present_step(len(items), lang, key=unit, demo=snap.shows_demo([unit]))
-    kind, a = items[k]
+    kind, item = items[k]
     # Titles keep the unit here: the page's own title is left out to give the chart the screen.
     if kind == "picture":
-        ui.chart(picture_figure(cat, snap, unit, lang, screen=True), f"{unit}_tien-do_{period}", key="present_picture",
-                 present=True)
+        ui.chart(item, f"{unit}_tien-do_{period}", key=f"present_picture_{k}", present=True)
     else:
-        ui.chart(target_chart(a), chart_filename(unit, a.indicator_id, a.sector, period),
-                 key=f"present_{a.indicator_id}_{a.sector}", present=True)
+        ui.chart(target_chart(item), chart_filename(unit, item.indicator_id, item.sector, period),
+                 key=f"present_{item.indicator_id}_{item.sector}", present=True)
     st.stop()
 
 head = headline(snap, unit)

@@ -64,14 +64,45 @@ MEASURE_CHARTS = """() => Array.from(document.querySelectorAll('.js-plotly-plot'
     const r = p.getBoundingClientRect();
     ticks.push({text: 'tick', left: r.left, top: r.top, right: r.right, bottom: r.bottom});
   });
+  // Bars (any orientation): a name or a value written over a bar, or touching the neighbouring one, is unreadable.
+  const bars = [];
+  plot.querySelectorAll('.barlayer .point path').forEach(p => {
+    const r = p.getBoundingClientRect();
+    if (r.width < 1 || r.height < 1) return;
+    bars.push({text: 'bar', left: r.left, top: r.top, right: r.right, bottom: r.bottom});
+  });
   return {index: k, box: {left: box.left, top: box.top, right: box.right, bottom: box.bottom, width: box.width},
-          plotWidth: drag ? drag.getBoundingClientRect().width : null, texts: texts, ticks: ticks};
+          plotWidth: drag ? drag.getBoundingClientRect().width : null, texts: texts, ticks: ticks, bars: bars};
 })"""
 
 
 def tick_covers(chart: dict) -> list[str]:
     """Texts that a progress-picture tick stands on (a bar's value label once covered it)."""
     return [t["text"] for tick in chart.get("ticks", []) for t in chart["texts"] if overlaps([tick, t])]
+
+def texts_on_bars(chart: dict, tolerance: float = -2.0) -> list[str]:
+    """Texts that lie on or touch a bar (a progress-picture name crowded onto the bar above it, a value on
+    a bar): a text must keep 2 px from every bar."""
+    texts = [t for t in chart["texts"] if not any(w in t["text"] for w in WATERMARKS)]   # meant to lie under the rest
+    return sorted({t["text"] for bar in chart.get("bars", []) for t in texts if overlaps([bar, t], tolerance)})
+
+
+# What stands on the page around a presentation step's chart: every heading, subtitle, caption and
+# button of the main area, and whether the page would scroll (it must not: the step is one screen).
+MEASURE_PAGE_TEXTS = """() => ({
+  texts: Array.from(document.querySelectorAll('[data-testid=stMain] h3, [data-testid=stMain] .nq-subtitle, '
+                                            + '[data-testid=stMain] [data-testid=stCaptionContainer], [data-testid=stMain] button'))
+    .filter(e => e.offsetParent !== null && e.getBoundingClientRect().height > 0)
+    .map(e => { const range = document.createRange(); range.selectNodeContents(e);   // the text, not its margins
+                const r = e.tagName === 'BUTTON' ? e.getBoundingClientRect() : range.getBoundingClientRect();
+                return {text: (e.innerText || '').trim().slice(0, 50), top: r.top, bottom: r.bottom}; }),
+  scroll: document.querySelector('[data-testid=stMain]').scrollHeight})"""
+
+
+def clipped(page_texts: dict, height: int, tolerance: float = 1.0) -> list[str]:
+    """Page texts not wholly inside a window ``height`` px tall."""
+    return [t["text"] for t in page_texts["texts"] if t["top"] < -tolerance or t["bottom"] > height + tolerance]
+
 
 # The ranked list's entries (bordered containers holding a status chip and a link): not cut.
 MEASURE_ENTRIES = """() => Array.from(document.querySelectorAll('[class*="st-key-nq_entry_"]'))
@@ -105,6 +136,13 @@ def test_overlap_check_can_fail():
     assert overlaps([a, b]) == [("2024", "2025")]
     assert overlaps([a, c]) == []
     assert outside([a, c], {"left": 0, "top": 0, "right": 50, "bottom": 20}) == ["2026"]
+    # A name 1 px under the bar above it is caught; one 3 px clear of it is not.
+    bar = {"text": "bar", "left": 0, "top": 40, "right": 300, "bottom": 52}
+    crowded = {"text": "Số doanh nghiệp", "left": 2, "top": 53, "right": 200, "bottom": 72}   # touching: 1 px
+    clear = {"text": "Số bài báo", "left": 2, "top": 55, "right": 200, "bottom": 74}
+    assert texts_on_bars({"bars": [bar], "texts": [crowded, clear]}) == ["Số doanh nghiệp"]
+    page = {"texts": [{"text": "Cập nhật", "top": 780, "bottom": 812}, {"text": "Tiến độ", "top": 120, "bottom": 150}]}
+    assert clipped(page, 800) == ["Cập nhật"]
 
 
 def _settle(page, timeout_s: float = 90) -> None:
@@ -201,39 +239,62 @@ def _chart_problems(page, where: str) -> list[str]:
     return problems
 
 
+def _present_position(page) -> tuple[int, int]:
+    import re
+
+    found = re.search(r"Biểu đồ (\d+)/(\d+)", page.inner_text("body"))
+    assert found, page.inner_text("body")[:300]
+    return int(found.group(1)), int(found.group(2))
+
+
+@pytest.mark.parametrize("where", ["dia-phuong", "tong-quan"])
 @pytest.mark.parametrize("width,height", [(1920, 1080), (1440, 900), (1280, 800)], ids=["1920", "1440", "1280"])
-def test_presentation_mode_shows_each_chart_whole_on_one_screen(base_url, chromium, width, height):
-    """Every chart of a unit in turn, stepped with the right arrow key: one chart on the screen, its
-    whole box (x axis and years included) inside the window, nothing overlapping or cut."""
+def test_presentation_mode_shows_each_chart_whole_on_one_screen(base_url, chromium, width, height, where):
+    """Every step in turn, stepped with the arrow keys: one chart on the screen, its whole box (title to
+    the x axis with its years) and the caption under it inside the window, the page not scrolling,
+    nothing overlapping or cut, no name or value written on a bar (a name crowded onto the bar above).
+    The unit page steps through the progress picture and each target's chart; the overview through
+    each province's progress picture."""
     SHOTS.mkdir(parents=True, exist_ok=True)
     page = chromium.new_page(viewport={"width": width, "height": height})
     problems = []
+    path = "/dia-phuong?unit=khanh-hoa&present=1" if where == "dia-phuong" else "/tong-quan?unit=khanh-hoa&present=1"
     try:
-        page.goto(base_url + "/dia-phuong?unit=khanh-hoa&present=1")
+        page.goto(base_url + path)
         _settle(page)
-        body = page.inner_text("body")
-        total = int(body.split("Biểu đồ 1/")[1].split()[0])
-        assert total >= 3, body[:300]
+        first, total = _present_position(page)
+        for _ in range(first - 1):   # the overview opens on the chosen province: back to the first step
+            page.keyboard.press("ArrowLeft")
+            _settle(page)
+        assert _present_position(page) == (1, total)
+        assert total >= (3 if where == "dia-phuong" else 2), page.inner_text("body")[:300]
         seen = set()
         for k in range(total):
             charts = page.evaluate(MEASURE_CHARTS)
-            where = f"presentation {width}x{height} step {k + 1}"
+            where_ = f"presentation {where} {width}x{height} step {k + 1}"
             if len(charts) != 1:
-                problems.append(f"{where}: {len(charts)} charts on the screen")
+                problems.append(f"{where_}: {len(charts)} charts on the screen")
             for chart in charts:
                 if chart["box"]["bottom"] > height + 1 or chart["box"]["top"] < 0:
-                    problems.append(f"{where}: chart box {chart['box']['top']:.0f}–{chart['box']['bottom']:.0f} px "
+                    problems.append(f"{where_}: chart box {chart['box']['top']:.0f}–{chart['box']['bottom']:.0f} px "
                                     f"is not inside the {height} px window")
+                for text in texts_on_bars(chart):
+                    problems.append(f"{where_}: '{text}' is written on a bar")
+            around = page.evaluate(MEASURE_PAGE_TEXTS)
+            for text in clipped(around, height):
+                problems.append(f"{where_}: '{text}' is cut at the window's edge")
+            if around["scroll"] > height + 1:
+                problems.append(f"{where_}: the step is {around['scroll']} px tall, more than the {height} px window")
             # which chart this is: its title (the page text above it)
             seen.add(page.evaluate("Array.from(document.querySelectorAll('[data-testid=stMain] h3')).map(h => h.innerText).join('|')"))
-            problems += _chart_problems(page, where)
+            problems += _chart_problems(page, where_)
             if k in (0, 1):
-                page.screenshot(path=str(SHOTS / f"presentation-{k + 1}_{width}x{height}.png"))
+                page.screenshot(path=str(SHOTS / f"presentation-{where}-{k + 1}_{width}x{height}.png"))
             if k < total - 1:
                 page.keyboard.press("ArrowRight")
                 _settle(page)
                 if f"Biểu đồ {k + 2}/{total}" not in page.inner_text("body"):
-                    problems.append(f"{where}: the right arrow key did not step to chart {k + 2}")
+                    problems.append(f"{where_}: the right arrow key did not step to chart {k + 2}")
         assert len(seen) == total, "stepping showed the same chart twice"
     finally:
         page.close()
