@@ -1,4 +1,8 @@
-"""Sign-ins that survive a reload and a new tab (issue 13, item 7).
+"""Sign-ins that survive a reload and a new tab (issue 13, item 7): the browser's side.
+
+The server's side (tokens, WebSession, SessionStore) is tracker.accounts.sessions, re-exported here
+for the callers of before; what stays here is the cookie and the two Starlette routes of the st.App,
+which belong with the web layer (tracker/ui.py reads ROUTES_MOUNTED here, app.py sets it).
 
 A Streamlit tab keeps its sign-in in st.session_state, which a reload or a new tab does not have. The
 browser therefore also holds an HttpOnly cookie with a random session token, and the server keeps the
@@ -10,10 +14,7 @@ over a websocket). After a sign-in through the dashboard's own form (throttling 
 the page hands the browser a one-time binding token, valid BIND_SECONDS and single-use; the browser
 POSTs it to /api/session/bind, a route of the st.App in app.py, which answers with the cookie. On a
 later page load st.context.cookies (the websocket's opening request) carries it, and the session is
-re-checked like a tab's: user still there and enabled, same epoch, not idle (tracker.access).
-
-Only digests of tokens are stored: a copy of the database gives no usable cookie. The tokens have 256
-bits of randomness, so one SHA-256 is enough (no slow hash needed against guessing).
+re-checked like a tab's: user still there and enabled, same epoch, not idle (tracker.accounts.sessions).
 
 The routes take no sign-in, so they are kept cheap for anyone (issue 19, items 8 and 9): a body is read
 only up to what a token needs (413 past it), each client has a small budget of calls (429 past it), a
@@ -26,16 +27,21 @@ host) is refused rather than guessed at.
 
 from __future__ import annotations
 
-import hashlib
-import re
-import secrets
 import threading
 import time
 from collections import OrderedDict
-from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-from tracker.access import Session
+# The server's side, re-exported: callers and tests of before import these from tracker.sessions.
+from tracker.accounts.sessions import (  # noqa: F401
+    _TOKEN,
+    BIND_SECONDS,
+    KEEP_UNUSED_SECONDS,
+    TOUCH_EVERY_SECONDS,
+    SessionStore,
+    WebSession,
+    digest,
+)
 
 COOKIE_NAME = "nq45_session"
 # Over https: a cookie only a secure response of this very host, for Path=/, can set (RFC 6265bis 4.1.3.2).
@@ -44,107 +50,17 @@ SECURE_COOKIE_NAME = "__Host-" + COOKIE_NAME
 # the pages, Streamlit's websocket and the routes (a cookie's path matches its prefixes).
 PLANTABLE_PATHS = ("/", "/_stcore", "/_stcore/stream", "/api", "/api/session", "/api/session/bind",
                    "/api/session/signout")
-# token_urlsafe(32) is 43 characters; anything else is not a token.
-_TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 MAX_BIND_BODY = 128
 # Calls to the two routes per client: a burst of ROUTE_BURST, refilled at ROUTE_RATE a second.
 ROUTE_BURST = 10
 ROUTE_RATE = 1.0
 BIND_PATH = "/api/session/bind"
 SIGN_OUT_PATH = "/api/session/signout"
-BIND_SECONDS = 60
-# How often a tab in use moves its session's last-seen forward in the database: the idle timeout is
-# counted in minutes, and a write per click would make every page view a database write.
-TOUCH_EVERY_SECONDS = 60
-# With no idle timeout (idle_minutes = 0), sessions unused this long are still removed.
-KEEP_UNUSED_SECONDS = 30 * 24 * 3600
 
 # Set by app.py when the routes above are served in this process (`streamlit run app.py`,
 # `python -m tracker.server`). Under `streamlit run dashboard.py` there is no route to bind at, and
 # sign-ins stay with the tab.
 ROUTES_MOUNTED = False
-
-# The table: web_sessions in tracker.storage.schema; its queries: tracker.storage.queries.
-
-
-def digest(token: str) -> str:
-    return hashlib.sha256(token.encode("utf-8", "surrogatepass")).hexdigest()
-
-
-@dataclass(frozen=True)
-class WebSession:
-    id: str
-    username: str
-    epoch: int
-    created_at: float
-    last_seen: float
-    account: str = ""      # the account's random identity (tracker.access.User.uid)
-
-    def as_tab_session(self) -> Session:
-        return Session(self.username, self.epoch, self.created_at, self.last_seen, self.account)
-
-
-class SessionStore:
-    """Web sessions kept in a tracker.storage Store (either engine; its SQL is the store's)."""
-
-    def __init__(self, store):
-        self.store = store
-
-    def begin(self, username: str, epoch: int, *, account: str = "", now: float | None = None,
-              idle_minutes: int = 60) -> tuple[str, str]:
-        """A session waiting for its browser: (session id, one-time binding token for the browser).
-        ``account`` is the account's random identity: a user name created again is another account."""
-        now = time.time() if now is None else now
-        self.purge(now=now, idle_minutes=idle_minutes)
-        session_id = secrets.token_urlsafe(16)
-        bind = secrets.token_urlsafe(32)
-        self.store.add_web_session(session_id, digest(bind), now + BIND_SECONDS, username, int(epoch), now, account)
-        return session_id, bind
-
-    def bind(self, bind_token: str, *, now: float | None = None) -> str | None:
-        """The session token for the cookie, once per binding token and within BIND_SECONDS; else None."""
-        if not bind_token or not _TOKEN.match(bind_token):
-            return None
-        now = time.time() if now is None else now
-        # A token naming nothing costs a read, not a write (the routes take no sign-in).
-        if not self.store.web_session_bindable(digest(bind_token), now):
-            return None
-        token = secrets.token_urlsafe(32)
-        return token if self.store.bind_web_session(digest(bind_token), digest(token), now) else None
-
-    def find(self, token: str) -> WebSession | None:
-        """The bound session this cookie token names, or None (the caller re-checks user, epoch, idle)."""
-        if not token or not _TOKEN.match(token):
-            return None
-        row = self.store.find_web_session(digest(token))
-        if row is None:
-            return None
-        sid, username, epoch, created, seen, account = row
-        return WebSession(sid, username, int(epoch), float(created), float(seen), account or "")
-
-    def touch(self, session_id: str, *, now: float | None = None) -> bool:
-        """Move last-seen forward; False when the session is gone (signed out in another tab, purged)."""
-        return self.store.touch_web_session(session_id, time.time() if now is None else now)
-
-    def end(self, session_id: str | None = None, *, token: str | None = None) -> None:
-        """Forget a session (sign-out, revoked account, idle): its cookie names nothing any more."""
-        # A cookie naming nothing costs a read, not a write (the sign-out route takes no sign-in).
-        named = token and _TOKEN.match(token) and self.store.find_web_session(digest(token)) is not None
-        if session_id or named:
-            self.store.end_web_session(session_id, token_hash=digest(token) if named else None)
-
-    def end_account(self, username: str) -> int:
-        """Forget every session of an account (removed): none of its cookies names anything any more."""
-        return self.store.end_web_sessions_of(username)
-
-    def purge(self, *, now: float | None = None, idle_minutes: int = 60) -> None:
-        """Remove unspent binding tokens past their time and sessions idle past the timeout."""
-        now = time.time() if now is None else now
-        unused = idle_minutes * 60 if idle_minutes else KEEP_UNUSED_SECONDS
-        self.store.purge_web_sessions(now, now - unused)
-
-    def count(self) -> int:
-        return self.store.web_session_count()
 
 
 # --- the browser's side: two POST routes of the st.App (app.py) --------------------------------
@@ -225,7 +141,7 @@ _budget = RouteBudget()
 
 def _route_client(request) -> str:
     """The address to count calls by: through a trusted proxy its X-Forwarded-For, else the peer."""
-    from tracker.access import client_address
+    from tracker.accounts.signin import client_address
     from tracker.settings import load_settings
 
     peer = request.client.host if request.client else None

@@ -1,13 +1,13 @@
 """Every account change, decided in one place: the «Tài khoản» page and `python -m tracker user …` both
 call AccountDesk, so the rules are the same wherever an admin works.
 
-The rules: user names and passwords as tracker.access checks them; the role's units and agency as
-access.check_scope says (uploaders and approvers need units, viewers may have some, admins none, an
+The rules: user names and passwords as tracker.accounts.users checks them; the role's units and agency as
+users.check_scope says (uploaders and approvers need units, viewers may have some, admins none, an
 agency only for uploaders); units must be the catalogue's; the last enabled admin can be neither
 removed, disabled nor made something else; an admin on the page cannot remove, disable or demote
 their own account (they would lock themselves out mid-click). Every change is written to the audit
 log with who made it; removing or disabling an account, or resetting its password, also ends its web
-sessions (tracker.sessions), so that no open browser keeps working as it.
+sessions (tracker.accounts.sessions), so that no open browser keeps working as it.
 
 Results are values (AccountResult), never exceptions: a refusal names the account and what to do, in
 Vietnamese and English. A generated password is in the result once and nowhere else (not in the audit
@@ -20,7 +20,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Callable, Iterable
 
-from tracker.access import User, UserError, UserStore
+from tracker.accounts.users import User, UserError, UserStore
 
 # audit(event, username, detail); end_sessions(username) -> how many web sessions were ended.
 Audit = Callable[[str, str, str], None]
@@ -71,7 +71,7 @@ class AccountDesk:
     @classmethod
     def for_store(cls, users: UserStore, store, *, actor: str, known_units: Iterable[str] | None = None) -> "AccountDesk":
         """A desk auditing into a tracker.storage Store and ending the sessions kept in it."""
-        from tracker.sessions import SessionStore
+        from tracker.accounts.sessions import SessionStore
 
         return cls(users, actor=actor, audit=getattr(store, "audit", None),
                    end_sessions=lambda name: SessionStore(store).end_account(name), known_units=known_units)
@@ -80,7 +80,7 @@ class AccountDesk:
 
     def check_add(self, name: str, role: str, units=(), agency: str | None = None) -> AccountResult | None:
         """The refusal an add would meet before any password is asked for, else None."""
-        from tracker.access import _USERNAME, check_scope
+        from tracker.accounts.users import _USERNAME, check_scope
 
         if not isinstance(name, str) or not _USERNAME.match(name):
             return _refused("bad_name",
