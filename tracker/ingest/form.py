@@ -11,6 +11,7 @@ rules (tracker.ingest.values), and the text fields within their length.
 from __future__ import annotations
 
 import datetime as dt
+from contextlib import contextmanager
 from typing import Callable
 
 from tracker.catalogue import Catalogue, Indicator
@@ -21,6 +22,7 @@ from tracker.ingest.layout import (HEADER_SEARCH_ROWS, Book, Sheet, column_lette
 from tracker.ingest.values import cell_value, check_text, jump_warning, target_warning
 from tracker.observation import MILESTONE_STATUSES, MilestoneUpdate, Observation, ParsedForm
 from tracker.periods import Period, parse_period
+from tracker.report import ValidationReport
 from tracker.workbook import (ACCEPTED_FORM_VERSIONS, BULK_KIND, COLUMN_LABELS, FORM_KIND, FORM_VERSION, SCOPE_LABELS,
                               SHEET_DATA, SHEET_META, STATUS_LABELS, VALUE_STATUS_LABELS)
 
@@ -104,6 +106,30 @@ class Reader:
         ok = self._check_unit(unit, period, sheet, row, column)
         self._unit_checked[key] = ok
         return ok
+
+    @contextmanager
+    def quietly(self):
+        """Checks run inside say nothing and leave nothing behind. The bulk reader asks them once of each
+        distinct value; the rows holding a value they refuse are then checked one by one, in row order,
+        with their messages (so nothing is said twice, nor out of order)."""
+        issues, refused = self.issues, set(self._refused_units)
+        self.issues = CappedIssues(ValidationReport())
+        try:
+            yield self.issues
+        finally:
+            self.issues, self._refused_units = issues, refused
+
+    def would_accept_unit(self, unit: str, period: Period) -> bool:
+        """Whether ``check_unit`` takes ``unit`` for ``period``, without a message and without remembering
+        the answer (a refusal must still be said, at the first row that has it)."""
+        with self.quietly():
+            return self._check_unit(unit, period, None, None, None)
+
+    def period_matters(self, unit: str) -> bool:
+        """Whether ``_check_unit`` may answer differently for another period of ``unit``: only through the
+        unit's dates of existence (kept beside it, so that a new check on the period is added here too)."""
+        j = self.cat.jurisdictions.get(unit)
+        return j is not None and bool(j.valid_to or j.valid_from)
 
     def _check_unit(self, unit, period, sheet, row, column) -> bool:
         cat, err = self.cat, self.issues.error

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from tracker.observation import MILESTONE_STATUSES, ParsedForm, Submission
+from tracker.observation import MILESTONE_STATUSES, ObservationRows, ParsedForm, Submission
 from tracker.periods import parse_period
 from tracker.storage import schema
 from tracker.storage.account_queries import AccountQueries
@@ -87,6 +87,27 @@ def _record_frame(rows: list, fields: tuple[str, ...], convert: dict) -> pd.Data
 
 def _text(value) -> str:
     return value or ""
+
+
+# --- ingestspeed: the bulk reader's columns written as they are ---------------------------------------------
+
+def _columns_frame(rows: ObservationRows) -> pd.DataFrame:
+    """The frame of observations held as columns, with the same checks as for a list of them (values
+    finite, indicator and unit given), without a Python object a row."""
+    import numpy as np
+
+    columns = rows.columns
+    values = np.asarray(columns["value"], dtype="float64")
+    if not np.isfinite(values).all():
+        raise ValueError("Có giá trị không phải số hữu hạn. / A value is not a finite number.")
+    if not (all(columns["indicator_id"]) and all(columns["unit"])):
+        raise ValueError("Thiếu mã chỉ tiêu hoặc đơn vị. / An observation lacks its indicator or unit.")
+    codes, keys = period_columns(columns["period"])
+    derived = {"period": codes, "period_key": keys, "value": values}
+    return _frame({f: derived[f] if f in derived else
+                   columns[f] if f not in ("sector", "note", "source") or None not in columns[f] else
+                   [_text(v) for v in columns[f]]
+                   for f in schema.OBSERVATION_FIELDS})
 
 
 class Store(AccountQueries):
@@ -302,6 +323,8 @@ class Store(AccountQueries):
     @staticmethod
     def _observation_frame(parsed: ParsedForm) -> pd.DataFrame:
         rows = parsed.observations
+        if isinstance(rows, ObservationRows):
+            return _columns_frame(rows)
         if not all(math.isfinite(float(o.value)) for o in rows):
             raise ValueError("Có giá trị không phải số hữu hạn. / A value is not a finite number.")
         if any(not o.indicator_id or not o.unit for o in rows):
