@@ -8,8 +8,10 @@ Each measurement runs in a fresh process so that peak memory (ru_maxrss) is that
 Last line printed, exactly:
 ingest rows=<n> seconds=<s> rows_per_s=<r> peak_mb=<m> baseline_seconds=<b> commit_seconds=<c> backend=<duckdb|postgresql> floor_seconds=<f> ratio=<q>
 (commit_seconds: the store's part, Store.commit, of the best run; floor_seconds: python-calamine alone
-reading every sheet of the same bytes, in the same process as that run, the better of one read just
-before and one just after the ingest; ratio: seconds / floor_seconds; all three of the best run.)
+reading every sheet of the same bytes, in the same process as that run, with the cyclic collector paused
+as the ingest has it, the better of one read just before and one just after the ingest; ratio:
+seconds / floor_seconds; all three of the best run. The runs line also gives the floor of a plain
+script, collector running, which is slower.)
 The machine's load average (/proc/loadavg) is printed at the start and at the end (just before that
 line): the figures of a loaded machine are read as ratios.
 """
@@ -89,18 +91,22 @@ def load_average() -> str:
         return "unknown"
 
 
-def measure_floor(content: bytes) -> float:
+def measure_floor(content: bytes, collector_paused: bool = True) -> float:
     """python-calamine alone reading every sheet of the workbook into Python rows, as the reader asks for
-    them (skip_empty_area=False): what no ingest can go under."""
+    them (skip_empty_area=False): what no ingest can go under. With the cyclic collector paused, as the
+    ingest reads (tracker.collector): the stricter floor; with it running, what a plain script pays."""
     import io
 
     from python_calamine import CalamineWorkbook
 
-    start = time.perf_counter()
-    book = CalamineWorkbook.from_object(io.BytesIO(content))
-    for name in book.sheet_names:
-        book.get_sheet_by_name(name).to_python(skip_empty_area=False)
-    return time.perf_counter() - start
+    from tracker import collector
+
+    with collector.paused() if collector_paused else contextlib.nullcontext():
+        start = time.perf_counter()
+        book = CalamineWorkbook.from_object(io.BytesIO(content))
+        for name in book.sheet_names:
+            book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        return time.perf_counter() - start
 
 
 def measure_ingest(path: Path, catalogue_path: Path, db_url: str | None = None) -> dict:
@@ -110,7 +116,7 @@ def measure_ingest(path: Path, catalogue_path: Path, db_url: str | None = None) 
 
     cat = read_catalogue(catalogue_path)
     content = path.read_bytes()
-    floor_before = measure_floor(content)
+    floor_before, plain_before = measure_floor(content), measure_floor(content, collector_paused=False)
     with tempfile.TemporaryDirectory() as tmp, _target(tmp, db_url) as target:
         store = Store(target, Path(tmp) / "archive")
         start = time.perf_counter()
@@ -125,8 +131,9 @@ def measure_ingest(path: Path, catalogue_path: Path, db_url: str | None = None) 
         assert result.observations == len(parsed.observations)
         store.close()
     floor = min(floor_before, measure_floor(content))
+    plain = min(plain_before, measure_floor(content, collector_paused=False))
     return {"rows": len(parsed.observations), "seconds": total, "parse_seconds": parse_s, "commit_seconds": commit_s,
-            "floor_seconds": floor, "ratio": total / floor,
+            "floor_seconds": floor, "ratio": total / floor, "floor_gc_seconds": plain,
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
@@ -177,7 +184,9 @@ def main() -> None:
     best = min(runs, key=lambda r: r["seconds"])
     print(f"ingest runs (s), {backend}: " + ", ".join(f"{r['seconds']:.3f} (parse {r['parse_seconds']:.3f}, commit "
                                                        f"{r['commit_seconds']:.3f}, floor {r['floor_seconds']:.3f}, "
-                                                       f"ratio {r['ratio']:.2f})" for r in runs))
+                                                       f"ratio {r['ratio']:.2f}; floor with the collector running "
+                                                       f"{r['floor_gc_seconds']:.3f}, ratio "
+                                                       f"{r['seconds'] / r['floor_gc_seconds']:.2f})" for r in runs))
     with __import__("zipfile").ZipFile(path) as zf:
         print(f"sheet XML unpacked: {sum(i.file_size for i in zf.infolist()) / 1e6:.0f} MB")
     if args.no_baseline:
