@@ -76,10 +76,10 @@ def _per_pair(a: np.ndarray, b: np.ndarray, nb: int, judge) -> np.ndarray:
     negative id get False)."""
     known = (a >= 0) & (b >= 0)
     pairs = np.where(known, a * max(nb, 1) + b, -1)
-    uniques, inverse = np.unique(pairs, return_inverse=True)
+    inverse, uniques = pd.factorize(pairs)      # by hashing: no sort of the 100.000 pairs
     answers = np.array([p >= 0 and bool(judge(int(p) // max(nb, 1), int(p) % max(nb, 1))) for p in uniques.tolist()],
                        dtype=bool)
-    return answers[inverse.reshape(-1)]
+    return answers[inverse]
 
 
 def _gather(column: list, at: list[int], n: int) -> list:
@@ -193,8 +193,13 @@ def bulk_rows(reader, sheet: Sheet, cells: SheetCells) -> None:
     dated = filled & (period_id >= 0)
     shared = np.zeros(n, dtype=bool)
     if dated.any():
-        keys = pd.DataFrame({"c": code_id[dated], "u": unit_id[dated], "p": period_id[dated], "s": sector_id[dated]})
-        shared[dated] = keys.duplicated(keep=False).to_numpy()
+        sizes = (len(code_list), len(unit_list), len(period_list), len(sector_list))
+        if sizes[0] * sizes[1] * sizes[2] * sizes[3] < 2 ** 62:     # one number a key
+            key = ((code_id * sizes[1] + unit_id) * sizes[2] + period_id) * sizes[3] + sector_id
+            shared[dated] = pd.Series(key[dated]).duplicated(keep=False).to_numpy()
+        else:
+            keys = pd.DataFrame({"c": code_id[dated], "u": unit_id[dated], "p": period_id[dated], "s": sector_id[dated]})
+            shared[dated] = keys.duplicated(keep=False).to_numpy()
     plain = is_float & ~looked_at & ~shared & (period_id >= 0) & (not ONE_BY_ONE_ONLY)
     plain &= _per_pair(unit_id, period_id, len(period_list), unit_ok)
     plain &= _per_pair(code_id, unit_id, len(unit_list), indicator_ok)
@@ -349,8 +354,12 @@ def _jumps_in_file(reader, sheet: str, letter: str, value: np.ndarray, code_id: 
     m = len(value)
     rank = {code: k for k, code in enumerate(sorted(period_list, key=lambda c: period_objects[c].sort_key()))}
     at = np.array([rank[c] for c in period_list], dtype=np.int64)[period_id]
-    series = pd.DataFrame({"c": code_id, "u": unit_id, "s": sector_id}).groupby(["c", "u", "s"], sort=False).ngroup()
-    series = series.to_numpy(dtype=np.int64)
+    width_u, width_s = int(unit_id.max(initial=0)) + 1, int(sector_id.max(initial=0)) + 1
+    if (int(code_id.max(initial=0)) + 1) * width_u * width_s < 2 ** 62:     # one number a series
+        series = pd.factorize((code_id * width_u + unit_id) * width_s + sector_id)[0].astype(np.int64)
+    else:
+        series = pd.DataFrame({"c": code_id, "u": unit_id, "s": sector_id}).groupby(["c", "u", "s"], sort=False).ngroup()
+        series = series.to_numpy(dtype=np.int64)
     order = np.argsort(series, kind="stable")           # each series in row order
     same = series[order][1:] == series[order][:-1]
     ordered = bool(np.all(at[order][1:][same] > at[order][:-1][same]))
