@@ -12,6 +12,7 @@ import hashlib
 import io
 import random
 
+import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
@@ -203,15 +204,19 @@ def test_store_writes_observation_rows_as_a_list(tmp_path):
                     for k in range(200)]
     columns = {f: [getattr(o, f) for o in observations] for f in ObservationRows.FIELDS}
     stored = []
-    for label, rows in (("list", observations), ("columns", ObservationRows(columns))):
+    coded = {f: pd.Categorical(v) if f != "value" else v for f, v in columns.items()}   # as the bulk reader keeps text
+    for label, rows in (("list", observations), ("columns", ObservationRows(columns)),
+                        ("categorical", ObservationRows(coded))):
         content = label.encode()
         parsed = ParsedForm(f"{label}.xlsx", hashlib.sha256(content).hexdigest(), "*", "*", "2", rows)
         with Store(tmp_path / f"{label}.duckdb", tmp_path / label) as store:
             assert store.commit(parsed, content, user="u").observations == 200
             frame = store.current_observations().drop(columns=["submission_id", "recorded_at", "uploaded_by"])
             stored.append(frame.sort_values(["indicator_id", "unit", "period"]).reset_index(drop=True))
-    assert stored[0].equals(stored[1])
-    bad = dict(columns, value=[float("nan")] + columns["value"][1:])
-    with Store(tmp_path / "bad.duckdb", tmp_path / "bad") as store, pytest.raises(ValueError):
-        store.commit(ParsedForm("bad.xlsx", hashlib.sha256(b"bad").hexdigest(), "*", "*", "2", ObservationRows(bad)),
-                     b"bad", user="u")
+    assert stored[0].equals(stored[1]) and stored[0].equals(stored[2])
+    assert list(ObservationRows(coded)) == observations
+    for bad in (dict(columns, value=[float("nan")] + columns["value"][1:]),
+                dict(coded, unit=pd.Categorical([""] + columns["unit"][1:]))):
+        with Store(tmp_path / "bad.duckdb", tmp_path / "bad") as store, pytest.raises(ValueError):
+            store.commit(ParsedForm("bad.xlsx", hashlib.sha256(b"bad").hexdigest(), "*", "*", "2", ObservationRows(bad)),
+                         b"bad", user="u")

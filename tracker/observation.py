@@ -90,9 +90,10 @@ class Submission:
 # --- ingestspeed: observations held as columns -----------------------------------------------------------
 
 class ObservationRows(Sequence):
-    """Observations kept as columns, one list a field of :class:`Observation` (the bulk reader's 100 000
-    rows): an Observation object is made only for a row that is asked for, and the store writes the
-    columns as they are (``columns``). Read like a list of Observations; compared equal to one."""
+    """Observations kept as columns, one a field of :class:`Observation` (the bulk reader's 100 000 rows):
+    an Observation object is made only for a row that is asked for, and the store writes the columns as
+    they are (``columns``). A column is a list, or for text a pandas Categorical (codes into the distinct
+    values, none missing). Read like a list of Observations; compared equal to one."""
 
     FIELDS = tuple(f.name for f in fields(Observation))
 

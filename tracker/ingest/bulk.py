@@ -66,9 +66,14 @@ class _Read:
         self.ids, self.values = ids.astype(np.int64, copy=False), list(values)
         self.raw_ids, self.raw = raw_ids, raw
 
-    def at(self, rows: np.ndarray) -> list[str]:
-        """The values read of the given rows."""
-        return np.array(self.values, dtype=object)[self.ids[rows]].tolist() if len(self.values) else []
+    def at(self, rows: np.ndarray) -> pd.Categorical:
+        """The values read of the given rows, as a column of codes into the distinct values (the store
+        writes it so, without a Python string a row)."""
+        return pd.Categorical.from_codes(self.ids[rows], categories=self.values)
+
+
+def _constant(value: str, m: int) -> pd.Categorical:
+    return pd.Categorical.from_codes(np.zeros(m, dtype=np.int8), categories=[value])
 
 
 def _per_pair(a: np.ndarray, b: np.ndarray, nb: int, judge) -> np.ndarray:
@@ -141,8 +146,9 @@ def bulk_rows(reader, sheet: Sheet, cells: SheetCells) -> None:
     unit_id, unit_list = unit.ids, unit.values
     sector_id, sector_list = sector.ids, sector.values
 
-    indicators = {i.id: i for i in reader.cat.indicators}
-    sector_sets = {i.id: {s.id for s in i.sectors} for i in reader.cat.indicators if i.sectors}
+    cat = reader.cat   # the indicators of the file's codes (every row's code is one of them)
+    indicators = {c: cat.indicator(c) for c in code_list if cat.has_indicator(c)}
+    sector_sets = {c: {s.id for s in i.sectors} for c, i in indicators.items() if i.sectors}
     units_ok: dict[tuple[str, str], bool] = {}
     allowed: dict[str, set[str]] = {}
 
@@ -242,9 +248,9 @@ def bulk_rows(reader, sheet: Sheet, cells: SheetCells) -> None:
         return
     columns = {
         "indicator_id": code.at(at), "unit": unit.at(at),
-        "period": np.array(period_list, dtype=object)[period_id[at]].tolist(), "value": value[at].tolist(),
-        "sector": sector.at(at), "note": note.at(at), "source": source.at(at), "territory": ["target"] * m,
-        "value_status": ["official"] * m if statuses is None else _gather(kinds, at_list, n),
+        "period": pd.Categorical.from_codes(period_id[at], categories=period_list), "value": value[at].tolist(),
+        "sector": sector.at(at), "note": note.at(at), "source": source.at(at), "territory": _constant("target", m),
+        "value_status": _constant("official", m) if statuses is None else pd.Categorical(_gather(kinds, at_list, n)),
     }
     rows_of = (at + first + 1)   # the sheet row of each observation
     reader.progress(0.85, "rows")

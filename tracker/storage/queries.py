@@ -93,21 +93,47 @@ def _text(value) -> str:
 
 def _columns_frame(rows: ObservationRows) -> pd.DataFrame:
     """The frame of observations held as columns, with the same checks as for a list of them (values
-    finite, indicator and unit given), without a Python object a row."""
+    finite, indicator and unit given), without a Python object a row. Categorical columns (the bulk
+    reader's text) are written as they are: DuckDB scans their codes, PostgreSQL's COPY their values."""
     import numpy as np
 
     columns = rows.columns
     values = np.asarray(columns["value"], dtype="float64")
     if not np.isfinite(values).all():
         raise ValueError("Có giá trị không phải số hữu hạn. / A value is not a finite number.")
-    if not (all(columns["indicator_id"]) and all(columns["unit"])):
+    if _blank_in(columns["indicator_id"]) or _blank_in(columns["unit"]):
         raise ValueError("Thiếu mã chỉ tiêu hoặc đơn vị. / An observation lacks its indicator or unit.")
-    codes, keys = period_columns(columns["period"])
-    derived = {"period": codes, "period_key": keys, "value": values}
-    return _frame({f: derived[f] if f in derived else
-                   columns[f] if f not in ("sector", "note", "source") or None not in columns[f] else
-                   [_text(v) for v in columns[f]]
-                   for f in schema.OBSERVATION_FIELDS})
+    period = columns["period"]
+    if isinstance(period, pd.Categorical):
+        if (period.codes < 0).any():
+            raise ValueError("Thiếu kỳ báo cáo. / An observation lacks its period.")
+        codes, keys = period_columns(list(period.categories))
+        derived = {"period": np.asarray(codes, dtype=object)[period.codes],
+                   "period_key": np.asarray(keys, dtype="int64")[period.codes]}
+    else:
+        codes, keys = period_columns(list(period))
+        derived = {"period": pd.Series(codes, dtype=object), "period_key": pd.Series(keys, dtype="int64")}
+    derived["value"] = values
+    frame = {}
+    for f in schema.OBSERVATION_FIELDS:
+        column = derived[f] if f in derived else columns[f]
+        if isinstance(column, pd.Categorical) and (column.codes < 0).any():
+            column = list(column)                    # a missing text: written as "" below, as for a list
+        if isinstance(column, list):
+            column = pd.Series([_text(v) for v in column] if f in ("sector", "note", "source") and None in column
+                               else column, dtype=object)
+        frame[f] = column
+    return pd.DataFrame(frame)
+
+
+def _blank_in(column) -> bool:
+    """Whether some row of a column (a list or a pandas Categorical) is empty or missing."""
+    if isinstance(column, pd.Categorical):
+        import numpy as np
+
+        used = np.unique(column.codes)
+        return bool((used < 0).any()) or not all(column.categories[used[used >= 0]])
+    return not all(column)
 
 
 class Store(AccountQueries):
