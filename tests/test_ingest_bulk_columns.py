@@ -220,3 +220,20 @@ def test_store_writes_observation_rows_as_a_list(tmp_path):
         with Store(tmp_path / "bad.duckdb", tmp_path / "bad") as store, pytest.raises(ValueError):
             store.commit(ParsedForm("bad.xlsx", hashlib.sha256(b"bad").hexdigest(), "*", "*", "2", ObservationRows(bad)),
                          b"bad", user="u")
+
+
+def test_postgres_writes_a_bulk_file_as_duckdb_does(cat, tmp_path, pg_url):
+    """A bulk file read into Categorical columns, committed into PostgreSQL (COPY of their values) and
+    into DuckDB: the same current values."""
+    unit, stock, flow, counted, other, rows = _mixed_rows(cat)
+    good = [r for k, r in enumerate(rows) if k in (0, 1, 2, 8, 16) or k >= 18]
+    content = build_bulk_form(good)
+    parsed = read(content, cat, name="bulk.xlsx")
+    assert parsed.ok and isinstance(parsed.observations.columns["unit"], pd.Categorical)
+    stored = []
+    for target in (pg_url, tmp_path / "bulk.duckdb"):
+        with Store(target, tmp_path / "archive") as store:
+            assert store.commit(parsed, content, user="u").observations == len(good)
+            frame = store.current_observations()[["indicator_id", "unit", "period", "sector", "value", "note"]]
+            stored.append(frame.sort_values(["indicator_id", "period"]).reset_index(drop=True))
+    assert stored[0].equals(stored[1])
