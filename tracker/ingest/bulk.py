@@ -4,8 +4,9 @@ Used by administrators for official annual figures and back-loads, and by the be
 jumps are judged along each series in period order, and each series' earliest value against the stored
 one (for files of at most 20 units, one store query per unit, to keep a 100.000-row load fast).
 
-Speed (bench/ingest.py: reading, checks and commit within 1,5× python-calamine alone reading the file).
-The rows are judged a column at a time: each distinct code, unit, period, sector, note and kind of figure
+Speed (issue 24: reading, checks and commit against python-calamine alone reading the file, measured by
+bench/ingest.py). Touching a row's Python objects is what costs (each row is far from the last in
+memory), so the rows are judged a column at a time: each distinct code, unit, period, sector, note and kind of figure
 is looked at once, and the bounds of the value by numpy. A row is *plain* when the one-by-one checks
 would take it without a word: a float within its indicator's bounds (not a percent target), in no cell
 the sheet shows otherwise (formats, errors, hidden rows or columns), a period and unit the checks accept,
@@ -26,7 +27,7 @@ import pandas as pd
 from tracker.core.measures import is_percent
 from tracker.ingest.cells import SheetCells
 from tracker.ingest.layout import Sheet, text
-from tracker.ingest.values import bounds, cell_value, check_text, jump_warning
+from tracker.ingest.values import MAX_TEXT, bounds, cell_value, check_text, jump_warning
 from tracker.observation import ObservationRows
 from tracker.periods import Period
 
@@ -34,7 +35,7 @@ BULK_PREVIOUS_MAX_UNITS = 20
 # True: no row is taken as plain, every filled row goes through the row-by-row checks. The tests read
 # files both ways and compare (tests/test_ingest_bulk_columns.py): the columns must change nothing.
 ONE_BY_ONE_ONLY = False
-_NOTE_MAX = 2000   # a longer note or source goes through check_text (values.MAX_TEXT)
+_NOTE_MAX = MAX_TEXT   # a note or source longer as written goes through check_text, as it always did
 
 
 def _as_read(cells: list) -> list[str]:
