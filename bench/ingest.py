@@ -6,8 +6,14 @@ that every run stores the file anew.
 
 Each measurement runs in a fresh process so that peak memory (ru_maxrss) is that step's own.
 Last line printed, exactly:
-ingest rows=<n> seconds=<s> rows_per_s=<r> peak_mb=<m> baseline_seconds=<b> commit_seconds=<c> backend=<duckdb|postgresql>
-(commit_seconds: the store's part, Store.commit, of the best run)
+ingest rows=<n> seconds=<s> rows_per_s=<r> peak_mb=<m> baseline_seconds=<b> commit_seconds=<c> backend=<duckdb|postgresql> floor_seconds=<f> ratio=<q>
+(commit_seconds: the store's part, Store.commit, of the best run; floor_seconds: python-calamine alone
+reading every sheet of the same bytes, in the same process as that run, with the cyclic collector paused
+as the ingest has it, the better of one read just before and one just after the ingest; ratio:
+seconds / floor_seconds; all three of the best run. The runs line also gives the floor of a plain
+script, collector running, which is slower.)
+The machine's load average (/proc/loadavg) is printed at the start and at the end (just before that
+line): the figures of a loaded machine are read as ratios.
 """
 
 from __future__ import annotations
@@ -77,6 +83,32 @@ def _target(tmp: str, db_url: str | None):
             con.execute(f"DROP SCHEMA {schema} CASCADE")
 
 
+def load_average() -> str:
+    """The 1, 5 and 15 minute load averages, as the kernel gives them."""
+    try:
+        return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+    except OSError:
+        return "unknown"
+
+
+def measure_floor(content: bytes, collector_paused: bool = True) -> float:
+    """python-calamine alone reading every sheet of the workbook into Python rows, as the reader asks for
+    them (skip_empty_area=False): what no ingest can go under. With the cyclic collector paused, as the
+    ingest reads (tracker.collector): the stricter floor; with it running, what a plain script pays."""
+    import io
+
+    from python_calamine import CalamineWorkbook
+
+    from tracker import collector
+
+    with collector.paused() if collector_paused else contextlib.nullcontext():
+        start = time.perf_counter()
+        book = CalamineWorkbook.from_object(io.BytesIO(content))
+        for name in book.sheet_names:
+            book.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        return time.perf_counter() - start
+
+
 def measure_ingest(path: Path, catalogue_path: Path, db_url: str | None = None) -> dict:
     from tracker.catalogue import read_catalogue
     from tracker.ingest import read_form
@@ -84,6 +116,7 @@ def measure_ingest(path: Path, catalogue_path: Path, db_url: str | None = None) 
 
     cat = read_catalogue(catalogue_path)
     content = path.read_bytes()
+    floor_before = measure_floor(content)
     with tempfile.TemporaryDirectory() as tmp, _target(tmp, db_url) as target:
         store = Store(target, Path(tmp) / "archive")
         start = time.perf_counter()
@@ -97,7 +130,10 @@ def measure_ingest(path: Path, catalogue_path: Path, db_url: str | None = None) 
         commit_s = time.perf_counter() - committing
         assert result.observations == len(parsed.observations)
         store.close()
+    floor = min(floor_before, measure_floor(content))
+    plain = measure_floor(content, collector_paused=False)   # after: every read before the ingest leaves garbage
     return {"rows": len(parsed.observations), "seconds": total, "parse_seconds": parse_s, "commit_seconds": commit_s,
+            "floor_seconds": floor, "ratio": total / floor, "floor_gc_seconds": plain,
             "peak_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
 
@@ -135,6 +171,7 @@ def main() -> None:
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--db-url", help="commit into this PostgreSQL database (postgresql://…) instead of a DuckDB file")
     args = parser.parse_args()
+    print(f"load average at start: {load_average()}")
     ROWS = args.rows
     # 18 quarterly targets a unit over 28 quarters: enough made-up units for the rows asked
     catalogue_path = synthetic_catalogue(max(200, -(-ROWS // (18 * 28)) + 10))
@@ -146,7 +183,10 @@ def main() -> None:
     backend = "postgresql" if args.db_url else "duckdb"
     best = min(runs, key=lambda r: r["seconds"])
     print(f"ingest runs (s), {backend}: " + ", ".join(f"{r['seconds']:.3f} (parse {r['parse_seconds']:.3f}, commit "
-                                                       f"{r['commit_seconds']:.3f})" for r in runs))
+                                                       f"{r['commit_seconds']:.3f}, floor {r['floor_seconds']:.3f}, "
+                                                       f"ratio {r['ratio']:.2f}; floor with the collector running "
+                                                       f"{r['floor_gc_seconds']:.3f}, ratio "
+                                                       f"{r['seconds'] / r['floor_gc_seconds']:.2f})" for r in runs))
     with __import__("zipfile").ZipFile(path) as zf:
         print(f"sheet XML unpacked: {sum(i.file_size for i in zf.infolist()) / 1e6:.0f} MB")
     if args.no_baseline:
@@ -155,9 +195,11 @@ def main() -> None:
         base = _child("baseline", str(path), str(catalogue_path))
         print(f"baseline pandas.read_excel(openpyxl): {base['seconds']:.2f} s, peak {base['peak_mb']:.0f} MB")
         print(f"speed-up over baseline: {base['seconds'] / best['seconds']:.1f}x")
+    print(f"load average at end: {load_average()}")
     print(f"ingest rows={best['rows']} seconds={best['seconds']:.3f} rows_per_s={best['rows'] / best['seconds']:.0f} "
           f"peak_mb={max(r['peak_mb'] for r in runs):.0f} baseline_seconds={base['seconds']:.3f} "
-          f"commit_seconds={best['commit_seconds']:.3f} backend={backend}")
+          f"commit_seconds={best['commit_seconds']:.3f} backend={backend} floor_seconds={best['floor_seconds']:.3f} "
+          f"ratio={best['ratio']:.2f}")
 
 
 if __name__ == "__main__":

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass, field, fields
 
 from tracker.report import ValidationReport
 
@@ -52,12 +53,14 @@ class ParsedForm:
     unit: str | None = None
     period: str | None = None
     form_version: str | None = None
-    # The agency whose form this is (an agency id of the unit, issue 21); None: the whole unit's form.
-    agency: str | None = None
+    # A list, or for a bulk file the ObservationRows the reader keeps its columns in.
     observations: list[Observation] = field(default_factory=list)
     milestones: list[MilestoneUpdate] = field(default_factory=list)
     report: ValidationReport = field(default_factory=ValidationReport)
-    agency: str | None = None      # the department that filled the form (None: the whole unit)
+    # The agency whose form this is (an agency id of the unit, issue 21); None: the whole unit's form.
+    # Last, so that forms built by position (file, sha, unit, period, version, observations, milestones)
+    # keep their meaning.
+    agency: str | None = None
 
     @property
     def ok(self) -> bool:
@@ -88,3 +91,47 @@ class Submission:
     decided_at: dt.datetime | None = None
     decision_reason: str | None = None
     agency: str | None = None           # the department that filled the form (None: the whole unit)
+
+
+# --- ingestspeed: observations held as columns -----------------------------------------------------------
+
+class ObservationRows(Sequence):
+    """Observations kept as columns, one a field of :class:`Observation` (the bulk reader's 100 000 rows):
+    an Observation object is made only for a row that is asked for, and the store writes the columns as
+    they are (``columns``). A column is a list, or for text a pandas Categorical (codes into the distinct
+    values, none missing). Read like a list of Observations; compared equal to one."""
+
+    FIELDS = tuple(f.name for f in fields(Observation))
+
+    def __init__(self, columns: dict[str, list]):
+        missing = [f for f in self.FIELDS if f not in columns]
+        lengths = {len(columns[f]) for f in self.FIELDS if f in columns}
+        if missing or len(lengths) > 1:
+            raise ValueError(f"observation columns: missing {missing}, lengths {sorted(lengths)}")
+        self.columns = {f: columns[f] for f in self.FIELDS}
+        self._length = lengths.pop() if lengths else 0
+
+    def __len__(self) -> int:
+        return self._length
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(self._length))]
+        if index < 0:
+            index += self._length
+        if not 0 <= index < self._length:
+            raise IndexError(index)
+        return Observation(*(column[index] for column in self.columns.values()))
+
+    def __iter__(self):
+        return map(Observation, *self.columns.values())
+
+    def __eq__(self, other) -> bool:
+        if isinstance(other, (list, tuple, ObservationRows)):
+            return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+        return NotImplemented
+
+    __hash__ = None  # type: ignore[assignment]
+
+    def __repr__(self) -> str:
+        return f"ObservationRows({self._length} rows)"

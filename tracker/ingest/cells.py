@@ -245,6 +245,20 @@ _CUSTOM_HEIGHT = re.compile(rb'\bht="[^"]*[1-9][^"]*"')
 _MAX_HIDDEN_SPAN = 20_000      # a hidden range wider than this is the rest of the sheet, past any data
 
 
+def _search_from(pattern: re.Pattern, literal: bytes, data: bytes, start: int = 0, end: int | None = None):
+    """``pattern.search(data, start, end)`` for a pattern that opens with \\b and then ``literal``: tried only
+    where the literal is (found at memchr speed). A pattern opening with \\b is otherwise tried at every
+    byte of a 27 MB sheet (0,15 s each); match() at a position still sees the byte before it for \\b."""
+    end = len(data) if end is None else end
+    at = data.find(literal, start, end)
+    while at >= 0:
+        found = pattern.match(data, at, end)
+        if found:
+            return found
+        at = data.find(literal, at + 1, end)
+    return None
+
+
 def _col_index(letters: bytes) -> int:
     n = 0
     for ch in letters:
@@ -281,16 +295,25 @@ def _xlsx(content: bytes, sheet_name: str) -> SheetCells:
         except KeyError:
             raise CellsUnreadable(f"sheet file {path} is missing") from None
         styles, blank = _xlsx_styles(zf) if b' s="' in data else ({}, {})
-    for m in _MERGE.finditer(data):
-        c0, r0 = _col_index(m.group(1)), int(m.group(2)) - 1
-        c1, r1 = (_col_index(m.group(3)), int(m.group(4)) - 1) if m.group(3) else (c0, r0)
-        out.merged.append((r0, c0, r1, c1))
+    # The sheet's parts outside its rows (cols and sheetFormatPr before, mergeCells after): an element
+    # there cannot be inside sheetData, where a "<" is always a tag, so the long middle is not searched.
+    rows_start = data.find(b"<sheetData")
+    rows_end = data.rfind(b"</sheetData>")
+    head_end = rows_start if rows_start >= 0 else len(data)
+    tail_start = rows_end if rows_end >= 0 else 0
+    for where in ((0, head_end), (tail_start, len(data))) if tail_start >= head_end else ((0, len(data)),):
+        for m in _MERGE.finditer(data, *where):
+            c0, r0 = _col_index(m.group(1)), int(m.group(2)) - 1
+            c1, r1 = (_col_index(m.group(3)), int(m.group(4)) - 1) if m.group(3) else (c0, r0)
+            out.merged.append((r0, c0, r1, c1))
     _xlsx_hidden_cols(data, out)
-    zero_default = bool(_ZERO_HEIGHT_DEFAULT.search(data))
+    zero_default = bool(_ZERO_HEIGHT_DEFAULT.search(data, 0, head_end))
     # Scanning every cell of a 100 MB sheet costs seconds: only when something to find is there at all.
     wanted = [b' s="%d"' % n for n in set(styles) | set(blank)]
     if not (b't="e"' in data or b"<f" in data or any(w in data for w in wanted)):
-        if zero_default or _HIDDEN.search(data) or _ZERO_HEIGHT.search(data):
+        rows_from = max(rows_start, 0)
+        if zero_default or _search_from(_HIDDEN, b'hidden="', data, rows_from) or \
+                _search_from(_ZERO_HEIGHT, b'ht="0', data, rows_from):
             row = -1
             for m in _ROW_TAG.finditer(data):
                 number = _ROW_NUMBER.search(m.group(1))

@@ -11,16 +11,19 @@ rules (tracker.ingest.values), and the text fields within their length.
 from __future__ import annotations
 
 import datetime as dt
+import threading
+from contextlib import contextmanager
 from typing import Callable
 
 from tracker.catalogue import Catalogue, Indicator
 from tracker.ingest.cells import CellsUnreadable, SheetCells, read_cells
 from tracker.ingest.issues import CappedIssues
-from tracker.ingest.layout import (HEADER_SEARCH_ROWS, Book, Sheet, column_letter, find_sheet, normalise, read_meta, text,
-                                   visible_period)
+from tracker.ingest.layout import (HEADER_SEARCH_ROWS, Book, Sheet, column_letter, find_sheet, normalise, own_sheet_name,
+                                   read_meta, text, visible_period)
 from tracker.ingest.values import cell_value, check_text, jump_warning, target_warning
 from tracker.observation import MILESTONE_STATUSES, MilestoneUpdate, Observation, ParsedForm
 from tracker.periods import Period, parse_period
+from tracker.report import ValidationReport
 from tracker.workbook import (ACCEPTED_FORM_VERSIONS, BULK_KIND, COLUMN_LABELS, FORM_KIND, FORM_VERSION, SCOPE_LABELS,
                               SHEET_DATA, SHEET_META, STATUS_LABELS, VALUE_STATUS_LABELS)
 
@@ -104,6 +107,30 @@ class Reader:
         ok = self._check_unit(unit, period, sheet, row, column)
         self._unit_checked[key] = ok
         return ok
+
+    @contextmanager
+    def quietly(self):
+        """Checks run inside say nothing and leave nothing behind. The bulk reader asks them once of each
+        distinct value; the rows holding a value they refuse are then checked one by one, in row order,
+        with their messages (so nothing is said twice, nor out of order)."""
+        issues, refused = self.issues, set(self._refused_units)
+        self.issues = CappedIssues(ValidationReport())
+        try:
+            yield self.issues
+        finally:
+            self.issues, self._refused_units = issues, refused
+
+    def would_accept_unit(self, unit: str, period: Period) -> bool:
+        """Whether ``check_unit`` takes ``unit`` for ``period``, without a message and without remembering
+        the answer (a refusal must still be said, at the first row that has it)."""
+        with self.quietly():
+            return self._check_unit(unit, period, None, None, None)
+
+    def period_matters(self, unit: str) -> bool:
+        """Whether ``_check_unit`` may answer differently for another period of ``unit``: only through the
+        unit's dates of existence (kept beside it, so that a new check on the period is added here too)."""
+        j = self.cat.jurisdictions.get(unit)
+        return j is not None and bool(j.valid_to or j.valid_from)
 
     def _check_unit(self, unit, period, sheet, row, column) -> bool:
         cat, err = self.cat, self.issues.error
@@ -227,10 +254,45 @@ class Reader:
             return dict(self.previous(unit, period) or {})
         return dict(self.previous)
 
+    def _read_cells_early(self, names: list[str]) -> None:
+        """Start reading the data sheet's cell facts in a second thread, while python-calamine parses the
+        sheets: calamine's parse and zlib let go of the GIL, so on a machine with a core free the facts
+        cost no time of their own. The sheet is the one named as the form's (the one find_sheet takes
+        whenever the file can be read); ``cells`` waits for it, or reads another sheet itself."""
+        self._early = None
+        name = own_sheet_name(names, "data")
+        if name is None:
+            return
+        box: dict = {}
+
+        def work() -> None:
+            try:
+                box["cells"] = read_cells(self.content, self.kind, name)
+            except BaseException as exc:  # noqa: BLE001 — handed to the reading thread as it is
+                box["error"] = exc
+
+        thread = threading.Thread(target=work, name="nq45-cell-facts", daemon=True)
+        thread.start()
+        self._early = (name, thread, box)
+
+    def _early_cells(self, name: str):
+        """The facts read early for sheet ``name`` (raising as read_cells would), or None if not that sheet."""
+        early, self._early = getattr(self, "_early", None), None
+        if early is None:
+            return None
+        thread_name, thread, box = early
+        thread.join()        # also when not used: nothing of a read goes on after it
+        if thread_name != name:
+            return None
+        if "error" in box:
+            raise box["error"]
+        return box["cells"]
+
     def cells(self, sheet: Sheet) -> SheetCells | None:
         """The sheet's cell facts; None after refusing the file when they cannot be read."""
         try:
-            return read_cells(self.content, self.kind, sheet.name)
+            early = self._early_cells(sheet.name)
+            return early if early is not None else read_cells(self.content, self.kind, sheet.name)
         except CellsUnreadable as exc:
             self.issues.error("check_failed", f"Không kiểm tra được định dạng các ô của trang “{sheet.name}” ({exc}), nên không "
                               "thể chắc số lưu đúng số hiển thị. Hãy lưu lại tệp dưới dạng .xlsx (Excel Workbook) rồi nộp.",
@@ -294,9 +356,16 @@ class Reader:
     def read(self) -> None:
         from python_calamine import CalamineWorkbook
 
-        issues, parsed = self.issues, self.parsed
         self.progress(0.1, "open")
         book = Book(CalamineWorkbook.from_object(__import__("io").BytesIO(self.content)))
+        self._read_cells_early(book.names)
+        try:
+            self._read(book)
+        finally:
+            self._early_cells("")     # a file refused before its cells were asked for: wait for the thread
+
+    def _read(self, book: Book) -> None:
+        issues, parsed = self.issues, self.parsed
         meta = read_meta(book)
         if meta is None:
             issues.error("not_our_form", f"Đây không phải biểu mẫu của hệ thống (không thấy: {SHEET_META}). Hãy tải biểu mẫu ở trang "

@@ -187,6 +187,11 @@ def visible_period(meta: Meta) -> tuple[str, Period | None] | None:
 
 # --- sheets and columns ------------------------------------------------------------------------------------
 
+def own_sheet_name(names: list[str], kind: str) -> str | None:
+    """The workbook's sheet named as the form's data or task sheet (kind 'data' or 'milestones'), if any."""
+    return next((n for n in names if exact(n) in _SHEET_NAMES[kind]), None)
+
+
 def find_sheet(book: Book, kind: str, wanted: tuple[str, ...], issues: CappedIssues, marked: bool,
                skip: tuple[str, ...] = ()) -> Sheet | None:
     """The data or task sheet, by its exact name; None when there is none (the caller says so).
@@ -195,8 +200,7 @@ def find_sheet(book: Book, kind: str, wanted: tuple[str, ...], issues: CappedIss
     file ambiguous: an error naming both, and None.
     """
     names = book.names
-    exact_names = [n for n in names if exact(n) in _SHEET_NAMES[kind]]
-    own = exact_names[0] if exact_names else None
+    own = own_sheet_name(names, kind)
     sheet = None
     if own is not None:
         sheet = locate_columns(own, book.rows(own), wanted, issues, marked)

@@ -26,7 +26,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from tracker.observation import MILESTONE_STATUSES, ParsedForm, Submission
+from tracker.observation import MILESTONE_STATUSES, ObservationRows, ParsedForm, Submission
 from tracker.periods import parse_period
 from tracker.storage import schema
 from tracker.storage.account_queries import AccountQueries
@@ -97,6 +97,53 @@ def _record_frame(rows: list, fields: tuple[str, ...], convert: dict) -> pd.Data
 
 def _text(value) -> str:
     return value or ""
+
+
+# --- ingestspeed: the bulk reader's columns written as they are ---------------------------------------------
+
+def _columns_frame(rows: ObservationRows) -> pd.DataFrame:
+    """The frame of observations held as columns, with the same checks as for a list of them (values
+    finite, indicator and unit given), without a Python object a row. Categorical columns (the bulk
+    reader's text) are written as they are: DuckDB scans their codes, PostgreSQL's COPY their values."""
+    import numpy as np
+
+    columns = rows.columns
+    values = np.asarray(columns["value"], dtype="float64")
+    if not np.isfinite(values).all():
+        raise ValueError("Có giá trị không phải số hữu hạn. / A value is not a finite number.")
+    if _blank_in(columns["indicator_id"]) or _blank_in(columns["unit"]):
+        raise ValueError("Thiếu mã chỉ tiêu hoặc đơn vị. / An observation lacks its indicator or unit.")
+    period = columns["period"]
+    if isinstance(period, pd.Categorical):
+        if (period.codes < 0).any():
+            raise ValueError("Thiếu kỳ báo cáo. / An observation lacks its period.")
+        codes, keys = period_columns(list(period.categories))
+        derived = {"period": np.asarray(codes, dtype=object)[period.codes],
+                   "period_key": np.asarray(keys, dtype="int64")[period.codes]}
+    else:
+        codes, keys = period_columns(list(period))
+        derived = {"period": pd.Series(codes, dtype=object), "period_key": pd.Series(keys, dtype="int64")}
+    derived["value"] = values
+    frame = {}
+    for f in schema.OBSERVATION_FIELDS:
+        column = derived[f] if f in derived else columns[f]
+        if isinstance(column, pd.Categorical) and (column.codes < 0).any():
+            column = list(column)                    # a missing text: written as "" below, as for a list
+        if isinstance(column, list):
+            column = pd.Series([_text(v) for v in column] if f in ("sector", "note", "source") and None in column
+                               else column, dtype=object)
+        frame[f] = column
+    return pd.DataFrame(frame)
+
+
+def _blank_in(column) -> bool:
+    """Whether some row of a column (a list or a pandas Categorical) is empty or missing."""
+    if isinstance(column, pd.Categorical):
+        import numpy as np
+
+        used = np.unique(column.codes)
+        return bool((used < 0).any()) or not all(column.categories[used[used >= 0]])
+    return not all(column)
 
 
 class Store(AccountQueries):
@@ -318,6 +365,8 @@ class Store(AccountQueries):
     @staticmethod
     def _observation_frame(parsed: ParsedForm) -> pd.DataFrame:
         rows = parsed.observations
+        if isinstance(rows, ObservationRows):
+            return _columns_frame(rows)
         if not all(math.isfinite(float(o.value)) for o in rows):
             raise ValueError("Có giá trị không phải số hữu hạn. / A value is not a finite number.")
         if any(not o.indicator_id or not o.unit for o in rows):
