@@ -56,7 +56,9 @@ reference = [
 if internal_only:   # signed out by the idle timeout with a checked upload: only the upload page, to sign in again
     pages, staff, reference = [], [p for p in staff if p.url_path == "nhap-so-lieu"], []
 sections = {t("nav.progress", lang): pages, t("nav.data", lang): staff, t("nav.reference", lang): reference}
-nav = st.navigation({name: entries for name, entries in sections.items() if entries})
+# expanded: an admin has about 14 entries, and Streamlit would fold those past 10 under "View more"
+# (in English), hiding «Bắt đầu sử dụng thật» and «Thêm chương trình».
+nav = st.navigation({name: entries for name, entries in sections.items() if entries}, expanded=True)
 st.sidebar.caption(t("app.title", lang))
 if user is not None and user.role == "admin":
     ui.damaged_programmes_notice(lang)
