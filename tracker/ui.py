@@ -504,9 +504,11 @@ def chart(fig, file_name: str, key: str | None = None, anchor: str | None = None
     ``short_title``: on one unit's page the unit is said once at the top, so the title drops it (the
     PNG keeps it). ``present``: the chart fills the screen's height below its title (presentation mode).
     """
-    from tracker.figures import for_screen
+    from tracker.screen_figure import ScreenFigure, prepare
 
-    meta, screen = for_screen(fig, height)
+    # A ScreenFigure was prepared once for every viewer (tracker.unit_page); a figure is prepared here.
+    shown = fig if isinstance(fig, ScreenFigure) else prepare(fig, height, present=present)
+    meta, screen = shown.meta, shown.screen
     title = meta.get("screen_title") if short_title and meta.get("screen_title") else meta.get("title")
     if anchor:
         # The anchor is an element of its own just above the title, so a link lands on this chart's
@@ -518,7 +520,6 @@ def chart(fig, file_name: str, key: str | None = None, anchor: str | None = None
         st.markdown(f"<div class='nq-subtitle'>{meta['subtitle']}</div>", unsafe_allow_html=True)
     server_png = _png_available()
     if present:
-        screen.update_layout(height=None, autosize=True)
         # The chart's box gets the screen's height less what stands above it: the exit button, the
         # steps and the title (14rem), and the subtitle's lines, counted at 140 characters a line
         # (a 1280 px screen holds about 150 at this size).
@@ -542,7 +543,7 @@ def chart(fig, file_name: str, key: str | None = None, anchor: str | None = None
     if server_png:
         from tracker import briefing
 
-        st.download_button(t("app.download_png", lang()), lambda: briefing.figure_png(fig), file_name=f"{file_name}.png",
+        st.download_button(t("app.download_png", lang()), lambda: briefing.figure_png(shown.figure()), file_name=f"{file_name}.png",
                            mime="image/png", key=f"{key or file_name}_png", on_click="ignore", icon=":material/image:",
                            type="tertiary")
 
