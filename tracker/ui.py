@@ -965,12 +965,26 @@ def _sign_out() -> None:
         audit("sign_out", session.username)
 
 
+# Databases seen holding a submission. Submissions are never deleted (a withdrawal is a row of its own),
+# so one that held data holds it still: asked once per database, not on every page run of an
+# installation whose users file is empty or missing (it read every submission each time).
+_HOLDS_DATA: set[str] = set()
+
+
 def _has_data() -> bool:
     """Whether the database holds any submission (an emptied users file must not make a new admin then)."""
+    from tracker.settings import load_settings
+
+    database = str(load_settings().database)
+    if database in _HOLDS_DATA:
+        return True
     try:
-        return bool(store().submissions())
+        held = bool(store().submissions())
     except Exception:   # an unreadable database: take it that there is data, never make an admin
         return True
+    if held:
+        _HOLDS_DATA.add(database)
+    return held
 
 
 def login_box(lang: str) -> None:

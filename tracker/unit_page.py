@@ -56,16 +56,16 @@ class UnitPage:
 
 
 class _Memo:
-    """The last MEMO_SIZE pages, each built by one thread while the others asking for it wait."""
+    """The last MEMO_SIZE pages (and pictures), each built by one thread while the others asking for it wait."""
 
     def __init__(self, size: int):
         self.size = size
         self.lock = threading.Lock()
-        self.pages: OrderedDict[tuple, UnitPage] = OrderedDict()
+        self.pages: OrderedDict[tuple, object] = OrderedDict()   # UnitPage or a unit's picture
         self.building: dict[tuple, threading.Lock] = {}
         self.watched: set[int] = set()
 
-    def get(self, key: tuple, build, snapshot) -> UnitPage:
+    def get(self, key: tuple, build, snapshot):
         with self.lock:
             page = self.pages.get(key)
             if page is not None:
@@ -107,13 +107,22 @@ def unit_page(cat, snap, store, unit: str, lang: str, present: bool = False) -> 
     """The page of ``unit`` for every viewer: built on the first call for this snapshot (which changes
     with every change to the database or the catalogue), then kept. ``store``: read once, for the
     unit's current observations (figures of a whole unit beside an old area's target)."""
-    key = (id(snap), snap.token, snap.today, id(cat), unit, lang, bool(present))
+    key = (id(snap), snap.token, snap.today, id(cat), "page", unit, lang, bool(present))
     return _memo.get(key, lambda: build_unit_page(cat, snap, store, unit, lang, present), snap)
+
+
+def unit_picture(cat, snap, unit: str, lang: str, present: bool = False) -> ScreenFigure:
+    """The unit's progress picture (brief.picture_figure, wrapped for a screen), prepared once per
+    snapshot: its page and the overview (which shows the chosen province's) share it."""
+    from tracker.brief import picture_figure
+
+    key = (id(snap), snap.token, snap.today, id(cat), "picture", unit, lang, bool(present))
+    return _memo.get(key, lambda: prepare(picture_figure(cat, snap, unit, lang, screen=True), present=present,
+                                          frozen=True), snap)
 
 
 def build_unit_page(cat, snap, store, unit: str, lang: str, present: bool = False) -> UnitPage:
     """Everything views/unit.py shows of ``unit`` that is the same for every viewer."""
-    from tracker.brief import picture_figure
     from tracker.catalogue import lineage_text
     from tracker.figures import milestone_timeline, progress_figure
     from tracker.i18n import t
@@ -130,10 +139,7 @@ def build_unit_page(cat, snap, store, unit: str, lang: str, present: bool = Fals
     numeric = [a for a in res["numeric"] if not is_direction(a) and has_chart(a)]
     directions = [a for a in res["numeric"] if is_direction(a) and has_chart(a)]
     own = {i.id for i in cat.own_indicators(unit)}
-    frozen = {"present": present, "frozen": True}
-    picture = None
-    if numeric or present:
-        picture = prepare(picture_figure(cat, snap, unit, lang, screen=True), **frozen)
+    picture = unit_picture(cat, snap, unit, lang, present) if numeric or present else None
     # Figures of the whole unit where an old area could not be separated: kept, shown, never judged.
     whole_unit = {} if present else whole_unit_figures(cat, store.current_observations(units=[unit]), lang)
 
@@ -150,7 +156,7 @@ def build_unit_page(cat, snap, store, unit: str, lang: str, present: bool = Fals
         fig = progress_figure(ind, a, unit_name=cat.territory_label(ind, unit, lang), caption=cap,
                               sector_name=sector_name, kinds=of_series(snap.kinds, a))   # estimates hollow
         targets.append(TargetChart(
-            assessment=a, chart=prepare(fig, **frozen), file_name=chart_filename(unit, a.indicator_id, a.sector, period),
+            assessment=a, chart=prepare(fig, present=present, frozen=True), file_name=chart_filename(unit, a.indicator_id, a.sector, period),
             key=(f"present_{a.indicator_id}_{a.sector}" if present else f"fig_{a.indicator_id}_{a.sector}"),
             anchor=chart_anchor(a.indicator_id, a.sector), heading=heading, subheading=subheading,
             whole_unit_note=whole_unit.get((a.indicator_id, a.sector))))
