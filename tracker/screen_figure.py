@@ -17,15 +17,19 @@ import plotly.io
 
 
 class FrozenFigure(go.Figure):
-    """A screen figure that is never changed once made: ``to_dict`` gives its kept plain dict (JSON
-    types only) instead of a deep copy, so st.plotly_chart's copy and encoding cost a few
-    microseconds. Made only by `freeze`; the figure's own attributes stay those it was made with."""
+    """What st.plotly_chart sends of a screen figure shared by every viewer: its JSON text, kept as one
+    string. ``to_dict`` reads it back (a C parse of a few kilobytes) instead of deep-copying a figure,
+    and Streamlit's encoding of that plain dict is C-fast. The Plotly objects are not kept: a server
+    holding many pages would otherwise carry hundreds of thousands of objects that every full garbage
+    collection (one after each page run) walks; a string is not walked. Made by `freeze`; its own
+    data and layout are empty, and it refuses to be changed."""
 
-    _nq_spec: dict
+    def __init__(self, spec_json: str):
+        super().__init__()
+        self._nq_json = spec_json   # plotly's __setattr__ lets names with a leading underscore through
 
     def to_dict(self) -> dict:
-        # The traces are copied one level: plotly.io.to_json pops each trace's "uid" from what it is given.
-        return {**self._nq_spec, "data": [dict(trace) for trace in self._nq_spec["data"]]}
+        return json.loads(self._nq_json)
 
     def _frozen(self, *args, **kwargs):
         raise TypeError("a FrozenFigure is shared by every viewer and is never changed; change the figure it came from")
@@ -34,12 +38,8 @@ class FrozenFigure(go.Figure):
 
 
 def freeze(fig: go.Figure) -> FrozenFigure:
-    """``fig`` as a FrozenFigure (the same object: nothing is copied or validated again). Its dict is
-    what Plotly's own encoder makes of it (NaN as null), read back as plain lists, numbers and text."""
-    spec = json.loads(plotly.io.to_json(fig, validate=False))
-    fig.__class__ = FrozenFigure   # a subclass without new state: the figure stays as it was made
-    fig._nq_spec = spec            # plotly's __setattr__ lets names with a leading underscore through
-    return fig
+    """``fig`` as a FrozenFigure: the JSON Plotly's own encoder makes of it (NaN as null)."""
+    return FrozenFigure(plotly.io.to_json(fig, validate=False))
 
 
 @dataclass(frozen=True)
@@ -49,22 +49,23 @@ class ScreenFigure:
 
     meta: dict
     screen: go.Figure
-    still: go.Figure | dict
+    still: go.Figure | str       # a frozen one keeps the still as its JSON text
+    has_data: bool = True        # the figure draws something (the picture of a unit with no bars does not)
 
     def figure(self) -> go.Figure:
-        """The whole still as a figure of its own (a new one when it is kept as a dict)."""
-        return go.Figure(self.still) if isinstance(self.still, dict) else self.still
+        """The whole still as a figure of its own (a new one when it is kept as JSON)."""
+        return plotly.io.from_json(self.still, skip_invalid=False) if isinstance(self.still, str) else self.still
 
 
 def prepare(fig: go.Figure, height: int | None = None, *, present: bool = False, frozen: bool = False) -> ScreenFigure:
     """``fig`` for a page (figures.for_screen); ``present``: sized by the screen, not by a height
-    (presentation mode). ``frozen``: to be kept and sent to many viewers (the still kept as a dict,
-    which holds a fraction of a figure's memory)."""
+    (presentation mode). ``frozen``: to be kept and sent to many viewers (the still kept as its JSON
+    text, a fraction of a figure's memory and nothing for the garbage collector to walk)."""
     from tracker.figures import for_screen
 
     meta, screen = for_screen(fig, height)
     if present:
         screen.update_layout(height=None, autosize=True)
     if not frozen:
-        return ScreenFigure(meta, screen, fig)
-    return ScreenFigure(meta, freeze(screen), fig.to_dict())
+        return ScreenFigure(meta, screen, fig, bool(fig.data))
+    return ScreenFigure(meta, freeze(screen), plotly.io.to_json(fig, validate=False), bool(fig.data))

@@ -109,6 +109,7 @@ class _LatestSnapshot:
         self.lock = threading.Lock()
         self.key: tuple | None = None
         self.snapshot = None
+        self.current: tuple = (None, None)   # (key, snapshot) as one value: read without the lock
 
 
 # cache_resource, not cache_data keyed on the database's last change: a snapshot holds tens of
@@ -151,12 +152,18 @@ def current_snapshot():
     s = store()
     key = (catalogue_key(), id(s))   # every catalogue file, added programmes too
     latest = _latest()
+    # Most page runs find the database unchanged: that is checked outside the lock (one small query),
+    # or thirty sessions at once would queue behind each other's reads.
+    kept_key, kept = latest.current
+    if kept is not None and kept_key == key and kept.today == today() and s.last_change() == kept.token:
+        return kept
     # One session computes; the others wait for its result instead of computing it again.
     with latest.lock:
         previous = latest.snapshot if latest.key == key else None
         # With PostgreSQL, from the snapshot another replica (or this one before a restart) saved.
         snap = shared_snapshot(s, load_catalogue(), today(), previous, catalogue_key=key[0])
         latest.key, latest.snapshot = key, snap
+        latest.current = (key, snap)
         if snap is not previous:
             previous = None
             warmup.after_new_snapshot()   # the server's GC policy, when it is on

@@ -92,7 +92,7 @@ if counts["direction"]:
 # --- the chosen province's progress picture
 if unit is not None:
     picture = unit_picture(cat, snap, unit, lang, present=ui.presenting())   # prepared once per snapshot
-    if picture.screen.data:
+    if picture.has_data:
         ui.chart(picture, f"{unit}_tien-do_{as_of}", key="overview_picture", anchor="tien-do",
                  present=ui.presenting())
     else:
