@@ -27,7 +27,8 @@ closed page load after another would make it do on every view); the lines above 
 Each figure line carries the machine's load average (1, 5, 15 min) when it was taken.
 
 Options: --db-url postgresql://… measures that store instead of a DuckDB file (passed to the server as
-TRACKER_DB); BENCH_OBSERVATIONS (default 1000000); BENCH_DB keeps the filled DuckDB file between runs.
+TRACKER_DB); BENCH_OBSERVATIONS (default 1000000); BENCH_UNITS (every one of that many units filled,
+instead); BENCH_DB keeps the filled DuckDB file between runs.
 """
 
 from __future__ import annotations
@@ -47,11 +48,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 TARGET_ROWS = int(os.environ.get("BENCH_OBSERVATIONS", "1000000"))
+# BENCH_UNITS: that many units, every one filled (3400: 34 provinces and their communes, about 2,6
+# million observations at the synthetic catalogue's 28 targets a unit); it wins over BENCH_OBSERVATIONS.
+UNITS = int(os.environ["BENCH_UNITS"]) if os.environ.get("BENCH_UNITS") else None
 TODAY = "2031-01-15"   # every quarter up to 2030 has ended
 VIEWS = 10             # warm views per CPU figure
 
 
-def fill(store, cat) -> int:
+def fill(store, cat, target_rows: int = TARGET_ROWS) -> int:
     import random
 
     from tracker.observation import Observation, ParsedForm
@@ -74,7 +78,7 @@ def fill(store, cat) -> int:
                             period="*", observations=obs)
         store.commit(parsed, content, user="bench")
         total += len(obs)
-        if total >= TARGET_ROWS:
+        if total >= target_rows:
             break
     return total
 
@@ -92,7 +96,7 @@ def prepared(db_url: str | None = None):
 
     probe = read_catalogue(synthetic_catalogue(1))
     per_unit = sum((7 if i.reporting_frequency == "year" else 28) * max(1, len(i.sectors)) for i in probe.indicators)
-    n_units = math.ceil(TARGET_ROWS / per_unit)
+    n_units = UNITS or math.ceil(TARGET_ROWS / per_unit)
     cat_path = OUT / f"catalogue_{n_units}.yaml"
     if not cat_path.exists() or cat_path.stat().st_mtime < (ROOT / "indicators.yaml").stat().st_mtime:
         synthetic_catalogue(n_units, cat_path)
@@ -114,7 +118,7 @@ def prepared(db_url: str | None = None):
         store = Store(db)
         n = store.observation_count()
         if n == 0:
-            n = fill(store, cat)
+            n = fill(store, cat, n_units * per_unit if UNITS else TARGET_ROWS)
             print(f"filled {n} observations for {n_units} units in {time.perf_counter() - start:.1f} s")
         else:
             print(f"reused {n} observations")
@@ -167,6 +171,27 @@ def correct(cat, k: int) -> None:
     assert not result.duplicate
 
 
+def snapshot_build(cat) -> tuple[float, float]:
+    """(seconds to read the database and assess every target, MB of resident memory the snapshot added),
+    measured here as a server's warm-up does it."""
+    import gc
+
+    from bench.streamlit_client import rss_mb
+    from tracker.periods import today
+    from tracker.snapshot import build_snapshot
+    from tracker.store import Store
+
+    store = Store(os.environ["TRACKER_DB"])
+    gc.collect()
+    before, start = rss_mb(os.getpid()), time.perf_counter()
+    snap = build_snapshot(store, cat, today())
+    seconds, grown = time.perf_counter() - start, rss_mb(os.getpid()) - before
+    del snap
+    store.close()
+    gc.collect()
+    return seconds, grown
+
+
 PRODUCTION = [sys.executable, "-m", "tracker.server"]
 PLAIN = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py")]
 NO_GC = [*PLAIN, "--server.fileWatcherType", "none", "--runner.postScriptGC", "false"]
@@ -204,6 +229,9 @@ def main() -> None:
     args = parser.parse_args()
     backend = backend_name(args.db_url)
     with prepared(args.db_url) as (env, n, cat, _):
+        snapshot_seconds, snapshot_mb = snapshot_build(cat)
+        print(f"snapshot of {n} observations ({len(cat.jurisdictions)} units, {len(cat.indicators)} targets) built in "
+              f"{snapshot_seconds:.1f} s in this process, which grew by {snapshot_mb:.0f} MB  load {load_average()}")
         cache = Path(env["TRACKER_CACHE_DIR"])
         shutil.rmtree(cache, ignore_errors=True)
         empty_ms, ready_ms = cold_start(env, PRODUCTION)
