@@ -17,9 +17,10 @@ from dataclasses import dataclass, field
 
 from tracker.screen_figure import ScreenFigure, prepare
 
-# Pages kept at once, across units, languages and presentation. One keeps about 1 MB (thirty charts'
-# screen dicts and stills) at the benchmark's 28 targets a unit: 128 pages are ~130 MB, enough for
-# every province of a country in both languages; a commune's page beyond them is built again.
+# Pages kept at once, across units, languages and presentation: every province of a country in both
+# languages; a commune's page beyond them is built again. A page keeps the JSON text of its charts
+# (screen and still), not Plotly objects; a server holding 30 of them with 30 sessions at once had an RSS
+# of 1 042–1 114 MB against 615–713 MB with one page and no crowd (bench/load.py, bench/render.py).
 MEMO_SIZE = 128
 
 
