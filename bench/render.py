@@ -15,14 +15,20 @@ What it reports (AppTest is not used: it pre-loads modules and runs in the bench
 - the overview right after a data change (the snapshot brought up to date) and a unit page.
 
 Last line printed, exactly:
-render observations=<n> cold_start_ms=<a> overview_ms=<b> unit_page_ms=<c> server_cpu_ms_per_view=<d> backend=<e> cold_start_nocache_ms=<f>
+render observations=<n> cold_start_ms=<a> overview_ms=<b> unit_page_ms=<c> server_cpu_ms_per_view=<d> backend=<e> cold_start_nocache_ms=<f> unit_page_cpu_ms=<g>
 cold_start_ms: production entry, parsed catalogue on disk; cold_start_nocache_ms: production entry, the
 first start after a programme was saved (above); overview_ms: the overview right after a
-correction was committed; unit_page_ms: a unit page, warm; server_cpu_ms_per_view: warm overview views,
-production entry. Each figure line carries the machine's load average (1, 5, 15 min) when it was taken.
+correction was committed; unit_page_ms: a unit page, warm (median wall time; its first view after the
+snapshot, which builds what all its viewers share, is printed apart); server_cpu_ms_per_view: warm
+overview views, production entry; unit_page_cpu_ms: server CPU per warm unit page view, measured the
+same way. Both of these are measured with another tab left open on the server (bench/streamlit_client.py
+OpenTab: Streamlit compiles the page scripts again whenever its last session has gone, which one
+closed page load after another would make it do on every view); the lines above give them without.
+Each figure line carries the machine's load average (1, 5, 15 min) when it was taken.
 
 Options: --db-url postgresql://… measures that store instead of a DuckDB file (passed to the server as
-TRACKER_DB); BENCH_OBSERVATIONS (default 1000000); BENCH_DB keeps the filled DuckDB file between runs.
+TRACKER_DB); BENCH_OBSERVATIONS (default 1000000); BENCH_UNITS (every one of that many units filled,
+instead); BENCH_DB keeps the filled DuckDB file between runs.
 """
 
 from __future__ import annotations
@@ -42,11 +48,14 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 TARGET_ROWS = int(os.environ.get("BENCH_OBSERVATIONS", "1000000"))
+# BENCH_UNITS: that many units, every one filled (3400: 34 provinces and their communes, about 2,6
+# million observations at the synthetic catalogue's 28 targets a unit); it wins over BENCH_OBSERVATIONS.
+UNITS = int(os.environ["BENCH_UNITS"]) if os.environ.get("BENCH_UNITS") else None
 TODAY = "2031-01-15"   # every quarter up to 2030 has ended
 VIEWS = 10             # warm views per CPU figure
 
 
-def fill(store, cat) -> int:
+def fill(store, cat, target_rows: int = TARGET_ROWS) -> int:
     import random
 
     from tracker.observation import Observation, ParsedForm
@@ -69,7 +78,7 @@ def fill(store, cat) -> int:
                             period="*", observations=obs)
         store.commit(parsed, content, user="bench")
         total += len(obs)
-        if total >= TARGET_ROWS:
+        if total >= target_rows:
             break
     return total
 
@@ -87,7 +96,7 @@ def prepared(db_url: str | None = None):
 
     probe = read_catalogue(synthetic_catalogue(1))
     per_unit = sum((7 if i.reporting_frequency == "year" else 28) * max(1, len(i.sectors)) for i in probe.indicators)
-    n_units = math.ceil(TARGET_ROWS / per_unit)
+    n_units = UNITS or math.ceil(TARGET_ROWS / per_unit)
     cat_path = OUT / f"catalogue_{n_units}.yaml"
     if not cat_path.exists() or cat_path.stat().st_mtime < (ROOT / "indicators.yaml").stat().st_mtime:
         synthetic_catalogue(n_units, cat_path)
@@ -109,7 +118,7 @@ def prepared(db_url: str | None = None):
         store = Store(db)
         n = store.observation_count()
         if n == 0:
-            n = fill(store, cat)
+            n = fill(store, cat, n_units * per_unit if UNITS else TARGET_ROWS)
             print(f"filled {n} observations for {n_units} units in {time.perf_counter() - start:.1f} s")
         else:
             print(f"reused {n} observations")
@@ -162,6 +171,27 @@ def correct(cat, k: int) -> None:
     assert not result.duplicate
 
 
+def snapshot_build(cat) -> tuple[float, float]:
+    """(seconds to read the database and assess every target, MB of resident memory the snapshot added),
+    measured here as a server's warm-up does it."""
+    import gc
+
+    from bench.streamlit_client import rss_mb
+    from tracker.periods import today
+    from tracker.snapshot import build_snapshot
+    from tracker.store import Store
+
+    store = Store(os.environ["TRACKER_DB"])
+    gc.collect()
+    before, start = rss_mb(os.getpid()), time.perf_counter()
+    snap = build_snapshot(store, cat, today())
+    seconds, grown = time.perf_counter() - start, rss_mb(os.getpid()) - before
+    del snap
+    store.close()
+    gc.collect()
+    return seconds, grown
+
+
 PRODUCTION = [sys.executable, "-m", "tracker.server"]
 PLAIN = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py")]
 NO_GC = [*PLAIN, "--server.fileWatcherType", "none", "--runner.postScriptGC", "false"]
@@ -192,13 +222,16 @@ def cpu_per_view(server, views: int = VIEWS, query: str = "", page: str = "",
 
 
 def main() -> None:
-    from bench.streamlit_client import Server, load_average, view
+    from bench.streamlit_client import OpenTab, Server, load_average, view
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db-url", help="a PostgreSQL URL (TRACKER_DB of the server); default: a DuckDB file")
     args = parser.parse_args()
     backend = backend_name(args.db_url)
     with prepared(args.db_url) as (env, n, cat, _):
+        snapshot_seconds, snapshot_mb = snapshot_build(cat)
+        print(f"snapshot of {n} observations ({len(cat.jurisdictions)} units, {len(cat.indicators)} targets) built in "
+              f"{snapshot_seconds:.1f} s in this process, which grew by {snapshot_mb:.0f} MB  load {load_average()}")
         cache = Path(env["TRACKER_CACHE_DIR"])
         shutil.rmtree(cache, ignore_errors=True)
         empty_ms, ready_ms = cold_start(env, PRODUCTION)
@@ -235,20 +268,34 @@ def main() -> None:
         with Server(env=env, entry=PRODUCTION) as server:
             server.wait_ready(timeout=300)
             asyncio.run(view(server.url, timeout=300))
-            prod_cpu, _ = cpu_per_view(server)
+            with OpenTab(server.url):
+                prod_cpu, prod_ms = cpu_per_view(server)
+            print(f"production entry, another tab open: server CPU {prod_cpu:.0f} ms per overview view, median "
+                  f"{prod_ms:.0f} ms  load {load_average()}")
             correct(cat, 1)
             before = server.cpu()
             changed_ms, _ = asyncio.run(view(server.url, timeout=300, expect="Tổng quan"))
             changed_cpu = (server.cpu() - before) * 1000
-            unit_cpu, unit_ms = cpu_per_view(server, query=f"unit={unit}", page="dia-phuong",
-                                             expect=f"Địa phương: {cat.name(unit)}")
+            # The unit's first view after the snapshot builds what every viewer of it shares
+            # (tracker.unit_page); the warm views after it are what a crowd of its viewers costs.
+            first_cpu, first_ms = cpu_per_view(server, views=1, query=f"unit={unit}", page="dia-phuong",
+                                               expect=f"Địa phương: {cat.name(unit)}")
+            alone_cpu, alone_ms = cpu_per_view(server, query=f"unit={unit}", page="dia-phuong",
+                                               expect=f"Địa phương: {cat.name(unit)}")
+            with OpenTab(server.url):
+                unit_cpu, unit_ms = cpu_per_view(server, query=f"unit={unit}", page="dia-phuong",
+                                                 expect=f"Địa phương: {cat.name(unit)}")
             print(f"overview after a data change: {changed_ms:.0f} ms (server CPU {changed_cpu:.0f} ms, "
                   f"GC policy's collection included)  load {load_average()}")
-            print(f"unit page ({unit}): median {unit_ms:.0f} ms, server CPU {unit_cpu:.0f} ms per view  "
+            print(f"unit page ({unit}), first view after the snapshot: {first_ms:.0f} ms, server CPU {first_cpu:.0f} ms  "
                   f"load {load_average()}")
+            print(f"unit page ({unit}), warm, no other tab open: median {alone_ms:.0f} ms, server CPU {alone_cpu:.0f} ms "
+                  f"per view  load {load_average()}")
+            print(f"unit page ({unit}), warm, another tab open: median {unit_ms:.0f} ms, server CPU {unit_cpu:.0f} ms "
+                  f"per view ({VIEWS} views, rss {server.rss():.0f} MB)  load {load_average()}")
         print(f"render observations={n} cold_start_ms={cold_ms:.0f} overview_ms={changed_ms:.0f} "
               f"unit_page_ms={unit_ms:.0f} server_cpu_ms_per_view={prod_cpu:.0f} backend={backend} "
-              f"cold_start_nocache_ms={nocache_ms:.0f}")
+              f"cold_start_nocache_ms={nocache_ms:.0f} unit_page_cpu_ms={unit_cpu:.0f}")
 
 
 if __name__ == "__main__":

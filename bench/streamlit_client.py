@@ -149,6 +149,62 @@ async def view(url: str, query_string: str = "", page_name: str = "", timeout: f
     raise ViewError("connection closed before the script finished")
 
 
+class OpenTab:
+    """A browser tab left open on the overview while other views are measured (a thread of its own).
+
+    Streamlit drops its compiled page scripts whenever the last session disconnects; one page load
+    after another, each closing its websocket, would compile the scripts again on every view, which an
+    office server with tabs open never does. ``with OpenTab(url):`` keeps one session connected."""
+
+    def __init__(self, url: str):
+        import threading
+
+        self.url = url
+        self.ready = threading.Event()
+        self.failure: BaseException | None = None
+        self.thread = threading.Thread(target=self._run, daemon=True)
+        self.loop: asyncio.AbstractEventLoop | None = None
+        self.stop_event: asyncio.Event | None = None
+
+    def _run(self) -> None:
+        asyncio.run(self._hold())
+
+    async def _hold(self) -> None:
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+        from websockets.asyncio.client import connect
+
+        self.loop, self.stop_event = asyncio.get_running_loop(), asyncio.Event()
+        try:
+            async with connect(self.url, subprotocols=["streamlit"], max_size=None, ping_interval=None,
+                               compression=None) as ws:
+                back = BackMsg()
+                back.rerun_script.query_string = ""
+                await ws.send(back.SerializeToString())
+                async for frame in ws:
+                    msg = ForwardMsg()
+                    msg.ParseFromString(frame)
+                    if msg.WhichOneof("type") == "script_finished":
+                        break
+                self.ready.set()
+                await self.stop_event.wait()
+        except BaseException as exc:   # the measurement goes on without the tab; the caller is told
+            self.failure = exc
+            self.ready.set()
+
+    def __enter__(self) -> "OpenTab":
+        self.thread.start()
+        self.ready.wait(300)
+        if self.failure is not None:
+            raise ViewError(f"the open tab failed: {self.failure}")
+        return self
+
+    def __exit__(self, *exc) -> None:
+        if self.loop is not None and self.stop_event is not None:
+            self.loop.call_soon_threadsafe(self.stop_event.set)
+        self.thread.join(30)
+
+
 def percentile(values: list[float], p: float) -> float:
     """Nearest-rank percentile (p in 0..100) of a non-empty list."""
     ordered = sorted(values)

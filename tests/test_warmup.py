@@ -98,6 +98,8 @@ def test_production_entry_runs_the_dashboard_without_file_watcher_and_with_the_p
     options = argv[3:]
     watcher = options.index("--server.fileWatcherType")
     assert options[watcher + 1] == "none"
+    # No full collection after each page run: with many sessions at once it was most of the CPU.
+    assert options[options.index("--runner.postScriptGC") + 1] == "false"
     # Options given on the command line come after the production ones, so Streamlit keeps them.
     assert options[-4:] == ["--server.port", "8600", "--server.fileWatcherType", "auto"]
 

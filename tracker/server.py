@@ -8,7 +8,8 @@ editing the code does not:
 - the GC policy (tracker.warmup): long-lived data frozen, so Streamlit's collection after each page
   run stays cheap;
 - no source-file watcher: nobody edits the code of a running office server, and watching costs CPU on
-  every page run.
+  every page run;
+- no full collection after every page run (Python's generational one instead): see PRODUCTION_OPTIONS.
 Options given on the command line are passed to Streamlit after these and win over them.
 """
 
@@ -19,7 +20,11 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 
-PRODUCTION_OPTIONS = ("--server.fileWatcherType", "none", "--server.runOnSave", "false")
+# runner.postScriptGC off: Streamlit's full collection after every page run walks everything not frozen,
+# and with thirty sessions at once that is every session's objects thirty times over (70 % of a crowd's
+# CPU, bench/load.py --mix); Python's own generational collection, with the GC policy's freeze
+# (tracker.warmup), bounds memory without it.
+PRODUCTION_OPTIONS = ("--server.fileWatcherType", "none", "--server.runOnSave", "false", "--runner.postScriptGC", "false")
 
 
 def free_port() -> int:

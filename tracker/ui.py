@@ -109,6 +109,7 @@ class _LatestSnapshot:
         self.lock = threading.Lock()
         self.key: tuple | None = None
         self.snapshot = None
+        self.current: tuple = (None, None)   # (key, snapshot) as one value: read without the lock
 
 
 # cache_resource, not cache_data keyed on the database's last change: a snapshot holds tens of
@@ -151,12 +152,18 @@ def current_snapshot():
     s = store()
     key = (catalogue_key(), id(s))   # every catalogue file, added programmes too
     latest = _latest()
+    # Most page runs find the database unchanged: that is checked outside the lock (one small query),
+    # or thirty sessions at once would queue behind each other's reads.
+    kept_key, kept = latest.current
+    if kept is not None and kept_key == key and kept.today == today() and s.last_change() == kept.token:
+        return kept
     # One session computes; the others wait for its result instead of computing it again.
     with latest.lock:
         previous = latest.snapshot if latest.key == key else None
         # With PostgreSQL, from the snapshot another replica (or this one before a restart) saved.
         snap = shared_snapshot(s, load_catalogue(), today(), previous, catalogue_key=key[0])
         latest.key, latest.snapshot = key, snap
+        latest.current = (key, snap)
         if snap is not previous:
             previous = None
             warmup.after_new_snapshot()   # the server's GC policy, when it is on
@@ -504,9 +511,11 @@ def chart(fig, file_name: str, key: str | None = None, anchor: str | None = None
     ``short_title``: on one unit's page the unit is said once at the top, so the title drops it (the
     PNG keeps it). ``present``: the chart fills the screen's height below its title (presentation mode).
     """
-    from tracker.figures import for_screen
+    from tracker.screen_figure import ScreenFigure, prepare
 
-    meta, screen = for_screen(fig, height)
+    # A ScreenFigure was prepared once for every viewer (tracker.unit_page); a figure is prepared here.
+    shown = fig if isinstance(fig, ScreenFigure) else prepare(fig, height, present=present)
+    meta, screen = shown.meta, shown.screen
     title = meta.get("screen_title") if short_title and meta.get("screen_title") else meta.get("title")
     if anchor:
         # The anchor is an element of its own just above the title, so a link lands on this chart's
@@ -517,10 +526,9 @@ def chart(fig, file_name: str, key: str | None = None, anchor: str | None = None
     if meta.get("subtitle"):
         st.markdown(f"<div class='nq-subtitle'>{meta['subtitle']}</div>", unsafe_allow_html=True)
     server_png = _png_available()
-    if present:
-        # The chart's box takes the height the window has left (presentation_mode's CSS: a column of
-        # the window's height), and Plotly lays the figure out in it.
-        screen.update_layout(height=None, autosize=True)
+    # Presented, the chart's box takes the height the window has left (presentation_mode's CSS: a column
+    # of the window's height), and Plotly lays the figure out in it: prepare(present=True) left the
+    # figure without a height of its own.
     box = st.container(key=f"nq_present_chart_{key}") if present else st.container()
     box.plotly_chart(screen, width="stretch", height="stretch" if present else "content", key=key, config={
         "displaylogo": False, "responsive": True,
@@ -534,7 +542,7 @@ def chart(fig, file_name: str, key: str | None = None, anchor: str | None = None
     if server_png and not present:   # a projected screen is the chart's; the PNG is on the page
         from tracker import briefing
 
-        st.download_button(t("app.download_png", lang()), lambda: briefing.figure_png(fig), file_name=f"{file_name}.png",
+        st.download_button(t("app.download_png", lang()), lambda: briefing.figure_png(shown.figure()), file_name=f"{file_name}.png",
                            mime="image/png", key=f"{key or file_name}_png", on_click="ignore", icon=":material/image:",
                            type="tertiary")
 
@@ -956,12 +964,26 @@ def _sign_out() -> None:
         audit("sign_out", session.username)
 
 
+# Databases seen holding a submission. Submissions are never deleted (a withdrawal is a row of its own),
+# so one that held data holds it still: asked once per database, not on every page run of an
+# installation whose users file is empty or missing (it read every submission each time).
+_HOLDS_DATA: set[str] = set()
+
+
 def _has_data() -> bool:
     """Whether the database holds any submission (an emptied users file must not make a new admin then)."""
+    from tracker.settings import load_settings
+
+    database = str(load_settings().database)
+    if database in _HOLDS_DATA:
+        return True
     try:
-        return bool(store().submissions())
+        held = bool(store().submissions())
     except Exception:   # an unreadable database: take it that there is data, never make an admin
         return True
+    if held:
+        _HOLDS_DATA.add(database)
+    return held
 
 
 def login_box(lang: str) -> None:

@@ -6,7 +6,6 @@ import html
 import streamlit as st
 
 from tracker import ui
-from tracker.brief import picture_figure
 from tracker.i18n import t
 from tracker.periods import parse_period
 from tracker.presenting import part_count, presentation_pictures
@@ -14,6 +13,7 @@ from tracker.progress import overdue_units
 from tracker.summaries import (STATUS_ICONS, attention_count, attention_rows, matrix_rows, matrix_table, matrix_units, numeric_counts,
                                reported_quarters, status_changes, status_counts, status_table, target_label, unit_cards,
                                unit_label)
+from tracker.unit_page import unit_labels, unit_picture
 
 ATTENTION_SHOWN = 8
 # A province has a few dozen targets; a national installation thousands. Beyond these, the table
@@ -68,7 +68,7 @@ period_label = parse_period(as_of).label(lang)
 chosen = ui.chosen_unit(units)
 default_unit = matrix_units(snap, units, limit=1)[0][:1] or units[:1]
 unit = c2.selectbox(t("pic.choose", lang), units, index=units.index(chosen) if chosen in units else
-                    units.index(default_unit[0]) if default_unit else 0, format_func=lambda u: unit_label(cat, u, lang),
+                    units.index(default_unit[0]) if default_unit else 0, format_func=unit_labels(cat, lang).__getitem__,
                     key="overview_unit")
 # An unknown ?unit= is left in the link for the unit page to name; any real choice is kept.
 if unit is not None and (chosen in units or unit != (default_unit[0] if default_unit else None)):
@@ -114,8 +114,8 @@ if counts["direction"]:
 
 # --- the chosen province's progress picture
 if unit is not None:
-    picture = picture_figure(cat, snap, unit, lang, screen=True)
-    if picture.data:
+    picture = unit_picture(cat, snap, unit, lang, present=ui.presenting())   # prepared once per snapshot
+    if picture.has_data:
         ui.chart(picture, f"{unit}_tien-do_{as_of}", key="overview_picture", anchor="tien-do",
                  present=ui.presenting())
     else:
