@@ -100,3 +100,17 @@ def test_four_eyes_from_the_command_line(env, tmp_path):
     assert "bốn mắt" in refused.stderr
     # The server's operator acts as an admin (no --as), as for ingest.
     assert "Đã duyệt lần nộp #1" in _run(env, "approve", "1").stdout
+
+
+def test_the_public_site_publishes_approved_figures_only(env, tmp_path):
+    # `publish` writes what the public may see: a pending figure is not on the site; once approved, it is.
+    form = _filled(env, tmp_path, 4321, "pending")
+    _run(env, "ingest", str(form), "--as", "canbo", "--password-stdin", password=PASSWORD)
+
+    def site_text(folder) -> str:
+        _run(env, "publish", "--out", str(folder), "--lang", "vi")
+        return (folder / "vi" / "khanh-hoa" / "index.html").read_text(encoding="utf-8")
+
+    assert "4.321" not in site_text(tmp_path / "before")
+    _run(env, "approve", "1", "--as", "duyet", "--password-stdin", password=PASSWORD)
+    assert "4.321" in site_text(tmp_path / "after")
