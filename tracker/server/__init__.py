@@ -18,7 +18,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parent.parent.parent
 
 # runner.postScriptGC off: Streamlit's full collection after every page run walks everything not frozen,
 # and with thirty sessions at once that is every session's objects thirty times over (70 % of a crowd's
@@ -60,7 +60,7 @@ def streamlit_argv(args: list[str]) -> list[str]:
 
 
 def main(args: list[str] | None = None) -> None:
-    from tracker import warmup
+    from tracker.server import warmup
 
     warmup.enable_gc_policy()
     warmup.start()
@@ -69,6 +69,3 @@ def main(args: list[str] | None = None) -> None:
 
     cli.main()
 
-
-if __name__ == "__main__":
-    main()
