@@ -22,7 +22,7 @@ from tracker.access import (
     period_lock_state,
 )
 from tracker.cli import main
-from tracker.periods import Period
+from tracker.core.periods import Period
 
 TODAY = dt.date(2026, 10, 15)  # Q3/2026 ended 30/09 and is open until the end of 30/10
 LOCK = 30

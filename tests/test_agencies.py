@@ -16,11 +16,11 @@ from tests.support.agency_programme import (DOCUMENT_FILE, PAPERS, PHD, ST, TASK
 from tests.support.forms import READ_ON, fill, read
 from tests.support.installation import cli, installation
 from tracker.agencies import agency_listing, agency_problems, agency_targets
-from tracker.calendar import Calendar
+from tracker.core.calendar import Calendar
 from tracker.catalogue import CatalogueError, load_catalogue
-from tracker.completeness import completeness
-from tracker.periods import parse_period
-from tracker.workbook import SHEET_DATA, SHEET_INSTRUCTIONS, build_form, data_rows, form_filename
+from tracker.reporting.completeness import completeness
+from tracker.core.periods import parse_period
+from tracker.forms.workbook import SHEET_DATA, SHEET_INSTRUCTIONS, build_form, data_rows, form_filename
 
 PERIOD = "2026-Q3"
 
@@ -213,8 +213,8 @@ def test_a_returned_submission_does_not_count(cat, tmp_path):
     """Until the approval step stores a state, every submission reads as approved; a returned one never counts."""
     import dataclasses
 
-    from tracker.completeness import counts
-    from tracker.observation import Submission
+    from tracker.reporting.completeness import counts
+    from tracker.core.observation import Submission
 
     sub = Submission(1, "f.xlsx", "0" * 64, "u", dt.datetime(2026, 9, 16), UNIT, PERIOD, 1, 0, "accepted")
     assert counts(sub)
@@ -236,7 +236,7 @@ def test_the_listing_gives_each_agency_its_targets(cat):
 # --- through the real CLI -----------------------------------------------------------------------------------
 
 def test_template_agencies_and_calendar_through_the_cli(tmp_path):
-    from tracker.demo import fill_form
+    from tracker.forms.demo import fill_form
 
     env = installation(tmp_path / "install", today="2026-12-16")
     install_programme(tmp_path / "install" / "catalogue")
@@ -291,7 +291,7 @@ def test_the_upload_page_offers_each_agencys_form(tmp_path, monkeypatch):
 
 def test_an_uploader_tied_to_an_agency_sends_its_form_and_not_the_whole_one(tmp_path):
     """The account's agency (tracker.access) and the form's (tracker.ingest) meet in `ingest --as`."""
-    from tracker.demo import fill_form
+    from tracker.forms.demo import fill_form
 
     env = installation(tmp_path / "install", today="2026-12-16")
     install_programme(tmp_path / "install" / "catalogue")

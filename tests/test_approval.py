@@ -1,4 +1,4 @@
-"""Approval (issue 21) in the store, on both engines, and tracker.approval's rules: submitted → approved
+"""Approval (issue 21) in the store, on both engines, and tracker.reporting.approval's rules: submitted → approved
 or returned, only approved figures current (every read path, the snapshot too), pending rows apart,
 the demo rule, the four-eyes rule, and a database of the previous version opening with every
 submission approved."""
@@ -10,9 +10,9 @@ import hashlib
 
 import pytest
 
-from tracker import approval
+from tracker.reporting import approval
 from tracker.access import User
-from tracker.observation import MilestoneUpdate, Observation, ParsedForm
+from tracker.core.observation import MilestoneUpdate, Observation, ParsedForm
 from tracker.storage import schema
 from tracker.store import Store
 
@@ -171,7 +171,7 @@ def test_a_postgresql_database_of_the_previous_version_opens_with_every_submissi
         assert current(store) == fast(store) == {"a": 4.0}
 
 
-# --- who may decide (tracker.approval) ------------------------------------------------------------
+# --- who may decide (tracker.reporting.approval) ------------------------------------------------------------
 
 def _pending(store, by="clerk", unit=KH, content=b"f"):
     sub = store.commit(form(content, {"a": 1.0}, unit=unit), content, user=by, approval="submitted")
@@ -179,7 +179,7 @@ def _pending(store, by="clerk", unit=KH, content=b"f"):
 
 
 def test_initial_state_follows_the_setting_and_demo_data_is_approved():
-    from tracker.settings import Settings
+    from tracker.core.settings import Settings
 
     assert approval.initial_state(Settings()) == "submitted"
     assert approval.initial_state(Settings(approval=False)) == "approved"

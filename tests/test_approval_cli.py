@@ -11,7 +11,7 @@ import pytest
 
 from tests.support.installation import cli, installation
 from tracker.catalogue import load_catalogue
-from tracker.demo import fill_form
+from tracker.forms.demo import fill_form
 
 PASSWORD = "mat-khau-dai-du"
 

@@ -15,9 +15,9 @@ from tests.support.pages import run as open_page
 from tracker.access import User, UserStore
 from tracker.catalogue import load_catalogue
 from tracker.cli import main
-from tracker.demo import fill_form
+from tracker.forms.demo import fill_form
 from tracker.store import Store
-from tracker.workbook import build_form
+from tracker.forms.workbook import build_form
 
 
 @pytest.fixture

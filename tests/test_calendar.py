@@ -14,9 +14,9 @@ from pathlib import Path
 import pytest
 
 from tracker.access import User, can_upload
-from tracker.calendar import TET, Calendar, is_working_day, public_holidays
-from tracker.periods import Period, parse_period
-from tracker.settings import SettingsError, load_settings
+from tracker.core.calendar import TET, Calendar, is_working_day, public_holidays
+from tracker.core.periods import Period, parse_period
+from tracker.core.settings import SettingsError, load_settings
 
 ROOT = Path(__file__).resolve().parent.parent
 D = dt.date
@@ -152,7 +152,7 @@ def cli(env: dict, *args: str, today: str | None = None) -> subprocess.Completed
 
 def q4_form(tmp_path: Path, env: dict, unit: str, value: float, milestone: str | None = None) -> Path:
     from tracker.catalogue import load_catalogue
-    from tracker.demo import fill_form
+    from tracker.forms.demo import fill_form
 
     blank = tmp_path / f"{unit}-blank.xlsx"
     assert cli(env, "template", "--unit", unit, "--period", "2026-Q4", "--out", str(blank)).returncode == 0

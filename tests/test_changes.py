@@ -5,8 +5,8 @@ from __future__ import annotations
 import pandas as pd
 
 from tracker.catalogue import load_catalogue
-from tracker.changes import counts, preview, preview_rows
-from tracker.observation import MilestoneUpdate, Observation, ParsedForm
+from tracker.ingest.preview import counts, preview, preview_rows
+from tracker.core.observation import MilestoneUpdate, Observation, ParsedForm
 
 KH = "khanh-hoa"
 
@@ -88,7 +88,7 @@ def test_preview_names_units_and_periods_and_puts_the_values_first():
     assert row["Chỉ tiêu"] == f"{ind.name.vi} — {sector.name.vi}"
     assert row["Đơn vị"] == cat.name(ind.jurisdiction, "vi") and row["Kỳ"] == "Quý III/2026"
     en = preview_rows(preview(form, None, None), cat, "en")[0]
-    from tracker.periods import parse_period
+    from tracker.core.periods import parse_period
 
     assert list(en)[:3] == ["Target", "Stored", "In the file"] and en["Period"] == parse_period("2026-Q3").label("en")
 
@@ -100,7 +100,7 @@ def _history(rows):
 
 
 def test_withdrawal_says_which_values_stop_being_current_and_what_replaces_them():
-    from tracker.changes import withdrawal_effect, withdrawal_statement
+    from tracker.ingest.preview import withdrawal_effect, withdrawal_statement
 
     cat = load_catalogue()
     a, b = [i for i in cat.indicators_for(KH) if i.is_numeric and not i.sectors][:2]
@@ -123,7 +123,7 @@ def test_withdrawal_says_which_values_stop_being_current_and_what_replaces_them(
 
 
 def test_the_report_reads_as_sentences_errors_first_with_names_and_cells():
-    from tracker.report import ValidationReport, sentences
+    from tracker.core.report import ValidationReport, sentences
 
     cat = load_catalogue()
     ind = next(i for i in cat.indicators_for(KH) if i.is_numeric)

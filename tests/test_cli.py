@@ -9,7 +9,7 @@ import pytest
 
 from tracker.catalogue import load_catalogue
 from tracker.cli import main
-from tracker.demo import fill_form
+from tracker.forms.demo import fill_form
 from tracker.store import Store
 
 
@@ -56,7 +56,7 @@ def test_template_fill_ingest_history(env, capsys):
 def _bad_files(tmp_path):
     cat = load_catalogue()
     ind = _stock()
-    from tracker.workbook import build_form
+    from tracker.forms.workbook import build_form
 
     good = build_form(cat, "khanh-hoa", "2026-Q3")
     buf = io.BytesIO()

@@ -17,8 +17,8 @@ import pytest
 
 from tests.support import TODAY
 from tracker.catalogue import load_catalogue
-from tracker.i18n import fmt_number, fmt_percent, fmt_value
-from tracker.observation import MilestoneUpdate, Observation, ParsedForm
+from tracker.core.i18n import fmt_number, fmt_percent, fmt_value
+from tracker.core.observation import MilestoneUpdate, Observation, ParsedForm
 from tracker.progress import assess_all
 from tracker.store import Store
 

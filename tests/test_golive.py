@@ -38,7 +38,7 @@ def cli(env: dict, *args: str, stdin: str = "") -> subprocess.CompletedProcess:
 
 def real_q3_form(tmp_path: Path, env: dict, unit: str, value: float) -> Path:
     from tracker.catalogue import load_catalogue
-    from tracker.demo import fill_form
+    from tracker.forms.demo import fill_form
 
     blank = tmp_path / "blank.xlsx"
     assert cli(env, "template", "--unit", unit, "--period", "2026-Q3", "--out", str(blank)).returncode == 0

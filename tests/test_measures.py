@@ -9,7 +9,7 @@ from tracker import catalogue as C
 from tracker.core import statuses
 from tracker.core.measures import MEASURES, is_percent, is_whole, measure
 from tracker.core.statuses import Status
-from tracker.i18n import fmt_value
+from tracker.core.i18n import fmt_value
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -95,8 +95,8 @@ def test_core_imports_nothing_else_of_tracker():
 
 
 def test_the_demo_makes_whole_numbers_for_every_count():
-    from tracker.demo import values_for
-    from tracker.periods import parse_period
+    from tracker.forms.demo import values_for
+    from tracker.core.periods import parse_period
 
     cat = C.read_catalogue(ROOT / "indicators.yaml")
     seen = set()

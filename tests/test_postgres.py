@@ -11,7 +11,7 @@ import threading
 
 import pytest
 
-from tracker.observation import Observation, ParsedForm
+from tracker.core.observation import Observation, ParsedForm
 from tracker.store import Store, StoreError
 
 T0 = dt.datetime(2026, 10, 1, 8, 0)
@@ -25,7 +25,7 @@ def form(content: bytes, values: dict[str, float], unit: str = "khanh-hoa", peri
 # --- choosing the engine ------------------------------------------------------------------------
 
 def test_db_url_in_settings_or_env_selects_postgresql(tmp_path, monkeypatch):
-    from tracker.settings import SettingsError, load_settings
+    from tracker.core.settings import SettingsError, load_settings
 
     monkeypatch.delenv("TRACKER_DB", raising=False)
     settings = tmp_path / "settings.toml"
@@ -199,8 +199,8 @@ def test_the_cli_stores_and_reads_through_a_url(pg_url, tmp_path, monkeypatch, c
 
     from tracker.catalogue import load_catalogue
     from tracker.cli import main
-    from tracker.demo import fill_form
-    from tracker.workbook import build_form
+    from tracker.forms.demo import fill_form
+    from tracker.forms.workbook import build_form
 
     from tests.support.installation import installation
 

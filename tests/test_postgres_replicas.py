@@ -39,7 +39,7 @@ def _form_codes(content: bytes) -> list[str]:
 
     from openpyxl import load_workbook
 
-    from tracker.demo import find_header
+    from tracker.forms.demo import find_header
 
     sheet = load_workbook(io.BytesIO(content))["Số liệu"]
     header_row, cols = find_header(sheet)
@@ -50,7 +50,7 @@ def _form_codes(content: bytes) -> list[str]:
 def _units(cat) -> dict[str, tuple[str, bytes]]:
     """Four units -> (a whole-unit target their 2026-Q3 form asks for, the blank form): a stock
     target where the unit has one, else a directional one."""
-    from tracker.workbook import build_form
+    from tracker.forms.workbook import build_form
 
     chosen = {}
     for unit, place in cat.jurisdictions.items():
@@ -84,7 +84,7 @@ def test_two_servers_and_four_concurrent_ingests_share_one_postgres(postgres, tm
     from playwright.sync_api import sync_playwright
 
     from tracker.catalogue import catalogue_key, load_catalogue
-    from tracker.demo import fill_form
+    from tracker.forms.demo import fill_form
     from tracker.snapshot import catalogue_digest, snapshot_from_bytes
     from tracker.store import Store
     url = postgres.new_database("replicas")

@@ -13,7 +13,7 @@ import zlib
 
 import pytest
 
-from tracker.observation import Observation, ParsedForm
+from tracker.core.observation import Observation, ParsedForm
 from tracker.store import Store
 
 T0 = dt.datetime(2026, 10, 1, 8, 0)
@@ -29,7 +29,7 @@ def pickled_from_elsewhere(snap, monkeypatch, *, module: str, name: str) -> byte
     """The snapshot's bytes as a version whose Assessment lived at ``module``.``name`` would have saved
     them (signed with this installation's key, like a row this installation wrote); afterwards that
     path resolves to nothing, as after a move."""
-    from tracker import signing
+    from tracker.core import signing
     from tracker.assess.assessment import Assessment
     from tracker.snapshot import snapshot_bytes
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from tracker.settings import ROOT, Settings, SettingsError, data_owner_problem, load_settings, secure_data
+from tracker.core.settings import ROOT, Settings, SettingsError, data_owner_problem, load_settings, secure_data
 
 
 @pytest.fixture(autouse=True)
@@ -32,7 +32,7 @@ def test_defaults_without_a_file(tmp_path):
 
 
 def test_missing_default_file_means_defaults(monkeypatch, tmp_path):
-    import tracker.settings as settings_module
+    import tracker.core.settings as settings_module
 
     monkeypatch.setattr(settings_module, "DEFAULT_SETTINGS_FILE", tmp_path / "absent.toml")
     assert load_settings() == Settings()

@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from tracker.observation import MilestoneUpdate, Observation, ParsedForm
-from tracker.report import ValidationReport
+from tracker.core.observation import MilestoneUpdate, Observation, ParsedForm
+from tracker.core.report import ValidationReport
 from tracker.store import MIGRATIONS, Store, StoreError, default_db_path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -365,7 +365,7 @@ CHILD = textwrap.dedent("""
     import hashlib, os, sys, time
     import duckdb
     import tracker.store as ts
-    from tracker.observation import Observation, ParsedForm
+    from tracker.core.observation import Observation, ParsedForm
     from tracker.store import Store, StoreError
 
     mode, db, label, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
@@ -632,7 +632,7 @@ def test_a_busy_database_gets_a_message_that_fits_the_command(tmp_path, children
     import tracker.storage.queries as store_module   # where the default lock timeout is read
     from tracker.catalogue import load_catalogue
     from tracker.cli import main
-    from tracker.workbook import build_form
+    from tracker.forms.workbook import build_form
 
     db = tmp_path / "t.duckdb"
     Store(db).close()
@@ -672,7 +672,7 @@ def test_current_values_agrees_with_current_observations(tmp_path):
     """The dashboard's lean query gives the same latest values as the full one."""
     import hashlib
 
-    from tracker.observation import Observation, ParsedForm
+    from tracker.core.observation import Observation, ParsedForm
     from tracker.store import Store
 
     store = Store(tmp_path / "v.duckdb")

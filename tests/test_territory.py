@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from tracker.observation import Observation, ParsedForm
+from tracker.core.observation import Observation, ParsedForm
 from tracker.store import Store
 
 

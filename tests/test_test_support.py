@@ -140,7 +140,7 @@ def test_forgets_its_fixture():
 def test_a_test_without_an_installation_fixture_still_gets_temporary_folders():
     """The session's own TRACKER_* (tests/conftest.py): the defaults of a test that forgot its fixture."""
     from tracker.catalogue import cache_dir
-    from tracker.settings import load_settings
+    from tracker.core.settings import load_settings
 
     s = load_settings()
     for path in (s.db_path, s.users_file, s.archive_dir, s.demo_dir, s.catalogue_dir, cache_dir()):

@@ -11,7 +11,7 @@ import pytest
 from tests.support.catalogues import DOCUMENTS, INDICATORS, JURISDICTIONS, frame, quarters, run  # noqa: F401
 from tracker import figures as F
 from tracker.catalogue import parse_catalogue
-from tracker.value_kinds import kind_of, lookup, not_official, of_series
+from tracker.assess.value_kinds import kind_of, lookup, not_official, of_series
 
 CAP = F.Caption(updated="Quý IV/2026", source="Chương trình 77-CTr/TU", lang="vi")
 

@@ -7,13 +7,13 @@ import datetime as dt
 
 import pytest
 
-from tracker.calendar import Calendar
+from tracker.core.calendar import Calendar
 from tracker.catalogue import load_catalogue
-from tracker.demo import fill_form
+from tracker.forms.demo import fill_form
 from tracker.ingest import read_form
-from tracker.periods import Period
+from tracker.core.periods import Period
 from tracker.store import Store
-from tracker.workbook import SHEET_DATA, build_form
+from tracker.forms.workbook import SHEET_DATA, build_form
 
 ND09 = Calendar()
 

@@ -11,7 +11,9 @@ from pathlib import Path
 
 import pytest
 
-from tracker import server, warmup
+from tracker import server
+
+from tracker.server import warmup
 
 
 @pytest.fixture
@@ -46,7 +48,7 @@ def test_warm_up_makes_the_snapshot_and_freezes_it(seeded_env, policy):
     assert not tracked(snap.results)
     assert not tracked(load_catalogue().jurisdictions)
     # The quarter before, which the overview's tiles compare with, is made and frozen too.
-    from tracker.periods import parse_period
+    from tracker.core.periods import parse_period
 
     before = ui.snapshot_at(parse_period(snap.latest_period).previous().code, snap)
     assert before is not snap and before.results and not tracked(before.results)
@@ -129,7 +131,7 @@ def test_the_production_server_warms_up_freezes_and_serves_the_overview(seeded_e
 def test_collector_paused_restores_what_it_found_even_on_an_error():
     import gc
 
-    from tracker import collector
+    from tracker.core import collector
 
     assert gc.isenabled()
     try:

@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 
 from tests.support.forms import header as _header
 from tracker.catalogue import load_catalogue
-from tracker.workbook import (FORM_VERSION, SHEET_DATA, SHEET_INSTRUCTIONS, SHEET_META, SHEET_MILESTONES,
+from tracker.forms.workbook import (FORM_VERSION, SHEET_DATA, SHEET_INSTRUCTIONS, SHEET_META, SHEET_MILESTONES,
                               build_bulk_form, build_form, data_rows, form_filename)
 
 
@@ -241,7 +241,7 @@ def test_the_form_prints_with_fitted_rows_a_one_page_guide_and_a_signature_block
     long_step = next(r for r in range(1, guide.max_row + 1) if len(str(guide.cell(r, 1).value or "")) > 150)
     assert guide.cell(long_step, 1).alignment.wrap_text and guide.row_dimensions[long_step].height >= 30
     from openpyxl.utils import get_column_letter
-    from tracker.workbook import DATA_COLUMNS, MILESTONE_COLUMNS
+    from tracker.forms.workbook import DATA_COLUMNS, MILESTONE_COLUMNS
 
     for name, last_col in ((SHEET_DATA, get_column_letter(len(DATA_COLUMNS))),
                            (SHEET_MILESTONES, get_column_letter(len(MILESTONE_COLUMNS)))):

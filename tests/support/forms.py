@@ -10,7 +10,7 @@ import zipfile
 from openpyxl import load_workbook
 
 from tracker.ingest import read_form
-from tracker.workbook import SHEET_DATA, SHEET_MILESTONES
+from tracker.forms.workbook import SHEET_DATA, SHEET_MILESTONES
 
 # The day the ingest tests read their forms on (2026-Q3 ended; 2026-Q4 not yet).
 READ_ON = dt.date(2026, 11, 25)
@@ -64,8 +64,8 @@ def read(content: bytes, cat, name="nq45_form.xlsx", **kw):
 def khanh_hoa_form(value: float) -> tuple[str, bytes, str]:
     """A Khánh Hòa 2026-Q3 form with `value` for its first whole-unit stock target: name, bytes, target id."""
     from tracker.catalogue import load_catalogue
-    from tracker.demo import fill_form
-    from tracker.workbook import build_form, form_filename
+    from tracker.forms.demo import fill_form
+    from tracker.forms.workbook import build_form, form_filename
 
     cat = load_catalogue()
     stock = next(i for i in cat.indicators_for("khanh-hoa") if i.kind == "stock" and not i.sectors)

@@ -13,7 +13,7 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 def users() -> UserStore:
     """The users file of the test's installation (cheapest bcrypt cost)."""
-    from tracker.settings import load_settings
+    from tracker.core.settings import load_settings
 
     return UserStore(load_settings().users_file, rounds=4)
 

@@ -1,7 +1,7 @@
 """Who may do what: pure functions returning a Decision that says why, in both languages, so the
 dashboard and the command line show the same sentence.
 
-Period locks follow the reporting calendar (tracker/calendar.py): a quarter or year can be reported
+Period locks follow the reporting calendar (tracker/core/calendar.py): a quarter or year can be reported
 once its window opens (under "nd09" on the data cut-off day, under "calendar" when it has ended),
 stays open `lock_days` days after the deadline, and is then locked; only an admin may upload or
 withdraw for a locked period. Nobody may report a period whose window has not opened.
@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from typing import Callable
 
 from tracker.accounts.users import ROLES, User
-from tracker.calendar import Calendar
-from tracker.i18n import fmt_date
-from tracker.periods import Period, parse_period
+from tracker.core.calendar import Calendar
+from tracker.core.i18n import fmt_date
+from tracker.core.periods import Period, parse_period
 
 
 @dataclass(frozen=True)
@@ -219,7 +219,7 @@ def may_upload(user: User | None, unit: str, agency: str | None = None) -> Decis
 
 def may_approve(user: User | None, unit: str) -> Decision:
     """Whether this user may approve or return `unit`'s submissions: admins any, approvers their units.
-    (Four eyes — not one's own submission — is the approval's rule, tracker/approval.py.)"""
+    (Four eyes — not one's own submission — is the approval's rule, tracker/reporting/approval.py.)"""
     if user is None:
         return _not_signed_in()
     if user.role not in ROLES:

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
-from tracker import collector
+from tracker.core import collector
 from tracker.assess.explain import _explain, _missing
 from tracker.assess.judge import _ASSESSED, _S, METHOD_NAMES, NOTE_NAMES, _at, _judge, _Targets, status_label
 from tracker.assess.milestones import _latest_updates, assess_milestone

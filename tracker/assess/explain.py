@@ -1,6 +1,6 @@
 """The sentences that say why a target or a task has its status, in Vietnamese and English.
 
-Numbers, dates and periods go through tracker.i18n and tracker.periods; nothing here judges: it reads
+Numbers, dates and periods go through tracker.core.i18n and tracker.core.periods; nothing here judges: it reads
 what tracker.assess.judge and tracker.assess.milestones decided.
 """
 
@@ -13,8 +13,8 @@ import numpy as np
 from tracker.assess.judge import UNASSESSED_STATUSES, _COMPARATORS, _meets
 from tracker.catalogue import Indicator
 from tracker.core.measures import is_whole
-from tracker.i18n import fmt_date, fmt_number, fmt_percent, fmt_target, fmt_value
-from tracker.periods import parse_period
+from tracker.core.i18n import fmt_date, fmt_number, fmt_percent, fmt_target, fmt_value
+from tracker.core.periods import parse_period
 
 if TYPE_CHECKING:   # the result types import this module for their explain()
     from tracker.assess.assessment import Assessment

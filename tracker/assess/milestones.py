@@ -16,7 +16,7 @@ from tracker.assess.explain import _explain_milestone
 from tracker.assess.judge import status_label
 from tracker.assess.rollup import _period_parts
 from tracker.catalogue import Indicator
-from tracker.periods import Period, latest_ended_quarter
+from tracker.core.periods import Period, latest_ended_quarter
 
 if TYPE_CHECKING:
     from tracker.assess.assessment import _Plan

@@ -16,7 +16,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from tracker.periods import parse_period
+from tracker.core.periods import parse_period
 
 
 @dataclass(frozen=True, slots=True)

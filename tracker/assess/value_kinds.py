@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from tracker.observation import VALUE_STATUS_RANK
-from tracker.periods import parse_period
+from tracker.core.observation import VALUE_STATUS_RANK
+from tracker.core.periods import parse_period
 
 WORDS = {"estimate": ("ước tính", "estimate"), "preliminary": ("sơ bộ", "preliminary"),
          "official": ("chính thức", "official")}

@@ -18,7 +18,7 @@ from tracker.cli.common import EXIT_OK, EXIT_REFUSED, EXIT_USAGE, Refused, Usage
 from tracker.cli.data import (cmd_agencies, cmd_calendar, cmd_decide, cmd_golive, cmd_history, cmd_ingest, cmd_remind,
                               cmd_seed, cmd_status, cmd_template)
 from tracker.cli.present import cmd_brief, cmd_briefing, cmd_publish
-from tracker.i18n import STRINGS, fmt_number, t
+from tracker.core.i18n import STRINGS, fmt_number, t
 
 
 
@@ -33,7 +33,7 @@ def _lang(args) -> str:
     """--lang where the command has it, else the installation's default language."""
     if getattr(args, "lang", None):
         return args.lang
-    from tracker.settings import load_settings
+    from tracker.core.settings import load_settings
 
     try:
         return load_settings().default_lang
@@ -57,7 +57,7 @@ _DATA_COMMANDS = {"template", "ingest", "history", "seed", "status", "briefing",
 
 
 def _data_owner_problem() -> str | None:
-    from tracker.settings import SettingsError, data_owner_problem, load_settings
+    from tracker.core.settings import SettingsError, data_owner_problem, load_settings
 
     try:
         return data_owner_problem(load_settings())

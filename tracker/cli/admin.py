@@ -31,7 +31,7 @@ def cmd_backup(args) -> int:
     from pathlib import Path
 
     from tracker.accounts.users import UserStore
-    from tracker.settings import load_settings
+    from tracker.core.settings import load_settings
 
     out = Path(args.out)
     if out.exists() and any(out.iterdir()):
@@ -52,7 +52,7 @@ def cmd_backup(args) -> int:
 
 def _user_store(args):
     from tracker.accounts.users import UserStore
-    from tracker.settings import SettingsError, load_settings
+    from tracker.core.settings import SettingsError, load_settings
 
     if args.users:
         return UserStore(args.users)

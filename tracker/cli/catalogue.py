@@ -8,7 +8,7 @@ import textwrap
 
 from tracker.catalogue import load_catalogue
 from tracker.cli.common import EXIT_OK, EXIT_USAGE
-from tracker.i18n import fmt_target, t
+from tracker.core.i18n import fmt_target, t
 
 
 def _indicator_json(cat, ind) -> dict:

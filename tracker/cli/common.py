@@ -9,7 +9,7 @@ EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
 
 def store_of(args):
-    from tracker.settings import load_settings
+    from tracker.core.settings import load_settings
     from tracker.store import Store
 
     if getattr(args, "db", None):
@@ -19,7 +19,7 @@ def store_of(args):
 
 
 def period_or_usage(text: str):
-    from tracker.periods import parse_period
+    from tracker.core.periods import parse_period
 
     try:
         return parse_period(text)
@@ -50,7 +50,7 @@ def operator_of(args) -> tuple[str, object]:
 
     from tracker.accounts.signin import Throttle, sign_in
     from tracker.accounts.users import User, UserError, UserStore
-    from tracker.settings import load_settings
+    from tracker.core.settings import load_settings
 
     if not args.as_user:
         return f"local:{getpass.getuser()}", User(f"local:{getpass.getuser()}", "admin", (), "")

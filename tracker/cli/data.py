@@ -11,19 +11,19 @@ import textwrap
 from tracker.catalogue import load_catalogue
 from tracker.cli.common import (EXIT_OK, EXIT_REFUSED, Refused, UsageError, local_login, operator_of,
                                 period_or_usage, store_of, unit_or_usage)
-from tracker.i18n import fmt_number, t
+from tracker.core.i18n import fmt_number, t
 
 
 def cmd_template(args) -> int:
     from pathlib import Path
 
-    from tracker.workbook import build_form, form_filename
+    from tracker.forms.workbook import build_form, form_filename
 
     cat = load_catalogue()
     unit = unit_or_usage(cat, args.unit)
     period = period_or_usage(args.period)
     previous = {}
-    from tracker.settings import load_settings
+    from tracker.core.settings import load_settings
     from tracker.store import database_exists
 
     if database_exists(args.db or load_settings().database):
@@ -71,8 +71,8 @@ def cmd_ingest(args) -> int:
 
     from tracker.accounts.permissions import can_upload
     from tracker.ingest import read_form
-    from tracker.periods import today as today_
-    from tracker.settings import load_settings
+    from tracker.core.periods import today as today_
+    from tracker.core.settings import load_settings
 
     lang = args.lang
     path = Path(args.file)
@@ -114,7 +114,7 @@ def cmd_ingest(args) -> int:
         if args.dry_run:
             print(("Dry run — would store: " if lang == "en" else "Chạy thử — sẽ lưu: ") + counts)
             return EXIT_OK
-        from tracker.approval import initial_state
+        from tracker.reporting.approval import initial_state
 
         state = initial_state(settings)
         result = store.commit(parsed, content, user=who, approval=state, **({"reason": reason} if overrides else {}))
@@ -130,7 +130,7 @@ def cmd_ingest(args) -> int:
 
 
 def cmd_history(args) -> int:
-    from tracker.i18n import fmt_number
+    from tracker.core.i18n import fmt_number
 
     cat = load_catalogue()
     if args.unit:
@@ -173,11 +173,11 @@ def cmd_history(args) -> int:
 def cmd_seed(args) -> int:
     """First run: an admin account if there is none, and the demo data if the database is empty."""
     from tracker.accounts.users import UserStore, ensure_admin
-    from tracker.demo import DEMO_USER, write_demo
-    from tracker.periods import parse_period
+    from tracker.forms.demo import DEMO_USER, write_demo
+    from tracker.core.periods import parse_period
     from tracker.ingest import read_form
-    from tracker.periods import today as today_
-    from tracker.settings import load_settings
+    from tracker.core.periods import today as today_
+    from tracker.core.settings import load_settings
 
     settings = load_settings()
     password = ensure_admin(UserStore(settings.users_file))
@@ -216,7 +216,7 @@ def cmd_seed(args) -> int:
 
 
 def cmd_status(args) -> int:
-    from tracker.periods import today as today_
+    from tracker.core.periods import today as today_
     from tracker.progress import status_label
     from tracker.snapshot import load_snapshot
 
@@ -224,7 +224,7 @@ def cmd_status(args) -> int:
     if args.unit:
         unit_or_usage(cat, args.unit)
     lang = args.lang
-    from tracker.value_kinds import judged_words, kind_of
+    from tracker.assess.value_kinds import judged_words, kind_of
 
     with store_of(args) as store:
         snap = load_snapshot(store, cat, today_())   # the same computation the pages use
@@ -287,12 +287,12 @@ def _pending_json(store, units) -> dict:
 
 
 def cmd_decide(args) -> int:
-    """`approve ID` / `return ID --reason "…"`: the approver's decision, by the rules of tracker.approval
+    """`approve ID` / `return ID --reason "…"`: the approver's decision, by the rules of tracker.reporting.approval
     (the page calls the same). --as USER signs in as ingest does; without it the server's operator acts
     as an admin."""
     from tracker.accounts.users import UserError, UserStore
-    from tracker.approval import admin_count, decide
-    from tracker.settings import load_settings
+    from tracker.reporting.approval import admin_count, decide
+    from tracker.core.settings import load_settings
 
     lang = args.lang
     decision = "approved" if args.command == "approve" else "returned"
@@ -315,11 +315,11 @@ def cmd_calendar(args) -> int:
     """The periods open now, the next window, each deadline, and how complete the open windows are."""
     import datetime as dt
 
-    from tracker.calendar import next_window_line, window_line
-    from tracker.completeness import completeness
-    from tracker.i18n import fmt_date
-    from tracker.periods import today as today_
-    from tracker.settings import load_settings
+    from tracker.core.calendar import next_window_line, window_line
+    from tracker.reporting.completeness import completeness
+    from tracker.core.i18n import fmt_date
+    from tracker.core.periods import today as today_
+    from tracker.core.settings import load_settings
     from tracker.store import database_exists
 
     lang = args.lang
@@ -383,9 +383,9 @@ def cmd_remind(args) -> int:
     import datetime as dt
 
     from tracker.accounts.users import UserStore
-    from tracker.periods import today as today_
-    from tracker.reminders import pending, send_all
-    from tracker.settings import load_settings
+    from tracker.core.periods import today as today_
+    from tracker.reporting.reminders import pending, send_all
+    from tracker.core.settings import load_settings
 
     try:
         day = dt.date.fromisoformat(args.today) if args.today else today_()
@@ -426,7 +426,7 @@ def cmd_remind(args) -> int:
 
 def cmd_golive(args) -> int:
     """End the demo: every demo submission withdrawn in one audited transaction, after saying what goes."""
-    from tracker.golive import done_message, golive_plan
+    from tracker.reporting.golive import done_message, golive_plan
 
     lang = args.lang
     cat = load_catalogue()

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from tracker.catalogue import load_catalogue
 from tracker.cli.common import EXIT_OK, Refused, UsageError, period_or_usage, store_of, unit_or_usage
-from tracker.i18n import fmt_number
+from tracker.core.i18n import fmt_number
 
 
 def _unit_snapshot(args):
     """(catalogue, unit, period or None, snapshot) for a unit's briefing or brief, from the database
     as it stands (optionally as of ``--period``); a usage error for an unknown unit or period."""
-    from tracker.periods import today as today_
-    from tracker.settings import load_settings
+    from tracker.core.periods import today as today_
+    from tracker.core.settings import load_settings
     from tracker.snapshot import load_snapshot
     from tracker.store import database_exists
 
@@ -70,9 +70,9 @@ def cmd_publish(args) -> int:
     from pathlib import Path
 
     from tracker.catalogue import catalogue_key
-    from tracker.periods import today as today_
+    from tracker.core.periods import today as today_
     from tracker.publish import LANGS, PublishError, publish_site
-    from tracker.settings import load_settings
+    from tracker.core.settings import load_settings
     from tracker.snapshot import shared_snapshot
     from tracker.store import database_exists
 

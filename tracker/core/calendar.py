@@ -17,7 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from tracker.periods import Period
+from tracker.core.periods import Period
 
 PRESETS = ("nd09", "calendar")
 DEFAULT_DUE_DAY = 18
@@ -184,7 +184,7 @@ class Calendar:
 
 def next_window_line(window: Window, lang: str = "vi") -> str:
     """"Kỳ Quý IV/2026 mở từ 14/12/2026, hạn nộp 18/12/2026"."""
-    from tracker.i18n import fmt_date
+    from tracker.core.i18n import fmt_date
 
     if lang == "en":
         return f"{window.period.label('en')} opens on {fmt_date(window.opens, 'en')}, due {fmt_date(window.due, 'en')}"
@@ -193,7 +193,7 @@ def next_window_line(window: Window, lang: str = "vi") -> str:
 
 def window_line(window: Window, lang: str = "vi") -> str:
     """The line a form and the upload page carry: the data window and the deadline."""
-    from tracker.i18n import fmt_date
+    from tracker.core.i18n import fmt_date
 
     if lang == "en":
         return (f"Data from {fmt_date(window.data_from, 'en')} to {fmt_date(window.data_to, 'en')}; "

@@ -4,7 +4,7 @@ Reading a bulk workbook, parsing the catalogue and assessing every target each m
 of small objects; every few hundred of them would set off a collection walking all made so far, which
 costs more than making them (measured: unpickling a 1 401-unit catalogue 2,5 s → 0,4 s). None of these
 objects form cycles, so nothing is lost by waiting. The long-lived ones are then frozen by
-tracker.warmup's policy.
+tracker.server.warmup's policy.
 """
 
 from __future__ import annotations

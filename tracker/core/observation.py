@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field, fields
 
-from tracker.report import ValidationReport
+from tracker.core.report import ValidationReport
 
 MILESTONE_STATUSES = ("not_started", "in_progress", "done")
 # What kind of figure a value is (issue 20): an estimate (ước tính / ước thực hiện), preliminary (sơ bộ)

@@ -50,7 +50,7 @@ class Settings:
     trusted_proxies: tuple[str, ...] = ()
     # Programmes added on the "Thêm chương trình" page: one YAML file per document, its text beside it.
     catalogue_dir: Path = ROOT / "data" / "catalogue"
-    # Reporting calendar (tracker/calendar.py): "nd09" (Nghị định 09/2019 cut-off windows) or
+    # Reporting calendar (tracker/core/calendar.py): "nd09" (Nghị định 09/2019 cut-off windows) or
     # "calendar" (calendar quarters and years, opened when they end).
     calendar: str = "nd09"
     # nd09: the report is due on this day of the period's last month; the lock comes lock_days later.
@@ -82,8 +82,8 @@ class Settings:
 
     @property
     def reporting_calendar(self):
-        """The tracker.calendar.Calendar these settings describe."""
-        from tracker.calendar import Calendar
+        """The tracker.core.calendar.Calendar these settings describe."""
+        from tracker.core.calendar import Calendar
 
         return Calendar(self.calendar, self.due_day, self.lock_days)
 
@@ -136,7 +136,7 @@ def _check(key: str, value, source: Path):
             raise SettingsError(f"{source}: khóa '{key}' phải là true hoặc false / key '{key}' must be true or false")
         return value
     if key == "calendar":
-        from tracker.calendar import PRESETS
+        from tracker.core.calendar import PRESETS
 
         if value not in PRESETS:
             raise SettingsError(f"{source}: khóa 'calendar' phải là \"nd09\" (Nghị định 09/2019) hoặc \"calendar\" "

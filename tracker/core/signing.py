@@ -27,7 +27,7 @@ class KeyUnavailable(Exception):
 
 
 def key_path() -> Path:
-    from tracker.settings import load_settings
+    from tracker.core.settings import load_settings
 
     return Path(load_settings().users_file).with_name(KEY_NAME)
 

@@ -17,7 +17,7 @@ from pathlib import Path
 
 from tracker.catalogue import Catalogue, Indicator
 from tracker.core.measures import measure
-from tracker.periods import Period, latest_ended_quarter, parse_period, quarters
+from tracker.core.periods import Period, latest_ended_quarter, parse_period, quarters
 
 DEMO_USER = "demo"
 FIRST_QUARTER = Period(2024, 1)
@@ -153,7 +153,7 @@ def milestone_updates(catalogue: Catalogue, unit: str, period: Period) -> dict[s
 def _first_period_of(catalogue: Catalogue, unit: str) -> Period:
     j = catalogue.jurisdictions[unit]
     if j.valid_from:
-        from tracker.periods import quarter_of
+        from tracker.core.periods import quarter_of
 
         return quarter_of(j.valid_from)
     return FIRST_QUARTER
@@ -221,8 +221,8 @@ def demo_periods(until: Period) -> list[Period]:
 
 def build_demo(catalogue: Catalogue, until: Period | str | None = None, today: dt.date | None = None) -> list[DemoForm]:
     """Every demo form, oldest first, for each unit that reports (itself or for a merged unit)."""
-    from tracker.periods import today as today_
-    from tracker.workbook import build_form, form_filename
+    from tracker.core.periods import today as today_
+    from tracker.forms.workbook import build_form, form_filename
 
     today = today or today_()
     until = parse_period(until) if isinstance(until, str) else until or latest_ended_quarter(today)

@@ -32,8 +32,8 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from tracker.catalogue import Catalogue, Indicator
 from tracker.core.measures import measure
-from tracker.i18n import fmt_target
-from tracker.periods import parse_period
+from tracker.core.i18n import fmt_target
+from tracker.core.periods import parse_period
 
 FORM_VERSION = "2"
 # Forms still read: version 1 (no marker row) by its exact header labels.
@@ -335,7 +335,7 @@ def _instructions(wb: Workbook, catalogue: Catalogue, unit: str, period: str, la
         lines.insert(1, ("Cơ quan chủ trì" if lang != "en" else "Lead agency", agency.name.get(lang)))
         lines.append((INSTRUCTION_KEYS["agency"][lang == "en"], agency.id))
     if window is not None:
-        from tracker.calendar import window_line
+        from tracker.core.calendar import window_line
 
         lines.insert(2, ("Thời hạn" if lang != "en" else "Window", window_line(window, lang)))
     for n, (key, value) in enumerate(lines, 3):
@@ -379,7 +379,7 @@ def build_form(catalogue: Catalogue, unit: str, period: str, previous: dict[str,
                lang: str = "vi", window=None, agency: str | None = None) -> bytes:
     """The form ``unit`` fills for ``period`` ("2026-Q3" or "2026"), as .xlsx bytes.
 
-    ``window`` (tracker.calendar.Window): the report's data window and deadline, said on the form.
+    ``window`` (tracker.core.calendar.Window): the report's data window and deadline, said on the form.
     ``agency``: an agency id of the unit (Catalogue.agencies_for): the form holds only the targets it leads
     and names it in its metadata; None: the whole unit's form. An id that leads none raises ValueError."""
     previous = previous or {}
@@ -399,7 +399,7 @@ def build_form(catalogue: Catalogue, unit: str, period: str, previous: dict[str,
              else f"Resolution 45-NQ/TW progress report — {unit_name} — {p.label('en')}")
     span = f"{p.start():%d/%m/%Y} – {p.end():%d/%m/%Y}"
     if window is not None:
-        from tracker.calendar import window_line
+        from tracker.core.calendar import window_line
 
         span = window_line(window, lang)
 

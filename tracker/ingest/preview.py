@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from tracker.observation import ParsedForm
+from tracker.core.observation import ParsedForm
 
 STATUS_WORDS = {
     "vi": {"not_started": "Chưa thực hiện", "in_progress": "Đang thực hiện", "done": "Hoàn thành"},
@@ -84,7 +84,7 @@ def _unit_name(catalogue, unit: str, lang: str) -> str:
 
 
 def _period_name(code: str, lang: str) -> str:
-    from tracker.periods import parse_period
+    from tracker.core.periods import parse_period
 
     try:
         return parse_period(code).label(lang)
@@ -97,7 +97,7 @@ def preview_rows(changes: list[Change], catalogue, lang: str = "vi") -> list[dic
 
     The two values come right after the target's name, so that the new one is in view on a laptop; the
     unit and the period follow, by name ("Khánh Hòa", "Quý III/2026"), never as codes."""
-    from tracker.i18n import fmt_value
+    from tracker.core.i18n import fmt_value
 
     en = lang == "en"
     words = {"new": ("mới", "new"), "changed": ("thay đổi", "changed"), "unchanged": ("không đổi", "unchanged"),
@@ -164,7 +164,7 @@ def withdrawal_effect(current: pd.DataFrame, history, submission_id: int) -> lis
 
 def withdrawal_statement(effects: list[Withdrawn], submission_id: int, catalogue, lang: str = "vi") -> tuple[str, list[dict]]:
     """A sentence saying what the withdrawal does, and one row per value (name, now → after)."""
-    from tracker.i18n import fmt_value
+    from tracker.core.i18n import fmt_value
 
     en = lang == "en"
     if not effects:

@@ -13,8 +13,8 @@ from collections.abc import Collection
 from dataclasses import dataclass
 
 from tracker.access import Decision, User
-from tracker.observation import MilestoneUpdate, Observation, ParsedForm, Submission
-from tracker.report import ValidationReport
+from tracker.core.observation import MilestoneUpdate, Observation, ParsedForm, Submission
+from tracker.core.report import ValidationReport
 from tracker.storage.records import BULK, StoreError
 
 APPROVER_ROLES = ("approver", "admin")
@@ -169,7 +169,7 @@ def decide(store, user: User | None, submission_id: int, decision: str, *, admin
 
 def submitted_form(store, submission: Submission) -> ParsedForm:
     """A pending submission's stored rows as the form they came from, with its report: what the
-    approval page previews against the current (approved) values with tracker.changes."""
+    approval page previews against the current (approved) values with tracker.ingest.preview."""
     rows = store.pending_observations(submission_id=submission.id)
     tasks = store.pending_milestones(submission_id=submission.id)
     observations = [Observation(r["indicator_id"], r["unit"], r["period"], float(r["value"]), sector=r["sector"] or "",

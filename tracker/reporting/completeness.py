@@ -10,9 +10,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from tracker.calendar import Window
+from tracker.core.calendar import Window
 from tracker.catalogue import Catalogue
-from tracker.periods import Period
+from tracker.core.periods import Period
 
 
 # Uploads are stored in UTC; a deadline is a day in Vietnam (UTC+7, no daylight saving).
@@ -69,7 +69,7 @@ class AgencyReturn:
     def line(self, lang: str = "vi") -> str:
         """"Sở KH&CN: đã nộp 15/12/2026 (đúng hạn)" / "Sở Nội vụ: chưa nộp"; a body named on tasks only does not
         submit forms of its own: "… : đã có số liệu" / "chưa có số liệu"."""
-        from tracker.i18n import fmt_date
+        from tracker.core.i18n import fmt_date
 
         if self.id is None:
             has = self.submitted_on is not None

@@ -11,9 +11,9 @@ import smtplib
 from dataclasses import dataclass
 from email.message import EmailMessage
 
-from tracker.calendar import Calendar, Window, window_line
-from tracker.completeness import completeness
-from tracker.i18n import fmt_date
+from tracker.core.calendar import Calendar, Window, window_line
+from tracker.reporting.completeness import completeness
+from tracker.core.i18n import fmt_date
 
 EVENT = "remind"
 

@@ -3,9 +3,9 @@
 The same app as `streamlit run dashboard.py`, served through app.py (whose routes let a sign-in
 survive a reload: tracker.sessions), with what a server left running all day needs and a developer
 editing the code does not:
-- the warm-up (tracker.warmup) starts with the server, so the first visitor does not parse the
+- the warm-up (tracker.server.warmup) starts with the server, so the first visitor does not parse the
   catalogue or assess every target;
-- the GC policy (tracker.warmup): long-lived data frozen, so Streamlit's collection after each page
+- the GC policy (tracker.server.warmup): long-lived data frozen, so Streamlit's collection after each page
   run stays cheap;
 - no source-file watcher: nobody edits the code of a running office server, and watching costs CPU on
   every page run;
@@ -23,7 +23,7 @@ ROOT = Path(__file__).resolve().parent.parent.parent
 # runner.postScriptGC off: Streamlit's full collection after every page run walks everything not frozen,
 # and with thirty sessions at once that is every session's objects thirty times over (70 % of a crowd's
 # CPU, bench/load.py --mix); Python's own generational collection, with the GC policy's freeze
-# (tracker.warmup), bounds memory without it.
+# (tracker.server.warmup), bounds memory without it.
 PRODUCTION_OPTIONS = ("--server.fileWatcherType", "none", "--server.runOnSave", "false", "--runner.postScriptGC", "false")
 
 

@@ -28,9 +28,9 @@ import logging
 import threading
 import time
 
-from tracker import collector
+from tracker.core import collector
 
-_log = logging.getLogger("tracker.warmup")
+_log = logging.getLogger("tracker.server.warmup")
 
 _policy = {"enabled": False}
 _start_lock = threading.Lock()
@@ -90,7 +90,7 @@ def _import_page_modules() -> None:
 def _previous_quarter(ui, snap) -> None:
     """The overview's tiles show the change since the quarter before the latest: that snapshot too
     (a full assessment of its own, which the first visitor would otherwise wait for)."""
-    from tracker.periods import parse_period
+    from tracker.core.periods import parse_period
 
     if snap.empty:
         return

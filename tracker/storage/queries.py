@@ -26,8 +26,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from tracker.observation import MILESTONE_STATUSES, ObservationRows, ParsedForm, Submission
-from tracker.periods import parse_period
+from tracker.core.observation import MILESTONE_STATUSES, ObservationRows, ParsedForm, Submission
+from tracker.core.periods import parse_period
 from tracker.storage import schema
 from tracker.storage.account_queries import AccountQueries
 from tracker.storage.dialect import Dialect
@@ -303,7 +303,7 @@ class Store(AccountQueries):
 
         ``reason``: why an admin writes into a locked period; kept with the submission and in the audit log.
         ``approval``: 'approved' (current at once) or 'submitted' (waiting for an approver; see
-        tracker.approval.initial_state)."""
+        tracker.reporting.approval.initial_state)."""
         if not parsed.ok:
             raise ValueError("Tệp có lỗi không được lưu. / A form with errors is not stored.")
         if approval not in ("approved", "submitted"):
@@ -430,7 +430,7 @@ class Store(AccountQueries):
         current) or 'returned' (never current; ``reason`` required, shown to the uploader). Only from
         'submitted', only once; the decision is written on the submission row (who, when, why), counted
         as a change and audited ("approve" / "return"). Refusals are ValueError "vi / en" sentences;
-        who may decide is tracker.approval's rule, not the store's."""
+        who may decide is tracker.reporting.approval's rule, not the store's."""
         self._refuse_read_only()
         if decision not in DECISIONS:
             raise ValueError(f"Quyết định không hợp lệ / unknown decision: {decision!r}")

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from tracker.periods import parse_period
+from tracker.core.periods import parse_period
 
 ROOT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_DB = ROOT / "data" / "tracker.duckdb"

@@ -189,7 +189,7 @@ STEPS: list[Step] = [
         """ALTER TABLE submissions ADD COLUMN agency {text}""",
     ),
 ]
-# Ranks value statuses in SQL (tracker.observation.VALUE_STATUS_RANK): the best kind present is current.
+# Ranks value statuses in SQL (tracker.core.observation.VALUE_STATUS_RANK): the best kind present is current.
 VALUE_RANK = "(CASE {alias}.value_status WHEN 'official' THEN 3 WHEN 'preliminary' THEN 2 ELSE 1 END)"
 
 
@@ -207,7 +207,7 @@ def migrations(engine: str) -> list[list[str]]:
     return filled
 
 
-# --- the columns the store writes and reads, by the names of tracker.observation's records -------
+# --- the columns the store writes and reads, by the names of tracker.core.observation's records -------
 
 # Written from each Observation of a form (period_key is derived from period); read back by
 # current_observations with the submission's columns after them.
@@ -225,7 +225,7 @@ HISTORY_COLUMNS = ["period", "unit", "sector", "value", "value_status", "note", 
 FRAME_TYPES = {"value": "float64", "submission_id": "int64", "is_demo": "bool", "withdrawn": "bool",
                "recorded_at": "datetime64[us]"}
 
-# A submission as tracker.observation.Submission takes it: its table's columns, then the withdrawal's.
+# A submission as tracker.core.observation.Submission takes it: its table's columns, then the withdrawal's.
 SUBMISSION_COLUMNS = ("id", "file_name", "sha256", "uploaded_by", "uploaded_at", "unit", "period",
                       "observation_count", "milestone_count")
 SUBMISSION_TAIL = ("report_json",)                    # after the status
