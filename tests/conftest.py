@@ -40,7 +40,7 @@ def pytest_configure(config):
         "TRACKER_CACHE_DIR": str(_session_base / "cache"),
         # Issue 21 made approval the default; the tests written before it expect an upload to be current
         # at once, as an installation with `approval = false` has it. The approval tests turn it on
-        # (tests/test_approval*.py, tests/e2e/test_approval_flow.py), child processes inherit either.
+        # (tests/reporting/test_approval*.py, tests/e2e/test_approval_flow.py), child processes inherit either.
         "TRACKER_APPROVAL": "false",
     })
 

@@ -1,6 +1,6 @@
 """tracker.assess, the progress code split by job: the named method and note constants of the judge, and
 tracker.progress re-exporting the very same objects for the callers of before. What the judge decides with
-them is pinned by tests/test_progress.py."""
+them is pinned by tests/assess/test_progress.py."""
 
 from __future__ import annotations
 
@@ -36,7 +36,7 @@ def test_progress_re_exports_the_split_modules_objects():
 def test_a_pickle_naming_the_classes_of_before_the_split_still_loads():
     """Snapshots saved before the split name tracker.progress.Assessment and tracker.progress._Years; while
     tracker.progress re-exports them those load as today's classes (after that, see
-    tests/test_postgres_snapshot_moved.py: ignored, one full assessment)."""
+    tests/storage/test_postgres_snapshot_moved.py: ignored, one full assessment)."""
     import pickle
 
     import numpy as np

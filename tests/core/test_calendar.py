@@ -18,7 +18,7 @@ from tracker.core.calendar import TET, Calendar, is_working_day, public_holidays
 from tracker.core.periods import Period, parse_period
 from tracker.core.settings import SettingsError, load_settings
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 D = dt.date
 ND09 = Calendar()
 OLD = Calendar("calendar", lock_days=30)

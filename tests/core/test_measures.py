@@ -11,7 +11,7 @@ from tracker.core.measures import MEASURES, is_percent, is_whole, measure
 from tracker.core.statuses import Status
 from tracker.core.i18n import fmt_value
 
-ROOT = Path(__file__).resolve().parents[1]
+ROOT = Path(__file__).resolve().parents[2]
 
 
 def _units_used() -> dict[str, str]:

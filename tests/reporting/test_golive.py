@@ -16,7 +16,7 @@ import pytest
 from tracker.access import User
 from tracker.store import Store
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 ADMIN = User("admin", "admin", (), "")   # the first admin the seed made
 
 

@@ -14,7 +14,7 @@ import pytest
 
 from tracker.server import free_port
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 
 
 class Inbox:

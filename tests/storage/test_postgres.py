@@ -1,4 +1,4 @@
-"""The PostgreSQL store beyond what tests/test_store.py runs on both engines: choosing it in settings,
+"""The PostgreSQL store beyond what tests/storage/test_store.py runs on both engines: choosing it in settings,
 its own migrations, the archive in the database, writers serialised on the change counter, what one
 process sees of another's commits, the snapshot saved for replicas, shared sign-in lockouts and its
 errors. Each test gets a new database in the throwaway cluster of tests/support/postgres.py."""

@@ -18,7 +18,7 @@ from tracker.core.observation import MilestoneUpdate, Observation, ParsedForm
 from tracker.core.report import ValidationReport
 from tracker.store import MIGRATIONS, Store, StoreError, default_db_path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 T0 = dt.datetime(2026, 10, 1, 8, 0)
 
 
