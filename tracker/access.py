@@ -15,7 +15,6 @@ from tracker.accounts.permissions import (  # noqa: F401
     can_view,
     can_withdraw,
     home_units,
-    may_approve,
     may_see_pages,
     may_upload,
     period_lock_state,

@@ -8,7 +8,7 @@ import io
 
 import pytest
 
-from tracker.access import User, UserError, UserStore, check_scope, home_units, may_approve, may_see_pages, \
+from tracker.access import User, UserError, UserStore, check_scope, home_units, may_see_pages, \
     may_upload, visible_units
 from tracker.accounts import AccountDesk
 from tracker.auditlog import AuditFilter, filter_entries, kind_of
@@ -72,9 +72,6 @@ def test_permissions():
     assert may_upload(kh_sokhcn, "khanh-hoa", None).code == "agency_not_allowed"   # not the whole unit's form
     assert may_upload(approver, "khanh-hoa").code == "role_approver"
     assert may_upload(viewer, "bac-ninh").code == "role_viewer" and may_upload(None, "bac-ninh").code == "not_signed_in"
-    assert may_approve(approver, "khanh-hoa").allowed and may_approve(admin, "lam-dong").allowed
-    assert may_approve(approver, "bac-ninh").code == "unit_not_allowed"
-    assert may_approve(kh, "khanh-hoa").code == "approver_only" and not may_approve(None, "khanh-hoa").allowed
 
 
 def test_visible_units_follow_public_pages():

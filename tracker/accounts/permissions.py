@@ -217,30 +217,6 @@ def may_upload(user: User | None, unit: str, agency: str | None = None) -> Decis
     return _OK
 
 
-def may_approve(user: User | None, unit: str) -> Decision:
-    """Whether this user may approve or return `unit`'s submissions: admins any, approvers their units.
-    (Four eyes — not one's own submission — is the approval's rule, tracker/reporting/approval.py.)"""
-    if user is None:
-        return _not_signed_in()
-    if user.role not in ROLES:
-        return _unknown_role(user)
-    if user.role == "admin":
-        return _OK
-    if user.role == "approver" and unit in user.units:
-        return _OK
-    if user.role == "approver":
-        own_vi = ", ".join(_unit_name(u, "vi") for u in user.units)
-        own_en = ", ".join(_unit_name(u, "en") for u in user.units)
-        return _refuse("unit_not_allowed",
-                       f"Tài khoản {user.username} chỉ duyệt số liệu của: {own_vi}; không duyệt {_unit_name(unit, 'vi')}.",
-                       f"Account {user.username} only approves the figures of: {own_en}; not {_unit_name(unit, 'en')}.")
-    return _refuse("approver_only",
-                   f"Tài khoản {user.username} không có quyền duyệt số liệu; việc duyệt dành cho người duyệt của đơn vị "
-                   "và quản trị viên.",
-                   f"Account {user.username} cannot approve figures; approving is for the unit's approvers and "
-                   "administrators.")
-
-
 def public_pages_setting(settings) -> str:
     return getattr(settings, "public_pages", "all") if settings is not None else "all"
 
