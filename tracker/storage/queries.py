@@ -646,34 +646,30 @@ class Store(AccountQueries):
         """Every value row of the submissions waiting for approval (not withdrawn), for their uploaders and
         approvers to see apart ("chờ duyệt"); never part of the current values. Columns as
         current_observations'; ordered by unit, indicator, period, sector, then submission."""
-        where, params = self._filters("o", units)
-        if submission_id is not None:
-            where += " AND o.submission_id = ?"
-            params.append(int(submission_id))
-        row = ", ".join([f"o.{c}" for c in schema.OBSERVATION_FIELDS if c != "period_key"]
-                        + ["o.submission_id", "o.recorded_at", "s.uploaded_by", "s.is_demo"])
-        sql = f"""
-            SELECT {row} FROM observations o JOIN submissions s ON s.id = o.submission_id
-            WHERE s.approval = 'submitted' AND {NOT_WITHDRAWN.format(alias="o")} {where}
-            ORDER BY o.unit, o.indicator_id, o.period_key, o.sector, o.submission_id"""
-        return self._frame(sql, params, schema.OBSERVATION_COLUMNS)
+        return self._pending("observations", "o", schema.OBSERVATION_FIELDS, schema.OBSERVATION_COLUMNS,
+                             "o.unit, o.indicator_id, o.period_key, o.sector, o.submission_id", units, submission_id)
 
     def pending_milestones(self, units: list[str] | None = None, submission_id: int | None = None) -> pd.DataFrame:
         """Every task update of the submissions waiting for approval (not withdrawn); columns as current_milestones'."""
-        where, params = self._filters("m", units)
-        if submission_id is not None:
-            where += " AND m.submission_id = ?"
-            params.append(int(submission_id))
-        row = ", ".join([f"m.{c}" for c in schema.MILESTONE_FIELDS if c != "period_key"]
-                        + ["m.submission_id", "m.recorded_at", "s.uploaded_by", "s.is_demo"])
-        sql = f"""
-            SELECT {row} FROM milestone_updates m JOIN submissions s ON s.id = m.submission_id
-            WHERE s.approval = 'submitted' AND {NOT_WITHDRAWN.format(alias="m")} {where}
-            ORDER BY m.unit, m.indicator_id, m.period_key, m.submission_id"""
-        frame = self._frame(sql, params, schema.MILESTONE_COLUMNS)
+        frame = self._pending("milestone_updates", "m", schema.MILESTONE_FIELDS, schema.MILESTONE_COLUMNS,
+                              "m.unit, m.indicator_id, m.period_key, m.submission_id", units, submission_id)
         frame["completed_on"] = pd.Series([None if d is None or pd.isna(d) else pd.Timestamp(d).date()
                                            for d in frame["completed_on"]], index=frame.index, dtype=object)
         return frame
+
+    def _pending(self, table: str, alias: str, fields, columns, order: str, units, submission_id) -> pd.DataFrame:
+        """The rows of ``table`` that submissions waiting for approval carry (the two pending reads above)."""
+        where, params = self._filters(alias, units)
+        if submission_id is not None:
+            where += f" AND {alias}.submission_id = ?"
+            params.append(int(submission_id))
+        row = ", ".join([f"{alias}.{c}" for c in fields if c != "period_key"]
+                        + [f"{alias}.submission_id", f"{alias}.recorded_at", "s.uploaded_by", "s.is_demo"])
+        sql = f"""
+            SELECT {row} FROM {table} {alias} JOIN submissions s ON s.id = {alias}.submission_id
+            WHERE s.approval = 'submitted' AND {NOT_WITHDRAWN.format(alias=alias)} {where}
+            ORDER BY {order}"""
+        return self._frame(sql, params, columns)
 
     def pending_submissions(self, units: list[str] | None = None) -> list[Submission]:
         """Submissions waiting for approval (not withdrawn), oldest first; a bulk one matches a unit it carries rows for."""
