@@ -16,16 +16,55 @@ import io
 import pickle
 import threading
 import zlib
+from dataclasses import dataclass
 from pathlib import Path
 
+from tracker.assess.assessment import assess_all
 from tracker.catalogue import Catalogue, Indicator
 from tracker.periods import parse_period
-from tracker.progress import assess_all
-from tracker.summaries import Snapshot, latest_period
 from tracker.value_kinds import not_official   # valuestatus
 
 # Above this share of the units touched, one full pass is cheaper than a partial one.
 PARTIAL_MAX_SHARE = 0.25
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """Everything the pages draw from, computed once per database change."""
+
+    results: dict            # unit -> {"numeric": [Assessment], "milestones": [MilestoneAssessment]}
+    latest_period: str | None  # latest period with accepted data, "2026-Q3"
+    demo: bool
+    reported: dict           # unit -> set of period codes
+    today: dt.date
+    token: str = ""          # the store's last_change() the data were read at
+    withdrawn: frozenset = frozenset()  # ids of withdrawn submissions at that time
+    demo_units: frozenset = frozenset()  # units whose current values include demo ones
+    # unit -> {(indicator, sector, period): "estimate" | "preliminary"}: the current figures that are not
+    # official (tracker.value_kinds.not_official), read with the values the statuses were computed from.
+    kinds: dict | None = None
+
+    def kind(self, indicator_id: str, sector: str, period: str | None) -> str | None:
+        """'estimate' / 'preliminary' for a current figure that is not official, else None."""
+        from tracker.value_kinds import lookup
+
+        return lookup(self.kinds, indicator_id, sector, period)
+
+    @property
+    def empty(self) -> bool:
+        return self.latest_period is None
+
+    def shows_demo(self, units: list[str] | None = None) -> bool:
+        """Whether what is drawn for these units (None: anywhere) includes demo values."""
+        if units is None or not self.demo_units or "*" in self.demo_units:   # not known per unit
+            return self.demo
+        return any(u in self.demo_units for u in units)
+
+
+def latest_period(reported: dict[str, set[str]]) -> str | None:
+    # Distinct codes first: a thousand units report the same few dozen periods.
+    periods = [parse_period(p) for p in set().union(*reported.values())]
+    return max(periods).code if periods else None
 
 
 def _token_parts(token: str) -> tuple[str, int] | None:

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from dataclasses import dataclass
 
 import plotly.graph_objects as go
 
@@ -18,6 +17,7 @@ from tracker.core.measures import is_whole
 from tracker.core.statuses import Status
 from tracker.core.statuses import colour as status_colour
 from tracker.i18n import fmt_date, fmt_number, fmt_value
+from tracker.present.labels import Caption
 from tracker.value_kinds import NOT_OFFICIAL as KIND_ORDER
 from tracker.value_kinds import SYMBOLS as KIND_SYMBOLS
 from tracker.value_kinds import judged_words, with_kind
@@ -34,26 +34,8 @@ WIDTH, HEIGHT = 1600, 900
 BOTTOM = 150
 
 
-@dataclass(frozen=True)
-class Caption:
-    """What every figure says about itself in its footer."""
-
-    updated: str            # "Quý III/2026"
-    source: str             # document and data source, one line
-    demo: bool = False
-    lang: str = "vi"
-
-    def footer(self) -> str:
-        upd = "Updated" if self.lang == "en" else "Cập nhật"
-        src = "Source" if self.lang == "en" else "Nguồn"
-        text = f"{upd}: {self.updated} · {src}: {self.source}"
-        if self.demo:
-            text += "<br><b>" + ("DEMO DATA — NOT REAL FIGURES" if self.lang == "en" else "DỮ LIỆU MINH HỌA — KHÔNG PHẢI SỐ LIỆU THẬT") + "</b>"
-        return text
-
-
 def status_label(status: str, lang: str = "vi") -> str:
-    from tracker.progress import status_label as label
+    from tracker.assess.judge import status_label as label
 
     return label(status, lang)
 
@@ -479,7 +461,7 @@ def milestone_timeline(items: list[dict], *, title: str, caption: Caption, today
     """Tasks on a time axis by due date (or completion date), coloured by status, overdue first.
 
     ``items``: dicts with name, due (date|None), completed_on (date|None), status, status_label,
-    unit_name — in the order to draw, top to bottom (tracker.summaries.milestone_rows: overdue first).
+    unit_name — in the order to draw, top to bottom (tracker.present.tables.milestone_rows: overdue first).
     Each task's label sits above its mark, not on the axis, so a phone keeps the time axis wide;
     the label is cut with an ellipsis and the whole text is in the hover.
     """
@@ -541,7 +523,7 @@ LABEL_GAP_PX = 8
 
 def picture_label_x(row) -> float:
     """Where a progress-picture bar's value label starts (before LABEL_GAP_PX): the bar's end or the tick."""
-    from tracker.picture import BAR_CAP
+    from tracker.present.picture import BAR_CAP
 
     end = min(BAR_CAP, max(0.0, row.share))
     return max(end, min(BAR_CAP, max(0.0, row.expected))) if row.expected is not None else end
@@ -562,7 +544,7 @@ def progress_picture(rows: list, *, unit_name: str, caption: Caption, not_charte
     """
     from tracker.core.statuses import NUMERIC
     from tracker.core.statuses import icon as status_icon
-    from tracker.picture import BAR_CAP
+    from tracker.present.picture import BAR_CAP
 
     lang = caption.lang
     pct = lambda v: fmt_number(100 * v, lang, 0).replace("-", "\u2212") + " %"   # noqa: E731

@@ -1,7 +1,7 @@
 """One unit's standing in a few lines: the rows of its progress picture and what is not charted.
 
 Pure (no Streamlit, no Plotly): tracker.figures draws the rows, the pages, the PDF brief
-(tracker.brief) and the deck (tracker.briefing) list the rest. One rule for every reader:
+(tracker.present.briefing.pdf) and the deck (tracker.present.briefing.deck) list the rest. One rule for every reader:
 
 - a numeric target with a starting value (the catalogue's baseline, else the first year with data)
   and a latest value is a bar: how far along it is from the start to the target (0 % at the start,
@@ -74,7 +74,7 @@ def _share(a) -> tuple[float | None, float | None]:
 def picture_rows(cat: Catalogue, snapshot, unit: str, lang: str) -> list[PictureRow]:
     """The bars of ``unit``'s progress picture, worst status first, then least far along."""
     from tracker.periods import parse_period
-    from tracker.summaries import chart_anchor, is_direction, target_label
+    from tracker.present.labels import chart_anchor, is_direction, target_label
 
     res = snapshot.results.get(unit, {"numeric": []})
     rows = []
@@ -152,7 +152,7 @@ def entry_state_text(cat: Catalogue, indicator, lang: str) -> str:
 
 def not_charted(cat: Catalogue, snapshot, unit: str, lang: str) -> NotCharted:
     """What the unit's pages, stills and decks list in a line instead of drawing an empty chart."""
-    from tracker.summaries import target_label
+    from tracker.present.labels import target_label
 
     res = snapshot.results.get(unit, {"numeric": []})
     too_little, unmeasured, replaced = [], [], []

@@ -82,7 +82,7 @@ def split_rows(rows: list, plot_px: float = PRESENT_PLOT_PX) -> list[list]:
 
 def part_count(cat: Catalogue, snapshot, unit: str, lang: str) -> int:
     """How many parts (screens) the unit's picture takes in presentation mode; 0 without bars."""
-    from tracker.picture import picture_rows
+    from tracker.present.picture import picture_rows
 
     return len(split_rows(picture_rows(cat, snapshot, unit, lang)))
 
@@ -91,9 +91,9 @@ def presentation_pictures(cat: Catalogue, snapshot, unit: str, lang: str, only: 
     """The unit's progress picture for presentation mode: one figure a part (``only``: that part
     alone, in a list), each titled with its place ("(1/2)") when there are several; the
     not-charted lists on the last part only."""
-    from tracker.figures import progress_picture
-    from tracker.picture import not_charted, picture_rows
-    from tracker.summaries import caption, unit_label
+    from tracker.present.figures import progress_picture
+    from tracker.present.labels import caption, unit_label
+    from tracker.present.picture import not_charted, picture_rows
 
     rows = picture_rows(cat, snapshot, unit, lang)
     parts = split_rows(rows)

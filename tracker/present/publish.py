@@ -5,7 +5,7 @@ targets (charts as inline SVG with the dashboard's titles, target labels and 'C�
 lines, the tables as HTML and as CSV), a stylesheet and a manifest. Any web server serves the folder
 (relative links, an index.html per folder, no JavaScript), and so does a browser from disk.
 
-Figures come only from the Snapshot the dashboard's leaders read (tracker.snapshot.shared_snapshot):
+Figures come only from the Snapshot the dashboard's leaders read (tracker.assess.snapshot.shared_snapshot):
 whatever that view leaves out (a submission not yet approved) is not published either.
 
 Rebuilding touches only what changed. Each page has a fingerprint of everything drawn on it — the
@@ -30,25 +30,24 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from tracker.assess.judge import status_label
+from tracker.assess.snapshot import Snapshot
 from tracker.catalogue import Catalogue, lineage_text
-from tracker.downloads import table_csv
 from tracker.core import statuses
-from tracker.figures import progress_spec
-from tracker.value_kinds import of_series
+from tracker.core.statuses import BEHIND
 from tracker.i18n import fmt_date, fmt_number, t
 from tracker.periods import parse_period
-from tracker.progress import status_label
-from tracker.summaries import (BEHIND, Snapshot, attention_rows, caption, chart_anchor, headline, is_direction, matrix_rows,
-                               milestone_rows, milestone_table, numeric_counts, status_counts, status_table,
-                               target_label, unit_cards)
-from tracker.svg_chart import render_svg, safe_html
+from tracker.present.downloads import table_csv
+from tracker.present.figures import progress_spec
+from tracker.present.labels import caption, chart_anchor, is_direction, target_label
+from tracker.present.overview import attention_rows, headline, numeric_counts, status_counts, unit_cards
+from tracker.present.svg_chart import render_svg, safe_html
+from tracker.present.tables import matrix_rows, milestone_rows, milestone_table, status_table
+from tracker.value_kinds import of_series
 
 MANIFEST = "manifest.json"
 LANGS = ("vi", "en")
 ATTENTION_SHOWN = 60
-# Code whose output is drawn on the pages: a change to any of them draws every page again.
-_DRAWING_CODE = ("publish.py", "svg_chart.py", "figures.py", "summaries.py", "i18n.py", "progress.py", "catalogue.py",
-                 "value_kinds.py")
 
 WORDS = {
     "site": ("NQ45 — Theo dõi thực hiện chỉ tiêu đến năm 2030", "NQ45 — Progress towards the 2030 targets"),
@@ -131,10 +130,14 @@ class PublishError(Exception):
 
 @functools.lru_cache(maxsize=1)
 def _code_version() -> str:
-    here = Path(__file__).resolve().parent
+    """SHA-256 of the code whose output is drawn on the pages: this module and every tracker module it
+    imports, directly or not (tracker.module_sources), so a change to any of them draws every page
+    again. A hand-kept list of file names went stale when the modules moved into folders (issue 18)."""
+    from tracker.module_sources import import_closure
+
     digest = hashlib.sha256()
-    for name in _DRAWING_CODE:
-        digest.update((here / name).read_bytes())
+    for file in import_closure(__name__):
+        digest.update(file.name.encode() + b"\0" + file.read_bytes())
     return digest.hexdigest()
 
 

@@ -61,7 +61,7 @@ def prepare(fig: go.Figure, height: int | None = None, *, present: bool = False,
     """``fig`` for a page (figures.for_screen); ``present``: sized by the screen, not by a height
     (presentation mode). ``frozen``: to be kept and sent to many viewers (the still kept as its JSON
     text, a fraction of a figure's memory and nothing for the garbage collector to walk)."""
-    from tracker.figures import for_screen
+    from tracker.present.figures import for_screen
 
     meta, screen = for_screen(fig, height)
     if present:

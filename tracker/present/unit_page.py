@@ -15,7 +15,7 @@ import weakref
 from collections import OrderedDict
 from dataclasses import dataclass, field
 
-from tracker.screen_figure import ScreenFigure, prepare
+from tracker.present.screen_figure import ScreenFigure, prepare
 
 # Pages kept at once, across units, languages and presentation: every province of a country in both
 # languages; a commune's page beyond them is built again. A page keeps the JSON text of its charts
@@ -114,9 +114,9 @@ def unit_page(cat, snap, store, unit: str, lang: str, present: bool = False) -> 
 
 
 def unit_picture(cat, snap, unit: str, lang: str, present: bool = False) -> ScreenFigure:
-    """The unit's progress picture (brief.picture_figure, wrapped for a screen), prepared once per
+    """The unit's progress picture (briefing.charts.picture_figure, wrapped for a screen), prepared once per
     snapshot: its page and the overview (which shows the chosen province's) share it."""
-    from tracker.brief import picture_figure
+    from tracker.present.briefing.charts import picture_figure
 
     key = (id(snap), snap.token, snap.today, id(cat), "picture", unit, lang, bool(present))
     return _memo.get(key, lambda: prepare(picture_figure(cat, snap, unit, lang, screen=True), present=present,
@@ -126,12 +126,13 @@ def unit_picture(cat, snap, unit: str, lang: str, present: bool = False) -> Scre
 def build_unit_page(cat, snap, store, unit: str, lang: str, present: bool = False) -> UnitPage:
     """Everything views/unit.py shows of ``unit`` that is the same for every viewer."""
     from tracker.catalogue import lineage_text
-    from tracker.figures import milestone_timeline, progress_figure
+    from tracker.present.figures import milestone_timeline, progress_figure
     from tracker.i18n import t
-    from tracker.picture import has_chart, not_charted
-    from tracker.presenting import presentation_pictures
-    from tracker.summaries import (caption, chart_anchor, chart_filename, headline, is_direction, milestone_rows,
-                                   milestone_table, target_label, whole_unit_figures)
+    from tracker.present.labels import caption, chart_anchor, chart_filename, is_direction, target_label
+    from tracker.present.overview import headline
+    from tracker.present.picture import has_chart, not_charted
+    from tracker.present.presenting import presentation_pictures
+    from tracker.present.tables import milestone_rows, milestone_table, whole_unit_figures
     from tracker.value_kinds import of_series
 
     cap = caption(cat, snap, lang, [unit])
@@ -143,7 +144,7 @@ def build_unit_page(cat, snap, store, unit: str, lang: str, present: bool = Fals
     directions = [a for a in res["numeric"] if is_direction(a) and has_chart(a)]
     own = {i.id for i in cat.own_indicators(unit)}
     picture = unit_picture(cat, snap, unit, lang, present) if numeric and not present else None
-    # Presentation mode: the picture in parts of at most a screen's bars (tracker.presenting).
+    # Presentation mode: the picture in parts of at most a screen's bars (tracker.present.presenting).
     pictures = ([prepare(fig, present=True, frozen=True) for fig in presentation_pictures(cat, snap, unit, lang)]
                 if present else [])
     # Figures of the whole unit where an old area could not be separated: kept, shown, never judged.
@@ -208,6 +209,6 @@ def units_with_pages(cat) -> list[str]:
 
 def unit_labels(cat, lang: str) -> dict[str, str]:
     """unit → its label in the chooser ("Bắc Giang (nay thuộc tỉnh Bắc Ninh)")."""
-    from tracker.summaries import unit_label
+    from tracker.present.labels import unit_label
 
     return _per_catalogue(cat, f"labels-{lang}", lambda: {u: unit_label(cat, u, lang) for u in cat.jurisdictions})
