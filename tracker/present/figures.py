@@ -193,7 +193,7 @@ def progress_figure(indicator, assessment, *, unit_name: str, caption: Caption, 
 def progress_spec(indicator, assessment, *, unit_name: str, caption: Caption, sector_name: str = "",
                   kinds: dict | None = None) -> dict:
     """progress_figure's content as the plain {"data", "layout"} dict Plotly is given: what the static
-    site (tracker.publish) draws as SVG itself, without Plotly's validation (~10 ms a figure).
+    site (tracker.present.publish) draws as SVG itself, without Plotly's validation (~10 ms a figure).
 
     Built as plain dicts and handed to Plotly once: a unit page draws one per target, and Plotly's
     object API (add_scatter, update_xaxes …) costs ~20 ms a figure against ~3 ms this way.
@@ -534,10 +534,10 @@ def progress_picture(rows: list, *, unit_name: str, caption: Caption, not_charte
     """One unit's numeric targets as horizontal bars: how far along from the start to the target
     (0–100 %, more once passed), a tick where each should be today, coloured by its status.
 
-    ``rows``: tracker.picture.PictureRow, top to bottom. Each name sits above its bar (cut at
+    ``rows``: tracker.present.picture.PictureRow, top to bottom. Each name sits above its bar (cut at
     ``name_chars``, whole in the hover) so a phone keeps the bars wide; the share is written at the
     bar's end with the status icon, so colour is never the only sign. Targets with nothing to draw
-    (``not_charted``, tracker.picture.NotCharted) are lines in the subtitle, never empty bars.
+    (``not_charted``, tracker.present.picture.NotCharted) are lines in the subtitle, never empty bars.
     ``wrap``: names in two lines of at most that many characters (a page, where a phone is 360 px
     wide), the rows taller to hold them; stills keep one line of ``name_chars``.
     The axis starts at zero; 100 % (the target) is a dashed line.

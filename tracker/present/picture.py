@@ -1,6 +1,6 @@
 """One unit's standing in a few lines: the rows of its progress picture and what is not charted.
 
-Pure (no Streamlit, no Plotly): tracker.figures draws the rows, the pages, the PDF brief
+Pure (no Streamlit, no Plotly): tracker.present.figures draws the rows, the pages, the PDF brief
 (tracker.present.briefing.pdf) and the deck (tracker.present.briefing.deck) list the rest. One rule for every reader:
 
 - a numeric target with a starting value (the catalogue's baseline, else the first year with data)

@@ -3,7 +3,7 @@
 `st.plotly_chart(fig)` copies a Plotly figure (`to_dict`, a deep copy) and encodes it on every run,
 and `figures.for_screen` copies and validates it again: on a unit's page of some thirty charts
 that was most of a view's server CPU. A page whose figures are the same for every viewer (a unit
-and a snapshot: tracker.unit_page) prepares each one once with ``frozen=True``; each view then
+and a snapshot: tracker.present.unit_page) prepares each one once with ``frozen=True``; each view then
 sends the kept plain dict. No Streamlit here.
 """
 

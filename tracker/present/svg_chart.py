@@ -2,7 +2,7 @@
 
 Kaleido (Plotly's own SVG/PNG writer) starts a headless browser and took 3,4 s a chart on this
 2-core machine under load (bench/publish.py prints the figure): the site's ~73 000 charts at 1 401
-units would take days. This module draws the subset of a figure spec that tracker.figures.progress_spec
+units would take days. This module draws the subset of a figure spec that tracker.present.figures.progress_spec
 produces — bars (hatched ones too), lines, markers (circles, stars, the hollow diamonds of figures that
 are not official), dotted/dashed lines, text labels, annotations on
 the data axes and the demo watermark — from the same {"data", "layout"} dict, so the titles, the

@@ -64,6 +64,6 @@ def lines_that_fit(height_in: float, size_pt: float) -> int:
 
 
 def box_lines(paragraphs: list[list[tuple[str, dict]]], width_in: float, size_pt: float) -> int:
-    """Lines the paragraphs of a deck box take (each a list of (text, style) runs, as briefing._write)."""
+    """Lines the paragraphs of a deck box take (each a list of (text, style) runs, as briefing.deck._write)."""
     return sum(paragraph_lines([(text, bool(style.get("bold"))) for text, style in para], width_in, size_pt)
                for para in paragraphs)

@@ -135,7 +135,7 @@ def _cell_text(value) -> str:
     """A table cell's text: a table pasted from a slide into a spreadsheet must not run a formula.
 
     A negative number written by the app ("-3,2 %/năm") takes the typographic minus, so it is not
-    read as a formula nor shown behind the quote that tracker.downloads.safe_text puts before
+    read as a formula nor shown behind the quote that tracker.present.downloads.safe_text puts before
     anything else formula-like (a catalogue name or a note starting with "=", "+", "-", "@").
     """
     text = str(value)
