@@ -38,7 +38,7 @@ sys.path.insert(0, str(ROOT))
 def kaleido_ms(cat, snap, charts: int) -> float | None:
     """Milliseconds a chart through Plotly's SVG export (kaleido), the first call (browser start) excluded."""
     from tracker.figures import progress_figure
-    from tracker.summaries import caption
+    from tracker.present.labels import caption
 
     if charts <= 0:
         return None

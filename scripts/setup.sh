@@ -21,7 +21,7 @@ if [ "$what" = test ]; then
   # unprivileged `postgres` user the package creates); Debian's server binaries live in
   # /usr/lib/postgresql/<version>/bin.
   ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
-  # The briefing deck rendered by LibreOffice (tests/test_briefing.py converts it to PDF): Impress reads
+  # The briefing deck rendered by LibreOffice (tests/present/test_briefing.py converts it to PDF): Impress reads
   # .pptx (libsdlo.so); soffice with Calc or Writer alone cannot.
   ls /usr/lib/libreoffice/program/libsdlo.so >/dev/null 2>&1 || need_apt+=(libreoffice-impress)
 fi

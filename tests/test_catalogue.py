@@ -112,7 +112,7 @@ def test_lineage_successor_inherits():
 
 def test_lineage_sentences_write_level_words_in_lower_case():
     from tracker.catalogue import lineage_text
-    from tracker.summaries import unit_label
+    from tracker.present.labels import unit_label
 
     cat = load_catalogue()
     vi = " ".join(lineage_text(cat, "lac-duong", "vi"))
@@ -279,7 +279,7 @@ def empty_snapshot():
     import datetime as dt
 
     from tracker.progress import assess_all
-    from tracker.summaries import Snapshot
+    from tracker.assess.snapshot import Snapshot
 
     cat = load_catalogue()
     today = dt.date(2026, 10, 15)
@@ -288,7 +288,7 @@ def empty_snapshot():
 
 
 def test_tables_say_whose_territory_each_target_covers(empty_snapshot):
-    from tracker.summaries import matrix_rows, milestone_rows, milestone_table, status_table
+    from tracker.present.tables import matrix_rows, milestone_rows, milestone_table, status_table
 
     cat, snap = empty_snapshot
     rows = matrix_rows(cat, snap, "vi", ["bac-ninh"])
@@ -303,7 +303,7 @@ def test_tables_say_whose_territory_each_target_covers(empty_snapshot):
 
 def test_chart_and_slide_titles_say_the_territory(empty_snapshot):
     from tracker.figures import progress_figure
-    from tracker.summaries import caption
+    from tracker.present.labels import caption
 
     cat, snap = empty_snapshot
     # With no data no chart is drawn (tracker.picture.has_chart); the title is the figure's all the same,

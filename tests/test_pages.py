@@ -24,7 +24,7 @@ def test_overview_shows_demo_statuses_and_matrix(seeded_env):
 
 
 def test_overview_ranked_list_is_worst_first_with_gap_rate_and_link(seeded_env):
-    from tracker.summaries import BEHIND
+    from tracker.core.statuses import BEHIND
 
     at = run("views/overview.py")
     entries = [m.value for m in at.markdown if "nq-chip" in m.value and "/dia-phuong?unit=" in m.value
@@ -186,7 +186,7 @@ def test_status_json_agrees_with_the_overview(seeded_env, capsys):
 
     from tracker.catalogue import load_catalogue
     from tracker.cli import main
-    from tracker.summaries import target_label, unit_label
+    from tracker.present.labels import target_label, unit_label
 
     assert main(["status", "--json"]) == 0
     out = json.loads(capsys.readouterr().out)

@@ -47,7 +47,7 @@ def test_a_year_is_as_firm_as_its_least_firm_quarter_unless_its_own_figure_is_st
 
 
 def test_the_snapshot_carries_the_kinds_and_keeps_them_apart_per_unit(tmp_path):
-    from tracker.summaries import Snapshot
+    from tracker.assess.snapshot import Snapshot
 
     snap = Snapshot(results={}, latest_period=None, demo=False, reported={}, today=pd.Timestamp("2026-12-16").date(),
                     kinds=not_official(with_kinds([("graduates", "2026-Q4", 9)], {"2026-Q4": "preliminary"})))

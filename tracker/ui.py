@@ -540,18 +540,18 @@ def chart(fig, file_name: str, key: str | None = None, anchor: str | None = None
     if meta.get("footer"):
         st.caption(meta["footer"].replace("<br>", " · ").replace("<b>", "**").replace("</b>", "**"))
     if server_png and not present:   # a projected screen is the chart's; the PNG is on the page
-        from tracker import briefing
+        from tracker.present.briefing.png import figure_png
 
-        st.download_button(t("app.download_png", lang()), lambda: briefing.figure_png(shown.figure()), file_name=f"{file_name}.png",
+        st.download_button(t("app.download_png", lang()), lambda: figure_png(shown.figure()), file_name=f"{file_name}.png",
                            mime="image/png", key=f"{key or file_name}_png", on_click="ignore", icon=":material/image:",
                            type="tertiary")
 
 
 @st.cache_resource(show_spinner=False)
 def _png_available() -> bool:
-    from tracker import briefing
+    from tracker.present.briefing.png import png_export_available
 
-    return briefing.png_export_available()[0]
+    return png_export_available()[0]
 
 
 def downloads(rows, base_name: str, lang: str, key: str) -> None:
@@ -1108,38 +1108,39 @@ def present_step(count: int, lang: str, key: str, demo: bool = False) -> int:
 
 def briefing_buttons(unit: str, snap, lang: str) -> None:
     """Offer the unit's briefing deck and its charts as PNGs (server-side), or say why not."""
-    from tracker import briefing
+    from tracker.present.briefing.charts import unit_pngs_zip
+    from tracker.present.briefing.deck import build_deck
+    from tracker.present.briefing.pdf import BriefUnavailable, brief_filename, build_brief
+    from tracker.present.briefing.png import png_export_available
 
     with st.expander(t("unit.briefing", lang), expanded=False, icon=":material/slideshow:"):
-        ok, why = briefing.png_export_available()
+        ok, why = png_export_available()
         if not ok:
             st.warning(why if lang != "en" else why)
             st.caption(t("unit.png_browser", lang))
-        from tracker import brief
-
         deck_col, pdf_col = st.columns(2)
         if deck_col.button(t("unit.make_deck", lang), key="make_deck", icon=":material/slideshow:"):
             with deck_col, st.spinner(t("unit.making_deck", lang)):
-                st.session_state[f"deck_{unit}"] = briefing.build_deck(catalogue(), snap, unit, lang=lang)
+                st.session_state[f"deck_{unit}"] = build_deck(catalogue(), snap, unit, lang=lang)
         deck = st.session_state.get(f"deck_{unit}")
         if deck:
             deck_col.download_button(t("unit.deck", lang), deck, file_name=f"nq45_{unit}_{snap.latest_period}.pptx",
                                      mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
                                      key="deck_download")
-        # The A4 brief beside the deck (tracker.brief): made on the server, its text searchable.
+        # The A4 brief beside the deck (tracker.present.briefing.pdf): made on the server, its text searchable.
         if pdf_col.button(t("brief.make", lang), key="make_pdf", icon=":material/picture_as_pdf:"):
             with pdf_col, st.spinner(t("brief.making", lang)):
                 try:
-                    st.session_state[f"pdf_{unit}"] = brief.build_brief(catalogue(), snap, unit, lang=lang)
-                except brief.BriefUnavailable as exc:
+                    st.session_state[f"pdf_{unit}"] = build_brief(catalogue(), snap, unit, lang=lang)
+                except BriefUnavailable as exc:
                     pdf_col.error(t("brief.failed", lang, why=exc.message(lang)))
         pdf = st.session_state.get(f"pdf_{unit}")
         if pdf:
-            pdf_col.download_button(t("brief.download", lang), pdf, file_name=brief.brief_filename(unit, snap.latest_period),
+            pdf_col.download_button(t("brief.download", lang), pdf, file_name=brief_filename(unit, snap.latest_period),
                                     mime="application/pdf", key="pdf_download", icon=":material/download:")
         if ok and st.button(t("unit.make_pngs", lang), key="make_pngs"):
             with st.spinner(t("unit.making_pngs", lang)):
-                st.session_state[f"pngs_{unit}"] = briefing.unit_pngs_zip(catalogue(), snap, unit, lang=lang)
+                st.session_state[f"pngs_{unit}"] = unit_pngs_zip(catalogue(), snap, unit, lang=lang)
         pngs = st.session_state.get(f"pngs_{unit}")
         if pngs:
             st.download_button(t("unit.png", lang), pngs, file_name=f"nq45_{unit}_{snap.latest_period}_png.zip",

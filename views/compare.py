@@ -7,7 +7,9 @@ from tracker.figures import compare_figure
 from tracker.i18n import t
 from tracker.progress import status_label
 from tracker.downloads import value_status_cell, value_status_header
-from tracker.summaries import NUMERIC_ORDER, caption, compare_series, measure_label, shared_targets
+from tracker.core.statuses import NUMERIC_ORDER
+from tracker.present.labels import caption, measure_label
+from tracker.present.tables import compare_series, shared_targets
 
 lang = ui.lang()
 cat = ui.catalogue()

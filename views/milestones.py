@@ -5,7 +5,8 @@ import streamlit as st
 from tracker import ui
 from tracker.figures import milestone_timeline
 from tracker.i18n import t
-from tracker.summaries import caption, milestone_rows, milestone_table, unit_label
+from tracker.present.labels import caption, unit_label
+from tracker.present.tables import milestone_rows, milestone_table
 
 lang = ui.lang()
 cat = ui.catalogue()

@@ -10,9 +10,10 @@ from tracker.i18n import t
 from tracker.periods import parse_period
 from tracker.presenting import part_count, presentation_pictures
 from tracker.progress import overdue_units
-from tracker.summaries import (STATUS_ICONS, attention_count, attention_rows, matrix_rows, matrix_table, matrix_units, numeric_counts,
-                               reported_quarters, status_changes, status_counts, status_table, target_label, unit_cards,
-                               unit_label)
+from tracker.present.labels import target_label, unit_label
+from tracker.present.overview import (STATUS_ICONS, attention_count, attention_rows, matrix_table, matrix_units, numeric_counts,
+                                      reported_quarters, status_changes, status_counts, unit_cards)
+from tracker.present.tables import matrix_rows, status_table
 from tracker.unit_page import unit_labels, unit_picture
 
 ATTENTION_SHOWN = 8

@@ -122,7 +122,7 @@ def extreme(extreme_env, monkeypatch):
 
 def test_snapshot_and_summaries_of_extreme_values(extreme):
     from tracker.snapshot import load_snapshot
-    from tracker.summaries import compare_series, matrix_rows, milestone_rows, milestone_table, status_table
+    from tracker.present.tables import compare_series, matrix_rows, milestone_rows, milestone_table, status_table
 
     cat = load_catalogue()
     with Store(extreme["TRACKER_DB"]) as store:
@@ -184,7 +184,7 @@ def test_table_downloads_of_extreme_values_are_numbers(extreme):
 
     from tracker.downloads import table_csv, table_xlsx
     from tracker.snapshot import load_snapshot
-    from tracker.summaries import matrix_rows, status_table
+    from tracker.present.tables import matrix_rows, status_table
 
     cat = load_catalogue()
     with Store(extreme["TRACKER_DB"]) as store:
@@ -199,7 +199,8 @@ def test_table_downloads_of_extreme_values_are_numbers(extreme):
 
 
 def test_briefing_deck_of_extreme_values(extreme):
-    from tracker import briefing
+    from tracker.present.briefing.png import browser_path, close_png_renderer
+    from tracker.present.briefing.deck import build_deck, slide_texts
     from tracker.snapshot import load_snapshot
 
     cat = load_catalogue()
@@ -207,12 +208,12 @@ def test_briefing_deck_of_extreme_values(extreme):
         snap = load_snapshot(store, cat, today)
     # Khánh Hòa holds most patterns; the charts go through Chromium when there is one, else tables.
     try:
-        deck = briefing.build_deck(cat, snap, "khanh-hoa", lang="vi")
+        deck = build_deck(cat, snap, "khanh-hoa", lang="vi")
     finally:
-        briefing.close_png_renderer()
-    texts = "\n".join(briefing.slide_texts(deck))
+        close_png_renderer()
+    texts = "\n".join(slide_texts(deck))
     assert "Khánh Hòa" in texts and "10³⁰⁸" in texts
     assert "nan" not in texts.lower().split()
-    if briefing.browser_path() is not None:
+    if browser_path() is not None:
         # The charts themselves were drawn: no slide fell back to a table for want of a picture.
         assert "Không tạo được ảnh biểu đồ" not in texts

@@ -554,7 +554,7 @@ def test_share_targets_give_their_pace_in_points_a_year(cat):
     assert "cần giảm 0,4 điểm %/năm" in text and "thực tế giảm 0,5 điểm %/năm" in text
     assert not re.search(r"\d %/năm", text), text                  # never a relative rate for a share
     assert "0.4 percentage points/year" in a.explain("en")
-    from tracker.summaries import rate_text
+    from tracker.present.overview import rate_text
 
     assert rate_text(a, "vi") == "cần −0,4 điểm %/năm · thực tế −0,5 điểm %/năm"
     # a larger gap in one decimal: 18,4 % (2024) → 20 % (2026) towards ≈ 5 % … use phd-share's "~ 5"

@@ -77,7 +77,7 @@ def _unit_page(page, url):
 def test_every_command_works_while_the_dashboard_serves_pages(running, page, tmp_path, output_dir):
     from openpyxl import load_workbook
 
-    from tracker.briefing import slide_texts
+    from tracker.present.briefing.deck import slide_texts
     from tracker.catalogue import load_catalogue
     from tracker.demo import fill_form
 

@@ -25,35 +25,38 @@ def form(content: bytes, values: dict[str, float], unit: str = "khanh-hoa", peri
                       observations=[Observation(i, unit, period, v) for i, v in values.items()])
 
 
-def pickled_from_elsewhere(snap, monkeypatch, *, module: str, name: str) -> bytes:
-    """The snapshot's bytes as a version whose Assessment lived at ``module``.``name`` would have saved
-    them (signed with this installation's key, like a row this installation wrote); afterwards that
-    path resolves to nothing, as after a move."""
+def pickled_from_elsewhere(snap, monkeypatch, *, module: str, name: str, moved: str = "Assessment") -> bytes:
+    """The snapshot's bytes as a version whose class ``moved`` (Assessment, or Snapshot itself) lived at
+    ``module``.``name`` would have saved them (signed with this installation's key, like a row this
+    installation wrote); afterwards that path resolves to nothing, as after a move."""
     from tracker.core import signing
     from tracker.assess.assessment import Assessment
+    from tracker.assess.snapshot import Snapshot
     from tracker.snapshot import snapshot_bytes
 
-    was = (Assessment.__module__, Assessment.__qualname__)
-    with monkeypatch.context() as moved:
+    cls = {"Assessment": Assessment, "Snapshot": Snapshot}[moved]
+    was = (cls.__module__, cls.__qualname__)
+    with monkeypatch.context() as patch:
         home = sys.modules.get(module) or types.ModuleType(module)
-        moved.setitem(sys.modules, module, home)
-        moved.setattr(home, name, Assessment, raising=False)
+        patch.setitem(sys.modules, module, home)
+        patch.setattr(home, name, cls, raising=False)
         try:   # set and put back by hand: monkeypatch would delete __qualname__, which a class cannot lose
-            Assessment.__module__, Assessment.__qualname__ = module, name
+            cls.__module__, cls.__qualname__ = module, name
             blob = snapshot_bytes(snap)
         finally:
-            Assessment.__module__, Assessment.__qualname__ = was
+            cls.__module__, cls.__qualname__ = was
     raw = zlib.decompress(signing.verify(blob))
     assert module.encode() in raw and name.encode() in raw        # the pickle names the old place
     return blob
 
 
-@pytest.mark.parametrize("module, name", [
-    ("tracker.progress_before_the_move", "Assessment"),    # the module is gone
-    ("tracker.progress", "AssessmentOfBefore"),            # the module is there, the class is not
+@pytest.mark.parametrize("module, name, moved", [
+    ("tracker.progress_before_the_move", "Assessment", "Assessment"),    # the module is gone
+    ("tracker.progress", "AssessmentOfBefore", "Assessment"),            # the module is there, the class is not
+    ("tracker.summaries", "Snapshot", "Snapshot"),     # Snapshot's home before tracker.assess.snapshot (issue 18)
 ])
 def test_a_saved_snapshot_whose_classes_moved_is_ignored_with_one_full_assessment(pg_url, monkeypatch, tmp_path,
-                                                                                  module, name):
+                                                                                  module, name, moved):
     import tracker.snapshot as snapshot_module
 
     monkeypatch.setenv("TRACKER_USERS", str(tmp_path / "users.toml"))   # the signing key beside it
@@ -66,7 +69,7 @@ def test_a_saved_snapshot_whose_classes_moved_is_ignored_with_one_full_assessmen
     with Store(pg_url) as first, Store(pg_url) as second:
         first.commit(form(b"one", {stock.id: 5.0}), b"one", user="u", now=T0)
         made = shared_snapshot(first, cat, TODAY, catalogue_key=key, background=False)
-        old = pickled_from_elsewhere(made, monkeypatch, module=module, name=name)
+        old = pickled_from_elsewhere(made, monkeypatch, module=module, name=name, moved=moved)
         assert snapshot_from_bytes(old, cat) is None           # the class path no longer resolves
         first.save_snapshot(digest, TODAY, made.token, old, replace=True)
         assert first.saved_snapshot(digest, TODAY) == (made.token, old)

@@ -140,7 +140,7 @@ def test_history_unit_page_and_downloads_say_which_kind(tmp_path, cat, monkeypat
     from tracker.cli import main
     from tracker.downloads import table_csv
     from tracker.snapshot import load_snapshot
-    from tracker.summaries import matrix_rows, status_table
+    from tracker.present.tables import matrix_rows, status_table
 
     db = tmp_path / "h.duckdb"
     monkeypatch.setenv("TRACKER_DB", str(db))

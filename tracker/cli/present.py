@@ -30,7 +30,8 @@ def cmd_briefing(args) -> int:
     """A unit's PowerPoint briefing from the current data (optionally as of a period)."""
     from pathlib import Path
 
-    from tracker.briefing import build_deck, close_png_renderer, deck_filename, slide_texts
+    from tracker.present.briefing.deck import build_deck, deck_filename, slide_texts
+    from tracker.present.briefing.png import close_png_renderer
 
     cat, unit, period, snap = _unit_snapshot(args)
     try:
@@ -49,8 +50,8 @@ def cmd_brief(args) -> int:
     """A unit's one-to-two-page A4 brief as PDF (optionally as of a period)."""
     from pathlib import Path
 
-    from tracker.brief import BriefUnavailable, brief_filename, build_brief
-    from tracker.briefing import close_png_renderer
+    from tracker.present.briefing.pdf import BriefUnavailable, brief_filename, build_brief
+    from tracker.present.briefing.png import close_png_renderer
 
     cat, unit, period, snap = _unit_snapshot(args)
     try:

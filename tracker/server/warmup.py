@@ -84,7 +84,8 @@ def _import_page_modules() -> None:
 
     import tracker.figures  # noqa: F401
     import tracker.progress  # noqa: F401
-    import tracker.summaries  # noqa: F401
+    import tracker.present.overview  # noqa: F401
+    import tracker.present.tables  # noqa: F401
 
 
 def _previous_quarter(ui, snap) -> None:

@@ -9,14 +9,13 @@ import hashlib
 import io
 import re
 import zipfile
-from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
 
+from tests.support import ROOT
 from tracker.downloads import is_formula_like, safe_text, table_csv, table_frame, table_xlsx
 
-ROOT = Path(__file__).resolve().parent.parent
 CRAFTED = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", '  =HYPERLINK("http://x")', "\t=1", "\r=1", "=cmd|' /C calc'!A0",
            "\u00a0=1+1", "-1+cmd|' /C calc'!A0"]
 HARMLESS = ["Quyết định 12/QĐ", "-3,2", "+5 %", "-1.470", "", "a = b", "Nộp nhầm kỳ"]
@@ -97,10 +96,11 @@ def test_a_header_that_looks_like_a_formula_is_neutralised_too():
 
 
 def test_no_page_writes_a_table_file_on_its_own():
-    """Every CSV / Excel table download goes through tracker.downloads (via ui.downloads)."""
+    """Every CSV / Excel table download goes through tracker.present.downloads (via ui.downloads), in
+    every folder of the package."""
     offenders = []
-    for path in list((ROOT / "views").glob("*.py")) + list((ROOT / "tracker").glob("*.py")):
-        if path.name == "downloads.py":
+    for path in list((ROOT / "views").glob("*.py")) + list((ROOT / "tracker").rglob("*.py")):
+        if path == ROOT / "tracker" / "present" / "downloads.py":
             continue
         text = path.read_text(encoding="utf-8")
         if re.search(r"\.to_csv\(|\.to_excel\(|csv\.writer\(", text):
@@ -112,10 +112,10 @@ def test_no_page_writes_a_table_file_on_its_own():
 
 def test_deck_tables_neutralise_formula_like_text_and_keep_negative_numbers_readable():
     from tests.support import TODAY
-    from tracker import briefing
+    from tracker.present.briefing.deck import build_deck, slide_texts
     from tracker.catalogue import parse_catalogue
     from tracker.progress import assess_all
-    from tracker.summaries import Snapshot, latest_period
+    from tracker.assess.snapshot import Snapshot, latest_period
 
     doc = {"id": "kh-doc", "jurisdiction": "khanh-hoa", "issuer": "Tỉnh ủy Khánh Hòa", "kind": "Chương trình hành động",
            "number": "45-CTr/TU", "date": "2024-03-01", "title": "Chương trình", "file": "khanh_hoa_ctr_45.txt"}
@@ -139,8 +139,8 @@ def test_deck_tables_neutralise_formula_like_text_and_keep_negative_numbers_read
     today = dt.date.fromisoformat(TODAY)
     snap = Snapshot(results=assess_all(cat, obs, milestones, today), latest_period=latest_period(reported),
                     demo=False, reported=reported, today=today)
-    deck = briefing.build_deck(cat, snap, "khanh-hoa", made_on=dt.date(2026, 10, 16))
-    texts = briefing.slide_texts(deck)
+    deck = build_deck(cat, snap, "khanh-hoa", made_on=dt.date(2026, 10, 16))
+    texts = slide_texts(deck)
     summary = next(t for t in texts if "Tổng hợp các chỉ tiêu" in t)   # the progress picture comes first
     tasks = "\n".join(t for t in texts if "Nhiệm vụ có thời hạn" in t)
     assert "'=HYPERLINK(\"http://x\")" in summary
@@ -239,7 +239,8 @@ def test_status_table_has_value_unit_period_columns_sorted_by_severity(seeded_en
     from tracker.periods import today
     from tracker.snapshot import load_snapshot
     from tracker.store import Store
-    from tracker.summaries import NUMERIC_ORDER, matrix_rows, status_table
+    from tracker.core.statuses import NUMERIC_ORDER
+    from tracker.present.tables import matrix_rows, status_table
 
     cat = load_catalogue()
     with Store(seeded_env["TRACKER_DB"]) as store:

@@ -10,7 +10,8 @@ import json
 import pandas as pd
 import pytest
 
-from tracker import summaries as S
+from tracker.assess.snapshot import Snapshot
+from tracker.present.overview import attention_count, attention_rows, headline, matrix_table, numeric_counts, status_changes, unit_cards
 from tracker.catalogue import parse_catalogue
 from tracker.core import statuses
 from tracker.progress import assess_all
@@ -55,7 +56,7 @@ def _snapshot(cat):
     obs = pd.DataFrame([{"indicator_id": i, "unit": i.split(".")[0], "period": p, "sector": "", "value": float(v)}
                         for i, p, v in rows])
     reported = {u: set(obs[obs["unit"] == u]["period"]) for u in UNITS}
-    return S.Snapshot(results=assess_all(cat, obs, None, TODAY), latest_period="2027-Q4", demo=False,
+    return Snapshot(results=assess_all(cat, obs, None, TODAY), latest_period="2027-Q4", demo=False,
                       reported=reported, today=TODAY)
 
 
@@ -87,7 +88,7 @@ def test_no_on_track_chip_beside_a_projection_short_of_the_target(cat, snap):
             text = a.explain("vi")
             if "chưa đạt mục tiêu" in text and "dự báo" in text:
                 assert a.status != "on_track", text
-    rows = S.attention_rows(cat, snap, "vi", list(UNITS))
+    rows = attention_rows(cat, snap, "vi", list(UNITS))
     short = next(r for r in rows if r["indicator_id"] == "khanh-hoa.firms")
     assert short["status_label"] == "Cần tăng tốc" and "xu hướng các năm gần đây chưa đủ" in short["reason"]
 
@@ -100,32 +101,32 @@ def test_direction_goals_get_their_own_outlined_chips_and_counts(cat, snap):
     assert "nq-chip-outline" in wrong and "background:#fff" in wrong
     red = statuses.colour("moving_away")
     assert red not in wrong and "Đi ngược mục tiêu" not in wrong
-    counts = S.numeric_counts(snap, list(UNITS))
+    counts = numeric_counts(snap, list(UNITS))
     assert counts["direction"] == 2 and counts["direction_right"] == 1 and counts["direction_wrong"] == 1
     # the red tile counts numeric targets only: nothing here is moving away
     assert counts["moving_away"] == 0 and counts["targets"] == 4
-    matrix = S.matrix_table(cat, snap, "vi", list(UNITS))
+    matrix = matrix_table(cat, snap, "vi", list(UNITS))
     chips = [c for _, cells in matrix["rows"] for c in cells.values()]
     assert sum(c["status"] == "moving_away" for c in chips) == counts["moving_away"]
     direction = [c for c in chips if c["status"] in statuses.DIRECTION]
     assert {c["label"] for c in direction} == {"Đúng hướng", "Ngược hướng"}
-    assert not S.attention_count(snap, list(UNITS)) - 2      # the two numeric targets behind, no direction goal
+    assert not attention_count(snap, list(UNITS)) - 2      # the two numeric targets behind, no direction goal
 
 
 def test_green_chips_are_counted_on_tiles_and_cards(cat, snap):
-    counts = S.numeric_counts(snap, list(UNITS))
-    matrix = S.matrix_table(cat, snap, "vi", list(UNITS))
+    counts = numeric_counts(snap, list(UNITS))
+    matrix = matrix_table(cat, snap, "vi", list(UNITS))
     green = [c for _, cells in matrix["rows"] for c in cells.values() if c["status"] in statuses.GOOD]
     assert counts["good"] == len(green) == 2
-    cards = {c["unit"]: c for c in S.unit_cards(cat, snap, "vi", list(UNITS))}
+    cards = {c["unit"]: c for c in unit_cards(cat, snap, "vi", list(UNITS))}
     assert cards["lam-dong"]["good"] == 2 and cards["khanh-hoa"]["good"] == 0
     assert sum(c["good"] for c in cards.values()) == counts["good"]
-    head = S.headline(snap, "lam-dong")
+    head = headline(snap, "lam-dong")
     assert head["good"] == 2 and head["direction_right"] == 1
 
 
 def test_share_pace_in_points_on_the_attention_list(cat, snap):
-    rows = {r["indicator_id"]: r for r in S.attention_rows(cat, snap, "vi", list(UNITS))}
+    rows = {r["indicator_id"]: r for r in attention_rows(cat, snap, "vi", list(UNITS))}
     share = rows["khanh-hoa.share"]
     # 20 % in 2027, 40 % by 2030: 20 points in 3 years = 6,7 points a year; did 0,8 a year since 2025
     assert share["gap_text"] == "20 điểm %"
@@ -133,7 +134,7 @@ def test_share_pace_in_points_on_the_attention_list(cat, snap):
 
 
 def test_leaders_screens_carry_no_method_ratio(cat, snap):
-    for r in S.attention_rows(cat, snap, "vi", list(UNITS)):
+    for r in attention_rows(cat, snap, "vi", list(UNITS)):
         assert "tỷ lệ" not in r["reason"] and "gốc năm" not in r["reason"]
     for unit in UNITS:
         for a in snap.results[unit]["numeric"]:
@@ -141,14 +142,14 @@ def test_leaders_screens_carry_no_method_ratio(cat, snap):
 
 
 def test_status_json_and_deck_read_the_same_status(cat, snap):
-    from tracker import briefing
+    from tracker.present.briefing.deck import build_deck, slide_texts
 
     a = _status(snap, "khanh-hoa", "firms")
     d = json.loads(json.dumps(a.to_dict()))
     assert d["status"] == "acceleration" and d["status_label"]["vi"] == "Cần tăng tốc"
     assert "projection_short" in d["notes"]
-    deck = briefing.build_deck(cat, snap, "khanh-hoa", made_on=TODAY)
-    summary = next(s for s in briefing.slide_texts(deck) if "Tổng hợp các chỉ tiêu" in s)
+    deck = build_deck(cat, snap, "khanh-hoa", made_on=TODAY)
+    summary = next(s for s in slide_texts(deck) if "Tổng hợp các chỉ tiêu" in s)
     assert "Cần tăng tốc" in summary and "Ngược hướng" in summary and "Đúng tiến độ" not in summary
     assert "Đi ngược mục tiêu" not in summary
 
@@ -160,5 +161,5 @@ def test_changes_compare_direction_goals_on_their_own_scale(cat, snap):
                                                                 if a.status == "wrong_way" else a
                                                                 for a in r["numeric"]], "milestones": []}
                                                 for u, r in snap.results.items()})
-    changed = S.status_changes(before, snap, list(UNITS))
+    changed = status_changes(before, snap, list(UNITS))
     assert [(u, b.status, a.status) for u, b, a in changed["worsened"]] == [("khanh-hoa", "right_way", "wrong_way")]

@@ -1,9 +1,9 @@
-"""Briefing material for a unit: chart PNGs rendered on the server and a PowerPoint deck.
+"""A unit's PowerPoint briefing: title, the progress picture, a summary table, one chart per numeric
+target, the tasks (overdue first) and the source documents, demo data marked on every slide.
 
-PNGs come from Plotly's own image export (kaleido 1.x), which drives a headless Chromium. Starting
-a browser costs seconds, so one is kept open in a background thread and every figure of a deck is
-rendered in one batch on it. When no browser is available the deck still builds: each chart slide
-then carries its numbers as a small table and says why the picture is missing.
+The charts are drawn by the headless browser (tracker.present.briefing.png) in one batch. When no
+browser is available the deck still builds: each chart slide then carries its numbers as a small
+table and says why the picture is missing.
 
 Slides use Arial (present in PowerPoint and LibreOffice; on Linux it falls back to a metric-compatible
 font with Vietnamese glyphs) and every string is stored NFC-normalised, so diacritics such as "ệ" are
@@ -12,38 +12,27 @@ single characters that every viewer renders.
 
 from __future__ import annotations
 
-import asyncio
-import atexit
 import datetime as dt
 import io
-import math
-import os
 import re
-import shutil
-import threading
-import time
 import unicodedata
-import zipfile
-from dataclasses import dataclass
 
+from tracker.assess.judge import status_label
+from tracker.assess.snapshot import Snapshot
 from tracker.catalogue import Catalogue
 from tracker.core.statuses import colour as status_colour
-from tracker.figures import INK, MUTED, progress_figure, slide_figure
 from tracker.i18n import fmt_date, fmt_target, fmt_value
 from tracker.periods import parse_period
-from tracker.picture import document_head, document_line, goal_words, has_chart, not_charted, picture_rows, unit_documents
-from tracker.summaries import Snapshot, caption, chart_filename, milestone_rows, target_label, unit_label
+from tracker.present.briefing.charts import ChartItem, unit_charts
+from tracker.present.briefing.png import PngExportUnavailable, figures_png
+from tracker.present.downloads import safe_text
+from tracker.present.figures import INK, MUTED, progress_picture, slide_figure
+from tracker.present.labels import caption, target_label, unit_label
+from tracker.present.picture import document_head, document_line, goal_words, not_charted, picture_rows, unit_documents
+from tracker.present.tables import milestone_rows
+from tracker.present.textfit import box_lines, lines_that_fit
 from tracker.value_kinds import NOT_OFFICIAL, SYMBOLS, judged_words, of_series, with_kind
-from tracker.textfit import box_lines, lines_that_fit
 
-# Debian's Chromium; BROWSER_PATH (choreographer's own variable) points elsewhere when needed.
-DEFAULT_BROWSER = "/usr/bin/chromium"
-STARTUP_TIMEOUT_S = 60
-RENDER_TIMEOUT_S = 60
-RETRY_AFTER_S = 300
-# Tabs rendering side by side. Measured: a second tab adds ~1.7 s to the browser start and saves only
-# ~0.08 s per figure (0.44 → 0.36 s), which a deck of a few charts never earns back.
-TABS = 1
 # Charts on slides are laid out at 800×450 CSS px and drawn at 3,6×: 2880×1620 pixels. Shown 4,35
 # inches high, a CSS px is 0,696 pt, so the charts' 26 px texts are 18 pt (figures.slide_figure):
 # nothing a projector shows is smaller.
@@ -100,14 +89,6 @@ TEXT = {
     "deck.kind.preliminary": ("số sơ bộ (hình thoi có chữ thập, cột gạch ô), chưa phải số chính thức",
                               "preliminary figure (diamond with a cross, cross-hatched bar), not yet official"),
     "deck.projection": ("Dự báo {year}", "Projection {year}"),
-    "png.no_kaleido": ("Chưa cài gói kaleido nên không xuất được ảnh biểu đồ trên máy chủ.",
-                       "The kaleido package is not installed, so charts cannot be exported as images on the server."),
-    "png.no_browser": ("Không tìm thấy trình duyệt Chromium ({path}) trên máy chủ nên không xuất được ảnh biểu đồ; "
-                       "quản trị viên cài bằng lệnh: apt-get install chromium.",
-                       "Chromium was not found on the server ({path}), so charts cannot be exported as images; "
-                       "an administrator can install it with: apt-get install chromium."),
-    "png.failed": ("Trình duyệt Chromium trên máy chủ không khởi động được ({error}).",
-                   "The server's Chromium browser did not start ({error})."),
 }
 
 
@@ -115,247 +96,6 @@ def _t(key: str, lang: str, **kwargs) -> str:
     vi, en = TEXT[key]
     text = en if lang == "en" else vi
     return text.format(**kwargs) if kwargs else text
-
-
-# --- PNG export ------------------------------------------------------------------------------------
-
-class PngExportUnavailable(RuntimeError):
-    """No browser to draw charts with; the message says why and how to fix it ("vi / en" as a string)."""
-
-    def __init__(self, key: str, **kwargs):
-        self.message_vi = _t(key, "vi", **kwargs)
-        self.message_en = _t(key, "en", **kwargs)
-        super().__init__(f"{self.message_vi} / {self.message_en}")
-
-    def message(self, lang: str) -> str:
-        return self.message_en if lang == "en" else self.message_vi
-
-
-def browser_path() -> str | None:
-    """The Chromium kaleido will drive: $BROWSER_PATH, else Debian's, else one on PATH."""
-    candidates = [os.environ.get("BROWSER_PATH"), DEFAULT_BROWSER,
-                  shutil.which("chromium"), shutil.which("chromium-browser"), shutil.which("google-chrome")]
-    for path in candidates:
-        if path and os.path.isfile(path) and os.access(path, os.X_OK):
-            return path
-    return None
-
-
-class _ChartRenderer:
-    """One headless Chromium (through kaleido), opened on first use and kept for the process.
-
-    kaleido is asyncio code; it runs on an event loop in a daemon thread, and callers from any
-    thread (Streamlit runs each session in its own) hand it work with run_coroutine_threadsafe.
-    kaleido queues the figures over its tabs, so concurrent callers do not mix results.
-    """
-
-    def __init__(self):
-        self._lock = threading.Lock()
-        self._loop: asyncio.AbstractEventLoop | None = None
-        self._kaleido = None
-        self.failure: PngExportUnavailable | None = None
-        self.failed_at = 0.0
-
-    def _open(self):
-        import kaleido
-
-        path = browser_path()
-        if path is None:
-            raise _missing_browser()
-        loop = asyncio.new_event_loop()
-        threading.Thread(target=loop.run_forever, name="nq45-chart-renderer", daemon=True).start()
-
-        async def start():
-            # kaleido's page loads MathJax from a CDN unless told not to; the charts have no maths,
-            # and a server without internet would wait for it. Sandboxing is off by default
-            # (choreographer passes --no-sandbox), which root inside a container needs.
-            k = kaleido.Kaleido(path=path, mathjax=False, n=TABS, timeout=RENDER_TIMEOUT_S)
-            await k.open()
-            return k
-
-        try:
-            self._kaleido = asyncio.run_coroutine_threadsafe(start(), loop).result(STARTUP_TIMEOUT_S)
-        except Exception as exc:
-            loop.call_soon_threadsafe(loop.stop)
-            self.failure = PngExportUnavailable("png.failed", error=f"{type(exc).__name__}: {exc.args[0] if exc.args else ''}"[:200])
-            self.failed_at = time.monotonic()
-            raise self.failure from None
-        self._loop = loop
-        self.failure = None
-        # Registered after kaleido made its temporary profile folder, so at exit (last in, first out)
-        # the browser is closed before that folder's own cleanup runs, which fails under a live browser.
-        atexit.register(self.close)
-
-    def render(self, jobs: list[tuple[dict, dict]]) -> list[bytes]:
-        """PNG bytes for each (figure dict, kaleido opts), in order; retries once on a fresh browser."""
-        for attempt in (1, 2):
-            with self._lock:
-                if self._kaleido is None:
-                    self._open()
-                k, loop = self._kaleido, self._loop
-
-            async def batch():
-                return await asyncio.gather(*(k.calc_fig(fig, opts=opts) for fig, opts in jobs))
-
-            try:
-                timeout = STARTUP_TIMEOUT_S + RENDER_TIMEOUT_S * max(1, math.ceil(len(jobs) / TABS))
-                return list(asyncio.run_coroutine_threadsafe(batch(), loop).result(timeout))
-            except Exception:
-                # A crashed or hung browser: drop it so the next attempt starts a new one.
-                self.close(only=k)
-                if attempt == 2:
-                    raise
-        raise AssertionError("unreachable")
-
-    def close(self, only=None) -> None:
-        with self._lock:
-            k, loop = self._kaleido, self._loop
-            if k is None or (only is not None and k is not only):
-                return
-            self._kaleido = self._loop = None
-        try:
-            asyncio.run_coroutine_threadsafe(k.close(), loop).result(15)
-        except Exception:  # closing a browser that already died
-            pass
-        loop.call_soon_threadsafe(loop.stop)
-
-
-_RENDERER = _ChartRenderer()
-
-
-def close_png_renderer() -> None:
-    """Close the background browser (it is reopened on the next export)."""
-    _RENDERER.close()
-
-
-def _missing_browser() -> PngExportUnavailable:
-    return PngExportUnavailable("png.no_browser", path=os.environ.get("BROWSER_PATH") or DEFAULT_BROWSER)
-
-
-def _why_unavailable() -> PngExportUnavailable | None:
-    try:
-        import kaleido  # noqa: F401
-    except Exception:
-        return PngExportUnavailable("png.no_kaleido")
-    if browser_path() is None:
-        return _missing_browser()
-    # A browser that would not start is tried again after a while (an admin may have fixed it).
-    if _RENDERER.failure and time.monotonic() - _RENDERER.failed_at < RETRY_AFTER_S:
-        return _RENDERER.failure
-    return None
-
-
-def png_export_available() -> tuple[bool, str]:
-    """Whether charts can be exported as PNG here, and if not a message ("vi / en") saying why. Never raises."""
-    try:
-        why = _why_unavailable()
-    except Exception as exc:  # an odd filesystem must not break a page
-        return False, f"{type(exc).__name__}: {exc}"
-    return (False, str(why)) if why else (True, "")
-
-
-def _fit_for_export(fig, width: int, height: int) -> dict:
-    """The figure as a dict laid out at width × height, with room kept for the notes under the plot.
-
-    The figure builders place the footer ("Cập nhật: …", source, demo mark) at a fraction of the plot
-    height below it; at a taller size that lands beyond the bottom margin and would be cut off, so
-    the bottom margin is widened until every such note fits.
-    """
-    import plotly.graph_objects as go
-
-    fig = go.Figure(fig)
-    layout = fig.layout
-    top = layout.margin.t if layout.margin.t is not None else 100
-    bottom = layout.margin.b if layout.margin.b is not None else 80
-    for note in layout.annotations or ():
-        if note.yref == "paper" and note.y is not None and note.y < 0:
-            depth = -float(note.y)
-            size = (note.font.size if note.font and note.font.size else (layout.font.size or 12))
-            lines = 1 + str(note.text or "").count("<br>")
-            text_height = size * 1.5 * lines + 8
-            # depth × plot height + text height ≤ bottom, with plot height = height − top − bottom
-            bottom = max(bottom, math.ceil((depth * (height - top) + text_height) / (1 + depth)))
-    fig.update_layout(width=width, height=height, margin={"b": bottom})
-    return fig.to_dict()
-
-
-def figures_png(figs: list, width: int = 1600, height: int = 900, scale: float = 2) -> list[bytes]:
-    """PNG of each figure (width × height CSS px, drawn at ``scale``), rendered in one batch.
-
-    Raises PngExportUnavailable (message in Vietnamese and English) when there is no browser.
-    """
-    if not figs:
-        return []
-    why = _why_unavailable()
-    if why:
-        raise why
-    opts = {"format": "png", "width": width, "height": height, "scale": scale}
-    return _RENDERER.render([(_fit_for_export(f, width, height), opts) for f in figs])
-
-
-def figure_image(fig, width: int = 1600, height: int = 900, fmt: str = "svg", scale: float = 1) -> bytes:
-    """One figure in another format ("svg" for the PDF brief: its words stay text)."""
-    why = _why_unavailable()
-    if why:
-        raise why
-    opts = {"format": fmt, "width": width, "height": height, "scale": scale}
-    return _RENDERER.render([(_fit_for_export(fig, width, height), opts)])[0]
-
-
-def figure_png(fig, width: int = 1600, height: int = 900, scale: float = 2) -> bytes:
-    """PNG of one figure: 1600×900 at scale 2 gives a 3200×1800 image for a 16:9 slide."""
-    return figures_png([fig], width, height, scale)[0]
-
-
-# --- what goes on the slides -------------------------------------------------------------------------
-
-@dataclass(frozen=True)
-class ChartItem:
-    """One numeric target of a unit, ready for a slide or a PNG file."""
-
-    assessment: object
-    indicator: object
-    name: str          # target name (with sector)
-    file_name: str     # PNG name without extension
-    figure: object
-    place: str = ""    # the unit, and the old territory the target covers when it differs
-                       # ("Bắc Ninh — địa bàn tỉnh Bắc Giang cũ"), as the chart's own title says
-
-
-def unit_charts(catalogue: Catalogue, snapshot: Snapshot, unit: str, lang: str = "vi") -> list[ChartItem]:
-    """The progress chart of each numeric target of ``unit``, as the unit page draws them."""
-    cap = caption(catalogue, snapshot, lang, [unit])
-    res = snapshot.results.get(unit, {"numeric": [], "milestones": []})
-    items = []
-    for a in res["numeric"]:
-        if not has_chart(a):   # unmeasured, replaced or no value yet: listed by name, never an empty chart
-            continue
-        ind = catalogue.indicator(a.indicator_id)
-        name = target_label(catalogue, a.indicator_id, a.sector, lang)
-        sector_name = name.split(" — ", 1)[1] if a.sector and " — " in name else ""
-        # The title says whose territory the target covers ("Bắc Ninh — địa bàn tỉnh Bắc Giang cũ").
-        fig = progress_figure(ind, a, unit_name=catalogue.territory_label(ind, unit, lang), caption=cap,
-                              sector_name=sector_name, kinds=of_series(snapshot.kinds, a))
-        items.append(ChartItem(a, ind, name, chart_filename(unit, a.indicator_id, a.sector, snapshot.latest_period), fig,
-                               catalogue.territory_label(ind, unit, lang)))
-    return items
-
-
-def unit_pngs_zip(catalogue: Catalogue, snapshot: Snapshot, unit: str, *, lang: str = "vi") -> bytes:
-    """A zip of the unit's chart PNGs (1600×900 at scale 2), one per numeric target."""
-    from tracker.brief import picture_figure
-
-    items = unit_charts(catalogue, snapshot, unit, lang)
-    picture = picture_figure(catalogue, snapshot, unit, lang)
-    # The picture first, as tall as its rows need (a slide's 900 px would squeeze a long list).
-    first = figures_png([picture], 1600, max(900, int(picture.layout.height or 900)))
-    pngs = first + figures_png([i.figure for i in items])
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_STORED) as zf:  # PNGs are compressed already
-        zf.writestr(f"{unit}_tien-do_{snapshot.latest_period or 'chua-co-so-lieu'}.png", pngs[0])
-        for item, png in zip(items, pngs[1:]):
-            zf.writestr(f"{item.file_name}.png", png)
-    return buf.getvalue()
 
 
 def deck_filename(unit: str, period: str | None) -> str:
@@ -395,11 +135,9 @@ def _cell_text(value) -> str:
     """A table cell's text: a table pasted from a slide into a spreadsheet must not run a formula.
 
     A negative number written by the app ("-3,2 %/năm") takes the typographic minus, so it is not
-    read as a formula nor shown behind the quote that tracker.downloads.safe_text puts before
+    read as a formula nor shown behind the quote that tracker.present.downloads.safe_text puts before
     anything else formula-like (a catalogue name or a note starting with "=", "+", "-", "@").
     """
-    from tracker.downloads import safe_text
-
     text = str(value)
     if _NEGATIVE_NUMBER.match(text):
         text = "\u2212" + text[1:]
@@ -534,8 +272,6 @@ def _tag_language(prs, tag: str) -> None:
 
 
 def _status(status: str, lang: str) -> tuple[str, str]:
-    from tracker.progress import status_label
-
     return status_label(status, lang), status_colour(status, MUTED)
 
 
@@ -664,7 +400,6 @@ def _picture_slides(deck: _Deck, catalogue: Catalogue, snapshot: Snapshot, unit:
     """The progress picture, four targets a slide, and the targets with no chart as lines by name."""
     from pptx.util import Inches
 
-    from tracker.figures import progress_picture
 
     rows = picture_rows(catalogue, snapshot, unit, lang)
     pages = _pages(rows, PICTURE_ROWS_PER_SLIDE)

@@ -28,7 +28,7 @@ def demo(seeded_env):
 def _charted_unit(cat, snap):
     """A unit with a numeric (not direction-only) target that has a chart."""
     from tracker.picture import has_chart
-    from tracker.summaries import is_direction
+    from tracker.present.labels import is_direction
 
     return next(u for u in cat.jurisdictions
                 if any(has_chart(a) and not is_direction(a) for a in snap.results.get(u, {}).get("numeric", [])))
@@ -144,7 +144,7 @@ def test_the_bound_holds(demo, monkeypatch):
 def test_the_page_holds_a_chart_per_charted_target_as_the_figures_draw_it(demo):
     from tracker.figures import for_screen, progress_figure
     from tracker.picture import has_chart
-    from tracker.summaries import chart_anchor, is_direction, target_label
+    from tracker.present.labels import chart_anchor, is_direction, target_label
     from tracker.unit_page import build_unit_page
     from tracker.value_kinds import of_series
 

@@ -21,13 +21,15 @@ import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from tracker import briefing
+from tracker.present.briefing import png
+from tracker.present.briefing.charts import unit_charts, unit_pngs_zip
+from tracker.present.briefing.deck import MILESTONE_ROWS_PER_SLIDE, STATUS_LINE_CHARS, build_deck, deck_filename, slide_texts, status_line
 from tracker.catalogue import parse_catalogue
 from tracker.snapshot import load_snapshot
-from tracker.summaries import Snapshot, latest_period
+from tracker.assess.snapshot import Snapshot, latest_period
 
 TODAY = dt.date(2026, 10, 15)
-HAS_CHROMIUM = briefing.browser_path() is not None
+HAS_CHROMIUM = png.browser_path() is not None
 needs_chromium = pytest.mark.skipif(not HAS_CHROMIUM, reason="no Chromium at /usr/bin/chromium (or $BROWSER_PATH): "
                                     "PNG export cannot run; `bash scripts/setup.sh test` installs it")
 N_TASKS = 11  # more than one slide holds, so the milestone table continues
@@ -97,7 +99,7 @@ def snap(cat):
 
 @pytest.fixture(scope="module")
 def deck(cat, snap):
-    return briefing.build_deck(cat, snap, "khanh-hoa", made_on=dt.date(2026, 10, 16))
+    return build_deck(cat, snap, "khanh-hoa", made_on=dt.date(2026, 10, 16))
 
 
 # Slides: title, the progress picture (one slide for three targets), summary, a chart per target,
@@ -116,7 +118,7 @@ def test_deck_has_one_slide_per_part_in_order(cat, snap, deck):
     prs = Presentation(io.BytesIO(deck))
     numeric = snap.results["khanh-hoa"]["numeric"]
     assert len(numeric) == 3
-    milestone_slides = math.ceil(N_TASKS / briefing.MILESTONE_ROWS_PER_SLIDE)
+    milestone_slides = math.ceil(N_TASKS / MILESTONE_ROWS_PER_SLIDE)
     assert milestone_slides == 3
     assert len(prs.slides) == 1 + PICTURE + 1 + len(numeric) + milestone_slides + 1
     assert round(prs.slide_width / 914400, 2) == 13.33 and prs.slide_height == 914400 * 7.5
@@ -131,7 +133,7 @@ def test_deck_has_one_slide_per_part_in_order(cat, snap, deck):
 
 
 def test_title_slide_names_resolution_period_date_and_demo(deck):
-    first = briefing.slide_texts(deck)[0]
+    first = slide_texts(deck)[0]
     for text in ("Tình hình thực hiện Nghị quyết 45-NQ/TW", "Số liệu đến Quý III/2026", "16/10/2026", "DỮ LIỆU MINH HỌA"):
         assert text in first
 
@@ -140,12 +142,12 @@ def test_status_labels_appear_in_vietnamese_and_coloured(cat, snap, deck):
     from tracker.core.statuses import colour
     from tracker.progress import status_label
 
-    texts = briefing.slide_texts(deck)
+    texts = slide_texts(deck)
     summary = texts[SUMMARY]
     for a in snap.results["khanh-hoa"]["numeric"]:
         assert status_label(a.status, "vi") in summary
         # whole clauses, two lines at 18 pt (the chart's own subtitle has it all)
-        assert briefing.status_line(a.explain("vi"), 170) in "\n".join(texts[CHARTS[0]:CHARTS[-1] + 1])
+        assert status_line(a.explain("vi"), 170) in "\n".join(texts[CHARTS[0]:CHARTS[-1] + 1])
     stones = "\n".join(texts[TASKS:TASKS + 3])
     statuses = {m.status for m in snap.results["khanh-hoa"]["milestones"]}
     assert {"done", "overdue"} <= statuses
@@ -165,11 +167,11 @@ def test_status_line_under_a_chart_is_at_most_two_lines():
     long = ("Năm 2025: 0 văn bằng (gốc năm 2024: 0 văn bằng); cần tăng 0,17 văn bằng/năm để đạt từ 1 văn bằng, "
             "hằng năm từ 2030, thực tế không đổi (tỷ lệ 0); tính theo mức thay đổi tuyến tính vì có giá trị bằng 0 "
             "hoặc âm; năm 2026 đến hết Quý III/2026: 1 văn bằng (chưa đủ năm).")
-    line = briefing.status_line(long)
+    line = status_line(long)
     assert line.startswith("Năm 2025: 0 văn bằng") and line.endswith("(tỷ lệ 0) …")
-    assert len(line) <= briefing.STATUS_LINE_CHARS + 2
-    assert briefing.status_line("Đã đạt mục tiêu: 5 %.") == "Đã đạt mục tiêu: 5 %."
-    assert briefing.status_line("x " * 200).endswith("…") and len(briefing.status_line("x " * 200)) <= 192
+    assert len(line) <= STATUS_LINE_CHARS + 2
+    assert status_line("Đã đạt mục tiêu: 5 %.") == "Đã đạt mục tiêu: 5 %."
+    assert status_line("x " * 200).endswith("…") and len(status_line("x " * 200)) <= 192
 
 
 def test_overdue_tasks_come_first(deck):
@@ -186,9 +188,9 @@ def test_overdue_tasks_come_first(deck):
 
 
 def test_demo_mark_on_every_slide_and_not_when_real(cat, deck):
-    assert all("Dữ liệu minh họa — không phải số liệu thật" in t for t in briefing.slide_texts(deck))
-    real = briefing.build_deck(cat, _snapshot(cat, demo=False), "khanh-hoa")
-    assert not any("minh họa" in t.lower() for t in briefing.slide_texts(real))
+    assert all("Dữ liệu minh họa — không phải số liệu thật" in t for t in slide_texts(deck))
+    real = build_deck(cat, _snapshot(cat, demo=False), "khanh-hoa")
+    assert not any("minh họa" in t.lower() for t in slide_texts(real))
 
 
 def test_text_is_nfc_unicode_in_arial(deck):
@@ -206,11 +208,11 @@ def test_text_is_nfc_unicode_in_arial(deck):
                         if run.text.strip():
                             fonts.add(run.font.name)
     assert fonts == {"Arial"}
-    assert "Khánh Hòa" in briefing.slide_texts(deck)[0]
+    assert "Khánh Hòa" in slide_texts(deck)[0]
 
 
 def test_sources_slide_lists_the_document(deck):
-    last = briefing.slide_texts(deck)[-1]
+    last = slide_texts(deck)[-1]
     assert "Chương trình hành động số 45-CTr/TU ngày 01/03/2024" in last
     assert "Tỉnh ủy Khánh Hòa" in last and "Chương trình hành động thực hiện Nghị quyết số 45-NQ/TW" in last
 
@@ -218,7 +220,7 @@ def test_sources_slide_lists_the_document(deck):
 def test_english_deck(cat, snap):
     from tracker.progress import status_label
 
-    texts = briefing.slide_texts(briefing.build_deck(cat, snap, "khanh-hoa", lang="en"))
+    texts = slide_texts(build_deck(cat, snap, "khanh-hoa", lang="en"))
     assert "Implementation of Resolution 45-NQ/TW" in texts[0] and "Data up to Q3/2026" in texts[0]
     assert "Progress of the numeric targets" in texts[1]
     assert "Targets at a glance" in texts[SUMMARY]
@@ -229,15 +231,15 @@ def test_english_deck(cat, snap):
 
 def test_without_a_browser_chart_slides_carry_a_table_and_a_note(cat, snap, monkeypatch):
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
-    monkeypatch.setattr(briefing, "DEFAULT_BROWSER", "/nonexistent/chromium")
-    monkeypatch.setattr(briefing.shutil, "which", lambda name: None)
-    ok, why = briefing.png_export_available()
+    monkeypatch.setattr(png, "DEFAULT_BROWSER", "/nonexistent/chromium")
+    monkeypatch.setattr(png.shutil, "which", lambda name: None)
+    ok, why = png.png_export_available()
     assert not ok and "Chromium" in why and "apt-get install chromium" in why
-    with pytest.raises(briefing.PngExportUnavailable):
-        briefing.figure_png(briefing.unit_charts(cat, snap, "khanh-hoa")[0].figure)
-    content = briefing.build_deck(cat, snap, "khanh-hoa")
+    with pytest.raises(png.PngExportUnavailable):
+        png.figure_png(unit_charts(cat, snap, "khanh-hoa")[0].figure)
+    content = build_deck(cat, snap, "khanh-hoa")
     prs = Presentation(io.BytesIO(content))
-    texts = briefing.slide_texts(content)
+    texts = slide_texts(content)
     for k in CHARTS:
         shapes = list(prs.slides[k].shapes)
         assert not any(s.shape_type == MSO_SHAPE_TYPE.PICTURE for s in shapes)
@@ -268,7 +270,7 @@ def test_load_snapshot_limits_data_to_the_period(cat):
     assert cut.latest_period == "2025-Q2" and not cut.demo
     grads = next(a for a in cut.results["khanh-hoa"]["numeric"] if a.indicator_id == "khanh-hoa.graduates")
     assert grads.latest_value == 64000  # the 2025-Q4 and 2026-Q3 values are after the cut
-    assert briefing.deck_filename("khanh-hoa", "2026-Q3") == "nq45_khanh-hoa_2026-Q3.pptx"
+    assert deck_filename("khanh-hoa", "2026-Q3") == "nq45_khanh-hoa_2026-Q3.pptx"
 
 
 def test_load_snapshot_of_an_empty_store_keeps_the_columns(cat):
@@ -287,7 +289,7 @@ def test_load_snapshot_of_an_empty_store_keeps_the_columns(cat):
 
     snap = load_snapshot(EmptyStore(), cat, TODAY, period="2026-Q3")
     assert snap.empty and snap.latest_period is None
-    texts = briefing.slide_texts(briefing.build_deck(cat, snap, "khanh-hoa"))
+    texts = slide_texts(build_deck(cat, snap, "khanh-hoa"))
     assert "Chưa có số liệu báo cáo" in texts[0]
 
 
@@ -308,16 +310,16 @@ def _png_size(data: bytes) -> tuple[int, int]:
 
 @needs_chromium
 def test_figure_png_is_slide_sized(cat, snap):
-    fig = briefing.unit_charts(cat, snap, "khanh-hoa")[0].figure
-    assert _png_size(briefing.figure_png(fig, width=1600, height=900, scale=2)) == (3200, 1800)
-    assert _png_size(briefing.figure_png(fig, width=800, height=450, scale=1)) == (800, 450)
-    assert briefing.png_export_available() == (True, "")
+    fig = unit_charts(cat, snap, "khanh-hoa")[0].figure
+    assert _png_size(png.figure_png(fig, width=1600, height=900, scale=2)) == (3200, 1800)
+    assert _png_size(png.figure_png(fig, width=800, height=450, scale=1)) == (800, 450)
+    assert png.png_export_available() == (True, "")
 
 
 @needs_chromium
 def test_export_keeps_the_footer_inside_the_picture(cat, snap):
-    fig = briefing.unit_charts(cat, snap, "khanh-hoa")[0].figure
-    fitted = briefing._fit_for_export(fig, 1600, 900)
+    fig = unit_charts(cat, snap, "khanh-hoa")[0].figure
+    fitted = png._fit_for_export(fig, 1600, 900)
     footer = next(a for a in fitted["layout"]["annotations"] if "Cập nhật" in a["text"])
     plot_height = 900 - fitted["layout"]["margin"]["t"] - fitted["layout"]["margin"]["b"]
     assert -footer["y"] * plot_height + 20 <= fitted["layout"]["margin"]["b"]
@@ -337,7 +339,7 @@ def test_chart_slides_hold_the_picture(deck):
 def test_pngs_zip_names_each_chart(cat, snap):
     import zipfile
 
-    names = zipfile.ZipFile(io.BytesIO(briefing.unit_pngs_zip(cat, snap, "khanh-hoa"))).namelist()
+    names = zipfile.ZipFile(io.BytesIO(unit_pngs_zip(cat, snap, "khanh-hoa"))).namelist()
     assert names[0] == "khanh-hoa_tien-do_2026-Q3.png"           # the progress picture first
     assert sorted(names[1:]) == ["khanh-hoa_budget-share_2026-Q3.png", "khanh-hoa_graduates_2026-Q3.png",
                                  "khanh-hoa_papers_2026-Q3.png"]
@@ -380,25 +382,25 @@ def test_cli_briefing_from_the_demo_database_exits_cleanly(seeded, tmp_path):
 
 def test_a_browser_that_will_not_start_is_reported_and_the_deck_still_builds(cat, snap, monkeypatch):
     # Last in the file: it closes the shared browser.
-    briefing.close_png_renderer()
+    png.close_png_renderer()
     monkeypatch.setenv("BROWSER_PATH", "/bin/false")
-    monkeypatch.setattr(briefing._RENDERER, "failure", None)
+    monkeypatch.setattr(png._RENDERER, "failure", None)
     try:
-        with pytest.raises(briefing.PngExportUnavailable) as err:
-            briefing.figure_png(briefing.unit_charts(cat, snap, "khanh-hoa")[0].figure)
+        with pytest.raises(png.PngExportUnavailable) as err:
+            png.figure_png(unit_charts(cat, snap, "khanh-hoa")[0].figure)
         assert "không khởi động được" in str(err.value) and "did not start" in str(err.value)
-        ok, why = briefing.png_export_available()
+        ok, why = png.png_export_available()
         assert not ok and why == str(err.value)
-        texts = briefing.slide_texts(briefing.build_deck(cat, snap, "khanh-hoa", lang="en"))
+        texts = slide_texts(build_deck(cat, snap, "khanh-hoa", lang="en"))
         assert "The chart image could not be made" in texts[CHARTS[0]] and "did not start" in texts[CHARTS[0]]
         assert "không khởi động" not in texts[CHARTS[0]]
     finally:
-        briefing._RENDERER.failure = None
+        png._RENDERER.failure = None
 
 
 def test_a_chart_slide_says_whose_area_when_and_from_where(cat, snap, deck):
     """Pasted into another deck, a chart slide still names the territory, the period and the source."""
-    texts = briefing.slide_texts(deck)[CHARTS[0]:CHARTS[-1] + 1]
+    texts = slide_texts(deck)[CHARTS[0]:CHARTS[-1] + 1]
     for text in texts:
         assert "Khánh Hòa" in text and "Cập nhật:" in text and "Nguồn:" in text
     prs = Presentation(io.BytesIO(deck))
@@ -418,15 +420,15 @@ def test_the_deck_says_which_figures_are_estimates(cat, monkeypatch):
     from tracker.value_kinds import not_official
 
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
-    monkeypatch.setattr(briefing, "DEFAULT_BROWSER", "/nonexistent/chromium")
-    monkeypatch.setattr(briefing.shutil, "which", lambda name: None)
+    monkeypatch.setattr(png, "DEFAULT_BROWSER", "/nonexistent/chromium")
+    monkeypatch.setattr(png.shutil, "which", lambda name: None)
     obs = _observations()
     obs["value_status"] = ["estimate" if (i, p) == ("khanh-hoa.graduates", "2026-Q3") else "official"
                            for i, p in zip(obs["indicator_id"], obs["period"])]
     reported = {"khanh-hoa": set(obs["period"])}
     snap = Snapshot(results=assess_all(cat, obs, _milestones(), TODAY), latest_period=latest_period(reported),
                     demo=False, reported=reported, today=TODAY, kinds=not_official(obs))
-    texts = briefing.slide_texts(briefing.build_deck(cat, snap, "khanh-hoa", made_on=TODAY))
+    texts = slide_texts(build_deck(cat, snap, "khanh-hoa", made_on=TODAY))
     summary = next(t for t in texts if "Tổng hợp các chỉ tiêu" in t)
     assert "74.000 người (ước tính) (Quý III/2026)" in summary
     graduates = next(t for t in texts if t.startswith("Số người có trình độ đại học trở lên"))

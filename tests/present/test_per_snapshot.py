@@ -9,7 +9,8 @@ import gc
 
 import pytest
 
-from tracker import summaries
+from tracker.present.memo import _derived, per_snapshot
+from tracker.present.overview import attention_rows, numeric_counts, reported_quarters
 from tracker.catalogue import load_catalogue
 from tracker.snapshot import load_snapshot
 from tracker.store import Store
@@ -26,21 +27,21 @@ def snap(seeded):
 def test_same_answer_as_a_fresh_computation_and_each_caller_gets_a_copy(snap):
     cat = load_catalogue()
     units = cat.units_with_targets()
-    fresh = summaries.attention_rows.__wrapped__(cat, snap, "vi", units, limit=10)
-    first = summaries.attention_rows(cat, snap, "vi", units, limit=10)
+    fresh = attention_rows.__wrapped__(cat, snap, "vi", units, limit=10)
+    first = attention_rows(cat, snap, "vi", units, limit=10)
     assert first == fresh and first
     first[0]["unit"] = "changed by a caller"
     first.append({})
-    assert summaries.attention_rows(cat, snap, "vi", units, limit=10) == fresh
-    assert summaries.numeric_counts(snap, units) == summaries.numeric_counts.__wrapped__(snap, units)
-    assert summaries.numeric_counts(snap, units[:1]) == summaries.numeric_counts.__wrapped__(snap, units[:1])
-    assert summaries.attention_rows(cat, snap, "en", units, limit=10) == \
-        summaries.attention_rows.__wrapped__(cat, snap, "en", units, limit=10)
+    assert attention_rows(cat, snap, "vi", units, limit=10) == fresh
+    assert numeric_counts(snap, units) == numeric_counts.__wrapped__(snap, units)
+    assert numeric_counts(snap, units[:1]) == numeric_counts.__wrapped__(snap, units[:1])
+    assert attention_rows(cat, snap, "en", units, limit=10) == \
+        attention_rows.__wrapped__(cat, snap, "en", units, limit=10)
 
 
 def test_computed_once_per_snapshot_and_again_for_a_new_one(snap, monkeypatch):
     calls = []
-    counted = summaries.per_snapshot(lambda s, units=None: calls.append(1) or len(s.results))
+    counted = per_snapshot(lambda s, units=None: calls.append(1) or len(s.results))
     units = ["bac-ninh"]
     assert counted(snap, units) == counted(snap, list(units)) == len(snap.results)
     assert len(calls) == 1
@@ -48,10 +49,10 @@ def test_computed_once_per_snapshot_and_again_for_a_new_one(snap, monkeypatch):
     counted(other, units)
     assert len(calls) == 2
     key = id(other)
-    assert key in summaries._derived
+    assert key in _derived
     del other
     gc.collect()
-    assert key not in summaries._derived       # forgotten with its snapshot
+    assert key not in _derived       # forgotten with its snapshot
 
 
 def test_reported_quarters_latest_first_without_years(snap):
@@ -59,5 +60,5 @@ def test_reported_quarters_latest_first_without_years(snap):
 
     expected = sorted({p for codes in snap.reported.values() for p in codes if parse_period(p).is_quarter},
                       key=lambda p: parse_period(p).sort_key(), reverse=True)
-    assert summaries.reported_quarters(snap) == expected and len(expected) > 1
+    assert reported_quarters(snap) == expected and len(expected) > 1
     assert all("Q" in p for p in expected)

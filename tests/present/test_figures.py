@@ -8,7 +8,9 @@ import pytest
 
 from tests.support.catalogues import DOCUMENTS, INDICATORS, JURISDICTIONS, quarters, run  # noqa: F401
 from tracker import figures as F
-from tracker import summaries as S
+from tracker.assess.snapshot import Snapshot
+from tracker.present.tables import milestone_rows, milestone_table
+from tracker.present.overview import attention_rows, gap_text, numeric_counts, projection_text, rate_text, status_changes
 from tracker.catalogue import parse_catalogue
 
 CAP = F.Caption(updated="Quý III/2026", source="Chương trình 77-CTr/TU", demo=True, lang="vi")
@@ -112,21 +114,21 @@ def test_timeline_draws_overdue_first_with_cut_labels_and_full_hover():
 
 def test_gap_follows_the_comparator(cat):
     up = run(cat, "enterprises", [("2024", 22), ("2025", 24)])
-    assert S.gap_text(up, "vi") == "6 doanh nghiệp (đạt 80 % mục tiêu)"
+    assert gap_text(up, "vi") == "6 doanh nghiệp (đạt 80 % mục tiêu)"
     down = run(cat, "poor-share", [("2024", 5), ("2025", 4)])
-    assert S.gap_text(down, "vi") == "1 điểm %"
+    assert gap_text(down, "vi") == "1 điểm %"
     rank = run(cat, "grdp-rank", [("2024", 15), ("2025", 13)])
-    assert S.gap_text(rank, "vi") == "3 bậc"
+    assert gap_text(rank, "vi") == "3 bậc"
 
 
 def test_rate_and_projection_words(cat):
     a = run(cat, "graduates", [("2020", 48000), ("2025", 62000)])
-    assert S.rate_text(a, "vi") == "cần +6,5 %/năm · thực tế +5,3 %/năm"
-    assert S.projection_text(a, "vi") == "chưa đủ số liệu để dự báo"
+    assert rate_text(a, "vi") == "cần +6,5 %/năm · thực tế +5,3 %/năm"
+    assert projection_text(a, "vi") == "chưa đủ số liệu để dự báo"
 
 
 def _snap(results):
-    return S.Snapshot(results=results, latest_period="2026-Q3", demo=False, reported={}, today=dt.date(2026, 10, 15))
+    return Snapshot(results=results, latest_period="2026-Q3", demo=False, reported={}, today=dt.date(2026, 10, 15))
 
 
 def test_counts_keep_direction_goals_apart_and_changes_compare_judged_statuses(cat):
@@ -134,15 +136,15 @@ def test_counts_keep_direction_goals_apart_and_changes_compare_judged_statuses(c
     good = run(cat, "enterprises", [("2024", 29), ("2025", 31)])              # achieved
     direction = run(cat, "awards", [("2024", 5), ("2025", 7)])                 # right way, no number
     after = _snap({"bac-giang": {"numeric": [behind, good, direction], "milestones": []}})
-    counts = S.numeric_counts(after)
+    counts = numeric_counts(after)
     assert counts["targets"] == 2 and counts["direction"] == 1 and counts["direction_right"] == 1
     assert counts["good"] == 1 and counts["moving_away"] + counts["slow"] == 1
-    rows = S.attention_rows(cat, after, "vi")
+    rows = attention_rows(cat, after, "vi")
     assert [r["indicator_id"] for r in rows] == ["bac-giang.graduates"]
     assert rows[0]["link"] == "/dia-phuong?unit=bac-giang#c-bac-giang-graduates"
     earlier = run(cat, "enterprises", [("2024", 22), ("2025", 23)])
     before = _snap({"bac-giang": {"numeric": [behind, earlier, direction], "milestones": []}})
-    changed = S.status_changes(before, after)
+    changed = status_changes(before, after)
     assert [(u, a.indicator_id) for u, _, a in changed["improved"]] == [("bac-giang", "bac-giang.enterprises")]
     assert changed["worsened"] == []
 
@@ -154,7 +156,7 @@ def test_task_table_shows_the_reported_progress_and_overdue_first(cat):
                                   progress_status="in_progress", days_left=600),
               MilestoneAssessment("bac-giang.centre", "bac-giang", "overdue", due=dt.date(2025, 6, 30), days_late=470)]
     snap = _snap({"bac-giang": {"numeric": [], "milestones": stones}})
-    table = S.milestone_table(S.milestone_rows(cat, snap, "vi"), "vi")
+    table = milestone_table(milestone_rows(cat, snap, "vi"), "vi")
     assert [r["Tình trạng"] for r in table] == ["Quá hạn", "Chưa đến hạn"]
     assert [r["Báo cáo của địa phương"] for r in table] == ["chưa báo cáo", "Đang thực hiện"]
 

@@ -83,7 +83,8 @@ def _row(share, expected, status="acceleration", k=0):
 def test_a_bar_value_never_covers_its_tick(share, expected):
     """The value label starts to the right of both the bar's end and the tick, by a gap wider than the
     tick's half-width, at any scale: in pixels, label left = x + LABEL_GAP_PX > tick right = tick + 1,5 px."""
-    from tracker.figures import LABEL_GAP_PX, TICK_LINE_PX, Caption, progress_picture
+    from tracker.present.labels import Caption
+    from tracker.present.figures import LABEL_GAP_PX, TICK_LINE_PX, progress_picture
 
     fig = progress_picture([_row(share, expected)], unit_name="Khánh Hòa", caption=Caption("Quý III/2026", "nguồn"))
     [label] = [a for a in fig.layout.annotations if a.name == "bar_value"]
@@ -102,9 +103,9 @@ def test_a_bar_value_never_covers_its_tick(share, expected):
 
 
 def test_progress_picture_figure(demo):
-    from tracker.brief import picture_figure
+    from tracker.present.briefing.charts import picture_figure
     from tracker.core.statuses import LOOKS
-    from tracker.figures import for_screen
+    from tracker.present.figures import for_screen
 
     cat, snap = demo
     fig = picture_figure(cat, snap, "khanh-hoa", "vi")
@@ -188,8 +189,8 @@ def test_presentation_mode_shows_one_whole_chart_and_steps(seeded_env):
 def test_brief_pdf_has_real_vietnamese_text(demo, tmp_path):
     import pdfplumber
 
-    from tracker.brief import build_brief
-    from tracker.briefing import close_png_renderer
+    from tracker.present.briefing.pdf import build_brief
+    from tracker.present.briefing.png import close_png_renderer
 
     cat, snap = demo
     try:
@@ -247,7 +248,8 @@ def _runs(content: bytes):
 @needs_chromium
 @pytest.mark.parametrize("lang,tag", [("vi", "vi-VN"), ("en", "en-US")])
 def test_deck_language_tags_sizes_and_words(demo, lang, tag):
-    from tracker.briefing import build_deck, close_png_renderer, slide_texts
+    from tracker.present.briefing.png import close_png_renderer
+    from tracker.present.briefing.deck import build_deck, slide_texts
 
     cat, snap = demo
     try:

@@ -40,7 +40,8 @@ def test_a_part_never_holds_more_bars_than_keep_their_names_clear():
 
 
 def test_names_are_anchored_to_their_own_bar_in_the_presentation_figure():
-    from tracker.figures import Caption, progress_picture
+    from tracker.present.labels import Caption
+    from tracker.present.figures import progress_picture
     from tracker.presenting import BAR_SHARE, fit_to_screen, part_layout
 
     rows = _rows(6)
@@ -113,7 +114,8 @@ def test_deck_notes_never_run_under_the_footer(seeded_env):
     from pptx import Presentation
     from pptx.util import Emu
 
-    from tracker.briefing import MIN_PT, build_deck, close_png_renderer
+    from tracker.present.briefing.png import close_png_renderer
+    from tracker.present.briefing.deck import MIN_PT, build_deck
     from tracker.catalogue import load_catalogue
     from tracker.periods import today
     from tracker.settings import load_settings

@@ -1,6 +1,6 @@
 """The one-to-two-page A4 brief on one province, as a PDF made on the server.
 
-What a leader takes into a meeting: the progress picture (tracker.figures.progress_picture, as
+What a leader takes into a meeting: the progress picture (tracker.present.figures.progress_picture, as
 vector SVG so its words stay text), the targets needing attention with their figures, the overdue
 tasks, the targets with nothing to chart, the source documents (number and date) and the date line,
 and "DỮ LIỆU MINH HỌA" on every page when demo values are drawn.
@@ -20,9 +20,18 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
+from tracker.assess.judge import status_label
 from tracker.catalogue import Catalogue
+from tracker.core.statuses import colour as status_colour
 from tracker.i18n import fmt_date
 from tracker.periods import parse_period
+from tracker.present.briefing.charts import picture_figure
+from tracker.present.briefing.png import browser_path, figure_image, png_export_available
+from tracker.present.figures import for_screen
+from tracker.present.labels import unit_label
+from tracker.present.overview import attention_rows
+from tracker.present.picture import document_line, not_charted, picture_rows
+from tracker.present.tables import milestone_rows
 
 PRINT_TIMEOUT_S = 90
 # Picture rows on the brief: beyond these the picture would push the tables to a third page.
@@ -110,11 +119,6 @@ def brief_html(cat: Catalogue, snapshot, unit: str, *, lang: str = "vi", made_on
                picture_svg: str | None = None) -> str:
     """The brief as one HTML page (what is printed to PDF). ``picture_svg``: the progress picture
     drawn by Plotly; without it the picture's rows are a table (the same figures, as text)."""
-    from tracker.core.statuses import colour as status_colour
-    from tracker.picture import document_line, not_charted, picture_rows
-    from tracker.progress import status_label
-    from tracker.summaries import attention_rows, milestone_rows, unit_label
-
     made_on = made_on or snapshot.today
     name = unit_label(cat, unit, lang)
     period = (_t("data_to", lang, period=parse_period(snapshot.latest_period).label(lang))
@@ -179,27 +183,10 @@ def brief_html(cat: Catalogue, snapshot, unit: str, *, lang: str = "vi", made_on
     return "".join(out)
 
 
-def picture_figure(cat: Catalogue, snapshot, unit: str, lang: str, *, screen: bool = False):
-    """The progress picture as the brief, the PNG still and the deck draw it (unit in the title);
-    ``screen``: for a page, names wrapped in two short lines so a phone holds them."""
-    from tracker.figures import progress_picture
-    from tracker.picture import not_charted, picture_rows
-    from tracker.summaries import caption, unit_label
-
-    rows = picture_rows(cat, snapshot, unit, lang)
-    return progress_picture(rows, unit_name=unit_label(cat, unit, lang), caption=caption(cat, snapshot, lang, [unit]),
-                            not_charted=not_charted(cat, snapshot, unit, lang), name_chars=80,
-                            wrap=42 if screen else None)
-
-
 def _picture_svg(cat: Catalogue, snapshot, unit: str, lang: str) -> str | None:
     """The picture as SVG (its words stay text in the PDF), or None where charts cannot be drawn."""
-    from tracker import briefing
-    from tracker.figures import for_screen
-    from tracker.picture import picture_rows
-
     rows = picture_rows(cat, snapshot, unit, lang)
-    if not rows[:BRIEF_PICTURE_ROWS] or not briefing.png_export_available()[0]:
+    if not rows[:BRIEF_PICTURE_ROWS] or not png_export_available()[0]:
         return None
     fig = picture_figure(cat, snapshot, unit, lang)
     # The page gives the title, the lists and the source; the picture is the bars alone.
@@ -208,7 +195,7 @@ def _picture_svg(cat: Catalogue, snapshot, unit: str, lang: str) -> str | None:
     bare.layout.annotations = [a for a in bare.layout.annotations if a.name != "watermark"]
     height = int(bare.layout.height or 400)
     try:
-        svg = briefing.figure_image(bare, width=900, height=height, fmt="svg")
+        svg = figure_image(bare, width=900, height=height, fmt="svg")
     except Exception as exc:  # no browser, or it failed mid-way: the figures go in as a table
         print(f"NQ45 Tracker: brief picture drawn as a table ({type(exc).__name__}: {exc})", flush=True)
         return None
@@ -217,8 +204,6 @@ def _picture_svg(cat: Catalogue, snapshot, unit: str, lang: str) -> str | None:
 
 
 def chromium_path() -> str | None:
-    from tracker.briefing import browser_path
-
     return browser_path()
 
 
