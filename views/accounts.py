@@ -3,21 +3,21 @@
 
 import streamlit as st
 
-from tracker import ui
+from tracker.web import auth, state, widgets
 from tracker.access import ROLES, can_manage_users
 from tracker.accounts import AccountDesk
 from tracker.i18n import t
 
-lang = ui.lang()
-user = ui.current_user()
+lang = state.lang()
+user = auth.current_user()
 st.title(t("page.accounts", lang))
 allowed = can_manage_users(user)
 if not allowed.allowed:
     st.warning(t("acc.admin_only", lang))
     st.stop()
 
-cat = ui.catalogue()
-users = ui.users()
+cat = state.catalogue()
+users = state.users()
 units = [u for u in cat.jurisdictions if cat.indicators_for(u)]
 
 
@@ -26,7 +26,7 @@ def unit_name(u: str) -> str:
 
 
 def desk() -> AccountDesk:
-    return AccountDesk.for_store(users, ui.store(), actor=user.username, known_units=cat.jurisdictions)
+    return AccountDesk.for_store(users, state.store(), actor=user.username, known_units=cat.jurisdictions)
 
 
 def keep(result) -> None:
@@ -87,7 +87,7 @@ if result is not None:
 
 accounts = users.list_users()
 if accounts:
-    ui.table([{t("acc.col.name", lang): a.username, t("acc.col.role", lang): t(f"role.{a.role}", lang),
+    widgets.table([{t("acc.col.name", lang): a.username, t("acc.col.role", lang): t(f"role.{a.role}", lang),
                t("acc.col.units", lang): ", ".join(unit_name(u) for u in a.units) or
                (t("acc.all_units", lang) if a.role in ("admin", "viewer") else "—"),
                t("acc.col.agency", lang): a.agency or "",

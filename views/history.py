@@ -2,7 +2,8 @@
 
 import streamlit as st
 
-from tracker import approval, ui
+from tracker import approval
+from tracker.web import auth, state, widgets
 from tracker.access import can_download_original, can_see_names, can_withdraw
 from tracker.catalogue import UNITS
 from tracker.changes import withdrawal_effect, withdrawal_statement
@@ -12,11 +13,11 @@ from tracker.periods import parse_period, today
 from tracker.settings import load_settings
 from tracker.store import StoreError
 
-lang = ui.lang()
-cat = ui.catalogue()
+lang = state.lang()
+cat = state.catalogue()
 settings = load_settings()
-user = ui.current_user()
-store = ui.store()
+user = auth.current_user()
+store = state.store()
 # Anonymous visitors see units, periods, times and counts; names, file names and reasons need a sign-in.
 names = can_see_names(user)
 PRIVATE = {t("hist.col.by", lang), t("hist.col.file", lang), t("hist.col.withdrawn_by", lang), t("hist.col.reason", lang)}
@@ -37,7 +38,7 @@ def period_label(code) -> str:
         return t("hist.several", lang) if code in (None, "*") else str(code)
 
 
-units = ui.visible_units([u for u in cat.jurisdictions if cat.indicators_for(u)])
+units = auth.visible_units([u for u in cat.jurisdictions if cat.indicators_for(u)])
 unit = st.selectbox(t("hist.unit", lang), [None] + units, format_func=lambda u: t("hist.all", lang) if u is None else cat.name(u, lang),
                     key="hist_unit")
 subs = store.submissions(unit=unit)
@@ -62,8 +63,8 @@ table = [{
 } for s in sorted(subs, key=lambda s: (s.status != "withdrawn", -s.id))]
 if not names:
     table = [{k: v for k, v in row.items() if k not in PRIVATE} for row in table]
-ui.table(table, lang, key="hist_table")
-ui.downloads(table, "lich-su-nop", lang, key="history")
+widgets.table(table, lang, key="hist_table")
+widgets.downloads(table, "lich-su-nop", lang, key="history")
 
 st.subheader(t("hist.one", lang))
 chosen = st.selectbox(t("hist.pick", lang), [s.id for s in subs], key="hist_pick",
@@ -158,8 +159,8 @@ else:
     } for r in records]
     if not names:
         view = [{k: v for k, v in row.items() if k not in PRIVATE} for row in view]
-    ui.table(view, lang, key="hist_values")
-    ui.downloads(view, f"lich-su_{ind_id}", lang, key="history_values")
+    widgets.table(view, lang, key="hist_values")
+    widgets.downloads(view, f"lich-su_{ind_id}", lang, key="history_values")
 
 # The audit log: administrators only (sign-ins, uploads, withdrawals, account changes, lock overrides).
 if user is not None and user.role == "admin":

@@ -5,7 +5,7 @@ import html
 
 import streamlit as st
 
-from tracker import ui
+from tracker.web import auth, banners, presentation, state, widgets
 from tracker.i18n import t
 from tracker.periods import parse_period
 from tracker.presenting import part_count, presentation_pictures
@@ -20,37 +20,37 @@ ATTENTION_SHOWN = 8
 # download has every row (drawing thousands of entries would cost seconds and read as noise).
 ATTENTION_MORE = 60
 
-lang = ui.lang()
-cat = ui.catalogue()
-live = ui.snapshot()
-units = ui.visible_units(cat.units_with_targets())   # public_pages = "none": a tied viewer's own
-if ui.presenting() and not live.empty:
+lang = state.lang()
+cat = state.catalogue()
+live = state.snapshot()
+units = auth.visible_units(cat.units_with_targets())   # public_pages = "none": a tied viewer's own
+if presentation.presenting() and not live.empty:
     # One whole chart per screen: each province's progress picture in turn (a long one in parts), from
     # the chosen province on, stepping with the buttons and the arrow keys as on a unit page. The quarter
     # chosen before presenting is kept (its widget is not drawn, so Streamlit would forget it).
     as_of = st.session_state.setdefault("nq_present_as_of", st.session_state.get("as_of") or live.latest_period)
-    snap = ui.snapshot_at(as_of, live)
+    snap = state.snapshot_at(as_of, live)
     steps = [(u, part) for u in units for part in range(part_count(cat, snap, u, lang))]
     if not steps:
         st.info(t("pic.no_bars", lang))
         st.stop()
-    chosen = ui.chosen_unit(units)
+    chosen = auth.chosen_unit(units)
     st.session_state.setdefault("nq_present_overview", next((k for k, (u, _) in enumerate(steps) if u == chosen), 0))
     # The step's callbacks have run: the province about to be shown says whether its figures are demo ones.
     shown = steps[min(max(0, st.session_state["nq_present_overview"]), len(steps) - 1)][0]
-    k = ui.present_step(len(steps), lang, key="overview", demo=snap.shows_demo([shown]))
+    k = presentation.present_step(len(steps), lang, key="overview", demo=snap.shows_demo([shown]))
     unit, part = steps[k]
-    ui.keep_unit(unit)   # leaving presentation mode shows the province last presented
-    ui.chart(presentation_pictures(cat, snap, unit, lang, only=part)[0], f"{unit}_tien-do_{as_of}",
+    auth.keep_unit(unit)   # leaving presentation mode shows the province last presented
+    widgets.chart(presentation_pictures(cat, snap, unit, lang, only=part)[0], f"{unit}_tien-do_{as_of}",
              key=f"present_overview_{k}", present=True)
     st.stop()
 for left in ("nq_present_as_of", "nq_present_overview"):   # presenting again starts at the chosen province
     st.session_state.pop(left, None)
 st.title(t("page.overview", lang))
-ui.demo_banner(live, lang)
-ui.reporting_window(lang)
+banners.demo_banner(live, lang)
+banners.reporting_window(lang)
 if live.empty:
-    ui.empty_state(lang)
+    banners.empty_state(lang)
     st.stop()
 
 # "As of": any quarter with data; the live snapshot is the latest one.
@@ -61,18 +61,18 @@ worst_box = st.container(key="nq_worst")   # filled below, once the quarter is c
 c1, c2, _ = st.columns([1, 1, 1])
 as_of = c1.selectbox(t("ov.as_of", lang), quarters, index=0, key="as_of",
                      format_func=lambda p: parse_period(p).label(lang))
-snap = ui.snapshot_at(as_of, live)
+snap = state.snapshot_at(as_of, live)
 period_label = parse_period(as_of).label(lang)
 # The province whose progress picture is shown: the link's ?unit=, else the one chosen earlier in this
 # session, else the one with most targets behind. Kept in the link and the session, as on its own page.
-chosen = ui.chosen_unit(units)
+chosen = auth.chosen_unit(units)
 default_unit = matrix_units(snap, units, limit=1)[0][:1] or units[:1]
 unit = c2.selectbox(t("pic.choose", lang), units, index=units.index(chosen) if chosen in units else
                     units.index(default_unit[0]) if default_unit else 0, format_func=unit_labels(cat, lang).__getitem__,
                     key="overview_unit")
 # An unknown ?unit= is left in the link for the unit page to name; any real choice is kept.
 if unit is not None and (chosen in units or unit != (default_unit[0] if default_unit else None)):
-    ui.keep_unit(unit)
+    auth.keep_unit(unit)
 st.caption(t("ov.intro", lang, period=period_label))
 
 with worst_box:
@@ -89,7 +89,7 @@ with worst_box:
         st.caption(t("pic.worst_none", lang))
 counts = numeric_counts(snap, units)
 previous_code = parse_period(as_of).previous().code if parse_period(as_of).is_quarter else None
-before = ui.snapshot_at(previous_code, live) if previous_code else None
+before = state.snapshot_at(previous_code, live) if previous_code else None
 if before is not None and before.empty:
     before = None
 prev_counts = numeric_counts(before, units) if before else None
@@ -114,10 +114,10 @@ if counts["direction"]:
 
 # --- the chosen province's progress picture
 if unit is not None:
-    picture = unit_picture(cat, snap, unit, lang, present=ui.presenting())   # prepared once per snapshot
+    picture = unit_picture(cat, snap, unit, lang, present=presentation.presenting())   # prepared once per snapshot
     if picture.has_data:
-        ui.chart(picture, f"{unit}_tien-do_{as_of}", key="overview_picture", anchor="tien-do",
-                 present=ui.presenting())
+        widgets.chart(picture, f"{unit}_tien-do_{as_of}", key="overview_picture", anchor="tien-do",
+                 present=presentation.presenting())
     else:
         st.caption(t("pic.no_bars", lang))
     st.page_link("views/unit.py", label=t("pic.open_unit", lang, unit=cat.name(unit, lang)),
@@ -134,8 +134,8 @@ def entry(k: int, r: dict) -> None:
     # Keyed, so the layout test can find every entry and check that none is cut.
     with st.container(border=True, key=f"nq_entry_{k}"):
         # Names may come from an admin-added programme: shown as text, never as Markdown or HTML.
-        st.markdown(f"{ui.status_chip(r['status'], lang)} &nbsp;**{ui.plain(r['unit_name'])}** — "
-                    f"<a href='{r['link']}' target='_self'>{ui.plain(r['target_name'])}</a>", unsafe_allow_html=True)
+        st.markdown(f"{widgets.status_chip(r['status'], lang)} &nbsp;**{widgets.plain(r['unit_name'])}** — "
+                    f"<a href='{r['link']}' target='_self'>{widgets.plain(r['target_name'])}</a>", unsafe_allow_html=True)
         facts = [(t("ov.col.latest", lang), r["latest_text"]), (t("ov.col.target", lang), r["target_text"]),
                  (t("ov.col.gap", lang), r["gap_text"]), (t("ov.col.rate", lang), r["rate_text"])]
         st.markdown("<div class='nq-facts'>" + "".join(f"<div><b>{html.escape(k)}</b>{html.escape(v)}</div>"
@@ -216,23 +216,23 @@ for name, cells in matrix["rows"]:
             tds.append("<td></td>")
             continue
         tds.append(f"<td><a href='{c['link']}' target='_self' title='{html.escape(c['target'])}'>"
-                   f"{ui.status_chip(c['status'], lang)}<div class='nq-v'>{html.escape(c['value'])}</div></a></td>")
+                   f"{widgets.status_chip(c['status'], lang)}<div class='nq-v'>{html.escape(c['value'])}</div></a></td>")
     body.append(f"<tr><td>{html.escape(name)}</td>{''.join(tds)}</tr>")
-with ui.wide_only():
+with widgets.wide_only():
     st.markdown(f"<div class='nq-scroll'><table class='nq-matrix'><thead><tr><th></th>{head}</tr></thead>"
                 f"<tbody>{''.join(body)}</tbody></table></div>", unsafe_allow_html=True)
-with ui.phone_only():
+with widgets.phone_only():
     # A phone shows 1½ columns of a matrix: the same cells as a stacked list, a target and its units.
     items = []
     for name, cells in matrix["rows"]:
-        lines = "".join(f"<span class='nq-v'><a href='{c['link']}' target='_self'>{ui.status_chip(c['status'], lang)} "
+        lines = "".join(f"<span class='nq-v'><a href='{c['link']}' target='_self'>{widgets.status_chip(c['status'], lang)} "
                         f"{html.escape(uname)}{': ' + html.escape(c['value']) if c['value'] else ''}</a></span>"
                         for u, uname in matrix["units"] if (c := cells.get(u)) is not None)
         items.append(f"<li><b>{html.escape(name)}</b>{lines}</li>")
     st.markdown(f"<ul class='nq-stack'>{''.join(items)}</ul>", unsafe_allow_html=True)
 
 st.subheader(t("ov.late_title", lang))
-late = overdue_units(live.reported, ui.visible_units(cat.reporting_units()), live.today)
+late = overdue_units(live.reported, auth.visible_units(cat.reporting_units()), live.today)
 if late:
     for unit, period in late:
         st.markdown("- " + t("ov.late_row", lang, unit=unit_label(cat, unit, lang), period=parse_period(period).label(lang)))
@@ -240,6 +240,6 @@ else:
     st.success(t("ov.late_none", lang, period=parse_period(live.latest_period).label(lang)))
 
 if st.toggle(t("ov.table", lang), value=False, key="overview_table"):
-    ui.table(status_table(matrix_rows(cat, snap, lang, units), lang), lang)
-ui.downloads(lambda: status_table(matrix_rows(cat, snap, lang, units), lang), f"tong-quan_{as_of}", lang,
+    widgets.table(status_table(matrix_rows(cat, snap, lang, units), lang), lang)
+widgets.downloads(lambda: status_table(matrix_rows(cat, snap, lang, units), lang), f"tong-quan_{as_of}", lang,
              key="overview")

@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from tracker import ui
+from tracker.web import auth, state, style
 from tracker.catalogue import DEFAULT_PATH
 from tracker.i18n import fmt_date, t
 from tracker.programme_review import (GRID_COLUMNS, comparator_labels, grid_rows, kind_labels, measure_labels,
@@ -24,18 +24,18 @@ from tracker.propose import MAX_BYTES
 from tracker.propose.guarded import propose_guarded
 from tracker.settings import load_settings
 
-lang = ui.lang()
+lang = state.lang()
 st.title(t("page.programme", lang))
-user = ui.current_user()
+user = auth.current_user()
 if user is None or user.role != "admin":
     st.warning(t("prog.admin_only", lang))
     st.stop()
 
-cat = ui.catalogue()
+cat = state.catalogue()
 settings = load_settings()
 folder = settings.catalogue_dir
 main_path = os.environ.get("TRACKER_CATALOGUE") or str(DEFAULT_PATH)
-store = ui.store()
+store = state.store()
 col = st.column_config
 st.caption(t("prog.intro", lang))
 
@@ -50,7 +50,7 @@ def has_values(ident: str) -> bool:
 # --- 1. the text ----------------------------------------------------------------------------
 # One limit: the server's (settings upload_max_mb), never more than the reader accepts.
 max_mb = min(settings.upload_max_mb, MAX_BYTES // (1024 * 1024))
-ui.uploader_chrome(lang, max_mb, kinds=".docx, .doc, .pdf, .txt", key="prog_upload")   # Streamlit's words in the page's language
+style.uploader_chrome(lang, max_mb, kinds=".docx, .doc, .pdf, .txt", key="prog_upload")   # Streamlit's words in the page's language
 upload = st.file_uploader(t("prog.upload", lang), type=["docx", "doc", "pdf", "txt"], max_upload_size=max_mb,
                           help=t("prog.upload_help", lang, mb=max_mb), key="prog_upload")
 pasted = st.text_area(t("prog.paste", lang), height=120, key="prog_paste")

@@ -3,7 +3,7 @@
 import pandas as pd
 import streamlit as st
 
-from tracker import ui
+from tracker.web import auth, state, style
 from tracker.approval import initial_state, state_label
 from tracker.access import can_upload, period_lock_state
 from tracker.completeness import completeness
@@ -14,16 +14,16 @@ from tracker.ingest import read_form
 from tracker.store import StoreError
 from tracker.periods import parse_period, today
 from tracker.settings import load_settings
-from tracker.upload_policy import calendar_notice, late_contact
+from tracker.web.upload import calendar_notice, late_contact
 from tracker.workbook import build_form, form_filename
 
-lang = ui.lang()
-cat = ui.catalogue()
+lang = state.lang()
+cat = state.catalogue()
 settings = load_settings()
-user = ui.current_user()
+user = auth.current_user()
 st.title(t("page.upload", lang))
 # Signed out by the idle timeout: the page (and the checked file) stays, confirming waits for sign-in.
-returning = ui.returning_user() if user is None else None
+returning = auth.returning_user() if user is None else None
 if returning is not None and returning.role in ("uploader", "admin"):
     st.warning(t("up.sign_in_to_confirm", lang))
     user_for_view = returning
@@ -33,7 +33,7 @@ if user_for_view is None or user_for_view.role not in ("uploader", "admin"):
     st.error(t("up.not_allowed", lang))
     st.stop()
 
-store = ui.store()
+store = state.store()
 now = today()
 allowed = [u for u in cat.jurisdictions if cat.indicators_for(u) and (user_for_view.role == "admin" or u in user_for_view.units)]
 if not allowed:
@@ -74,9 +74,9 @@ if user is not None and user.role == "admin" and (window.period.is_quarter or wi
     st.download_button(t("letter.download", lang, period=window.period.label(lang), n=len(letter.late)),
                        lambda: reminder_letter(letter, settings), file_name=letter_filename(letter), mime=DOCX_MIME,
                        help=t("letter.help", lang), key="letter_download", icon=":material/description:")
-state, closes = period_lock_state(period, now, settings.lock_days, cal)
+lock_state, closes = period_lock_state(period, now, settings.lock_days, cal)
 decision = can_upload(user_for_view, unit, period, now, settings.lock_days, cal, agency=agency)
-if state == "open":
+if lock_state == "open":
     st.caption(t("up.open_until", lang, date=fmt_date(closes, lang)))
 if not decision.allowed:
     st.warning(decision.message_en if lang == "en" else decision.message_vi)
@@ -116,7 +116,7 @@ if receipt:   # after saving, the receipt stands where the form was: nothing lef
         st.rerun()
     st.stop()
 st.markdown(t("up.uploader_hint", lang))
-ui.uploader_chrome(lang, settings.upload_max_mb)
+style.uploader_chrome(lang, settings.upload_max_mb)
 upload = st.file_uploader(t("up.choose_file", lang), type=["xlsx", "xlsm", "xls", "ods"], key="uploader",
                           help=t("up.file_help", lang, mb=settings.upload_max_mb), max_upload_size=settings.upload_max_mb)
 if upload is None:
@@ -194,8 +194,8 @@ if cancel:
 if confirm and user is not None and not (overrides and not override_reason):
     try:
         with st.spinner(t("up.saving", lang)):
-            state = initial_state(settings)
-            result = store.commit(parsed, content, user=user.username, approval=state,
+            approval_state = initial_state(settings)
+            result = store.commit(parsed, content, user=user.username, approval=approval_state,
                                   **({"reason": override_reason} if overrides else {}))
     except StoreError as exc:
         # Nothing was stored; the checked file stays here so that Confirm can simply be pressed again.
@@ -210,5 +210,5 @@ if confirm and user is not None and not (overrides and not override_reason):
         "id": result.submission_id, "obs": result.observations, "ms": result.milestones, "file": upload.name,
         "unit": cat.name(shown_unit, lang), "unit_code": shown_unit, "by": user.username,
         "period": parse_period(parsed.period).label(lang) if parsed.period not in (None, "*") else t("hist.several", lang),
-        "at": fmt_date(now, lang), "approval": state}
+        "at": fmt_date(now, lang), "approval": approval_state}
     st.rerun()
