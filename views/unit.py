@@ -3,15 +3,14 @@
 What is the same for every viewer of the unit (figures, rows, captions) is built once per snapshot by
 tracker.unit_page; this page emits it and adds what is the viewer's own (figures awaiting approval)."""
 
-import html
-
 import streamlit as st
 
 from tracker import approval
-from tracker.web import auth, banners, presentation, state, style, widgets
 from tracker.figures import add_pending_points
 from tracker.i18n import t
 from tracker.unit_page import unit_labels, unit_page, units_with_pages
+from tracker.web import auth, banners, presentation, state, style, widgets
+from tracker.web import unit as parts
 
 lang = state.lang()
 cat = state.catalogue()
@@ -22,10 +21,8 @@ if not units:
     st.info(t("acc.no_visible_units", lang))
     st.stop()
 wanted = auth.chosen_unit(units)
-unknown = bool(wanted) and wanted not in units
-# A mistyped or old link says so, and no unit is shown in its place.
-index = units.index(wanted) if wanted in units else (None if unknown else 0)
-if unknown:
+index, unknown = parts.opening_index(units, wanted)
+if unknown:   # a mistyped or old link says so, and no unit is shown in its place
     st.warning(t("unit.unknown", lang, unit=wanted))
 present = presentation.presenting()
 if present and not unknown:
@@ -39,10 +36,8 @@ if unit is None:
     st.stop()
 auth.keep_unit(unit)
 
-if present and not snap.empty:
-    present_screen = True
-else:
-    present_screen = False
+present_screen = present and not snap.empty
+if not present_screen:
     st.title(f"{t('page.unit', lang)}: {cat.name(unit, lang)}")
 page = None if snap.empty else unit_page(cat, snap, state.store(), unit, lang, present=present_screen)
 if not present_screen:
@@ -56,51 +51,22 @@ if snap.empty:
     st.stop()
 
 # Issue 21: the unit's uploaders and approvers (and admins) also see figures awaiting approval, drawn apart.
-viewer = auth.current_user()
-sees_pending = approval.sees_pending(viewer, unit)
-pending = state.store().pending_observations([unit]) if sees_pending else None
-if pending is not None and pending.empty:
-    pending = None
+pending = state.store().pending_observations([unit]) if approval.sees_pending(auth.current_user(), unit) else None
+pending = None if pending is not None and pending.empty else pending
 
 
 def target_chart(target):
     """The target's chart as every viewer sees it, or a figure of this viewer's own with the pending points."""
-    if pending is None:
+    rows = parts.pending_of(pending, target.assessment)
+    if rows is None:
         return target.chart
-    a = target.assessment
-    rows = pending[(pending["indicator_id"] == a.indicator_id) & (pending["sector"] == (a.sector or ""))]
-    if rows.empty:
-        return target.chart
-    return add_pending_points(target.chart.figure(), rows, cat.indicator(a.indicator_id), lang)
+    return add_pending_points(target.chart.figure(), rows, cat.indicator(target.assessment.indicator_id), lang)
 
 
 period = page.period
 if present:
-    # One whole chart per screen: the progress picture (in parts that fit the window), then each target's
-    # chart, stepping with buttons and keys.
-    items = [("picture", p) for p in page.pictures] + [("target", target) for target in page.targets]
-    if not items:
-        st.info(t("unit.no_targets", lang))
-        st.stop()
-    k = presentation.present_step(len(items), lang, key=unit, demo=snap.shows_demo([unit]))
-    kind, item = items[k]
-    # Titles keep the unit here: the page's own title is left out to give the chart the screen.
-    if kind == "picture":
-        widgets.chart(item, f"{unit}_tien-do_{period}", key=f"present_picture_{k}", present=True)
-    else:
-        widgets.chart(target_chart(item), item.file_name, key=item.key, present=True)
-    st.stop()
-
-head = page.headline
-cards = [(t("ov.moving_away", lang), head["moving_away"]), (t("ov.slow", lang), head["slow"]),
-         (t("ov.good", lang), head["good"]), (t("ov.unknown", lang), head["unknown"]),
-         (t("ov.overdue", lang), head["overdue"]), (t("ov.done", lang), head["done"])]
-for col, (label, value) in zip(st.container(key="nq_tiles").columns(len(cards)), cards):
-    col.metric(label, value, help=t("ov.tile_of", lang, n=head["targets"]) if label != t("ov.overdue", lang) and
-               label != t("ov.done", lang) else None)
-if head["direction"]:
-    st.caption(f"**{t('ov.direction', lang)}:** {head['direction']}")
-
+    parts.present(page, unit, snap, target_chart, lang)
+parts.headline(page.headline, lang)
 widgets.briefing_buttons(unit, snap, lang)
 
 # --- the progress picture: every numeric target at a glance
@@ -132,11 +98,6 @@ else:
     with widgets.wide_only():
         widgets.table(table, lang)
     with widgets.phone_only():
-        # A phone gets the tasks as a stacked list: name, status and deadline, one entry each.
-        st.markdown("<ul class='nq-stack'>" + "".join(
-            f"<li>{widgets.status_chip(r['status'], lang)} {html.escape(r['name'])}"
-            f"<span class='nq-v'>{html.escape(r['due_text'] or '')}"
-            + (f" · {html.escape(r['reported'])}" if r.get("reported") else "") + "</span></li>" for r in rows)
-            + "</ul>", unsafe_allow_html=True)
+        st.markdown(parts.tasks_stack_html(rows, lang), unsafe_allow_html=True)
     widgets.downloads(table, f"{unit}_nhiem-vu_{period}", lang, key="unit_tasks")
 style.scroll_to_link()
