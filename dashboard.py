@@ -2,26 +2,26 @@
 
 import streamlit as st
 
-from tracker import ui
+from tracker.web import auth, banners, presentation, state, style
 from tracker.i18n import t
 
 # A local icon: a Material or emoji icon makes the browser fetch a font or image from the internet,
 # which offices working offline do not have.
-st.set_page_config(page_title="NQ45 Tracker", page_icon=str(ui.ASSETS / "favicon.png"), layout="wide")
-ui.page_style()
+st.set_page_config(page_title="NQ45 Tracker", page_icon=str(style.ASSETS / "favicon.png"), layout="wide")
+style.page_style()
 
-problem = ui.installation_problem()
+problem = state.installation_problem()
 if problem:
     st.error(problem)
     st.stop()
-lang = ui.language_switch()
-ui.presentation_mode(lang)
-ui.login_box(lang)
-user = ui.current_user()
+lang = state.language_switch()
+presentation.presentation_mode(lang)
+auth.login_box(lang)
+user = auth.current_user()
 # Signed out by the idle timeout with a checked upload waiting: the upload page stays, so that the
 # file is kept until the user signs in again and confirms.
-returning = ui.returning_user() if user is None else None
-internal_only = not ui.may_see_pages(user)
+returning = auth.returning_user() if user is None else None
+internal_only = not auth.may_see_pages(user)
 if internal_only and returning is None:
     # public_pages = "none": nothing but the sign-in box and why, before any page (and figure) is built.
     st.title(t("app.title", lang))
@@ -40,7 +40,7 @@ staff = []
 if (user or returning) is not None and (user or returning).role in ("uploader", "admin"):
     staff.append(st.Page("views/upload.py", title=t("page.upload", lang), icon=":material/upload_file:", url_path="nhap-so-lieu"))
 else:   # a bookmark to /nhap-so-lieu is told to sign in, not Streamlit's English "Page not found"
-    staff.append(st.Page(ui.sign_in_to_upload, title=t("page.upload", lang), url_path="nhap-so-lieu", visibility="hidden"))
+    staff.append(st.Page(banners.sign_in_to_upload, title=t("page.upload", lang), url_path="nhap-so-lieu", visibility="hidden"))
 if user is not None and user.role in ("approver", "admin"):   # issue 21: figures checked before leaders see them
     staff.append(st.Page("views/approval.py", title=t("page.approval", lang), icon=":material/fact_check:", url_path="duyet-so-lieu"))
 staff.append(st.Page("views/history.py", title=t("page.history", lang), icon=":material/history:", url_path="lich-su"))
@@ -61,8 +61,8 @@ sections = {t("nav.progress", lang): pages, t("nav.data", lang): staff, t("nav.r
 nav = st.navigation({name: entries for name, entries in sections.items() if entries}, expanded=True)
 st.sidebar.caption(t("app.title", lang))
 if user is not None and user.role == "admin":
-    ui.damaged_programmes_notice(lang)
+    banners.damaged_programmes_notice(lang)
 try:
     nav.run()
-except ui.DAMAGED_FILE_ERRORS as exc:   # a damaged database or catalogue: a sentence naming it, not a traceback
-    st.error(ui.damaged_file_message(exc, lang))
+except banners.DAMAGED_FILE_ERRORS as exc:   # a damaged database or catalogue: a sentence naming it, not a traceback
+    st.error(banners.damaged_file_message(exc, lang))

@@ -4,23 +4,24 @@ warnings; Duyệt / Trả lại (with a reason the uploader sees). The rules are
 import pandas as pd
 import streamlit as st
 
-from tracker import approval, ui
+from tracker import approval
+from tracker.web import auth, state, widgets
 from tracker.changes import counts, preview, preview_rows
 from tracker.i18n import fmt_date, t
 from tracker.periods import parse_period
 from tracker.report import sentences
 from tracker.settings import load_settings
 
-lang = ui.lang()
-cat = ui.catalogue()
+lang = state.lang()
+cat = state.catalogue()
 settings = load_settings()
-user = ui.current_user()
+user = auth.current_user()
 st.title(t("page.approval", lang))
 if user is None or user.role not in approval.APPROVER_ROLES:
     st.error(t("ap.not_allowed", lang))
     st.stop()
-store = ui.store()
-admins = approval.admin_count(ui.users().list_users())
+store = state.store()
+admins = approval.admin_count(state.users().list_users())
 st.caption(t("ap.intro", lang))
 if not settings.approval:
     st.info(t("ap.setting_off", lang))
@@ -46,9 +47,9 @@ for sub in pending:
     units = sorted({o.unit for o in form.observations} | {m.unit for m in form.milestones}) or [sub.unit]
     with st.container(border=True, key=f"ap_sub_{sub.id}"):
         st.subheader(t("ap.heading", lang, id=sub.id, unit=", ".join(_name(u) for u in units), period=_period(sub.period)))
-        agency = t("ap.agency", lang, agency=ui.plain(sub.agency)) if sub.agency else t("ap.whole_unit", lang)
-        st.markdown(t("ap.meta", lang, by=ui.plain(sub.uploaded_by), at=fmt_date(sub.uploaded_at, lang),
-                      file=ui.plain(sub.file_name), agency=agency))
+        agency = t("ap.agency", lang, agency=widgets.plain(sub.agency)) if sub.agency else t("ap.whole_unit", lang)
+        st.markdown(t("ap.meta", lang, by=widgets.plain(sub.uploaded_by), at=fmt_date(sub.uploaded_at, lang),
+                      file=widgets.plain(sub.file_name), agency=agency))
         changes = preview(form, store.current_observations(units=units), store.current_milestones(units=units))
         n = counts(changes)
         st.markdown(f"**{t('ap.preview', lang)}**")
@@ -80,6 +81,6 @@ for sub in pending:
                                       reason=reason or None)
             # The message carries the reason typed here: shown as text, never read as Markdown.
             if outcome.ok:
-                st.session_state["ap_done"] = ui.plain(outcome.message(lang))
+                st.session_state["ap_done"] = widgets.plain(outcome.message(lang))
                 st.rerun()
-            st.error(ui.plain(outcome.message(lang)))
+            st.error(widgets.plain(outcome.message(lang)))

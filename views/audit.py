@@ -3,7 +3,7 @@ filtering is tracker.auditlog's (a pure function over entries); this page collec
 
 import streamlit as st
 
-from tracker import ui
+from tracker.web import auth, state, widgets
 from tracker.access import can_manage_users
 from tracker.auditlog import EVENT_KINDS, AuditFilter, audit_rows, filter_entries, kind_label
 from tracker.i18n import fmt_number, t
@@ -11,16 +11,16 @@ from tracker.i18n import fmt_number, t
 # The newest entries the page filters over; the command line (`python -m tracker audit --limit N`) reads further.
 LATEST = 5000
 
-lang = ui.lang()
-user = ui.current_user()
+lang = state.lang()
+user = auth.current_user()
 st.title(t("page.audit", lang))
 if not can_manage_users(user).allowed:
     st.warning(t("aud.admin_only", lang))
     st.stop()
 st.caption(t("aud.intro", lang))
 
-cat = ui.catalogue()
-store = ui.store()
+cat = state.catalogue()
+store = state.store()
 entries = store.audit_log(limit=LATEST)
 units = [u for u in cat.jurisdictions if cat.indicators_for(u)]
 people = sorted({e.username for e in entries})
@@ -44,6 +44,6 @@ submission_units = {s.id: s.unit for s in store.submissions()} if unit else None
 kept = filter_entries(entries, wanted, submission_units)
 st.caption(t("aud.count", lang, n=fmt_number(len(kept), lang), total=fmt_number(len(entries), lang)))
 if kept:
-    ui.table(audit_rows(kept, lang), lang, key="aud_table")
+    widgets.table(audit_rows(kept, lang), lang, key="aud_table")
 else:
     st.info(t("aud.empty", lang))

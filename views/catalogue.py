@@ -3,13 +3,13 @@
 import pandas as pd
 import streamlit as st
 
-from tracker import ui
+from tracker.web import state
 from tracker.catalogue import catalogue_rows, lineage_text
 from tracker.i18n import t
 from tracker.picture import entry_state_text
 
-lang = ui.lang()
-cat = ui.catalogue()
+lang = state.lang()
+cat = state.catalogue()
 
 st.title(t("page.catalogue", lang))
 st.caption(t("cat.intro", lang))

@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from tracker import ui
+from tracker.web import auth, banners, state, widgets
 from tracker.figures import compare_figure
 from tracker.i18n import t
 from tracker.progress import status_label
@@ -11,13 +11,13 @@ from tracker.core.statuses import NUMERIC_ORDER
 from tracker.present.labels import caption, measure_label
 from tracker.present.tables import compare_series, shared_targets
 
-lang = ui.lang()
-cat = ui.catalogue()
-snap = ui.snapshot()
+lang = state.lang()
+cat = state.catalogue()
+snap = state.snapshot()
 st.title(t("page.compare", lang))
-ui.demo_banner(snap, lang)
+banners.demo_banner(snap, lang)
 if snap.empty:
-    ui.empty_state(lang)
+    banners.empty_state(lang)
     st.stop()
 
 shared = shared_targets(cat)
@@ -27,7 +27,7 @@ if not shared:
 slug = st.selectbox(t("compare.choose", lang), list(shared), format_func=lambda c: cat.concepts[c].name.get(lang))
 concept = cat.concepts[slug]
 st.caption(concept.definition.get(lang))
-visible = set(ui.visible_units(cat.units_with_targets()))   # public_pages = "none": a tied viewer's own
+visible = set(auth.visible_units(cat.units_with_targets()))   # public_pages = "none": a tied viewer's own
 ids = [i for i in shared[slug] if cat.indicator(i).jurisdiction in visible]
 if not ids:
     st.info(t("acc.no_visible_units", lang))
@@ -36,7 +36,7 @@ ind = cat.indicator(ids[0])
 units = [cat.indicator(i).jurisdiction for i in ids]
 series = compare_series(cat, snap, ids, lang)
 fig = compare_figure(series, indicator_name=concept.name.get(lang), unit=ind.unit, caption=caption(cat, snap, lang, units))
-ui.chart(fig, f"so-sanh_{slug}_{snap.latest_period}", key="compare")
+widgets.chart(fig, f"so-sanh_{slug}_{snap.latest_period}", key="compare")
 table = [{("Unit" if lang == "en" else "Địa phương"): s["unit_name"],
           ("Status" if lang == "en" else "Tình trạng"): status_label(s["status"], lang),
           ("Latest value" if lang == "en" else "Số liệu mới nhất"): s["points"][-1][1] if s["points"] else None,
@@ -46,5 +46,5 @@ table = [{("Unit" if lang == "en" else "Địa phương"): s["unit_name"],
           value_status_header(lang): value_status_cell(s["points"][-1][3], lang) if s["points"] else "",
           ("Why" if lang == "en" else "Căn cứ"): s["explain"]}
          for s in sorted(series, key=lambda s: NUMERIC_ORDER.index(s["status"]) if s["status"] in NUMERIC_ORDER else 99)]
-ui.table(table, lang)
-ui.downloads(table, f"so-sanh_{slug}_{snap.latest_period}", lang, key="compare")
+widgets.table(table, lang)
+widgets.downloads(table, f"so-sanh_{slug}_{snap.latest_period}", lang, key="compare")

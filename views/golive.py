@@ -2,19 +2,19 @@
 
 import streamlit as st
 
-from tracker import ui
+from tracker.web import auth, state
 from tracker.golive import done_message, golive_plan
 from tracker.store import StoreError
 
-lang = ui.lang()
-cat = ui.catalogue()
-user = ui.current_user()
+lang = state.lang()
+cat = state.catalogue()
+user = auth.current_user()
 title = "Go live (remove the demo data)" if lang == "en" else "Bắt đầu sử dụng thật (xóa dữ liệu minh họa)"
 st.title(title)
 if user is None or user.role != "admin":
     st.error("Only an administrator can do this." if lang == "en" else "Chỉ quản trị viên mới làm được việc này.")
     st.stop()
-store = ui.store()
+store = state.store()
 if "golive_done" in st.session_state:
     st.success(st.session_state.pop("golive_done"))
 plan = golive_plan(store)

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from tracker import ui
+from tracker.web import state
 from tracker.i18n import long_text, t
 
-lang = ui.lang()
+lang = state.lang()
 st.title(t("page.method", lang))
 st.markdown(long_text("method", lang))

@@ -2,19 +2,19 @@
 
 import streamlit as st
 
-from tracker import ui
+from tracker.web import auth, banners, state, widgets
 from tracker.figures import milestone_timeline
 from tracker.i18n import t
 from tracker.present.labels import caption, unit_label
 from tracker.present.tables import milestone_rows, milestone_table
 
-lang = ui.lang()
-cat = ui.catalogue()
-snap = ui.snapshot()
+lang = state.lang()
+cat = state.catalogue()
+snap = state.snapshot()
 st.title(t("page.milestones", lang))
-ui.demo_banner(snap, lang)
+banners.demo_banner(snap, lang)
 
-all_rows = milestone_rows(cat, snap, lang, ui.visible_units(cat.units_with_targets()))  # public_pages = "none": own units
+all_rows = milestone_rows(cat, snap, lang, auth.visible_units(cat.units_with_targets()))  # public_pages = "none": own units
 units = list(dict.fromkeys(r["unit"] for r in all_rows))
 agencies = sorted({r["agency"] for r in all_rows if r["agency"]})
 c1, c2 = st.columns(2)
@@ -32,8 +32,8 @@ for r in rows:
 for col, (label, n) in zip(st.container(key="nq_tiles").columns(len(counts)), counts.items()):
     col.metric(label, n)
 table = milestone_table(rows, lang)
-ui.table(table, lang)
-ui.downloads(table, f"nhiem-vu_{snap.latest_period or 'tat-ca'}", lang, key="milestones")
+widgets.table(table, lang)
+widgets.downloads(table, f"nhiem-vu_{snap.latest_period or 'tat-ca'}", lang, key="milestones")
 fig = milestone_timeline(rows, title=t("ms.timeline", lang), caption=caption(cat, snap, lang, chosen_units or units),
                          today=snap.today)
-ui.chart(fig, f"nhiem-vu_{snap.latest_period or 'tat-ca'}", key="timeline")
+widgets.chart(fig, f"nhiem-vu_{snap.latest_period or 'tat-ca'}", key="timeline")

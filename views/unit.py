@@ -3,30 +3,28 @@
 What is the same for every viewer of the unit (figures, rows, captions) is built once per snapshot by
 tracker.unit_page; this page emits it and adds what is the viewer's own (figures awaiting approval)."""
 
-import html
-
 import streamlit as st
 
-from tracker import approval, ui
+from tracker import approval
 from tracker.figures import add_pending_points
 from tracker.i18n import t
 from tracker.unit_page import unit_labels, unit_page, units_with_pages
+from tracker.web import auth, banners, presentation, state, style, widgets
+from tracker.web import unit as parts
 
-lang = ui.lang()
-cat = ui.catalogue()
-snap = ui.snapshot()
+lang = state.lang()
+cat = state.catalogue()
+snap = state.snapshot()
 
-units = ui.visible_units(units_with_pages(cat))   # public_pages = "none": own units
+units = auth.visible_units(units_with_pages(cat))   # public_pages = "none": own units
 if not units:
     st.info(t("acc.no_visible_units", lang))
     st.stop()
-wanted = ui.chosen_unit(units)
-unknown = bool(wanted) and wanted not in units
-# A mistyped or old link says so, and no unit is shown in its place.
-index = units.index(wanted) if wanted in units else (None if unknown else 0)
-if unknown:
+wanted = auth.chosen_unit(units)
+index, unknown = parts.opening_index(units, wanted)
+if unknown:   # a mistyped or old link says so, and no unit is shown in its place
     st.warning(t("unit.unknown", lang, unit=wanted))
-present = ui.presenting()
+present = presentation.presenting()
 if present and not unknown:
     # The screen is the chart's: the unit comes from the link, and each chart's title names it.
     unit = units[index]
@@ -36,76 +34,45 @@ else:
                         placeholder=t("unit.choose", lang))
 if unit is None:
     st.stop()
-ui.keep_unit(unit)
+auth.keep_unit(unit)
 
-if present and not snap.empty:
-    present_screen = True
-else:
-    present_screen = False
+present_screen = present and not snap.empty
+if not present_screen:
     st.title(f"{t('page.unit', lang)}: {cat.name(unit, lang)}")
-page = None if snap.empty else unit_page(cat, snap, ui.store(), unit, lang, present=present_screen)
+page = None if snap.empty else unit_page(cat, snap, state.store(), unit, lang, present=present_screen)
 if not present_screen:
     from tracker.catalogue import lineage_text
 
     for line in (page.lineage if page else lineage_text(cat, unit, lang)):
         st.caption(f":material/merge: {line}")
-    ui.demo_banner(snap, lang, [unit])
+    banners.demo_banner(snap, lang, [unit])
 if snap.empty:
-    ui.empty_state(lang)
+    banners.empty_state(lang)
     st.stop()
 
 # Issue 21: the unit's uploaders and approvers (and admins) also see figures awaiting approval, drawn apart.
-viewer = ui.current_user()
-sees_pending = approval.sees_pending(viewer, unit)
-pending = ui.store().pending_observations([unit]) if sees_pending else None
-if pending is not None and pending.empty:
-    pending = None
+pending = state.store().pending_observations([unit]) if approval.sees_pending(auth.current_user(), unit) else None
+pending = None if pending is not None and pending.empty else pending
 
 
 def target_chart(target):
     """The target's chart as every viewer sees it, or a figure of this viewer's own with the pending points."""
-    if pending is None:
+    rows = parts.pending_of(pending, target.assessment)
+    if rows is None:
         return target.chart
-    a = target.assessment
-    rows = pending[(pending["indicator_id"] == a.indicator_id) & (pending["sector"] == (a.sector or ""))]
-    if rows.empty:
-        return target.chart
-    return add_pending_points(target.chart.figure(), rows, cat.indicator(a.indicator_id), lang)
+    return add_pending_points(target.chart.figure(), rows, cat.indicator(target.assessment.indicator_id), lang)
 
 
 period = page.period
 if present:
-    # One whole chart per screen: the progress picture (in parts that fit the window), then each target's
-    # chart, stepping with buttons and keys.
-    items = [("picture", p) for p in page.pictures] + [("target", target) for target in page.targets]
-    if not items:
-        st.info(t("unit.no_targets", lang))
-        st.stop()
-    k = ui.present_step(len(items), lang, key=unit, demo=snap.shows_demo([unit]))
-    kind, item = items[k]
-    # Titles keep the unit here: the page's own title is left out to give the chart the screen.
-    if kind == "picture":
-        ui.chart(item, f"{unit}_tien-do_{period}", key=f"present_picture_{k}", present=True)
-    else:
-        ui.chart(target_chart(item), item.file_name, key=item.key, present=True)
-    st.stop()
-
-head = page.headline
-cards = [(t("ov.moving_away", lang), head["moving_away"]), (t("ov.slow", lang), head["slow"]),
-         (t("ov.good", lang), head["good"]), (t("ov.unknown", lang), head["unknown"]),
-         (t("ov.overdue", lang), head["overdue"]), (t("ov.done", lang), head["done"])]
-for col, (label, value) in zip(st.container(key="nq_tiles").columns(len(cards)), cards):
-    col.metric(label, value, help=t("ov.tile_of", lang, n=head["targets"]) if label != t("ov.overdue", lang) and
-               label != t("ov.done", lang) else None)
-if head["direction"]:
-    st.caption(f"**{t('ov.direction', lang)}:** {head['direction']}")
-
-ui.briefing_buttons(unit, snap, lang)
+    parts.present(page, unit, snap, target_chart, lang)
+parts.headline(page.headline, lang)
+widgets.briefing_buttons(unit, snap, lang)
 
 # --- the progress picture: every numeric target at a glance
 if page.picture is not None:
-    ui.chart(page.picture, f"{unit}_tien-do_{period}", key="unit_picture", anchor="tien-do", short_title=True)
-ui.not_charted(page.missing)
+    widgets.chart(page.picture, f"{unit}_tien-do_{period}", key="unit_picture", anchor="tien-do", short_title=True)
+widgets.not_charted(page.missing)
 
 st.header(t("unit.targets", lang))
 if pending is not None:
@@ -117,7 +84,7 @@ for target in page.targets:
         st.header(target.heading)
     if target.subheading:
         st.subheader(target.subheading)
-    ui.chart(target_chart(target), target.file_name, key=target.key, anchor=target.anchor, short_title=True)
+    widgets.chart(target_chart(target), target.file_name, key=target.key, anchor=target.anchor, short_title=True)
     if target.whole_unit_note:
         st.info(target.whole_unit_note, icon=":material/call_split:")
 
@@ -126,16 +93,11 @@ rows = page.task_rows
 if not rows:
     st.info(t("unit.no_tasks", lang))
 else:
-    ui.chart(page.timeline, f"{unit}_nhiem-vu_{period}", key="unit_timeline", short_title=True)
+    widgets.chart(page.timeline, f"{unit}_nhiem-vu_{period}", key="unit_timeline", short_title=True)
     table = page.task_table
-    with ui.wide_only():
-        ui.table(table, lang)
-    with ui.phone_only():
-        # A phone gets the tasks as a stacked list: name, status and deadline, one entry each.
-        st.markdown("<ul class='nq-stack'>" + "".join(
-            f"<li>{ui.status_chip(r['status'], lang)} {html.escape(r['name'])}"
-            f"<span class='nq-v'>{html.escape(r['due_text'] or '')}"
-            + (f" · {html.escape(r['reported'])}" if r.get("reported") else "") + "</span></li>" for r in rows)
-            + "</ul>", unsafe_allow_html=True)
-    ui.downloads(table, f"{unit}_nhiem-vu_{period}", lang, key="unit_tasks")
-ui.scroll_to_link()
+    with widgets.wide_only():
+        widgets.table(table, lang)
+    with widgets.phone_only():
+        st.markdown(parts.tasks_stack_html(rows, lang), unsafe_allow_html=True)
+    widgets.downloads(table, f"{unit}_nhiem-vu_{period}", lang, key="unit_tasks")
+style.scroll_to_link()

@@ -13,7 +13,7 @@ from tracker.access import User, UserError, UserStore, check_scope, home_units, 
 from tracker.accounts import AccountDesk
 from tracker.auditlog import AuditFilter, filter_entries, kind_of
 from tracker.cli import main
-from tracker.sessions import SessionStore
+from tracker.accounts.sessions import SessionStore
 from tracker.core.settings import Settings, SettingsError, load_settings
 from tracker.storage.records import AuditEntry
 from tracker.store import Store

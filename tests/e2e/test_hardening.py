@@ -21,7 +21,7 @@ import pytest
 
 from tests.support import ROOT
 from tracker.server import free_port, wait_until_healthy
-from tracker.sessions import BIND_PATH, PLANTABLE_PATHS, ROUTE_BURST, SIGN_OUT_PATH
+from tracker.web.routes import BIND_PATH, PLANTABLE_PATHS, ROUTE_BURST, SIGN_OUT_PATH
 
 
 def _rss_mb(pid: int) -> float:

@@ -308,7 +308,7 @@ def test_print_drops_the_sidebar_and_fits_charts_to_a4(base_url, chromium, path,
     """Printed (print media): no sidebar nor sign-in box, every chart the A4 width (not more: the right
     end with 2030 was cut; not half of it: a chart laid out on a phone printed at half the page), all
     its texts inside — the target year 2030 included."""
-    from tracker.ui import PRINT_WIDTH_PX
+    from tracker.web.style import PRINT_WIDTH_PX
 
     SHOTS.mkdir(parents=True, exist_ok=True)
     page = chromium.new_page(viewport={"width": width, "height": 800})
@@ -369,7 +369,7 @@ def test_a_target_link_lands_on_its_own_chart(base_url, chromium):
         anchor = href.split("#", 1)[1]
         page.goto(base_url + href)
         _settle(page)
-        time.sleep(2)   # the page scrolls once it stops growing (ui.SCROLL_SCRIPT)
+        time.sleep(2)   # the page scrolls once it stops growing (style.SCROLL_SCRIPT)
         top = page.evaluate(f"document.getElementById('{anchor}').getBoundingClientRect().top")
         assert 0 <= top <= 200, f"the chart of {name!r} is at {top:.0f} px, not at the top of the window"
     finally:

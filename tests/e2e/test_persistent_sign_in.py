@@ -14,7 +14,7 @@ from tests.support.browser import sign_in as _sign_in
 from tests.support.browser import wait_ready as _wait_ready
 from tests.support.installation import cli, tracker_variables
 from tests.support.servers import served_demo
-from tracker.sessions import COOKIE_NAME
+from tracker.web.routes import COOKIE_NAME
 
 pytestmark = needs_chromium
 

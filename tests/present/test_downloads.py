@@ -96,7 +96,7 @@ def test_a_header_that_looks_like_a_formula_is_neutralised_too():
 
 
 def test_no_page_writes_a_table_file_on_its_own():
-    """Every CSV / Excel table download goes through tracker.present.downloads (via ui.downloads), in
+    """Every CSV / Excel table download goes through tracker.present.downloads (via widgets.downloads), in
     every folder of the package."""
     offenders = []
     for path in list((ROOT / "views").glob("*.py")) + list((ROOT / "tracker").rglob("*.py")):
@@ -206,7 +206,7 @@ def test_signed_in_user_name_is_escaped_in_the_sidebar(hostile_env):
     """User names may hold '_' and '.', which Markdown reads ('a.__b__' would show a bold b)."""
     from tests.support.pages import run
     from tracker.access import User
-    from tracker.ui import plain
+    from tracker.web.widgets import plain
 
     at = run("views/history.py", user=User("a.__b__", "viewer", (), ""))
     sidebar = " ".join(m.value for m in at.sidebar.markdown)
@@ -214,7 +214,7 @@ def test_signed_in_user_name_is_escaped_in_the_sidebar(hostile_env):
 
 
 def test_plain_escapes_markdown_and_html():
-    from tracker.ui import plain
+    from tracker.web.widgets import plain
 
     out = plain(REASON)
     assert "<img" not in out and "](" not in out and "**" not in out

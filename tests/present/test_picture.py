@@ -313,7 +313,7 @@ def test_catalogue_page_names_a_replaced_targets_successor_by_name(seeded_env, l
 
 def test_streamlit_chrome_words_are_swapped_on_vietnamese_pages_only():
     """Stop, the Enter hints and the chart toolbar's tooltips: CSS text in Vietnamese; English pages keep Streamlit's."""
-    from tracker.ui import PLOTLY_TITLES, streamlit_chrome_css
+    from tracker.web.style import PLOTLY_TITLES, streamlit_chrome_css
 
     css = streamlit_chrome_css("vi")
     assert 'stStatusWidget"] button::after {content:"Dừng"' in css and '"Đang dừng…"' in css

@@ -94,7 +94,7 @@ def test_no_on_track_chip_beside_a_projection_short_of_the_target(cat, snap):
 
 
 def test_direction_goals_get_their_own_outlined_chips_and_counts(cat, snap):
-    from tracker.ui import status_chip
+    from tracker.web.widgets import status_chip
 
     wrong, right = status_chip("wrong_way", "vi"), status_chip("right_way", "vi")
     assert "↘ Ngược hướng" in wrong and "↗ Đúng hướng" in right

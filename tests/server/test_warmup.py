@@ -36,13 +36,15 @@ def tracked(obj) -> bool:
 
 
 def test_warm_up_makes_the_snapshot_and_freezes_it(seeded_env, policy):
-    from tracker import ui
     from tracker.catalogue import load_catalogue
+    from tracker.snapshot import LATEST
+    from tracker.web import state
 
     seconds = warmup.warm()
     assert seconds >= 0
-    snap = ui.current_snapshot()            # what the first visitor gets: the one the warm-up made
-    assert snap.results and snap is ui._latest().snapshot
+    made = LATEST.snapshot
+    snap = state.current_snapshot()         # what the first visitor gets: the one the warm-up made
+    assert snap.results and snap is made and snap is LATEST.snapshot
     assert gc.get_freeze_count() > 0
     assert gc.isenabled()                   # the pause ended
     assert not tracked(snap.results)
@@ -50,7 +52,7 @@ def test_warm_up_makes_the_snapshot_and_freezes_it(seeded_env, policy):
     # The quarter before, which the overview's tiles compare with, is made and frozen too.
     from tracker.core.periods import parse_period
 
-    before = ui.snapshot_at(parse_period(snap.latest_period).previous().code, snap)
+    before = state.snapshot_at(parse_period(snap.latest_period).previous().code, snap)
     assert before is not snap and before.results and not tracked(before.results)
     # Development: the policy off, nothing is frozen by a new snapshot.
     gc.unfreeze()

@@ -16,6 +16,7 @@ import io
 import pickle
 import threading
 import zlib
+from collections import OrderedDict
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -260,6 +261,86 @@ def load_snapshot(store, catalogue: Catalogue, today: dt.date, *, period: str | 
     with _reading(store):
         data = _read_all(store)
     return _assess_all(catalogue, today, data, period=period)
+
+
+def _database_name(store) -> str:
+    """The database a store reads, as one string: its URL, its file, or (":memory:") the object itself."""
+    url = getattr(store, "url", None)
+    if url:
+        return str(url)
+    path = getattr(store, "path", None)
+    return str(Path(path).resolve()) if path is not None else f"object:{id(store)}"
+
+
+class LatestSnapshot:
+    """The last snapshot made in this process, shared by every session and by the server's warm-up
+    (tracker.server.warmup makes it before the first visitor), and the "as of" snapshots asked for since.
+
+    The process holds one, LATEST; the dashboard (tracker.web.state) hands it the pages' store. The
+    key names the database, not the Store object, so that the warm-up's store and the pages' one share
+    a snapshot; a database replaced under the same name has another id in its token, which
+    build_snapshot checks before it reuses anything.
+    """
+
+    # "As of" snapshots kept: each a full assessment, so a few quarters' worth, least recently asked first out.
+    AS_OF_KEPT = 24
+
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.key: tuple | None = None
+        self.snapshot: Snapshot | None = None
+        self.current: tuple = (None, None)   # (key, snapshot) as one value: read without the lock
+        self._as_of: OrderedDict = OrderedDict()
+        self._as_of_lock = threading.Lock()
+        self._making: dict = {}
+
+    def latest(self, store, load_catalogue, today: dt.date, catalogue_key: tuple, on_new=None) -> Snapshot:
+        """The snapshot of the database now; ``on_new`` is called when it replaced the one before."""
+        key = (catalogue_key, _database_name(store))
+        # Most page runs find the database unchanged: that is checked outside the lock (one small query),
+        # or thirty sessions at once would queue behind each other's reads.
+        kept_key, kept = self.current
+        if kept is not None and kept_key == key and kept.today == today and store.last_change() == kept.token:
+            return kept
+        # One session computes; the others wait for its result instead of computing it again.
+        with self.lock:
+            previous = self.snapshot if self.key == key else None
+            # With PostgreSQL, from the snapshot another replica (or this one before a restart) saved.
+            snap = shared_snapshot(store, load_catalogue(), today, previous, catalogue_key=catalogue_key)
+            self.key, self.snapshot = key, snap
+            self.current = (key, snap)
+            if snap is not previous and on_new is not None:
+                on_new()
+        return snap
+
+    def as_of(self, period: str, current: Snapshot, store, load_catalogue, catalogue_key: tuple) -> Snapshot:
+        """The snapshot as it stood with data up to ``period``, kept per (period, database change):
+        ``current`` is today's snapshot, whose token names the change. Two sessions asking for the
+        same one wait for one assessment; sessions asking for others do not wait."""
+        if period == current.latest_period:
+            return current
+        key = (period, current.token, current.today, catalogue_key)
+        with self._as_of_lock:
+            found = self._as_of.get(key)
+            if found is not None:
+                self._as_of.move_to_end(key)
+                return found
+            making = self._making.setdefault(key, threading.Lock())
+        with making:
+            with self._as_of_lock:
+                found = self._as_of.get(key)
+            if found is None:
+                found = load_snapshot(store, load_catalogue(), current.today, period=period)
+                with self._as_of_lock:
+                    self._as_of[key] = found
+                    while len(self._as_of) > self.AS_OF_KEPT:
+                        self._as_of.popitem(last=False)
+                    self._making.pop(key, None)
+        return found
+
+
+LATEST = LatestSnapshot()
+
 
 
 def _read_all(store) -> tuple:

@@ -70,7 +70,7 @@ def freeze_long_lived(full: bool = False) -> int:
 
 
 def after_new_snapshot() -> None:
-    """Called by tracker.ui when a new snapshot replaced the previous one (once per data change)."""
+    """Called (through tracker.assess.snapshot.LATEST) when a new snapshot replaced the previous one (once per data change)."""
     if _policy["enabled"]:
         freeze_long_lived()
 
@@ -88,29 +88,43 @@ def _import_page_modules() -> None:
     import tracker.present.tables  # noqa: F401
 
 
-def _previous_quarter(ui, snap) -> None:
+def _previous_quarter(store, snap) -> None:
     """The overview's tiles show the change since the quarter before the latest: that snapshot too
     (a full assessment of its own, which the first visitor would otherwise wait for)."""
+    from tracker.catalogue import catalogue_key, load_catalogue
     from tracker.core.periods import parse_period
+    from tracker.assess.snapshot import LATEST
 
     if snap.empty:
         return
     latest = parse_period(snap.latest_period)
     if latest.is_quarter:
-        ui.snapshot_at(latest.previous().code, snap)
+        LATEST.as_of(latest.previous().code, snap, store, load_catalogue, catalogue_key())
+
+
+def _store():
+    """The store the pages will use: the same database, named the same way (tracker.assess.snapshot keys
+    the shared snapshot by the database, so the pages' own Store object finds what this one made)."""
+    from tracker.core.settings import load_settings
+    from tracker.storage import open_store
+
+    settings = load_settings()
+    return open_store(settings.database, str(settings.archive_dir))
 
 
 def warm() -> float:
     """Catalogue, snapshot and page modules loaded in this process; seconds taken."""
     start = time.perf_counter()
     with collector.paused():
-        from tracker.catalogue import load_catalogue
+        from tracker.catalogue import catalogue_key, load_catalogue
+        from tracker.core.periods import today
+        from tracker.assess.snapshot import LATEST
 
         load_catalogue()
-        from tracker import ui
-
-        snap = ui.current_snapshot()
-        _previous_quarter(ui, snap)
+        # Left open: PostgreSQL saves the new snapshot through it in a background thread.
+        store = _store()
+        snap = LATEST.latest(store, load_catalogue, today(), catalogue_key(), on_new=after_new_snapshot)
+        _previous_quarter(store, snap)
         _import_page_modules()
     if _policy["enabled"]:
         # Frozen without a collection first: the warm-up made long-lived objects, hardly any garbage,
@@ -138,6 +152,10 @@ def start() -> threading.Thread:
     global _thread
     with _start_lock:
         if _thread is None:
+            # Imported here, before the thread: plotly (while Streamlit's main thread imports it) looks
+            # pandas up in sys.modules without the import lock, and finds the thread's half-imported one.
+            import pandas  # noqa: F401
+
             _thread = threading.Thread(target=_run, name="tracker-warmup", daemon=True)
             _thread.start()
         return _thread

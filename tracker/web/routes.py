@@ -1,8 +1,7 @@
 """Sign-ins that survive a reload and a new tab (issue 13, item 7): the browser's side.
 
-The server's side (tokens, WebSession, SessionStore) is tracker.accounts.sessions, re-exported here
-for the callers of before; what stays here is the cookie and the two Starlette routes of the st.App,
-which belong with the web layer (tracker/ui.py reads ROUTES_MOUNTED here, app.py sets it).
+The server's side (tokens, WebSession, SessionStore) is tracker.accounts.sessions; here are the cookie
+and the two Starlette routes of the st.App (app.py sets ROUTES_MOUNTED, tracker.web.auth reads it).
 
 A Streamlit tab keeps its sign-in in st.session_state, which a reload or a new tab does not have. The
 browser therefore also holds an HttpOnly cookie with a random session token, and the server keeps the
@@ -32,16 +31,7 @@ import time
 from collections import OrderedDict
 from urllib.parse import urlsplit
 
-# The server's side, re-exported: callers and tests of before import these from tracker.sessions.
-from tracker.accounts.sessions import (  # noqa: F401
-    _TOKEN,
-    BIND_SECONDS,
-    KEEP_UNUSED_SECONDS,
-    TOUCH_EVERY_SECONDS,
-    SessionStore,
-    WebSession,
-    digest,
-)
+from tracker.accounts.sessions import _TOKEN, SessionStore
 
 COOKIE_NAME = "nq45_session"
 # Over https: a cookie only a secure response of this very host, for Path=/, can set (RFC 6265bis 4.1.3.2).

@@ -1,5 +1,5 @@
 """Sign-ins that survive a reload (issue 13, item 7): the server-side session store behind the cookie
-(tracker.sessions), and the routes that set and clear the cookie.
+(tracker.accounts.sessions), and the routes (tracker.web.routes) that set and clear the cookie.
 
 The browser flow itself (sign in, reload, new tab, revocation, sign-out) is tests/e2e/test_persistent_sign_in.py."""
 
@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from tracker import sessions
 from tracker.access import UserStore, resume_session
-from tracker.sessions import BIND_SECONDS, SessionStore, digest, same_origin
+from tracker.accounts.sessions import BIND_SECONDS, SessionStore, digest
+from tracker.web import routes
+from tracker.web.routes import same_origin
 from tracker.store import Store
 
 T0 = 1_800_000_000.0
@@ -127,7 +128,7 @@ class _Client:
     def __init__(self):
         from starlette.applications import Starlette
 
-        self.app = Starlette(routes=sessions.routes())
+        self.app = Starlette(routes=routes.routes())
 
     def post(self, path: str, body: str = "", headers: dict | None = None, cookie: str | None = None,
              client: str = "127.0.0.1") -> _Answer:
@@ -135,7 +136,7 @@ class _Client:
 
         raw = [(b"host", b"nq45.test")] + [(k.lower().encode(), v.encode()) for k, v in (headers or {}).items()]
         if cookie:
-            raw.append((b"cookie", f"{sessions.COOKIE_NAME}={cookie}".encode()))
+            raw.append((b"cookie", f"{routes.COOKIE_NAME}={cookie}".encode()))
         scope = {"type": "http", "http_version": "1.1", "method": "POST", "scheme": "http", "path": path,
                  "raw_path": path.encode(), "query_string": b"", "root_path": "", "headers": raw,
                  "client": (client, 50000), "server": ("nq45.test", 80)}
@@ -156,30 +157,30 @@ class _Client:
 def client(tmp_path, monkeypatch):
     monkeypatch.setenv("TRACKER_DB", str(tmp_path / "data" / "t.duckdb"))
     monkeypatch.setenv("TRACKER_USERS", str(tmp_path / "data" / "users.toml"))
-    monkeypatch.setattr(sessions, "_route_store", None)
-    monkeypatch.setattr(sessions, "_budget", sessions.RouteBudget())
+    monkeypatch.setattr(routes, "_route_store", None)
+    monkeypatch.setattr(routes, "_budget", routes.RouteBudget())
     (tmp_path / "data").mkdir()
     yield _Client()
-    monkeypatch.setattr(sessions, "_route_store", None)
+    monkeypatch.setattr(routes, "_route_store", None)
 
 
 def test_bind_route_sets_an_httponly_strict_cookie_once(client):
-    web = sessions._sessions_for_routes()
+    web = routes._sessions_for_routes()
     _, bind = web.begin("canbo", 0)
-    refused = client.post(sessions.BIND_PATH, bind, {"Origin": "http://evil.test"})
+    refused = client.post(routes.BIND_PATH, bind, {"Origin": "http://evil.test"})
     assert refused.status_code == 403 and refused.set_cookie == ""
-    assert client.post(sessions.BIND_PATH, bind).status_code == 403        # no Origin at all
-    done = client.post(sessions.BIND_PATH, bind, {"Origin": "http://nq45.test"})
+    assert client.post(routes.BIND_PATH, bind).status_code == 403        # no Origin at all
+    done = client.post(routes.BIND_PATH, bind, {"Origin": "http://nq45.test"})
     assert done.status_code == 204
-    assert done.set_cookie.startswith(sessions.COOKIE_NAME + "=")
+    assert done.set_cookie.startswith(routes.COOKIE_NAME + "=")
     assert "HttpOnly" in done.set_cookie and "SameSite=strict" in done.set_cookie and "Secure" not in done.set_cookie
     assert web.find(done.cookie()).username == "canbo"
-    assert client.post(sessions.BIND_PATH, bind, {"Origin": "http://nq45.test"}).status_code == 403
+    assert client.post(routes.BIND_PATH, bind, {"Origin": "http://nq45.test"}).status_code == 403
 
 
 def test_cookie_is_secure_behind_a_tls_proxy(client):
-    _, bind = sessions._sessions_for_routes().begin("canbo", 0)
-    done = client.post(sessions.BIND_PATH, bind, {"Origin": "http://nq45.test", "X-Forwarded-Proto": "https"})
+    _, bind = routes._sessions_for_routes().begin("canbo", 0)
+    done = client.post(routes.BIND_PATH, bind, {"Origin": "http://nq45.test", "X-Forwarded-Proto": "https"})
     assert "Secure" in done.set_cookie
     # issue 19 item 9: over https the name carries the __Host- prefix (Path=/, no Domain)
     assert done.set_cookie.startswith("__Host-nq45_session=") and "Path=/" in done.set_cookie
@@ -187,31 +188,31 @@ def test_cookie_is_secure_behind_a_tls_proxy(client):
 
 
 def test_sign_out_expires_the_name_at_every_plantable_path_and_a_doubled_cookie_is_refused(client):
-    out = client.post(sessions.SIGN_OUT_PATH, headers={"Origin": "http://nq45.test"})
+    out = client.post(routes.SIGN_OUT_PATH, headers={"Origin": "http://nq45.test"})
     expired = {c.split("Path=")[1].split(";")[0] for c in out.cookies() if c.startswith("nq45_session=")}
-    assert expired == set(sessions.PLANTABLE_PATHS) and "/_stcore/stream" in expired
-    web = sessions._sessions_for_routes()
+    assert expired == set(routes.PLANTABLE_PATHS) and "/_stcore/stream" in expired
+    web = routes._sessions_for_routes()
     _, bind = web.begin("canbo", 0)
-    token = client.post(sessions.BIND_PATH, bind, {"Origin": "http://nq45.test"}).cookie()
+    token = client.post(routes.BIND_PATH, bind, {"Origin": "http://nq45.test"}).cookie()
     planted = {"Origin": "http://nq45.test", "Cookie": f"nq45_session={token}; nq45_session=PLANTEDPLANTEDPLANTED00"}
-    assert client.post(sessions.SIGN_OUT_PATH, headers=planted).status_code == 400
-    assert sessions.session_cookie(planted["Cookie"]) == (None, True)
-    assert sessions.session_cookie(f"a=1; nq45_session={token}") == (token, False)
-    assert sessions.session_cookie(f"__Host-nq45_session={token}; nq45_session={token}")[1]
+    assert client.post(routes.SIGN_OUT_PATH, headers=planted).status_code == 400
+    assert routes.session_cookie(planted["Cookie"]) == (None, True)
+    assert routes.session_cookie(f"a=1; nq45_session={token}") == (token, False)
+    assert routes.session_cookie(f"__Host-nq45_session={token}; nq45_session={token}")[1]
 
 
 def test_bind_reads_at_most_a_token_and_the_routes_have_a_budget_per_client(client):
-    web = sessions._sessions_for_routes()
+    web = routes._sessions_for_routes()
     _, bind = web.begin("canbo", 0)
-    big = client.post(sessions.BIND_PATH, bind + "x" * 10_000, {"Origin": "http://nq45.test"})
+    big = client.post(routes.BIND_PATH, bind + "x" * 10_000, {"Origin": "http://nq45.test"})
     assert big.status_code == 413
-    declared = client.post(sessions.BIND_PATH, "", {"Origin": "http://nq45.test", "Content-Length": "1000000000"})
+    declared = client.post(routes.BIND_PATH, "", {"Origin": "http://nq45.test", "Content-Length": "1000000000"})
     assert declared.status_code == 413
-    answers = [client.post(sessions.SIGN_OUT_PATH, headers={"Origin": "http://nq45.test"}, client="192.0.2.5").status_code
-               for _ in range(sessions.ROUTE_BURST + 5)]
-    assert answers[:sessions.ROUTE_BURST] == [204] * sessions.ROUTE_BURST and set(answers[sessions.ROUTE_BURST:]) == {429}
+    answers = [client.post(routes.SIGN_OUT_PATH, headers={"Origin": "http://nq45.test"}, client="192.0.2.5").status_code
+               for _ in range(routes.ROUTE_BURST + 5)]
+    assert answers[:routes.ROUTE_BURST] == [204] * routes.ROUTE_BURST and set(answers[routes.ROUTE_BURST:]) == {429}
     # another client is not held back by that one
-    assert client.post(sessions.BIND_PATH, bind, {"Origin": "http://nq45.test"}, client="192.0.2.6").status_code == 204
+    assert client.post(routes.BIND_PATH, bind, {"Origin": "http://nq45.test"}, client="192.0.2.6").status_code == 204
 
 
 def test_a_token_that_names_nothing_costs_no_write(web, monkeypatch):
@@ -225,14 +226,14 @@ def test_a_token_that_names_nothing_costs_no_write(web, monkeypatch):
 
 
 def test_sign_out_route_ends_the_session_and_clears_the_cookie(client):
-    web = sessions._sessions_for_routes()
+    web = routes._sessions_for_routes()
     _, bind = web.begin("canbo", 0)
-    token = client.post(sessions.BIND_PATH, bind, {"Origin": "http://nq45.test"}).cookie()
-    assert client.post(sessions.SIGN_OUT_PATH, headers={"Origin": "http://evil.test"}, cookie=token).status_code == 403
+    token = client.post(routes.BIND_PATH, bind, {"Origin": "http://nq45.test"}).cookie()
+    assert client.post(routes.SIGN_OUT_PATH, headers={"Origin": "http://evil.test"}, cookie=token).status_code == 403
     assert web.find(token) is not None
-    out = client.post(sessions.SIGN_OUT_PATH, headers={"Origin": "http://nq45.test"}, cookie=token)
+    out = client.post(routes.SIGN_OUT_PATH, headers={"Origin": "http://nq45.test"}, cookie=token)
     assert out.status_code == 204
-    assert out.set_cookie.startswith(sessions.COOKIE_NAME + '=""') and "Max-Age=0" in out.set_cookie
+    assert out.set_cookie.startswith(routes.COOKIE_NAME + '=""') and "Max-Age=0" in out.set_cookie
     assert web.find(token) is None
 
 
@@ -249,7 +250,7 @@ def _pending_rows() -> list[tuple]:
 def test_page_sign_in_begins_a_session_for_the_browser_and_sign_out_ends_it(own_copy, monkeypatch):
     from tests.support.pages import dashboard, rerun, signed_in_as, try_sign_in, users
 
-    monkeypatch.setattr(sessions, "ROUTES_MOUNTED", True)
+    monkeypatch.setattr(routes, "ROUTES_MOUNTED", True)
     users().add_user("canbo.cookie1", "uploader", "mat-khau-c1-2026", units=("khanh-hoa",))
     at = try_sign_in(dashboard(), "canbo.cookie1", "mat-khau-c1-2026")
     assert signed_in_as(at) == "canbo.cookie1"
@@ -267,7 +268,7 @@ def test_page_sign_in_begins_a_session_for_the_browser_and_sign_out_ends_it(own_
 def test_a_session_ended_in_another_tab_signs_this_tab_out(own_copy, monkeypatch):
     from tests.support.pages import dashboard, rerun, signed_in_as, try_sign_in, users
 
-    monkeypatch.setattr(sessions, "ROUTES_MOUNTED", True)
+    monkeypatch.setattr(routes, "ROUTES_MOUNTED", True)
     users().add_user("canbo.cookie2", "uploader", "mat-khau-c2-2026", units=("khanh-hoa",))
     at = try_sign_in(dashboard(), "canbo.cookie2", "mat-khau-c2-2026")
     sid = at.session_state["web_session"][0]
@@ -284,7 +285,7 @@ def test_a_session_ended_in_another_tab_signs_this_tab_out(own_copy, monkeypatch
 def test_without_the_routes_a_sign_in_stays_with_the_tab(own_copy):
     from tests.support.pages import dashboard, signed_in_as, try_sign_in, users
 
-    assert sessions.ROUTES_MOUNTED is False                  # `streamlit run dashboard.py`
+    assert routes.ROUTES_MOUNTED is False                  # `streamlit run dashboard.py`
     users().add_user("canbo.cookie3", "uploader", "mat-khau-c3-2026", units=("khanh-hoa",))
     at = try_sign_in(dashboard(), "canbo.cookie3", "mat-khau-c3-2026")
     assert signed_in_as(at) == "canbo.cookie3"
