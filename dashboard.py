@@ -3,7 +3,7 @@
 import streamlit as st
 
 from tracker.web import auth, banners, presentation, state, style
-from tracker.i18n import t
+from tracker.core.i18n import t
 
 # A local icon: a Material or emoji icon makes the browser fetch a font or image from the internet,
 # which offices working offline do not have.

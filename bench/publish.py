@@ -1,4 +1,4 @@
-"""Static-site benchmark: `tracker.publish` at the bench's 1 401 units (1 000 000 observations, the
+"""Static-site benchmark: `tracker.present.publish` at the bench's 1 401 units (1 000 000 observations, the
 36 426-indicator synthetic catalogue of bench/render.py), in this process.
 
 What it measures:
@@ -7,7 +7,7 @@ What it measures:
 - a rebuild after one staff correction of one unit's value: the snapshot brought up to date for that
   unit (as the dashboard does) and the site published again — only that unit's pages and the
   overview are drawn and written;
-- what one chart costs through Plotly's own SVG writer (kaleido), for comparison with tracker.svg_chart.
+- what one chart costs through Plotly's own SVG writer (kaleido), for comparison with tracker.present.svg_chart.
 
 Last line printed, exactly:
 publish units=<n> seconds=<s> rebuild_one_unit_seconds=<r> files=<f> mb=<m>
@@ -37,7 +37,7 @@ sys.path.insert(0, str(ROOT))
 
 def kaleido_ms(cat, snap, charts: int) -> float | None:
     """Milliseconds a chart through Plotly's SVG export (kaleido), the first call (browser start) excluded."""
-    from tracker.figures import progress_figure
+    from tracker.present.figures import progress_figure
     from tracker.present.labels import caption
 
     if charts <= 0:
@@ -61,8 +61,8 @@ def main() -> None:
 
     from bench.render import TODAY, correct, prepared
     from bench.streamlit_client import load_average
-    from tracker.publish import publish_site, published_units, site_pages
-    from tracker.snapshot import build_snapshot
+    from tracker.present.publish import publish_site, published_units, site_pages
+    from tracker.assess.snapshot import build_snapshot
     from tracker.store import Store
 
     with prepared() as (env, n_obs, cat, _):

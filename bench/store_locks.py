@@ -53,7 +53,7 @@ def _fill(db: Path, rows: int) -> None:
 
 
 def _form(k: int):
-    from tracker.observation import Observation, ParsedForm
+    from tracker.core.observation import Observation, ParsedForm
 
     content = f"bench lock {k}".encode()
     parsed = ParsedForm(file_name=f"f{k}.xlsx", sha256=hashlib.sha256(content).hexdigest(), unit="unit1", period="2026-Q3",

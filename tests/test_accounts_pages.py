@@ -8,8 +8,8 @@ import pytest
 from tests.support.pages import dashboard, rerun, texts, try_sign_in
 from tests.support.pages import run as open_page
 from tests.support.pages import users as users_file
-from tracker.access import User
-from tracker.store import Store
+from tracker.accounts.users import User
+from tracker.storage import Store
 
 ADMIN = User("quantri.tk", "admin", (), "")
 

@@ -183,7 +183,7 @@ def test_the_agency_is_not_changed_on_the_visible_sheet_nor_by_the_wrong_uploade
 # --- the unit's figures: the union of its agencies' forms; completeness per agency ---------------------------
 
 def test_two_agencies_forms_both_count_and_neither_hides_the_other(cat, tmp_path):
-    from tracker.store import Store
+    from tracker.storage import Store
 
     khcn = fill(build_form(cat, UNIT, PERIOD, agency="so-khcn"), {(ST, ""): 45})
     noi_vu = fill(build_form(cat, UNIT, PERIOD, agency="so-noi-vu"), {(PHD, ""): 120})
@@ -271,7 +271,7 @@ def test_template_agencies_and_calendar_through_the_cli(tmp_path):
 
 def test_the_upload_page_offers_each_agencys_form(tmp_path, monkeypatch):
     from tests.support.pages import run, texts
-    from tracker.access import User
+    from tracker.accounts.users import User
 
     for k, v in installation(tmp_path, today="2026-12-16").items():
         monkeypatch.setenv(k, v)

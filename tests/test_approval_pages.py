@@ -10,7 +10,7 @@ import pytest
 from tests.support.forms import khanh_hoa_form
 from tests.support.pages import XLSX, charts, rerun, spec, texts
 from tests.support.pages import run as open_page
-from tracker.access import User
+from tracker.accounts.users import User
 
 KH_UPLOADER = User("canbo.kh", "uploader", ("khanh-hoa",), "")
 KH_APPROVER = User("duyet.kh", "approver", ("khanh-hoa",), "")
@@ -37,8 +37,8 @@ def _upload(value: float) -> tuple:
 
 
 def _stored(indicator_id: str):
-    from tracker.settings import load_settings
-    from tracker.store import Store
+    from tracker.core.settings import load_settings
+    from tracker.storage import Store
 
     with Store(load_settings().database) as store:
         frame = store.current_observations(units=["khanh-hoa"], indicator_ids=[indicator_id])
@@ -101,9 +101,9 @@ def test_return_needs_a_reason_the_uploader_sees(approving):
 def test_four_eyes_and_other_units_are_said_without_buttons(approving):
     import hashlib
 
-    from tracker.observation import Observation, ParsedForm
-    from tracker.settings import load_settings
-    from tracker.store import Store
+    from tracker.core.observation import Observation, ParsedForm
+    from tracker.core.settings import load_settings
+    from tracker.storage import Store
 
     name, content, indicator_id = khanh_hoa_form(777)
     with Store(load_settings().database) as store:   # the approver's own upload (from the command line)

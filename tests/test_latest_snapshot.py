@@ -1,4 +1,4 @@
-"""The process's latest snapshot (tracker.snapshot.LatestSnapshot, no Streamlit): shared by the pages'
+"""The process's latest snapshot (tracker.assess.snapshot.LatestSnapshot, no Streamlit): shared by the pages'
 store and the warm-up's, made again only when the database changed, "as of" ones kept per change."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from types import SimpleNamespace
 
 import pytest
 
-from tracker import snapshot as snapshots
+from tracker.assess import snapshot as snapshots
 
 TODAY = dt.date(2026, 10, 15)
 

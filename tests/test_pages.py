@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from tests.support import ROOT
 from tests.support.pages import TIMEOUT, charts, run, signed_in, spec, texts
-from tracker.access import User
+from tracker.accounts.users import User
 
 
 def test_overview_shows_demo_statuses_and_matrix(seeded_env):
@@ -45,7 +45,7 @@ def test_overview_ranked_list_is_worst_first_with_gap_rate_and_link(seeded_env):
 
 
 def _label(status):
-    from tracker.progress import status_label
+    from tracker.assess.judge import status_label
 
     return status_label(status)
 
@@ -85,7 +85,7 @@ def test_unit_page_shows_a_chart_per_target_with_status(seeded_env):
     assert len(charts(at)) >= len(numeric)
     specs = " ".join(spec(c) for c in charts(at))
     assert "Mục tiêu 2030" in specs and "Cập nhật: Quý III/2026" in specs
-    from tracker.progress import status_label
+    from tracker.assess.judge import status_label
 
     assert any(status_label(s) in specs for s in ("achieved", "on_track", "acceleration", "off_track", "moving_away", "too_little_data"))
 

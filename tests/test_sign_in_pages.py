@@ -14,14 +14,14 @@ from tests.support import ROOT
 from tests.support.forms import khanh_hoa_form
 from tests.support.pages import XLSX, dashboard, rerun, signed_in_as, texts, try_sign_in, users
 from tests.support.pages import run as open_page
-from tracker.access import User
+from tracker.accounts.users import User
 
 KH = ("khanh-hoa",)
 
 
 def submissions() -> list:
-    from tracker.settings import load_settings
-    from tracker.store import Store
+    from tracker.core.settings import load_settings
+    from tracker.storage import Store
 
     s = load_settings()
     with Store(s.db_path, s.archive_dir) as store:
@@ -191,8 +191,8 @@ def test_a_user_changes_their_own_password_and_their_other_sessions_end(own_copy
 
 
 def test_dashboard_sign_ins_are_audited(own_copy):
-    from tracker.settings import load_settings
-    from tracker.store import Store
+    from tracker.core.settings import load_settings
+    from tracker.storage import Store
 
     users().add_user("canbo.au", "viewer", "mat-khau-au-2026")
     at = try_sign_in(dashboard(), "canbo.au", "sai-mat-khau")

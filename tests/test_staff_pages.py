@@ -6,7 +6,7 @@ from __future__ import annotations
 from tests.support.forms import khanh_hoa_form
 from tests.support.pages import XLSX, rerun, texts
 from tests.support.pages import run as open_page
-from tracker.access import User
+from tracker.accounts.users import User
 
 KH_UPLOADER = User("canbo.kh", "uploader", ("khanh-hoa",), "")
 ADMIN = User("quantri", "admin", (), "")
@@ -85,8 +85,8 @@ def test_cancel_stores_nothing(own_copy):
 
 def test_another_units_form_is_refused_and_nothing_stored(own_copy):
     from tracker.catalogue import load_catalogue
-    from tracker.demo import fill_form
-    from tracker.workbook import build_form
+    from tracker.forms.demo import fill_form
+    from tracker.forms.workbook import build_form
 
     before = submission_count()
     cat = load_catalogue()
@@ -154,7 +154,8 @@ def test_anonymous_visitor_is_asked_to_sign_in_to_withdraw(own_copy):
 
 def test_busy_database_at_confirm_stores_nothing_and_keeps_the_checked_file(own_copy, monkeypatch):
     """Another process holds the database past the wait: a clear sentence, nothing stored, Confirm works again."""
-    from tracker.store import Store, StoreError
+    from tracker.storage import Store
+    from tracker.storage import StoreError
 
     real_commit = Store.commit
     calls = {"n": 0}

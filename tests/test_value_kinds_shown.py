@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from tests.support.catalogues import DOCUMENTS, INDICATORS, JURISDICTIONS, frame, quarters, run  # noqa: F401
-from tracker import figures as F
+from tracker.present import figures as F
 from tracker.catalogue import parse_catalogue
 from tracker.assess.value_kinds import kind_of, lookup, not_official, of_series
 
@@ -97,7 +97,7 @@ def test_an_estimated_flow_year_is_a_hollow_bar_with_its_word(cat):
 
 
 def test_the_static_site_draws_estimates_hollow(cat):
-    from tracker.svg_chart import render_svg
+    from tracker.present.svg_chart import render_svg
 
     points = [("2024", 22), ("2025", 24), ("2026", 26)]
     a = run(cat, "enterprises", points)

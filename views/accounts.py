@@ -6,9 +6,11 @@ from functools import partial
 
 import streamlit as st
 
-from tracker.access import ROLES, can_manage_users
+from tracker.accounts.permissions import can_manage_users
+
+from tracker.accounts.users import ROLES
 from tracker.accounts import AccountDesk
-from tracker.i18n import t
+from tracker.core.i18n import t
 from tracker.web import auth, state, widgets
 from tracker.web import accounts as parts
 

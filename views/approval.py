@@ -1,16 +1,16 @@
 """Duyệt số liệu: each submission awaiting approval, its preview (stored vs new) and its report's
-warnings; Duyệt / Trả lại (with a reason the uploader sees). The rules are tracker.approval's."""
+warnings; Duyệt / Trả lại (with a reason the uploader sees). The rules are tracker.reporting.approval's."""
 
 import pandas as pd
 import streamlit as st
 
-from tracker import approval
+from tracker.reporting import approval
 from tracker.web import auth, state, widgets
-from tracker.changes import counts, preview, preview_rows
-from tracker.i18n import fmt_date, t
-from tracker.periods import parse_period
-from tracker.report import sentences
-from tracker.settings import load_settings
+from tracker.ingest.preview import counts, preview, preview_rows
+from tracker.core.i18n import fmt_date, t
+from tracker.core.periods import parse_period
+from tracker.core.report import sentences
+from tracker.core.settings import load_settings
 
 lang = state.lang()
 cat = state.catalogue()

@@ -4,9 +4,9 @@ filtering is tracker.auditlog's (a pure function over entries); this page collec
 import streamlit as st
 
 from tracker.web import auth, state, widgets
-from tracker.access import can_manage_users
-from tracker.auditlog import EVENT_KINDS, AuditFilter, audit_rows, filter_entries, kind_label
-from tracker.i18n import fmt_number, t
+from tracker.accounts.permissions import can_manage_users
+from tracker.accounts.audit import AuditFilter, EVENT_KINDS, audit_rows, filter_entries, kind_label
+from tracker.core.i18n import fmt_number, t
 
 # The newest entries the page filters over; the command line (`python -m tracker audit --limit N`) reads further.
 LATEST = 5000

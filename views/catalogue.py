@@ -5,8 +5,8 @@ import streamlit as st
 
 from tracker.web import state
 from tracker.catalogue import catalogue_rows, lineage_text
-from tracker.i18n import t
-from tracker.picture import entry_state_text
+from tracker.core.i18n import t
+from tracker.present.picture import entry_state_text
 
 lang = state.lang()
 cat = state.catalogue()
@@ -38,7 +38,7 @@ for unit in dict.fromkeys(r["unit"] for r in rows):
         st.caption(f"{t('cat.territory', lang)}: {unit_rows[0]['territory']}")
     numeric = [r for r in unit_rows if r["kind_code"] != "milestone"]
     tasks = [r for r in unit_rows if r["kind_code"] == "milestone"]
-    # A replaced entry names its successor by name, not by its id (tracker.picture).
+    # A replaced entry names its successor by name, not by its id (tracker.present.picture).
     for r in unit_rows:
         r["state"] = entry_state_text(cat, cat.indicator(r["id"]), lang)
     if numeric:

@@ -3,10 +3,10 @@
 import streamlit as st
 
 from tracker.web import auth, banners, state, widgets
-from tracker.figures import compare_figure
-from tracker.i18n import t
-from tracker.progress import status_label
-from tracker.downloads import value_status_cell, value_status_header
+from tracker.present.figures import compare_figure
+from tracker.core.i18n import t
+from tracker.assess.judge import status_label
+from tracker.present.downloads import value_status_cell, value_status_header
 from tracker.core.statuses import NUMERIC_ORDER
 from tracker.present.labels import caption, measure_label
 from tracker.present.tables import compare_series, shared_targets

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from tracker.web import auth, state
-from tracker.golive import done_message, golive_plan
-from tracker.store import StoreError
+from tracker.reporting.golive import done_message, golive_plan
+from tracker.storage import StoreError
 
 lang = state.lang()
 cat = state.catalogue()

@@ -3,11 +3,11 @@ The rows and the withdrawal are tracker.web.history."""
 
 import streamlit as st
 
-from tracker import approval
-from tracker.access import can_download_original, can_see_names, can_withdraw
-from tracker.i18n import fmt_date, t
-from tracker.periods import today
-from tracker.settings import load_settings
+from tracker.reporting import approval
+from tracker.accounts.permissions import can_download_original, can_see_names, can_withdraw
+from tracker.core.i18n import fmt_date, t
+from tracker.core.periods import today
+from tracker.core.settings import load_settings
 from tracker.web import auth, state, widgets
 from tracker.web import history as parts
 

@@ -3,7 +3,7 @@
 import streamlit as st
 
 from tracker.web import state
-from tracker.i18n import long_text, t
+from tracker.core.i18n import long_text, t
 
 lang = state.lang()
 st.title(t("page.method", lang))

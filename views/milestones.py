@@ -3,8 +3,8 @@
 import streamlit as st
 
 from tracker.web import auth, banners, state, widgets
-from tracker.figures import milestone_timeline
-from tracker.i18n import t
+from tracker.present.figures import milestone_timeline
+from tracker.core.i18n import t
 from tracker.present.labels import caption, unit_label
 from tracker.present.tables import milestone_rows, milestone_table
 

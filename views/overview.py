@@ -4,8 +4,8 @@ The parts are tracker.web.overview."""
 
 import streamlit as st
 
-from tracker.i18n import t
-from tracker.periods import parse_period
+from tracker.core.i18n import t
+from tracker.core.periods import parse_period
 from tracker.present.overview import (
     attention_count,
     attention_rows,
@@ -16,7 +16,7 @@ from tracker.present.overview import (
     unit_cards,
 )
 from tracker.present.tables import matrix_rows, status_table
-from tracker.unit_page import unit_labels, unit_picture
+from tracker.present.unit_page import unit_labels, unit_picture
 from tracker.web import auth, banners, presentation, state, widgets
 from tracker.web import overview as parts
 

@@ -13,12 +13,12 @@ from pathlib import Path
 import streamlit as st
 
 from tracker.catalogue import DEFAULT_PATH
-from tracker.i18n import t
+from tracker.core.i18n import t
 from tracker.programme_review import grid_rows, saved_rows
 from tracker.programmes import save_programme, saved_programmes
 from tracker.propose import MAX_BYTES
 from tracker.propose.guarded import propose_guarded
-from tracker.settings import load_settings
+from tracker.core.settings import load_settings
 from tracker.web import auth, state, style
 from tracker.web import programme as parts
 

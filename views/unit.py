@@ -1,14 +1,14 @@
 """Địa phương: one unit's targets — headline cards, the progress picture, a chart per target, its tasks.
 
 What is the same for every viewer of the unit (figures, rows, captions) is built once per snapshot by
-tracker.unit_page; this page emits it and adds what is the viewer's own (figures awaiting approval)."""
+tracker.present.unit_page; this page emits it and adds what is the viewer's own (figures awaiting approval)."""
 
 import streamlit as st
 
-from tracker import approval
-from tracker.figures import add_pending_points
-from tracker.i18n import t
-from tracker.unit_page import unit_labels, unit_page, units_with_pages
+from tracker.reporting import approval
+from tracker.present.figures import add_pending_points
+from tracker.core.i18n import t
+from tracker.present.unit_page import unit_labels, unit_page, units_with_pages
 from tracker.web import auth, banners, presentation, state, style, widgets
 from tracker.web import unit as parts
 

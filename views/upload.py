@@ -3,15 +3,15 @@ The decisions are tracker.web.upload, the steps tracker.web.upload_steps."""
 
 import streamlit as st
 
-from tracker.access import can_upload, period_lock_state
-from tracker.completeness import completeness
-from tracker.i18n import fmt_date, t
-from tracker.periods import parse_period, today
-from tracker.settings import load_settings
+from tracker.accounts.permissions import can_upload, period_lock_state
+from tracker.reporting.completeness import completeness
+from tracker.core.i18n import fmt_date, t
+from tracker.core.periods import parse_period, today
+from tracker.core.settings import load_settings
 from tracker.web import auth, state, style
 from tracker.web import upload as policy
 from tracker.web import upload_steps as steps
-from tracker.workbook import build_form, form_filename
+from tracker.forms.workbook import build_form, form_filename
 
 lang = state.lang()
 cat = state.catalogue()

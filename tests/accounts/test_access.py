@@ -9,18 +9,23 @@ import tomllib
 
 import pytest
 
-from tracker.access import (
+from tracker.accounts.permissions import (
+
     Decision,
-    User,
-    UserError,
-    UserStore,
+
     can_manage_users,
+
     can_upload,
+
     can_view,
+
     can_withdraw,
-    ensure_admin,
+
     period_lock_state,
+
 )
+
+from tracker.accounts.users import User, UserError, UserStore, ensure_admin
 from tracker.cli import main
 from tracker.core.periods import Period
 
@@ -252,19 +257,11 @@ def test_cli_uses_tracker_users_env(tmp_path, monkeypatch, capsys):
 
 # --- throttling, sessions, who sees what (issue 13) ---------------------------------------------
 
-from tracker.access import (  # noqa: E402
-    Gate,
-    MemoryFailureLog,
-    Session,
-    Throttle,
-    ThrottlePolicy,
-    can_download_original,
-    can_see_names,
-    client_address,
-    resume_session,
-    sign_in,
-    start_session,
-)
+from tracker.accounts.permissions import can_download_original, can_see_names
+
+from tracker.accounts.sessions import Session, resume_session, start_session
+
+from tracker.accounts.signin import Gate, MemoryFailureLog, Throttle, ThrottlePolicy, client_address, sign_in
 
 T0 = 1_800_000_000.0  # an injected clock: seconds since the epoch
 
@@ -356,9 +353,8 @@ def test_unknown_users_are_throttled_like_real_ones(store):
 def test_the_dummy_hash_for_unknown_users_is_built_once(tmp_path, monkeypatch):
     import bcrypt
 
-    from tracker import access
-
-    access._dummy_hash.cache_clear()
+    from tracker.accounts import users
+    users._dummy_hash.cache_clear()
     built = []
     real = bcrypt.hashpw
     monkeypatch.setattr("bcrypt.hashpw", lambda pw, salt: built.append(pw) or real(pw, salt))
@@ -461,7 +457,7 @@ def test_who_sees_names_and_original_files():
 
 
 def test_change_own_password_checks_the_current_one_through_the_throttle(store):
-    from tracker.access import change_own_password
+    from tracker.accounts.signin import change_own_password
 
     store.add_user("canbo", "viewer", "mat-khau-2026")
     throttle, audit = Throttle(ThrottlePolicy(backoff_after=2, lock_after=3)), Recorder()

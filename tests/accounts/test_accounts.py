@@ -8,15 +8,16 @@ import io
 
 import pytest
 
-from tracker.access import User, UserError, UserStore, check_scope, home_units, may_see_pages, \
-    may_upload, visible_units
+from tracker.accounts.permissions import home_units, may_see_pages, may_upload, visible_units
+
+from tracker.accounts.users import User, UserError, UserStore, check_scope
 from tracker.accounts import AccountDesk
-from tracker.auditlog import AuditFilter, filter_entries, kind_of
+from tracker.accounts.audit import AuditFilter, filter_entries, kind_of
 from tracker.cli import main
 from tracker.accounts.sessions import SessionStore
 from tracker.core.settings import Settings, SettingsError, load_settings
-from tracker.storage.records import AuditEntry
-from tracker.store import Store
+from tracker.storage import AuditEntry
+from tracker.storage import Store
 
 UNITS = ("bac-ninh", "khanh-hoa", "lam-dong")
 

@@ -12,11 +12,11 @@ import pytest
 
 from tests.support.pages import XLSX, rerun, texts
 from tests.support.pages import run as open_page
-from tracker.access import User, UserStore
+from tracker.accounts.users import User, UserStore
 from tracker.catalogue import load_catalogue
 from tracker.cli import main
 from tracker.forms.demo import fill_form
-from tracker.store import Store
+from tracker.storage import Store
 from tracker.forms.workbook import build_form
 
 

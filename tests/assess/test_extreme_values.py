@@ -19,8 +19,8 @@ from tests.support import TODAY
 from tracker.catalogue import load_catalogue
 from tracker.core.i18n import fmt_number, fmt_percent, fmt_value
 from tracker.core.observation import MilestoneUpdate, Observation, ParsedForm
-from tracker.progress import assess_all
-from tracker.store import Store
+from tracker.assess.assessment import assess_all
+from tracker.storage import Store
 
 PERIODS = ("2024", "2025", "2026-Q1", "2026-Q2", "2026-Q3")
 # One series per pattern, over PERIODS. 1e308 quarters of a flow add up to inf; −1e308 and −99,99
@@ -121,7 +121,7 @@ def extreme(extreme_env, monkeypatch):
 
 
 def test_snapshot_and_summaries_of_extreme_values(extreme):
-    from tracker.snapshot import load_snapshot
+    from tracker.assess.snapshot import load_snapshot
     from tracker.present.tables import compare_series, matrix_rows, milestone_rows, milestone_table, status_table
 
     cat = load_catalogue()
@@ -182,8 +182,8 @@ def test_table_downloads_of_extreme_values_are_numbers(extreme):
 
     from openpyxl import load_workbook
 
-    from tracker.downloads import table_csv, table_xlsx
-    from tracker.snapshot import load_snapshot
+    from tracker.present.downloads import table_csv, table_xlsx
+    from tracker.assess.snapshot import load_snapshot
     from tracker.present.tables import matrix_rows, status_table
 
     cat = load_catalogue()
@@ -201,7 +201,7 @@ def test_table_downloads_of_extreme_values_are_numbers(extreme):
 def test_briefing_deck_of_extreme_values(extreme):
     from tracker.present.briefing.png import browser_path, close_png_renderer
     from tracker.present.briefing.deck import build_deck, slide_texts
-    from tracker.snapshot import load_snapshot
+    from tracker.assess.snapshot import load_snapshot
 
     cat = load_catalogue()
     with Store(extreme["TRACKER_DB"]) as store:

@@ -14,7 +14,10 @@ import pytest
 
 from tests.support.catalogues import DOCUMENTS, INDICATORS, JURISDICTIONS, TODAY, frame, quarters, run
 from tests.support.catalogues import indicator_entry as _ind
-from tracker import progress as P
+from tracker.assess import assessment
+from tracker.assess import explain
+from tracker.assess import judge
+from tracker.assess import milestones
 from tracker.catalogue import parse_catalogue
 from tracker.core.statuses import LOOKS
 
@@ -28,12 +31,12 @@ def cat():
 
 
 def test_statuses_match_the_figure_colours_and_have_labels_in_both_languages():
-    assert set(P.STATUSES) == set(LOOKS)
-    assert [P.status_label(s) for s in P.STATUSES] == [
+    assert set(judge.STATUSES) == set(LOOKS)
+    assert [judge.status_label(s) for s in judge.STATUSES] == [
         "Đã đạt", "Đúng tiến độ", "Cần tăng tốc", "Chậm tiến độ", "Đi ngược mục tiêu", "Chưa đủ số liệu",
         "Chưa có số liệu", "Đúng hướng", "Chưa chuyển hướng", "Ngược hướng", "Hoàn thành", "Chưa đến hạn", "Quá hạn", "Thường xuyên", "Không thời hạn",
         "Chưa có thước đo", "Chỉ tiêu đã thay thế"]
-    english = [P.status_label(s, "en") for s in P.STATUSES]
+    english = [judge.status_label(s, "en") for s in judge.STATUSES]
     assert english[:3] == ["Achieved", "On track", "Needs acceleration"] and len(set(english)) == len(english)
 
 
@@ -42,34 +45,34 @@ def test_statuses_match_the_figure_colours_and_have_labels_in_both_languages():
 
 def test_flow_sums_quarters_and_marks_a_partial_year(cat):
     ind = cat.indicator("bac-giang.papers")
-    got = P.yearly(ind, quarters(2024, [10, 20, 30, 40]) + [("2025-Q2", 6), ("2025-Q1", 5)])
+    got = assessment.yearly(ind, quarters(2024, [10, 20, 30, 40]) + [("2025-Q2", 6), ("2025-Q1", 5)])
     assert [(p.year, p.value, p.partial, p.quarters, p.period) for p in got] == [
         (2024, 100.0, False, 4, "2024"), (2025, 11.0, True, 2, "2025-Q2")]
 
 
 def test_stock_takes_the_last_quarter_and_is_partial_until_q4(cat):
     ind = cat.indicator("bac-giang.graduates")
-    got = P.yearly(ind, [("2024-Q4", 7), ("2024-Q2", 5), ("2025-Q3", 9), ("2025-Q1", 8)])
+    got = assessment.yearly(ind, [("2024-Q4", 7), ("2024-Q2", 5), ("2025-Q3", 9), ("2025-Q1", 8)])
     assert [(p.year, p.value, p.partial, p.provisional, p.period) for p in got] == [
         (2024, 7.0, False, False, "2024-Q4"), (2025, 9.0, True, True, "2025-Q3")]
 
 
 def test_ratio_takes_the_annual_figure_else_the_latest_quarter_provisionally(cat):
     ind = cat.indicator("bac-giang.phd-share")
-    got = P.yearly(ind, [("2024-Q3", 1.2), ("2024", 1.5), ("2025-Q1", 1.6), ("2025-Q2", 1.7)])
+    got = assessment.yearly(ind, [("2024-Q3", 1.2), ("2024", 1.5), ("2025-Q1", 1.6), ("2025-Q2", 1.7)])
     assert [(p.year, p.value, p.partial, p.provisional) for p in got] == [(2024, 1.5, False, False),
                                                                           (2025, 1.7, False, True)]
 
 
 def test_annual_figure_beats_the_quarters_of_its_year(cat):
     ind = cat.indicator("bac-giang.papers")
-    got = P.yearly(ind, quarters(2024, [10, 20, 30, 40]) + [("2024", 200)])
+    got = assessment.yearly(ind, quarters(2024, [10, 20, 30, 40]) + [("2024", 200)])
     assert [(p.year, p.value, p.partial, p.period) for p in got] == [(2024, 200.0, False, "2024")]
 
 
 def test_rank_takes_the_latest_and_unreadable_periods_are_skipped(cat):
     ind = cat.indicator("bac-giang.grdp-rank")
-    got = P.yearly(ind, [("2024-Q2", 12), ("2024-Q4", 11), ("not a period", 1), ("2025", float("nan"))])
+    got = assessment.yearly(ind, [("2024-Q2", 12), ("2024-Q4", 11), ("not a period", 1), ("2025", float("nan"))])
     assert [(p.year, p.value) for p in got] == [(2024, 11.0)]
 
 
@@ -346,15 +349,15 @@ def _task(cat, slug):
     ("someday", None, "no_deadline", None, None, "Không ấn định thời hạn"),
 ])
 def test_milestones(cat, slug, update, status, days_late, days_left, words):
-    m = P.assess_milestone(_task(cat, slug), update, "bac-giang", TODAY)
+    m = milestones.assess_milestone(_task(cat, slug), update, "bac-giang", TODAY)
     assert (m.status, m.days_late, m.days_left) == (status, days_late, days_left)
     assert words in m.explain()
 
 
 def test_milestone_due_today_is_not_yet_late(cat):
-    m = P.assess_milestone(_task(cat, "centre"), {"status": "in_progress"}, "bac-giang", dt.date(2025, 6, 30))
+    m = milestones.assess_milestone(_task(cat, "centre"), {"status": "in_progress"}, "bac-giang", dt.date(2025, 6, 30))
     assert (m.status, m.days_left) == ("not_yet_due", 0)
-    assert P.assess_milestone(_task(cat, "centre"), None, "bac-giang", dt.date(2025, 7, 1)).days_late == 1
+    assert milestones.assess_milestone(_task(cat, "centre"), None, "bac-giang", dt.date(2025, 7, 1)).days_late == 1
 
 
 # ---------------------------------------------------------------------------------------------- yearly tasks,
@@ -394,7 +397,7 @@ def test_yearly_task_is_judged_per_year(cat_yearly, today, updates, status, year
     rows = pd.DataFrame([{"indicator_id": "bac-giang.review", "unit": "bac-giang", "period": p, "status": st,
                           "completed_on": day, "evidence": ""} for p, st, day in updates],
                         columns=["indicator_id", "unit", "period", "status", "completed_on", "evidence"])
-    m = P.assess_all(cat_yearly, None, rows, today)["bac-giang"]["milestones"]
+    m = assessment.assess_all(cat_yearly, None, rows, today)["bac-giang"]["milestones"]
     m = next(x for x in m if x.indicator_id == "bac-giang.review")
     assert (m.status, m.year, m.days_late, m.days_left) == (status, year, days_late, days_left)
     assert f"{year}" in m.explain("vi") and "hằng năm" in m.explain("vi")
@@ -402,21 +405,21 @@ def test_yearly_task_is_judged_per_year(cat_yearly, today, updates, status, year
 
 def test_unmeasured_and_retired_entries_are_listed_not_assessed(cat_yearly):
     obs = frame([("rank-2045", "2025", 3), ("old", "2024", 2), ("old", "2025", 5), ("new", "2025", 1)])
-    res = P.assess_all(cat_yearly, obs, None, TODAY)["bac-giang"]
+    res = assessment.assess_all(cat_yearly, obs, None, TODAY)["bac-giang"]
     status = {a.indicator_id: a.status for a in res["numeric"] + res["milestones"]}
     assert status["bac-giang.rank-2045"] == "unmeasured"
     assert status["bac-giang.old"] == status["bac-giang.old-task"] == "replaced"
     assert status["bac-giang.new"] != "replaced"
     old = next(a for a in res["numeric"] if a.indicator_id == "bac-giang.old")
     assert [p.value for p in old.series] == [2.0, 5.0]     # its stored values are kept and shown
-    assert "bac-giang.new" in old.explain("vi") and P.status_label("replaced") == "Chỉ tiêu đã thay thế"
-    assert P.status_label("unmeasured") == "Chưa có thước đo"
-    one = P.assess(cat_yearly.indicator("bac-giang.rank-2045"), obs, "bac-ninh", today=TODAY)
+    assert "bac-giang.new" in old.explain("vi") and judge.status_label("replaced") == "Chỉ tiêu đã thay thế"
+    assert judge.status_label("unmeasured") == "Chưa có thước đo"
+    one = assessment.assess(cat_yearly.indicator("bac-giang.rank-2045"), obs, "bac-ninh", today=TODAY)
     assert one.status == "unmeasured" and "không đánh giá" in one.explain("vi")
 
 
 def test_done_without_a_date_and_with_nat(cat):
-    m = P.assess_milestone(_task(cat, "centre"), {"status": "done", "completed_on": pd.NaT, "evidence": "QĐ 1"},
+    m = milestones.assess_milestone(_task(cat, "centre"), {"status": "done", "completed_on": pd.NaT, "evidence": "QĐ 1"},
                            "bac-giang", TODAY)
     assert (m.status, m.completed_on, m.days_late, m.evidence) == ("done", None, None, "QĐ 1")
 
@@ -432,13 +435,13 @@ def test_done_without_a_date_and_with_nat(cat):
 ])
 def test_overdue_units_within_and_after_the_grace(today, due):
     reported = {"a": {"2026-Q2", "2026-Q3", "2026-Q4"}, "b": {"2026-Q1"}}
-    late = P.overdue_units(reported, ["a", "b", "c"], today)
+    late = milestones.overdue_units(reported, ["a", "b", "c"], today)
     assert late == [("b", due), ("c", due)]
 
 
 def test_overdue_units_accepts_the_annual_figure_for_q4_and_a_shorter_grace():
-    assert P.overdue_units({"a": {"2026"}}, ["a"], dt.date(2027, 2, 15)) == []
-    assert P.overdue_units({"a": {"2026-Q2"}}, ["a"], dt.date(2026, 10, 15), grace_days=10) == [("a", "2026-Q3")]
+    assert milestones.overdue_units({"a": {"2026"}}, ["a"], dt.date(2027, 2, 15)) == []
+    assert milestones.overdue_units({"a": {"2026-Q2"}}, ["a"], dt.date(2026, 10, 15), grace_days=10) == [("a", "2026-Q3")]
 
 
 # ---------------------------------------------------------------------------------------------- assess_all
@@ -450,7 +453,7 @@ def test_assess_all_counts_a_successors_reports_for_inherited_targets(cat):
                  ("graduates", "2024", 60000, "bac-giang"), ("graduates", "2024", 61000, "bac-ninh")])
     stones = pd.DataFrame([{"indicator_id": "bac-giang.centre", "unit": "bac-ninh", "period": "2026-Q2",
                             "status": "done", "completed_on": dt.date(2025, 8, 10), "evidence": ""}])
-    res = P.assess_all(cat, obs, stones, TODAY)
+    res = assessment.assess_all(cat, obs, stones, TODAY)
     assert list(res) == ["bac-giang", "bac-ninh", "khanh-hoa"]
     own = {(a.indicator_id, a.sector): a for a in res["bac-giang"]["numeric"]}
     heir = {(a.indicator_id, a.sector): a for a in res["bac-ninh"]["numeric"]}
@@ -472,25 +475,25 @@ def test_assess_all_matches_assess_for_each_target(cat):
     obs = frame([("graduates", "2020", 48000), ("graduates", "2025", 62000), ("papers", "2025", 80),
                  ("avg-papers", "2025", 80), ("awards", "2024", 5), ("awards", "2025", 7),
                  ("phds", "2025-Q4", 1, "bac-giang", "health"), ("phds", "2024-Q4", 0, "bac-giang", "health")])
-    res = P.assess_all(cat, obs, None, TODAY)
+    res = assessment.assess_all(cat, obs, None, TODAY)
     for a in res["bac-giang"]["numeric"]:
-        one = P.assess(cat.indicator(a.indicator_id), obs, "bac-giang", today=TODAY, sector=a.sector)
+        one = assessment.assess(cat.indicator(a.indicator_id), obs, "bac-giang", today=TODAY, sector=a.sector)
         assert (a.status, a.latest_value, a.ratio, a.projection, a.explain()) == \
                (one.status, one.latest_value, one.ratio, one.projection, one.explain())
         assert list(a.series) == list(one.series)
 
 
 def test_status_counts(cat):
-    res = P.assess_all(cat, frame([("graduates", "2025", 95000)]), None, TODAY)
-    counts = P.status_counts(res["bac-giang"]["numeric"] + res["bac-giang"]["milestones"])
-    assert list(counts) == list(P.STATUSES)
+    res = assessment.assess_all(cat, frame([("graduates", "2025", 95000)]), None, TODAY)
+    counts = judge.status_counts(res["bac-giang"]["numeric"] + res["bac-giang"]["milestones"])
+    assert list(counts) == list(judge.STATUSES)
     assert counts["achieved"] == 1 and counts["overdue"] == 1 and counts["not_yet_due"] == 1
     assert counts["recurring"] == 1 and counts["no_deadline"] == 1
     assert sum(counts.values()) == len(res["bac-giang"]["numeric"]) + 4
 
 
 def test_assess_all_with_nothing(cat):
-    res = P.assess_all(cat, pd.DataFrame(columns=["indicator_id", "unit", "period", "sector", "value"]), None, TODAY)
+    res = assessment.assess_all(cat, pd.DataFrame(columns=["indicator_id", "unit", "period", "sector", "value"]), None, TODAY)
     assert {a.status for a in res["bac-ninh"]["numeric"]} == {"no_data"}
 
 
@@ -510,10 +513,10 @@ def test_a_million_rows_are_assessed():
     secs = np.tile(np.repeat([s["id"] for s in sectors], len(periods)), 30)
     obs = pd.DataFrame({"indicator_id": ids, "unit": "bac-giang", "period": np.tile(periods, 30 * 1000),
                         "sector": secs, "value": np.random.default_rng(45).uniform(10, 120, n)})
-    P.assess_all(big, obs.head(1000), None, dt.date(2031, 1, 15))       # the catalogue's plan, once
-    res = P.assess_all(big, obs, None, dt.date(2031, 1, 15))
+    assessment.assess_all(big, obs.head(1000), None, dt.date(2031, 1, 15))       # the catalogue's plan, once
+    res = assessment.assess_all(big, obs, None, dt.date(2031, 1, 15))
     assert len(res["bac-giang"]["numeric"]) == 30_000
-    assert {a.status for a in res["bac-giang"]["numeric"]} <= set(P.NUMERIC_STATUSES) - {"no_data", "too_little_data"}
+    assert {a.status for a in res["bac-giang"]["numeric"]} <= set(judge.NUMERIC_STATUSES) - {"no_data", "too_little_data"}
     assert sum(len(a.series) for a in res["bac-giang"]["numeric"][:3]) == 3 * 7
 
 
@@ -528,7 +531,7 @@ def test_on_pace_but_projected_short_reads_needs_acceleration_never_on_track(cat
     assert a.projection == pytest.approx(26) and a.status == "acceleration" and "projection_short" in a.notes
     text = a.explain()
     assert "Đúng tiến độ" not in text and "chưa đạt mục tiêu" in text and "cần tăng tốc" in text
-    assert P.status_label(a.status) == "Cần tăng tốc"
+    assert judge.status_label(a.status) == "Cần tăng tốc"
     # projected to reach it: on track stays on track
     ok = run(cat, "enterprises", [("2024", 24), ("2025", 26), ("2026", 28), ("2027", 29)], today=dt.date(2028, 2, 1))
     assert ok.status == "on_track" and "projection_short" not in ok.notes
@@ -549,7 +552,7 @@ def test_share_targets_give_their_pace_in_points_a_year(cat):
     # poor-share: < 3 % by 2030; 6 % (2023) → 5 % (2025): needs (3 − 5) / 5 = −0,4 points a year, did −0,5.
     a = run(cat, "poor-share", [("2023", 6), ("2025", 5)])
     assert a.required_rate == pytest.approx(-0.09428, abs=5e-5)      # the method's rate is unchanged
-    assert P.pace(a) == (pytest.approx(-0.4), pytest.approx(-0.5))
+    assert explain.pace(a) == (pytest.approx(-0.4), pytest.approx(-0.5))
     text = a.explain()
     assert "cần giảm 0,4 điểm %/năm" in text and "thực tế giảm 0,5 điểm %/năm" in text
     assert not re.search(r"\d %/năm", text), text                  # never a relative rate for a share
@@ -577,4 +580,4 @@ def test_direction_goals_have_statuses_of_their_own(cat):
     got = {run(cat, "awards", pts).status for pts in ([("2024", 5), ("2025", 7)], [("2024", 5), ("2025", 5)],
                                                       [("2024", 6), ("2025", 4)])}
     assert got == set(DIRECTION) and not got & set(NUMERIC) and not got & set(BEHIND)
-    assert P.status_label("right_way") == "Đúng hướng" and P.status_label("wrong_way", "en") == "Wrong way"
+    assert judge.status_label("right_way") == "Đúng hướng" and judge.status_label("wrong_way", "en") == "Wrong way"

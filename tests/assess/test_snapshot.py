@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pytest
 
-from tracker import snapshot as snapshot_module
+from tracker.assess import snapshot as snapshot_module
 from tracker.catalogue import load_catalogue
-from tracker.observation import MilestoneUpdate, Observation, ParsedForm
-from tracker.snapshot import build_snapshot
-from tracker.store import Store
+from tracker.core.observation import MilestoneUpdate, Observation, ParsedForm
+from tracker.assess.snapshot import build_snapshot
+from tracker.storage import Store
 
 TODAY = dt.date(2026, 10, 15)
 

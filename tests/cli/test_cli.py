@@ -10,7 +10,7 @@ import pytest
 from tracker.catalogue import load_catalogue
 from tracker.cli import main
 from tracker.forms.demo import fill_form
-from tracker.store import Store
+from tracker.storage import Store
 
 
 @pytest.fixture
@@ -101,7 +101,7 @@ def test_usage_errors_exit_2(env, capsys):
 
 
 def test_ingest_as_a_user_checks_rights(env, capsys, monkeypatch):
-    from tracker.access import UserStore
+    from tracker.accounts.users import UserStore
 
     UserStore(env / "users.toml", rounds=4).add_user("canbo.bg", "uploader", "mat-khau-dai", units=("bac-ninh",))
     form = env / "kh.xlsx"

@@ -9,11 +9,11 @@ import stat
 
 import pytest
 
-from tracker.access import UserStore
+from tracker.accounts.users import UserStore
 from tracker.catalogue import load_catalogue
 from tracker.cli import main
 from tracker.forms.demo import fill_form
-from tracker.store import Store
+from tracker.storage import Store
 from tracker.forms.workbook import build_form
 
 

@@ -13,7 +13,9 @@ from pathlib import Path
 
 import pytest
 
-from tracker.access import User, can_upload
+from tracker.accounts.permissions import can_upload
+
+from tracker.accounts.users import User
 from tracker.core.calendar import TET, Calendar, is_working_day, public_holidays
 from tracker.core.periods import Period, parse_period
 from tracker.core.settings import SettingsError, load_settings
@@ -118,7 +120,7 @@ def test_settings_keys(tmp_path):
 
 
 def test_upload_notice():
-    from tracker.upload_policy import calendar_notice, late_contact
+    from tracker.web.upload import calendar_notice, late_contact
 
     closed = calendar_notice(ND09, D(2026, 12, 3))
     assert closed.state == "closed" and closed.default_period.code == "2026-Q4"
@@ -181,7 +183,7 @@ def test_calendar_command_lists_open_windows_and_completeness(install, tmp_path)
     # A submission is dated by the clock, not by TRACKER_TODAY: the late one is stored with its own time.
     from tracker.catalogue import load_catalogue
     from tracker.ingest import read_form
-    from tracker.store import Store
+    from tracker.storage import Store
 
     late_form = q4_form(tmp_path, install, "can-tho", 1)
     parsed = read_form(late_form.read_bytes(), late_form.name, load_catalogue(), today=D(2026, 12, 21), calendar=ND09)

@@ -77,7 +77,7 @@ async def _page_bytes(stream_url: str, page_name: str) -> tuple[bytes, set[str]]
 def _figure_texts() -> list[str]:
     """Words only a progress page shows: unit names, target names, the overview's tiles."""
     from tracker.catalogue import load_catalogue
-    from tracker.i18n import t
+    from tracker.core.i18n import t
 
     cat = load_catalogue()
     names = [cat.name(u, "vi") for u in ("khanh-hoa", "lam-dong", "can-tho", "bac-ninh")]
@@ -126,7 +126,7 @@ def test_admin_adds_a_viewer_of_bac_ninh_who_signs_in_and_sees_bac_ninh(internal
     page.locator('[data-testid="stMultiSelect"]').first.get_by_text("Bắc Ninh", exact=True).wait_for()
     page.get_by_role("button", name="Tạo tài khoản").click()
     page.get_by_text("Đã tạo người dùng lanhdao.bacninh", exact=False).wait_for()
-    from tracker.access import UserStore
+    from tracker.accounts.users import UserStore
     assert UserStore(internal["TRACKER_USERS"]).get("lanhdao.bacninh").units == ("bac-ninh",)
     password = page.locator('[data-testid="stCode"] code').first.inner_text().strip()
     assert len(password) >= 16

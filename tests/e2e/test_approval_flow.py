@@ -44,7 +44,7 @@ def _tab(chromium):
 
 def _upload(tab, tmp_path, value: int, name: str) -> None:
     from tracker.catalogue import load_catalogue
-    from tracker.demo import fill_form
+    from tracker.forms.demo import fill_form
 
     tab.get_by_role("link", name="Nhập số liệu").click()
     tab.get_by_role("heading", name="Nhập số liệu").wait_for()

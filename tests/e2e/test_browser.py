@@ -39,8 +39,8 @@ def test_uploader_round_trip_and_refusal(server, page, output_dir, tmp_path):
     from openpyxl import load_workbook
 
     from tracker.catalogue import load_catalogue
-    from tracker.demo import fill_form
-    from tracker.workbook import build_form
+    from tracker.forms.demo import fill_form
+    from tracker.forms.workbook import build_form
 
     _sign_in(page, server["url"], "canbo.khanhhoa", "mat-khau-kh-2026")
     page.get_by_role("link", name="Nhập số liệu").click()

@@ -79,7 +79,7 @@ def test_every_command_works_while_the_dashboard_serves_pages(running, page, tmp
 
     from tracker.present.briefing.deck import slide_texts
     from tracker.catalogue import load_catalogue
-    from tracker.demo import fill_form
+    from tracker.forms.demo import fill_form
 
     url, env = running["url"], running["env"]
     stock = next(i for i in load_catalogue().indicators_for("khanh-hoa") if i.kind == "stock" and not i.sectors)

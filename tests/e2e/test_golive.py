@@ -22,10 +22,10 @@ GO_LIVE = "Bắt đầu sử dụng thật (xóa dữ liệu minh họa)"
 def _real_upload(server) -> float:
     """One real Khánh Hòa form for Quý III/2026, stored beside the running dashboard (as the CLI would)."""
     from tracker.catalogue import load_catalogue
-    from tracker.demo import fill_form
+    from tracker.forms.demo import fill_form
     from tracker.ingest import read_form
-    from tracker.store import Store
-    from tracker.workbook import build_form
+    from tracker.storage import Store
+    from tracker.forms.workbook import build_form
 
     cat = load_catalogue()
     stock = next(i for i in cat.indicators_for("khanh-hoa") if i.kind == "stock" and not i.sectors)
@@ -51,7 +51,7 @@ def _page_text(page) -> str:
 
 
 def test_an_admin_goes_live_and_nothing_demo_is_left(server, page, output_dir):
-    from tracker.access import UserStore
+    from tracker.accounts.users import UserStore
 
     UserStore(server["TRACKER_USERS"]).add_user(ADMIN[0], "admin", ADMIN[1])
     stock = _real_upload(server)

@@ -34,7 +34,7 @@ def _rss_mb(pid: int) -> float:
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     from tests.support import TODAY
-    from tracker.access import UserStore
+    from tracker.accounts.users import UserStore
 
     base = tmp_path_factory.mktemp("e2e_harden")
     settings = base / "settings.toml"

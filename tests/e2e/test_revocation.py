@@ -18,17 +18,17 @@ def _cli(server, *args) -> subprocess.CompletedProcess:
 
 
 def _submission_count(server) -> int:
-    from tracker.store import Store
+    from tracker.storage import Store
 
     with Store(server["TRACKER_DB"]) as store:   # beside the running dashboard
         return len(store.submissions())
 
 
 def test_account_removed_through_the_cli_cannot_confirm_its_upload(server, page, output_dir, tmp_path):
-    from tracker.access import UserStore
+    from tracker.accounts.users import UserStore
     from tracker.catalogue import load_catalogue
-    from tracker.demo import fill_form
-    from tracker.workbook import build_form
+    from tracker.forms.demo import fill_form
+    from tracker.forms.workbook import build_form
 
     UserStore(server["TRACKER_USERS"]).add_user("canbo.tamthoi", "uploader", "mat-khau-tt-2026", units=("khanh-hoa",))
     _sign_in(page, server["url"], "canbo.tamthoi", "mat-khau-tt-2026")

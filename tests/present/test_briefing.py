@@ -25,7 +25,7 @@ from tracker.present.briefing import png
 from tracker.present.briefing.charts import unit_charts, unit_pngs_zip
 from tracker.present.briefing.deck import MILESTONE_ROWS_PER_SLIDE, STATUS_LINE_CHARS, build_deck, deck_filename, slide_texts, status_line
 from tracker.catalogue import parse_catalogue
-from tracker.snapshot import load_snapshot
+from tracker.assess.snapshot import load_snapshot
 from tracker.assess.snapshot import Snapshot, latest_period
 
 TODAY = dt.date(2026, 10, 15)
@@ -79,7 +79,7 @@ def _milestones() -> pd.DataFrame:
 
 
 def _snapshot(cat, demo: bool = True) -> Snapshot:
-    from tracker.progress import assess_all
+    from tracker.assess.assessment import assess_all
 
     obs = _observations()
     reported = {"khanh-hoa": set(obs["period"])}
@@ -140,7 +140,7 @@ def test_title_slide_names_resolution_period_date_and_demo(deck):
 
 def test_status_labels_appear_in_vietnamese_and_coloured(cat, snap, deck):
     from tracker.core.statuses import colour
-    from tracker.progress import status_label
+    from tracker.assess.judge import status_label
 
     texts = slide_texts(deck)
     summary = texts[SUMMARY]
@@ -175,7 +175,7 @@ def test_status_line_under_a_chart_is_at_most_two_lines():
 
 
 def test_overdue_tasks_come_first(deck):
-    from tracker.progress import status_label
+    from tracker.assess.judge import status_label
 
     prs = Presentation(io.BytesIO(deck))
     first = next(sh for sh in prs.slides[TASKS].shapes if sh.has_table).table
@@ -218,7 +218,7 @@ def test_sources_slide_lists_the_document(deck):
 
 
 def test_english_deck(cat, snap):
-    from tracker.progress import status_label
+    from tracker.assess.judge import status_label
 
     texts = slide_texts(build_deck(cat, snap, "khanh-hoa", lang="en"))
     assert "Implementation of Resolution 45-NQ/TW" in texts[0] and "Data up to Q3/2026" in texts[0]
@@ -416,8 +416,8 @@ def test_the_deck_says_which_figures_are_estimates(cat, monkeypatch):
     """Issue 20: the summary's latest value and the chart slide of a target drawn with an estimate carry
     its word; a slide whose chart has only official figures carries none (built without a browser: the
     charts' marks are checked in test_value_kinds_shown)."""
-    from tracker.progress import assess_all
-    from tracker.value_kinds import not_official
+    from tracker.assess.assessment import assess_all
+    from tracker.assess.value_kinds import not_official
 
     monkeypatch.setenv("BROWSER_PATH", "/nonexistent/chromium")
     monkeypatch.setattr(png, "DEFAULT_BROWSER", "/nonexistent/chromium")

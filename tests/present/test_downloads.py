@@ -14,7 +14,7 @@ import pytest
 from openpyxl import load_workbook
 
 from tests.support import ROOT
-from tracker.downloads import is_formula_like, safe_text, table_csv, table_frame, table_xlsx
+from tracker.present.downloads import is_formula_like, safe_text, table_csv, table_frame, table_xlsx
 
 CRAFTED = ["=1+1", "+SUM(A1)", "-2+3", "@cmd", '  =HYPERLINK("http://x")', "\t=1", "\r=1", "=cmd|' /C calc'!A0",
            "\u00a0=1+1", "-1+cmd|' /C calc'!A0"]
@@ -23,7 +23,7 @@ REASON = "![x](http://127.0.0.1:9/p.png) **bold** <img src=x>"
 
 
 def _viewer():
-    from tracker.access import User
+    from tracker.accounts.users import User
 
     return User("lanhdao", "viewer", (), "")
 
@@ -114,7 +114,7 @@ def test_deck_tables_neutralise_formula_like_text_and_keep_negative_numbers_read
     from tests.support import TODAY
     from tracker.present.briefing.deck import build_deck, slide_texts
     from tracker.catalogue import parse_catalogue
-    from tracker.progress import assess_all
+    from tracker.assess.assessment import assess_all
     from tracker.assess.snapshot import Snapshot, latest_period
 
     doc = {"id": "kh-doc", "jurisdiction": "khanh-hoa", "issuer": "Tỉnh ủy Khánh Hòa", "kind": "Chương trình hành động",
@@ -154,8 +154,8 @@ def test_deck_tables_neutralise_formula_like_text_and_keep_negative_numbers_read
 def hostile_env(tmp_path, monkeypatch):
     """A database with one submission carrying hostile text everywhere, withdrawn with a Markdown reason."""
     from tests.support import TODAY
-    from tracker.observation import MilestoneUpdate, Observation, ParsedForm
-    from tracker.store import Store
+    from tracker.core.observation import MilestoneUpdate, Observation, ParsedForm
+    from tracker.storage import Store
 
     env = {"TRACKER_DB": str(tmp_path / "hostile.duckdb"), "TRACKER_USERS": str(tmp_path / "users.toml"),
            "TRACKER_TODAY": TODAY}
@@ -205,7 +205,7 @@ def test_history_value_table_has_names_and_numbers(hostile_env):
 def test_signed_in_user_name_is_escaped_in_the_sidebar(hostile_env):
     """User names may hold '_' and '.', which Markdown reads ('a.__b__' would show a bold b)."""
     from tests.support.pages import run
-    from tracker.access import User
+    from tracker.accounts.users import User
     from tracker.web.widgets import plain
 
     at = run("views/history.py", user=User("a.__b__", "viewer", (), ""))
@@ -236,9 +236,9 @@ def test_milestone_table_keeps_days_late_whole_on_screen_and_in_the_download(see
 
 def test_status_table_has_value_unit_period_columns_sorted_by_severity(seeded_env):
     from tracker.catalogue import load_catalogue
-    from tracker.periods import today
-    from tracker.snapshot import load_snapshot
-    from tracker.store import Store
+    from tracker.core.periods import today
+    from tracker.assess.snapshot import load_snapshot
+    from tracker.storage import Store
     from tracker.core.statuses import NUMERIC_ORDER
     from tracker.present.tables import matrix_rows, status_table
 
@@ -249,7 +249,7 @@ def test_status_table_has_value_unit_period_columns_sorted_by_severity(seeded_en
     table = status_table(rows, "vi")
     order = [NUMERIC_ORDER.index(r["status"]) for r in sorted(rows, key=lambda r: NUMERIC_ORDER.index(r["status"]))]
     labels = [r["Tình trạng"] for r in table]
-    from tracker.progress import status_label
+    from tracker.assess.judge import status_label
 
     assert labels == [status_label(NUMERIC_ORDER[k], "vi") for k in order]
     with_value = [r for r in table if r["Số liệu mới nhất"] is not None]

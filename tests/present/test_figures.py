@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from tests.support.catalogues import DOCUMENTS, INDICATORS, JURISDICTIONS, quarters, run  # noqa: F401
-from tracker import figures as F
+from tracker.present import figures as F
 from tracker.assess.snapshot import Snapshot
 from tracker.present.tables import milestone_rows, milestone_table
 from tracker.present.overview import attention_rows, gap_text, numeric_counts, projection_text, rate_text, status_changes
@@ -150,7 +150,7 @@ def test_counts_keep_direction_goals_apart_and_changes_compare_judged_statuses(c
 
 
 def test_task_table_shows_the_reported_progress_and_overdue_first(cat):
-    from tracker.progress import MilestoneAssessment
+    from tracker.assess.milestones import MilestoneAssessment
 
     stones = [MilestoneAssessment("bac-giang.scheme", "bac-giang", "not_yet_due", due=dt.date(2027, 6, 30),
                                   progress_status="in_progress", days_left=600),

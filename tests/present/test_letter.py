@@ -12,13 +12,13 @@ import pytest
 from docx import Document
 from docx.shared import Mm, Pt
 
-from tracker.calendar import Calendar
+from tracker.core.calendar import Calendar
 from tracker.catalogue import load_catalogue
-from tracker.demo import fill_form
+from tracker.forms.demo import fill_form
 from tracker.ingest import read_form
-from tracker.letter import letter_content, letter_date, letter_window
-from tracker.store import Store
-from tracker.workbook import build_form
+from tracker.present.letter import letter_content, letter_date, letter_window
+from tracker.storage import Store
+from tracker.forms.workbook import build_form
 
 TODAY = dt.date(2026, 12, 16)
 
@@ -118,8 +118,8 @@ def _has_writer() -> bool:
 
 @pytest.mark.skipif(not _has_writer(), reason="LibreOffice Writer is not installed (apt-get install libreoffice-writer)")
 def test_libreoffice_renders_the_letter(one_unit_in, cat, tmp_path):
-    from tracker.letter import reminder_letter
-    from tracker.settings import Settings
+    from tracker.present.letter import reminder_letter
+    from tracker.core.settings import Settings
 
     with Store(one_unit_in) as store:
         content = letter_content(cat, store, Calendar(), TODAY)
@@ -140,7 +140,7 @@ def test_libreoffice_renders_the_letter(one_unit_in, cat, tmp_path):
 
 def test_admins_download_the_letter_on_the_upload_page(one_unit_in, tmp_path, monkeypatch):
     from tests.support.pages import run as open_page
-    from tracker.access import User
+    from tracker.accounts.users import User
 
     monkeypatch.setenv("TRACKER_DB", str(one_unit_in))
     monkeypatch.setenv("TRACKER_USERS", str(tmp_path / "users.toml"))

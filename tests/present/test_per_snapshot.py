@@ -12,8 +12,8 @@ import pytest
 from tracker.present.memo import _derived, per_snapshot
 from tracker.present.overview import attention_rows, numeric_counts, reported_quarters
 from tracker.catalogue import load_catalogue
-from tracker.snapshot import load_snapshot
-from tracker.store import Store
+from tracker.assess.snapshot import load_snapshot
+from tracker.storage import Store
 
 TODAY = dt.date(2026, 10, 15)
 
@@ -56,7 +56,7 @@ def test_computed_once_per_snapshot_and_again_for_a_new_one(snap, monkeypatch):
 
 
 def test_reported_quarters_latest_first_without_years(snap):
-    from tracker.periods import parse_period
+    from tracker.core.periods import parse_period
 
     expected = sorted({p for codes in snap.reported.values() for p in codes if parse_period(p).is_quarter},
                       key=lambda p: parse_period(p).sort_key(), reverse=True)

@@ -19,10 +19,10 @@ needs_chromium = pytest.mark.skipif(not CHROMIUM.exists(), reason="Debian's chro
 @pytest.fixture
 def demo(seeded_env):
     from tracker.catalogue import load_catalogue
-    from tracker.periods import today
-    from tracker.settings import load_settings
-    from tracker.snapshot import load_snapshot
-    from tracker.store import Store
+    from tracker.core.periods import today
+    from tracker.core.settings import load_settings
+    from tracker.assess.snapshot import load_snapshot
+    from tracker.storage import Store
 
     s = load_settings()
     return load_catalogue(), load_snapshot(Store(s.database, str(s.archive_dir)), load_catalogue(), today())
@@ -31,7 +31,7 @@ def demo(seeded_env):
 # --- the rows: pure ---------------------------------------------------------------------------------
 
 def _assessment(**kw):
-    from tracker.progress import Assessment
+    from tracker.assess.assessment import Assessment
 
     base = dict(indicator_id="x.y", unit="x", sector="", status="acceleration", latest_value=30.0, latest_year=2026,
                 baseline_value=20.0, baseline_year=2024, target_value=50.0, target_year=2030, method="linear")
@@ -40,7 +40,7 @@ def _assessment(**kw):
 
 
 def test_share_runs_from_the_start_to_the_target_with_the_path_the_status_uses():
-    from tracker.picture import _share
+    from tracker.present.picture import _share
 
     share, expected = _share(_assessment())
     assert share == pytest.approx(10 / 30) and expected == pytest.approx(2 / 6)       # a straight line
@@ -58,7 +58,7 @@ def test_share_runs_from_the_start_to_the_target_with_the_path_the_status_uses()
 
 
 def test_picture_rows_and_lists_on_the_demo(demo):
-    from tracker.picture import not_charted, picture_rows
+    from tracker.present.picture import not_charted, picture_rows
 
     cat, snap = demo
     rows = picture_rows(cat, snap, "khanh-hoa", "vi")
@@ -74,7 +74,7 @@ def test_picture_rows_and_lists_on_the_demo(demo):
 
 
 def _row(share, expected, status="acceleration", k=0):
-    from tracker.picture import PictureRow
+    from tracker.present.picture import PictureRow
 
     return PictureRow(f"x.t{k}", "", f"Chỉ tiêu {k}", status, share, expected, "3 %", "trên 5 % (2030)", "2 % (2024)", f"c-x-t{k}")
 
@@ -274,7 +274,7 @@ def test_deck_language_tags_sizes_and_words(demo, lang, tag):
 
 
 def test_goal_words_follow_the_comparator(demo):
-    from tracker.picture import goal_words
+    from tracker.present.picture import goal_words
 
     cat, _ = demo
     top = cat.indicator("khanh-hoa.key-fields-regional-top-2045")
@@ -283,7 +283,7 @@ def test_goal_words_follow_the_comparator(demo):
 
 
 def test_document_line_has_number_and_date(demo):
-    from tracker.picture import document_line
+    from tracker.present.picture import document_line
 
     cat, _ = demo
     docs = [d for d in cat.documents.values() if d.number and d.date] if hasattr(cat, "documents") else []
@@ -297,7 +297,7 @@ def test_document_line_has_number_and_date(demo):
 @pytest.mark.parametrize("lang,said", [("vi", "Chỉ tiêu đã thay thế bằng «Tỷ lệ chi đầu tư cho khoa học"),
                                        ("en", "Replaced target, by «")])
 def test_catalogue_page_names_a_replaced_targets_successor_by_name(seeded_env, lang, said):
-    from tracker.i18n import t
+    from tracker.core.i18n import t
 
     at = run("views/catalogue.py", lang=lang)
     assert not at.exception

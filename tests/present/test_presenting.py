@@ -11,14 +11,14 @@ from tests.support.pages import charts, run, texts
 
 
 def _rows(n):
-    from tracker.picture import PictureRow
+    from tracker.present.picture import PictureRow
 
     return [PictureRow(f"x.{k}", "", f"Chỉ tiêu số {k} có một cái tên khá dài để đo", "acceleration", 0.1 * k, 0.5,
                        "1", "2", "0", f"c-{k}") for k in range(n)]
 
 
 def test_a_part_never_holds_more_bars_than_keep_their_names_clear():
-    from tracker.presenting import (BAR_SHARE, LINE_BOX, PRESENT_PLOT_PX, TICK_HALF_PX, bars_per_part, part_layout,
+    from tracker.present.presenting import (BAR_SHARE, LINE_BOX, PRESENT_PLOT_PX, TICK_HALF_PX, bars_per_part, part_layout,
                                     split_rows)
 
     most = bars_per_part()
@@ -42,7 +42,7 @@ def test_a_part_never_holds_more_bars_than_keep_their_names_clear():
 def test_names_are_anchored_to_their_own_bar_in_the_presentation_figure():
     from tracker.present.labels import Caption
     from tracker.present.figures import progress_picture
-    from tracker.presenting import BAR_SHARE, fit_to_screen, part_layout
+    from tracker.present.presenting import BAR_SHARE, fit_to_screen, part_layout
 
     rows = _rows(6)
     fig = progress_picture(rows, unit_name="Khánh Hòa", caption=Caption("Quý III/2026", "Nguồn thử"), name_chars=part_layout(6).name_chars)
@@ -54,13 +54,13 @@ def test_names_are_anchored_to_their_own_bar_in_the_presentation_figure():
 
 
 def test_a_long_picture_is_presented_in_numbered_parts(seeded_env, monkeypatch):
-    from tracker import presenting
+    from tracker.present import presenting
     from tracker.catalogue import load_catalogue
-    from tracker.periods import today
-    from tracker.picture import picture_rows
-    from tracker.settings import load_settings
-    from tracker.snapshot import load_snapshot
-    from tracker.store import Store
+    from tracker.core.periods import today
+    from tracker.present.picture import picture_rows
+    from tracker.core.settings import load_settings
+    from tracker.assess.snapshot import load_snapshot
+    from tracker.storage import Store
 
     s = load_settings()
     cat = load_catalogue()
@@ -100,7 +100,7 @@ def test_overview_presents_one_province_picture_a_screen(seeded_env):
 
 
 def test_lines_are_measured_by_width():
-    from tracker.textfit import box_lines, lines_that_fit, paragraph_lines
+    from tracker.present.textfit import box_lines, lines_that_fit, paragraph_lines
 
     assert paragraph_lines([("Chưa có thước đo", True)], 12.33, 18) == 1
     assert paragraph_lines([("Đội ngũ trí thức một số ngành trọng điểm " * 6, False)], 12.33, 18) >= 3
@@ -117,11 +117,11 @@ def test_deck_notes_never_run_under_the_footer(seeded_env):
     from tracker.present.briefing.png import close_png_renderer
     from tracker.present.briefing.deck import MIN_PT, build_deck
     from tracker.catalogue import load_catalogue
-    from tracker.periods import today
-    from tracker.settings import load_settings
-    from tracker.snapshot import load_snapshot
-    from tracker.store import Store
-    from tracker.textfit import INSET_IN, LINE_SPACING, box_lines
+    from tracker.core.periods import today
+    from tracker.core.settings import load_settings
+    from tracker.assess.snapshot import load_snapshot
+    from tracker.storage import Store
+    from tracker.present.textfit import INSET_IN, LINE_SPACING, box_lines
 
     s = load_settings()
     cat = load_catalogue()

@@ -1,4 +1,4 @@
-"""The static public site (tracker.publish): what a rebuild rewrites, escaping, the CSV rule, the CLI."""
+"""The static public site (tracker.present.publish): what a rebuild rewrites, escaping, the CSV rule, the CLI."""
 
 from __future__ import annotations
 
@@ -17,8 +17,8 @@ from tests.support import ROOT, TODAY
 def demo(seeded):
     """(catalogue, snapshot) of the seeded demo database, read the way the leaders' pages read it."""
     from tracker.catalogue import read_catalogue
-    from tracker.snapshot import build_snapshot
-    from tracker.store import Store
+    from tracker.assess.snapshot import build_snapshot
+    from tracker.storage import Store
 
     cat = read_catalogue(ROOT / "indicators.yaml")
     store = Store(seeded["TRACKER_DB"])
@@ -42,7 +42,7 @@ def _with_changed_value(snap, unit: str):
 
 
 def test_rebuild_draws_and_writes_only_the_changed_unit_and_the_overview(demo, tmp_path):
-    from tracker.publish import publish_site
+    from tracker.present.publish import publish_site
 
     cat, snap = demo
     out = tmp_path / "site"
@@ -67,7 +67,7 @@ def test_rebuild_draws_and_writes_only_the_changed_unit_and_the_overview(demo, t
 
 
 def test_unit_that_disappears_loses_its_pages_and_a_lost_file_is_written_again(demo, tmp_path):
-    from tracker.publish import publish_site
+    from tracker.present.publish import publish_site
 
     cat, snap = demo
     out = tmp_path / "site"
@@ -84,7 +84,7 @@ def test_unit_that_disappears_loses_its_pages_and_a_lost_file_is_written_again(d
 
 def test_fingerprint_depends_on_names_and_language(demo, tmp_path):
     from tracker.catalogue import read_catalogue
-    from tracker.publish import site_pages
+    from tracker.present.publish import site_pages
 
     cat, snap = demo
     text = (ROOT / "indicators.yaml").read_text(encoding="utf-8")
@@ -120,7 +120,7 @@ def hostile(demo):
 
 
 def test_names_are_escaped_never_markup(hostile, tmp_path):
-    from tracker.publish import publish_site
+    from tracker.present.publish import publish_site
 
     cat, snap = hostile
     out = tmp_path / "site"
@@ -136,7 +136,7 @@ def test_names_are_escaped_never_markup(hostile, tmp_path):
 
 
 def test_csv_neutralises_formula_like_text(hostile, tmp_path):
-    from tracker.publish import publish_site
+    from tracker.present.publish import publish_site
 
     cat, snap = hostile
     out = tmp_path / "site"
@@ -147,7 +147,7 @@ def test_csv_neutralises_formula_like_text(hostile, tmp_path):
 
 
 def test_svg_text_keeps_only_the_builders_tags():
-    from tracker.svg_chart import plain_lines, safe_html
+    from tracker.present.svg_chart import plain_lines, safe_html
 
     text = "<span style='color:#1a7f37'>● <b>Đạt</b></span> · <script>x</script><br>dòng 2"
     assert safe_html(text) == ('<span style="color:#1a7f37">● <b>Đạt</b></span> · &lt;script&gt;x&lt;/script&gt;'
@@ -157,7 +157,7 @@ def test_svg_text_keeps_only_the_builders_tags():
 
 
 def test_pages_use_relative_links_and_vietnamese_numbers(demo, tmp_path):
-    from tracker.publish import publish_site
+    from tracker.present.publish import publish_site
 
     cat, snap = demo
     out = tmp_path / "site"
@@ -199,7 +199,7 @@ def test_cli_publishes_the_seeded_demo(seeded_env, tmp_path, capsys):
 
 
 def test_a_damaged_manifest_never_deletes_outside_the_site(demo, tmp_path):
-    from tracker.publish import publish_site
+    from tracker.present.publish import publish_site
 
     cat, snap = demo
     out = tmp_path / "site"

@@ -14,7 +14,7 @@ from tracker.assess.snapshot import Snapshot
 from tracker.present.overview import attention_count, attention_rows, headline, matrix_table, numeric_counts, status_changes, unit_cards
 from tracker.catalogue import parse_catalogue
 from tracker.core import statuses
-from tracker.progress import assess_all
+from tracker.assess.assessment import assess_all
 
 TODAY = dt.date(2028, 2, 1)
 UNITS = ("khanh-hoa", "lam-dong")

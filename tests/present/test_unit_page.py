@@ -1,5 +1,5 @@
-"""Issue 24, goal 1: the province page's shared part built once per snapshot (tracker.unit_page) and its
-figures kept as plain dicts (tracker.screen_figure). Pure: no Streamlit; the page tests in
+"""Issue 24, goal 1: the province page's shared part built once per snapshot (tracker.present.unit_page) and its
+figures kept as plain dicts (tracker.present.screen_figure). Pure: no Streamlit; the page tests in
 test_pages.py, test_approval_pages.py and test_picture.py check what the page shows."""
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ import pytest
 @pytest.fixture
 def demo(seeded_env):
     from tracker.catalogue import load_catalogue
-    from tracker.periods import today
-    from tracker.settings import load_settings
-    from tracker.snapshot import load_snapshot
-    from tracker.store import Store
+    from tracker.core.periods import today
+    from tracker.core.settings import load_settings
+    from tracker.assess.snapshot import load_snapshot
+    from tracker.storage import Store
 
     s = load_settings()
     store = Store(s.database, str(s.archive_dir))
@@ -27,7 +27,7 @@ def demo(seeded_env):
 
 def _charted_unit(cat, snap):
     """A unit with a numeric (not direction-only) target that has a chart."""
-    from tracker.picture import has_chart
+    from tracker.present.picture import has_chart
     from tracker.present.labels import is_direction
 
     return next(u for u in cat.jurisdictions
@@ -37,7 +37,7 @@ def _charted_unit(cat, snap):
 def test_a_frozen_figure_sends_what_plotly_would_and_cannot_be_changed():
     import plotly.graph_objects as go
 
-    from tracker.screen_figure import FrozenFigure, freeze
+    from tracker.present.screen_figure import FrozenFigure, freeze
 
     fig = go.Figure(go.Scatter(x=[2024, 2025, 2026], y=[1.5, float("nan"), 3.0], name="a"))
     fig.update_layout(title="T", height=400)
@@ -56,8 +56,8 @@ def test_a_frozen_figure_sends_what_plotly_would_and_cannot_be_changed():
 def test_prepare_matches_for_screen_and_keeps_the_whole_still():
     import plotly.graph_objects as go
 
-    from tracker.figures import for_screen
-    from tracker.screen_figure import prepare
+    from tracker.present.figures import for_screen
+    from tracker.present.screen_figure import prepare
 
     def fig():
         f = go.Figure(go.Scatter(x=[1, 2], y=[3, 4]))
@@ -74,7 +74,7 @@ def test_prepare_matches_for_screen_and_keeps_the_whole_still():
 
 
 def test_the_page_is_built_once_per_snapshot_unit_language_and_presentation(demo):
-    from tracker import unit_page as up
+    from tracker.present import unit_page as up
 
     cat, snap, store = demo
     unit = _charted_unit(cat, snap)
@@ -112,9 +112,9 @@ def test_the_page_is_built_once_per_snapshot_unit_language_and_presentation(demo
 def test_a_new_snapshot_makes_a_new_page_and_the_old_one_goes(demo):
     import gc
 
-    from tracker import unit_page as up
-    from tracker.periods import today
-    from tracker.snapshot import load_snapshot
+    from tracker.present import unit_page as up
+    from tracker.core.periods import today
+    from tracker.assess.snapshot import load_snapshot
 
     cat, _, store = demo
     snap = load_snapshot(store, cat, today())   # this test's own: the fixture keeps its snapshot alive
@@ -131,7 +131,7 @@ def test_a_new_snapshot_makes_a_new_page_and_the_old_one_goes(demo):
 
 
 def test_the_bound_holds(demo, monkeypatch):
-    from tracker import unit_page as up
+    from tracker.present import unit_page as up
 
     cat, snap, store = demo
     units = [u for u in cat.jurisdictions if snap.results.get(u)][:3]
@@ -142,11 +142,11 @@ def test_the_bound_holds(demo, monkeypatch):
 
 
 def test_the_page_holds_a_chart_per_charted_target_as_the_figures_draw_it(demo):
-    from tracker.figures import for_screen, progress_figure
-    from tracker.picture import has_chart
+    from tracker.present.figures import for_screen, progress_figure
+    from tracker.present.picture import has_chart
     from tracker.present.labels import chart_anchor, is_direction, target_label
-    from tracker.unit_page import build_unit_page
-    from tracker.value_kinds import of_series
+    from tracker.present.unit_page import build_unit_page
+    from tracker.assess.value_kinds import of_series
 
     cat, snap, store = demo
     unit = _charted_unit(cat, snap)

@@ -11,10 +11,10 @@ import hashlib
 import pytest
 
 from tracker.reporting import approval
-from tracker.access import User
+from tracker.accounts.users import User
 from tracker.core.observation import MilestoneUpdate, Observation, ParsedForm
 from tracker.storage import schema
-from tracker.store import Store
+from tracker.storage import Store
 
 T0 = dt.datetime(2026, 10, 1, 8, 0)
 KH = "khanh-hoa"
@@ -111,7 +111,7 @@ def test_only_an_approved_real_submission_hides_the_demo_values(store):
 
 def test_the_snapshot_follows_a_decision_on_an_older_submission(store):
     from tracker.catalogue import load_catalogue
-    from tracker.snapshot import build_snapshot
+    from tracker.assess.snapshot import build_snapshot
 
     cat = load_catalogue()
     ind = next(i for i in cat.indicators_for(KH) if i.kind == "stock" and i.target and i.target.value is not None)
@@ -228,7 +228,8 @@ def test_decide_gives_values_never_exceptions(tmp_path):
 
 
 def test_approvers_carry_units_and_never_upload(tmp_path):
-    from tracker.access import UserError, UserStore, can_download_original, can_upload
+    from tracker.accounts.permissions import can_download_original, can_upload
+    from tracker.accounts.users import UserError, UserStore
 
     users = UserStore(tmp_path / "users.toml", rounds=4)
     with pytest.raises(UserError, match="--unit"):

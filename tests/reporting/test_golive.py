@@ -13,8 +13,8 @@ from pathlib import Path
 
 import pytest
 
-from tracker.access import User
-from tracker.store import Store
+from tracker.accounts.users import User
+from tracker.storage import Store
 
 ROOT = Path(__file__).resolve().parents[2]
 ADMIN = User("admin", "admin", (), "")   # the first admin the seed made

@@ -37,7 +37,7 @@ def tracked(obj) -> bool:
 
 def test_warm_up_makes_the_snapshot_and_freezes_it(seeded_env, policy):
     from tracker.catalogue import load_catalogue
-    from tracker.snapshot import LATEST
+    from tracker.assess.snapshot import LATEST
     from tracker.web import state
 
     seconds = warmup.warm()

@@ -12,7 +12,8 @@ import threading
 import pytest
 
 from tracker.core.observation import Observation, ParsedForm
-from tracker.store import Store, StoreError
+from tracker.storage import Store
+from tracker.storage import StoreError
 
 T0 = dt.datetime(2026, 10, 1, 8, 0)
 
@@ -47,7 +48,7 @@ def test_db_url_in_settings_or_env_selects_postgresql(tmp_path, monkeypatch):
 
 
 def test_a_url_makes_a_postgres_store_with_its_own_migrations(pg_url):
-    from tracker.store_postgres import PG_MIGRATIONS, PostgresStore
+    from tracker.storage.postgres import PG_MIGRATIONS, PostgresStore
 
     with Store(pg_url) as store:
         assert isinstance(store, PostgresStore) and isinstance(store, Store)
@@ -63,7 +64,7 @@ def test_a_url_makes_a_postgres_store_with_its_own_migrations(pg_url):
 def test_processes_starting_together_migrate_once(pg_url):
     """Four stores made at the same moment on an empty database: the advisory lock lets one apply
     each step, the others find it applied."""
-    from tracker.store_postgres import PG_MIGRATIONS
+    from tracker.storage.postgres import PG_MIGRATIONS
 
     errors, stores = [], []
 
@@ -87,7 +88,7 @@ def test_processes_starting_together_migrate_once(pg_url):
 
 
 def test_a_password_never_shows_in_messages():
-    from tracker.store_postgres import redacted
+    from tracker.storage.postgres import redacted
 
     assert redacted("postgresql://nq45:s3cret@db.example:5432/nq45") == "postgresql://nq45:***@db.example:5432/nq45"
 
@@ -131,7 +132,7 @@ def test_the_archive_lives_in_the_database(pg_url, tmp_path):
 
 def test_another_process_commit_moves_the_counter_and_the_snapshot_follows(pg_url):
     from tracker.catalogue import load_catalogue
-    from tracker.snapshot import build_snapshot
+    from tracker.assess.snapshot import build_snapshot
 
     cat = load_catalogue()
     stock = next(i for i in cat.indicators_for("khanh-hoa") if i.kind == "stock" and not i.sectors)
@@ -226,11 +227,11 @@ def test_the_cli_stores_and_reads_through_a_url(pg_url, tmp_path, monkeypatch, c
 def test_a_second_replica_starts_from_the_saved_snapshot(pg_url, monkeypatch, tmp_path):
     """The first process assesses and saves; a second with nothing in memory loads it (no assessing),
     and after a commit re-assesses only the unit touched."""
-    import tracker.snapshot as snapshot_module
+    import tracker.assess.snapshot as snapshot_module
 
     monkeypatch.setenv("TRACKER_USERS", str(tmp_path / "users.toml"))   # the signing key beside it
     from tracker.catalogue import catalogue_key, load_catalogue
-    from tracker.snapshot import shared_snapshot
+    from tracker.assess.snapshot import shared_snapshot
 
     cat, key, today = load_catalogue(), catalogue_key(), dt.date(2026, 10, 15)
     stock = next(i for i in cat.indicators_for("khanh-hoa") if i.kind == "stock" and not i.sectors)
@@ -255,7 +256,7 @@ def test_a_second_replica_starts_from_the_saved_snapshot(pg_url, monkeypatch, tm
 
 
 def test_a_lockout_holds_on_every_replica(pg_url):
-    from tracker.access import Throttle, ThrottlePolicy
+    from tracker.accounts.signin import Throttle, ThrottlePolicy
 
     policy = ThrottlePolicy(backoff_after=1, lock_after=2, lock_minutes=15)
     with Store(pg_url) as one, Store(pg_url) as two:

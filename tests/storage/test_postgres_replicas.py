@@ -85,8 +85,8 @@ def test_two_servers_and_four_concurrent_ingests_share_one_postgres(postgres, tm
 
     from tracker.catalogue import catalogue_key, load_catalogue
     from tracker.forms.demo import fill_form
-    from tracker.snapshot import catalogue_digest, snapshot_from_bytes
-    from tracker.store import Store
+    from tracker.assess.snapshot import catalogue_digest, snapshot_from_bytes
+    from tracker.storage import Store
     url = postgres.new_database("replicas")
     env = child_env(installation(tmp_path, database=url))
     _ok(cli(env, "seed", "--if-empty"))

@@ -14,7 +14,7 @@ import zlib
 import pytest
 
 from tracker.core.observation import Observation, ParsedForm
-from tracker.store import Store
+from tracker.storage import Store
 
 T0 = dt.datetime(2026, 10, 1, 8, 0)
 TODAY = dt.date(2026, 10, 15)
@@ -32,7 +32,7 @@ def pickled_from_elsewhere(snap, monkeypatch, *, module: str, name: str, moved: 
     from tracker.core import signing
     from tracker.assess.assessment import Assessment
     from tracker.assess.snapshot import Snapshot
-    from tracker.snapshot import snapshot_bytes
+    from tracker.assess.snapshot import snapshot_bytes
 
     cls = {"Assessment": Assessment, "Snapshot": Snapshot}[moved]
     was = (cls.__module__, cls.__qualname__)
@@ -57,11 +57,11 @@ def pickled_from_elsewhere(snap, monkeypatch, *, module: str, name: str, moved: 
 ])
 def test_a_saved_snapshot_whose_classes_moved_is_ignored_with_one_full_assessment(pg_url, monkeypatch, tmp_path,
                                                                                   module, name, moved):
-    import tracker.snapshot as snapshot_module
+    import tracker.assess.snapshot as snapshot_module
 
     monkeypatch.setenv("TRACKER_USERS", str(tmp_path / "users.toml"))   # the signing key beside it
     from tracker.catalogue import catalogue_key, load_catalogue
-    from tracker.snapshot import shared_snapshot, snapshot_from_bytes
+    from tracker.assess.snapshot import shared_snapshot, snapshot_from_bytes
 
     cat, key = load_catalogue(), catalogue_key()
     digest = snapshot_module.catalogue_digest(key)

@@ -77,7 +77,7 @@ def test_each_engine_keeps_its_version_numbers():
 
 def test_open_store_picks_the_engine_and_old_store_calls_still_work(tmp_path):
     from tracker.storage.duckdb import DuckDBStore
-    from tracker.store import Store
+    from tracker.storage import Store
 
     with open_store(":memory:") as memory, Store(tmp_path / "old.duckdb") as old:
         assert isinstance(memory, DuckDBStore) and isinstance(old, DuckDBStore) and isinstance(old, Store)

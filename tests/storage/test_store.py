@@ -16,7 +16,9 @@ import pytest
 
 from tracker.core.observation import MilestoneUpdate, Observation, ParsedForm
 from tracker.core.report import ValidationReport
-from tracker.store import MIGRATIONS, Store, StoreError, default_db_path
+from tracker.storage.duckdb import MIGRATIONS
+from tracker.storage import Store
+from tracker.storage import StoreError, default_db_path
 
 ROOT = Path(__file__).resolve().parents[2]
 T0 = dt.datetime(2026, 10, 1, 8, 0)
@@ -364,9 +366,9 @@ def test_one_hundred_thousand_observations(store):
 CHILD = textwrap.dedent("""
     import hashlib, os, sys, time
     import duckdb
-    import tracker.store as ts
     from tracker.core.observation import Observation, ParsedForm
-    from tracker.store import Store, StoreError
+    from tracker.storage import Store
+    from tracker.storage import StoreError
 
     mode, db, label, n = sys.argv[1], sys.argv[2], sys.argv[3], int(sys.argv[4])
     content = label.encode()
@@ -394,7 +396,7 @@ CHILD = textwrap.dedent("""
             print("locked", flush=True)
             raise
 
-    ts.duckdb.connect = connect
+    duckdb.connect = connect
     if mode == "read-hold":  # a reader in the middle of its reads, as the dashboard is during a page view
         with Store(db).reading() as store:
             print("reading", store.observation_count(), flush=True)
@@ -673,7 +675,7 @@ def test_current_values_agrees_with_current_observations(tmp_path):
     import hashlib
 
     from tracker.core.observation import Observation, ParsedForm
-    from tracker.store import Store
+    from tracker.storage import Store
 
     store = Store(tmp_path / "v.duckdb")
     for n, value in enumerate((1.0, 2.0, 3.0)):

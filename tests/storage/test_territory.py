@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from tracker.core.observation import Observation, ParsedForm
-from tracker.store import Store
+from tracker.storage import Store
 
 
 def _form(territory: str, value: float, content: bytes) -> ParsedForm:

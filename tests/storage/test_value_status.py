@@ -12,7 +12,7 @@ from tracker.catalogue import load_catalogue
 from tracker.forms.demo import fill_form
 from tracker.ingest import read_form
 from tracker.core.periods import Period
-from tracker.store import Store
+from tracker.storage import Store
 from tracker.forms.workbook import SHEET_DATA, build_form
 
 ND09 = Calendar()
@@ -136,10 +136,10 @@ def test_history_unit_page_and_downloads_say_which_kind(tmp_path, cat, monkeypat
     """The history (CLI and page) lists the kind of each stored value; the unit page draws the estimate
     hollow; the overview's download has the "Loại số liệu" column (issue 20, item 4)."""
     from tests.support.pages import run as open_page
-    from tracker.access import User
+    from tracker.accounts.users import User
     from tracker.cli import main
-    from tracker.downloads import table_csv
-    from tracker.snapshot import load_snapshot
+    from tracker.present.downloads import table_csv
+    from tracker.assess.snapshot import load_snapshot
     from tracker.present.tables import matrix_rows, status_table
 
     db = tmp_path / "h.duckdb"
@@ -184,7 +184,7 @@ def test_history_unit_page_and_downloads_say_which_kind(tmp_path, cat, monkeypat
 def test_the_snapshot_forgets_an_estimate_once_the_official_figure_is_in(tmp_path, cat):
     """The incremental update (only the touched units assessed again) keeps the kinds of the others and
     takes the touched unit's afresh: February's official figure replaces December's estimate."""
-    from tracker.snapshot import build_snapshot
+    from tracker.assess.snapshot import build_snapshot
 
     ind = stock(cat).id
     with Store(tmp_path / "k.duckdb") as store:
@@ -209,7 +209,7 @@ def test_the_snapshot_forgets_an_estimate_once_the_official_figure_is_in(tmp_pat
 
 def test_postgres_gives_the_snapshot_the_same_kinds(pg_url, cat):
     """The PostgreSQL store's current values carry value_status too: the snapshot reads the same kinds."""
-    from tracker.snapshot import build_snapshot
+    from tracker.assess.snapshot import build_snapshot
 
     with Store(pg_url) as store:
         content, parsed = form(cat, 100, status="Ước tính")

@@ -7,8 +7,7 @@ import datetime as dt
 
 import pandas as pd
 
-from tracker import progress as P
-
+from tracker.assess import assessment
 TODAY = dt.date(2026, 10, 15)
 
 JURISDICTIONS = [
@@ -72,7 +71,7 @@ def frame(rows, unit="bac-giang", sector="") -> pd.DataFrame:
 
 def run(cat, slug, points, today=TODAY, **kw):
     ind = cat.indicator(f"bac-giang.{slug}")
-    return P.assess(ind, frame([(slug, p, v) for p, v in points]), "bac-giang", today=today, **kw)
+    return assessment.assess(ind, frame([(slug, p, v) for p, v in points]), "bac-giang", today=today, **kw)
 
 
 def quarters(year, values):

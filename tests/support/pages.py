@@ -5,7 +5,7 @@ from __future__ import annotations
 from streamlit.testing.v1 import AppTest
 
 from tests.support import ROOT
-from tracker.access import User, UserStore
+from tracker.accounts.users import User, UserStore
 
 TIMEOUT = 60
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -21,7 +21,7 @@ def users() -> UserStore:
 def signed_in(user: User):
     """A session for `user`, added to the users file of the test's installation if it is not there
     (the dashboard re-checks every session against that file on each run)."""
-    from tracker.access import start_session
+    from tracker.accounts.sessions import start_session
 
     store = users()
     found = store.get(user.username) or store.add_user(user.username, user.role, "mat-khau-thu-nghiem", units=user.units)

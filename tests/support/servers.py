@@ -68,7 +68,7 @@ def served_demo(base: Path, accounts=(), extra_env: dict | None = None, entry: s
                 timeout: float = 60) -> Iterator[dict]:
     """A demo installation under `base` (with `extra_env` on top), seeded by the real first-run command, with
     `accounts` ((name, role, password, units) each) added, served by `entry`: {"url", TRACKER_*...}."""
-    from tracker.access import UserStore
+    from tracker.accounts.users import UserStore
 
     seeded = {**installation(base), **(extra_env or {})}
     done = cli(seeded, "seed", "--if-empty")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from types import SimpleNamespace
 
-from tracker.i18n import t
+from tracker.core.i18n import t
 from tracker.web import accounts as acc
 
 

@@ -7,7 +7,7 @@ from types import SimpleNamespace
 
 import pandas as pd
 
-from tracker.i18n import t
+from tracker.core.i18n import t
 from tracker.web import history as hist
 
 

@@ -6,7 +6,7 @@ import datetime as dt
 
 import pandas as pd
 
-from tracker.i18n import t
+from tracker.core.i18n import t
 from tracker.web import programme as prog
 
 

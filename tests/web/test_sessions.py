@@ -7,11 +7,13 @@ from __future__ import annotations
 
 import pytest
 
-from tracker.access import UserStore, resume_session
+from tracker.accounts.sessions import resume_session
+
+from tracker.accounts.users import UserStore
 from tracker.accounts.sessions import BIND_SECONDS, SessionStore, digest
 from tracker.web import routes
 from tracker.web.routes import same_origin
-from tracker.store import Store
+from tracker.storage import Store
 
 T0 = 1_800_000_000.0
 
@@ -240,7 +242,7 @@ def test_sign_out_route_ends_the_session_and_clears_the_cookie(client):
 # --- the page's side, through AppTest (the routes mounted as under app.py) -----------------------
 
 def _pending_rows() -> list[tuple]:
-    from tracker.settings import load_settings
+    from tracker.core.settings import load_settings
 
     s = load_settings()
     with Store(s.database, s.archive_dir) as store, store._cursor() as cur:
@@ -272,7 +274,7 @@ def test_a_session_ended_in_another_tab_signs_this_tab_out(own_copy, monkeypatch
     users().add_user("canbo.cookie2", "uploader", "mat-khau-c2-2026", units=("khanh-hoa",))
     at = try_sign_in(dashboard(), "canbo.cookie2", "mat-khau-c2-2026")
     sid = at.session_state["web_session"][0]
-    from tracker.settings import load_settings
+    from tracker.core.settings import load_settings
 
     s = load_settings()
     with Store(s.database, s.archive_dir) as store:
@@ -328,7 +330,7 @@ def test_a_session_of_before_identities_still_resumes_for_its_account(tmp_path):
     (tmp_path / "users.toml").write_text(
         '[users."canbo"]\nrole = "viewer"\nunits = []\npassword_hash = "%s"\n'
         % __import__("bcrypt").hashpw(b"mat-khau-2026", __import__("bcrypt").gensalt(4)).decode(), encoding="utf-8")
-    from tracker.access import Session
+    from tracker.accounts.sessions import Session
 
     assert users.get("canbo").uid == ""
     assert resume_session(Session("canbo", 0, T0, T0), users, now=T0 + 1)[2] == "ok"

@@ -22,8 +22,8 @@ from pathlib import Path
 
 from tracker.assess.assessment import assess_all
 from tracker.catalogue import Catalogue, Indicator
-from tracker.periods import parse_period
-from tracker.value_kinds import not_official   # valuestatus
+from tracker.core.periods import parse_period
+from tracker.assess.value_kinds import not_official   # valuestatus
 
 # Above this share of the units touched, one full pass is cheaper than a partial one.
 PARTIAL_MAX_SHARE = 0.25
@@ -42,12 +42,12 @@ class Snapshot:
     withdrawn: frozenset = frozenset()  # ids of withdrawn submissions at that time
     demo_units: frozenset = frozenset()  # units whose current values include demo ones
     # unit -> {(indicator, sector, period): "estimate" | "preliminary"}: the current figures that are not
-    # official (tracker.value_kinds.not_official), read with the values the statuses were computed from.
+    # official (tracker.assess.value_kinds.not_official), read with the values the statuses were computed from.
     kinds: dict | None = None
 
     def kind(self, indicator_id: str, sector: str, period: str | None) -> str | None:
         """'estimate' / 'preliminary' for a current figure that is not official, else None."""
-        from tracker.value_kinds import lookup
+        from tracker.assess.value_kinds import lookup
 
         return lookup(self.kinds, indicator_id, sector, period)
 
@@ -173,8 +173,8 @@ MAX_SNAPSHOT_BYTES = 1_000_000_000
 
 
 def snapshot_bytes(snap: Snapshot) -> bytes:
-    """The snapshot pickled, compressed and signed with the owner-only key (tracker.signing)."""
-    from tracker import signing
+    """The snapshot pickled, compressed and signed with the owner-only key (tracker.core.signing)."""
+    from tracker.core import signing
 
     buffer = io.BytesIO()
     _SnapshotPickler(buffer, protocol=5).dump(snap)
@@ -185,7 +185,7 @@ def snapshot_from_bytes(data: bytes, catalogue: Catalogue, *, max_bytes: int = M
     """The saved snapshot, or None when it cannot be read back: not signed with this installation's key
     (a row written by someone else is never unpickled), unpacking past ``max_bytes``, or saved by another
     version of the software."""
-    from tracker import signing
+    from tracker.core import signing
 
     packed = signing.verify(bytes(data))
     if packed is None:
@@ -226,7 +226,7 @@ def shared_snapshot(store, catalogue: Catalogue, today: dt.date, previous: Snaps
     The DuckDB store keeps none (writing it would take the file's write lock on page views): there
     this is build_snapshot.
 
-    The saved bytes are a pickle signed with the installation's owner-only key (tracker.signing), so a
+    The saved bytes are a pickle signed with the installation's owner-only key (tracker.core.signing), so a
     row written by anyone without it is never unpickled; one that cannot be read back is replaced.
     """
     saved = getattr(store, "saved_snapshot", None)

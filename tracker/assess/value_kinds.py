@@ -16,7 +16,7 @@ from tracker.core.periods import parse_period
 
 WORDS = {"estimate": ("ước tính", "estimate"), "preliminary": ("sơ bộ", "preliminary"),
          "official": ("chính thức", "official")}
-# What a chart draws for each kind that is not official (tracker.figures, tracker.svg_chart), and the
+# What a chart draws for each kind that is not official (tracker.present.figures, tracker.present.svg_chart), and the
 # legend's sign: a hollow (white) diamond for an estimate, a diamond with a cross for a preliminary
 # figure; official points stay solid circles. Diamonds, not open circles: an open circle already means
 # "a part of the year" on every chart. (Plotly's "-open" symbols take the fill colour for their stroke,

@@ -272,7 +272,7 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         return EXIT_REFUSED
     except Exception as exc:  # the last guard: a sentence, never a traceback
-        from tracker.store import StoreError
+        from tracker.storage import StoreError
 
         if isinstance(exc, StoreError):
             print(_busy_message(args, exc) if exc.code == "busy" else str(exc), file=sys.stderr)

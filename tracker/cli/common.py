@@ -10,7 +10,7 @@ EXIT_OK, EXIT_REFUSED, EXIT_USAGE = 0, 1, 2
 
 def store_of(args):
     from tracker.core.settings import load_settings
-    from tracker.store import Store
+    from tracker.storage import Store
 
     if getattr(args, "db", None):
         return Store(args.db)          # its archive beside it

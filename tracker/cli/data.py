@@ -24,7 +24,7 @@ def cmd_template(args) -> int:
     period = period_or_usage(args.period)
     previous = {}
     from tracker.core.settings import load_settings
-    from tracker.store import database_exists
+    from tracker.storage import database_exists
 
     if database_exists(args.db or load_settings().database):
         with store_of(args) as store:
@@ -143,7 +143,7 @@ def cmd_history(args) -> int:
             if rows.empty:
                 print("Chưa có số liệu nào cho chỉ tiêu này. / No values yet.")
                 return EXIT_OK
-            from tracker.downloads import value_status_cell
+            from tracker.present.downloads import value_status_cell
 
             print(f"{'Kỳ':<9} {'Lĩnh vực':<12} {'Giá trị':>14}  {'Loại số liệu':<12}  {'Lần nộp':>7}  {'Người nộp':<16} "
                   f"{'Thời điểm':<19}  Tệp")
@@ -217,8 +217,8 @@ def cmd_seed(args) -> int:
 
 def cmd_status(args) -> int:
     from tracker.core.periods import today as today_
-    from tracker.progress import status_label
-    from tracker.snapshot import load_snapshot
+    from tracker.assess.judge import status_label
+    from tracker.assess.snapshot import load_snapshot
 
     cat = load_catalogue()
     if args.unit:
@@ -320,7 +320,7 @@ def cmd_calendar(args) -> int:
     from tracker.core.i18n import fmt_date
     from tracker.core.periods import today as today_
     from tracker.core.settings import load_settings
-    from tracker.store import database_exists
+    from tracker.storage import database_exists
 
     lang = args.lang
     try:
@@ -393,8 +393,8 @@ def cmd_remind(args) -> int:
         raise UsageError(f"ngày không hợp lệ: {args.today!r} (dạng YYYY-MM-DD) / not a date") from None
     settings = load_settings()
     cat = load_catalogue()
-    if args.letter:   # the reminder letter for signature instead of e-mails (tracker/letter.py)
-        from tracker.letter import letter_content, reminder_letter
+    if args.letter:   # the reminder letter for signature instead of e-mails (tracker/present/letter.py)
+        from tracker.present.letter import letter_content, reminder_letter
 
         with store_of(args) as store:
             content = letter_content(cat, store, settings.reporting_calendar, day)

@@ -12,8 +12,8 @@ def _unit_snapshot(args):
     as it stands (optionally as of ``--period``); a usage error for an unknown unit or period."""
     from tracker.core.periods import today as today_
     from tracker.core.settings import load_settings
-    from tracker.snapshot import load_snapshot
-    from tracker.store import database_exists
+    from tracker.assess.snapshot import load_snapshot
+    from tracker.storage import database_exists
 
     cat = load_catalogue()
     unit = unit_or_usage(cat, args.unit)
@@ -67,15 +67,15 @@ def cmd_brief(args) -> int:
 
 
 def cmd_publish(args) -> int:
-    """The static public site (tracker.publish) from the snapshot the leaders' pages read."""
+    """The static public site (tracker.present.publish) from the snapshot the leaders' pages read."""
     from pathlib import Path
 
     from tracker.catalogue import catalogue_key
     from tracker.core.periods import today as today_
-    from tracker.publish import LANGS, PublishError, publish_site
+    from tracker.present.publish import LANGS, PublishError, publish_site
     from tracker.core.settings import load_settings
-    from tracker.snapshot import shared_snapshot
-    from tracker.store import database_exists
+    from tracker.assess.snapshot import shared_snapshot
+    from tracker.storage import database_exists
 
     langs = tuple(dict.fromkeys(x.strip() for x in args.lang.split(",") if x.strip()))
     if not langs or any(x not in LANGS for x in langs):

@@ -72,7 +72,7 @@ class Settings:
     # Issue 21: uploads wait for an approver of the unit ("Duyệt số liệu") before anyone else sees them;
     # false: an upload is current the moment it is saved (the behaviour before). $TRACKER_APPROVAL overrides.
     approval: bool = True
-    # --- valuestatus: the reminder letter ("công văn đôn đốc", tracker/letter.py); empty: a dotted blank.
+    # --- valuestatus: the reminder letter ("công văn đôn đốc", tracker/present/letter.py); empty: a dotted blank.
     letter_authority: str = ""      # the body above the issuer ("UBND TỈNH LÂM ĐỒNG")
     letter_issuer: str = ""         # the issuing body ("SỞ KHOA HỌC VÀ CÔNG NGHỆ")
     letter_symbol: str = ""         # the letter's symbol after its number ("SKHCN-KHTC")

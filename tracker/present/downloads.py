@@ -45,7 +45,7 @@ def value_status_header(lang: str) -> str:
 def value_status_cell(kind: str | None, lang: str, has_value: bool = True) -> str:
     """'ước tính' / 'sơ bộ' / 'chính thức' for a figure's row ('' where the row has no figure). A stored
     value without a kind is official: every figure of before the kinds were kept was."""
-    from tracker.value_kinds import word
+    from tracker.assess.value_kinds import word
 
     return word(kind or "official", lang) if has_value else ""
 

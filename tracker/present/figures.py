@@ -16,12 +16,12 @@ import plotly.graph_objects as go
 from tracker.core.measures import is_whole
 from tracker.core.statuses import Status
 from tracker.core.statuses import colour as status_colour
-from tracker.i18n import fmt_date, fmt_number, fmt_value
+from tracker.core.i18n import fmt_date, fmt_number, fmt_value
 from tracker.present.labels import Caption
-from tracker.value_kinds import NOT_OFFICIAL as KIND_ORDER
-from tracker.value_kinds import SYMBOLS as KIND_SYMBOLS
-from tracker.value_kinds import judged_words, with_kind
-from tracker.value_kinds import word as kind_word
+from tracker.assess.value_kinds import NOT_OFFICIAL as KIND_ORDER
+from tracker.assess.value_kinds import SYMBOLS as KIND_SYMBOLS
+from tracker.assess.value_kinds import judged_words, with_kind
+from tracker.assess.value_kinds import word as kind_word
 
 INK = "#1f2933"
 MUTED = "#52606d"
@@ -201,7 +201,7 @@ def progress_spec(indicator, assessment, *, unit_name: str, caption: Caption, se
     projection at its end.
 
     ``kinds``: period → "estimate" | "preliminary" for the points that are not official
-    (tracker.value_kinds.of_series): an estimate is drawn as a hollow diamond (a hollow bar), a
+    (tracker.assess.value_kinds.of_series): an estimate is drawn as a hollow diamond (a hollow bar), a
     preliminary figure as a diamond with a cross (a cross-hatched bar), each with its word in the hover,
     in the latest value's label and in a legend line under the status.
     """
@@ -367,7 +367,7 @@ def kinds_legend(kinds: list, bars: bool, lang: str, judged: str = "") -> str:
 
 
 def _target_words(indicator, lang: str) -> str:
-    from tracker.i18n import fmt_target
+    from tracker.core.i18n import fmt_target
 
     text = fmt_target(indicator, lang)
     return text.rsplit(" (", 1)[0] if text.endswith(")") else text
@@ -626,8 +626,8 @@ def add_pending_points(fig: go.Figure, rows, indicator, lang: str = "vi") -> go.
     ``rows``: Store.pending_observations rows of this target (its indicator, unit and sector); a
     quarter is drawn at its year, as the approved series is. Only the pending trace is put in the
     legend. No rows: the figure unchanged."""
-    from tracker.i18n import t
-    from tracker.periods import parse_period
+    from tracker.core.i18n import t
+    from tracker.core.periods import parse_period
 
     if rows is None or len(rows) == 0:
         return fig

@@ -12,9 +12,9 @@ from dataclasses import dataclass
 
 from tracker.catalogue import Catalogue
 from tracker.core.measures import MEASURES
-from tracker.i18n import in_sentence
-from tracker.periods import parse_period
-from tracker.value_kinds import judged_words
+from tracker.core.i18n import in_sentence
+from tracker.core.periods import parse_period
+from tracker.assess.value_kinds import judged_words
 
 
 @dataclass(frozen=True)

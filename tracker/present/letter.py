@@ -4,7 +4,7 @@ administrative letter (Phụ lục I: A4, Times New Roman, text 14 pt, margins t
 30 mm, right 15 mm; the header block — issuing body on the left, the national motto on the right —
 number and symbol, place and date, subject line "V/v …", recipients, body, "Nơi nhận", signature).
 
-Who is late comes from tracker.completeness, the same count the upload page shows. The issuing body, its
+Who is late comes from tracker.reporting.completeness, the same count the upload page shows. The issuing body, its
 symbol, the place and the signer are settings (``letter_*``); left empty, the letter keeps the dotted
 blanks a clerk fills by hand, as a draft for signature does (the number is given by the records office
 when it is issued, so "Số:" always keeps its blank before the symbol)."""
@@ -15,10 +15,10 @@ import datetime as dt
 import io
 from dataclasses import dataclass
 
-from tracker.calendar import Calendar, Window
+from tracker.core.calendar import Calendar, Window
 from tracker.catalogue import Catalogue
-from tracker.completeness import Completeness, completeness, expected_targets
-from tracker.i18n import fmt_date
+from tracker.reporting.completeness import Completeness, completeness, expected_targets
+from tracker.core.i18n import fmt_date
 
 FONT = "Times New Roman"
 BODY_PT = 14

@@ -14,12 +14,12 @@ from tracker.assess.snapshot import Snapshot
 from tracker.catalogue import Catalogue
 from tracker.core.statuses import (BEHIND, DIRECTION_GOODNESS, GOOD, GOODNESS, LOOKS, MILESTONE_ORDER, NUMERIC_ORDER,
                                    Status)
-from tracker.i18n import fmt_number, fmt_target, fmt_value
-from tracker.periods import parse_period
+from tracker.core.i18n import fmt_number, fmt_target, fmt_value
+from tracker.core.periods import parse_period
 from tracker.present.figures import value_text
 from tracker.present.labels import chart_anchor, is_direction, target_label, unit_label, unit_link, with_judged
 from tracker.present.memo import per_snapshot
-from tracker.value_kinds import with_kind
+from tracker.assess.value_kinds import with_kind
 
 
 # The icons of the statuses a target (numeric or direction-only) can show, in the attention order.

@@ -19,7 +19,7 @@ from dataclasses import dataclass
 
 from tracker.catalogue import Catalogue
 from tracker.core.statuses import BEHIND, Status
-from tracker.i18n import fmt_target, fmt_value
+from tracker.core.i18n import fmt_target, fmt_value
 
 # Statuses the picture draws as bars (the one status table's): worst first, as the overview ranks.
 DRAWN = tuple(str(s) for s in BEHIND + (Status.ON_TRACK, Status.ACHIEVED))
@@ -73,7 +73,7 @@ def _share(a) -> tuple[float | None, float | None]:
 
 def picture_rows(cat: Catalogue, snapshot, unit: str, lang: str) -> list[PictureRow]:
     """The bars of ``unit``'s progress picture, worst status first, then least far along."""
-    from tracker.periods import parse_period
+    from tracker.core.periods import parse_period
     from tracker.present.labels import chart_anchor, is_direction, target_label
 
     res = snapshot.results.get(unit, {"numeric": []})
@@ -209,7 +209,7 @@ def unit_documents(cat: Catalogue, unit: str) -> list:
 
 def document_head(doc, lang: str) -> str:
     """'Chương trình hành động số 45-CTr/TU ngày 01/03/2024': kind, number and date where known."""
-    from tracker.i18n import fmt_date
+    from tracker.core.i18n import fmt_date
 
     number = ((" số " if lang != "en" else " No. ") + doc.number) if doc.number else ""
     when = ((" ngày " if lang != "en" else " of ") + fmt_date(doc.date, lang)) if doc.date else ""

@@ -35,15 +35,15 @@ from tracker.assess.snapshot import Snapshot
 from tracker.catalogue import Catalogue, lineage_text
 from tracker.core import statuses
 from tracker.core.statuses import BEHIND
-from tracker.i18n import fmt_date, fmt_number, t
-from tracker.periods import parse_period
+from tracker.core.i18n import fmt_date, fmt_number, t
+from tracker.core.periods import parse_period
 from tracker.present.downloads import table_csv
 from tracker.present.figures import progress_spec
 from tracker.present.labels import caption, chart_anchor, is_direction, target_label
 from tracker.present.overview import attention_rows, headline, numeric_counts, status_counts, unit_cards
 from tracker.present.svg_chart import render_svg, safe_html
 from tracker.present.tables import matrix_rows, milestone_rows, milestone_table, status_table
-from tracker.value_kinds import of_series
+from tracker.assess.value_kinds import of_series
 
 MANIFEST = "manifest.json"
 LANGS = ("vi", "en")

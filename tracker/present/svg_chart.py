@@ -19,7 +19,7 @@ import html
 import math
 import re
 
-from tracker.i18n import fmt_number
+from tracker.core.i18n import fmt_number
 
 # Narrow enough that its text stays readable scaled down to a 390 px phone (12 units ≈ 10 px there).
 WIDTH, HEIGHT = 420, 280
@@ -216,7 +216,7 @@ def render_svg(spec: dict, lang: str, label: str = "") -> str:
                 if symbol == "star":
                     parts.append(f'<polygon points="{_star(x, y, size / 2 + 1)}" fill="{fill}"/>')
                 elif str(symbol).startswith("diamond"):
-                    # Figures that are not official (tracker.value_kinds.SYMBOLS): hollow, a cross for preliminary.
+                    # Figures that are not official (tracker.assess.value_kinds.SYMBOLS): hollow, a cross for preliminary.
                     kind = kinds[k] if isinstance(kinds, list) and k < len(kinds) else None
                     tag = f' data-kind="{html.escape(kind, quote=True)}"' if kind else ""
                     r = size / 2 * 0.8

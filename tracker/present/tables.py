@@ -13,11 +13,11 @@ from tracker.assess.judge import status_label
 from tracker.assess.snapshot import Snapshot
 from tracker.catalogue import Catalogue
 from tracker.core.statuses import MILESTONE_ORDER, NUMERIC_ORDER
-from tracker.i18n import fmt_target, fmt_value
-from tracker.periods import parse_period
+from tracker.core.i18n import fmt_target, fmt_value
+from tracker.core.periods import parse_period
 from tracker.present.downloads import value_status_cell, value_status_header
 from tracker.present.labels import measure_label, period_label, target_label, unit_label, with_judged
-from tracker.value_kinds import with_kind
+from tracker.assess.value_kinds import with_kind
 
 
 def matrix_rows(cat: Catalogue, snapshot: Snapshot, lang: str, units: list[str] | None = None) -> list[dict]:
@@ -96,7 +96,7 @@ def milestone_rows(cat: Catalogue, snapshot: Snapshot, lang: str, units: list[st
 
 
 def _reported_words(progress_status: str | None, lang: str) -> str:
-    from tracker.changes import STATUS_WORDS
+    from tracker.ingest.preview import STATUS_WORDS
 
     if not progress_status:
         return "chưa báo cáo" if lang != "en" else "not reported"

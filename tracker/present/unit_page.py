@@ -127,13 +127,13 @@ def build_unit_page(cat, snap, store, unit: str, lang: str, present: bool = Fals
     """Everything views/unit.py shows of ``unit`` that is the same for every viewer."""
     from tracker.catalogue import lineage_text
     from tracker.present.figures import milestone_timeline, progress_figure
-    from tracker.i18n import t
+    from tracker.core.i18n import t
     from tracker.present.labels import caption, chart_anchor, chart_filename, is_direction, target_label
     from tracker.present.overview import headline
     from tracker.present.picture import has_chart, not_charted
     from tracker.present.presenting import presentation_pictures
     from tracker.present.tables import milestone_rows, milestone_table, whole_unit_figures
-    from tracker.value_kinds import of_series
+    from tracker.assess.value_kinds import of_series
 
     cap = caption(cat, snap, lang, [unit])
     res = snap.results.get(unit, {"numeric": [], "milestones": []})

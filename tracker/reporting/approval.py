@@ -12,10 +12,12 @@ import datetime as dt
 from collections.abc import Collection
 from dataclasses import dataclass
 
-from tracker.access import Decision, User
+from tracker.accounts.permissions import Decision
+
+from tracker.accounts.users import User
 from tracker.core.observation import MilestoneUpdate, Observation, ParsedForm, Submission
 from tracker.core.report import ValidationReport
-from tracker.storage.records import BULK, StoreError
+from tracker.storage import BULK, StoreError
 
 APPROVER_ROLES = ("approver", "admin")
 # The words a submission's state is shown with (the uploader's list, the history, the CLI).

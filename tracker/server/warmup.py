@@ -82,8 +82,8 @@ def _import_page_modules() -> None:
     second's worth of imports), so the first visitor does not pay for it either."""
     import plotly.graph_objects  # noqa: F401
 
-    import tracker.figures  # noqa: F401
-    import tracker.progress  # noqa: F401
+    import tracker.present.figures  # noqa: F401
+    import tracker.assess.assessment  # noqa: F401
     import tracker.present.overview  # noqa: F401
     import tracker.present.tables  # noqa: F401
 

@@ -13,14 +13,14 @@ What differs, and why:
   file into the local ``archive_dir`` (a cache, named by SHA-256) to hand back a path.
 - Writers are serialised on one row (``store_changes``), locked first in every commit and
   withdrawal; its counter goes up by one with each. So submission ids are handed out in commit
-  order, which lets a reader that saw id N ask for "everything after N" (tracker.snapshot), and two
+  order, which lets a reader that saw id N ask for "everything after N" (tracker.assess.snapshot), and two
   uploads of the same file cannot both be accepted. Waiting longer than ``lock_timeout`` for that
   row is StoreError(code="busy"), as for the DuckDB file.
 - Reads: ``Store.reading()`` is one REPEATABLE READ, READ ONLY transaction (one state of the
   database). The dashboard's big read (``current_values``) goes through COPY … TO STDOUT as CSV,
   parsed by pyarrow, so a million rows do not become a million Python tuples.
 - Shared state of replicas also kept here: sign-in failure counts (``signin_failures``, so a lockout
-  holds on every replica) and the assessed snapshot (``snapshots``, see tracker.snapshot).
+  holds on every replica) and the assessed snapshot (``snapshots``, see tracker.assess.snapshot).
 """
 
 from __future__ import annotations
@@ -180,7 +180,7 @@ class PostgresStore(Store):
         """Take the writers' row (waits for another commit, at most lock_timeout) and count this change.
 
         So submission ids are handed out in commit order, which lets a reader that saw id N ask for
-        "everything after N" (tracker.snapshot), and two uploads of one file cannot both be accepted."""
+        "everything after N" (tracker.assess.snapshot), and two uploads of one file cannot both be accepted."""
         self._run(cur, "UPDATE store_changes SET counter = counter + 1 WHERE id = 1")
 
     def _keep_file(self, cur, name: str, content: bytes) -> None:

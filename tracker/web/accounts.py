@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from tracker.i18n import t
+from tracker.core.i18n import t
 
 
 # --- decisions ---------------------------------------------------------------------------------

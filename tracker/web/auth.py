@@ -7,7 +7,7 @@ from __future__ import annotations
 import streamlit as st
 
 from tracker.accounts import sessions as tokens
-from tracker.i18n import t
+from tracker.core.i18n import t
 from tracker.web import routes
 from tracker.web.state import audit, catalogue, store, throttle, users
 from tracker.web.widgets import plain
@@ -36,23 +36,23 @@ def keep_unit(unit: str) -> None:
 def visible_units(units: list[str]) -> list[str]:
     """The units of `units` the visitor may see (tracker.access.visible_units: all of them, except on an
     installation with public_pages = "none", where a viewer tied to units sees only those)."""
-    from tracker.access import visible_units as allowed
-    from tracker.settings import load_settings
+    from tracker.accounts.permissions import visible_units as allowed
+    from tracker.core.settings import load_settings
 
     return allowed(current_user(), units, load_settings(), related=catalogue().lineage_group)
 
 
 def may_see_pages(user) -> bool:
     """Whether this visitor may open the progress pages (public_pages, tracker.access.may_see_pages)."""
-    from tracker.access import may_see_pages as allowed
-    from tracker.settings import load_settings
+    from tracker.accounts.permissions import may_see_pages as allowed
+    from tracker.core.settings import load_settings
 
     return allowed(user, load_settings())
 
 
 def own_units(units: list[str]) -> list[str]:
     """The signed-in user's own units among `units` (what their overview opens on)."""
-    from tracker.access import home_units
+    from tracker.accounts.permissions import home_units
 
     return home_units(current_user(), units, related=catalogue().lineage_group)
 
@@ -61,8 +61,8 @@ def _client() -> tuple[str | None, bool]:
     """(address the request came from, whether it was read through a trusted proxy); (None, False) when
     unknown. Without trusted proxies the peer address is still used for the (account, client) counter:
     behind an undeclared proxy it is everyone's, which makes that counter the account's, as before."""
-    from tracker.access import client_address
-    from tracker.settings import load_settings
+    from tracker.accounts.signin import client_address
+    from tracker.core.settings import load_settings
 
     trusted = load_settings().trusted_proxies
     try:
@@ -93,7 +93,7 @@ def _cookie_token() -> str | None:
 
 def _known_device(name: str) -> str | None:
     """The id of a valid web session of account ``name`` whose cookie this browser holds, else None."""
-    from tracker.access import resume_session
+    from tracker.accounts.sessions import resume_session
 
     web = web_sessions()
     if web is None or not name:
@@ -128,7 +128,7 @@ def _web_call(action, what: str):
 
 def _session_from_cookie(idle: int):
     """A new tab or a reload: the session its cookie names, if still valid (once per tab session)."""
-    from tracker.access import resume_session
+    from tracker.accounts.sessions import resume_session
 
     web = web_sessions()
     if web is None:
@@ -173,7 +173,7 @@ def _begin_web_session(user) -> None:
     """After a sign-in in this tab: a session waiting for the browser to bind it (login_box renders the call)."""
     import time
 
-    from tracker.settings import load_settings
+    from tracker.core.settings import load_settings
 
     web = web_sessions()
     if web is None:
@@ -210,8 +210,8 @@ def current_user():
     """The signed-in user read fresh from the users file, or None (anonymous visitors see the viewer
     pages). A removed, disabled or re-passworded account, or a session idle too long, is signed out here.
     A tab with no sign-in of its own takes the one its cookie names (tracker.web.routes), re-checked the same way."""
-    from tracker.access import resume_session
-    from tracker.settings import load_settings
+    from tracker.accounts.sessions import resume_session
+    from tracker.core.settings import load_settings
 
     idle = load_settings().idle_minutes
     session = st.session_state.get("auth")
@@ -241,7 +241,7 @@ def current_user():
 def returning_user():
     """Who was signed out by the idle timeout in this tab and may sign in again to confirm a checked
     upload (the upload page keeps it); None if there is none or the account changed meanwhile."""
-    from tracker.access import resume_session
+    from tracker.accounts.sessions import resume_session
 
     session = st.session_state.get("auth_expired")
     if session is None or st.session_state.get("auth") is not None:
@@ -254,9 +254,10 @@ def returning_user():
 
 def _attempt_sign_in() -> None:
     """The sign-in form's callback: runs before the page, so it can empty the password field."""
-    from tracker.access import sign_in, start_session
+    from tracker.accounts.sessions import start_session
+    from tracker.accounts.signin import sign_in
 
-    from tracker.access import normalise_text
+    from tracker.accounts.users import normalise_text
 
     name = normalise_text(st.session_state.get("login_user") or "").strip()
     secret = st.session_state.get("login_password") or ""
@@ -275,7 +276,8 @@ def _attempt_sign_in() -> None:
 
 def _change_password() -> None:
     """The own-password form's callback: the three fields are emptied whatever the outcome."""
-    from tracker.access import change_own_password, start_session
+    from tracker.accounts.sessions import start_session
+    from tracker.accounts.signin import change_own_password
 
     session = st.session_state.get("auth")
     values = [st.session_state.get(k) or "" for k in ("pw_current", "pw_new", "pw_repeat")]
@@ -310,7 +312,7 @@ _HOLDS_DATA: set[str] = set()
 
 def _has_data() -> bool:
     """Whether the database holds any submission (an emptied users file must not make a new admin then)."""
-    from tracker.settings import load_settings
+    from tracker.core.settings import load_settings
 
     database = str(load_settings().database)
     if database in _HOLDS_DATA:
@@ -327,8 +329,9 @@ def _has_data() -> bool:
 def login_box(lang: str) -> None:
     """Sign in / out in the sidebar. On a first run with no users, an admin is created and its
     password printed once in the terminal that started the dashboard."""
-    from tracker.access import UserError, ensure_admin, signed_out_message, users_file_problem
-    from tracker.settings import load_settings
+    from tracker.accounts.sessions import signed_out_message
+    from tracker.accounts.users import UserError, ensure_admin, users_file_problem
+    from tracker.core.settings import load_settings
 
     store_ = users()
     try:

@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import streamlit as st
 
-from tracker.i18n import t
+from tracker.core.i18n import t
 from tracker.web.auth import current_user
 from tracker.web.state import catalogue, lang, store
 
 
 def _damaged_file_errors() -> tuple:
     from tracker.catalogue import CatalogueError
-    from tracker.store import StoreError
+    from tracker.storage import StoreError
 
     return (StoreError, CatalogueError)
 
@@ -70,9 +70,9 @@ def reporting_window(lang: str) -> None:
     user = current_user()
     if user is None or user.role not in ("uploader", "approver", "admin"):
         return
-    from tracker.completeness import completeness
-    from tracker.periods import today
-    from tracker.settings import load_settings
+    from tracker.reporting.completeness import completeness
+    from tracker.core.periods import today
+    from tracker.core.settings import load_settings
     from tracker.web.upload import calendar_notice
 
     cal = load_settings().reporting_calendar

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from tracker.i18n import t
+from tracker.core.i18n import t
 
 # Needing a sign-in: names, file names and reasons (anonymous visitors see units, periods, times, counts).
 PRIVATE_KEYS = ("hist.col.by", "hist.col.file", "hist.col.withdrawn_by", "hist.col.reason")
@@ -22,7 +22,7 @@ def unit_name(cat, code, lang: str) -> str:
 
 
 def period_label(code, lang: str) -> str:
-    from tracker.periods import parse_period
+    from tracker.core.periods import parse_period
 
     try:
         return parse_period(str(code)).label(lang)
@@ -83,7 +83,7 @@ def revision_state(r: dict, lang: str) -> str:
 def revision_rows(records: list[dict], ind, cat, lang: str, names: bool) -> list[dict]:
     """One value's revisions: period, unit, sector, value with its unit of measure and status, who, when."""
     from tracker.catalogue import UNITS
-    from tracker.downloads import value_status_cell, value_status_header
+    from tracker.present.downloads import value_status_cell, value_status_header
 
     sectors = {s.id: s.name.get(lang) for s in ind.sectors}
     measure = UNITS.get(ind.unit, {}).get("en" if lang == "en" else "vi", ind.unit)
@@ -113,8 +113,8 @@ def audit_rows(entries: list, lang: str) -> list[dict]:
 
 def withdrawal(sub, chosen: int, user, store, cat, lang: str) -> None:
     """Withdraw a submission: a reason, then asked once more with what the withdrawal does."""
-    from tracker.changes import withdrawal_effect, withdrawal_statement
-    from tracker.store import StoreError
+    from tracker.ingest.preview import withdrawal_effect, withdrawal_statement
+    from tracker.storage import StoreError
 
     asked = st.session_state.get("withdraw_pending")
     if not (asked and asked[0] == chosen):

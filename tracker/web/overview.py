@@ -9,9 +9,9 @@ import html
 
 import streamlit as st
 
-from tracker.i18n import t
-from tracker.periods import parse_period
-from tracker.progress import status_label
+from tracker.core.i18n import t
+from tracker.core.periods import parse_period
+from tracker.assess.judge import status_label
 from tracker.present.labels import target_label, unit_label
 from tracker.present.overview import STATUS_ICONS, attention_rows, matrix_table, status_changes
 from tracker.web import auth, presentation
@@ -190,7 +190,7 @@ def present(cat, live, units: list[str], lang: str) -> None:
     one in parts), from the chosen province on, stepping with the buttons and the arrow keys as on a
     unit page. The quarter chosen before presenting is kept (its widget is not drawn, so Streamlit
     would forget it). Stops the page."""
-    from tracker.presenting import part_count, presentation_pictures
+    from tracker.present.presenting import part_count, presentation_pictures
     from tracker.web.state import snapshot_at
 
     as_of = st.session_state.setdefault("nq_present_as_of", st.session_state.get("as_of") or live.latest_period)
@@ -250,7 +250,7 @@ def matrix(cat, snap, shown_units: list[str], lang: str) -> None:
 
 def late_units(cat, live, lang: str) -> None:
     """The reporting units whose latest quarter is missing."""
-    from tracker.progress import overdue_units
+    from tracker.assess.milestones import overdue_units
 
     st.subheader(t("ov.late_title", lang))
     late = overdue_units(live.reported, auth.visible_units(cat.reporting_units()), live.today)

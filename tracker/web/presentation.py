@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from tracker.i18n import t
+from tracker.core.i18n import t
 from tracker.web.widgets import plain_html
 
 

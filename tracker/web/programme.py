@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from tracker.i18n import fmt_date, t
+from tracker.core.i18n import fmt_date, t
 from tracker.programme_review import (GRID_COLUMNS, comparator_labels, kind_labels, measure_labels, row_from_sentence,
                                       saved_rows, sentences, unit_labels)
 from tracker.programmes import LEVELS, add_entries, changes, edit_entry, retire_entries, slugify

@@ -77,7 +77,7 @@ def _sessions_for_routes() -> SessionStore:
     first use. Store holds no connection between calls, so it shares the file like the pages' Store."""
     global _route_store
     if _route_store is None:
-        from tracker.settings import load_settings
+        from tracker.core.settings import load_settings
         from tracker.storage import open_store
 
         settings = load_settings()
@@ -132,7 +132,7 @@ _budget = RouteBudget()
 def _route_client(request) -> str:
     """The address to count calls by: through a trusted proxy its X-Forwarded-For, else the peer."""
     from tracker.accounts.signin import client_address
-    from tracker.settings import load_settings
+    from tracker.core.settings import load_settings
 
     peer = request.client.host if request.client else None
     trusted = load_settings().trusted_proxies

@@ -1,8 +1,8 @@
 """What the dashboard's pages share in one server process: the store, the catalogue, the snapshots,
 the users file and the sign-in throttle (cached once per process), and the tab's language.
 
-The snapshots themselves are kept by tracker.snapshot.LATEST, which has no Streamlit in it, so the
-server's warm-up (tracker.warmup) fills the same one without importing the web layer.
+The snapshots themselves are kept by tracker.assess.snapshot.LATEST, which has no Streamlit in it, so the
+server's warm-up (tracker.server.warmup) fills the same one without importing the web layer.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from __future__ import annotations
 import streamlit as st
 
 from tracker.catalogue import load_catalogue
-from tracker.i18n import DEFAULT_LANG, LANGS, t
+from tracker.core.i18n import DEFAULT_LANG, LANGS, t
 
 
 def lang() -> str:
@@ -43,14 +43,14 @@ def catalogue():
 # holds no connection between calls, so the file stays free for the CLI between page views.
 @st.cache_resource(show_spinner=False)
 def _open_store(path: str, archive: str):
-    from tracker.store import Store
+    from tracker.storage import Store
 
     return Store(path, archive)
 
 
 def store():
     """The Store of this server process: each call it serves opens the file for that call only."""
-    from tracker.settings import load_settings
+    from tracker.core.settings import load_settings
 
     settings = load_settings()
     return _open_store(settings.database, str(settings.archive_dir))   # a PostgreSQL URL when db_url is set
@@ -63,14 +63,14 @@ def snapshot():
     session) shows on the next page view. A database kept busy by another process longer than the
     store waits stops the page with a sentence saying to reload, not a traceback.
     """
-    from tracker.store import StoreError
+    from tracker.storage import StoreError
 
     try:
         snap = current_snapshot()
     except StoreError as exc:
         if exc.code != "busy":
             raise
-        from tracker.i18n import fmt_number
+        from tracker.core.i18n import fmt_number
 
         st.warning(t("busy.page", lang(), s=fmt_number(exc.waited, lang())), icon=":material/hourglass_top:")
         st.stop()
@@ -79,12 +79,12 @@ def snapshot():
 
 def current_snapshot():
     """snapshot() without anything on the page (a busy database raises StoreError): the process's one
-    (tracker.snapshot.LATEST), which the server's warm-up (tracker.warmup) makes at start, so the
+    (tracker.assess.snapshot.LATEST), which the server's warm-up (tracker.server.warmup) makes at start, so the
     first visitor finds it made."""
-    from tracker import warmup
+    from tracker.server import warmup
     from tracker.catalogue import catalogue_key
-    from tracker.periods import today
-    from tracker.snapshot import LATEST
+    from tracker.core.periods import today
+    from tracker.assess.snapshot import LATEST
 
     return LATEST.latest(store(), load_catalogue, today(), catalogue_key(), on_new=warmup.after_new_snapshot)
 
@@ -93,14 +93,14 @@ def snapshot_at(period: str, current):
     """The snapshot as it stood with data up to ``period`` ("as of" on the overview), kept per
     (period, database change): ``current`` is today's snapshot, whose token names the change."""
     from tracker.catalogue import catalogue_key
-    from tracker.snapshot import LATEST
+    from tracker.assess.snapshot import LATEST
 
     return LATEST.as_of(period, current, store(), load_catalogue, catalogue_key())
 
 
 def users():
-    from tracker.access import UserStore
-    from tracker.settings import load_settings
+    from tracker.accounts.users import UserStore
+    from tracker.core.settings import load_settings
 
     return UserStore(load_settings().users_file)
 
@@ -112,7 +112,7 @@ def _prepare(db_path: str, archive_dir: str, users_file: str, upload_max_mb: int
     limit drive Streamlit's (the upload route reads it at each request, the widget at each run)."""
     from streamlit import config
 
-    from tracker.settings import data_owner_problem, load_settings, secure_data
+    from tracker.core.settings import data_owner_problem, load_settings, secure_data
 
     settings = load_settings()
     problem = data_owner_problem(settings)
@@ -128,7 +128,7 @@ def _prepare(db_path: str, archive_dir: str, users_file: str, upload_max_mb: int
 
 def installation_problem() -> str | None:
     """A sentence when the dashboard must not run (data owned by another user), else None."""
-    from tracker.settings import load_settings
+    from tracker.core.settings import load_settings
 
     s = load_settings()
     return _prepare(str(s.db_path), str(s.archive_dir), str(s.users_file), s.upload_max_mb)
@@ -138,14 +138,14 @@ def installation_problem() -> str | None:
 def _throttle(backoff_after: int, lock_after: int, lock_minutes: int):
     """Failed sign-ins: in memory for the DuckDB file (a restart forgets them), in the database for
     PostgreSQL, so that a lockout holds on every replica."""
-    from tracker.access import Throttle, ThrottlePolicy
+    from tracker.accounts.signin import Throttle, ThrottlePolicy
 
     failure_log = getattr(store(), "failure_log", None)
     return Throttle(ThrottlePolicy(backoff_after, lock_after, lock_minutes), failure_log() if failure_log else None)
 
 
 def throttle():
-    from tracker.settings import load_settings
+    from tracker.core.settings import load_settings
 
     s = load_settings()
     return _throttle(s.signin_backoff_after, s.signin_lock_after, s.signin_lock_minutes)

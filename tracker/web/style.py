@@ -7,7 +7,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from tracker.i18n import t
+from tracker.core.i18n import t
 from tracker.web.state import lang
 
 
@@ -191,7 +191,7 @@ def scroll_to_link() -> None:
 
 def file_size_text(size: int, lang: str) -> str:
     """A file's size the page's way: '14,4 KB', '2,5 MB' (Streamlit's own '14.4KB' reads as 144 in Vietnamese)."""
-    from tracker.i18n import fmt_number
+    from tracker.core.i18n import fmt_number
 
     if size < 1024 * 1024:
         return f"{fmt_number(size / 1024, lang, decimals=1)} KB"

@@ -8,7 +8,7 @@ import html
 
 import streamlit as st
 
-from tracker.i18n import t
+from tracker.core.i18n import t
 from tracker.web import presentation
 from tracker.web.widgets import chart, status_chip
 

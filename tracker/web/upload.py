@@ -8,10 +8,10 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from tracker.calendar import Calendar, next_window_line, window_line
-from tracker.completeness import upload_period
-from tracker.i18n import fmt_date
-from tracker.periods import Period
+from tracker.core.calendar import Calendar, next_window_line, window_line
+from tracker.reporting.completeness import upload_period
+from tracker.core.i18n import fmt_date
+from tracker.core.periods import Period
 
 
 @dataclass(frozen=True)
@@ -120,8 +120,8 @@ def may_confirm(checked: bool, signed_in: bool, overrides: list[str], reason: st
 
 
 def period_text(period: str | None, lang: str) -> str:
-    from tracker.i18n import t
-    from tracker.periods import parse_period
+    from tracker.core.i18n import t
+    from tracker.core.periods import parse_period
 
     return parse_period(period).label(lang) if period not in (None, "*") else t("hist.several", lang)
 

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from tracker.i18n import fmt_date, t
-from tracker.periods import parse_period
+from tracker.core.i18n import fmt_date, t
+from tracker.core.periods import parse_period
 from tracker.web.upload import may_confirm, period_text, preview_units, receipt, touched_units
 
 
@@ -29,7 +29,7 @@ def agency_choice(cat, unit: str, own: str | None, lang: str) -> str | None:
 
 def reminder_letter(cat, store, cal, now, done, settings, window, lang: str) -> None:
     """For an admin: the reminder letter ("công văn đôn đốc") listing the units still missing, for signature."""
-    from tracker.letter import DOCX_MIME, letter_content, letter_filename, reminder_letter as letter_docx
+    from tracker.present.letter import DOCX_MIME, letter_content, letter_filename, reminder_letter as letter_docx
 
     letter = letter_content(cat, store, cal, now, done=done)
     st.download_button(t("letter.download", lang, period=window.period.label(lang), n=len(letter.late)),
@@ -39,7 +39,7 @@ def reminder_letter(cat, store, cal, now, done, settings, window, lang: str) -> 
 
 def own_submissions(store, unit: str, username: str, lang: str) -> None:
     """Issue 21: the uploader's own submissions of this unit with their state (chờ duyệt / đã duyệt / bị trả lại: lý do)."""
-    from tracker.approval import state_label
+    from tracker.reporting.approval import state_label
 
     own = [s for s in store.submissions(unit=unit) if s.uploaded_by == username and not s.is_demo][:10]
     if not own:
@@ -88,7 +88,7 @@ def checked_file(upload, content: bytes, unit: str, period: str, cat, store, use
 def report(parsed, cat, lang: str) -> bool:
     """The check's report in whole sentences, errors first, targets by name, the check's code in small
     print; True when there was anything to say. Stops the page when the file is refused."""
-    from tracker.report import sentences
+    from tracker.core.report import sentences
 
     issues = parsed.report.sorted()
     if issues:
@@ -106,7 +106,7 @@ def report(parsed, cat, lang: str) -> bool:
 
 def preview(parsed, store, cat, user, lang: str) -> None:
     """What the file changes against what is stored, and a word where it writes into a demo unit."""
-    from tracker.changes import counts, preview as compare, preview_rows
+    from tracker.ingest.preview import counts, preview as compare, preview_rows
 
     units = preview_units(parsed)
     changes = compare(parsed, store.current_observations(units=units), store.current_milestones(units=units))
@@ -126,8 +126,8 @@ def preview(parsed, store, cat, user, lang: str) -> None:
 def confirm(parsed, content: bytes, file_name: str, cache_key: str, overrides: list[str], unit: str, user, store, cat,
             settings, now, lang: str) -> None:
     """Confirm or cancel: the warnings checked, an admin's reason for a locked period, then one commit."""
-    from tracker.approval import initial_state
-    from tracker.store import StoreError
+    from tracker.reporting.approval import initial_state
+    from tracker.storage import StoreError
 
     checked = True
     if parsed.report.warnings:

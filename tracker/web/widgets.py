@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from tracker.i18n import t
+from tracker.core.i18n import t
 from tracker.web.state import catalogue, lang
 
 
@@ -66,9 +66,9 @@ def chart(fig, file_name: str, key: str | None = None, anchor: str | None = None
     ``short_title``: on one unit's page the unit is said once at the top, so the title drops it (the
     PNG keeps it). ``present``: the chart fills the screen's height below its title (presentation mode).
     """
-    from tracker.screen_figure import ScreenFigure, prepare
+    from tracker.present.screen_figure import ScreenFigure, prepare
 
-    # A ScreenFigure was prepared once for every viewer (tracker.unit_page); a figure is prepared here.
+    # A ScreenFigure was prepared once for every viewer (tracker.present.unit_page); a figure is prepared here.
     shown = fig if isinstance(fig, ScreenFigure) else prepare(fig, height, present=present)
     meta, screen = shown.meta, shown.screen
     title = meta.get("screen_title") if short_title and meta.get("screen_title") else meta.get("title")
@@ -114,9 +114,9 @@ def downloads(rows, base_name: str, lang: str, key: str) -> None:
 
     ``rows`` is a list of dicts, or a function returning one: the files are made only when a
     button is clicked, so a big table costs nothing until someone wants it. Numbers stay numbers
-    and staff text can never run as a formula (tracker.downloads).
+    and staff text can never run as a formula (tracker.present.downloads).
     """
-    from tracker.downloads import XLSX_MIME, table_csv, table_xlsx
+    from tracker.present.downloads import XLSX_MIME, table_csv, table_xlsx
 
     if isinstance(rows, list) and not rows:
         return
@@ -133,7 +133,7 @@ def screen_rows(rows: list[dict], lang: str) -> list[dict]:
     as '—'; whole numbers and text as they are (the download keeps the plain numbers)."""
     import numbers
 
-    from tracker.i18n import fmt_number
+    from tracker.core.i18n import fmt_number
 
     floats = {k for r in rows for k, v in r.items()
               if isinstance(v, float) or (isinstance(v, numbers.Real) and not isinstance(v, (int, bool)))}
@@ -150,7 +150,7 @@ def table(rows: list[dict], lang: str, *, key: str | None = None, height: int | 
 
     import pandas as pd
 
-    from tracker.downloads import text_widths
+    from tracker.present.downloads import text_widths
 
     config = {name: st.column_config.TextColumn(width=width) for name, width in text_widths(rows).items()}
     for name in {k for r in rows for k, v in r.items() if isinstance(v, dt.date)}:

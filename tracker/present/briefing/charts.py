@@ -17,7 +17,7 @@ from tracker.present.briefing.png import figures_png
 from tracker.present.figures import progress_figure, progress_picture
 from tracker.present.labels import caption, chart_filename, target_label, unit_label
 from tracker.present.picture import has_chart, not_charted, picture_rows
-from tracker.value_kinds import of_series
+from tracker.assess.value_kinds import of_series
 
 
 def picture_figure(cat: Catalogue, snapshot, unit: str, lang: str, *, screen: bool = False):

@@ -21,8 +21,8 @@ from tracker.assess.judge import status_label
 from tracker.assess.snapshot import Snapshot
 from tracker.catalogue import Catalogue
 from tracker.core.statuses import colour as status_colour
-from tracker.i18n import fmt_date, fmt_target, fmt_value
-from tracker.periods import parse_period
+from tracker.core.i18n import fmt_date, fmt_target, fmt_value
+from tracker.core.periods import parse_period
 from tracker.present.briefing.charts import ChartItem, unit_charts
 from tracker.present.briefing.png import PngExportUnavailable, figures_png
 from tracker.present.downloads import safe_text
@@ -31,7 +31,7 @@ from tracker.present.labels import caption, target_label, unit_label
 from tracker.present.picture import document_head, document_line, goal_words, not_charted, picture_rows, unit_documents
 from tracker.present.tables import milestone_rows
 from tracker.present.textfit import box_lines, lines_that_fit
-from tracker.value_kinds import NOT_OFFICIAL, SYMBOLS, judged_words, of_series, with_kind
+from tracker.assess.value_kinds import NOT_OFFICIAL, SYMBOLS, judged_words, of_series, with_kind
 
 # Charts on slides are laid out at 800×450 CSS px and drawn at 3,6×: 2880×1620 pixels. Shown 4,35
 # inches high, a CSS px is 0,696 pt, so the charts' 26 px texts are 18 pt (figures.slide_figure):

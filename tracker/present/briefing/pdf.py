@@ -23,8 +23,8 @@ from pathlib import Path
 from tracker.assess.judge import status_label
 from tracker.catalogue import Catalogue
 from tracker.core.statuses import colour as status_colour
-from tracker.i18n import fmt_date
-from tracker.periods import parse_period
+from tracker.core.i18n import fmt_date
+from tracker.core.periods import parse_period
 from tracker.present.briefing.charts import picture_figure
 from tracker.present.briefing.png import browser_path, figure_image, png_export_available
 from tracker.present.figures import for_screen
