@@ -55,6 +55,15 @@ def form(cat, value: float, *, window=None, status: str | None = None) -> tuple[
     return content, parsed
 
 
+def installation(tmp_path, monkeypatch):
+    """A database, users file and day (16/12/2026) of the test's own, for the CLI and pages to open."""
+    db = tmp_path / "tracker.duckdb"
+    monkeypatch.setenv("TRACKER_DB", str(db))
+    monkeypatch.setenv("TRACKER_USERS", str(tmp_path / "users.toml"))
+    monkeypatch.setenv("TRACKER_TODAY", "2026-12-16")
+    return db
+
+
 def current(store, cat):
     frame = store.current_observations(units=["khanh-hoa"])
     row = frame[(frame["indicator_id"] == stock(cat).id) & (frame["period"] == "2026-Q4")].iloc[0]
@@ -117,10 +126,7 @@ def test_status_says_which_kind_of_figure(tmp_path, cat, monkeypatch, capsys):
 
     from tracker.cli import main
 
-    db = tmp_path / "s.duckdb"
-    monkeypatch.setenv("TRACKER_DB", str(db))
-    monkeypatch.setenv("TRACKER_USERS", str(tmp_path / "users.toml"))
-    monkeypatch.setenv("TRACKER_TODAY", "2026-12-16")
+    db = installation(tmp_path, monkeypatch)
     with Store(db) as store:
         content, parsed = form(cat, 100, status="Ước tính")
         store.commit(parsed, content, user="canbo")
@@ -142,10 +148,7 @@ def test_history_unit_page_and_downloads_say_which_kind(tmp_path, cat, monkeypat
     from tracker.assess.snapshot import load_snapshot
     from tracker.present.tables import matrix_rows, status_table
 
-    db = tmp_path / "h.duckdb"
-    monkeypatch.setenv("TRACKER_DB", str(db))
-    monkeypatch.setenv("TRACKER_USERS", str(tmp_path / "users.toml"))
-    monkeypatch.setenv("TRACKER_TODAY", "2026-12-16")
+    db = installation(tmp_path, monkeypatch)
     with Store(db) as store:
         content, parsed = form(cat, 100, status="Ước tính")
         store.commit(parsed, content, user="canbo")

@@ -146,20 +146,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true")
     p.add_argument("--lang", choices=["vi", "en"], default="vi")
     p.set_defaults(func=cmd_calendar)
-    p = sub.add_parser("briefing", help="bản trình chiếu PowerPoint của một địa phương / a unit's briefing deck")
-    p.add_argument("--unit", required=True)
-    p.add_argument("--period", help="chỉ dùng số liệu đến kỳ này, vd. 2026-Q3")
-    p.add_argument("--out", help="tệp ra (mặc định nq45_<unit>_<period>.pptx)")
-    p.add_argument("--db")
-    p.add_argument("--lang", choices=["vi", "en"], default="vi")
-    p.set_defaults(func=cmd_briefing)
-    p = sub.add_parser("brief", help="bản tóm tắt PDF khổ A4 của một địa phương / a unit's A4 PDF brief")
-    p.add_argument("--unit", required=True)
-    p.add_argument("--period", help="chỉ dùng số liệu đến kỳ này, vd. 2026-Q3")
-    p.add_argument("--out", help="tệp ra (mặc định nq45_<unit>_<period>.pdf)")
-    p.add_argument("--db")
-    p.add_argument("--lang", choices=["vi", "en"], default="vi")
-    p.set_defaults(func=cmd_brief)
+    _unit_document(sub, "briefing", "bản trình chiếu PowerPoint của một địa phương / a unit's briefing deck", "pptx",
+                   cmd_briefing)
+    _unit_document(sub, "brief", "bản tóm tắt PDF khổ A4 của một địa phương / a unit's A4 PDF brief", "pdf", cmd_brief)
     p = sub.add_parser("publish", help="xuất trang công khai tĩnh (HTML, SVG, CSV) / write the static public site")
     p.add_argument("--out", required=True, help="thư mục của trang, vd. site/ (chỉ ghi lại những trang đã thay đổi)")
     p.add_argument("--lang", default="vi,en", help="ngôn ngữ, vd. vi,en (mặc định) hoặc vi")
@@ -243,6 +232,17 @@ def _sentences_not_tracebacks() -> None:
     handler.setFormatter(_NoTraceback("(nhật ký / log: %(message)s)"))
     root.addHandler(handler)
 
+
+
+def _unit_document(sub, name: str, help_text: str, suffix: str, func) -> None:
+    """A command that writes one unit's document (the deck, the A4 brief): the same five options."""
+    p = sub.add_parser(name, help=help_text)
+    p.add_argument("--unit", required=True)
+    p.add_argument("--period", help="chỉ dùng số liệu đến kỳ này, vd. 2026-Q3")
+    p.add_argument("--out", help=f"tệp ra (mặc định nq45_<unit>_<period>.{suffix})")
+    p.add_argument("--db")
+    p.add_argument("--lang", choices=["vi", "en"], default="vi")
+    p.set_defaults(func=func)
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()

@@ -12,6 +12,8 @@ import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from tracker.core.calendar import PRESETS, Calendar
+
 ROOT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_SETTINGS_FILE = ROOT / "settings.toml"
 LANGS = ("vi", "en")
@@ -83,8 +85,6 @@ class Settings:
     @property
     def reporting_calendar(self):
         """The tracker.core.calendar.Calendar these settings describe."""
-        from tracker.core.calendar import Calendar
-
         return Calendar(self.calendar, self.due_day, self.lock_days)
 
     @property
@@ -112,6 +112,15 @@ def _resolve(value: str) -> Path:
     return path if path.is_absolute() else ROOT / path
 
 
+
+# key -> (the values it may take, "must be …" in Vietnamese, in English)
+_CHOICES = {
+    "calendar": (PRESETS, '"nd09" (Nghị định 09/2019) hoặc "calendar" (quý, năm dương lịch)', '"nd09" or "calendar"'),
+    "public_pages": (("all", "none"), '"all" (ai cũng xem được) hoặc "none" (phải đăng nhập mới xem)',
+                     '"all" or "none"'),
+    "default_lang": (LANGS, '"vi" hoặc "en"', '"vi" or "en"'),
+}
+
 def _check(key: str, value, source: Path):
     if key in _PATH_KEYS:
         if not isinstance(value, str) or not value.strip():
@@ -135,12 +144,10 @@ def _check(key: str, value, source: Path):
         if not isinstance(value, bool):
             raise SettingsError(f"{source}: khóa '{key}' phải là true hoặc false / key '{key}' must be true or false")
         return value
-    if key == "calendar":
-        from tracker.core.calendar import PRESETS
-
-        if value not in PRESETS:
-            raise SettingsError(f"{source}: khóa 'calendar' phải là \"nd09\" (Nghị định 09/2019) hoặc \"calendar\" "
-                                f"(quý, năm dương lịch) / key 'calendar' must be \"nd09\" or \"calendar\"")
+    if key in _CHOICES:
+        allowed, vi, en = _CHOICES[key]
+        if value not in allowed:
+            raise SettingsError(f"{source}: khóa '{key}' phải là {vi} / key '{key}' must be {en}")
         return value
     if key in _TEXT_KEYS:
         if not isinstance(value, str):
@@ -163,16 +170,6 @@ def _check(key: str, value, source: Path):
         if not isinstance(value, str) or (value and not value.startswith(_URL_PREFIXES)):
             raise SettingsError(f"{source}: khóa 'db_url' phải là địa chỉ PostgreSQL dạng \"postgresql://người_dùng@máy/csdl\" "
                                 f"/ key 'db_url' must be a PostgreSQL URL such as \"postgresql://user@host/db\"")
-        return value
-    if key == "public_pages":
-        if value not in ("all", "none"):
-            raise SettingsError(f"{source}: khóa 'public_pages' phải là \"all\" (ai cũng xem được) hoặc \"none\" "
-                                f"(phải đăng nhập mới xem) / key 'public_pages' must be \"all\" or \"none\"")
-        return value
-    if key == "default_lang":
-        if value not in LANGS:
-            raise SettingsError(f"{source}: khóa 'default_lang' phải là \"vi\" hoặc \"en\" "
-                                f"/ key 'default_lang' must be \"vi\" or \"en\"")
         return value
     raise AssertionError(key)  # every field of Settings is handled above
 

@@ -24,8 +24,8 @@ from tracker.ingest.values import cell_value, check_text, jump_warning, target_w
 from tracker.observation import MILESTONE_STATUSES, MilestoneUpdate, Observation, ParsedForm
 from tracker.periods import Period, parse_period
 from tracker.report import ValidationReport
-from tracker.workbook import (ACCEPTED_FORM_VERSIONS, BULK_KIND, COLUMN_LABELS, FORM_KIND, FORM_VERSION, SCOPE_LABELS,
-                              SHEET_DATA, SHEET_META, STATUS_LABELS, VALUE_STATUS_LABELS)
+from tracker.forms.spec import (ACCEPTED_FORM_VERSIONS, BULK_KIND, COLUMN_LABELS, FORM_KIND, FORM_VERSION, SCOPE_LABELS,
+                                SHEET_DATA, SHEET_META, STATUS_LABELS, VALUE_STATUS_LABELS)
 
 Previous = dict[str, float] | Callable[[str, str], dict[str, float]] | None
 Progress = Callable[[float, str], None]

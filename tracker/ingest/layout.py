@@ -21,8 +21,8 @@ from dataclasses import dataclass, field
 
 from tracker.ingest.issues import CappedIssues
 from tracker.periods import Period, parse_period
-from tracker.workbook import (BULK_KIND, COLUMN_LABELS, FORM_KIND, INSTRUCTION_KEYS, MARKER_PREFIX, SHEET_DATA,
-                              SHEET_INSTRUCTIONS, SHEET_META, SHEET_MILESTONES)
+from tracker.forms.spec import (BULK_KIND, COLUMN_LABELS, FORM_KIND, INSTRUCTION_KEYS, MARKER_PREFIX, SHEET_DATA,
+                                SHEET_INSTRUCTIONS, SHEET_META, SHEET_MILESTONES)
 
 HEADER_SEARCH_ROWS = 30
 
