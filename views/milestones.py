@@ -3,7 +3,7 @@
 import streamlit as st
 
 from tracker.web import auth, banners, state, widgets
-from tracker.present.figures import milestone_timeline
+from tracker.present.timeline import milestone_timeline
 from tracker.core.i18n import t
 from tracker.present.labels import caption, unit_label
 from tracker.present.tables import milestone_rows, milestone_table

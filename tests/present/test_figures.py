@@ -8,6 +8,7 @@ import pytest
 
 from tests.support.catalogues import DOCUMENTS, INDICATORS, JURISDICTIONS, quarters, run  # noqa: F401
 from tracker.present import figures as F
+from tracker.present.timeline import milestone_timeline
 from tracker.assess.snapshot import Snapshot
 from tracker.present.tables import milestone_rows, milestone_table
 from tracker.present.overview import attention_rows, gap_text, numeric_counts, projection_text, rate_text, status_changes
@@ -105,7 +106,7 @@ def test_timeline_draws_overdue_first_with_cut_labels_and_full_hover():
          "status": "overdue", "status_label": "Quá hạn"},
     ]
     rows = sorted(items, key=lambda r: r["status"] != "overdue")
-    fig = F.milestone_timeline(rows, title="Nhiệm vụ", caption=CAP, today=dt.date(2026, 10, 15))
+    fig = milestone_timeline(rows, title="Nhiệm vụ", caption=CAP, today=dt.date(2026, 10, 15))
     labels = [n for n in fig.layout.annotations if n.name == "task"]
     assert labels[0].y == 0 and "Khánh Hòa: Thành lập" in labels[0].text and labels[0].text.endswith("…")
     assert labels[0].hovertext == f"Khánh Hòa: {long_name}"

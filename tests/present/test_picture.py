@@ -84,7 +84,7 @@ def test_a_bar_value_never_covers_its_tick(share, expected):
     """The value label starts to the right of both the bar's end and the tick, by a gap wider than the
     tick's half-width, at any scale: in pixels, label left = x + LABEL_GAP_PX > tick right = tick + 1,5 px."""
     from tracker.present.labels import Caption
-    from tracker.present.figures import LABEL_GAP_PX, TICK_LINE_PX, progress_picture
+    from tracker.present.picture_figure import LABEL_GAP_PX, TICK_LINE_PX, progress_picture
 
     fig = progress_picture([_row(share, expected)], unit_name="Khánh Hòa", caption=Caption("Quý III/2026", "nguồn"))
     [label] = [a for a in fig.layout.annotations if a.name == "bar_value"]

@@ -41,7 +41,7 @@ def test_a_part_never_holds_more_bars_than_keep_their_names_clear():
 
 def test_names_are_anchored_to_their_own_bar_in_the_presentation_figure():
     from tracker.present.labels import Caption
-    from tracker.present.figures import progress_picture
+    from tracker.present.picture_figure import progress_picture
     from tracker.present.presenting import BAR_SHARE, fit_to_screen, part_layout
 
     rows = _rows(6)

@@ -7,7 +7,8 @@ One job per module, lowest first (a module imports only siblings listed before i
 - downloads     CSV and Excel tables, the value-status column
 - tables        the rows and tables of targets and tasks, for display and download
 - picture       one unit's progress picture as rows, and what is listed instead of charted
-- figures       the Plotly figures (screen, stills, slides); svg_chart, the public site's SVG charts
+- figures       the Plotly style (screen, stills, slides) and a target's progress chart; picture_figure,
+                the progress picture drawn; timeline, the tasks' timeline; svg_chart, the site's SVG charts
 - overview      counts, cards, the matrix and the attention list
 - presenting    presentation mode's picture in parts that fit a screen; textfit, text that fits a slide's box
 - briefing/     png (the headless browser), charts (a unit's stills), deck (PowerPoint), pdf (the A4 brief)

@@ -22,7 +22,7 @@ from tracker.catalogue import Catalogue
 # and tick labels (measured at 1280×800: 436 px of an 800 px window, with three subtitle lines).
 PRESENT_WINDOW_PX = 768
 PRESENT_PLOT_PX = 400
-# Bars are 0.34 of a row (figures.progress_picture); the tick is 20 px tall across the bar's centre.
+# Bars are 0.34 of a row (picture_figure.progress_picture); the tick is 20 px tall across the bar's centre.
 BAR_SHARE = 0.34
 TICK_HALF_PX = 10
 LINE_BOX = 1.35      # a Plotly annotation's box is about 1.35 × its font size tall (one line, with padding)
@@ -91,7 +91,7 @@ def presentation_pictures(cat: Catalogue, snapshot, unit: str, lang: str, only: 
     """The unit's progress picture for presentation mode: one figure a part (``only``: that part
     alone, in a list), each titled with its place ("(1/2)") when there are several; the
     not-charted lists on the last part only."""
-    from tracker.present.figures import progress_picture
+    from tracker.present.picture_figure import progress_picture
     from tracker.present.labels import caption, unit_label
     from tracker.present.picture import not_charted, picture_rows
 

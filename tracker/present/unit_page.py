@@ -126,7 +126,8 @@ def unit_picture(cat, snap, unit: str, lang: str, present: bool = False) -> Scre
 def build_unit_page(cat, snap, store, unit: str, lang: str, present: bool = False) -> UnitPage:
     """Everything views/unit.py shows of ``unit`` that is the same for every viewer."""
     from tracker.catalogue import lineage_text
-    from tracker.present.figures import milestone_timeline, progress_figure
+    from tracker.present.figures import progress_figure
+    from tracker.present.timeline import milestone_timeline
     from tracker.core.i18n import t
     from tracker.present.labels import caption, chart_anchor, chart_filename, is_direction, target_label
     from tracker.present.overview import headline

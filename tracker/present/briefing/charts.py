@@ -14,7 +14,8 @@ from dataclasses import dataclass
 from tracker.assess.snapshot import Snapshot
 from tracker.catalogue import Catalogue
 from tracker.present.briefing.png import figures_png
-from tracker.present.figures import progress_figure, progress_picture
+from tracker.present.figures import progress_figure
+from tracker.present.picture_figure import progress_picture
 from tracker.present.labels import caption, chart_filename, target_label, unit_label
 from tracker.present.picture import has_chart, not_charted, picture_rows
 from tracker.assess.value_kinds import of_series

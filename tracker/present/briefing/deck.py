@@ -26,7 +26,8 @@ from tracker.core.periods import parse_period
 from tracker.present.briefing.charts import ChartItem, unit_charts
 from tracker.present.briefing.png import PngExportUnavailable, figures_png
 from tracker.present.downloads import safe_text
-from tracker.present.figures import INK, MUTED, progress_picture, slide_figure
+from tracker.present.figures import INK, MUTED, slide_figure
+from tracker.present.picture_figure import progress_picture
 from tracker.present.labels import caption, target_label, unit_label
 from tracker.present.picture import document_head, document_line, goal_words, not_charted, picture_rows, unit_documents
 from tracker.present.tables import milestone_rows

@@ -1,6 +1,6 @@
 """The one-to-two-page A4 brief on one province, as a PDF made on the server.
 
-What a leader takes into a meeting: the progress picture (tracker.present.figures.progress_picture, as
+What a leader takes into a meeting: the progress picture (tracker.present.picture_figure.progress_picture, as
 vector SVG so its words stay text), the targets needing attention with their figures, the overdue
 tasks, the targets with nothing to chart, the source documents (number and date) and the date line,
 and "DỮ LIỆU MINH HỌA" on every page when demo values are drawn.
