@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from tracker import catalogue as cat_module
+from tracker.catalogue import loading, models, yaml_files
 from tracker.catalogue import DEFAULT_PATH, CatalogueError, content_hash, parse_once
 
 
@@ -21,13 +21,13 @@ def files(tmp_path, monkeypatch):
     cache = tmp_path / "cache"
     monkeypatch.setenv("TRACKER_CACHE_DIR", str(cache))
     parsed = []
-    real = cat_module._parse_files
+    real = yaml_files._parse_files
 
     def counting(paths):
         parsed.append(list(paths))
         return real(paths)
 
-    monkeypatch.setattr(cat_module, "_parse_files", counting)
+    monkeypatch.setattr(yaml_files, "_parse_files", counting)
     return main, cache, parsed
 
 
@@ -131,7 +131,7 @@ def test_cross_checks_look_ids_up_instead_of_scanning(monkeypatch):
     extra = [{"id": f"don-vi-{n:03d}", "name": {"vi": f"Đơn vị {n}", "en": f"Unit {n}"}, "level": "province"}
              for n in range(300)]
     raw["jurisdictions"] = extra + raw["jurisdictions"]
-    original = cat_module.CatalogueFile.model_validate
+    original = models.CatalogueFile.model_validate
     references = []
 
     def validate(data):
@@ -150,8 +150,8 @@ def test_cross_checks_look_ids_up_instead_of_scanning(monkeypatch):
         CountingId.comparisons = 0
         return result
 
-    monkeypatch.setattr(cat_module.CatalogueFile, "model_validate", staticmethod(validate))
-    catalogue = cat_module.parse_catalogue(raw)
+    monkeypatch.setattr(models.CatalogueFile, "model_validate", staticmethod(validate))
+    catalogue = loading.parse_catalogue(raw)
     assert len(catalogue.jurisdictions) > 300 and len(references) > 100
     # Scanning the list of units would cost over 300 comparisons per reference.
     assert CountingId.comparisons <= 4 * len(references)
@@ -164,7 +164,7 @@ def copy_sources(root) -> tuple:
     import closure computed there."""
     from tracker.module_sources import ROOT, import_closure
 
-    for source in cat_module.model_sources():
+    for source in yaml_files.model_sources():
         target = root / source.relative_to(ROOT)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(source, target)
@@ -186,9 +186,9 @@ def test_the_key_covers_every_tracker_module_parsing_loads():
     run = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
     loaded = {Path(p).resolve() for p in run.stdout.split()}
-    keyed = set(cat_module.model_sources())
+    keyed = set(yaml_files.model_sources())
     assert loaded and loaded <= keyed, sorted(map(str, loaded - keyed))
-    for must in ("tracker/catalogue.py", "tracker/core/measures.py", "tracker/collector.py", "tracker/__init__.py"):
+    for must in ("tracker/catalogue/models.py", "tracker/catalogue/loading.py", "tracker/catalogue/yaml_files.py", "tracker/core/measures.py", "tracker/collector.py", "tracker/__init__.py"):
         assert ROOT / must in keyed
 
 
@@ -196,8 +196,8 @@ def test_changing_any_shaping_module_changes_the_key(tmp_path):
     main = tmp_path / "indicators.yaml"
     shutil.copy(DEFAULT_PATH, main)
     sources = copy_sources(tmp_path / "code")
-    assert len(sources) == len(cat_module.model_sources()) >= 5
-    assert content_hash([main]) == content_hash([main], cat_module.model_sources())   # the default is the closure
+    assert len(sources) == len(yaml_files.model_sources()) >= 5
+    assert content_hash([main]) == content_hash([main], yaml_files.model_sources())   # the default is the closure
     before = content_hash([main], sources)
     assert before == content_hash([main], sources)
     for source in sources:
@@ -211,7 +211,7 @@ def test_changing_any_shaping_module_changes_the_key(tmp_path):
 def test_a_changed_model_parses_again_instead_of_loading_the_old_copy(files, tmp_path, monkeypatch):
     main, cache, parsed = files
     sources = copy_sources(tmp_path / "code")
-    monkeypatch.setattr(cat_module, "model_sources", lambda: sources)
+    monkeypatch.setattr(yaml_files, "model_sources", lambda: sources)
     parse_once([main])
     parse_once([main])
     assert len(parsed) == 1
@@ -268,8 +268,8 @@ def test_the_kept_copy_is_validated_on_every_load(files, monkeypatch):
     main, _, parsed = files
     parse_once([main])
     validated = []
-    original = cat_module.CatalogueFile.model_validate
-    monkeypatch.setattr(cat_module.CatalogueFile, "model_validate",
+    original = models.CatalogueFile.model_validate
+    monkeypatch.setattr(models.CatalogueFile, "model_validate",
                         staticmethod(lambda data: validated.append(1) or original(data)))
     assert parse_once([main]).indicators
     assert len(parsed) == 1 and validated == [1]
@@ -316,8 +316,8 @@ def test_the_key_changes_when_a_file_is_put_back_with_its_old_time(tmp_path, mon
 
     main = tmp_path / "indicators.yaml"
     shutil.copy(DEFAULT_PATH, main)
-    before = cat_module.catalogue_key(main)
+    before = loading.catalogue_key(main)
     stamp = main.stat().st_mtime_ns
     main.write_text(main.read_text(encoding="utf-8") + "\n# restored from another backup\n", encoding="utf-8")
     os.utime(main, ns=(stamp, stamp))
-    assert cat_module.catalogue_key(main) != before
+    assert loading.catalogue_key(main) != before

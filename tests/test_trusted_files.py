@@ -67,12 +67,12 @@ def test_a_fifo_in_the_catalogue_cache_does_not_hang_the_start(cache):
 
 
 def test_the_owners_own_cache_is_still_used(cache, monkeypatch):
-    import tracker.catalogue as cat_module
+    from tracker.catalogue import yaml_files
 
     main, file = cache
     parse_once([main])
     assert file.exists()
-    monkeypatch.setattr(cat_module, "_parse_files", lambda paths: pytest.fail("parsed again"))
+    monkeypatch.setattr(yaml_files, "_parse_files", lambda paths: pytest.fail("parsed again"))
     assert parse_once([main]).indicators
 
 

@@ -20,7 +20,8 @@ from pathlib import Path
 
 import yaml
 
-from tracker.catalogue import NUMERIC_KINDS, UNITS, CatalogueError, _read_yaml, merge_programmes, parse_catalogue
+from tracker.catalogue import NUMERIC_KINDS, UNITS, CatalogueError, merge_programmes, parse_catalogue
+from tracker.catalogue.yaml_files import read_yaml
 from tracker.propose import normalise, quote_in_text
 
 COMPARATORS = (">", ">=", "=", "~", "<=", "<")
@@ -290,9 +291,9 @@ class SaveResult:
 
 def _validate(main_path: Path, folder: Path, doc_id: str, new: dict) -> list[str]:
     """Problems of the catalogue with ``new`` as ``doc_id``'s file (others unchanged)."""
-    main = _read_yaml(main_path)
+    main = read_yaml(main_path)
     target = folder / f"{doc_id}.yaml"
-    extras = [_read_yaml(p) for p in sorted(folder.glob("*.yaml")) if p != target]
+    extras = [read_yaml(p) for p in sorted(folder.glob("*.yaml")) if p != target]
     try:
         parse_catalogue(merge_programmes(main, extras + [new]), target)
     except CatalogueError as exc:
@@ -322,7 +323,7 @@ def save_programme(*, main_path: Path, folder: Path, text: str, rows: list[dict]
     doc_slug = document_slug(_text(document.get("kind")) or "Chương trình", _text(document.get("number")), doc_date)
     doc_id = f"{unit}-{doc_slug}"
     path = folder / f"{doc_id}.yaml"
-    existing = _read_yaml(path) if path.exists() else None
+    existing = read_yaml(path) if path.exists() else None
     from tracker.catalogue import load_catalogue
 
     taken = {i.id for i in load_catalogue().indicators}
@@ -390,7 +391,7 @@ def retire_entries(*, main_path: Path, folder: Path, doc_id: str, ids: list[str]
     if len(reason.strip()) < 5:
         return SaveResult(None, [], [_issue("no_reason", "Hãy ghi lý do ngừng theo dõi (ít nhất 5 ký tự).",
                                             "Give the reason (at least 5 characters).")])
-    data = _read_yaml(path)
+    data = read_yaml(path)
     done = []
     for entry in data["indicators"]:
         if entry["id"] in ids and not entry.get("retired"):
@@ -424,7 +425,7 @@ def edit_entry(*, main_path: Path, folder: Path, doc_id: str, ident: str, change
     path = folder / f"{doc_id}.yaml"
     if not path.exists():
         return SaveResult(None, [], [_issue("no_document", f"Không có chương trình {doc_id}.", f"No programme {doc_id}.")])
-    data = _read_yaml(path)
+    data = read_yaml(path)
     entry = next((e for e in data["indicators"] if e["id"] == ident), None)
     if entry is None:
         return SaveResult(None, [], [_issue("no_entry", f"Không có chỉ tiêu {ident} trong {doc_id}.", f"No entry {ident} in {doc_id}.")])
@@ -471,7 +472,7 @@ def add_entries(*, main_path: Path, folder: Path, doc_id: str, rows: list[dict],
     path = folder / f"{doc_id}.yaml"
     if not path.exists():
         return SaveResult(None, [], [_issue("no_document", f"Không có chương trình {doc_id}.", f"No programme {doc_id}.")])
-    data = _read_yaml(path)
+    data = read_yaml(path)
     doc = data["documents"][0]
     text = (folder / doc["file"]).read_text(encoding="utf-8")
     from tracker.catalogue import load_catalogue
@@ -502,7 +503,7 @@ def saved_programmes(folder: Path) -> list[dict]:
     out = []
     for p in sorted(folder.glob("*.yaml")) if folder.is_dir() else []:
         try:
-            data = _read_yaml(p)
+            data = read_yaml(p)
         except CatalogueError:
             continue
         if isinstance(data, dict) and data.get("documents"):
