@@ -9,8 +9,8 @@ import math
 
 from tracker.catalogue import NUMERIC_KINDS, UNITS
 from tracker.i18n import t
-from tracker.programmes import COMPARATORS, clean_text
-from tracker.propose import Proposal, normalise, pieces, sections_of
+from tracker.catalogue.programmes import COMPARATORS, clean_text
+from tracker.catalogue.propose import Proposal, normalise, pieces, sections_of
 
 _UNIT_WORDS = {"vi": {"percent": "phần trăm (%)", "percent_per_year": "phần trăm mỗi năm (%/năm)", "rank": "thứ hạng",
                       "task": "nhiệm vụ"},

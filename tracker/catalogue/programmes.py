@@ -22,7 +22,7 @@ import yaml
 
 from tracker.catalogue import NUMERIC_KINDS, UNITS, CatalogueError, merge_programmes, parse_catalogue
 from tracker.catalogue.yaml_files import read_yaml
-from tracker.propose import normalise, quote_in_text
+from tracker.catalogue.propose import normalise, quote_in_text
 
 COMPARATORS = (">", ">=", "=", "~", "<=", "<")
 LEVELS = ("province", "city", "district", "commune", "ward")

@@ -18,11 +18,11 @@ import re
 import unicodedata
 from pathlib import Path
 
-from tracker.propose.model import Proposal, ProposeIssue, ProposeResult, _issue, normalise, quote_in_text
-from tracker.propose.reading import MAX_BYTES, TEXT_SUFFIXES, legacy_encoding, libreoffice_writer, read_programme
-from tracker.propose.sections import RESOLUTION_NAMES, Section, check_text, joined, names_resolution, pieces, sections_of
-from tracker.propose.targets import _FROM_YEAR, _YEAR_NEAR, _numeric, table_targets
-from tracker.propose.tasks import (_ACTION, _AGENCY, _DIRECTION, _YEARLY, _due_of, _short_task_quote, _task_score, agency_of,
+from tracker.catalogue.propose.model import Proposal, ProposeIssue, ProposeResult, _issue, normalise, quote_in_text
+from tracker.catalogue.propose.reading import MAX_BYTES, TEXT_SUFFIXES, legacy_encoding, libreoffice_writer, read_programme
+from tracker.catalogue.propose.sections import RESOLUTION_NAMES, Section, check_text, joined, names_resolution, pieces, sections_of
+from tracker.catalogue.propose.targets import _FROM_YEAR, _YEAR_NEAR, _numeric, table_targets
+from tracker.catalogue.propose.tasks import (_ACTION, _AGENCY, _DIRECTION, _YEARLY, _due_of, _short_task_quote, _task_score, agency_of,
                                    task_name)
 
 _GOAL_CUE = re.compile(r"mục tiêu|xác định|yêu cầu|phấn đấu|chỉ tiêu|định hướng", re.I)
