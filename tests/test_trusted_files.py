@@ -16,7 +16,8 @@ import zlib
 import pytest
 
 from tracker import signing
-from tracker.catalogue import DEFAULT_PATH, content_hash, parse_once
+from tracker.catalogue import DEFAULT_PATH, parse_once
+from tracker.catalogue.yaml_files import cache_file
 
 
 class _Planted:
@@ -37,7 +38,7 @@ def cache(tmp_path, monkeypatch):
     folder.mkdir(mode=0o700)
     monkeypatch.setenv("TRACKER_CACHE_DIR", str(folder))
     monkeypatch.setenv("TRACKER_USERS", str(tmp_path / "users.toml"))
-    return main, folder / f"catalogue-{content_hash([main])[:32]}.pickle"
+    return main, cache_file(main)
 
 
 @pytest.mark.parametrize("weak", ["folder_writable_by_others", "file_writable_by_others"])

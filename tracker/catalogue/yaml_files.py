@@ -3,6 +3,7 @@ reads again only the files that changed."""
 
 from __future__ import annotations
 
+import hashlib
 import io
 import os
 import pickle
@@ -10,6 +11,7 @@ from pathlib import Path
 
 import yaml
 
+from tracker.catalogue import yaml_entries
 from tracker.catalogue.models import CatalogueError
 
 ROOT = Path(__file__).resolve().parents[2]   # the repository: indicators.yaml, data/, seeds/
@@ -29,20 +31,23 @@ def read_yaml(path: Path) -> object:
 
 # --- The parsed YAML kept on disk, one copy per catalogue file --------------------------------------
 # Reading YAML is most of a fresh server's start: libyaml scans fast, but PyYAML builds every node and
-# value in Python (about 10 s for the benchmark's 29 MB file on this machine, against 0,3 s to unpickle
-# what it produced). Validation and the cross-checks (1–2 s for 36 000 targets) run on every load, from
-# the YAML or from the kept copy alike: nothing validated before is trusted, and a changed model takes
-# effect without a stale copy to invalidate. The copy is kept per file, so a programme saved on the page
-# reads only its own YAML, not indicators.yaml or a national catalogue beside it.
+# value in Python (about 5 s for the benchmark's 29 MB file on this machine when it is idle, against
+# 0,3 s to unpickle what it produced). Validation and the cross-checks (about 1 s for 36 000 targets) run
+# on every load, from the YAML or from the kept copy alike: nothing validated before is trusted, and a
+# changed model takes effect without a stale copy to invalidate. The copy is kept per file, so a
+# programme saved on the page reads only its own YAML, not indicators.yaml or a national catalogue beside
+# it; and within a file per entry (tracker.catalogue.yaml_entries), so an edit of the big file parses
+# again only the entries it changed.
 #
-# Each kept file is named by the hash of the file's name and bytes and of the modules that shape the
-# result (model_sources; the YAML reader lives in this module), and holds that hash again: a file that
-# does not match, or does not load, is ignored and the YAML read as before. What it holds is only what
-# PyYAML's safe loader makes (dicts, lists, strings, numbers, dates), and the unpickler refuses any other
-# class, so even a planted file could not run code; it is also read only when owner-only
-# (tracker.signing.read_owned), written only by this process, in the data folder.
+# Each kept file is named by the hash of the file's path and of the modules that shape the result
+# (model_sources; the YAML reader lives in this module), and holds the hash of those and of the file's
+# bytes: when that matches, its values are the file's; when not, its entries whose text is unchanged are
+# reused; a file that does not load is ignored and the YAML read as before. What it holds is only what
+# PyYAML's safe loader makes (dicts, lists, strings, numbers, dates) and the entries' hashes (bytes), and
+# the unpickler refuses any other class, so even a planted file could not run code; it is also read only
+# when owner-only (tracker.signing.read_owned), written only by this process, in the data folder.
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 
 
 def cache_dir() -> Path:
@@ -67,11 +72,9 @@ def model_sources() -> tuple[Path, ...]:
     return import_closure(__name__)
 
 
-def content_hash(paths: list[Path], sources: tuple[Path, ...] | None = None) -> str:
-    """sha256 over PyYAML's and pydantic's versions, the name and bytes of each of ``sources`` (default:
-    model_sources()) and every catalogue file's name and bytes."""
-    import hashlib
-
+def _code_hash(sources: tuple[Path, ...] | None = None):
+    """sha256 (not finished) over PyYAML's and pydantic's versions and the name and bytes of each of
+    ``sources`` (default: model_sources())."""
     import pydantic
 
     h = hashlib.sha256(f"{CACHE_FORMAT}|{yaml.__version__}|{yaml.__with_libyaml__}|{pydantic.VERSION}|".encode())
@@ -79,6 +82,13 @@ def content_hash(paths: list[Path], sources: tuple[Path, ...] | None = None) -> 
         code = source.read_bytes()
         h.update(f"|{source.parent.name}/{source.name}|{len(code)}|".encode())
         h.update(code)
+    return h
+
+
+def content_hash(paths: list[Path], sources: tuple[Path, ...] | None = None) -> str:
+    """sha256 over PyYAML's and pydantic's versions, the name and bytes of each of ``sources`` (default:
+    model_sources()) and every catalogue file's name and bytes."""
+    h = _code_hash(sources)
     for p in paths:
         try:
             data = p.read_bytes()
@@ -89,8 +99,12 @@ def content_hash(paths: list[Path], sources: tuple[Path, ...] | None = None) -> 
     return h.hexdigest()
 
 
-def _cache_file(digest: str) -> Path:
-    return cache_dir() / f"catalogue-{digest[:32]}.pickle"
+def cache_file(path: Path) -> Path:
+    """Where the copy of catalogue file ``path`` is kept: one per file and version of the code, whatever
+    the file's bytes (the entries of its last version are what a changed file reuses)."""
+    h = _code_hash()
+    h.update(f"|copy of|{Path(path).resolve()}".encode())
+    return cache_dir() / f"catalogue-{h.hexdigest()[:32]}.pickle"
 
 
 # The parsed YAML of a national catalogue is tens of megabytes; a kept file past this is not one.
@@ -109,35 +123,36 @@ class _YamlValuesUnpickler(pickle.Unpickler):
         return super().find_class(module, name)
 
 
-def _read_cached(file: Path, digest: str) -> tuple[bool, object]:
-    """(True, the kept YAML values) or (False, None). Only a regular file of this user, not writable by
-    others, in a folder likewise, is read (tracker.signing.read_owned): a FIFO there would hang the start,
-    and a file others could write is not this process's."""
+def _read_cached(file: Path) -> tuple[str, object, dict] | None:
+    """(digest, YAML values, entries) kept in ``file``, or None. Only a regular file of this user, not
+    writable by others, in a folder likewise, is read (tracker.signing.read_owned): a FIFO there would
+    hang the start, and a file others could write is not this process's."""
     from tracker import signing
 
     try:
         data = signing.read_owned(file, _CACHE_MAX_BYTES)
     except FileNotFoundError:
-        return False, None
+        return None
     except OSError as exc:
         print(f"NQ45 Tracker: bộ nhớ đệm danh mục không được dùng, đọc lại YAML / catalogue cache not used: {exc}",
               flush=True)
-        return False, None
+        return None
     try:
         stored = _YamlValuesUnpickler(io.BytesIO(data)).load()
     except Exception:   # truncated, damaged, planted, from another format: read the YAML instead
-        return False, None
-    if not (isinstance(stored, tuple) and len(stored) == 2 and stored[0] == digest):
-        return False, None
-    return True, stored[1]
+        return None
+    if not (isinstance(stored, tuple) and len(stored) == 3 and isinstance(stored[0], str)
+            and isinstance(stored[2], dict)):
+        return None
+    return stored
 
 
-def _write_cached(file: Path, digest: str, values: object) -> None:
+def _write_cached(file: Path, digest: str, values: object, entries: dict) -> None:
     import tempfile
 
     try:
         file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)   # owner-only, like the rest of data/
-        blob = pickle.dumps((digest, values), protocol=pickle.HIGHEST_PROTOCOL)
+        blob = pickle.dumps((digest, values, entries), protocol=pickle.HIGHEST_PROTOCOL)
         fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=".catalogue-", suffix=".part")
         try:
             with os.fdopen(fd, "wb") as f:   # mkstemp: owner-only
@@ -151,7 +166,7 @@ def _write_cached(file: Path, digest: str, values: object) -> None:
 
 
 def drop_unused_copies(kept: set[Path]) -> None:
-    """Remove the kept copies of files no longer in the catalogue or of their earlier versions."""
+    """Remove the kept copies of files no longer in the catalogue (and of other versions of the code)."""
     try:
         for old in cache_dir().glob("catalogue-*.pickle"):
             if old not in kept:
@@ -161,22 +176,40 @@ def drop_unused_copies(kept: set[Path]) -> None:
 
 
 def _parse_files(paths: list[Path]) -> list[object]:
-    """The YAML of each of ``paths``, read from the files (CatalogueError for one that cannot be)."""
+    """The YAML of each of ``paths``, read from the files whole (CatalogueError for one that cannot be)."""
     return [read_yaml(p) for p in paths]
 
 
+def _parse_entries(path: Path, texts: list[str]) -> list[object]:
+    """The YAML of each of ``texts``, pieces of ``path`` (its changed entries, tracker.catalogue.yaml_entries)."""
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    return [yaml.load(text, Loader=loader) for text in texts]
+
+
+def _read_by_entry(path: Path, kept: dict) -> tuple[object, dict]:
+    """(the YAML of ``path``, its entries to keep), parsing only the entries not in ``kept``; the whole
+    file when it is not read by entry or a piece does not parse (so its errors name the file's lines)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise CatalogueError(path, ["file not found"]) from None
+    try:
+        return yaml_entries.read(text, kept, lambda texts: _parse_entries(path, texts))
+    except Exception:   # NotCut, or a piece that is not YAML on its own: the file is read whole
+        return _parse_files([path])[0], {}
+
+
 def yaml_values(path: Path, used: set[Path] | None = None) -> object:
-    """The YAML of ``path``: the kept copy when it matches the file's bytes, else read and kept. A file
-    that cannot be read raises CatalogueError as reading it does; nothing is kept for it."""
+    """The YAML of ``path``: the kept copy when it matches the file's bytes, else read (only the entries
+    that changed when the copy is of an earlier version) and kept. A file that cannot be read raises
+    CatalogueError as reading it does; nothing is kept for it."""
     digest = content_hash([path])
-    file = _cache_file(digest)
+    file = cache_file(path)
     if used is not None:
         used.add(file)
-    found, values = _read_cached(file, digest)
-    if found:
-        return values
-    values = _parse_files([path])[0]
-    _write_cached(file, digest, values)
+    stored = _read_cached(file)
+    if stored is not None and stored[0] == digest:
+        return stored[1]
+    values, entries = _read_by_entry(path, stored[2] if stored is not None else {})
+    _write_cached(file, digest, values, entries)
     return values
-
-
