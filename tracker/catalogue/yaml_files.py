@@ -11,7 +11,7 @@ from pathlib import Path
 
 import yaml
 
-from tracker.catalogue import yaml_entries
+from tracker.catalogue import yaml_entries, yaml_reader
 from tracker.catalogue.models import CatalogueError
 
 ROOT = Path(__file__).resolve().parents[2]   # the repository: indicators.yaml, data/, seeds/
@@ -20,7 +20,7 @@ ROOT = Path(__file__).resolve().parents[2]   # the repository: indicators.yaml, 
 def read_yaml(path: Path) -> object:
     try:
         # libyaml's loader when PyYAML has it (the wheels do: yaml.__with_libyaml__), PyYAML's own otherwise
-        return yaml.load(path.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+        return yaml_reader.load(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
         raise CatalogueError(path, ["file not found"]) from None
     except yaml.YAMLError as exc:
@@ -182,8 +182,7 @@ def _parse_files(paths: list[Path]) -> list[object]:
 
 def _parse_entries(path: Path, texts: list[str]) -> list[object]:
     """The YAML of each of ``texts``, pieces of ``path`` (its changed entries, tracker.catalogue.yaml_entries)."""
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    return [yaml.load(text, Loader=loader) for text in texts]
+    return [yaml_reader.load(text) for text in texts]
 
 
 def _read_by_entry(path: Path, kept: dict) -> tuple[object, dict]:
