@@ -73,7 +73,8 @@ def test_the_owners_own_cache_is_still_used(cache, monkeypatch):
     main, file = cache
     parse_once([main])
     assert file.exists()
-    monkeypatch.setattr(yaml_files, "_parse_files", lambda paths: pytest.fail("parsed again"))
+    monkeypatch.setattr(yaml_files, "_parse_whole", lambda path, text: pytest.fail("parsed again"))
+    monkeypatch.setattr(yaml_files, "_parse_entries", lambda path, texts: pytest.fail("parsed again"))
     assert parse_once([main]).indicators
 
 

@@ -31,11 +31,11 @@ def files(tmp_path, monkeypatch):
     cache = tmp_path / "cache"
     monkeypatch.setenv("TRACKER_CACHE_DIR", str(cache))
     parsed = Parsed()
-    whole, by_entry = yaml_files._parse_files, yaml_files._parse_entries
+    whole, by_entry = yaml_files._parse_whole, yaml_files._parse_entries
 
-    def counting(paths):
-        parsed.append(list(paths))
-        return whole(paths)
+    def counting(path, text):
+        parsed.append([path])
+        return whole(path, text)
 
     def counting_entries(path, texts):
         parsed.append([path])
@@ -43,7 +43,7 @@ def files(tmp_path, monkeypatch):
         return by_entry(path, texts)
 
 
-    monkeypatch.setattr(yaml_files, "_parse_files", counting)
+    monkeypatch.setattr(yaml_files, "_parse_whole", counting)
     monkeypatch.setattr(yaml_files, "_parse_entries", counting_entries)
     return main, cache, parsed
 
@@ -358,3 +358,19 @@ def test_the_key_changes_when_a_file_is_put_back_with_its_old_time(tmp_path, mon
     main.write_text(main.read_text(encoding="utf-8") + "\n# restored from another backup\n", encoding="utf-8")
     os.utime(main, ns=(stamp, stamp))
     assert loading.catalogue_key(main) != before
+
+
+def test_the_copy_is_made_from_one_read_of_the_file(files, monkeypatch):
+    """The hash a copy is kept under and the values kept are of the same bytes: a file saved again while
+    it is being read can never leave values of one version under the hash of another."""
+    main, _, _ = files
+    reads = []
+    real_bytes, real_text = Path.read_bytes, Path.read_text
+    monkeypatch.setattr(Path, "read_bytes", lambda self: (self == main and reads.append(1)) or real_bytes(self))
+    monkeypatch.setattr(Path, "read_text", lambda self, *a, **k: (self == main and reads.append(1)) or real_text(self, *a, **k))
+    parse_once([main])
+    assert len(reads) == 1
+    main.write_text(real_text(main, encoding="utf-8").replace('vi: "Bắc Giang"', 'vi: "Bắc Giang (mới)"', 1),
+                    encoding="utf-8")
+    reads.clear()
+    assert parse_once([main]).name("bac-giang") == "Bắc Giang (mới)" and len(reads) == 1

@@ -116,10 +116,10 @@ def test_a_line_that_only_looks_like_an_entry_start_leaves_the_file_read_whole(t
     with pytest.raises(Exception):
         read(text, {}, Parser())
     wholes = []
-    real = yaml_files._parse_files
-    monkeypatch.setattr(yaml_files, "_parse_files", lambda paths: wholes.append(paths) or real(paths))
-    values, keep = yaml_files._read_by_entry(path, {})
-    assert values == whole(text) and keep == {} and wholes == [[path]]
+    real = yaml_files._parse_whole
+    monkeypatch.setattr(yaml_files, "_parse_whole", lambda p, t: wholes.append(p) or real(p, t))
+    values, keep = yaml_files._read_by_entry(path, text, {})
+    assert values == whole(text) and keep == {} and wholes == [path]
 
 
 def test_kept_entries_never_stand_in_for_text_cut_inside_a_quote():

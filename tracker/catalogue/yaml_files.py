@@ -18,11 +18,19 @@ ROOT = Path(__file__).resolve().parents[2]   # the repository: indicators.yaml, 
 
 
 def read_yaml(path: Path) -> object:
+    """The YAML of file ``path`` (CatalogueError naming the line when it is not YAML)."""
     try:
-        # libyaml's loader when PyYAML has it (the wheels do: yaml.__with_libyaml__), PyYAML's own otherwise
-        return yaml_reader.load(path.read_text(encoding="utf-8"))
+        text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise CatalogueError(path, ["file not found"]) from None
+    return _yaml_of(path, text)
+
+
+def _yaml_of(path: Path, text: str) -> object:
+    """The YAML of ``text``, the whole of file ``path``."""
+    try:
+        # libyaml's loader when PyYAML has it (the wheels do: yaml.__with_libyaml__), PyYAML's own otherwise
+        return yaml_reader.load(text)
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         where = f"line {mark.line + 1}, column {mark.column + 1}: " if mark else ""
@@ -90,13 +98,20 @@ def content_hash(paths: list[Path], sources: tuple[Path, ...] | None = None) -> 
     model_sources()) and every catalogue file's name and bytes."""
     h = _code_hash(sources)
     for p in paths:
-        try:
-            data = p.read_bytes()
-        except FileNotFoundError:
-            raise CatalogueError(p, ["file not found"]) from None
-        h.update(f"|{p.name}|{len(data)}|".encode())
-        h.update(data)
+        _add_file(h, p, _file_bytes(p))
     return h.hexdigest()
+
+
+def _add_file(h, path: Path, data: bytes) -> None:
+    h.update(f"|{path.name}|{len(data)}|".encode())
+    h.update(data)
+
+
+def _file_bytes(path: Path) -> bytes:
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        raise CatalogueError(path, ["file not found"]) from None
 
 
 def cache_file(path: Path) -> Path:
@@ -175,9 +190,10 @@ def drop_unused_copies(kept: set[Path]) -> None:
         pass
 
 
-def _parse_files(paths: list[Path]) -> list[object]:
-    """The YAML of each of ``paths``, read from the files whole (CatalogueError for one that cannot be)."""
-    return [read_yaml(p) for p in paths]
+def _parse_whole(path: Path, text: str) -> object:
+    """The YAML of the whole of ``path``, whose text is ``text``: what the copy is made from when the file
+    is not read by entry."""
+    return _yaml_of(path, text)
 
 
 def _parse_entries(path: Path, texts: list[str]) -> list[object]:
@@ -185,30 +201,33 @@ def _parse_entries(path: Path, texts: list[str]) -> list[object]:
     return [yaml_reader.load(text) for text in texts]
 
 
-def _read_by_entry(path: Path, kept: dict) -> tuple[object, dict]:
-    """(the YAML of ``path``, its entries to keep), parsing only the entries not in ``kept``; the whole
-    file when it is not read by entry or a piece does not parse (so its errors name the file's lines)."""
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise CatalogueError(path, ["file not found"]) from None
+def _read_by_entry(path: Path, text: str, kept: dict) -> tuple[object, dict]:
+    """(the YAML of ``text``, file ``path``'s, and its entries to keep), parsing only the entries not in
+    ``kept``; the whole text when it is not read by entry or a piece does not parse (so that its errors
+    name the file's lines)."""
     try:
         return yaml_entries.read(text, kept, lambda texts: _parse_entries(path, texts))
     except Exception:   # NotCut, or a piece that is not YAML on its own: the file is read whole
-        return _parse_files([path])[0], {}
+        return _parse_whole(path, text), {}
 
 
 def yaml_values(path: Path, used: set[Path] | None = None) -> object:
     """The YAML of ``path``: the kept copy when it matches the file's bytes, else read (only the entries
     that changed when the copy is of an earlier version) and kept. A file that cannot be read raises
     CatalogueError as reading it does; nothing is kept for it."""
-    digest = content_hash([path])
+    # One read: the hash kept and the values kept are of the same bytes, even if the file changes meanwhile.
+    data = _file_bytes(path)
+    h = _code_hash()
+    _add_file(h, path, data)
+    digest = h.hexdigest()
     file = cache_file(path)
     if used is not None:
         used.add(file)
     stored = _read_cached(file)
     if stored is not None and stored[0] == digest:
         return stored[1]
-    values, entries = _read_by_entry(path, stored[2] if stored is not None else {})
+    # as Path.read_text: UTF-8 (a decoding error raised as there), universal newlines
+    text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
+    values, entries = _read_by_entry(path, text, stored[2] if stored is not None else {})
     _write_cached(file, digest, values, entries)
     return values
