@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 
-from tracker.catalogue import NUMERIC_KINDS, UNITS
+from tracker.catalogue.models import NUMERIC_KINDS, UNITS
 from tracker.i18n import t
 from tracker.catalogue.programmes import COMPARATORS, clean_text
 from tracker.catalogue.propose import Proposal, normalise, pieces, sections_of

@@ -20,9 +20,10 @@ from pathlib import Path
 
 import yaml
 
-from tracker.catalogue import NUMERIC_KINDS, UNITS, CatalogueError, merge_programmes, parse_catalogue
-from tracker.catalogue.yaml_files import read_yaml
+from tracker.catalogue.loading import merge_programmes, parse_catalogue
+from tracker.catalogue.models import NUMERIC_KINDS, UNITS, CatalogueError
 from tracker.catalogue.propose import normalise, quote_in_text
+from tracker.catalogue.yaml_files import read_yaml
 
 COMPARATORS = (">", ">=", "=", "~", "<=", "<")
 LEVELS = ("province", "city", "district", "commune", "ward")
@@ -324,7 +325,7 @@ def save_programme(*, main_path: Path, folder: Path, text: str, rows: list[dict]
     doc_id = f"{unit}-{doc_slug}"
     path = folder / f"{doc_id}.yaml"
     existing = read_yaml(path) if path.exists() else None
-    from tracker.catalogue import load_catalogue
+    from tracker.catalogue.loading import load_catalogue
 
     taken = {i.id for i in load_catalogue().indicators}
     entries, issues = build_entries(rows, text, unit, doc_id, doc_slug, taken)
@@ -475,7 +476,7 @@ def add_entries(*, main_path: Path, folder: Path, doc_id: str, rows: list[dict],
     data = read_yaml(path)
     doc = data["documents"][0]
     text = (folder / doc["file"]).read_text(encoding="utf-8")
-    from tracker.catalogue import load_catalogue
+    from tracker.catalogue.loading import load_catalogue
 
     taken = {i.id for i in load_catalogue().indicators} | {e["id"] for e in data["indicators"]}
     slug = doc_id[len(doc["jurisdiction"]) + 1:]

@@ -10,7 +10,8 @@ import re
 import unicodedata
 from pathlib import Path
 
-from tracker.catalogue import Catalogue, seeds_dir
+from tracker.catalogue.catalogue import Catalogue
+from tracker.catalogue.loading import seeds_dir
 
 _SPACE = re.compile(r"\s+")
 
