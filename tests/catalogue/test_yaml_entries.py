@@ -132,6 +132,16 @@ def test_kept_entries_never_stand_in_for_text_cut_inside_a_quote():
         by_entry(after, keep)
 
 
+def test_a_star_or_ampersand_in_words_neither_joins_entries_nor_stops_the_cut():
+    """"KH & CN", "a * b", "**đậm**", "*.yaml" in quotes are text: each entry stays its own piece."""
+    text = ('indicators:\n- id: a\n  quote: "KH & CN, a * b"\n- id: b\n  quote: "**đậm** và *.yaml"\n'
+            '- id: c\n  quote: "R&D *nghiêng*"\n')
+    [section] = cut(text)
+    assert [n for _, n in section.groups] == [1, 1, 1]
+    values, _, _ = by_entry(text)
+    assert values == whole(text)
+
+
 def test_only_what_is_still_in_the_file_is_kept():
     text = "indicators:\n- id: a\n- id: b\n"
     _, keep, _ = by_entry(text)

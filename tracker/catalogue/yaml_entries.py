@@ -15,7 +15,8 @@ Cutting never changes what a file means, because nothing but a whole file is tru
   kept piece was parsed from an entry's start to the next one's, so it still starts and ends at one;
 - changed pieces are parsed in runs of neighbours, and a run must give exactly one value a piece;
 - an alias (``*name``) is parsed together with every entry back to the last one that may hold its anchor
-  (``&name``; any ``*`` or ``&`` not after a letter or digit counts), so an entry's values never depend
+  (``&name``; any ``*`` or ``&`` not after a letter or digit and followed by a name as YAML reads one
+  counts, in a scalar's text too), so an entry's values never depend
   on text outside the entries parsed with it. An alias whose anchor is in no earlier entry of its list is
   not cut at all.
 """
@@ -38,7 +39,10 @@ _BARE_KEY = re.compile(r"([a-z]+):[ \t]*(?:#.*)?")                    # "indicat
 _INLINE_KEY = re.compile(r"([a-z]+):(?:[ \t].*)?")                    # "agencies: []"
 _CONTENT = re.compile(r"\n( *)([^\s#][^\n]*)")                        # a line that is not blank or a comment
 _TAB_INDENT = re.compile(r"\n *\t")
-_NAME = re.compile(r"[^\s\[\]{},]*")      # an alias's or anchor's name: up to a space or flow indicator
+# An alias's or anchor's name as libyaml and PyYAML's scanner read it, and what they require after it. A
+# "*" or "&" without both is text inside a scalar ("*nghiêng*", "a * b"), or an error that fails the
+# piece's parse as it fails the file's.
+_NAME = re.compile(r"[0-9A-Za-z_-]+(?=[\s?:,\]}%@`]|$)")
 
 
 class NotCut(Exception):
@@ -116,8 +120,8 @@ def _groups(body: str, starts: list[int]) -> tuple[tuple[str, int], ...]:
 
 def _marks(body: str):
     """(position, "*" or "&", name) of every character that may start an alias or an anchor, in order: one
-    not after an ASCII letter or digit, on a line that does not start with "#" (a comment, or the inside
-    of a scalar)."""
+    not after an ASCII letter or digit, followed by a name, on a line that does not start with "#" (a
+    comment, or the inside of a scalar)."""
     found = []
     for mark in "*&":
         i = body.find(mark)
@@ -125,8 +129,9 @@ def _marks(body: str):
             before = body[i - 1] if i else "\n"
             if not (before.isascii() and before.isalnum()):
                 line = body.rfind("\n", 0, i) + 1
-                if not body[line:i].lstrip(" ").startswith("#"):
-                    found.append((i, mark, _NAME.match(body, i + 1).group(0)))
+                name = _NAME.match(body, i + 1)
+                if name and not body[line:i].lstrip(" ").startswith("#"):
+                    found.append((i, mark, name.group(0)))
             i = body.find(mark, i + 1)
     return sorted(found)
 
