@@ -9,16 +9,15 @@ Cutting never changes what a file means, because nothing but a whole file is tru
 - a layout this does not know (another top-level key, a flow list, tabs, a line at an unexpected
   indentation) is not cut: the caller parses the whole file;
 - every real entry starts a piece (its "- " is at the list's column), so a line that only looks like an
-  entry's start, inside a quoted scalar, makes one piece too many: the piece before it ends inside the
-  quote, so it is never kept (its parse fails alone, and parsed with the pieces after it the count of
-  entries is one short), and it must be parsed, which then fails: the caller parses the whole file. A
-  kept piece was parsed from an entry's start to the next one's, so it still starts and ends at one;
+  entry's start, inside a quoted scalar, makes one piece too many, and the piece before it ends inside
+  the quote. Such a piece is never kept and must be parsed: alone its parse fails, and with the pieces
+  after it the count of entries is one short; either way the caller parses the whole file. A kept piece
+  was parsed from an entry's start to the next one's, so it still starts and ends at one;
 - changed pieces are parsed in runs of neighbours, and a run must give exactly one value a piece;
 - an alias (``*name``) is parsed together with every entry back to the last one that may hold its anchor
-  (``&name``; any ``*`` or ``&`` not after a letter or digit and followed by a name as YAML reads one
-  counts, in a scalar's text too), so an entry's values never depend
-  on text outside the entries parsed with it. An alias whose anchor is in no earlier entry of its list is
-  not cut at all.
+  (``&name``: any ``*`` or ``&`` not after a letter or digit and followed by a name as YAML reads one,
+  in a scalar's text too), so an entry's values never depend on text outside the entries parsed with
+  it. An alias whose anchor is in no earlier entry of its list is not cut at all.
 """
 
 from __future__ import annotations
