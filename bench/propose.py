@@ -28,8 +28,8 @@ from pathlib import Path
 import yaml
 
 from tracker.catalogue import DEFAULT_PATH, read_catalogue
-from tracker.propose import normalise, propose_text, read_programme
-from tracker.sources import read_document
+from tracker.catalogue.propose import normalise, propose_text, read_programme
+from tracker.catalogue.sources import read_document
 
 OVERLAP = 0.6
 CORPUS = Path(__file__).parent / "corpus"

@@ -40,7 +40,7 @@ def test_a_broken_main_catalogue_still_raises(tmp_path):
 
 
 def test_part_files_in_the_catalogue_folder_are_removed_at_start(tmp_path, monkeypatch):
-    import tracker.catalogue as cat_module
+    from tracker.catalogue import loading
 
     folder = tmp_path / "catalogue"
     folder.mkdir()
@@ -48,8 +48,8 @@ def test_part_files_in_the_catalogue_folder_are_removed_at_start(tmp_path, monke
     (folder / "a.yaml").write_text(_programme(), encoding="utf-8")
     monkeypatch.setenv("TRACKER_SETTINGS", str(tmp_path / "settings.toml"))
     (tmp_path / "settings.toml").write_text(f'catalogue_dir = "{folder}"\n', encoding="utf-8")
-    monkeypatch.setattr(cat_module, "_cleaned", set())
-    assert cat_module.programme_files() == [folder / "a.yaml"]
+    monkeypatch.setattr(loading, "_cleaned", set())
+    assert loading.programme_files() == [folder / "a.yaml"]
     assert not (folder / "x.yaml.part").exists()
 
 

@@ -49,7 +49,7 @@ def _add(copy: Path, module: str, code: str) -> None:
     ("tracker/storage/records.py", "def _upward():\n    from tracker.accounts import users  # noqa: F401",
      "tracker.storage is not allowed to import tracker.accounts"),
     # the catalogue reaching up to the reporting cycle (approval), two layers above it
-    ("tracker/catalogue.py", "def _upward():\n    import tracker.reporting.approval  # noqa: F401",
+    ("tracker/catalogue/loading.py", "def _upward():\n    import tracker.reporting.approval  # noqa: F401",
      "tracker.catalogue is not allowed to import tracker.reporting"),
     # core importing anything of tracker outside core
     ("tracker/core/measures.py", "from tracker.storage import records  # noqa: F401",

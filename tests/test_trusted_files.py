@@ -16,7 +16,8 @@ import zlib
 import pytest
 
 from tracker import signing
-from tracker.catalogue import DEFAULT_PATH, content_hash, parse_once
+from tracker.catalogue import DEFAULT_PATH, parse_once
+from tracker.catalogue.yaml_files import cache_file
 
 
 class _Planted:
@@ -37,7 +38,7 @@ def cache(tmp_path, monkeypatch):
     folder.mkdir(mode=0o700)
     monkeypatch.setenv("TRACKER_CACHE_DIR", str(folder))
     monkeypatch.setenv("TRACKER_USERS", str(tmp_path / "users.toml"))
-    return main, folder / f"catalogue-{content_hash([main])[:32]}.pickle"
+    return main, cache_file(main)
 
 
 @pytest.mark.parametrize("weak", ["folder_writable_by_others", "file_writable_by_others"])
@@ -67,12 +68,13 @@ def test_a_fifo_in_the_catalogue_cache_does_not_hang_the_start(cache):
 
 
 def test_the_owners_own_cache_is_still_used(cache, monkeypatch):
-    import tracker.catalogue as cat_module
+    from tracker.catalogue import yaml_files
 
     main, file = cache
     parse_once([main])
     assert file.exists()
-    monkeypatch.setattr(cat_module, "_parse_files", lambda paths: pytest.fail("parsed again"))
+    monkeypatch.setattr(yaml_files, "_parse_whole", lambda path, text: pytest.fail("parsed again"))
+    monkeypatch.setattr(yaml_files, "_parse_entries", lambda path, texts: pytest.fail("parsed again"))
     assert parse_once([main]).indicators
 
 

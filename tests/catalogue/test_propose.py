@@ -1,4 +1,4 @@
-"""Proposing a programme's targets from its text (tracker.propose), saving them (tracker.programmes),
+"""Proposing a programme's targets from its text (tracker.catalogue.propose), saving them (tracker.catalogue.programmes),
 and the "Thêm chương trình" page.
 
 The sentences below are written for these tests in the documents' administrative style; none is
@@ -14,11 +14,11 @@ from pathlib import Path
 
 import pytest
 
-from tracker.propose import (MAX_BYTES, check_text, legacy_encoding, propose_file, propose_text, quote_in_text,
+from tracker.catalogue.propose import (MAX_BYTES, check_text, legacy_encoding, propose_file, propose_text, quote_in_text,
                              read_programme)
 
-FIXTURES = Path(__file__).parent / "fixtures" / "propose"
-ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "propose"
+ROOT = Path(__file__).resolve().parents[2]
 
 HEAD = """CHƯƠNG TRÌNH HÀNH ĐỘNG
 thực hiện Nghị quyết số 45-NQ/TW ngày 24/11/2023 của Ban Chấp hành Trung ương Đảng (khóa XIII)
@@ -122,7 +122,7 @@ def test_per_sector_split_names_its_sectors():
 
 def test_sector_split_is_saved_as_sectors(programme_dir):
     from tracker.catalogue import DEFAULT_PATH, load_catalogue
-    from tracker.programmes import save_programme
+    from tracker.catalogue.programmes import save_programme
 
     text = programme("- Mỗi ngành quan trọng của tỉnh (y tế, giáo dục và đào tạo, nông nghiệp) có từ 03 - 05 tiến sĩ.")
     res = save_programme(main_path=DEFAULT_PATH, folder=programme_dir, text=text, rows=_accept_all(propose_text(text)),
@@ -283,7 +283,7 @@ def test_scanned_pdf_without_ocr_gets_a_clear_message():
 
 
 def test_doc_is_converted_with_libreoffice_writer_or_refused_clearly():
-    from tracker.propose import libreoffice_writer
+    from tracker.catalogue.propose import libreoffice_writer
 
     data = (FIXTURES / "chuong-trinh.doc").read_bytes()
     result = propose_file("chuong-trinh.doc", data)
@@ -341,7 +341,7 @@ def _accept_all(result) -> list[dict]:
 
 def test_numeric_proposal_is_not_saved_until_measure_and_unit_are_confirmed(programme_dir):
     from tracker.catalogue import DEFAULT_PATH
-    from tracker.programmes import save_programme
+    from tracker.catalogue.programmes import save_programme
 
     text = programme("- Tỷ lệ cán bộ cấp xã có trình độ đại học đạt ít nhất 85%.")
     rows = [p.as_json() | {"accept": True, "confirmed": False} for p in propose_text(text).proposals]
@@ -353,7 +353,7 @@ def test_numeric_proposal_is_not_saved_until_measure_and_unit_are_confirmed(prog
 
 def test_edited_quote_is_refused(programme_dir):
     from tracker.catalogue import DEFAULT_PATH
-    from tracker.programmes import save_programme
+    from tracker.catalogue.programmes import save_programme
 
     text = programme("- Tỷ lệ cán bộ cấp xã có trình độ đại học đạt ít nhất 85%.")
     rows = _accept_all(propose_text(text))
@@ -365,7 +365,7 @@ def test_edited_quote_is_refused(programme_dir):
 
 def test_saved_programme_loads_with_the_catalogue_and_entries_are_retired_not_deleted(programme_dir):
     from tracker.catalogue import DEFAULT_PATH, load_catalogue
-    from tracker.programmes import changes, retire_entries, save_programme
+    from tracker.catalogue.programmes import changes, retire_entries, save_programme
 
     text = programme("- Tỷ lệ cán bộ cấp xã có trình độ đại học đạt ít nhất 85%.",
                      tasks="- Xây dựng cơ sở dữ liệu trí thức của tỉnh (hoàn thành trong tháng 9/2025).")
@@ -685,7 +685,7 @@ def _zip_docx(parts: dict[str, bytes]) -> bytes:
 
 
 def test_docx_that_unpacks_huge_is_refused_before_reading():
-    from tracker.propose.reading import MAX_UNPACKED
+    from tracker.catalogue.propose.reading import MAX_UNPACKED
 
     bomb = _zip_docx({"[Content_Types].xml": b"<Types/>", "word/document.xml": b"<w:document>" + b" " * (MAX_UNPACKED + 10)})
     assert len(bomb) < 1024 * 1024
@@ -708,7 +708,7 @@ def test_billion_laughs_docx_is_refused_with_a_clear_message():
 
 
 def test_extracted_text_is_capped():
-    from tracker.propose.reading import MAX_TEXT_CHARS
+    from tracker.catalogue.propose.reading import MAX_TEXT_CHARS
 
     data = ("Nghị quyết 45-NQ/TW. " * (MAX_TEXT_CHARS // 20 + 10)).encode()[: 10 * 1024 * 1024 - 1]
     text, problem = read_programme("dai.txt", data)
@@ -716,7 +716,7 @@ def test_extracted_text_is_capped():
 
 
 def test_pdf_with_too_many_pages_is_refused_from_its_page_tree(monkeypatch):
-    from tracker.propose import reading
+    from tracker.catalogue.propose import reading
 
     monkeypatch.setattr(reading, "MAX_PDF_PAGES", 0)   # the fixture has one page: one too many
     text, problem = read_programme("nhieu.pdf", (FIXTURES / "chuong-trinh.pdf").read_bytes())
@@ -724,7 +724,7 @@ def test_pdf_with_too_many_pages_is_refused_from_its_page_tree(monkeypatch):
 
 
 def test_line_of_an_offset_is_found_by_bisection_on_a_long_text():
-    from tracker.propose.sections import joined, sections_of
+    from tracker.catalogue.propose.sections import joined, sections_of
 
     lines = ["Kế hoạch thực hiện Nghị quyết số 45-NQ/TW."] + [f"Câu số {n} của văn bản dài." for n in range(20000)]
     [section] = [s for s in sections_of("\n".join(lines)) if s.lines]
@@ -734,7 +734,7 @@ def test_line_of_an_offset_is_found_by_bisection_on_a_long_text():
 
 
 def test_proposing_runs_in_a_child_process_with_a_time_limit():
-    from tracker.propose.guarded import propose_guarded
+    from tracker.catalogue.propose.guarded import propose_guarded
 
     fine = propose_guarded("a.txt", programme("- Có 10 bài báo quốc tế.").encode())
     assert [p.value for p in fine.proposals if p.kind == "numeric"] == [10]
@@ -743,7 +743,7 @@ def test_proposing_runs_in_a_child_process_with_a_time_limit():
 
 
 def test_page_limit_is_the_servers_10_mb():
-    from tracker.propose import MAX_BYTES
+    from tracker.catalogue.propose import MAX_BYTES
     from tracker.settings import Settings
 
     assert MAX_BYTES == Settings().upload_max_mb * 1024 * 1024 == 10 * 1024 * 1024
@@ -754,7 +754,7 @@ def test_page_limit_is_the_servers_10_mb():
 
 def _saved(programme_dir, text, **doc):
     from tracker.catalogue import DEFAULT_PATH
-    from tracker.programmes import save_programme
+    from tracker.catalogue.programmes import save_programme
 
     return save_programme(main_path=DEFAULT_PATH, folder=programme_dir, text=text, rows=_accept_all(propose_text(text)),
                           who="quantri", unit="soc-trang", new_unit=None,
@@ -770,7 +770,7 @@ def test_control_characters_are_dropped_and_text_is_nfc_at_save(programme_dir):
     rows = _accept_all(propose_text(text))
     rows[0]["name"] = unicodedata.normalize("NFD", "Tỷ lệ cán bộ\x1b[31m cấp xã\x00 có bằng đại học")
     from tracker.catalogue import DEFAULT_PATH
-    from tracker.programmes import save_programme
+    from tracker.catalogue.programmes import save_programme
 
     res = save_programme(main_path=DEFAULT_PATH, folder=programme_dir, text=text, rows=rows, who="quantri", unit="soc-trang",
                          new_unit=None, document={"kind": "Chương trình hành động", "number": "06-CTr/TU"})
@@ -781,7 +781,7 @@ def test_control_characters_are_dropped_and_text_is_nfc_at_save(programme_dir):
 
 def test_entries_are_renamed_in_place_logged_and_audited(programme_dir):
     from tracker.catalogue import DEFAULT_PATH, load_catalogue
-    from tracker.programmes import changes, edit_entry
+    from tracker.catalogue.programmes import changes, edit_entry
 
     res = _saved(programme_dir, programme("- Tỷ lệ cán bộ cấp xã có trình độ đại học đạt ít nhất 85%.",
                                           tasks="- Xây dựng cơ sở dữ liệu trí thức của tỉnh (hoàn thành trong tháng 9/2025)."))
@@ -802,8 +802,8 @@ def test_entries_are_renamed_in_place_logged_and_audited(programme_dir):
 
 def test_entries_are_added_after_saving_from_the_saved_text(programme_dir):
     from tracker.catalogue import DEFAULT_PATH, load_catalogue
-    from tracker.programme_review import row_from_sentence, saved_rows, sentences
-    from tracker.programmes import add_entries
+    from tracker.catalogue.programme_review import row_from_sentence, saved_rows, sentences
+    from tracker.catalogue.programmes import add_entries
 
     text = programme("- Tỷ lệ cán bộ cấp xã có trình độ đại học đạt ít nhất 85%.")
     _saved(programme_dir, text)
@@ -818,7 +818,7 @@ def test_entries_are_added_after_saving_from_the_saved_text(programme_dir):
 
 def test_an_entry_retired_before_any_value_is_hidden_one_with_values_is_kept(programme_dir):
     from tracker.catalogue import DEFAULT_PATH, load_catalogue
-    from tracker.programmes import retire_entries
+    from tracker.catalogue.programmes import retire_entries
 
     res = _saved(programme_dir, programme("- Tỷ lệ cán bộ cấp xã có trình độ đại học đạt ít nhất 85%.",
                                           tasks="- Xây dựng cơ sở dữ liệu trí thức của tỉnh (hoàn thành trong tháng 9/2025)."))
@@ -834,7 +834,7 @@ def test_an_entry_retired_before_any_value_is_hidden_one_with_values_is_kept(pro
 
 
 def test_review_grid_shows_words_not_codes():
-    from tracker.programme_review import grid_rows
+    from tracker.catalogue.programme_review import grid_rows
 
     rows = grid_rows(propose_text(programme("- Tỷ lệ cán bộ cấp xã có trình độ đại học đạt ít nhất 85%.")).proposals, "vi")
     numeric = next(r for r in rows if r["kind"] == "numeric")

@@ -15,8 +15,8 @@ import re
 from bisect import bisect_right
 from dataclasses import dataclass, field
 
-from tracker.propose.model import ProposeIssue, _issue, normalise
-from tracker.propose.reading import legacy_encoding
+from tracker.catalogue.propose.model import ProposeIssue, _issue, normalise
+from tracker.catalogue.propose.reading import legacy_encoding
 
 # The resolution by any of its names: its number as offices spell it, its plenum, its title, the
 # Politburo's plan that implements it, and the national strategy on intellectuals that follows it.

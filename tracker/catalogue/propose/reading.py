@@ -9,7 +9,7 @@ import tempfile
 import unicodedata
 from pathlib import Path
 
-from tracker.propose.model import ProposeIssue, _issue
+from tracker.catalogue.propose.model import ProposeIssue, _issue
 
 # The server's upload limit (settings upload_max_mb, 10 MB by default) is the page's too; a programme is a
 # few hundred KB. What a file unpacks to is capped separately (a small .docx can hold 100 MB of text).

@@ -1,7 +1,7 @@
 """A programme saved on the page reaches every running process without a restart (issue 24 goal 3).
 
 Two real production servers (`python -m tracker.server`) serve one installation; a third process saves a
-programme with tracker.programmes.save_programme, as the «Thêm chương trình» page does. Each server reads
+programme with tracker.catalogue.programmes.save_programme, as the «Thêm chương trình» page does. Each server reads
 the catalogue folder's names, times and sizes at its next page run, so both show the new unit and its
 targets on the catalogue page, and the overview (its snapshot made again for the new catalogue) still
 comes, without either being restarted."""
@@ -26,8 +26,8 @@ UNIT, NAME = "tinh-thu-nghiem", "Tỉnh Thử Nghiệm"
 SAVE = r"""
 import json
 from tracker.catalogue import DEFAULT_PATH
-from tracker.programmes import save_programme
-from tracker.propose import propose_text
+from tracker.catalogue.programmes import save_programme
+from tracker.catalogue.propose import propose_text
 from tracker.settings import catalogue_dir
 
 text = '''CHƯƠNG TRÌNH HÀNH ĐỘNG

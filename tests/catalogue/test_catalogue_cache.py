@@ -9,8 +9,18 @@ from pathlib import Path
 
 import pytest
 
-from tracker import catalogue as cat_module
+from tracker.catalogue import loading, models, yaml_files
+from tracker.catalogue.yaml_files import cache_file
 from tracker.catalogue import DEFAULT_PATH, CatalogueError, content_hash, parse_once
+
+
+class Parsed(list):
+    """The files whose YAML was parsed, one list of paths a parse; ``pieces``: the texts of each parse by
+    entry (tracker.catalogue.yaml_entries)."""
+
+    def __init__(self):
+        super().__init__()
+        self.pieces: list[list[str]] = []
 
 
 @pytest.fixture
@@ -20,14 +30,21 @@ def files(tmp_path, monkeypatch):
     shutil.copy(DEFAULT_PATH, main)
     cache = tmp_path / "cache"
     monkeypatch.setenv("TRACKER_CACHE_DIR", str(cache))
-    parsed = []
-    real = cat_module._parse_files
+    parsed = Parsed()
+    whole, by_entry = yaml_files._parse_whole, yaml_files._parse_entries
 
-    def counting(paths):
-        parsed.append(list(paths))
-        return real(paths)
+    def counting(path, text):
+        parsed.append([path])
+        return whole(path, text)
 
-    monkeypatch.setattr(cat_module, "_parse_files", counting)
+    def counting_entries(path, texts):
+        parsed.append([path])
+        parsed.pieces.append(list(texts))
+        return by_entry(path, texts)
+
+
+    monkeypatch.setattr(yaml_files, "_parse_whole", counting)
+    monkeypatch.setattr(yaml_files, "_parse_entries", counting_entries)
     return main, cache, parsed
 
 
@@ -47,15 +64,15 @@ def test_second_load_reads_the_kept_copy_not_the_yaml(files):
     assert second.indicator(first.indicators[0].id) == first.indicators[0]
 
 
-def test_changed_bytes_are_parsed_again_and_the_old_copy_removed(files):
+def test_changed_bytes_are_parsed_again_and_the_copy_replaced(files):
     main, cache, parsed = files
     parse_once([main])
-    old = list(cache.glob("catalogue-*.pickle"))
+    old = {p: p.read_bytes() for p in cache.glob("catalogue-*.pickle")}
     main.write_text(main.read_text(encoding="utf-8") + "\n# an edit\n", encoding="utf-8")
     parse_once([main])
     assert len(parsed) == 2
-    now = list(cache.glob("catalogue-*.pickle"))
-    assert len(now) == 1 and now != old
+    now = {p: p.read_bytes() for p in cache.glob("catalogue-*.pickle")}
+    assert list(now) == list(old) == [cache_file(main)] and now != old     # one copy a file, made anew
 
 
 def test_a_programme_file_is_part_of_the_hash(files, tmp_path):
@@ -68,12 +85,12 @@ def test_a_programme_file_is_part_of_the_hash(files, tmp_path):
     assert content_hash([main, extra]) != before
 
 
-@pytest.mark.parametrize("content", [b"not a pickle", pickle.dumps(("another digest", None)), pickle.dumps([1, 2])])
+@pytest.mark.parametrize("content", [b"not a pickle", pickle.dumps(("another digest", None, {})), pickle.dumps([1, 2]),
+                                     pickle.dumps(("another digest", None))])
 def test_a_damaged_or_foreign_copy_is_ignored(files, content):
     main, cache, parsed = files
-    digest = content_hash([main])
     cache.mkdir()
-    (cache / f"catalogue-{digest[:32]}.pickle").write_bytes(content)
+    cache_file(main).write_bytes(content)
     catalogue = parse_once([main])
     assert len(parsed) == 1 and catalogue.indicators
 
@@ -83,10 +100,11 @@ def test_a_copy_made_for_other_bytes_is_not_used(files, tmp_path):
     main, cache, parsed = files
     other = tmp_path / "other.yaml"
     other.write_text(main.read_text(encoding="utf-8").replace("Bắc Giang", "Bắc Giang (khác)", 1), encoding="utf-8")
-    foreign = parse_once([other])
-    digest = content_hash([main])
-    (cache / f"catalogue-{digest[:32]}.pickle").write_bytes(pickle.dumps((content_hash([other]), foreign)))
-    parse_once([main])
+    parse_once([other])
+    stored = pickle.loads(cache_file(other).read_bytes())
+    assert stored[0] == content_hash([other])
+    cache_file(main).write_bytes(pickle.dumps((stored[0], stored[1], {})))   # other's values, no entries
+    assert parse_once([main]).name("bac-giang") == "Bắc Giang"
     assert [p[0].name for p in parsed] == ["other.yaml", "indicators.yaml"]
 
 
@@ -131,7 +149,7 @@ def test_cross_checks_look_ids_up_instead_of_scanning(monkeypatch):
     extra = [{"id": f"don-vi-{n:03d}", "name": {"vi": f"Đơn vị {n}", "en": f"Unit {n}"}, "level": "province"}
              for n in range(300)]
     raw["jurisdictions"] = extra + raw["jurisdictions"]
-    original = cat_module.CatalogueFile.model_validate
+    original = models.CatalogueFile.model_validate
     references = []
 
     def validate(data):
@@ -150,8 +168,8 @@ def test_cross_checks_look_ids_up_instead_of_scanning(monkeypatch):
         CountingId.comparisons = 0
         return result
 
-    monkeypatch.setattr(cat_module.CatalogueFile, "model_validate", staticmethod(validate))
-    catalogue = cat_module.parse_catalogue(raw)
+    monkeypatch.setattr(models.CatalogueFile, "model_validate", staticmethod(validate))
+    catalogue = loading.parse_catalogue(raw)
     assert len(catalogue.jurisdictions) > 300 and len(references) > 100
     # Scanning the list of units would cost over 300 comparisons per reference.
     assert CountingId.comparisons <= 4 * len(references)
@@ -164,7 +182,7 @@ def copy_sources(root) -> tuple:
     import closure computed there."""
     from tracker.module_sources import ROOT, import_closure
 
-    for source in cat_module.model_sources():
+    for source in yaml_files.model_sources():
         target = root / source.relative_to(ROOT)
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy(source, target)
@@ -186,9 +204,11 @@ def test_the_key_covers_every_tracker_module_parsing_loads():
     run = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stderr
     loaded = {Path(p).resolve() for p in run.stdout.split()}
-    keyed = set(cat_module.model_sources())
+    keyed = set(yaml_files.model_sources())
     assert loaded and loaded <= keyed, sorted(map(str, loaded - keyed))
-    for must in ("tracker/catalogue.py", "tracker/core/measures.py", "tracker/collector.py", "tracker/__init__.py"):
+    for must in ("tracker/catalogue/models.py", "tracker/catalogue/loading.py", "tracker/catalogue/yaml_files.py",
+                 "tracker/catalogue/yaml_entries.py", "tracker/catalogue/yaml_reader.py", "tracker/core/measures.py",
+                 "tracker/collector.py", "tracker/__init__.py"):
         assert ROOT / must in keyed
 
 
@@ -196,8 +216,8 @@ def test_changing_any_shaping_module_changes_the_key(tmp_path):
     main = tmp_path / "indicators.yaml"
     shutil.copy(DEFAULT_PATH, main)
     sources = copy_sources(tmp_path / "code")
-    assert len(sources) == len(cat_module.model_sources()) >= 5
-    assert content_hash([main]) == content_hash([main], cat_module.model_sources())   # the default is the closure
+    assert len(sources) == len(yaml_files.model_sources()) >= 5
+    assert content_hash([main]) == content_hash([main], yaml_files.model_sources())   # the default is the closure
     before = content_hash([main], sources)
     assert before == content_hash([main], sources)
     for source in sources:
@@ -211,7 +231,7 @@ def test_changing_any_shaping_module_changes_the_key(tmp_path):
 def test_a_changed_model_parses_again_instead_of_loading_the_old_copy(files, tmp_path, monkeypatch):
     main, cache, parsed = files
     sources = copy_sources(tmp_path / "code")
-    monkeypatch.setattr(cat_module, "model_sources", lambda: sources)
+    monkeypatch.setattr(yaml_files, "model_sources", lambda: sources)
     parse_once([main])
     parse_once([main])
     assert len(parsed) == 1
@@ -219,6 +239,25 @@ def test_a_changed_model_parses_again_instead_of_loading_the_old_copy(files, tmp
     measures.write_text(measures.read_text(encoding="utf-8") + "\n# a changed unit of measure\n", encoding="utf-8")
     parse_once([main])
     assert len(parsed) == 2 and len(list(cache.glob("catalogue-*.pickle"))) == 1
+    # no entry of the copy made by the other code is reused: every section is parsed again
+    assert len(parsed.pieces[-1]) == len(parsed.pieces[0]) == 5
+
+
+def test_an_edited_entry_of_the_main_file_is_seen_and_only_it_is_parsed_again(files):
+    """Issue 24 goal 3: a change to the big catalogue file parses again only the entries it changed, and
+    the catalogue loaded is the file's as it now is."""
+    main, cache, parsed = files
+    before = parse_once([main])
+    text = main.read_text(encoding="utf-8")
+    main.write_text(text.replace('vi: "Bắc Giang"', 'vi: "Bắc Giang (đã sửa)"', 1), encoding="utf-8")
+    after = parse_once([main])
+    assert before.name("bac-giang") == "Bắc Giang" and after.name("bac-giang") == "Bắc Giang (đã sửa)"
+    assert ids(after) == ids(before)
+    assert len(parsed) == 2 and len(parsed.pieces[-1]) == 1          # one entry, not the file
+    assert "id: bac-giang\n" in parsed.pieces[-1][0]
+    main.write_text(text, encoding="utf-8")                                       # put back: seen too
+    assert parse_once([main]).name("bac-giang") == "Bắc Giang"
+    assert len(list(cache.glob("catalogue-*.pickle"))) == 1
 
 
 def test_the_closure_follows_imports_at_the_top_inside_functions_and_relative(tmp_path):
@@ -268,8 +307,8 @@ def test_the_kept_copy_is_validated_on_every_load(files, monkeypatch):
     main, _, parsed = files
     parse_once([main])
     validated = []
-    original = cat_module.CatalogueFile.model_validate
-    monkeypatch.setattr(cat_module.CatalogueFile, "model_validate",
+    original = models.CatalogueFile.model_validate
+    monkeypatch.setattr(models.CatalogueFile, "model_validate",
                         staticmethod(lambda data: validated.append(1) or original(data)))
     assert parse_once([main]).indicators
     assert len(parsed) == 1 and validated == [1]
@@ -304,8 +343,8 @@ def test_an_owner_only_copy_holding_anything_but_yaml_values_is_not_built(files,
     marker = tmp_path / "planted-code-ran"
     digest = content_hash([main])
     cache.mkdir(mode=0o700)
-    copy = cache / f"catalogue-{digest[:32]}.pickle"
-    copy.write_bytes(pickle.dumps((digest, {"jurisdictions": [_Planted(marker)]})))
+    copy = cache_file(main)
+    copy.write_bytes(pickle.dumps((digest, {"jurisdictions": [_Planted(marker)]}, {})))
     copy.chmod(0o600)
     assert parse_once([main]).indicators
     assert not marker.exists() and len(parsed) == 1
@@ -316,8 +355,24 @@ def test_the_key_changes_when_a_file_is_put_back_with_its_old_time(tmp_path, mon
 
     main = tmp_path / "indicators.yaml"
     shutil.copy(DEFAULT_PATH, main)
-    before = cat_module.catalogue_key(main)
+    before = loading.catalogue_key(main)
     stamp = main.stat().st_mtime_ns
     main.write_text(main.read_text(encoding="utf-8") + "\n# restored from another backup\n", encoding="utf-8")
     os.utime(main, ns=(stamp, stamp))
-    assert cat_module.catalogue_key(main) != before
+    assert loading.catalogue_key(main) != before
+
+
+def test_the_copy_is_made_from_one_read_of_the_file(files, monkeypatch):
+    """The hash a copy is kept under and the values kept are of the same bytes: a file saved again while
+    it is being read can never leave values of one version under the hash of another."""
+    main, _, _ = files
+    reads = []
+    real_bytes, real_text = Path.read_bytes, Path.read_text
+    monkeypatch.setattr(Path, "read_bytes", lambda self: (self == main and reads.append(1)) or real_bytes(self))
+    monkeypatch.setattr(Path, "read_text", lambda self, *a, **k: (self == main and reads.append(1)) or real_text(self, *a, **k))
+    parse_once([main])
+    assert len(reads) == 1
+    main.write_text(real_text(main, encoding="utf-8").replace('vi: "Bắc Giang"', 'vi: "Bắc Giang (mới)"', 1),
+                    encoding="utf-8")
+    reads.clear()
+    assert parse_once([main]).name("bac-giang") == "Bắc Giang (mới)" and len(reads) == 1

@@ -6,8 +6,8 @@ import calendar
 import datetime as dt
 import re
 
-from tracker.propose.model import Proposal
-from tracker.propose.sections import Section
+from tracker.catalogue.propose.model import Proposal
+from tracker.catalogue.propose.sections import Section
 
 # A directional goal: a verb of change and what changes ("nâng cao chất lượng đội ngũ trí thức").
 _DIRECTION = re.compile(r"(?:^|[\s,;:])(?:(?:từng bước|tiếp tục|phải|đổi mới,?)\s+)*(tăng cường|tăng|nâng cao|nâng|giảm|cải thiện|mở rộng)"

@@ -1,13 +1,13 @@
 """Reading and proposing in a child process with a time and memory limit, so that one hostile or
 huge programme (a .docx whose text is 100 MB, a PDF of 100 000 pages) cannot stall the dashboard
 for everyone: the page waits at most ``timeout`` seconds, then the child is killed and the admin is
-told why. The reader's own limits (tracker.propose.reading) still apply inside the child."""
+told why. The reader's own limits (tracker.catalogue.propose.reading) still apply inside the child."""
 
 from __future__ import annotations
 
 import multiprocessing as mp
 
-from tracker.propose.model import ProposeResult, _issue
+from tracker.catalogue.propose.model import ProposeResult, _issue
 
 TIMEOUT_SECONDS = 60
 MEMORY_BYTES = 2 * 1024 ** 3
@@ -20,7 +20,7 @@ def _child(conn, name: str, data: bytes | None, text: str | None, memory: int) -
         resource.setrlimit(resource.RLIMIT_AS, (memory, memory))
     except (ImportError, ValueError, OSError):
         pass
-    from tracker.propose import propose_file, propose_text
+    from tracker.catalogue.propose import propose_file, propose_text
 
     try:
         result = propose_text(text) if text is not None else propose_file(name, data)

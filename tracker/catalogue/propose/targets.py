@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from tracker.propose.model import Proposal
-from tracker.propose.sections import Section
+from tracker.catalogue.propose.model import Proposal
+from tracker.catalogue.propose.sections import Section
 
 
 _NUMBER = r"(?<![\w./,-])(\d{1,3}(?:\.\d{3})+|\d+)(?:,(\d+))?(?![\d/])"

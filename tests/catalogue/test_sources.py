@@ -6,7 +6,7 @@ import re
 import pytest
 
 from tracker.catalogue import BUNDLED_SEEDS, load_catalogue, seeds_dir, shared_seeds_dir
-from tracker.sources import normalise, quote_problems, read_document
+from tracker.catalogue.sources import normalise, quote_problems, read_document
 
 
 def test_the_documents_are_there():
