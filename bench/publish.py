@@ -63,7 +63,7 @@ def main() -> None:
     from bench.streamlit_client import load_average
     from tracker.present.publish import publish_site, published_units, site_pages
     from tracker.assess.snapshot import build_snapshot
-    from tracker.store import Store
+    from tracker.storage.queries import Store
 
     with prepared() as (env, n_obs, cat, _):
         today = dt.date.fromisoformat(TODAY)

@@ -38,7 +38,7 @@ def _median_ms(values) -> float:
 
 def _fill(db: Path, rows: int) -> None:
     """A database of ``rows`` observations in one submission, written with SQL (seconds, not minutes)."""
-    from tracker.store import Store
+    from tracker.storage.queries import Store
 
     with Store(db) as store, store._cursor(write=True) as cur:
         cur.execute("""INSERT INTO submissions (file_name, sha256, archive_name, uploaded_by, uploaded_at, unit, period,
@@ -64,7 +64,7 @@ def _form(k: int):
 def measure(db: Path, runs: int = 15) -> dict[str, float]:
     import duckdb
 
-    from tracker.store import Store
+    from tracker.storage.queries import Store
 
     store = Store(db)
     opens, views, snaps, commits = [], [], [], []

@@ -15,7 +15,7 @@ from tests.support.agency_programme import (DOCUMENT_FILE, PAPERS, PHD, ST, TASK
                                             install_programme, programme)
 from tests.support.forms import READ_ON, fill, read
 from tests.support.installation import cli, installation
-from tracker.agencies import agency_listing, agency_problems, agency_targets
+from tracker.catalogue.agencies import agency_listing, agency_problems, agency_targets
 from tracker.core.calendar import Calendar
 from tracker.catalogue import CatalogueError, load_catalogue
 from tracker.reporting.completeness import completeness

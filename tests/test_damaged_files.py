@@ -11,7 +11,7 @@ import shutil
 
 import pytest
 
-from tracker.access import UserStore, users_file_problem
+from tracker.accounts.users import UserStore, users_file_problem
 from tracker.catalogue import DEFAULT_PATH, CatalogueError, read_with_programmes, skipped_programme_notice
 
 
@@ -57,7 +57,8 @@ def test_part_files_in_the_catalogue_folder_are_removed_at_start(tmp_path, monke
                                     'password_hash = "$2b$04$abcdefghijklmnopqrstuuVbkVjtx5dxK9vQ1mSq2b1B0Y8nY1wVa"\n'],
                          ids=["syntax", "unknown_role"])
 def test_a_damaged_users_file_signs_nobody_in_with_a_message_naming_it(tmp_path, damage):
-    from tracker.access import Throttle, UserError, sign_in
+    from tracker.accounts.signin import Throttle, sign_in
+    from tracker.accounts.users import UserError
 
     path = tmp_path / "users.toml"
     path.write_text(damage, encoding="utf-8")
@@ -83,7 +84,7 @@ def test_an_emptied_users_file_while_data_exists_makes_no_admin(tmp_path):
 
 def test_the_dashboard_with_an_emptied_users_file_makes_no_admin(own_copy):
     from tests.support.pages import dashboard
-    from tracker.settings import load_settings
+    from tracker.core.settings import load_settings
 
     path = load_settings().users_file
     path.write_text("", encoding="utf-8")
@@ -96,11 +97,12 @@ def test_the_dashboard_with_an_emptied_users_file_makes_no_admin(own_copy):
 
 def test_a_full_disk_at_confirm_stores_nothing_and_says_so(tmp_path, monkeypatch):
     from tracker.catalogue import load_catalogue
-    from tracker.demo import fill_form
+    from tracker.forms.demo import fill_form
     from tracker.ingest import read_form
     from tracker.storage.duckdb import DuckDBStore
-    from tracker.store import Store, StoreError
-    from tracker.workbook import build_form
+    from tracker.storage.queries import Store
+    from tracker.storage.records import StoreError
+    from tracker.forms.workbook import build_form
     import datetime as dt
 
     cat = load_catalogue()
@@ -121,7 +123,7 @@ def test_a_full_disk_at_confirm_stores_nothing_and_says_so(tmp_path, monkeypatch
 
 
 def test_a_full_disk_at_a_programme_save_leaves_nothing_and_says_so(tmp_path, monkeypatch):
-    from tracker import programmes
+    from tracker.catalogue import programmes
 
     real_open = open
 
@@ -143,7 +145,7 @@ def test_a_full_disk_at_a_programme_save_leaves_nothing_and_says_so(tmp_path, mo
 def test_a_programme_save_is_fsynced(tmp_path, monkeypatch):
     import os
 
-    from tracker import programmes
+    from tracker.catalogue import programmes
 
     synced = []
     real = os.fsync
@@ -164,7 +166,7 @@ def test_a_unit_name_with_markup_is_refused(tmp_path, name):
 
 
 def test_a_300_character_unit_id_is_refused_with_a_message(tmp_path):
-    from tracker import programmes
+    from tracker.catalogue import programmes
 
     result = programmes.save_programme(main_path=DEFAULT_PATH, folder=tmp_path / "catalogue", text="Văn bản", rows=[],
                                        who="quantri", unit="a" * 300, new_unit=None, document={})

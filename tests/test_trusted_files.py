@@ -15,7 +15,7 @@ import zlib
 
 import pytest
 
-from tracker import signing
+from tracker.core import signing
 from tracker.catalogue import DEFAULT_PATH, parse_once
 from tracker.catalogue.yaml_files import cache_file
 
@@ -80,8 +80,8 @@ def test_the_owners_own_cache_is_still_used(cache, monkeypatch):
 
 def test_the_snapshot_is_signed_capped_and_a_planted_one_never_loaded(tmp_path, monkeypatch):
     from tracker.catalogue import load_catalogue
-    from tracker.snapshot import build_snapshot, snapshot_bytes, snapshot_from_bytes
-    from tracker.store import Store
+    from tracker.assess.snapshot import build_snapshot, snapshot_bytes, snapshot_from_bytes
+    from tracker.storage.queries import Store
 
     monkeypatch.setenv("TRACKER_USERS", str(tmp_path / "users.toml"))
     cat = load_catalogue()
@@ -104,10 +104,10 @@ def test_the_snapshot_is_signed_capped_and_a_planted_one_never_loaded(tmp_path, 
 
 
 def test_a_saved_snapshot_row_that_fails_to_load_is_replaced(pg_url, tmp_path, monkeypatch):
-    import tracker.snapshot as snapshot_module
+    import tracker.assess.snapshot as snapshot_module
     from tracker.catalogue import catalogue_key, load_catalogue
-    from tracker.snapshot import shared_snapshot
-    from tracker.store import Store
+    from tracker.assess.snapshot import shared_snapshot
+    from tracker.storage.queries import Store
 
     monkeypatch.setenv("TRACKER_USERS", str(tmp_path / "users.toml"))
     cat, key, today = load_catalogue(), catalogue_key(), dt.date(2026, 10, 15)

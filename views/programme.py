@@ -1,8 +1,8 @@
 """Thêm chương trình (admin): a programme's text → reviewed proposals → saved into the catalogue, then
 kept up (rename, English name, agency, deadline wording; add and retire entries).
 
-The logic is in tracker.propose (reading, proposing, in a child process with a time limit),
-tracker.programme_review (the table in words, the sentences to pick) and tracker.programmes
+The logic is in tracker.catalogue.propose (reading, proposing, in a child process with a time limit),
+tracker.catalogue.programme_review (the table in words, the sentences to pick) and tracker.catalogue.programmes
 (checking, saving, the change log); tracker.web.programme holds the page's parts; this page only
 gathers the admin's choices.
 """
@@ -14,10 +14,10 @@ import streamlit as st
 
 from tracker.catalogue import DEFAULT_PATH
 from tracker.core.i18n import t
-from tracker.programme_review import grid_rows, saved_rows
-from tracker.programmes import save_programme, saved_programmes
-from tracker.propose import MAX_BYTES
-from tracker.propose.guarded import propose_guarded
+from tracker.catalogue.programme_review import grid_rows, saved_rows
+from tracker.catalogue.programmes import save_programme, saved_programmes
+from tracker.catalogue.propose import MAX_BYTES
+from tracker.catalogue.propose.guarded import propose_guarded
 from tracker.core.settings import load_settings
 from tracker.web import auth, state, style
 from tracker.web import programme as parts

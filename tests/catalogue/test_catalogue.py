@@ -278,7 +278,7 @@ def test_derived_targets_say_the_document_gives_no_year():
 def empty_snapshot():
     import datetime as dt
 
-    from tracker.progress import assess_all
+    from tracker.assess.assessment import assess_all
     from tracker.assess.snapshot import Snapshot
 
     cat = load_catalogue()
@@ -302,11 +302,11 @@ def test_tables_say_whose_territory_each_target_covers(empty_snapshot):
 
 
 def test_chart_and_slide_titles_say_the_territory(empty_snapshot):
-    from tracker.figures import progress_figure
+    from tracker.present.figures import progress_figure
     from tracker.present.labels import caption
 
     cat, snap = empty_snapshot
-    # With no data no chart is drawn (tracker.picture.has_chart); the title is the figure's all the same,
+    # With no data no chart is drawn (tracker.present.picture.has_chart); the title is the figure's all the same,
     # built as the unit page and the deck build it.
     cap = caption(cat, snap, "vi", ["bac-ninh"])
     titles = [progress_figure(cat.indicator(a.indicator_id), a, unit_name=cat.territory_label(cat.indicator(a.indicator_id),

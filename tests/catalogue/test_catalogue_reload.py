@@ -28,7 +28,7 @@ import json
 from tracker.catalogue import DEFAULT_PATH
 from tracker.catalogue.programmes import save_programme
 from tracker.catalogue.propose import propose_text
-from tracker.settings import catalogue_dir
+from tracker.core.settings import catalogue_dir
 
 text = '''CHƯƠNG TRÌNH HÀNH ĐỘNG
 thực hiện Nghị quyết số 45-NQ/TW ngày 24/11/2023 của Ban Chấp hành Trung ương Đảng (khóa XIII)

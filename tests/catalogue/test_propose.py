@@ -410,7 +410,7 @@ def admin_page(seeded, tmp_path, monkeypatch):
     from streamlit.testing.v1 import AppTest
 
     from tests.support.pages import TIMEOUT, signed_in
-    from tracker.access import User
+    from tracker.accounts.users import User
 
     dest = tmp_path / "install"
     shutil.copytree(Path(seeded["TRACKER_DB"]).parent, dest, ignore=shutil.ignore_patterns("catalogue"))
@@ -527,7 +527,7 @@ def test_page_from_upload_to_save_then_unit_page_and_status(seeded, tmp_path, mo
     assert renamed["name"] == {"vi": "Cơ sở dữ liệu về đội ngũ trí thức của tỉnh", "en": "Database of the province's intellectuals"}
     log = (folder / f"{doc_id}.changes.jsonl").read_text(encoding="utf-8")
     assert '"action": "edit"' in log and "Cơ sở dữ liệu về đội ngũ trí thức của tỉnh" in log
-    from tracker.store import Store
+    from tracker.storage.queries import Store
 
     events = [e.event for e in Store(str(tmp_path / "install" / "tracker.duckdb")).audit_log(20)]
     assert "programme_edit" in events and "programme_create" in events
@@ -553,7 +553,7 @@ def test_page_is_for_admins_only(seeded_env):
 
     from tests.support.pages import TIMEOUT, signed_in
     from tests.support.pages import texts as page_texts
-    from tracker.access import User
+    from tracker.accounts.users import User
 
     uploader = signed_in(User("canbo.kh", "uploader", ("khanh-hoa",), ""))
     at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=TIMEOUT)
@@ -744,7 +744,7 @@ def test_proposing_runs_in_a_child_process_with_a_time_limit():
 
 def test_page_limit_is_the_servers_10_mb():
     from tracker.catalogue.propose import MAX_BYTES
-    from tracker.settings import Settings
+    from tracker.core.settings import Settings
 
     assert MAX_BYTES == Settings().upload_max_mb * 1024 * 1024 == 10 * 1024 * 1024
     assert "tối đa 10 MB" in read_programme("lon.txt", b"a" * (MAX_BYTES + 1))[1].message("vi")

@@ -316,7 +316,7 @@ def test_cycle_check_fails_when_a_periodic_task_gets_a_yearly_cycle_again():
 def test_a_periodic_task_is_never_overdue_and_shows_when_it_was_last_reported():
     import datetime as dt
 
-    from tracker.progress import assess_milestone
+    from tracker.assess.milestones import assess_milestone
 
     cat = load_catalogue()
     task = cat.indicator("lam-dong.progress-reports")

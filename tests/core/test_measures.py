@@ -16,8 +16,8 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def _units_used() -> dict[str, str]:
     """unit → where it is used: indicators.yaml, and whatever the five programmes propose."""
-    from tracker.propose import propose_text
-    from tracker.propose.targets import _UNIT_WORDS
+    from tracker.catalogue.propose import propose_text
+    from tracker.catalogue.propose.targets import _UNIT_WORDS
 
     used = {i.unit: f"indicators.yaml {i.id}" for i in C.read_catalogue(ROOT / "indicators.yaml").indicators}
     for word, unit in _UNIT_WORDS:

@@ -46,7 +46,7 @@ def agency_listing(catalogue: Catalogue, units: list[str] | None = None, lang: s
 
 def agency_problems(catalogue: Catalogue, folder: Path | None = None, near: int = NEAR) -> list[str]:
     """Every target whose agency is not named, in its ``agency_quote`` words, near its quote in its document."""
-    from tracker.sources import normalise, read_document
+    from tracker.catalogue.sources import normalise, read_document
 
     texts: dict[str, str] = {}
     problems = []

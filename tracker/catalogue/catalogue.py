@@ -217,7 +217,7 @@ class Catalogue:
 
 def lineage_text(catalogue: Catalogue, unit: str, lang: str = "vi") -> list[str]:
     """Sentences on a unit's 2025 merger history, for the pages and the forms."""
-    from tracker.i18n import fmt_date, in_sentence, t
+    from tracker.core.i18n import fmt_date, in_sentence, t
 
     j = catalogue.jurisdictions[unit]
     lines = []
@@ -239,7 +239,7 @@ def lineage_text(catalogue: Catalogue, unit: str, lang: str = "vi") -> list[str]
 def catalogue_rows(catalogue: Catalogue, lang: str = "vi", units: list[str] | None = None,
                    kinds: list[str] | None = None) -> list[dict]:
     """One plain row per target, labelled in ``lang``: what the catalogue page and exports show."""
-    from tracker.i18n import fmt_target, t
+    from tracker.core.i18n import fmt_target, t
 
     rows = []
     for ind in catalogue.indicators:
@@ -271,7 +271,7 @@ def catalogue_rows(catalogue: Catalogue, lang: str = "vi", units: list[str] | No
 
 def entry_state(ind: Indicator, lang: str = "vi") -> str:
     """What a reader must know before reading an entry's status: replaced, unmeasured, derived (or '')."""
-    from tracker.i18n import t
+    from tracker.core.i18n import t
 
     if ind.retired:
         return t("cat.state.replaced", lang, new=ind.replaced_by or "—")

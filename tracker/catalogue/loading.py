@@ -11,7 +11,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from tracker import collector
+from tracker.core import collector
 from tracker.catalogue.catalogue import Catalogue
 from tracker.catalogue.models import Agency, CatalogueError, CatalogueFile, Document, Jurisdiction
 from tracker.catalogue.yaml_files import ROOT, drop_unused_copies, read_yaml, yaml_values
@@ -200,7 +200,7 @@ PROGRAMME_KEYS = ("jurisdictions", "documents", "indicators", "concepts", "agenc
 
 def programme_files() -> list[Path]:
     """The saved programmes' YAML files, in name order (none when the folder does not exist)."""
-    from tracker.settings import SettingsError, catalogue_dir
+    from tracker.core.settings import SettingsError, catalogue_dir
 
     try:
         folder = catalogue_dir()

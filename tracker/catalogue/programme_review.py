@@ -1,6 +1,6 @@
 """The review table of the «Thêm chương trình» page, without Streamlit: proposals as rows in
 Vietnamese words (measure, unit and comparator labels, never codes or "None"), rows back as the
-keys tracker.programmes saves, and the sentences of a text an admin can pick to add a row the
+keys tracker.catalogue.programmes saves, and the sentences of a text an admin can pick to add a row the
 reader missed (its quote is then the sentence, verbatim)."""
 
 from __future__ import annotations
@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 
 from tracker.catalogue.models import NUMERIC_KINDS, UNITS
-from tracker.i18n import t
+from tracker.core.i18n import t
 from tracker.catalogue.programmes import COMPARATORS, clean_text
 from tracker.catalogue.propose import Proposal, normalise, pieces, sections_of
 

@@ -53,7 +53,7 @@ def _yaml_of(path: Path, text: str) -> object:
 # reused; a file that does not load is ignored and the YAML read as before. What it holds is only what
 # PyYAML's safe loader makes (dicts, lists, strings, numbers, dates) and the entries' hashes (bytes), and
 # the unpickler refuses any other class, so even a planted file could not run code; it is also read only
-# when owner-only (tracker.signing.read_owned), written only by this process, in the data folder.
+# when owner-only (tracker.core.signing.read_owned), written only by this process, in the data folder.
 
 CACHE_FORMAT = 3
 
@@ -64,7 +64,7 @@ def cache_dir() -> Path:
     env = os.environ.get("TRACKER_CACHE_DIR")
     if env:
         return Path(env).expanduser()
-    from tracker.settings import SettingsError, catalogue_dir
+    from tracker.core.settings import SettingsError, catalogue_dir
 
     try:
         return catalogue_dir().parent / "cache"
@@ -140,9 +140,9 @@ class _YamlValuesUnpickler(pickle.Unpickler):
 
 def _read_cached(file: Path) -> tuple[str, object, dict] | None:
     """(digest, YAML values, entries) kept in ``file``, or None. Only a regular file of this user, not
-    writable by others, in a folder likewise, is read (tracker.signing.read_owned): a FIFO there would
+    writable by others, in a folder likewise, is read (tracker.core.signing.read_owned): a FIFO there would
     hang the start, and a file others could write is not this process's."""
-    from tracker import signing
+    from tracker.core import signing
 
     try:
         data = signing.read_owned(file, _CACHE_MAX_BYTES)

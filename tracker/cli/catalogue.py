@@ -54,7 +54,7 @@ def cmd_catalogue(args) -> int:
 
 
 def cmd_propose(args) -> int:
-    """Proposed targets and tasks from a programme's text (tracker.propose)."""
-    from tracker.propose import run_cli
+    """Proposed targets and tasks from a programme's text (tracker.catalogue.propose)."""
+    from tracker.catalogue.propose import run_cli
 
     return run_cli(args)

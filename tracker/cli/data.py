@@ -31,7 +31,7 @@ def cmd_template(args) -> int:
             previous = store.previous_values(unit, period.code)
     agency = getattr(args, "agency", None)
     if agency is not None and cat.agency(unit, agency) is None:
-        from tracker.agencies import unknown_agency_message
+        from tracker.catalogue.agencies import unknown_agency_message
 
         raise UsageError(unknown_agency_message(cat, unit, agency) + " / " + unknown_agency_message(cat, unit, agency, "en"))
     out = Path(args.out or form_filename(unit, period.code, agency))
@@ -44,7 +44,7 @@ def cmd_template(args) -> int:
 
 def cmd_agencies(args) -> int:
     """The lead agencies of each unit and the targets they report (their ids are what `user add --agency` takes)."""
-    from tracker.agencies import agency_listing
+    from tracker.catalogue.agencies import agency_listing
 
     cat = load_catalogue()
     units = [unit_or_usage(cat, args.unit)] if args.unit else None

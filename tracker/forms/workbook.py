@@ -337,7 +337,7 @@ def build_form(catalogue: Catalogue, unit: str, period: str, previous: dict[str,
     unit_name = catalogue.name(unit, lang)
     lead = None
     if agency is not None:
-        from tracker.agencies import unknown_agency_message
+        from tracker.catalogue.agencies import unknown_agency_message
 
         lead = catalogue.agency(unit, agency)
         if lead is None:

@@ -11,9 +11,9 @@ import pandas as pd
 import streamlit as st
 
 from tracker.core.i18n import fmt_date, t
-from tracker.programme_review import (GRID_COLUMNS, comparator_labels, kind_labels, measure_labels, row_from_sentence,
+from tracker.catalogue.programme_review import (GRID_COLUMNS, comparator_labels, kind_labels, measure_labels, row_from_sentence,
                                       saved_rows, sentences, unit_labels)
-from tracker.programmes import LEVELS, add_entries, changes, edit_entry, retire_entries, slugify
+from tracker.catalogue.programmes import LEVELS, add_entries, changes, edit_entry, retire_entries, slugify
 
 NEW = "__new__"
 NONE = "__none__"

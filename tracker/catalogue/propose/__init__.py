@@ -5,7 +5,7 @@ administrative style (numbered sections "II. MỤC TIÊU", bullets "- ", deadlin
 "(hoàn thành trong quý III/2024)"), so wording rules find their targets without a model. Every
 proposal carries the verbatim span it was read from (whitespace folded, as indicators.yaml's
 quotes are), the section and the line, so an admin can check it against the document before
-anything is saved. Nothing here writes the catalogue: tracker.programmes does, after review.
+anything is saved. Nothing here writes the catalogue: tracker.catalogue.programmes does, after review.
 
 Readers: .txt, .docx (python-docx), .pdf with a text layer (pdfplumber), .doc through LibreOffice
 and scanned PDFs through tesseract when those are installed. Problems are values

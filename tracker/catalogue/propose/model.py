@@ -1,5 +1,5 @@
 """What the reader gives back: proposals, issues (a code and a vi/en message), and the one quote
-normalisation shared with tracker.sources and tracker.programmes."""
+normalisation shared with tracker.catalogue.sources and tracker.catalogue.programmes."""
 
 from __future__ import annotations
 
@@ -75,7 +75,7 @@ _SPACE = re.compile(r"\s+")
 
 def normalise(text: str) -> str:
     """NFC, whitespace folded; "ƣ" (a PDF font artefact) read as "ư" and Markdown emphasis dropped,
-    as tracker.sources compares quotes."""
+    as tracker.catalogue.sources compares quotes."""
     text = unicodedata.normalize("NFC", text)
     text = text.replace("ƣ", "ư").replace("Ƣ", "Ư").replace("*", "")
     return _SPACE.sub(" ", text).strip()
