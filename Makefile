@@ -16,5 +16,6 @@ bench:
 	@scripts/setup.sh run
 	.venv/bin/python bench/ingest.py
 	.venv/bin/python bench/render.py
+	.venv/bin/python bench/catalogue_change.py
 	.venv/bin/python bench/load.py
 	.venv/bin/python bench/publish.py
