@@ -242,7 +242,7 @@ class Indicator(Strict):
     agency: Names | None = None
     # The lead agency of a target as an id of the agencies table (its unit's); ``agency`` is then filled
     # from the table. Given only where the document names the agency, and ``agency_quote`` holds the
-    # document's words that name it, in the quote's sentence or paragraph (tests/test_agencies.py checks).
+    # document's words that name it, in the quote's sentence or paragraph (tests/catalogue/test_agencies.py checks).
     agency_id: str | None = Field(default=None, pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)
     agency_quote: str | None = None
     # How quarters roll up for a direction-only target: counted per period or a level.
