@@ -12,7 +12,7 @@ import json
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
-from tests.support.browser import CHROMIUM, LAUNCH_ARGS, needs_chromium, sign_in, wait_ready
+from tests.support.browser import needs_chromium, sign_in, wait_ready
 from tests.support.servers import served_demo
 
 pytestmark = needs_chromium
@@ -30,25 +30,6 @@ def internal(tmp_path_factory):
                         + 'public_pages = "none"\n', encoding="utf-8")
     with served_demo(base, [ADMIN], extra_env={"TRACKER_SETTINGS": str(settings)}) as served:
         yield served
-
-
-@pytest.fixture(scope="module")
-def browser():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="vi-VN")
-    pg = context.new_page()
-    pg.set_default_timeout(60_000)
-    yield pg
-    context.close()
 
 
 async def _page_bytes(stream_url: str, page_name: str) -> tuple[bytes, set[str]]:

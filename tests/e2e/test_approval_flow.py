@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 from playwright.sync_api import expect
 
-from tests.support.browser import CHROMIUM, LAUNCH_ARGS, needs_chromium, wait_ready
+from tests.support.browser import needs_chromium, wait_ready
 from tests.support.browser import sign_in as _sign_in
 from tests.support.servers import served_demo
 
@@ -25,18 +25,8 @@ def approving_server(tmp_path_factory):
         yield served
 
 
-@pytest.fixture(scope="module")
-def chromium():
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
-        yield b
-        b.close()
-
-
-def _tab(chromium):
-    context = chromium.new_context(viewport={"width": 1600, "height": 1000}, accept_downloads=True, locale="vi-VN")
+def _tab(browser):
+    context = browser.new_context(viewport={"width": 1600, "height": 1000}, accept_downloads=True, locale="vi-VN")
     tab = context.new_page()
     tab.set_default_timeout(60_000)
     return context, tab
@@ -75,9 +65,9 @@ def _upload(tab, tmp_path, value: int, name: str) -> None:
         raise
 
 
-def _public_unit_text(chromium, url: str, shown: str | None = None) -> str:
+def _public_unit_text(browser, url: str, shown: str | None = None) -> str:
     """The Khánh Hòa page as a visitor sees it, once its charts are drawn (and ``shown`` is on it)."""
-    context, tab = _tab(chromium)
+    context, tab = _tab(browser)
     try:
         tab.goto(url + "/dia-phuong?unit=khanh-hoa")
         tab.get_by_role("heading", name="Địa phương: Khánh Hòa").wait_for()
@@ -90,8 +80,8 @@ def _public_unit_text(chromium, url: str, shown: str | None = None) -> str:
         context.close()
 
 
-def _decide(chromium, url: str, output_dir, *, reason: str | None = None) -> None:
-    context, tab = _tab(chromium)
+def _decide(browser, url: str, output_dir, *, reason: str | None = None) -> None:
+    context, tab = _tab(browser)
     try:
         _sign_in(tab, url, *APPROVER)
         tab.get_by_role("link", name="Duyệt số liệu").click()
@@ -113,23 +103,23 @@ def _decide(chromium, url: str, output_dir, *, reason: str | None = None) -> Non
         context.close()
 
 
-def test_clerk_uploads_approver_approves_public_page_shows_it_returned_never(approving_server, chromium, output_dir,
+def test_clerk_uploads_approver_approves_public_page_shows_it_returned_never(approving_server, browser, output_dir,
                                                                              tmp_path):
     url = approving_server["url"]
-    context, clerk = _tab(chromium)
+    context, clerk = _tab(browser)
     try:
         _sign_in(clerk, url, *CLERK)
         _upload(clerk, tmp_path, 4321, "first.xlsx")
-        assert "4.321" not in _public_unit_text(chromium, url)           # waiting: not shown to anyone outside
+        assert "4.321" not in _public_unit_text(browser, url)           # waiting: not shown to anyone outside
 
-        _decide(chromium, url, output_dir)
-        assert "4.321" in _public_unit_text(chromium, url, shown="4.321")
+        _decide(browser, url, output_dir)
+        assert "4.321" in _public_unit_text(browser, url, shown="4.321")
 
         clerk.get_by_role("button", name="Nộp tệp khác").click()     # the receipt stood where the form was
         clerk.locator('[data-testid="stFileUploaderDropzoneInput"]').wait_for(state="attached")
         _upload(clerk, tmp_path, 5555, "second.xlsx")
-        _decide(chromium, url, output_dir, reason="Số doanh nghiệp chưa khớp báo cáo của Sở KH&CN")
-        public = _public_unit_text(chromium, url, shown="4.321")
+        _decide(browser, url, output_dir, reason="Số doanh nghiệp chưa khớp báo cáo của Sở KH&CN")
+        public = _public_unit_text(browser, url, shown="4.321")
         assert "5.555" not in public and "4.321" in public
 
         clerk.reload()
