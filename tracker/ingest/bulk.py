@@ -27,7 +27,7 @@ import pandas as pd
 from tracker.core.measures import is_percent
 from tracker.ingest.cells import SheetCells
 from tracker.ingest.layout import Sheet, text
-from tracker.ingest.values import MAX_TEXT, bounds, cell_value, check_text, jump_warning
+from tracker.ingest.values import MAX_TEXT, bounds, cell_value, check_text, jump_warning, read_value_status
 from tracker.observation import ObservationRows
 from tracker.periods import Period
 
@@ -102,7 +102,6 @@ def bulk_rows(reader, sheet: Sheet, cells: SheetCells) -> None:
     c_code, c_value, c_unit, c_period = cols["code"], cols["value"], cols["unit"], cols["period"]
     c_sector, c_note, c_source = cols.get("sector"), cols.get("note"), cols.get("source")
     c_status = cols.get("value_status")   # optional: without it every figure is official
-    from tracker.ingest.form import read_value_status   # form.py reads bulk sheets through this module
     letters = {k: sheet.letter(k) for k in cols}
     first = sheet.header_row + 1
     width = max(cols.values()) + 1
@@ -274,7 +273,6 @@ def _one_by_one(reader, sheet: Sheet, cells: SheetCells, data: list, others: lis
     c_code, c_value, c_unit, c_period = cols["code"], cols["value"], cols["unit"], cols["period"]
     c_sector, c_note, c_source = cols.get("sector"), cols.get("note"), cols.get("source")
     c_status = cols.get("value_status")
-    from tracker.ingest.form import read_value_status
     special = cells.errors.keys() | cells.formulas | cells.percent | cells.misleading.keys() | cells.dates
     special_rows = {r for r, c in special if c == c_value}
     unseen_rows = cells.hidden_rows | {r for r, c in cells.blank_shown if c == c_value}
