@@ -33,7 +33,7 @@ from tracker.periods import Period
 
 BULK_PREVIOUS_MAX_UNITS = 20
 # True: no row is taken as plain, every filled row goes through the row-by-row checks. The tests read
-# files both ways and compare (tests/test_ingest_bulk_columns.py): the columns must change nothing.
+# files both ways and compare (tests/ingest/test_ingest_bulk_columns.py): the columns must change nothing.
 ONE_BY_ONE_ONLY = False
 _NOTE_MAX = MAX_TEXT   # a note or source longer as written goes through check_text, as it always did
 
