@@ -187,7 +187,8 @@ def bulk_rows(reader, sheet: Sheet, cells: SheetCells) -> None:
         if not accepted:
             return False
         units_ok[(unit, period)] = True       # a refusal is left for the one-by-one pass to say
-        allowed[unit] = reader.allowed(unit)
+        if unit not in allowed:
+            allowed[unit] = reader.allowed(unit)
         return True
 
     def indicator_ok(c: int, u: int) -> bool:
