@@ -82,3 +82,12 @@ def test_open_store_picks_the_engine_and_old_store_calls_still_work(tmp_path):
     with open_store(":memory:") as memory, Store(tmp_path / "old.duckdb") as old:
         assert isinstance(memory, DuckDBStore) and isinstance(old, DuckDBStore) and isinstance(old, Store)
         assert memory.schema_version == old.schema_version == len(schema.migrations(schema.DUCKDB))
+
+
+def test_duckdb_current_values_gives_its_reading_connection_back_with_the_threads_it_had(tmp_path):
+    """current_values runs its GROUP BY on one DuckDB thread (issue 24, goal 5); the setting is the
+    database's, so another read in the same unit of work still has the default."""
+    with open_store(tmp_path / "t.duckdb", tmp_path / "archive") as store, store.reading():
+        default = store._rows("SELECT current_setting('threads')")[0][0]
+        assert store.current_values().empty
+        assert store._rows("SELECT current_setting('threads')")[0][0] == default
