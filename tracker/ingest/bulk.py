@@ -6,13 +6,13 @@ one (for files of at most 20 units, one store query per unit, to keep a 100.000-
 
 Speed (issue 24: reading, checks and commit against python-calamine alone reading the file, measured by
 bench/ingest.py). Touching a row's Python objects is what costs (each row is far from the last in
-memory), so the rows are judged a column at a time: each distinct code, unit, period, sector, note and kind of figure
-is looked at once, and the bounds of the value by numpy. A row is *plain* when the one-by-one checks
-would take it without a word: a float within its indicator's bounds (not a percent target), in no cell
-the sheet shows otherwise (formats, errors, hidden rows or columns), a period and unit the checks accept,
-an indicator of that unit with a valid sector, a key (indicator, unit, period, sector) that no other
-filled row has, notes within their length. Plain rows become columns of an ObservationRows without a
-Python object each. Every other filled row goes through the checks one by one (``_one_by_one``), in row
+memory), so the rows are judged a column at a time: each distinct code, unit, period, sector, note and kind of
+figure is looked at once (text columns told apart by Arrow, in C), and the bounds of the value by numpy. A row
+is *plain* when the one-by-one checks would take it without a word: a float within its indicator's bounds (not
+a percent target), in no cell the sheet shows otherwise (formats, errors, hidden rows or columns), a period and
+unit the checks accept, an indicator of that unit with a valid sector, a key (indicator, unit, period, sector)
+that no other filled row has, notes within their length. Plain rows become columns of an ObservationRows
+without a Python object each. Every other filled row goes through the checks one by one (``_one_by_one``), in row
 order, with the messages that say what is wrong with it: no check is skipped, and the report is the one
 the row-by-row reader gave.
 """
