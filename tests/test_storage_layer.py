@@ -91,3 +91,30 @@ def test_duckdb_current_values_gives_its_reading_connection_back_with_the_thread
         default = store._rows("SELECT current_setting('threads')")[0][0]
         assert store.current_values().empty
         assert store._rows("SELECT current_setting('threads')")[0][0] == default
+
+
+def test_duckdb_change_token_is_kept_while_the_file_is_unchanged_and_read_again_after_any_write(tmp_path,
+                                                                                                 monkeypatch):
+    """last_change gives its kept token while the file and its WAL are as they were (no connection
+    opened), and reads the database after every commit of another store on the same file, however
+    quickly they follow each other (the file's size comes back to what it was; its headers do not)."""
+    import hashlib
+
+    from tracker.observation import Observation, ParsedForm
+    from tracker.storage import duckdb as engine
+
+    path = tmp_path / "t.duckdb"
+    with open_store(path, tmp_path / "archive") as reader, open_store(path, tmp_path / "archive") as writer:
+        opened = []
+        real = engine._connect
+        monkeypatch.setattr(engine, "_connect", lambda *a: opened.append(a) or real(*a))
+        tokens = [reader.last_change()]
+        assert reader.last_change() == tokens[0] and len(opened) == 1   # the second read opened nothing
+        for k in range(6):
+            content = f"file {k}".encode()
+            writer.commit(ParsedForm("f.xlsx", hashlib.sha256(content).hexdigest(), "u", "*", "2",
+                                     [Observation("i", "u", "2025-Q1", float(k))]), content, user="t")
+            tokens.append(reader.last_change())
+        assert len(set(tokens)) == len(tokens) and tokens[-1] == writer.last_change()
+        with reader.reading():   # inside a unit of work: read from its connection, as always
+            assert reader.last_change() == tokens[-1]
