@@ -25,6 +25,7 @@ divided by its views.
 
 Options: --sessions 1,10,30; --views 5; --mix; --servers 1; --db-url postgresql://… (passed to the
 servers as TRACKER_DB; the database must already hold the data, or it is filled like a DuckDB file);
+--py-spy FILE records the first server during the last round (py-spy's collapsed stacks, every thread);
 BENCH_OBSERVATIONS; BENCH_DB keeps the filled DuckDB file between runs (render.py and load.py share it).
 """
 
@@ -114,6 +115,18 @@ def database(db_url: str | None, servers: int):
         cluster.stop()
 
 
+def recording(server, out: str):
+    """py-spy sampling ``server`` (all threads, 100 a second, without pausing it) into ``out`` until
+    interrupted: where a view's server time goes under a crowd (Streamlit, our code, the websocket)."""
+    import subprocess
+
+    spy = subprocess.Popen([str(Path(sys.executable).with_name("py-spy")), "record", "--pid", str(server.proc.pid),
+                            "--format", "raw", "--threads", "--nonblocking", "-r", "100", "-o", out],
+                           stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(1)   # attached before the round starts
+    return spy
+
+
 def main() -> None:
     from bench.render import PRODUCTION, backend_name, prepared
     from bench.streamlit_client import Server, load_average, percentile, view
@@ -126,6 +139,8 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=120, help="seconds one view may take before it counts as failed")
     parser.add_argument("--db-url", help="a PostgreSQL URL (TRACKER_DB of the servers); default: a DuckDB file, "
                                          "or a throwaway PostgreSQL cluster with --servers 2 or more")
+    parser.add_argument("--py-spy", metavar="FILE", help="record the first server with py-spy during the last round "
+                                                         "(collapsed stacks, every thread) into FILE")
     args = parser.parse_args()
     counts = [int(n) for n in args.sessions.split(",") if n.strip()]
     with database(args.db_url, args.servers) as db_url, prepared(db_url) as (env, n, cat, _):
@@ -151,10 +166,14 @@ def main() -> None:
                 print(f"{len(pages)} province pages opened once on each server: {(time.perf_counter() - start) * 1000 / warm:.0f} ms "
                       f"and {(sum(s.cpu() for s in servers) - cpu_before) * 1000 / warm:.0f} ms of server CPU a page "
                       f"(their first view after the snapshot)  load {load_average()}", flush=True)
-            for sessions in counts:
+            for k, sessions in enumerate(counts):
+                spy = recording(servers[0], args.py_spy) if args.py_spy and k == len(counts) - 1 else None
                 cpu_before, client_before = sum(s.cpu() for s in servers), time.process_time()
                 result = asyncio.run(round_of([s.url for s in servers], plans_for(sessions, args.mix, cat), args.views,
                                               args.timeout))
+                if spy is not None:
+                    spy.send_signal(2)   # py-spy writes its file when interrupted
+                    spy.wait(60)
                 done = len(result.all)
                 rss = "+".join(f"{s.rss():.0f}" for s in servers)
                 if result.errors:

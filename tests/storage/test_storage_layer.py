@@ -82,3 +82,39 @@ def test_open_store_picks_the_engine_and_old_store_calls_still_work(tmp_path):
     with open_store(":memory:") as memory, Store(tmp_path / "old.duckdb") as old:
         assert isinstance(memory, DuckDBStore) and isinstance(old, DuckDBStore) and isinstance(old, Store)
         assert memory.schema_version == old.schema_version == len(schema.migrations(schema.DUCKDB))
+
+
+def test_duckdb_current_values_gives_its_reading_connection_back_with_the_threads_it_had(tmp_path):
+    """current_values runs its GROUP BY on one DuckDB thread (issue 24, goal 5); the setting is the
+    database's, so another read in the same unit of work still has the default."""
+    with open_store(tmp_path / "t.duckdb", tmp_path / "archive") as store, store.reading():
+        default = store._rows("SELECT current_setting('threads')")[0][0]
+        assert store.current_values().empty
+        assert store._rows("SELECT current_setting('threads')")[0][0] == default
+
+
+def test_duckdb_change_token_is_kept_while_the_file_is_unchanged_and_read_again_after_any_write(tmp_path,
+                                                                                                 monkeypatch):
+    """last_change gives its kept token while the file and its WAL are as they were (no connection
+    opened), and reads the database after every commit of another store on the same file, however
+    quickly they follow each other (the file's size comes back to what it was; its headers do not)."""
+    import hashlib
+
+    from tracker.observation import Observation, ParsedForm
+    from tracker.storage import duckdb as engine
+
+    path = tmp_path / "t.duckdb"
+    with open_store(path, tmp_path / "archive") as reader, open_store(path, tmp_path / "archive") as writer:
+        opened = []
+        real = engine._connect
+        monkeypatch.setattr(engine, "_connect", lambda *a: opened.append(a) or real(*a))
+        tokens = [reader.last_change()]
+        assert reader.last_change() == tokens[0] and len(opened) == 1   # the second read opened nothing
+        for k in range(6):
+            content = f"file {k}".encode()
+            writer.commit(ParsedForm("f.xlsx", hashlib.sha256(content).hexdigest(), "u", "*", "2",
+                                     [Observation("i", "u", "2025-Q1", float(k))]), content, user="t")
+            tokens.append(reader.last_change())
+        assert len(set(tokens)) == len(tokens) and tokens[-1] == writer.last_change()
+        with reader.reading():   # inside a unit of work: read from its connection, as always
+            assert reader.last_change() == tokens[-1]

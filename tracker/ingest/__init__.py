@@ -13,7 +13,7 @@ The package, one job a module, cheap and dangerous checks first:
   cells, formulas never calculated, merged ranges), per format (.xlsx, .ods, .xls);
 - ``layout``: the form's metadata, its sheets and columns, found by the form's own markers, never guessed;
 - ``form`` and ``bulk``: the two readers (a unit's form for one period; many units and periods);
-- ``values``: from a cell to a number, its physical limits and plausibility warnings;
+- ``values``: from a cell to a number, its physical limits and plausibility warnings, the kind of figure;
 - ``numbers``: Vietnamese number text ("90.000", "0,5");
 - ``issues``: the codes and a report capped at 200 issues a code.
 """

@@ -6,13 +6,13 @@ one (for files of at most 20 units, one store query per unit, to keep a 100.000-
 
 Speed (issue 24: reading, checks and commit against python-calamine alone reading the file, measured by
 bench/ingest.py). Touching a row's Python objects is what costs (each row is far from the last in
-memory), so the rows are judged a column at a time: each distinct code, unit, period, sector, note and kind of figure
-is looked at once, and the bounds of the value by numpy. A row is *plain* when the one-by-one checks
-would take it without a word: a float within its indicator's bounds (not a percent target), in no cell
-the sheet shows otherwise (formats, errors, hidden rows or columns), a period and unit the checks accept,
-an indicator of that unit with a valid sector, a key (indicator, unit, period, sector) that no other
-filled row has, notes within their length. Plain rows become columns of an ObservationRows without a
-Python object each. Every other filled row goes through the checks one by one (``_one_by_one``), in row
+memory), so the rows are judged a column at a time: each distinct code, unit, period, sector, note and kind of
+figure is looked at once (text columns told apart by Arrow, in C), and the bounds of the value by numpy. A row
+is *plain* when the one-by-one checks would take it without a word: a float within its indicator's bounds (not
+a percent target), in no cell the sheet shows otherwise (formats, errors, hidden rows or columns), a period and
+unit the checks accept, an indicator of that unit with a valid sector, a key (indicator, unit, period, sector)
+that no other filled row has, notes within their length. Plain rows become columns of an ObservationRows
+without a Python object each. Every other filled row goes through the checks one by one (``_one_by_one``), in row
 order, with the messages that say what is wrong with it: no check is skipped, and the report is the one
 the row-by-row reader gave.
 """
@@ -23,17 +23,18 @@ from operator import itemgetter
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from tracker.core.measures import is_percent
 from tracker.ingest.cells import SheetCells
 from tracker.ingest.layout import Sheet, text
-from tracker.ingest.values import MAX_TEXT, bounds, cell_value, check_text, jump_warning
+from tracker.ingest.values import MAX_TEXT, bounds, cell_value, check_text, jump_warning, read_value_status
 from tracker.observation import ObservationRows
 from tracker.periods import Period
 
 BULK_PREVIOUS_MAX_UNITS = 20
 # True: no row is taken as plain, every filled row goes through the row-by-row checks. The tests read
-# files both ways and compare (tests/test_ingest_bulk_columns.py): the columns must change nothing.
+# files both ways and compare (tests/ingest/test_ingest_bulk_columns.py): the columns must change nothing.
 ONE_BY_ONE_ONLY = False
 _NOTE_MAX = MAX_TEXT   # a note or source longer as written goes through check_text, as it always did
 
@@ -47,14 +48,33 @@ def _as_read(cells: list) -> list[str]:
     return out
 
 
+def _distinct_text(cells: list) -> tuple[np.ndarray, list[str]] | None:
+    """(each cell's index into the distinct cells, the distinct cells in order of first appearance) when
+    every cell is text, else None. Arrow hashes the text in C, without a Python hash a cell: a third of
+    the time of pandas' factorize on the cells as objects. Refused by Arrow, and so left to the caller:
+    a number, a date, a boolean, a blank (None) or text that is no UTF-8 (a lone surrogate); python-calamine
+    gives no bytes."""
+    try:
+        encoded = pa.array(cells, type=pa.string()).dictionary_encode()
+    except (pa.ArrowException, UnicodeError):
+        return None
+    if encoded.null_count:
+        return None
+    return encoded.indices.to_numpy().astype(np.int64), encoded.dictionary.to_pylist()
+
+
 class _Read:
     """A column as the checks read it: each row's index (``ids``) among the distinct values read
     (``values``: text stripped, anything else through text()), and the cells as written (``raw_ids``
     into ``raw``) for what depends on them (a note's length)."""
 
     def __init__(self, cells: list):
-        raw_ids, raw = pd.factorize(np.array(cells, dtype=object))
-        raw = list(raw)
+        distinct = _distinct_text(cells)
+        if distinct is not None:
+            raw_ids, raw = distinct
+        else:
+            raw_ids, raw = pd.factorize(np.array(cells, dtype=object))
+            raw = list(raw)
         if any(r.__class__ is not str for r in raw) or (raw_ids < 0).any():
             # 1.0 and True are one key to a hash table but are read differently: each cell on its own
             read = _as_read(cells)
@@ -102,19 +122,20 @@ def bulk_rows(reader, sheet: Sheet, cells: SheetCells) -> None:
     c_code, c_value, c_unit, c_period = cols["code"], cols["value"], cols["unit"], cols["period"]
     c_sector, c_note, c_source = cols.get("sector"), cols.get("note"), cols.get("source")
     c_status = cols.get("value_status")   # optional: without it every figure is official
-    from tracker.ingest.form import read_value_status   # form.py reads bulk sheets through this module
     letters = {k: sheet.letter(k) for k in cols}
     first = sheet.header_row + 1
     width = max(cols.values()) + 1
     data = sheet.rows[first:]
-    if data and min(map(len, data)) < width:
-        data = [row if len(row) >= width else row + [""] * (width - len(row)) for row in data]
     n = len(data)
     if n == 0:
         return
 
     # One pass over the rows for every column (a pass per column costs more: each row is far in memory).
+    # zip stops at the shortest row: fewer columns than the sheet's width means a short row, padded.
     by_column = list(zip(*data))
+    if len(by_column) < width:
+        data = [row if len(row) >= width else row + [""] * (width - len(row)) for row in data]
+        by_column = list(zip(*data))
 
     def column(c):
         return by_column[c] if c is not None else None
@@ -136,7 +157,7 @@ def bulk_rows(reader, sheet: Sheet, cells: SheetCells) -> None:
             found = reader.check_period(shown)
             if found:
                 checked[shown] = found
-    periods: dict[str, str | None] = {raw: checked[raw.strip()].code for raw in set(raw_periods)
+    periods: dict[str, str | None] = {raw: checked[raw.strip()].code for raw in set(period.raw)
                                       if raw.__class__ is str and raw.strip() in checked}
     period_objects: dict[str, Period] = {p.code: p for p in checked.values()}
     period_list = list(period_objects)
@@ -166,7 +187,8 @@ def bulk_rows(reader, sheet: Sheet, cells: SheetCells) -> None:
         if not accepted:
             return False
         units_ok[(unit, period)] = True       # a refusal is left for the one-by-one pass to say
-        allowed[unit] = reader.allowed(unit)
+        if unit not in allowed:
+            allowed[unit] = reader.allowed(unit)
         return True
 
     def indicator_ok(c: int, u: int) -> bool:
@@ -274,7 +296,6 @@ def _one_by_one(reader, sheet: Sheet, cells: SheetCells, data: list, others: lis
     c_code, c_value, c_unit, c_period = cols["code"], cols["value"], cols["unit"], cols["period"]
     c_sector, c_note, c_source = cols.get("sector"), cols.get("note"), cols.get("source")
     c_status = cols.get("value_status")
-    from tracker.ingest.form import read_value_status
     special = cells.errors.keys() | cells.formulas | cells.percent | cells.misleading.keys() | cells.dates
     special_rows = {r for r, c in special if c == c_value}
     unseen_rows = cells.hidden_rows | {r for r, c in cells.blank_shown if c == c_value}

@@ -16,16 +16,17 @@ from contextlib import contextmanager
 from typing import Callable
 
 from tracker.catalogue import Catalogue, Indicator
+from tracker.ingest.bulk import bulk_rows
 from tracker.ingest.cells import CellsUnreadable, SheetCells, read_cells
 from tracker.ingest.issues import CappedIssues
 from tracker.ingest.layout import (HEADER_SEARCH_ROWS, Book, Sheet, column_letter, find_sheet, normalise, own_sheet_name,
                                    read_meta, text, visible_period)
-from tracker.ingest.values import cell_value, check_text, jump_warning, target_warning
+from tracker.ingest.values import cell_value, check_text, jump_warning, read_value_status, target_warning
 from tracker.observation import MILESTONE_STATUSES, MilestoneUpdate, Observation, ParsedForm
 from tracker.periods import Period, parse_period
 from tracker.report import ValidationReport
 from tracker.forms.spec import (ACCEPTED_FORM_VERSIONS, BULK_KIND, COLUMN_LABELS, FORM_KIND, FORM_VERSION, SCOPE_LABELS,
-                                SHEET_DATA, SHEET_META, STATUS_LABELS, VALUE_STATUS_LABELS)
+                                SHEET_DATA, SHEET_META, STATUS_LABELS)
 
 Previous = dict[str, float] | Callable[[str, str], dict[str, float]] | None
 Progress = Callable[[float, str], None]
@@ -39,23 +40,6 @@ _FREQ_VI = {"quarter": "quý", "year": "năm"}
 _SCOPE_BY_LABEL = {normalise(label): code for code, labels in SCOPE_LABELS.items() for label in labels}
 _SCOPE_BY_LABEL.update({code: code for code in SCOPE_LABELS})
 _SCOPE_HINT = ", ".join(f"“{vi}”" for vi, _ in SCOPE_LABELS.values())
-_VALUE_STATUS_BY_LABEL = {normalise(label): code for code, labels in VALUE_STATUS_LABELS.items() for label in labels}
-_VALUE_STATUS_BY_LABEL.update({code: code for code in VALUE_STATUS_LABELS})
-_VALUE_STATUS_HINT = ", ".join(f"“{vi}”" for vi, _ in VALUE_STATUS_LABELS.values())
-
-
-def read_value_status(raw, issues, sheet: str, row: int, letter: str) -> str | None:
-    """'estimate', 'preliminary' or 'official' from a "Loại số liệu" cell; None after an error (a blank
-    cell is refused: the form fills it, and a cleared one is a question only the clerk can answer)."""
-    shown = text(raw)
-    found = _VALUE_STATUS_BY_LABEL.get(normalise(shown)) if shown else None
-    if found is None:
-        issues.error("bad_value_status",
-                     f"Loại số liệu “{shown[:60]}” không hợp lệ. Chọn trong danh sách: {_VALUE_STATUS_HINT}." if shown else
-                     f"Chưa chọn loại số liệu. Chọn trong danh sách: {_VALUE_STATUS_HINT}.",
-                     f"Kind of figure “{shown[:60]}” is not valid; pick Estimate, Preliminary or Official." if shown else
-                     "No kind of figure chosen; pick Estimate, Preliminary or Official.", sheet, row, letter)
-    return found
 
 
 def _date(cell) -> dt.date | None | str:
@@ -425,8 +409,6 @@ class Reader:
             return
         self.progress(0.5, "rows")
         if bulk:
-            from tracker.ingest.bulk import bulk_rows
-
             bulk_rows(self, data, cells)
         else:
             self.form_rows(data, cells, parsed.unit, period)

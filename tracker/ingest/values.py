@@ -3,7 +3,8 @@
 What is stored is the cell's value; for a percent-formatted cell in a row whose unit is %, the percentage a
 person sees (0,295 shown as 29,5 % → 29,5). Formats that only round store the full value. A format that
 changes the magnitude shown, a number shown as a date, an error cell or a formula never calculated is an
-error naming the cell. Text is read the Vietnamese way (tracker.ingest.numbers).
+error naming the cell. Text is read the Vietnamese way (tracker.ingest.numbers). The kind of figure (estimate,
+preliminary, official) of a row is read here too, from its label in either language.
 
 Limits. Physical limits are errors: non-finite numbers, magnitudes above 10^12, negative counts, shares
 outside 0–100 %, growth rates outside −100…+1.000 %/năm, fractions of a person or an enterprise, ranks
@@ -22,9 +23,14 @@ from tracker.core.measures import GROWTH, MAX_MAGNITUDE, Measure, is_percent, me
 from tracker.i18n import fmt_number
 from tracker.ingest.cells import SheetCells
 from tracker.ingest.issues import CappedIssues
+from tracker.ingest.layout import normalise, text
 from tracker.ingest.numbers import parse_text
+from tracker.workbook import VALUE_STATUS_LABELS
 
 MAX_TEXT = 2000
+_VALUE_STATUS_BY_LABEL = {normalise(label): code for code, labels in VALUE_STATUS_LABELS.items() for label in labels}
+_VALUE_STATUS_BY_LABEL.update({code: code for code in VALUE_STATUS_LABELS})
+_VALUE_STATUS_HINT = ", ".join(f"“{vi}”" for vi, _ in VALUE_STATUS_LABELS.values())
 
 
 def bounds(ind: Indicator) -> Measure:
@@ -154,8 +160,6 @@ def check_text(value, field_vi: str, field_en: str, issues: CappedIssues, sheet:
     """Text of a note, source or evidence cell; None after an error when it is too long."""
     import unicodedata
 
-    from tracker.ingest.layout import text
-
     # NFC: a note typed with combining marks (Unikey "Unicode tổ hợp", macOS) is stored and counted as typed precomposed
     s = unicodedata.normalize("NFC", text(value))
     if len(s) > MAX_TEXT:
@@ -165,6 +169,20 @@ def check_text(value, field_vi: str, field_en: str, issues: CappedIssues, sheet:
                      "number or a link) and upload again.", sheet, row, letter)
         return None
     return s
+
+
+def read_value_status(raw, issues, sheet: str, row: int, letter: str) -> str | None:
+    """'estimate', 'preliminary' or 'official' from a "Loại số liệu" cell; None after an error (a blank
+    cell is refused: the form fills it, and a cleared one is a question only the clerk can answer)."""
+    shown = text(raw)
+    found = _VALUE_STATUS_BY_LABEL.get(normalise(shown)) if shown else None
+    if found is None:
+        issues.error("bad_value_status",
+                     f"Loại số liệu “{shown[:60]}” không hợp lệ. Chọn trong danh sách: {_VALUE_STATUS_HINT}." if shown else
+                     f"Chưa chọn loại số liệu. Chọn trong danh sách: {_VALUE_STATUS_HINT}.",
+                     f"Kind of figure “{shown[:60]}” is not valid; pick Estimate, Preliminary or Official." if shown else
+                     "No kind of figure chosen; pick Estimate, Preliminary or Official.", sheet, row, letter)
+    return found
 
 
 # --- warnings ---------------------------------------------------------------------------------------------

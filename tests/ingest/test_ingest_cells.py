@@ -15,7 +15,7 @@ import pytest
 
 from tracker.ingest.cells import CellsUnreadable, SheetCells, classify_format, read_cells
 
-LIBREOFFICE = Path(__file__).parent / "fixtures" / "libreoffice"
+LIBREOFFICE = Path(__file__).parent.parent / "fixtures" / "libreoffice"
 SHEET = "Số liệu"
 VALUE = 6                     # column G, the form's value column
 TITLES = [(0, 0, 0, 9), (1, 0, 1, 9)]   # the form's two merged title rows (A1:J1, A2:J2)

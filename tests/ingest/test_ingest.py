@@ -94,7 +94,7 @@ def test_round_trip_values_sectors_and_tasks(cat, q):
     assert parsed.report.issues == []
 
 
-LIBREOFFICE = Path(__file__).parent / "fixtures" / "libreoffice"
+LIBREOFFICE = Path(__file__).parent.parent / "fixtures" / "libreoffice"
 
 
 @pytest.mark.parametrize("name", ["bac-ninh_2026-Q3.xls", "bac-ninh_2026-Q3.ods", "bac-ninh_2026-Q3.libreoffice.xlsx"])
@@ -239,7 +239,7 @@ def test_blank_and_hidden_rows(cat, q):
         ws.row_dimensions[_row_of(ws, q["stock"].id)].hidden = True
 
     parsed = read(fill(q["blank"], {(q["stock"].id, ""): 85000, (q["direction"].id, ""): 7}, edit=edit), cat)
-    # blank rows are skipped without a word; a value in a hidden row is refused (tests/test_ingest_unseen.py)
+    # blank rows are skipped without a word; a value in a hidden row is refused (tests/ingest/test_ingest_unseen.py)
     assert codes(parsed) == ["unseen_value"]
     parsed = read(fill(q["blank"], {(q["direction"].id, ""): 7}, edit=edit), cat)
     assert parsed.ok, parsed.report.render()

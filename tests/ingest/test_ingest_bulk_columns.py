@@ -8,6 +8,7 @@ values.jump in file order and in period order. And the store writes ObservationR
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import io
 import random
@@ -19,6 +20,7 @@ from openpyxl import load_workbook
 from tests.support.forms import read
 from tracker.catalogue import load_catalogue
 from tracker.ingest import bulk
+from tracker.ingest.layout import text
 from tracker.ingest.values import jump
 from tracker.observation import Observation, ObservationRows, ParsedForm
 from tracker.store import Store
@@ -136,6 +138,23 @@ def test_another_units_rows_said_once_both_ways(cat, monkeypatch):
     fast, slow = _both_ways(monkeypatch, build_bulk_form(rows[:3] + rows[18:]), cat, expected_units={"bac-ninh"})
     _same(fast, slow)
     assert [i.code for i in fast.report.errors] == ["wrong_unit"]
+
+
+@pytest.mark.parametrize("cells", [
+    ["a", " a", "b ", "a", "\u00a0b", "", "  ", "c"],              # all text: read by Arrow, stripped after
+    ["a", 1.0, "1", True, 1, None, " a", dt.date(2025, 1, 1)],     # not all text: each cell on its own
+    ["a", "\ud800", " a"],                                         # a lone surrogate, which is no UTF-8
+    ["x"] * 5,
+])
+def test_a_column_reads_each_cell_as_the_checks_do(cells):
+    """_Read, by Arrow or by pandas: each row's value is its cell as the checks read it (text stripped,
+    anything else through text()), the values distinct, and the cells as written kept for their length."""
+    column = bulk._Read(cells)
+    read_as = [c.strip() if c.__class__ is str else text(c) for c in cells]
+    assert [column.values[i] for i in column.ids] == read_as
+    assert len(set(column.values)) == len(column.values)
+    written = [column.raw[i] for i in column.raw_ids]
+    assert written == cells and [type(c) for c in written] == [type(c) for c in cells]
 
 
 def _reference_jump_rows(rows, cat):
