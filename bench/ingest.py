@@ -38,8 +38,8 @@ TODAY = dt.date(2031, 1, 15)
 
 def build(path: Path, catalogue_path: Path) -> int:
     from tracker.catalogue import read_catalogue
-    from tracker.periods import Period, quarters
-    from tracker.workbook import build_bulk_form
+    from tracker.core.periods import Period, quarters
+    from tracker.forms.workbook import build_bulk_form
 
     cat = read_catalogue(catalogue_path)
     periods = [p.code for p in quarters(Period(2024, 1), Period(2030, 4))]
@@ -94,12 +94,12 @@ def load_average() -> str:
 def measure_floor(content: bytes, collector_paused: bool = True) -> float:
     """python-calamine alone reading every sheet of the workbook into Python rows, as the reader asks for
     them (skip_empty_area=False): what no ingest can go under. With the cyclic collector paused, as the
-    ingest reads (tracker.collector): the stricter floor; with it running, what a plain script pays."""
+    ingest reads (tracker.core.collector): the stricter floor; with it running, what a plain script pays."""
     import io
 
     from python_calamine import CalamineWorkbook
 
-    from tracker import collector
+    from tracker.core import collector
 
     with collector.paused() if collector_paused else contextlib.nullcontext():
         start = time.perf_counter()
@@ -112,7 +112,7 @@ def measure_floor(content: bytes, collector_paused: bool = True) -> float:
 def measure_ingest(path: Path, catalogue_path: Path, db_url: str | None = None) -> dict:
     from tracker.catalogue import read_catalogue
     from tracker.ingest import read_form
-    from tracker.store import Store
+    from tracker.storage import Store
 
     cat = read_catalogue(catalogue_path)
     content = path.read_bytes()

@@ -6,7 +6,7 @@ load, as a browser's page load makes); all N start together. Without --mix every
 with --mix a session loads the overview and then its province's page, VIEWS times (half the loads
 each; session k's province is the k-th of PROVINCES units, so 30 sessions open 30 provinces). The
 province pages are opened once before the rounds (what every viewer of a province shares is built at
-its first view after the snapshot: tracker.unit_page; that warm-up's CPU is printed). --servers 2
+its first view after the snapshot: tracker.present.unit_page; that warm-up's CPU is printed). --servers 2
 starts two production servers sharing one PostgreSQL (the replica setup of the README; sessions are
 given to them in turn, as a load balancer with sticky sessions does); without --db-url a throwaway
 cluster is started for it and removed at the end (tests/support/postgres.py), and filled first. The

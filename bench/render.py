@@ -65,8 +65,8 @@ VIEWS = 10             # warm views per CPU figure
 def fill(store, cat, target_rows: int = TARGET_ROWS) -> int:
     import random
 
-    from tracker.observation import Observation, ParsedForm
-    from tracker.periods import Period, quarters
+    from tracker.core.observation import Observation, ParsedForm
+    from tracker.core.periods import Period, quarters
 
     qs = [p.code for p in quarters(Period(2024, 1), Period(2030, 4))]
     years = [str(y) for y in range(2024, 2031)]
@@ -121,7 +121,7 @@ def prepared(db_url: str | None = None, units: int | None = UNITS, db_path: str 
                "TRACKER_USERS": str(tmp / "users.toml"), "TRACKER_CATALOGUE_DIR": str(tmp / "catalogue"),
                "TRACKER_CACHE_DIR": str(tmp / "cache")}
         os.environ.update({k: v for k, v in env.items() if k != "TRACKER_CACHE_DIR"})
-        from tracker.store import Store
+        from tracker.storage import Store
 
         start = time.perf_counter()
         store = Store(db)
@@ -166,8 +166,8 @@ def save_programme(folder: Path, k: int = 1) -> Path:
 
 def correct(cat, k: int) -> None:
     """A staff correction of one value: the database changes, so the next page brings the snapshot up to date."""
-    from tracker.observation import Observation, ParsedForm
-    from tracker.store import Store
+    from tracker.core.observation import Observation, ParsedForm
+    from tracker.storage import Store
 
     unit = next(iter(cat.jurisdictions))
     ind = next(i for i in cat.own_indicators(unit) if i.reporting_frequency == "quarter" and not i.sectors)
@@ -186,9 +186,9 @@ def snapshot_build(cat) -> tuple[float, float]:
     import gc
 
     from bench.streamlit_client import rss_mb
-    from tracker.periods import today
-    from tracker.snapshot import build_snapshot
-    from tracker.store import Store
+    from tracker.core.periods import today
+    from tracker.assess.snapshot import build_snapshot
+    from tracker.storage import Store
 
     # What the first build in a process imports (pandas' Arrow conversion, the assessment modules) is
     # not the snapshot's: imported here on an empty store, so that two sizes compare their builds alone.
@@ -213,7 +213,7 @@ NO_GC = [*PLAIN, "--server.fileWatcherType", "none", "--runner.postScriptGC", "f
 def cold_start(env: dict, entry: list[str]) -> tuple[float, float]:
     """(ms from starting the server to the first overview received, ms until the server answered its
     health check), polling the health check as a browser would be refused until then. The warm-up's
-    own seconds (catalogue and snapshot, tracker.warmup) are kept in ``last_warmup`` for the printout."""
+    own seconds (catalogue and snapshot, tracker.server.warmup) are kept in ``last_warmup`` for the printout."""
     from bench.streamlit_client import Server, view
 
     with Server(env=env, entry=entry) as server:
@@ -305,7 +305,7 @@ def measure(db_url: str | None, units: int | None, *, compare_entries: bool = Tr
             changed_ms, _ = asyncio.run(view(server.url, timeout=600, expect="Tổng quan"))
             changed_cpu = (server.cpu() - before) * 1000
             # The unit's first view after the snapshot builds what every viewer of it shares
-            # (tracker.unit_page); the warm views after it are what a crowd of its viewers costs.
+            # (tracker.present.unit_page); the warm views after it are what a crowd of its viewers costs.
             first_cpu, first_ms = cpu_per_view(server, views=1, query=f"unit={unit}", page="dia-phuong",
                                                expect=f"Địa phương: {cat.name(unit)}")
             alone_cpu, alone_ms = cpu_per_view(server, query=f"unit={unit}", page="dia-phuong",

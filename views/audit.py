@@ -1,5 +1,5 @@
 """Nhật ký kiểm tra: the audit log for administrators, with filters (who, what, unit, dates). The
-filtering is tracker.auditlog's (a pure function over entries); this page collects the choices."""
+filtering is tracker.accounts.audit's (a pure function over entries); this page collects the choices."""
 
 import streamlit as st
 

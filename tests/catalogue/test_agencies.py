@@ -290,7 +290,7 @@ def test_the_upload_page_offers_each_agencys_form(tmp_path, monkeypatch):
 
 
 def test_an_uploader_tied_to_an_agency_sends_its_form_and_not_the_whole_one(tmp_path):
-    """The account's agency (tracker.access) and the form's (tracker.ingest) meet in `ingest --as`."""
+    """The account's agency (tracker.accounts) and the form's (tracker.ingest) meet in `ingest --as`."""
     from tracker.forms.demo import fill_form
 
     env = installation(tmp_path / "install", today="2026-12-16")

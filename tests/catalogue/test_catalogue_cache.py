@@ -180,7 +180,7 @@ def test_cross_checks_look_ids_up_instead_of_scanning(monkeypatch):
 def copy_sources(root) -> tuple:
     """The catalogue's shaping modules copied under ``root`` as they lie in the repository, and their
     import closure computed there."""
-    from tracker.module_sources import ROOT, import_closure
+    from tracker.core.module_sources import ROOT, import_closure
 
     for source in yaml_files.model_sources():
         target = root / source.relative_to(ROOT)
@@ -196,7 +196,7 @@ def test_the_key_covers_every_tracker_module_parsing_loads():
     import subprocess
     import sys
 
-    from tracker.module_sources import ROOT
+    from tracker.core.module_sources import ROOT
 
     script = ("import sys\nimport tracker.catalogue as c\nc.load_catalogue()\n"
               "print('\\n'.join(m.__file__ for n, m in list(sys.modules.items())"
@@ -261,7 +261,7 @@ def test_an_edited_entry_of_the_main_file_is_seen_and_only_it_is_parsed_again(fi
 
 
 def test_the_closure_follows_imports_at_the_top_inside_functions_and_relative(tmp_path):
-    from tracker.module_sources import import_closure
+    from tracker.core.module_sources import import_closure
 
     pkg = tmp_path / "pkg"
     (pkg / "sub").mkdir(parents=True)

@@ -23,7 +23,7 @@ from tests.support.forms import data_sheet_member as _data_sheet_member
 from tests.support.forms import rewrite_member as _rewrite
 from tracker.catalogue import load_catalogue
 from tracker.ingest import ERROR_CODES, WARNING_CODES, normalise, parse_number, read_form
-from tracker.workbook import FORM_VERSION, SHEET_DATA, SHEET_META, SHEET_MILESTONES, build_bulk_form, build_form
+from tracker.forms.workbook import FORM_VERSION, SHEET_DATA, SHEET_META, SHEET_MILESTONES, build_bulk_form, build_form
 
 
 
@@ -119,7 +119,7 @@ def test_sha256_and_file_name(cat, q):
 
 
 def test_demo_filler_output_is_read(cat, q):
-    from tracker.demo import fill_form
+    from tracker.forms.demo import fill_form
 
     content = fill_form(q["blank"], {(q["stock"].id, ""): 4321.0},
                         {q["task"].id: ("Đang thực hiện", None, "")}, note="Số liệu minh họa")

@@ -22,9 +22,9 @@ from tracker.catalogue import load_catalogue
 from tracker.ingest import bulk
 from tracker.ingest.layout import text
 from tracker.ingest.values import jump
-from tracker.observation import Observation, ObservationRows, ParsedForm
-from tracker.store import Store
-from tracker.workbook import SHEET_DATA, build_bulk_form
+from tracker.core.observation import Observation, ObservationRows, ParsedForm
+from tracker.storage import Store
+from tracker.forms.workbook import SHEET_DATA, build_bulk_form
 
 
 @pytest.fixture(scope="module")
@@ -159,7 +159,7 @@ def test_a_column_reads_each_cell_as_the_checks_do(cells):
 
 def _reference_jump_rows(rows, cat):
     """Rows (1-based, header first) warned for a jump, read as the row-by-row reader did."""
-    from tracker.periods import parse_period
+    from tracker.core.periods import parse_period
 
     inds = {i.id: i for i in cat.indicators}
     keyed = [(code, unit, parse_period(p), v, n + 2) for n, (code, unit, p, _, v) in enumerate(rows)]

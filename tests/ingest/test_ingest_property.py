@@ -22,7 +22,7 @@ from tests.support.forms import header as _header
 from tracker.catalogue import load_catalogue
 from tracker.ingest import read_form
 from tracker.ingest.values import bounds
-from tracker.workbook import SHEET_DATA, build_form, data_rows
+from tracker.forms.workbook import SHEET_DATA, build_form, data_rows
 
 CAT = load_catalogue()
 # A quarterly form with people, counts and sectors, and a yearly one with shares and a growth rate.

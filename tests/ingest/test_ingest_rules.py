@@ -20,8 +20,8 @@ from tracker.catalogue import load_catalogue
 from tracker.ingest import read_form
 from tracker.ingest.container import check_container
 from tracker.ingest.issues import CappedIssues
-from tracker.report import ValidationReport
-from tracker.workbook import SHEET_DATA, SHEET_INSTRUCTIONS, SHEET_META, SHEET_MILESTONES, build_bulk_form, build_form
+from tracker.core.report import ValidationReport
+from tracker.forms.workbook import SHEET_DATA, SHEET_INSTRUCTIONS, SHEET_META, SHEET_MILESTONES, build_bulk_form, build_form
 
 UNIT = "bac-ninh"
 
@@ -37,7 +37,7 @@ def form(cat):
 
 
 def _ind(cat, predicate, unit=UNIT, period="2026-Q3"):
-    from tracker.workbook import data_rows
+    from tracker.forms.workbook import data_rows
 
     for ind, sector, _ in data_rows(cat, unit, period):
         if not sector and predicate(ind):
@@ -441,7 +441,7 @@ def test_bombs_are_judged_by_ratio_and_a_generous_cap():
 def test_refused_files_of_every_class_leave_the_database_unchanged(cat, form, people, tmp_path, monkeypatch):
     """Through the real CLI: one accepted upload, then one refused file per class; nothing changes."""
     from tracker.cli import main
-    from tracker.store import Store
+    from tracker.storage import Store
 
     monkeypatch.setenv("TRACKER_DB", str(tmp_path / "t.duckdb"))
     monkeypatch.setenv("TRACKER_USERS", str(tmp_path / "users.toml"))
@@ -528,7 +528,7 @@ def test_figures_for_a_replaced_target_are_refused_with_the_new_id(cat):
     retired = next((i for i in cat.indicators if i.retired and i.is_numeric and not i.sectors), None)
     if retired is None:
         pytest.skip("no retired numeric target")
-    from tracker.periods import parse_period
+    from tracker.core.periods import parse_period
     period = "2025" if retired.reporting_frequency == "year" else "2025-Q3"
     unit = cat.current_unit(retired.jurisdiction) if parse_period(period).start() > (cat.jurisdictions[retired.jurisdiction].valid_to or __import__("datetime").date.max) else retired.jurisdiction
     content = build_bulk_form([(retired.id, unit, period, "", 5.0)])
@@ -547,7 +547,7 @@ def test_a_fraction_of_inventions_is_refused_naming_the_cell(cat, form):
     assert issue.sheet == SHEET_DATA and issue.row == row and issue.column == "G (Giá trị)"
     assert issue.message_vi.startswith("Giá trị 7,83 không phải số nguyên")
     assert inventions.name.vi in issue.message_vi and "phát minh" in issue.message_vi
-    from tracker.report import sentences
+    from tracker.core.report import sentences
 
     said = sentences(parsed.report, "vi", lambda i: cat.indicator(i).name.vi if cat.has_indicator(i) else None)
     assert said[0].text.startswith(f"Trang “Số liệu”, ô G{row} (cột Giá trị): giá trị 7,83 không phải số nguyên")

@@ -22,7 +22,7 @@ from tests.support.forms import rewrite_member as _rewrite
 from tests.support.forms import row_of as _row_of
 from tracker.catalogue import load_catalogue
 from tracker.ingest import read_form
-from tracker.workbook import SHEET_DATA, build_form
+from tracker.forms.workbook import SHEET_DATA, build_form
 
 TODAY = dt.date(2026, 11, 25)
 UNIT, PERIOD = "bac-ninh", "2026-Q3"
@@ -245,9 +245,9 @@ def test_a_password_protected_file_is_refused_as_such_without_a_traceback(cat, f
 
 
 def test_another_units_form_is_refused_without_no_errors_first(cat, cli_env, capsys, monkeypatch):
-    from tracker.access import UserStore
+    from tracker.accounts.users import UserStore
     from tracker.cli import main
-    from tracker.demo import fill_form
+    from tracker.forms.demo import fill_form
 
     UserStore(cli_env / "users.toml", rounds=4).add_user("canbo.bn", "uploader", "mat-khau-dai", units=("bac-ninh",))
     stock = next(i for i in cat.indicators_for("khanh-hoa") if i.kind == "stock" and not i.sectors)

@@ -1,5 +1,5 @@
 """One meaning per signal (issue 23, item 1): tiles, cards, matrix, chips, attention list, deck, and
-``status --json`` all read the one status of tracker.progress, with tracker.core.statuses' looks."""
+``status --json`` all read the one status of tracker.assess, with tracker.core.statuses' looks."""
 
 from __future__ import annotations
 

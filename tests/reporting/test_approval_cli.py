@@ -88,7 +88,7 @@ def test_clerk_ingests_approver_approves_or_returns(env, tmp_path):
 
 
 def test_four_eyes_from_the_command_line(env, tmp_path):
-    # An approver does not upload (tracker.access: the check is always someone else's).
+    # An approver does not upload (tracker.accounts.permissions: the check is always someone else's).
     form = _filled(env, tmp_path, 11, "own")
     refused = _run(env, "ingest", str(form), "--as", "duyet", "--password-stdin", password=PASSWORD, ok=1)
     assert "người duyệt không tự nộp" in refused.stderr

@@ -100,7 +100,7 @@ def test_duckdb_change_token_is_kept_while_the_file_is_unchanged_and_read_again_
     quickly they follow each other (the file's size comes back to what it was; its headers do not)."""
     import hashlib
 
-    from tracker.observation import Observation, ParsedForm
+    from tracker.core.observation import Observation, ParsedForm
     from tracker.storage import duckdb as engine
 
     path = tmp_path / "t.duckdb"

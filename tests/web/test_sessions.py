@@ -89,7 +89,7 @@ def test_touch_end_and_purge(web):
 
 
 def test_revocation_and_idle_through_the_users_file(web, tmp_path):
-    """What the dashboard does with a found session: resume it against the users file (tracker.access)."""
+    """What the dashboard does with a found session: resume it against the users file (tracker.accounts)."""
     users = UserStore(tmp_path / "users.toml", rounds=4)
     user = users.add_user("canbo", "uploader", "mat-khau-kh-2026", units=("khanh-hoa",))
     _, token = _bound(web, "canbo", user.epoch, now=T0, account=user.uid)

@@ -8,7 +8,7 @@ session idle for longer than the setting ends.
 A Streamlit tab keeps its sign-in in st.session_state, which a reload or a new tab does not have. The
 browser therefore also holds an HttpOnly cookie with a random session token, and the server keeps the
 session (hashed token, user, the user's password epoch, created / last seen) in the database, so that
-it can be revoked and every replica sees it; the browser's side (cookie, routes) is tracker.sessions.
+it can be revoked and every replica sees it; the browser's side (cookie, routes) is tracker.web.routes.
 Only digests of tokens are stored: a copy of the database gives no usable cookie. The tokens have 256
 bits of randomness, so one SHA-256 is enough (no slow hash needed against guessing).
 """

@@ -2,7 +2,7 @@
 
 One job per module: rollup (quarters → years by kind), judge (the status of every target, as arrays),
 assessment (Assessment, assess, assess_all), milestones (tasks and reporting deadlines), explain (the
-sentences). ``tracker.progress`` re-exports them for the callers of before. This file imports nothing,
+sentences), value_kinds (which kind of figure a value rests on), snapshot (all of them, shared). This file imports nothing,
 so reaching one module does not load the others.
 
 Pure functions over the catalogue and plain data (a DataFrame like Store.current_observations, or

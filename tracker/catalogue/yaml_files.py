@@ -75,7 +75,7 @@ def cache_dir() -> Path:
 def model_sources() -> tuple[Path, ...]:
     """The source files that shape a parsed catalogue: this module and every tracker module it imports,
     transitively (computed from the imports, so a model moved or newly imported is never left out)."""
-    from tracker.module_sources import import_closure
+    from tracker.core.module_sources import import_closure
 
     return import_closure(__name__)
 

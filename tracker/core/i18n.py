@@ -423,7 +423,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "due.recurring": ("Thường xuyên", "Ongoing"),
     "avg.suffix": (" (bình quân)", " (on average)"),
     "from_year": ("hằng năm từ {year}", "every year from {year}"),
-    # database busy (tracker.store: another process holds the file longer than a store waits)
+    # database busy (tracker.storage: another process holds the file longer than a store waits)
     "busy.cli": ("Cơ sở dữ liệu {db} đang bận: {holder} đang dùng tệp và sau {s} giây vẫn chưa xong. {what} "
                  "Không cần dừng dashboard: thường đó là một lần nộp lớn hoặc việc nạp dữ liệu minh họa; "
                  "hãy chạy lại lệnh sau ít phút. Nếu vẫn bận lâu, xem {holder} là chương trình nào.",
@@ -514,7 +514,7 @@ STRINGS: dict[str, tuple[str, str]] = {
     "aud.count": ("{n} mục (trong {total} mục gần nhất).", "{n} entries (of the latest {total})."),
     "aud.empty": ("Không có mục nào khớp bộ lọc.", "No entry matches the filters."),
     # --- picture ---
-    # Streamlit's own chrome in the page's language (tracker.ui: CSS text in place of its words).
+    # Streamlit's own chrome in the page's language (tracker.web.style: CSS text in place of its words).
     "up.limit_kinds": ("Tối đa {mb} MB mỗi tệp · {kinds}", "Up to {mb} MB per file · {kinds}"),
     "up.choose_another": ("Chọn tệp khác", "Choose another file"),
     "chrome.stop": ("Dừng", "Stop"),

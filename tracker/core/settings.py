@@ -89,7 +89,7 @@ class Settings:
 
     @property
     def database(self) -> str:
-        """What tracker.store.Store opens: the PostgreSQL URL when one is set, else the DuckDB file."""
+        """What tracker.storage.Store opens: the PostgreSQL URL when one is set, else the DuckDB file."""
         return self.db_url or str(self.db_path)
 
 
@@ -207,7 +207,7 @@ def load_settings(path: str | Path | None = None) -> Settings:
         values["db_url"] = env_db
     for key, var in _ENV.items():
         if os.environ.get(var) and not (key == "db_path" and env_db.startswith(_URL_PREFIXES)):
-            # Like a path typed in a shell: relative to the current directory, as tracker.store does.
+            # Like a path typed in a shell: relative to the current directory, as tracker.storage does.
             values[key] = Path(os.environ[var]).expanduser()
     db_file_from_env = bool(env_db) and not env_db.startswith(_URL_PREFIXES)
     if db_file_from_env and "archive_dir" not in values:

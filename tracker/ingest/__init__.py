@@ -3,7 +3,7 @@
 The rule: a value is stored only if it equals what a person reading the value column of that row, in Excel
 or LibreOffice, sees; otherwise the file is refused with a message naming sheet, row, column and indicator,
 or the value is accepted with a warning the clerk confirms. ``read_form`` never raises and never writes:
-every problem becomes an :class:`~tracker.report.Issue` with a stable code, a place and a Vietnamese and
+every problem becomes an :class:`~tracker.core.report.Issue` with a stable code, a place and a Vietnamese and
 English message that says how to fix it. An upload with any error is refused whole by the caller.
 
 The package, one job a module, cheap and dangerous checks first:
@@ -24,14 +24,14 @@ import datetime as dt
 import hashlib
 from typing import Callable
 
-from tracker import collector
+from tracker.core import collector
 from tracker.catalogue import Catalogue
 from tracker.ingest.container import MAX_UNCOMPRESSED, check_container
 from tracker.ingest.form import Previous, Reader
 from tracker.ingest.issues import ERROR_CODES, MAX_ISSUES_PER_CODE, WARNING_CODES, CappedIssues
 from tracker.ingest.layout import column_letter, normalise
 from tracker.ingest.numbers import parse_number
-from tracker.observation import ParsedForm
+from tracker.core.observation import ParsedForm
 
 __all__ = ["ERROR_CODES", "WARNING_CODES", "MAX_ISSUES_PER_CODE", "column_letter", "normalise", "parse_number",
            "read_form"]
@@ -45,7 +45,7 @@ def read_form(content: bytes, file_name: str, catalogue: Catalogue, *, today: dt
     """Read and check an uploaded form. Never raises; look at ``result.report`` (and ``result.ok``).
 
     ``progress(fraction, stage)`` is called as the reading goes on (stages: open, cells, rows, check), for
-    a progress bar on slow (bulk) files. ``calendar`` (tracker.calendar.Calendar) says from when a
+    a progress bar on slow (bulk) files. ``calendar`` (tracker.core.calendar.Calendar) says from when a
     period may be reported; without it a period must have ended. ``expected_agency``: the agency an
     uploader is scoped to (issue 21); then only that agency's form is taken.
     """
@@ -56,7 +56,7 @@ def read_form(content: bytes, file_name: str, catalogue: Catalogue, *, today: dt
     # A big form makes millions of small objects at once and no cycles: the collector pauses while we read.
     try:
         if today is None:
-            from tracker.periods import today as today_
+            from tracker.core.periods import today as today_
 
             today = today_()
         report_progress(0.0, "container")

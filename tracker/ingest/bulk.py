@@ -29,8 +29,8 @@ from tracker.core.measures import is_percent
 from tracker.ingest.cells import SheetCells
 from tracker.ingest.layout import Sheet, text
 from tracker.ingest.values import MAX_TEXT, bounds, cell_value, check_text, jump_warning, read_value_status
-from tracker.observation import ObservationRows
-from tracker.periods import Period
+from tracker.core.observation import ObservationRows
+from tracker.core.periods import Period
 
 BULK_PREVIOUS_MAX_UNITS = 20
 # True: no row is taken as plain, every filled row goes through the row-by-row checks. The tests read

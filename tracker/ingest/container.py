@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-from tracker.i18n import fmt_number
+from tracker.core.i18n import fmt_number
 from tracker.ingest.issues import CappedIssues
 
 # A zip whose contents are this many times larger than the zip itself is a bomb, above a small size;

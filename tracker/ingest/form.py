@@ -22,9 +22,9 @@ from tracker.ingest.issues import CappedIssues
 from tracker.ingest.layout import (HEADER_SEARCH_ROWS, Book, Sheet, column_letter, find_sheet, normalise, own_sheet_name,
                                    read_meta, text, visible_period)
 from tracker.ingest.values import cell_value, check_text, jump_warning, read_value_status, target_warning
-from tracker.observation import MILESTONE_STATUSES, MilestoneUpdate, Observation, ParsedForm
-from tracker.periods import Period, parse_period
-from tracker.report import ValidationReport
+from tracker.core.observation import MILESTONE_STATUSES, MilestoneUpdate, Observation, ParsedForm
+from tracker.core.periods import Period, parse_period
+from tracker.core.report import ValidationReport
 from tracker.forms.spec import (ACCEPTED_FORM_VERSIONS, BULK_KIND, COLUMN_LABELS, FORM_KIND, FORM_VERSION, SCOPE_LABELS,
                                 SHEET_DATA, SHEET_META, STATUS_LABELS)
 
@@ -467,7 +467,7 @@ class Reader:
     def form_agency(self, meta) -> bool:
         """The agency an agency's form was made for (issue 21), hidden and visible copies agreeing and the id
         leading some of the unit's targets; False after an error. A whole unit's form has none."""
-        from tracker.agencies import unknown_agency_message
+        from tracker.catalogue.agencies import unknown_agency_message
 
         parsed, place = self.parsed, meta.place
         own = meta.values.get("agency") or None

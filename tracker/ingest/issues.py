@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from tracker.i18n import fmt_number
-from tracker.report import ValidationReport
+from tracker.core.i18n import fmt_number
+from tracker.core.report import ValidationReport
 
 ERROR_CODES = (
     "not_workbook", "empty_file", "corrupt_file", "encrypted", "macro_enabled", "too_large", "zip_bomb",

@@ -20,7 +20,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from tracker.ingest.issues import CappedIssues
-from tracker.periods import Period, parse_period
+from tracker.core.periods import Period, parse_period
 from tracker.forms.spec import (BULK_KIND, COLUMN_LABELS, FORM_KIND, INSTRUCTION_KEYS, MARKER_PREFIX, SHEET_DATA,
                                 SHEET_INSTRUCTIONS, SHEET_META, SHEET_MILESTONES)
 

@@ -20,12 +20,12 @@ from decimal import Decimal
 
 from tracker.catalogue import Indicator
 from tracker.core.measures import GROWTH, MAX_MAGNITUDE, Measure, is_percent, measure
-from tracker.i18n import fmt_number
+from tracker.core.i18n import fmt_number
 from tracker.ingest.cells import SheetCells
 from tracker.ingest.issues import CappedIssues
 from tracker.ingest.layout import normalise, text
 from tracker.ingest.numbers import parse_text
-from tracker.workbook import VALUE_STATUS_LABELS
+from tracker.forms.workbook import VALUE_STATUS_LABELS
 
 MAX_TEXT = 2000
 _VALUE_STATUS_BY_LABEL = {normalise(label): code for code, labels in VALUE_STATUS_LABELS.items() for label in labels}

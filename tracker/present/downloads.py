@@ -9,7 +9,7 @@ Every table download of every page, and the text of the briefing deck's tables, 
 - numbers stay numbers: whole numbers as integers (no "789.0" days), values that cannot be
   written (±inf, NaN) as empty cells, dates as dates.
 
-No Streamlit here: tracker/ui.py puts these bytes behind the download buttons.
+No Streamlit here: tracker/web/widgets.py puts these bytes behind the download buttons.
 """
 
 from __future__ import annotations

@@ -88,7 +88,7 @@ def period_label(code: str | None, lang: str) -> str:
 
 def with_judged(text: str, kind: str | None, lang: str) -> str:
     """A status's reason, with "đánh giá theo số ước tính" when the latest figure is not official
-    (tracker.progress's explanation does not know the kinds: they are read from the store beside it)."""
+    (tracker.assess.explain's sentences does not know the kinds: they are read from the store beside it)."""
     said = judged_words(kind, lang)
     if not said:
         return text

@@ -1,6 +1,6 @@
 """Presentation mode's progress picture: the bars in parts that each fit a projected screen whole.
 
-In presentation mode (tracker.ui.presentation_mode) the chart's box is the window's height less the
+In presentation mode (tracker.web.presentation) the chart's box is the window's height less the
 steps, the title and the caption (CSS, so the real window decides), and the bars share that height.
 The server does not know the window, so the picture is made for the smallest window it is laid out
 for (PRESENT_WINDOW_PX, a 1366×768 projector; 1280×800 and larger windows only add room): each part

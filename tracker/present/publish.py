@@ -131,9 +131,9 @@ class PublishError(Exception):
 @functools.lru_cache(maxsize=1)
 def _code_version() -> str:
     """SHA-256 of the code whose output is drawn on the pages: this module and every tracker module it
-    imports, directly or not (tracker.module_sources), so a change to any of them draws every page
+    imports, directly or not (tracker.core.module_sources), so a change to any of them draws every page
     again. A hand-kept list of file names went stale when the modules moved into folders (issue 18)."""
-    from tracker.module_sources import import_closure
+    from tracker.core.module_sources import import_closure
 
     digest = hashlib.sha256()
     for file in import_closure(__name__):

@@ -46,7 +46,7 @@ def state_label(submission: Submission, lang: str = "vi") -> str:
 
 
 def admin_count(users) -> int:
-    """Enabled admin accounts among ``users`` (tracker.access.User records)."""
+    """Enabled admin accounts among ``users`` (tracker.accounts.users.User records)."""
     return sum(1 for u in users if u.role == "admin" and not u.disabled)
 
 

@@ -1,7 +1,7 @@
 """The production dashboard server: `python -m tracker.server [Streamlit options]` (`make run`).
 
 The same app as `streamlit run dashboard.py`, served through app.py (whose routes let a sign-in
-survive a reload: tracker.sessions), with what a server left running all day needs and a developer
+survive a reload: tracker.web.routes), with what a server left running all day needs and a developer
 editing the code does not:
 - the warm-up (tracker.server.warmup) starts with the server, so the first visitor does not parse the
   catalogue or assess every target;

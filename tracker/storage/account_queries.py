@@ -1,5 +1,5 @@
 """The store's queries about people rather than figures: the audit log and the web sessions behind the
-sign-in cookie (tracker.sessions). Written once with ``?`` like tracker.storage.queries, whose Store
+sign-in cookie (tracker.web.routes). Written once with ``?`` like tracker.storage.queries, whose Store
 they are part of (``self._rows``, ``self._run``, ``self._connection`` and ``self.dialect`` come from it)."""
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ class AccountQueries:
                + " ORDER BY id DESC LIMIT ?")
         return [AuditEntry(*row) for row in self._rows(sql, params + [int(limit)])]
 
-    # --- web sessions (tracker.sessions: digests of tokens only; times in Unix seconds) ---------
+    # --- web sessions (tracker.accounts.sessions: digests of tokens only; times in Unix seconds) ---------
 
     def add_web_session(self, session_id: str, bind_hash: str, bind_expires: float, username: str, epoch: int,
                         now: float, account: str = "") -> None:

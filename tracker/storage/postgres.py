@@ -281,9 +281,9 @@ class PostgresStore(Store):
 
 
 class PostgresFailureLog:
-    """tracker.access.FailureLog in the database: a lockout holds on every replica and survives restarts.
+    """tracker.accounts.signin.FailureLog in the database: a lockout holds on every replica and survives restarts.
 
-    A DuckDB store has none: there tracker.access.Throttle keeps its counts in memory."""
+    A DuckDB store has none: there tracker.accounts.signin.Throttle keeps its counts in memory."""
 
     def __init__(self, store: PostgresStore):
         self.store = store

@@ -151,8 +151,8 @@ STEPS: list[Step] = [
         """CREATE INDEX submissions_sha256 ON submissions (sha256)""",
         only=POSTGRES,
     ),
-    # Issue 13, item 7: sign-ins that survive a reload (tracker.sessions: hashed tokens only), shared by
-    # every replica. Times are Unix seconds, as in tracker.access.Session.
+    # Issue 13, item 7: sign-ins that survive a reload (tracker.accounts.sessions: hashed tokens only), shared by
+    # every replica. Times are Unix seconds, as in tracker.accounts.sessions.Session.
     step(
         """CREATE TABLE web_sessions (
             id {text} PRIMARY KEY,
@@ -165,7 +165,7 @@ STEPS: list[Step] = [
             last_seen {float} NOT NULL
         )""",
     ),
-    # Issue 19, item 6: the account's random identity (tracker.access.User.uid) held by its sessions, so
+    # Issue 19, item 6: the account's random identity (tracker.accounts.users.User.uid) held by its sessions, so
     # that a user name removed and created again is not let back in by the old account's cookie. Rows of
     # before have none and match only an account of before (no identity either).
     step(

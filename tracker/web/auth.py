@@ -34,7 +34,7 @@ def keep_unit(unit: str) -> None:
 
 
 def visible_units(units: list[str]) -> list[str]:
-    """The units of `units` the visitor may see (tracker.access.visible_units: all of them, except on an
+    """The units of `units` the visitor may see (tracker.accounts.permissions.visible_units: all of them, except on an
     installation with public_pages = "none", where a viewer tied to units sees only those)."""
     from tracker.accounts.permissions import visible_units as allowed
     from tracker.core.settings import load_settings
@@ -43,7 +43,7 @@ def visible_units(units: list[str]) -> list[str]:
 
 
 def may_see_pages(user) -> bool:
-    """Whether this visitor may open the progress pages (public_pages, tracker.access.may_see_pages)."""
+    """Whether this visitor may open the progress pages (public_pages, tracker.accounts.permissions.may_see_pages)."""
     from tracker.accounts.permissions import may_see_pages as allowed
     from tracker.core.settings import load_settings
 

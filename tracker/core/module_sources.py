@@ -13,7 +13,7 @@ import ast
 import functools
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent   # the folder holding the tracker package
+ROOT = Path(__file__).resolve().parents[2]   # the folder holding the tracker package
 
 
 def module_file(name: str, root: Path = ROOT) -> Path | None:
