@@ -115,7 +115,11 @@ def test_admin_adds_a_viewer_of_bac_ninh_who_signs_in_and_sees_bac_ninh(internal
     page.get_by_role("button", name="Đăng xuất").click()
     page.get_by_role("button", name="Đăng nhập").wait_for()
 
-    sign_in(page, internal["url"], "lanhdao.bacninh", password)
+    try:
+        sign_in(page, internal["url"], "lanhdao.bacninh", password)
+    except Exception:   # what the browser showed instead of the sign-in box, for the one who reads the failure
+        page.screenshot(path=str(output_dir / "e2e_accounts_sign_in_failed.png"), full_page=True)
+        raise
     page.get_by_role("heading", name="Tổng quan").first.wait_for()
     wait_ready(page)
     body = page.locator("body").inner_text()
