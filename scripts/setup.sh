@@ -24,6 +24,8 @@ if [ "$what" = test ]; then
   # The briefing deck rendered by LibreOffice (tests/present/test_briefing.py converts it to PDF): Impress reads
   # .pptx (libsdlo.so); soffice with Calc or Writer alone cannot.
   ls /usr/lib/libreoffice/program/libsdlo.so >/dev/null 2>&1 || need_apt+=(libreoffice-impress)
+  # The reminder letter opened by LibreOffice Writer (tests/present/test_letter.py renders the .docx).
+  ls /usr/lib/libreoffice/program/libswlo.so >/dev/null 2>&1 || need_apt+=(libreoffice-writer-nogui)
 fi
 if [ ${#need_apt[@]} -gt 0 ]; then
   sudo=""; [ "$(id -u)" -ne 0 ] && sudo="sudo"
