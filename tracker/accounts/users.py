@@ -391,6 +391,19 @@ def users_file_problem(store: UserStore, *, has_data: Callable[[], bool] | bool 
             "trị viên: `python -m tracker user add TÊN --role admin`.")
 
 
+def first_admin_notice(password: str) -> str:
+    """What the terminal that made the first admin shows, once (`seed` and a dashboard's first run alike):
+    the name, the password and how to change it. Nowhere else keeps the password."""
+    rule = "=" * 72
+    return "\n".join([
+        rule,
+        "Tài khoản quản trị đầu tiên đã được tạo (chỉ hiện một lần) / first admin account (shown once):",
+        f"    tên đăng nhập / user: {ADMIN_USERNAME}    mật khẩu / password: {password}",
+        f"Đổi mật khẩu: python -m tracker user passwd {ADMIN_USERNAME}",
+        rule,
+    ])
+
+
 def ensure_admin(store: UserStore) -> str | None:
     """On a first run with no users at all, create "admin" with a random password and return it
     (the caller prints it once). Otherwise None."""

@@ -172,7 +172,7 @@ def cmd_history(args) -> int:
 
 def cmd_seed(args) -> int:
     """First run: an admin account if there is none, and the demo data if the database is empty."""
-    from tracker.accounts.users import UserStore, ensure_admin
+    from tracker.accounts.users import UserStore, ensure_admin, first_admin_notice
     from tracker.forms.demo import DEMO_USER, write_demo
     from tracker.core.periods import parse_period
     from tracker.ingest import read_form
@@ -182,11 +182,7 @@ def cmd_seed(args) -> int:
     settings = load_settings()
     password = ensure_admin(UserStore(settings.users_file))
     if password:
-        print("=" * 72)
-        print("Tài khoản quản trị đầu tiên đã được tạo (chỉ hiện một lần) / first admin account (shown once):")
-        print(f"    tên đăng nhập / user: admin    mật khẩu / password: {password}")
-        print("Đổi mật khẩu: python -m tracker user passwd admin")
-        print("=" * 72)
+        print(first_admin_notice(password))
     cat = load_catalogue()
     with store_of(args) as store:
         if args.if_empty and not store.is_empty():

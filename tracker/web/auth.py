@@ -330,7 +330,7 @@ def login_box(lang: str) -> None:
     """Sign in / out in the sidebar. On a first run with no users, an admin is created and its
     password printed once in the terminal that started the dashboard."""
     from tracker.accounts.sessions import signed_out_message
-    from tracker.accounts.users import UserError, ensure_admin, users_file_problem
+    from tracker.accounts.users import UserError, ensure_admin, first_admin_notice, users_file_problem
     from tracker.core.settings import load_settings
 
     store_ = users()
@@ -343,10 +343,8 @@ def login_box(lang: str) -> None:
     if problem:   # a damaged or emptied users file: nobody signs in, every page still shows
         st.sidebar.container(border=True).error(problem)
         return
-    if password:
-        print("=" * 72, flush=True)
-        print(f"NQ45 Tracker: tài khoản quản trị đầu tiên / first admin: admin  mật khẩu / password: {password}", flush=True)
-        print("=" * 72, flush=True)
+    if password:   # a dashboard started without `seed` (streamlit run): its terminal shows it, once
+        print(first_admin_notice(password), flush=True)
     user = current_user()
     _web_browser_calls()
     box = st.sidebar.container(border=True)
