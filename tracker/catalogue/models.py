@@ -12,7 +12,7 @@ import re
 from pathlib import Path
 from typing import Annotated, Literal, Union
 
-from pydantic import BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Discriminator, Field, Tag, field_validator, model_validator
 
 from tracker.core.measures import MEASURES, measure
 
@@ -55,16 +55,19 @@ def _plain_name(text: str) -> str:
     return text
 
 
+def _plain_names(names: "Names") -> "Names":
+    _plain_name(names.vi)
+    _plain_name(names.en)
+    return names
+
+
+# A unit's or an agency's name in both languages, plain text only (it is drawn on pages and forms).
+PlainNames = Annotated["Names", AfterValidator(_plain_names)]
+
+
 class Jurisdiction(Strict):
     id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)
-    name: Names
-
-    @field_validator("name")
-    @classmethod
-    def _plain(cls, v: "Names") -> "Names":
-        _plain_name(v.vi)
-        _plain_name(v.en)
-        return v
+    name: PlainNames
     level: Level
     parent: str | None = None
     valid_from: dt.date | None = None
@@ -129,14 +132,7 @@ class Agency(Strict):
 
     id: str = Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=64)
     jurisdiction: str
-    name: Names
-
-    @field_validator("name")
-    @classmethod
-    def _plain(cls, v: "Names") -> "Names":
-        _plain_name(v.vi)
-        _plain_name(v.en)
-        return v
+    name: PlainNames
 
 
 class Baseline(Strict):
